@@ -1,0 +1,48 @@
+# The README's two commands: `make run` and `make test`.  Both set up
+# everything they need (system packages when root, .venv, the package).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := .demo/laoxie-demo.sqlite3
+export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils
+
+.PHONY: setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
+
+sysdeps:
+	@sh .ci/sysdeps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: sysdeps $(STAMP)
+
+run: setup
+	$(PY) -m desktop --db $(DEMO) demo --replace
+	$(PY) -m desktop --db $(DEMO) gui
+
+test: setup
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test-core: setup
+	$(PY) -m pytest -m "not gui"
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+bundle: setup
+	$(PY) -m pip install --quiet -e '.[test,bundle]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec
+
+bundle-test: bundle
+	QT_QPA_PLATFORM=offscreen dist/laoxie/laoxie --self-test
+
+clean:
+	rm -rf $(VENV) build dist .demo .pytest_cache .mypy_cache

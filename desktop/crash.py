@@ -1,0 +1,36 @@
+"""Bug reports: what slipped through is written down, not shown as a traceback."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+from desktop import __version__
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir("laoxie", appauthor=False))
+
+
+def write_crash_report(exc: BaseException) -> Path:
+    """Save the traceback with version information; return the file's path."""
+    folder = log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path.cwd()
+    path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
+    text = (
+        f"laoxie {__version__}\nPython {sys.version}\n{platform.platform()}\n\n"
+        + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return Path("-")
+    return path

@@ -1,0 +1,174 @@
+"""A demo office with realistic synthetic data, so a new install shows a living app.
+
+Everything here is made up: names are drawn from common surnames and given
+names, ID numbers are valid (real check characters, real Jilin area codes,
+some of them historical) but belong to nobody on record.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from desktop.core.enterprise import EnterpriseDraft
+from desktop.core.identifiers import id_check_char, uscc_check_char, USCC_ALPHABET
+from desktop.core.office import Actor
+from desktop.core.size import EnterpriseSize
+from desktop.core.workers import ContractType, PriorityGroup
+from desktop.services.enterprises import add_enterprise
+from desktop.services.errors import ServiceError
+from desktop.services.offices import initialise_office
+from desktop.services.workspace import Workspace
+
+DEMO_ACTOR = Actor(username="demo")
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文朴"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉玲建国春梅海燕东雪红波宇浩然子涵欣怡俊熙哲瑞成龙凤鑫博文颖"
+
+# Paired source areas (DOMAIN.md 3.1) and a few others, with the 户籍地 text
+# the way rosters write it.  Historical codes appear only inside ID numbers.
+PAIRED_HUKOU = [
+    ("222401", "延吉市"), ("222402", "图们市"), ("222403", "敦化市"), ("222404", "珲春市"),
+    ("222405", "延边州龙井市"), ("222406", "和龙市"), ("222424", "汪清县"), ("222426", "安图县"),
+    ("220882", "大安市"), ("220821", "镇赉县"), ("220822", "白城市通榆县"), ("220622", "靖宇县"),
+    ("220623", "长白朝鲜族自治县"), ("220881", "洮南市"), ("220382", "双辽市"), ("220524", "柳河县"),
+    ("220722", "长岭县"),
+]
+OTHER_HUKOU = [("220102", "长春市南关区"), ("220282", "桦甸市"), ("220581", "梅河口市")]
+HISTORICAL_ID_CODES = {"222405": "222421", "222403": "222422", "222406": "222423", "220882": "222325"}
+
+# (name stem, industry, size) — every size appears, several industries.
+ENTERPRISES = [
+    ("长白山食品", "industry", EnterpriseSize.LARGE), ("延边紫丁香服饰", "industry", EnterpriseSize.MEDIUM),
+    ("海兰江建筑工程", "construction", EnterpriseSize.MEDIUM), ("图们江物流", "transport", EnterpriseSize.SMALL),
+    ("布尔哈通河农业", "agriculture", EnterpriseSize.SMALL), ("帽儿山酒店管理", "hospitality", EnterpriseSize.SMALL),
+    ("金达莱超市", "retail", EnterpriseSize.MICRO), ("一心仓储", "warehousing", EnterpriseSize.MICRO),
+    ("天池软件", "software_it", EnterpriseSize.SMALL), ("烟集物业服务", "property_management", EnterpriseSize.MEDIUM),
+    ("东盛人力资源服务", "leasing_business", EnterpriseSize.SMALL), ("北山冷面餐饮", "hospitality", EnterpriseSize.MICRO),
+    ("龙井苹果梨种植", "agriculture", EnterpriseSize.MICRO), ("延吉新兴汽车配件", "industry", EnterpriseSize.SMALL),
+    ("珲春海产品加工", "industry", EnterpriseSize.MEDIUM), ("敦化林产", "industry", EnterpriseSize.LARGE),
+    ("和龙矿泉饮品", "industry", EnterpriseSize.SMALL), ("朝阳川商贸", "wholesale", EnterpriseSize.SMALL),
+    ("安图人参制品", "industry", EnterpriseSize.MICRO), ("汪清木耳", "agriculture", EnterpriseSize.SMALL),
+]
+SUFFIX = {"construction": "有限公司", "agriculture": "专业合作社", "hospitality": "有限公司"}
+
+# Indicators that put each industry into each size under the 2011 standard.
+PROFILE = {
+    EnterpriseSize.LARGE: (1200, 45000.0, 90000.0),
+    EnterpriseSize.MEDIUM: (320, 6500.0, 8000.0),
+    EnterpriseSize.SMALL: (60, 1100.0, 2200.0),
+    EnterpriseSize.MICRO: (12, 80.0, 60.0),
+}
+JOBS = ["操作工", "包装工", "仓管员", "司机", "厨师", "服务员", "保安", "保洁员", "质检员", "电工", "焊工", "销售员"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    office: str
+    enterprises: int
+    workers: int
+    priority_workers: int
+    applications: int
+
+
+def _id_number(rng: random.Random, area: str, born: date, male: bool) -> str:
+    seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
+    first17 = f"{area}{born:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+def _uscc(rng: random.Random, county: str) -> str:
+    body = "".join(rng.choice(USCC_ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    first17 = "91" + county + body
+    return first17 + uscc_check_char(first17)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def build_demo(path: Path | str, *, seed: int = 19, county_code: str = "222401",
+               office_name: str = "延吉市就业服务局", letter_prefix: str = "延吉人社劳协确") -> DemoSummary:
+    """Create a new office database at `path` filled with synthetic enterprises and workers."""
+    path = Path(path)
+    if path.exists():
+        raise ServiceError("demo_exists", path=path)
+    rng = random.Random(seed)
+    initialise_office(path, county_code=county_code, name=office_name, letter_prefix=letter_prefix,
+                      actor=DEMO_ACTOR)
+    workers = priority = applications = 0
+    with Workspace.open(path, DEMO_ACTOR) as ws:
+        for index, (stem, industry, size) in enumerate(ENTERPRISES):
+            staff, revenue, assets = PROFILE[size]
+            staff = int(staff * rng.uniform(1.0, 1.3))
+            draft = EnterpriseDraft(
+                name=f"延吉市{stem}{SUFFIX.get(industry, '有限公司')}",
+                uscc=_uscc(rng, county_code), county_code=county_code, industry=industry,
+                staff_total=staff, revenue_wan=round(revenue * rng.uniform(1.0, 1.4), 1),
+                assets_wan=round(assets * rng.uniform(1.0, 1.4), 1),
+                size_override=EnterpriseSize.SMALL if index == 11 else None,
+                size_reason="按省开行客户评级认定为小型企业" if index == 11 else "",
+                contact_name=_name(rng), contact_phone=f"13{rng.randrange(0, 10)}{rng.randrange(10**8):08d}",
+                address=f"延吉市{rng.choice(['河南街', '建工街', '新兴街', '进学街', '北山街'])}{rng.randrange(1, 300)}号",
+            )
+            enterprise = add_enterprise(ws, draft)
+            count = min(staff, max(3, int(staff * rng.uniform(0.12, 0.35))), 60)
+            w, p = _add_workers(ws, rng, enterprise.id, count)
+            workers += w
+            priority += p
+            if index % 3 != 2:
+                with ws.store.transaction():
+                    app_id = ws.store.insert_application(
+                        enterprise.id, loan_type="working_capital" if index % 2 else "fixed_asset",
+                        amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
+                        applied_on=(date(2026, 9, 1) + timedelta(days=rng.randrange(80))).isoformat(),
+                    )
+                    ws.audit("application.create", entity="application", entity_id=app_id)
+                applications += 1
+        office = ws.office.name
+    return DemoSummary(path, office, len(ENTERPRISES), workers, priority, applications)
+
+
+def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int) -> tuple[int, int]:
+    persons: list[tuple[str, str, str, str]] = []
+    rows: list[dict[str, object]] = []
+    seen: set[str] = set()
+    priority = 0
+    while len(rows) < count:
+        paired = rng.random() < 0.8
+        code, hukou = rng.choice(PAIRED_HUKOU if paired else OTHER_HUKOU)
+        id_area = HISTORICAL_ID_CODES.get(code, code) if rng.random() < 0.15 else code
+        born = date(1966, 1, 1) + timedelta(days=rng.randrange(365 * 38))
+        male = rng.random() < 0.55
+        number = _id_number(rng, id_area, born, male)
+        if number in seen:
+            continue
+        seen.add(number)
+        persons.append((number, _name(rng), "M" if male else "F", born.isoformat()))
+        start = date(2024, 1, 1) + timedelta(days=rng.randrange(900))
+        kind = ContractType.OPEN_ENDED if rng.random() < 0.1 else ContractType.FIXED
+        end = None if kind is ContractType.OPEN_ENDED else start + timedelta(days=rng.choice([60, 365, 730, 1095]) - 1)
+        group = rng.choice(list(PriorityGroup)) if rng.random() < 0.15 else None
+        priority += group is not None
+        rows.append({
+            "enterprise_id": enterprise_id, "id_number": number, "hukou_text": hukou, "hukou_code": code,
+            "contract_type": kind.value, "contract_start": start.isoformat(),
+            "contract_end": end.isoformat() if end else None, "hire_date": start.isoformat(),
+            "job": rng.choice(JOBS), "monthly_wage": float(rng.randrange(1900, 6000, 50)),
+            "social_insurance": 1 if rng.random() < 0.93 else 0,
+            "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            "priority_group": group.value if group else None,
+            "priority_evidence": f"延就困认字〔2025〕{rng.randrange(1, 999)}号" if group else "",
+            "source_row": len(rows) + 2,
+        })
+    with ws.store.transaction():
+        ids = ws.store.upsert_persons(persons)
+        for row in rows:
+            row["person_id"] = ids[str(row.pop("id_number"))]
+        ws.store.insert_employments(rows)
+        ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
+                 detail={"workers": len(rows), "note": "synthetic demo data"})
+    return len(rows), priority

@@ -1,0 +1,65 @@
+"""An open office database together with who is working in it."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from desktop.core.areas import AreaTable
+from desktop.core.office import Actor, Office
+from desktop.core.size import SizeStandard
+from desktop.services.errors import ServiceError
+from desktop.store import Store
+
+APP_NAME = "laoxie"
+DB_FILE_NAME = "laoxie.sqlite3"
+
+
+def default_db_path() -> Path:
+    """The office database in the user's data folder (platformdirs)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
+
+
+def system_actor() -> Actor:
+    """The operating-system user, for actions taken before anyone logs in."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some Windows set-ups
+        name = "unknown"
+    return Actor(username=f"os:{name}")
+
+
+@dataclass
+class Workspace:
+    store: Store
+    office: Office
+    actor: Actor
+    areas: AreaTable
+    sizes: SizeStandard
+
+    @classmethod
+    def open(cls, path: Path | str, actor: Actor | None = None) -> Workspace:
+        store = Store.open(path, create=False)
+        office = store.local_office()
+        if office is None:
+            store.close()
+            raise ServiceError("not_initialised", path=path)
+        return cls(store, office, actor or system_actor(), AreaTable.default(), SizeStandard.load())
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def audit(self, action: str, *, entity: str = "", entity_id: object = "",
+              detail: dict[str, object] | None = None) -> str:
+        return self.store.audit(
+            self.actor, action, office_id=self.office.id, entity=entity, entity_id=entity_id, detail=detail
+        )

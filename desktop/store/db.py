@@ -1,0 +1,199 @@
+"""Open the office's SQLite file and bring its schema up to date.
+
+Migrations are the numbered ``db/NNNN_name.sql`` files, applied in order,
+each in its own transaction together with ``PRAGMA user_version``.  Before
+an existing file is migrated, a consistent copy is taken with SQLite's
+backup API.  A file written by a newer version is refused untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desktop import __version__
+from desktop.resources import migrations_dir
+from desktop.store.errors import NewerSchemaError, StoreError
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+APPLICATION_ID = 0x4C58_4945  # "LXIE": marks the file as ours (PRAGMA application_id)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def available_migrations(folder: Path | None = None) -> list[Migration]:
+    folder = folder or migrations_dir()
+    found: list[Migration] = []
+    for path in sorted(folder.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file name not understood: {path}")
+        found.append(Migration(int(match.group(1)), match.group(2), path))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps: {versions}")
+    return found
+
+
+def now_iso() -> str:
+    """Local time with its offset, to the second: what the audit log and rows record."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def translate_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """Turn SQLite's environment errors into messages a clerk can act on."""
+    text = str(exc).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return StoreError("locked", path=path)
+    if "readonly" in text or "read-only" in text:
+        return StoreError("read_only", path=path)
+    if "disk is full" in text or "disk i/o error" in text and "full" in text:
+        return StoreError("disk_full", path=path)
+    if "file is not a database" in text or "malformed" in text:
+        return StoreError("not_a_database", path=path)
+    return StoreError("cannot_open", path=path, detail=str(exc))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=5.0, check_same_thread=False,
+        detect_types=0,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of the open database (SQLite's online backup API)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    dest = sqlite3.connect(partial)
+    try:
+        conn.backup(dest)
+        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            raise StoreError("cannot_open", path=target, detail=f"integrity_check: {ok}")
+    finally:
+        dest.close()
+    partial.replace(target)
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | None = None) -> list[int]:
+    """Apply the migrations this file lacks; return the versions applied."""
+    migrations = available_migrations() if migrations is None else migrations
+    supported = migrations[-1].version if migrations else 0
+    current = schema_version(conn)
+    if current > supported:
+        raise NewerSchemaError(path, current, supported)
+    pending = [m for m in migrations if m.version > current]
+    if not pending:
+        return []
+    backup: Path | None = None
+    if current > 0 and str(path) != ":memory:":
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backup_copy(conn, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
+    applied: list[int] = []
+    for migration in pending:
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            + migration.sql()
+            + f"\nINSERT INTO schema_history (version, name, app_version, applied_at)"
+            f" VALUES ({migration.version}, '{migration.name}', '{__version__}', '{now_iso()}');"
+            + f"\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        )
+        try:
+            conn.executescript(script)
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(
+                "migration_failed", path=path, version=migration.version,
+                detail=str(exc), backup=backup or "-",
+            ) from exc
+        applied.append(migration.version)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise StoreError("cannot_open", path=path, detail=f"foreign_key_check: {len(problems)} rows")
+    return applied
+
+
+def open_connection(
+    path: Path | str, *, create: bool = True, migrations: list[Migration] | None = None
+) -> sqlite3.Connection:
+    """Open (and if needed create and migrate) the office's database file."""
+    path = Path(path)
+    migrations = available_migrations() if migrations is None else migrations
+    supported = migrations[-1].version if migrations else 0
+    if not path.exists():
+        if not create:
+            raise StoreError("missing", path=path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not _looks_like_sqlite(path):
+        raise StoreError("not_a_database", path=path)
+    try:
+        conn = _connect(path)
+        try:
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            if app_id not in (0, APPLICATION_ID):
+                raise StoreError("not_a_database", path=path)
+            found = schema_version(conn)
+            if found > supported:  # refuse before touching the file
+                raise NewerSchemaError(path, found, supported)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError("cannot_open", path=path, detail=f"journal_mode={mode}")
+            # FULL: a power cut never loses a transaction the clerk saw succeed.
+            conn.execute("PRAGMA synchronous = FULL")
+            if app_id == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate(conn, path, migrations)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    return conn
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise StoreError("cannot_open", path=path, detail=exc.strerror or str(exc)) from exc
+    return head == b"" or head == b"SQLite format 3\x00"
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All or nothing: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+    if conn.in_transaction:
+        raise RuntimeError("nested transaction")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

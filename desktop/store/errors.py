@@ -1,0 +1,58 @@
+"""Errors of the office's database that a clerk can cause or meet.
+
+Each carries a stable code and a Chinese message (marked for Qt's lupdate);
+the window and the command line show the message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from desktop.core.messages import QT_TRANSLATE_NOOP
+
+STORE_MESSAGES: dict[str, str] = {
+    "newer_schema": QT_TRANSLATE_NOOP(
+        "store",
+        "数据库 {path} 由更新版本的劳协写入（数据结构第 {found} 版），本程序只支持到第 {supported} 版。"
+        "请安装新版本后再打开，文件未作任何改动。",
+    ),
+    "not_a_database": QT_TRANSLATE_NOOP(
+        "store", "文件 {path} 不是劳协数据库，或已损坏。文件未作任何改动。"
+    ),
+    "locked": QT_TRANSLATE_NOOP(
+        "store", "数据库 {path} 正被另一个程序使用，请关闭另一个劳协窗口后重试。"
+    ),
+    "read_only": QT_TRANSLATE_NOOP(
+        "store", "数据库 {path} 是只读的，无法保存。请检查文件属性或所在文件夹的写入权限。"
+    ),
+    "disk_full": QT_TRANSLATE_NOOP(
+        "store", "磁盘空间不足，无法写入 {path}。刚才的操作没有保存，已有数据完好。请清理磁盘后重试。"
+    ),
+    "missing": QT_TRANSLATE_NOOP(
+        "store", "数据库文件 {path} 不存在。请先运行 laoxie init（或 laoxie demo）建立，或用 --db 指定已有的文件。"
+    ),
+    "cannot_open": QT_TRANSLATE_NOOP("store", "无法打开数据库 {path}：{detail}"),
+    "migration_failed": QT_TRANSLATE_NOOP(
+        "store",
+        "升级数据库 {path} 到第 {version} 版时出错：{detail}。数据库保持原样，升级前的副本在 {backup}。",
+    ),
+    "not_initialised": QT_TRANSLATE_NOOP(
+        "store", "数据库 {path} 尚未设置本单位信息，请先运行 laoxie init 或在窗口中完成首次设置。"
+    ),
+    "duplicate": QT_TRANSLATE_NOOP("store", "{what}已存在：{value}"),
+    "not_found": QT_TRANSLATE_NOOP("store", "找不到{what}：{value}"),
+}
+
+
+class StoreError(Exception):
+    """A database problem with a message a clerk can act on."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(STORE_MESSAGES[code].format(**params))
+
+
+class NewerSchemaError(StoreError):
+    def __init__(self, path: object, found: int, supported: int) -> None:
+        super().__init__("newer_schema", path=path, found=found, supported=supported)
+        self.found = found
+        self.supported = supported

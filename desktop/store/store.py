@@ -1,0 +1,269 @@
+"""The office's database: the only code that speaks SQL.
+
+`Store` owns one connection.  Callers group writes with
+``with store.transaction():`` so that a change and its audit entry land
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from desktop.core.enterprise import Enterprise, EnterpriseDraft
+from desktop.core.office import Actor, Office
+from desktop.core.size import EnterpriseSize
+from desktop.store import audit, db
+from desktop.store.errors import StoreError
+
+_ENTERPRISE_FIELDS = [f.name for f in fields(EnterpriseDraft)]
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        path = Path(path)
+        return cls(db.open_connection(path, create=create), path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with db.transaction(self.conn) as conn:
+                yield conn
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.OperationalError as exc:
+            raise db.translate_error(exc, self.path) from exc
+
+    def schema_version(self) -> int:
+        return db.schema_version(self.conn)
+
+    # -- audit -------------------------------------------------------------
+    def audit(
+        self, actor: Actor, action: str, *, office_id: int | None, entity: str = "",
+        entity_id: object = "", detail: dict[str, object] | None = None,
+    ) -> str:
+        return audit.append(
+            self.conn, actor, action, office_id=office_id, entity=entity, entity_id=entity_id, detail=detail
+        )
+
+    def audit_chain_head(self) -> str:
+        return audit.chain_head(self.conn)
+
+    def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    # -- settings ----------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- offices -----------------------------------------------------------
+    def local_office(self) -> Office | None:
+        row = self.conn.execute(
+            "SELECT id, code, name, kind, letter_prefix FROM offices WHERE is_local = 1"
+        ).fetchone()
+        return Office(**dict(row)) if row else None
+
+    def insert_local_office(self, code: str, name: str, letter_prefix: str, kind: str = "county") -> Office:
+        now = db.now_iso()
+        cur = self.conn.execute(
+            "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 1, ?, ?)",
+            (code, name, kind, letter_prefix, now, now),
+        )
+        return Office(int(cur.lastrowid or 0), code, name, kind, letter_prefix)
+
+    def update_office(self, office_id: int, *, code: str, name: str, letter_prefix: str) -> None:
+        self.conn.execute(
+            "UPDATE offices SET code = ?, name = ?, letter_prefix = ?, updated_at = ? WHERE id = ?",
+            (code, name, letter_prefix, db.now_iso(), office_id),
+        )
+
+    # -- enterprises -------------------------------------------------------
+    def insert_enterprise(self, office_id: int, draft: EnterpriseDraft) -> int:
+        values = _enterprise_values(draft)
+        now = db.now_iso()
+        columns = ", ".join(_ENTERPRISE_FIELDS)
+        marks = ", ".join("?" for _ in _ENTERPRISE_FIELDS)
+        try:
+            cur = self.conn.execute(
+                f"INSERT INTO enterprises (office_id, {columns}, created_at, updated_at)"
+                f" VALUES (?, {marks}, ?, ?)",
+                (office_id, *values, now, now),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise StoreError("duplicate", what="统一社会信用代码", value=draft.uscc) from exc
+            raise
+        return int(cur.lastrowid or 0)
+
+    def update_enterprise(self, enterprise_id: int, draft: EnterpriseDraft) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in _ENTERPRISE_FIELDS)
+        try:
+            cur = self.conn.execute(
+                f"UPDATE enterprises SET {assignments}, updated_at = ? WHERE id = ?",
+                (*_enterprise_values(draft), db.now_iso(), enterprise_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise StoreError("duplicate", what="统一社会信用代码", value=draft.uscc) from exc
+            raise
+        if cur.rowcount != 1:
+            raise StoreError("not_found", what="企业", value=enterprise_id)
+
+    def enterprise(self, enterprise_id: int) -> Enterprise:
+        row = self.conn.execute("SELECT * FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone()
+        if row is None:
+            raise StoreError("not_found", what="企业", value=enterprise_id)
+        return _enterprise_from_row(row)
+
+    def enterprise_by_uscc(self, office_id: int, uscc: str) -> Enterprise | None:
+        row = self.conn.execute(
+            "SELECT * FROM enterprises WHERE office_id = ? AND uscc = ?", (office_id, uscc)
+        ).fetchone()
+        return _enterprise_from_row(row) if row else None
+
+    def search_enterprises(
+        self, office_id: int, text: str = "", *, limit: int = 1000, offset: int = 0
+    ) -> list[Enterprise]:
+        where, params = _enterprise_filter(office_id, text)
+        rows = self.conn.execute(
+            f"SELECT * FROM enterprises WHERE {where} ORDER BY name, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_enterprise_from_row(r) for r in rows]
+
+    def count_enterprises(self, office_id: int, text: str = "") -> int:
+        where, params = _enterprise_filter(office_id, text)
+        return int(self.conn.execute(f"SELECT count(*) FROM enterprises WHERE {where}", params).fetchone()[0])
+
+    def enterprise_worker_counts(self, office_id: int) -> dict[int, int]:
+        rows = self.conn.execute(
+            "SELECT e.id, count(m.id) FROM enterprises e LEFT JOIN employments m"
+            " ON m.enterprise_id = e.id AND m.active = 1 WHERE e.office_id = ? GROUP BY e.id",
+            (office_id,),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    # -- persons and employments ---------------------------------------------
+    def upsert_persons(self, persons: list[tuple[str, str, str, str]]) -> dict[str, int]:
+        """(id_number, name, sex, birth_date) rows; returns id_number -> person id."""
+        now = db.now_iso()
+        self.conn.executemany(
+            "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO UPDATE SET"
+            " name = excluded.name, updated_at = excluded.updated_at WHERE name <> excluded.name",
+            [(*p, now, now) for p in persons],
+        )
+        ids: dict[str, int] = {}
+        numbers = [p[0] for p in persons]
+        for start in range(0, len(numbers), 900):
+            chunk = numbers[start:start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.conn.execute(
+                f"SELECT id_number, id FROM persons WHERE id_number IN ({marks})", chunk
+            ):
+                ids[str(row[0])] = int(row[1])
+        return ids
+
+    EMPLOYMENT_COLUMNS = (
+        "enterprise_id", "person_id", "hukou_text", "hukou_code", "contract_type", "contract_start",
+        "contract_end", "hire_date", "job", "monthly_wage", "paid_months", "social_insurance", "phone",
+        "priority_group", "priority_evidence", "roster_import_id", "source_row",
+    )
+
+    def insert_employments(self, rows: list[dict[str, object]]) -> None:
+        columns = self.EMPLOYMENT_COLUMNS
+        now = db.now_iso()
+        self.conn.executemany(
+            f"INSERT INTO employments ({', '.join(columns)}, created_at, updated_at)"
+            f" VALUES ({', '.join('?' for _ in columns)}, ?, ?)",
+            [tuple(r.get(c) for c in columns) + (now, now) for r in rows],
+        )
+
+    def count_employments(self, enterprise_id: int) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM employments WHERE enterprise_id = ? AND active = 1", (enterprise_id,)
+        ).fetchone()[0])
+
+    # -- applications ----------------------------------------------------------
+    def insert_application(
+        self, enterprise_id: int, *, loan_type: str, amount_wan: float | None, applied_on: str | None,
+        prepared_by: int | None = None,
+    ) -> int:
+        now = db.now_iso()
+        cur = self.conn.execute(
+            "INSERT INTO applications (enterprise_id, loan_type, amount_wan, applied_on, prepared_by,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (enterprise_id, loan_type, amount_wan, applied_on, prepared_by, now, now),
+        )
+        return int(cur.lastrowid or 0)
+
+    # -- counts for the status bar, self-test and checks ---------------------
+    def table_counts(self) -> dict[str, int]:
+        names = [
+            r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {n: int(self.conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _enterprise_filter(office_id: int, text: str) -> tuple[str, tuple[object, ...]]:
+    text = text.strip()
+    if not text:
+        return "office_id = ?", (office_id,)
+    pattern = _like(text)
+    return (
+        "office_id = ? AND (name LIKE ? ESCAPE '\\' OR uscc LIKE ? ESCAPE '\\'"
+        " OR contact_name LIKE ? ESCAPE '\\')",
+        (office_id, pattern, pattern.upper(), pattern),
+    )
+
+
+def _enterprise_values(draft: EnterpriseDraft) -> list[object]:
+    values: list[object] = []
+    for name in _ENTERPRISE_FIELDS:
+        value = getattr(draft, name)
+        if isinstance(value, EnterpriseSize):
+            value = value.value
+        values.append(value)
+    return values
+
+
+def _enterprise_from_row(row: sqlite3.Row) -> Enterprise:
+    data = dict(row)
+    size = data.get("size_override")
+    data["size_override"] = EnterpriseSize(size) if size else None
+    return Enterprise(**data)

@@ -1,0 +1,105 @@
+"""The command line: same functions as the window, JSON output, honest exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_init_add_list_round_trip(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    code, out = run(capsys, "--db", str(db_path), "init", "--county", "延边州延吉市",
+                    "--office", "延吉市就业服务局", "--prefix", "延吉人社劳协确", "--json")
+    assert code == EXIT_OK and out["office"]["code"] == "222401"  # type: ignore[index]
+    code, out = run(capsys, "--db", str(db_path), "enterprise", "add", "--json",
+                    "--name", "延吉市甲食品有限公司", "--uscc", "91110000600037341L", "--county", "222401",
+                    "--industry", "工业", "--staff", "350", "--revenue", "2500", "--assets", "1000",
+                    "--contact", "金明", "--phone", "13843312345")
+    assert code == EXIT_OK
+    enterprise = out["enterprise"]
+    assert enterprise["size"] == "medium" and enterprise["contact_phone"] == "138****2345"  # type: ignore[index]
+    code, out = run(capsys, "--json", "--db", str(db_path), "enterprise", "list", "--search", "甲食品")
+    assert code == EXIT_OK and out["total"] == 1
+    assert [e["uscc"] for e in out["enterprises"]] == ["91110000600037341L"]  # type: ignore[union-attr]
+
+
+def test_validation_failure_exits_non_zero_with_field_messages(
+    capsys: pytest.CaptureFixture[str], office_db: Path
+) -> None:
+    code, out = run(capsys, "--db", str(office_db), "enterprise", "add", "--json", "--name", "乙",
+                    "--uscc", "91110000600037341A", "--county", "延吉", "--industry", "other", "--staff", "5")
+    assert code == EXIT_FAILED and out["ok"] is False
+    problems = out["error"]["problems"]  # type: ignore[index]
+    assert [(p["code"], p["field"]) for p in problems] == [("uscc_checksum", "uscc")]
+    assert "校验位" in problems[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--county", "火星", "--industry", "other"], "无法识别的县"),
+        (["--county", "延吉", "--industry", "采矿"], "无法识别的行业"),
+    ],
+)
+def test_unreadable_values_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], office_db: Path, args: list[str], fragment: str
+) -> None:
+    code, out = run(capsys, "--db", str(office_db), "enterprise", "add", "--json", "--name", "乙",
+                    "--uscc", "91110000600037341L", "--staff", "5", *args)
+    assert code == EXIT_USAGE and fragment in out["error"]["message"]  # type: ignore[index]
+
+
+def test_missing_database_is_a_clear_message(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code = main(["--db", str(tmp_path / "none.sqlite3"), "enterprise", "list"])
+    err = capsys.readouterr().err
+    assert code == EXIT_FAILED and "不存在" in err and "Traceback" not in err
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_demo_and_replace(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    code, out = run(capsys, "--db", str(db_path), "demo", "--json")
+    assert code == EXIT_OK and out["demo"]["enterprises"] >= 20  # type: ignore[index]
+    code, out = run(capsys, "--db", str(db_path), "demo", "--json")
+    assert code == EXIT_FAILED and out["error"]["code"] == "demo_exists"  # type: ignore[index]
+    code, _ = run(capsys, "--db", str(db_path), "demo", "--replace", "--json")
+    assert code == EXIT_OK
+
+
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["enterprise", "add", "--name", "x"])
+    assert caught.value.code == EXIT_USAGE
+    assert "参数错误" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs_as_a_process(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    db = tmp_path / "p.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(db), "init", "--county", "222401", "--office", "局",
+         "--prefix", "延吉人社劳协确", "--json"],
+        capture_output=True, env=env, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert json.loads(done.stdout.decode("utf-8"))["ok"] is True
+    again = subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(db), "init", "--county", "222401", "--office", "局",
+         "--prefix", "延吉人社劳协确"],
+        capture_output=True, env=env, timeout=60, check=False,
+    )
+    assert again.returncode == EXIT_FAILED
+    assert "已设置" in again.stderr.decode("utf-8") and b"Traceback" not in again.stderr
