@@ -1,0 +1,89 @@
+"""What every command shares: output, the database path, value parsing, signing in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from desktop.core.areas import AreaTable
+from desktop.core.size import EnterpriseSize, SizeStandard
+from desktop.services.workspace import Workspace, default_db_path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A value on the command line that cannot be understood."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the command (`laoxie --json x` = `laoxie x --json`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help="数据库文件")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                        help="以该用户身份操作（密码从提示输入或环境变量 LAOXIE_PASSWORD）")
+    return common
+
+
+def json_default(value: object) -> object:
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps({"ok": True, **payload}, ensure_ascii=False, indent=2, default=json_default))
+    else:
+        print(text)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """The office database, acting as the user named by --user (see desktop.cli.auth)."""
+    from desktop.cli.auth import signed_in_workspace
+
+    return signed_in_workspace(args)
+
+
+# -- value parsers ----------------------------------------------------------
+def county_code(text: str) -> str:
+    area = AreaTable.default().resolve(text)
+    if area is None or not area.current:
+        raise UsageError(f"无法识别的县（市、区）：{text}。请写 6 位代码（如 222401）或名称（如 延吉市）。")
+    return area.code
+
+
+def industry_code(text: str) -> str:
+    industries = SizeStandard.load().industries()
+    for industry in industries:
+        if text.strip() in (industry.code, industry.name):
+            return industry.code
+    names = "、".join(f"{i.code}（{i.name}）" for i in industries)
+    raise UsageError(f"无法识别的行业：{text}。可用的行业：{names}")
+
+
+def size_value(text: str) -> EnterpriseSize:
+    for size in EnterpriseSize:
+        if text.strip() in (size.value, size.label):
+            return size
+    raise UsageError(f"无法识别的企业规模：{text}。请写 micro/small/medium/large 或 微型/小型/中型/大型。")

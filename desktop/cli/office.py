@@ -1,0 +1,62 @@
+"""Commands about the installation: init, demo, gui, self-test."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, county_code, db_path, emit
+from desktop.services import demo as demo_service
+from desktop.services import offices as office_service
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    office = office_service.initialise_office(
+        db_path(args), county_code=county_code(args.county), name=args.office, letter_prefix=args.prefix
+    )
+    emit(args, {"db": db_path(args), "office": office},
+         f"已建立 {office.name}（{office.code}）的数据库：{db_path(args)}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if args.replace:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    summary = demo_service.build_demo(path, seed=args.seed)
+    emit(args, {"demo": summary},
+         f"演示数据库已建立：{summary.path}\n单位：{summary.office}；企业 {summary.enterprises} 家，"
+         f"职工 {summary.workers} 人（重点群体 {summary.priority_workers} 人），贷款申请 {summary.applications} 件。")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.ui.app import run_gui  # Qt only when a window is wanted
+
+    return run_gui(db_path(args))
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from desktop.selftest import run_self_test
+
+    report = run_self_test()
+    emit(args, {"self_test": report}, "\n".join(f"{k}: {v}" for k, v in report.items()) + "\n自检通过")
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="首次设置本单位")
+    p.add_argument("--county", required=True, help="所在县（市、区）代码或名称")
+    p.add_argument("--office", required=True, help="单位名称，如 延吉市就业服务局")
+    p.add_argument("--prefix", required=True, help="确认书文号前缀，如 延吉人社劳协确")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="建立演示数据库")
+    p.add_argument("--replace", action="store_true", help="先删除同名的旧文件")
+    p.add_argument("--seed", type=int, default=19, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("gui", parents=[common], help="打开窗口")
+    p.set_defaults(handler=cmd_gui)
