@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from desktop.core.identifiers import to_halfwidth
+from desktop.resources import resource_path
 
 # Last characters of administrative names. A short alias such as "西安" must
 # not match "西安市…" (that is Xi'an, not 辽源市西安区): an alias that does not
@@ -32,7 +33,7 @@ _SUFFIXES: Final = frozenset("省市县区州旗盟")
 
 # Dropped before matching: whitespace, invisible characters, and separators
 # people put between the parts ("吉林省/延边州/延吉市").
-_NOISE: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff,，、/\\|·\-]+")
+_NOISE: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff,、/\\|·\-]+")
 
 _CACHE_SIZE: Final = 8192
 
@@ -93,14 +94,30 @@ def _boundary_ok(text: str, end: int, term: str) -> bool:
     return text[end] not in _SUFFIXES
 
 
-def _prefixes(text: str, start: int, terms: Mapping[str, object], longest: int) -> list[str]:
-    """Terms found at ``text[start:]``, longest first, respecting name boundaries."""
-    found: list[str] = []
-    for length in range(min(longest, len(text) - start), 0, -1):
-        term = text[start : start + length]
-        if term in terms and _boundary_ok(text, start + length, term):
-            found.append(term)
-    return found
+class _Terms:
+    """A set of names, indexed by first character for fast prefix matching."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms = frozenset(term for term in terms if term)
+        lengths: dict[str, set[int]] = {}
+        for term in self.terms:
+            lengths.setdefault(term[0], set()).add(len(term))
+        # Longest first, so the first match found is the longest.
+        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    def at(self, text: str, start: int) -> list[str]:
+        """Terms found at ``text[start:]``, longest first, respecting name boundaries."""
+        if start >= len(text):
+            return []
+        found: list[str] = []
+        for length in self._lengths.get(text[start], ()):
+            term = text[start : start + length]
+            if term in self.terms and _boundary_ok(text, start + length, term):
+                found.append(term)
+        return found
+
+    def longest(self) -> int:
+        return max(map(len, self.terms), default=0)
 
 
 class AreaTable:
@@ -139,13 +156,12 @@ class AreaTable:
                 raise ValueError(f"duplicate area code {area.code}")
             self._by_code[area.code] = area
 
-        self._province_terms: dict[str, None] = dict.fromkeys(
-            [province_name, *province_aliases]
-        )
-        self._prefecture_terms: dict[str, list[str]] = {}
+        self._province_terms = _Terms([province_name, *province_aliases])
+        self._prefecture_codes: dict[str, list[str]] = {}
         for code, (name, aliases) in self._prefectures.items():
             for term in {name, *aliases}:
-                self._prefecture_terms.setdefault(term, []).append(code)
+                self._prefecture_codes.setdefault(term, []).append(code)
+        self._prefecture_terms = _Terms(self._prefecture_codes)
 
         # Prefectures a county may be written under (its own and former ones).
         self._area_prefectures: dict[str, frozenset[str]] = {}
@@ -155,28 +171,25 @@ class AreaTable:
                 [area.prefecture_code, *former.get(area.code, ())]
             )
 
-        self._county_terms: dict[str, list[Area]] = {}
+        self._county_areas: dict[str, list[Area]] = {}
         for area in self._by_code.values():
             for term in {area.name, *area.aliases}:
-                self._county_terms.setdefault(term, []).append(area)
-        self._blocked_terms: dict[str, None] = {}
-        for unit in self.direct:
-            if unit.code is None:
-                self._blocked_terms.update(dict.fromkeys([unit.name, *unit.aliases]))
-        self._county_slot_terms: dict[str, None] = dict.fromkeys(
-            [*self._county_terms, *self._blocked_terms]
+                self._county_areas.setdefault(term, []).append(area)
+        self._blocked: frozenset[str] = frozenset(
+            term
+            for unit in self.direct
+            if unit.code is None
+            for term in (unit.name, *unit.aliases)
         )
+        self._county_terms = _Terms([*self._county_areas, *self._blocked])
 
-        def longest(terms: Iterable[str]) -> int:
-            return max((len(t) for t in terms), default=0)
-
-        self._longest_province = longest(self._province_terms)
-        self._longest_prefecture = longest(self._prefecture_terms)
-        self._longest_county = longest(self._county_slot_terms)
         # Only this many leading characters (plus one for the boundary rule)
         # can influence the result, so longer addresses share a cache entry.
         self._key_length = (
-            self._longest_province + self._longest_prefecture + self._longest_county + 1
+            self._province_terms.longest()
+            + self._prefecture_terms.longest()
+            + self._county_terms.longest()
+            + 1
         )
         self._resolve_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._resolve_key)
 
@@ -186,11 +199,10 @@ class AreaTable:
     @classmethod
     def from_file(cls, path: Path) -> AreaTable:
         """Load and strictly validate a table file (see resources/areas/jilin.json)."""
-        with open(path, encoding="utf-8") as handle:
-            try:
-                data = json.load(handle)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}: not valid JSON: {exc}") from exc
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: not valid UTF-8 JSON: {exc}") from exc
         return _Loader(path).table(data)
 
     @classmethod
@@ -246,15 +258,11 @@ class AreaTable:
         # without a county (only a prefecture, or a blocked name) yields None.
         best_length = 0
         best: set[Area | None] = set()
-        for after_province in [0] + [
-            len(t) for t in _prefixes(text, 0, self._province_terms, self._longest_province)
-        ]:
+        for after_province in [0, *map(len, self._province_terms.at(text, 0))]:
             readings: list[tuple[str | None, int]] = [(None, after_province)]
-            for term in _prefixes(
-                text, after_province, self._prefecture_terms, self._longest_prefecture
-            ):
+            for term in self._prefecture_terms.at(text, after_province):
                 end = after_province + len(term)
-                readings.extend((code, end) for code in self._prefecture_terms[term])
+                readings.extend((code, end) for code in self._prefecture_codes[term])
             for prefecture, start in readings:
                 length, found = self._county_at(text, start, prefecture)
                 if length == 0:
@@ -265,18 +273,20 @@ class AreaTable:
                     best |= found
         return self._verdict(best)
 
-    def _county_at(self, text: str, start: int, prefecture: str | None) -> tuple[int, set[Area | None]]:
+    def _county_at(
+        self, text: str, start: int, prefecture: str | None
+    ) -> tuple[int, set[Area | None]]:
         """The longest county name at ``start`` (within ``prefecture`` if given).
 
         Returns the total length explained and the areas found; {None} when
         only the prefecture (or a blocked name) explains the text.
         """
-        for term in _prefixes(text, start, self._county_slot_terms, self._longest_county):
-            if term in self._blocked_terms:
+        for term in self._county_terms.at(text, start):
+            if term in self._blocked:
                 return start + len(term), {None}
             areas = {
                 area
-                for area in self._county_terms[term]
+                for area in self._county_areas[term]
                 if prefecture is None or prefecture in self._area_prefectures[area.code]
             }
             if areas:
@@ -288,7 +298,7 @@ class AreaTable:
         # A historical area that shares its name with its own successor
         # (靖宇县 222227 -> 220622) is the same place: keep today's code.
         current_codes = {area.code for area in areas if area.current}
-        areas = {area for area in areas if area.current or area.successor_code not in current_codes}
+        areas = {a for a in areas if a.current or a.successor_code not in current_codes}
         candidates = tuple(sorted(areas, key=lambda a: a.code))
         if not candidates:
             return _NOT_FOUND
@@ -299,14 +309,13 @@ class AreaTable:
 
 @functools.cache
 def _default_table() -> AreaTable:
-    from desktop.resources import resource_path
-
     return AreaTable.from_file(resource_path("areas", "jilin.json"))
 
 
 # ----------------------------------------------------------------------
 # Strict loading of the JSON file
 
+_CODE_2: Final = re.compile(r"[0-9]{2}")
 _CODE_4: Final = re.compile(r"[0-9]{4}")
 _CODE_6: Final = re.compile(r"[0-9]{6}")
 
@@ -362,6 +371,10 @@ class _Loader:
             raise self.fail(key, "expected a list")
         return value
 
+    def note(self, entry: Mapping[str, object], where: str) -> None:
+        if "note" in entry:
+            self.text(entry, "note", where)
+
     def table(self, raw: object) -> AreaTable:
         data = self.obj(
             raw, "top level",
@@ -374,71 +387,14 @@ class _Loader:
             raise self.fail("top level", "key 'as_of' must be a date YYYY-MM-DD") from None
 
         province = self.obj(data["province"], "province", ["code", "name", "aliases"])
-        province_code = self.text(province, "code", "province", re.compile(r"[0-9]{2}"))
+        province_code = self.text(province, "code", "province", _CODE_2)
+        prefectures = self.prefectures(data, province_code)
+        counties, former = self.counties(data, prefectures)
+        current = {area.code for area in counties}
+        historical = self.historical(data, prefectures, current)
 
-        prefectures: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for i, item in enumerate(self.items(data, "prefectures")):
-            where = f"prefectures[{i}]"
-            entry = self.obj(item, where, ["code", "name", "aliases"])
-            code = self.text(entry, "code", where, _CODE_4)
-            if code in prefectures or not code.startswith(province_code):
-                raise self.fail(where, f"key 'code': duplicate or outside the province: {code}")
-            prefectures[code] = (self.text(entry, "name", where), self.texts(entry, "aliases", where))
-
-        def prefecture_of(entry: Mapping[str, object], where: str) -> tuple[str, str]:
-            code = self.text(entry, "prefecture", where, _CODE_4)
-            if code not in prefectures:
-                raise self.fail(where, f"key 'prefecture': unknown prefecture {code}")
-            return code, prefectures[code][0]
-
-        areas: list[Area] = []
-        former: dict[str, tuple[str, ...]] = {}
-        for i, item in enumerate(self.items(data, "counties")):
-            where = f"counties[{i}]"
-            entry = self.obj(
-                item, where, ["code", "name", "prefecture", "aliases"], ["former_prefectures", "note"]
-            )
-            code = self.text(entry, "code", where, _CODE_6)
-            pref_code, pref_name = prefecture_of(entry, where)
-            if not code.startswith(pref_code):
-                raise self.fail(where, f"key 'code': {code} is not in prefecture {pref_code}")
-            former[code] = self.texts(entry, "former_prefectures", where, _CODE_4)
-            if "note" in entry:
-                self.text(entry, "note", where)
-            areas.append(
-                Area(code, self.text(entry, "name", where), pref_code, pref_name, True,
-                     None, self.texts(entry, "aliases", where))
-            )
-
-        current = {area.code for area in areas}
-        for i, item in enumerate(self.items(data, "historical")):
-            where = f"historical[{i}]"
-            entry = self.obj(
-                item, where, ["code", "name", "successor", "prefecture"], ["aliases", "note"]
-            )
-            successor = self.text(entry, "successor", where, _CODE_6)
-            if successor not in current:
-                raise self.fail(where, f"key 'successor': {successor} is not a current county")
-            if "note" in entry:
-                self.text(entry, "note", where)
-            pref_code, pref_name = prefecture_of(entry, where)
-            areas.append(
-                Area(self.text(entry, "code", where, _CODE_6), self.text(entry, "name", where),
-                     pref_code, pref_name, False, successor, self.texts(entry, "aliases", where))
-            )
-
-        direct: list[DirectUnit] = []
-        for i, item in enumerate(self.items(data, "direct")):
-            where = f"direct[{i}]"
-            entry = self.obj(item, where, ["name", "code", "note"], ["aliases"])
-            code = None if entry["code"] is None else self.text(entry, "code", where, _CODE_6)
-            if code is not None and code not in current:
-                raise self.fail(where, f"key 'code': {code} is not a current county")
-            direct.append(DirectUnit(self.text(entry, "name", where), code,
-                                     self.texts(entry, "aliases", where), self.text(entry, "note", where)))
-
-        codes = [area.code for area in areas]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        codes = [area.code for area in counties + historical]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise self.fail("counties/historical", f"key 'code': duplicate codes {duplicates}")
 
@@ -447,9 +403,94 @@ class _Loader:
             province_name=self.text(province, "name", "province"),
             province_aliases=self.texts(province, "aliases", "province"),
             prefectures=prefectures,
-            areas=areas,
+            areas=counties + historical,
             former_prefectures=former,
-            direct=direct,
+            direct=self.direct(data, current),
             source=source,
             as_of=as_of,
         )
+
+    def prefectures(
+        self, data: Mapping[str, object], province_code: str
+    ) -> dict[str, tuple[str, tuple[str, ...]]]:
+        prefectures: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for i, item in enumerate(self.items(data, "prefectures")):
+            where = f"prefectures[{i}]"
+            entry = self.obj(item, where, ["code", "name", "aliases"])
+            code = self.text(entry, "code", where, _CODE_4)
+            if code in prefectures or not code.startswith(province_code):
+                raise self.fail(where, f"key 'code': duplicate or outside the province: {code}")
+            prefectures[code] = (self.text(entry, "name", where), self.texts(entry, "aliases", where))
+        return prefectures
+
+    def prefecture_of(
+        self, entry: Mapping[str, object], where: str, prefectures: Mapping[str, tuple[str, object]]
+    ) -> tuple[str, str]:
+        code = self.text(entry, "prefecture", where, _CODE_4)
+        if code not in prefectures:
+            raise self.fail(where, f"key 'prefecture': unknown prefecture {code}")
+        return code, prefectures[code][0]
+
+    def counties(
+        self, data: Mapping[str, object], prefectures: Mapping[str, tuple[str, object]]
+    ) -> tuple[list[Area], dict[str, tuple[str, ...]]]:
+        areas: list[Area] = []
+        former: dict[str, tuple[str, ...]] = {}
+        for i, item in enumerate(self.items(data, "counties")):
+            where = f"counties[{i}]"
+            entry = self.obj(
+                item, where, ["code", "name", "prefecture", "aliases"], ["former_prefectures", "note"]
+            )
+            code = self.text(entry, "code", where, _CODE_6)
+            pref_code, pref_name = self.prefecture_of(entry, where, prefectures)
+            if not code.startswith(pref_code):
+                raise self.fail(where, f"key 'code': {code} is not in prefecture {pref_code}")
+            former[code] = self.texts(entry, "former_prefectures", where, _CODE_4)
+            self.note(entry, where)
+            name = self.text(entry, "name", where)
+            aliases = self.texts(entry, "aliases", where)
+            areas.append(Area(code, name, pref_code, pref_name, True, None, aliases))
+        return areas, former
+
+    def historical(
+        self,
+        data: Mapping[str, object],
+        prefectures: Mapping[str, tuple[str, object]],
+        current: set[str],
+    ) -> list[Area]:
+        areas: list[Area] = []
+        for i, item in enumerate(self.items(data, "historical")):
+            where = f"historical[{i}]"
+            entry = self.obj(
+                item, where, ["code", "name", "successor", "prefecture"], ["aliases", "note"]
+            )
+            code = self.text(entry, "code", where, _CODE_6)
+            successor = self.text(entry, "successor", where, _CODE_6)
+            if successor not in current:
+                raise self.fail(where, f"key 'successor': {successor} is not a current county")
+            pref_code, pref_name = self.prefecture_of(entry, where, prefectures)
+            self.note(entry, where)
+            name = self.text(entry, "name", where)
+            aliases = self.texts(entry, "aliases", where)
+            areas.append(Area(code, name, pref_code, pref_name, False, successor, aliases))
+        return areas
+
+    def direct(self, data: Mapping[str, object], current: set[str]) -> list[DirectUnit]:
+        units: list[DirectUnit] = []
+        for i, item in enumerate(self.items(data, "direct")):
+            where = f"direct[{i}]"
+            entry = self.obj(item, where, ["name", "code", "note"], ["aliases"])
+            code: str | None = None
+            if entry["code"] is not None:
+                code = self.text(entry, "code", where, _CODE_6)
+                if code not in current:
+                    raise self.fail(where, f"key 'code': {code} is not a current county")
+            units.append(
+                DirectUnit(
+                    self.text(entry, "name", where),
+                    code,
+                    self.texts(entry, "aliases", where),
+                    self.text(entry, "note", where),
+                )
+            )
+        return units
