@@ -41,14 +41,18 @@ def run_self_test(*, with_qt: bool = True) -> dict[str, object]:
 
 
 def _store_round_trip() -> str:
+    import secrets
+
+    from desktop.services.accounts import sign_in
     from desktop.services.enterprises import add_enterprise, list_enterprises
     from desktop.services.offices import initialise_office
-    from desktop.services.workspace import Workspace
 
+    password = secrets.token_urlsafe(12)
     with tempfile.TemporaryDirectory(prefix="laoxie-selftest-") as folder:
         path = Path(folder) / "self-test.sqlite3"
-        initialise_office(path, county_code="222401", name="自检", letter_prefix="自检")
-        with Workspace.open(path) as ws:
+        initialise_office(path, county_code="222401", name="自检", letter_prefix="自检",
+                          admin_username="selftest", admin_password=password)
+        with sign_in(path, "selftest", password) as ws:
             add_enterprise(ws, EnterpriseDraft(
                 name="自检企业", uscc="91110000600037341L", county_code="222401", industry="other",
                 staff_total=12,

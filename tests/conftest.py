@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,23 +24,62 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """scrypt at full cost takes ~0.1 s a hash; tests use a small cost unless marked real_scrypt."""
+    if "real_scrypt" not in request.keywords:
+        monkeypatch.setattr("desktop.core.passwords.N", 2**8)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "office.sqlite3"
 
 
+PASSWORD = "yanji-2026!"  # every test user's password
+
+
 @pytest.fixture
 def office_db(db_path: Path) -> Path:
+    """An initialised office with users admin, clerk and approver (all PASSWORD)."""
+    from desktop.core.office import Role
+    from desktop.services.accounts import add_user, sign_in
     from desktop.services.offices import initialise_office
 
-    initialise_office(db_path, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确")
+    initialise_office(db_path, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
+                      admin_username="admin", admin_password=PASSWORD)
+    with sign_in(db_path, "admin", PASSWORD) as ws:
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
     return db_path
 
 
-@pytest.fixture
-def workspace(office_db: Path) -> Iterator[object]:
-    from desktop.services.workspace import Workspace
+def _signed_in(path: Path, user: str) -> Iterator[Any]:
+    from desktop.services.accounts import sign_in
 
-    ws = Workspace.open(office_db)
+    ws = sign_in(path, user, PASSWORD)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def workspace(office_db: Path) -> Iterator[Any]:
+    """Signed in as the clerk (经办人)."""
+    yield from _signed_in(office_db, "clerk")
+
+
+@pytest.fixture
+def admin_ws(office_db: Path) -> Iterator[Any]:
+    yield from _signed_in(office_db, "admin")
+
+
+@pytest.fixture
+def approver_ws(office_db: Path) -> Iterator[Any]:
+    yield from _signed_in(office_db, "approver")
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line signs in as the clerk with PASSWORD from the environment."""
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    monkeypatch.setenv("LAOXIE_USER", "clerk")

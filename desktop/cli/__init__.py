@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop import __version__
-from desktop.cli import enterprise, office
+from desktop.cli import auth, enterprise, office
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
@@ -26,7 +26,7 @@ from desktop.store import StoreError
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_MODULES = [office, enterprise]
+COMMAND_MODULES = [office, auth, enterprise]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if args.self_test:
         handler = office.cmd_self_test
+    if handler is None and getattr(sys, "frozen", False) and sys.stdout is None:
+        handler = office.cmd_gui  # the windowed laoxie.exe, double-clicked: no console to print help to
     if handler is None:
         parser.print_help()
         return EXIT_USAGE

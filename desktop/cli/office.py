@@ -6,14 +6,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.auth import new_demo_password, read_password
 from desktop.cli.common import EXIT_OK, county_code, db_path, emit
 from desktop.services import demo as demo_service
 from desktop.services import offices as office_service
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    county = county_code(args.county)
+    password = read_password(f"管理员 {args.admin} 的密码：", user=args.admin, confirm=True)
     office = office_service.initialise_office(
-        db_path(args), county_code=county_code(args.county), name=args.office, letter_prefix=args.prefix
+        db_path(args), county_code=county, name=args.office, letter_prefix=args.prefix,
+        admin_username=args.admin, admin_password=password,
     )
     emit(args, {"db": db_path(args), "office": office},
          f"已建立 {office.name}（{office.code}）的数据库：{db_path(args)}")
@@ -25,10 +29,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.replace:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    summary = demo_service.build_demo(path, seed=args.seed)
-    emit(args, {"demo": summary},
-         f"演示数据库已建立：{summary.path}\n单位：{summary.office}；企业 {summary.enterprises} 家，"
-         f"职工 {summary.workers} 人（重点群体 {summary.priority_workers} 人），贷款申请 {summary.applications} 件。")
+    password, chosen = new_demo_password()
+    summary = demo_service.build_demo(path, seed=args.seed, password=password)
+    text = (f"演示数据库已建立：{summary.path}\n单位：{summary.office}；企业 {summary.enterprises} 家，"
+            f"职工 {summary.workers} 人（重点群体 {summary.priority_workers} 人），贷款申请 {summary.applications} 件。\n"
+            f"用户：admin（管理员）、clerk（经办人）、approver（审核人）")
+    text += f"，密码均为：{password}" if chosen else "，密码为环境变量 LAOXIE_PASSWORD 的值。"
+    emit(args, {"demo": summary, **({"password": password} if chosen else {})}, text)
     return EXIT_OK
 
 
@@ -51,6 +58,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--county", required=True, help="所在县（市、区）代码或名称")
     p.add_argument("--office", required=True, help="单位名称，如 延吉市就业服务局")
     p.add_argument("--prefix", required=True, help="确认书文号前缀，如 延吉人社劳协确")
+    p.add_argument("--admin", required=True, help="第一位管理员的用户名（密码从提示输入或 LAOXIE_PASSWORD）")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="建立演示数据库")

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import id_check_char, uscc_check_char, USCC_ALPHABET
-from desktop.core.office import Actor
+from desktop.core.office import Actor, Role
 from desktop.core.size import EnterpriseSize
 from desktop.core.workers import ContractType, PriorityGroup
+from desktop.services.accounts import add_user, sign_in
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
@@ -72,6 +73,7 @@ class DemoSummary:
     workers: int
     priority_workers: int
     applications: int
+    users: tuple[str, ...]
 
 
 def _id_number(rng: random.Random, area: str, born: date, male: bool) -> str:
@@ -90,17 +92,23 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def build_demo(path: Path | str, *, seed: int = 19, county_code: str = "222401",
+def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: str = "222401",
                office_name: str = "延吉市就业服务局", letter_prefix: str = "延吉人社劳协确") -> DemoSummary:
-    """Create a new office database at `path` filled with synthetic enterprises and workers."""
+    """Create a new office database at `path` filled with synthetic enterprises and workers.
+
+    Users: admin (管理员), clerk (经办人) and approver (审核人), all with `password`.
+    """
     path = Path(path)
     if path.exists():
         raise ServiceError("demo_exists", path=path)
     rng = random.Random(seed)
     initialise_office(path, county_code=county_code, name=office_name, letter_prefix=letter_prefix,
-                      actor=DEMO_ACTOR)
+                      admin_username="admin", admin_password=password, actor=DEMO_ACTOR)
+    with sign_in(path, "admin", password) as ws:
+        add_user(ws, "clerk", Role.CLERK, password, "金经办")
+        add_user(ws, "approver", Role.APPROVER, password, "朴科长")
     workers = priority = applications = 0
-    with Workspace.open(path, DEMO_ACTOR) as ws:
+    with sign_in(path, "clerk", password) as ws:
         for index, (stem, industry, size) in enumerate(ENTERPRISES):
             staff, revenue, assets = PROFILE[size]
             staff = int(staff * rng.uniform(1.0, 1.3))
@@ -129,7 +137,20 @@ def build_demo(path: Path | str, *, seed: int = 19, county_code: str = "222401",
                     ws.audit("application.create", entity="application", entity_id=app_id)
                 applications += 1
         office = ws.office.name
-    return DemoSummary(path, office, len(ENTERPRISES), workers, priority, applications)
+    return DemoSummary(path, office, len(ENTERPRISES), workers, priority, applications,
+                       ("admin", "clerk", "approver"))
+
+
+def _evidence(rng: random.Random, group: PriorityGroup | None) -> str:
+    if group is None:
+        return ""
+    number = rng.randrange(1, 999)
+    return {
+        PriorityGroup.POVERTY_ALLEVIATED: f"防返贫监测标识 {rng.randrange(10**9):09d}",
+        PriorityGroup.EMPLOYMENT_DIFFICULTY: f"延就困认字〔2025〕{number}号",
+        PriorityGroup.REGISTERED_UNEMPLOYED: f"失业登记证 2224012025{number:04d}",
+        PriorityGroup.UNEMPLOYED_GRADUATE: f"{rng.choice(['延边大学', '吉林大学', '长春工业大学'])} 2025届",
+    }[group]
 
 
 def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int) -> tuple[int, int]:
@@ -161,7 +182,7 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             "social_insurance": 1 if rng.random() < 0.93 else 0,
             "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             "priority_group": group.value if group else None,
-            "priority_evidence": f"延就困认字〔2025〕{rng.randrange(1, 999)}号" if group else "",
+            "priority_evidence": _evidence(rng, group),
             "source_row": len(rows) + 2,
         })
     with ws.store.transaction():

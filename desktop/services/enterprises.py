@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from desktop.core.enterprise import Enterprise, EnterpriseDraft, validate_enterprise
+from desktop.core.identifiers import normalize_uscc
+from desktop.core.permissions import Permission
 from desktop.core.size import SizeResult, decide_size, MissingIndicatorError
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.workspace import Workspace
 
 
 def _checked(ws: Workspace, draft: EnterpriseDraft) -> EnterpriseDraft:
+    ws.require(Permission.EDIT_ENTERPRISES)
     draft = draft.normalised()
     problems = validate_enterprise(draft, ws.areas, ws.sizes)
     if problems:
@@ -42,8 +45,6 @@ def update_enterprise(ws: Workspace, enterprise_id: int, draft: EnterpriseDraft)
 
 
 def find_enterprise(ws: Workspace, uscc: str) -> Enterprise:
-    from desktop.core.identifiers import normalize_uscc
-
     found = ws.store.enterprise_by_uscc(ws.office.id, normalize_uscc(uscc))
     if found is None:
         raise ServiceError("enterprise_not_found", uscc=uscc)

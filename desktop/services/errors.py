@@ -11,6 +11,19 @@ SERVICE_MESSAGES: dict[str, str] = {
     "not_initialised": QT_TRANSLATE_NOOP(
         "service", "数据库 {path} 尚未设置本单位信息。请先运行 laoxie init，或在窗口中完成首次设置。"
     ),
+    "forbidden": QT_TRANSLATE_NOOP("service", "用户“{user}”（{role}）无权{permission}。"),
+    "login_failed": QT_TRANSLATE_NOOP("service", "用户名或密码不对。"),
+    "login_locked": QT_TRANSLATE_NOOP(
+        "service", "用户“{user}”连续 {failures} 次密码错误，已暂停登录，请 {minutes} 分钟后再试，或请管理员重设密码。"
+    ),
+    "account_disabled": QT_TRANSLATE_NOOP("service", "用户“{user}”已停用，请联系管理员。"),
+    "password_required": QT_TRANSLATE_NOOP(
+        "service", "需要用户“{user}”的密码：请在提示时输入，或设置环境变量 LAOXIE_PASSWORD。"
+    ),
+    "user_required": QT_TRANSLATE_NOOP("service", "请用 --user 指定操作的用户（或设置环境变量 LAOXIE_USER）。"),
+    "last_admin": QT_TRANSLATE_NOOP("service", "不能停用或降级最后一位管理员。"),
+    "user_not_found": QT_TRANSLATE_NOOP("service", "找不到用户“{user}”。"),
+    "wrong_password": QT_TRANSLATE_NOOP("service", "原密码不对，密码未修改。"),
     "invalid": QT_TRANSLATE_NOOP("service", "输入有误：{details}"),
     "enterprise_not_found": QT_TRANSLATE_NOOP("service", "找不到统一社会信用代码为 {uscc} 的企业。"),
     "demo_exists": QT_TRANSLATE_NOOP(

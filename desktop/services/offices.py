@@ -6,7 +6,8 @@ from pathlib import Path
 
 from desktop.core.areas import AreaTable
 from desktop.core.messages import Problem
-from desktop.core.office import Actor, Office, letter_prefix_problem
+from desktop.core.office import Actor, Office, Role, letter_prefix_problem
+from desktop.core.permissions import Permission
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.workspace import Workspace, system_actor
 from desktop.store import Store
@@ -26,11 +27,15 @@ def office_problems(county_code: str, name: str, prefix: str, areas: AreaTable) 
 
 
 def initialise_office(
-    path: Path | str, *, county_code: str, name: str, letter_prefix: str, actor: Actor | None = None
+    path: Path | str, *, county_code: str, name: str, letter_prefix: str,
+    admin_username: str, admin_password: str, actor: Actor | None = None,
 ) -> Office:
-    """First run: create the database (if needed) and record which office it serves."""
+    """First run: create the database, record which office it serves and make its first admin."""
+    from desktop.services.accounts import account_problems, create_user
+
     areas = AreaTable.default()
     problems = office_problems(county_code, name, letter_prefix, areas)
+    problems += account_problems(admin_username, admin_password)
     if problems:
         raise ValidationError(problems)
     actor = actor or system_actor()
@@ -45,12 +50,15 @@ def initialise_office(
                 actor, "office.init", office_id=office.id, entity="office", entity_id=office.id,
                 detail={"code": office.code, "name": office.name, "letter_prefix": office.letter_prefix},
             )
+            create_user(store, office.id, actor, username=admin_username, role=Role.ADMIN,
+                        password=admin_password)
         return office
     finally:
         store.close()
 
 
 def update_office(ws: Workspace, *, county_code: str, name: str, letter_prefix: str) -> Office:
+    ws.require(Permission.OFFICE_SETTINGS)
     problems = office_problems(county_code, name, letter_prefix, ws.areas)
     if problems:
         raise ValidationError(problems)

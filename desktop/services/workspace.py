@@ -10,6 +10,7 @@ import platformdirs
 
 from desktop.core.areas import AreaTable
 from desktop.core.office import Actor, Office
+from desktop.core.permissions import Permission, allowed
 from desktop.core.size import SizeStandard
 from desktop.services.errors import ServiceError
 from desktop.store import Store
@@ -57,6 +58,17 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def can(self, permission: Permission) -> bool:
+        return allowed(self.actor.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        """Refuse (and say why) when the signed-in user lacks the permission."""
+        if not self.can(permission):
+            raise ServiceError(
+                "forbidden", user=self.actor.shown_name,
+                role=self.actor.role.label if self.actor.role else "未登录", permission=permission.label,
+            )
 
     def audit(self, action: str, *, entity: str = "", entity_id: object = "",
               detail: dict[str, object] | None = None) -> str:

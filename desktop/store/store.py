@@ -105,6 +105,53 @@ class Store:
             (code, name, letter_prefix, db.now_iso(), office_id),
         )
 
+    # -- users -------------------------------------------------------------
+    def insert_user(self, office_id: int, username: str, role: str, password_hash: str,
+                    display_name: str = "") -> int:
+        now = db.now_iso()
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO users (office_id, username, display_name, role, password_hash, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (office_id, username, display_name, role, password_hash, now, now),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise StoreError("duplicate", what="用户名", value=username) from exc
+            raise
+        return int(cur.lastrowid or 0)
+
+    def user_by_name(self, username: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        return dict(row) if row else None
+
+    def users(self, office_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT id, username, display_name, role, active, created_at, updated_at FROM users"
+            " WHERE office_id = ? ORDER BY username", (office_id,)
+        )
+        return [dict(r) for r in rows]
+
+    def count_users(self, office_id: int, role: str | None = None, active_only: bool = True) -> int:
+        sql = "SELECT count(*) FROM users WHERE office_id = ?"
+        params: list[object] = [office_id]
+        if role:
+            sql += " AND role = ?"
+            params.append(role)
+        if active_only:
+            sql += " AND active = 1"
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def update_user(self, user_id: int, **changes: object) -> None:
+        allowed = {"password_hash", "role", "active", "display_name"}
+        if not changes or set(changes) - allowed:
+            raise ValueError(f"cannot change {sorted(set(changes) - allowed)}")
+        assignments = ", ".join(f"{k} = ?" for k in changes)
+        self.conn.execute(
+            f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?",
+            (*changes.values(), db.now_iso(), user_id),
+        )
+
     # -- enterprises -------------------------------------------------------
     def insert_enterprise(self, office_id: int, draft: EnterpriseDraft) -> int:
         values = _enterprise_values(draft)

@@ -96,7 +96,8 @@ def test_update_records_what_changed(workspace: Workspace) -> None:
 def test_every_write_is_audited_and_chained(workspace: Workspace) -> None:
     svc.add_enterprise(workspace, DRAFT)
     actions = [e["action"] for e in reversed(workspace.store.audit_entries())]
-    assert actions == ["office.init", "enterprise.create"]
+    assert actions[0] == "office.init" and actions[-1] == "enterprise.create"
+    assert workspace.store.audit_entries(1)[0]["username"] == "clerk"
     assert verify_chain(workspace.store.conn) == []
 
 
@@ -108,7 +109,8 @@ def test_unknown_enterprise(workspace: Workspace) -> None:
 
 def test_office_is_set_up_once(office_db: Path) -> None:
     with pytest.raises(ServiceError) as caught:
-        initialise_office(office_db, county_code="222401", name="x", letter_prefix="x")
+        initialise_office(office_db, county_code="222401", name="x", letter_prefix="x",
+                          admin_username="admin2", admin_password="long enough 1")
     assert caught.value.code == "already_initialised"
 
 
@@ -123,7 +125,8 @@ def test_office_is_set_up_once(office_db: Path) -> None:
 )
 def test_office_set_up_is_validated(db_path: Path, county: str, name: str, prefix: str, codes: list[str]) -> None:
     with pytest.raises(ValidationError) as caught:
-        initialise_office(db_path, county_code=county, name=name, letter_prefix=prefix)
+        initialise_office(db_path, county_code=county, name=name, letter_prefix=prefix,
+                          admin_username="admin", admin_password="long enough 1")
     assert [p.code for p in caught.value.problems] == codes
     assert not db_path.exists()
 
@@ -137,7 +140,13 @@ def test_workspace_needs_an_office(db_path: Path) -> None:
     assert caught.value.code == "not_initialised"
 
 
-def test_update_office(workspace: Workspace) -> None:
-    office = update_office(workspace, county_code="222402", name="图们市就业服务局", letter_prefix="图人社劳协确")
+def test_update_office(admin_ws: Workspace) -> None:
+    office = update_office(admin_ws, county_code="222402", name="图们市就业服务局", letter_prefix="图人社劳协确")
     assert office.letter_number(2026, 3) == "图人社劳协确〔2026〕3号"
-    assert workspace.store.local_office() == office
+    assert admin_ws.store.local_office() == office
+
+
+def test_a_clerk_cannot_change_office_settings(workspace: Workspace) -> None:
+    with pytest.raises(ServiceError) as caught:
+        update_office(workspace, county_code="222402", name="x", letter_prefix="x")
+    assert caught.value.code == "forbidden" and "无权" in str(caught.value)

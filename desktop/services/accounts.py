@@ -1,0 +1,178 @@
+"""Users, roles and signing in.
+
+Passwords are kept only as scrypt hashes.  Every sign-in, failed attempt and
+change to an account is in the audit log; repeated failures pause sign-in
+for that user name for a while (counted from the audit log itself).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from desktop.core.messages import Problem
+from desktop.core.office import Actor, Role
+from desktop.core.passwords import hash_password, needs_rehash, password_problem, verify_password
+from desktop.core.permissions import Permission
+from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.workspace import Workspace
+from desktop.store import Store
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=10)
+_USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+def account_problems(username: str, password: str, display_name: str = "") -> list[Problem]:
+    problems: list[Problem] = []
+    if not _USERNAME.match(username):
+        problems.append(Problem("username_invalid", {"field": "username", "value": username}))
+    code = password_problem(username, password)
+    if code:
+        problems.append(Problem(code, {"field": "password", "min": 8}))
+    return problems
+
+
+def create_user(store: Store, office_id: int, actor: Actor, *, username: str, role: Role, password: str,
+                display_name: str = "") -> int:
+    """Within the caller's transaction: the first admin at set-up, or an admin's new user."""
+    problems = account_problems(username, password, display_name)
+    if problems:
+        raise ValidationError(problems)
+    user_id = store.insert_user(office_id, username.strip(), role.value, hash_password(password),
+                                display_name.strip())
+    store.audit(actor, "user.create", office_id=office_id, entity="user", entity_id=user_id,
+                detail={"username": username, "role": role.value})
+    return user_id
+
+
+def add_user(ws: Workspace, username: str, role: Role, password: str, display_name: str = "") -> UserInfo:
+    ws.require(Permission.MANAGE_USERS)
+    with ws.store.transaction():
+        create_user(ws.store, ws.office.id, ws.actor, username=username, role=role, password=password,
+                    display_name=display_name)
+    return _user_info(ws, username)
+
+
+def list_users(ws: Workspace) -> list[UserInfo]:
+    return [
+        UserInfo(u["id"], u["username"], u["display_name"], Role(u["role"]), bool(u["active"]))
+        for u in ws.store.users(ws.office.id)
+    ]
+
+
+def _user_info(ws: Workspace, username: str) -> UserInfo:
+    for user in list_users(ws):
+        if user.username.lower() == username.strip().lower():
+            return user
+    raise ServiceError("user_not_found", user=username)
+
+
+def _recent_failures(store: Store, username: str) -> int:
+    """Failed sign-ins for this name since its last success, within the lock-out window."""
+    since = (datetime.now().astimezone() - LOCKOUT).isoformat(timespec="seconds")
+    rows = store.conn.execute(
+        "SELECT action FROM audit_log WHERE action IN ('user.login', 'user.login_failed')"
+        " AND entity = 'user' AND entity_id = ? COLLATE NOCASE AND at >= ? ORDER BY id DESC",
+        (username, since),
+    ).fetchall()
+    failures = 0
+    for (action,) in rows:
+        if action == "user.login":
+            break
+        failures += 1
+    return failures
+
+
+def sign_in(path: Path | str, username: str, password: str) -> Workspace:
+    """Open the office database as `username`; the same message for an unknown name or a wrong password."""
+    ws = Workspace.open(path)
+    try:
+        store = ws.store
+        username = username.strip()
+        failures = _recent_failures(store, username)
+        if failures >= MAX_FAILURES:
+            raise ServiceError("login_locked", user=username, failures=failures,
+                               minutes=int(LOCKOUT.total_seconds() // 60))
+        user = store.user_by_name(username)
+        anonymous = Actor(username=username)
+        if user is None or not verify_password(password, user["password_hash"]):
+            with store.transaction():
+                store.audit(anonymous, "user.login_failed", office_id=ws.office.id, entity="user",
+                            entity_id=username)
+            raise ServiceError("login_failed")
+        if not user["active"]:
+            raise ServiceError("account_disabled", user=username)
+        ws.actor = Actor(username=user["username"], user_id=user["id"], role=Role(user["role"]),
+                         display_name=user["display_name"])
+        with store.transaction():
+            if needs_rehash(user["password_hash"]):
+                store.update_user(user["id"], password_hash=hash_password(password))
+            ws.audit("user.login", entity="user", entity_id=user["username"])
+        return ws
+    except BaseException:
+        ws.close()
+        raise
+
+
+def verify_current_user(ws: Workspace, password: str) -> bool:
+    """Unlock after idle time: the same user types the password again."""
+    user = ws.store.user_by_name(ws.actor.username)
+    ok = user is not None and bool(user["active"]) and verify_password(password, user["password_hash"])
+    with ws.store.transaction():
+        ws.audit("user.unlock" if ok else "user.unlock_failed", entity="user", entity_id=ws.actor.username)
+    return ok
+
+
+def change_password(ws: Workspace, old_password: str, new_password: str) -> None:
+    user = ws.store.user_by_name(ws.actor.username)
+    if user is None or not verify_password(old_password, user["password_hash"]):
+        raise ServiceError("wrong_password")
+    code = password_problem(ws.actor.username, new_password)
+    if code:
+        raise ValidationError([Problem(code, {"field": "password", "min": 8})])
+    with ws.store.transaction():
+        ws.store.update_user(user["id"], password_hash=hash_password(new_password))
+        ws.audit("user.password", entity="user", entity_id=ws.actor.username)
+
+
+def reset_password(ws: Workspace, username: str, new_password: str) -> None:
+    ws.require(Permission.MANAGE_USERS)
+    target = _user_info(ws, username)
+    code = password_problem(username, new_password)
+    if code:
+        raise ValidationError([Problem(code, {"field": "password", "min": 8})])
+    with ws.store.transaction():
+        ws.store.update_user(target.id, password_hash=hash_password(new_password))
+        ws.audit("user.password_reset", entity="user", entity_id=target.username)
+
+
+def set_user(ws: Workspace, username: str, *, role: Role | None = None, active: bool | None = None) -> UserInfo:
+    ws.require(Permission.MANAGE_USERS)
+    target = _user_info(ws, username)
+    losing_admin = target.role is Role.ADMIN and target.active and (
+        (role is not None and role is not Role.ADMIN) or active is False
+    )
+    if losing_admin and ws.store.count_users(ws.office.id, Role.ADMIN.value) <= 1:
+        raise ServiceError("last_admin")
+    changes: dict[str, object] = {}
+    if role is not None and role is not target.role:
+        changes["role"] = role.value
+    if active is not None and active != target.active:
+        changes["active"] = int(active)
+    if changes:
+        with ws.store.transaction():
+            ws.store.update_user(target.id, **changes)
+            ws.audit("user.update", entity="user", entity_id=target.username, detail=changes)
+    return _user_info(ws, username)
