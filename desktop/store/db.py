@@ -53,18 +53,20 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def translate_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+def translate_error(exc: sqlite3.Error, path: Path | str, *, opening: bool = False) -> StoreError:
     """Turn SQLite's environment errors into messages a clerk can act on."""
     text = str(exc).lower()
     if "database is locked" in text or "database table is locked" in text:
         return StoreError("locked", path=path)
     if "readonly" in text or "read-only" in text:
         return StoreError("read_only", path=path)
-    if "disk is full" in text or "disk i/o error" in text and "full" in text:
+    if "disk is full" in text:
         return StoreError("disk_full", path=path)
     if "file is not a database" in text or "malformed" in text:
         return StoreError("not_a_database", path=path)
-    return StoreError("cannot_open", path=path, detail=str(exc))
+    if opening:
+        return StoreError("cannot_open", path=path, detail=str(exc))
+    return StoreError("write_failed", path=path, detail=str(exc))
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -171,7 +173,7 @@ def open_connection(
             conn.close()
             raise
     except sqlite3.Error as exc:
-        raise translate_error(exc, path) from exc
+        raise translate_error(exc, path, opening=True) from exc
     return conn
 
 
@@ -193,7 +195,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after e.g. SQLITE_FULL
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

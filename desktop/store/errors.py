@@ -29,6 +29,9 @@ STORE_MESSAGES: dict[str, str] = {
     "missing": QT_TRANSLATE_NOOP(
         "store", "数据库文件 {path} 不存在。请先运行 laoxie init（或 laoxie demo）建立，或用 --db 指定已有的文件。"
     ),
+    "write_failed": QT_TRANSLATE_NOOP(
+        "store", "写入数据库 {path} 时出错：{detail}。刚才的操作没有保存，已有数据完好。"
+    ),
     "cannot_open": QT_TRANSLATE_NOOP("store", "无法打开数据库 {path}：{detail}"),
     "migration_failed": QT_TRANSLATE_NOOP(
         "store",
@@ -36,6 +39,14 @@ STORE_MESSAGES: dict[str, str] = {
     ),
     "not_initialised": QT_TRANSLATE_NOOP(
         "store", "数据库 {path} 尚未设置本单位信息，请先运行 laoxie init 或在窗口中完成首次设置。"
+    ),
+    "disk_low": QT_TRANSLATE_NOOP(
+        "store", "{path} 所在磁盘只剩 {free_mb} MB，至少需要 {needed_mb} MB。操作没有进行，已有数据完好。请清理磁盘后重试。"
+    ),
+    "backup_bad": QT_TRANSLATE_NOOP("store", "备份文件 {path} 不可用：{detail}"),
+    "backup_failed": QT_TRANSLATE_NOOP("store", "备份到 {path} 失败：{detail}。数据库本身完好。"),
+    "in_use": QT_TRANSLATE_NOOP(
+        "store", "数据库 {path} 已在另一个劳协窗口中打开（可能在本机或网络上的另一台电脑）。请使用已打开的窗口，或先关闭它。"
     ),
     "duplicate": QT_TRANSLATE_NOOP("store", "{what}已存在：{value}"),
     "not_found": QT_TRANSLATE_NOOP("store", "找不到{what}：{value}"),

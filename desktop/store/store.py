@@ -49,7 +49,7 @@ class Store:
                 yield conn
         except sqlite3.IntegrityError:
             raise
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:  # full disk, locked, read-only, I/O: say so, lose nothing
             raise db.translate_error(exc, self.path) from exc
 
     def schema_version(self) -> int:
@@ -238,6 +238,16 @@ class Store:
             ):
                 ids[str(row[0])] = int(row[1])
         return ids
+
+    def person_contact(self, person_id: int) -> tuple[str, str]:
+        """(ID number, the newest phone on any roster) of one person."""
+        row = self.conn.execute(
+            "SELECT p.id_number, coalesce((SELECT m.phone FROM employments m WHERE m.person_id = p.id"
+            " ORDER BY m.updated_at DESC LIMIT 1), '') FROM persons p WHERE p.id = ?", (person_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("not_found", what="人员", value=person_id)
+        return str(row[0]), str(row[1])
 
     EMPLOYMENT_COLUMNS = (
         "enterprise_id", "person_id", "hukou_text", "hukou_code", "contract_type", "contract_start",

@@ -1,0 +1,52 @@
+"""`laoxie db check|backup|restore`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, emit, open_workspace
+from desktop.services import backups
+from desktop.services.dbcheck import check_database
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        report = check_database(ws.store)
+    lines = [f"已检查：{'、'.join(report.checked)}；操作日志 {report.audit_entries} 条"]
+    lines += [f"问题：{f.text()}" for f in report.findings] or ["未发现问题"]
+    if args.json:
+        emit(args, {"check": report.as_dict()}, "")
+    else:
+        print("\n".join(lines))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        made = backups.make_backup(ws, "manual", to=Path(args.to) if args.to else None)
+    emit(args, {"backup": {"path": made.path, "size": made.size, "taken_at": made.taken_at.isoformat()}},
+         f"已备份并校验：{made.path}（{made.size // 1024} KB）")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        safety = backups.restore(ws, Path(args.backup))
+    emit(args, {"restored": args.backup, "safety_copy": safety.path},
+         f"已从 {args.backup} 恢复。恢复前的数据另存为：{safety.path}")
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    db = sub.add_parser("db", parents=[common], help="数据库：检查、备份、恢复")
+    db_sub = db.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser, required=True)
+    p = db_sub.add_parser("check", parents=[common], help="检查数据库（有问题时返回非零）")
+    p.set_defaults(handler=cmd_check)
+    p = db_sub.add_parser("backup", parents=[common], help="立即备份（经校验）")
+    p.add_argument("--to", metavar="DIR", help="备份到此文件夹（如 U 盘）")
+    p.set_defaults(handler=cmd_backup)
+    p = db_sub.add_parser("restore", parents=[common], help="从备份恢复（管理员）")
+    p.add_argument("backup", metavar="BACKUP")
+    p.set_defaults(handler=cmd_restore)

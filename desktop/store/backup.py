@@ -1,0 +1,119 @@
+"""Verified copies of the database file, and putting one back.
+
+A copy is written with ``VACUUM INTO`` to a ``.part`` file, checked with
+``PRAGMA integrity_check`` (and for being ours, of a version we can read),
+flushed to disk, and only then renamed: a half-written or bad copy never
+looks like a backup.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.store.db import APPLICATION_ID, available_migrations
+from desktop.store.errors import StoreError
+
+
+@dataclass(frozen=True)
+class VerifiedCopy:
+    path: Path
+    size: int
+    schema_version: int
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def verify_copy(path: Path) -> VerifiedCopy:
+    """Open a copy read-only and check it through; StoreError when it is not a good backup."""
+    if not path.is_file():
+        raise StoreError("backup_bad", path=path, detail="文件不存在")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError("backup_bad", path=path, detail=str(exc)) from exc
+    if app_id != APPLICATION_ID:
+        raise StoreError("backup_bad", path=path, detail="不是劳协数据库")
+    if result != ["ok"]:
+        raise StoreError("backup_bad", path=path, detail="；".join(result[:5]))
+    supported = available_migrations()[-1].version
+    if version > supported:
+        raise StoreError("backup_bad", path=path, detail=f"由更新版本写入（第 {version} 版）")
+    return VerifiedCopy(path, path.stat().st_size, version)
+
+
+def ensure_free_space(folder: Path, needed: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise StoreError("disk_low", path=folder, free_mb=free // 2**20, needed_mb=max(1, needed // 2**20))
+
+
+def write_copy(conn: sqlite3.Connection, source_size: int, target: Path) -> VerifiedCopy:
+    """A checked copy of the open database at `target` (never half-written)."""
+    ensure_free_space(target.parent, source_size * 2 + 16 * 2**20)
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        conn.execute("VACUUM INTO ?", (str(partial),))
+        _fsync(partial)
+        copy = verify_copy(partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        text = str(exc).lower()
+        if "full" in text:
+            raise StoreError("disk_full", path=target) from exc
+        raise StoreError("backup_failed", path=target, detail=str(exc)) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return VerifiedCopy(target, copy.size, copy.schema_version)
+
+
+def copy_file_safely(source: Path, target: Path) -> Path:
+    """Copy to a second place (a USB stick): temp name, flush, rename."""
+    ensure_free_space(target.parent, source.stat().st_size + 4 * 2**20)
+    partial = target.with_name(target.name + ".part")
+    try:
+        shutil.copyfile(source, partial)
+        _fsync(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
+    """Replace the open database's content with the backup's (SQLite's backup API, atomic)."""
+    verify_copy(backup)
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        source.backup(conn)
+    finally:
+        source.close()
+
+
+def office_of_copy(path: Path) -> str | None:
+    """The code of the office a backup belongs to (None when it has none)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT code FROM offices WHERE is_local = 1").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row else None

@@ -1,0 +1,57 @@
+"""Raw facts for 检查数据库: what SQLite and the audit chain say about the file."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from desktop.store.audit import ChainBreak, verify_chain
+
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows
+
+
+def foreign_key_problems(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return [
+        {"table": r[0], "rowid": r[1], "parent": r[2]} for r in conn.execute("PRAGMA foreign_key_check")
+    ]
+
+
+def audit_chain_breaks(conn: sqlite3.Connection) -> list[ChainBreak]:
+    return verify_chain(conn)
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def invariant_queries() -> dict[str, str]:
+    """Domain rules the schema cannot state, as queries that return offending rows."""
+    return {
+        "local_office": "SELECT count(*) AS n FROM offices WHERE is_local = 1 HAVING n <> 1",
+        "no_admin": (
+            "SELECT o.id FROM offices o WHERE o.is_local = 1 AND NOT EXISTS"
+            " (SELECT 1 FROM users u WHERE u.office_id = o.id AND u.role = 'admin' AND u.active = 1)"
+        ),
+        "letter_gaps": (
+            "SELECT office_id, year, count(*) AS n, max(seq) AS top FROM letters"
+            " GROUP BY office_id, year HAVING n <> top"
+        ),
+        "self_approved": (
+            "SELECT id FROM applications WHERE status IN ('approved', 'issued')"
+            " AND (approved_by IS NULL OR approved_by = prepared_by)"
+        ),
+        "override_without_reason": (
+            "SELECT id FROM decisions WHERE final_result <> computed_result AND trim(override_reason) = ''"
+        ),
+    }
+
+
+def all_uscc(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    return [(int(r[0]), str(r[1])) for r in conn.execute("SELECT id, uscc FROM enterprises")]
+
+
+def all_id_numbers(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    return [(int(r[0]), str(r[1])) for r in conn.execute("SELECT id, id_number FROM persons")]
