@@ -37,12 +37,18 @@ typecheck: setup
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
+# One-folder PyInstaller build: dist/laoxie/ (docs/windows-build.md for Windows).
 bundle: setup
 	$(PY) -m pip install --quiet -e '.[test,bundle]'
 	$(VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec
 
+# The demo runs from an empty folder: the data must come from the bundle, not the checkout.
 bundle-test: bundle
 	QT_QPA_PLATFORM=offscreen dist/laoxie/laoxie --self-test
+	@tmp=$$(mktemp -d) && cd "$$tmp" && \
+	  QT_QPA_PLATFORM=offscreen "$(CURDIR)/dist/laoxie/laoxie" --db "$$tmp/x.sqlite3" demo --json > demo.json && \
+	  cat demo.json && grep -q '"ok": true' demo.json && test -s "$$tmp/x.sqlite3" && \
+	  cd / && rm -rf "$$tmp" && echo "bundle-test: self-test and demo passed"
 
 clean:
 	rm -rf $(VENV) build dist .demo .pytest_cache .mypy_cache
