@@ -104,6 +104,8 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
     target = folder / f"{ws.store.path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.sqlite3"
     if target.exists():  # two in one second: keep the first
         return Backup(target, now.replace(microsecond=0), reason, target.stat().st_size)
+    for stale in folder.glob(f"{ws.store.path.stem}-*.sqlite3.part"):  # left by a crash mid-backup
+        stale.unlink(missing_ok=True)
     copy = write_copy(ws.store.conn, _db_size(ws), target)
     mirrored = ""
     mirror = second_folder(ws)
