@@ -21,6 +21,9 @@ from desktop.store import audit, db
 from desktop.store.errors import StoreError
 
 _ENTERPRISE_FIELDS = [f.name for f in fields(EnterpriseDraft)]
+_EMPLOYMENT_DEFAULTS: dict[str, object] = {
+    "hukou_text": "", "job": "", "phone": "", "priority_evidence": "", "contract_type": "fixed",
+}
 
 
 class Store:
@@ -261,7 +264,7 @@ class Store:
         self.conn.executemany(
             f"INSERT INTO employments ({', '.join(columns)}, created_at, updated_at)"
             f" VALUES ({', '.join('?' for _ in columns)}, ?, ?)",
-            [tuple(r.get(c) for c in columns) + (now, now) for r in rows],
+            [tuple(r.get(c, _EMPLOYMENT_DEFAULTS.get(c)) for c in columns) + (now, now) for r in rows],
         )
 
     def count_employments(self, enterprise_id: int) -> int:
