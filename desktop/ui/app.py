@@ -1,0 +1,165 @@
+"""Starting the window: the Qt application, the first-run setup, the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop import __version__
+from desktop.core.areas import AreaTable
+from desktop.core.office import Office
+from desktop.resources import resource_path
+from desktop.services.accounts import sign_in
+from desktop.services.errors import ServiceError
+from desktop.services.offices import initialise_office
+from desktop.services.workspace import APP_NAME, Workspace
+from desktop.store import StoreError
+from desktop.ui.errors import excepthook_installed, show_error
+from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
+from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.setup_dialog import SetupDialog, SetupValues
+from desktop.ui.text import error_text
+
+# Sign in without the dialog, as the command line does (scripts, the startup bench).
+USER_ENV: Final = "LAOXIE_USER"
+PASSWORD_ENV: Final = "LAOXIE_PASSWORD"
+ICON: Final = ("icons", "laoxie.svg")
+# Fonts with Chinese glyphs, best first: Windows, macOS, Linux.
+CJK_FONTS: Final = (
+    "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "SimSun",
+)
+
+_translators: list[QTranslator] = []  # kept alive as long as the application
+
+
+def create_app(argv: Sequence[str]) -> QApplication:
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication(list(argv))
+    app.setWindowIcon(QIcon(str(resource_path(*ICON))))
+    _use_cjk_font(app)
+    _install_translators(app)
+    return app
+
+
+def _use_cjk_font(app: QApplication) -> None:
+    """Keep the system font for Latin text, with a Chinese font behind it."""
+    font = app.font()
+    chinese = QFontDatabase.WritingSystem.SimplifiedChinese
+    if chinese in QFontDatabase.writingSystems(font.family()):
+        return
+    available = QFontDatabase.families(chinese)
+    choice = next((name for name in CJK_FONTS if name in available), available[0] if available else None)
+    if choice is not None:
+        font.setFamilies([font.family(), choice])
+        app.setFont(font)
+
+
+def _install_translators(app: QApplication) -> None:
+    """Our texts are written in Chinese; a laoxie_<locale>.qm translates them.
+
+    Qt's own texts (OK/Cancel, context menus) follow the language the window
+    ends up in: the system's when we have a translation for it, else Chinese.
+    """
+    system = QLocale.system()
+    ours = QTranslator(app)
+    if ours.load(system, "laoxie", "_", str(resource_path("translations"))):
+        app.installTranslator(ours)
+        _translators.append(ours)
+        language = system
+    else:
+        language = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    qt = QTranslator(app)
+    if qt.load(language, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _translators.append(qt)
+
+
+def _open_or_set_up(db_path: Path) -> Workspace | None:
+    """The signed-in workspace; None when the clerk cancels set-up or sign-in."""
+    office: Office | None = None
+    if db_path.exists():
+        try:
+            with Workspace.open(db_path) as probe:  # refuses a newer or foreign file before asking anything
+                office = probe.office
+        except ServiceError as exc:
+            if exc.code != "not_initialised":
+                raise
+    if office is None:
+        return _first_run(db_path)
+    return _sign_in(db_path, office)
+
+
+def _first_run(db_path: Path) -> Workspace | None:
+    def save(values: SetupValues) -> Office:
+        return initialise_office(
+            db_path, county_code=values.county_code, name=values.name, letter_prefix=values.letter_prefix,
+            admin_username=values.admin_username, admin_password=values.admin_password,
+        )
+
+    dialog = SetupDialog(AreaTable.default(), db_path, save)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        values = dialog.values()
+    finally:
+        dialog.deleteLater()
+    return sign_in(db_path, values.admin_username, values.admin_password)
+
+
+def _sign_in(db_path: Path, office: Office) -> Workspace | None:
+    user = os.environ.get(USER_ENV, "")
+    password = os.environ.get(PASSWORD_ENV, "")
+    problem = ""
+    if user and password:
+        try:
+            return sign_in(db_path, user, password)
+        except ServiceError as exc:  # a wrong or locked account: ask in the dialog instead
+            problem = error_text(exc)
+    dialog = LoginDialog(office.name, lambda name, secret: sign_in(db_path, name, secret),
+                         username=user, problem=problem)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.workspace
+    finally:
+        dialog.deleteLater()
+
+
+def run_gui(db_path: Path) -> int:
+    """Show the window for the office database at ``db_path``; the process exit code."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = create_app(sys.argv)
+    with excepthook_installed():
+        try:
+            workspace = _open_or_set_up(Path(db_path))
+        except (StoreError, ServiceError) as exc:
+            show_error(None, exc)
+            return 1
+        if workspace is None:
+            return 0
+        try:
+            window = MainWindow(workspace)
+            if os.environ.get(EXIT_AFTER_PAINT) == "1":
+                quit_after_first_paint(window)
+            window.show()
+            code = app.exec()
+            # quit() also posts a Quit event; delivered later it would end every
+            # event loop at once (a second window in this process, the tests).
+            QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+            window.close()
+            window.deleteLater()
+            return code
+        finally:
+            workspace.close()

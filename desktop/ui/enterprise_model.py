@@ -1,0 +1,198 @@
+"""The enterprise table: a window onto a database query, fetched in pages.
+
+Searching and ordering (by name) happen in the database through the
+services; the model holds only the rows fetched so far and asks for the
+next page when the view scrolls to the end (canFetchMore / fetchMore).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop.core.enterprise import Enterprise
+from desktop.core.identifiers import mask_phone
+from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.services.enterprises import count_enterprises, enterprise_size, list_enterprises
+from desktop.services.workspace import Workspace
+from desktop.ui.text import size_label
+
+PAGE_SIZE: Final = 500
+ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1  # the enterprise's database id
+_CONTEXT: Final = "EnterpriseModel"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NAME = 0
+    USCC = 1
+    COUNTY = 2
+    INDUSTRY = 3
+    STAFF = 4
+    SIZE = 5
+    CONTACT = 6
+    PHONE = 7
+
+
+HEADERS: Final[dict[Column, str]] = {
+    Column.NAME: QT_TRANSLATE_NOOP("EnterpriseModel", "企业名称"),
+    Column.USCC: QT_TRANSLATE_NOOP("EnterpriseModel", "统一社会信用代码"),
+    Column.COUNTY: QT_TRANSLATE_NOOP("EnterpriseModel", "所在地"),
+    Column.INDUSTRY: QT_TRANSLATE_NOOP("EnterpriseModel", "行业"),
+    Column.STAFF: QT_TRANSLATE_NOOP("EnterpriseModel", "职工总数"),
+    Column.SIZE: QT_TRANSLATE_NOOP("EnterpriseModel", "企业规模"),
+    Column.CONTACT: QT_TRANSLATE_NOOP("EnterpriseModel", "联系人"),
+    Column.PHONE: QT_TRANSLATE_NOOP("EnterpriseModel", "联系电话"),
+}
+_UNSIZED = QT_TRANSLATE_NOOP("EnterpriseModel", "未划型")
+_MANUAL = QT_TRANSLATE_NOOP("EnterpriseModel", "{size}（手工）")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+class EnterpriseModel(QAbstractTableModel):
+    def __init__(self, workspace: Workspace, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._search = ""
+        self._rows: list[Enterprise] = []
+        self._total = 0
+        self._sizes: dict[int, tuple[str, str]] = {}  # id -> (shown text, explanation)
+        self.reload()
+
+    # -- querying ----------------------------------------------------------
+    @property
+    def search(self) -> str:
+        return self._search
+
+    @property
+    def total(self) -> int:
+        """How many enterprises match the search (fetched or not)."""
+        return self._total
+
+    def set_search(self, text: str) -> None:
+        text = text.strip()
+        if text != self._search:
+            self._search = text
+            self.reload()
+
+    def reload(self) -> None:
+        """Query again from the first page (after a save, or a new search)."""
+        self.beginResetModel()
+        self._sizes.clear()
+        self._total = count_enterprises(self._ws, self._search)
+        self._rows = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=0)
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008 - Qt's API
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if parent.isValid():
+            return
+        page = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=len(self._rows))
+        if not page:  # rows were deleted meanwhile: stop asking
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def enterprise(self, row: int) -> Enterprise:
+        return self._rows[row]
+
+    def row_of(self, enterprise_id: int) -> int | None:
+        """The row showing this enterprise, fetching further pages if needed."""
+        start = 0
+        while True:
+            for row in range(start, len(self._rows)):
+                if self._rows[row].id == enterprise_id:
+                    return row
+            if not self.canFetchMore():
+                return None
+            start = len(self._rows)
+            self.fetchMore()
+
+    # -- Qt's table interface ------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(Column):
+                return _tr(HEADERS[Column(section)])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        enterprise = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(enterprise, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.SIZE:
+                return self._size(enterprise)[1]
+            if column == Column.NAME and enterprise.address:
+                return f"{enterprise.name}\n{enterprise.address}"
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.STAFF:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return enterprise.id
+        return None
+
+    def _text(self, enterprise: Enterprise, column: Column) -> str:
+        if column == Column.NAME:
+            return enterprise.name
+        if column == Column.USCC:
+            return enterprise.uscc
+        if column == Column.COUNTY:
+            area = self._ws.areas.by_code(enterprise.county_code)
+            return area.name if area else enterprise.county_code
+        if column == Column.INDUSTRY:
+            try:
+                return self._ws.sizes.industry(enterprise.industry).name
+            except KeyError:  # an industry the loaded standard does not know
+                return enterprise.industry
+        if column == Column.STAFF:
+            return str(enterprise.staff_total)
+        if column == Column.SIZE:
+            return self._size(enterprise)[0]
+        if column == Column.CONTACT:
+            return enterprise.contact_name
+        return mask_phone(enterprise.contact_phone) if enterprise.contact_phone else ""
+
+    def _size(self, enterprise: Enterprise) -> tuple[str, str]:
+        cached = self._sizes.get(enterprise.id)
+        if cached is None:
+            try:
+                result = enterprise_size(self._ws, enterprise)
+            except (KeyError, ValueError) as exc:  # data the standard cannot read
+                cached = (_tr(_UNSIZED), str(exc))
+            else:
+                if result is None:
+                    cached = (_tr(_UNSIZED), "")
+                else:
+                    label = size_label(result.size)
+                    text = _tr(_MANUAL).format(size=label) if result.manual else label
+                    cached = (text, "\n".join(result.steps))
+            self._sizes[enterprise.id] = cached
+        return cached

@@ -1,0 +1,68 @@
+"""Two kinds of error, shown two ways.
+
+Environment errors (a locked or newer database, a full disk) carry a
+Chinese message that says what to do: they get a message box and nothing
+else.  Anything else is a bug: the global excepthook writes a report to the
+log folder and tells the clerk where it is, instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.crash import write_crash_report
+from desktop.services.errors import ServiceError
+from desktop.store import StoreError
+from desktop.ui.text import error_text
+
+def show_error(parent: QWidget | None, error: Exception) -> None:
+    """A message box with what the clerk can do about an environment error."""
+    QMessageBox.critical(parent, QCoreApplication.translate("errors", "劳协"), error_text(error))
+
+
+def _report_bug(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if exc.__traceback__ is None and tb is not None:
+        exc = exc.with_traceback(tb)
+    report = write_crash_report(exc)
+    traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+    QMessageBox.critical(
+        QApplication.activeWindow(),
+        QCoreApplication.translate("errors", "程序错误"),
+        QCoreApplication.translate(
+            "errors",
+            # One literal: lupdate does not join implicitly concatenated strings.
+            "劳协遇到了一个程序错误（{name}），刚才的操作可能没有完成；已经保存的数据不受影响。\n\n错误报告已保存到：\n{path}\n请把这个文件交给维护人员。",
+        ).format(name=exc_type.__name__, path=report),
+    )
+
+
+def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """For exceptions that escape a slot or event handler."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    try:
+        if isinstance(exc, (StoreError, ServiceError)):
+            show_error(QApplication.activeWindow(), exc)
+        else:
+            _report_bug(exc_type, exc, tb)
+    except Exception:  # noqa: BLE001 - never let the hook itself fail silently
+        sys.__excepthook__(exc_type, exc, tb)
+
+
+@contextmanager
+def excepthook_installed() -> Iterator[None]:
+    """Use :func:`excepthook` while the window runs; put back the previous hook after."""
+    previous = sys.excepthook
+    sys.excepthook = excepthook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous

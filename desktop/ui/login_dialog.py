@@ -1,0 +1,58 @@
+"""Signing in: who is at the keyboard decides what the window lets them do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
+
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from desktop.store import StoreError
+from desktop.ui.forms import load_form
+from desktop.ui.text import error_text
+
+# Takes user name and password; returns the signed-in workspace or raises ServiceError.
+SignIn = Callable[[str, str], Workspace]
+
+
+class LoginDialog(QDialog):
+    # From forms/login_dialog.ui (load_form sets them).
+    officeLabel: QLabel
+    usernameEdit: QLineEdit
+    passwordEdit: QLineEdit
+    problemLabel: QLabel
+    buttonBox: QDialogButtonBox
+
+    def __init__(self, office_name: str, sign_in: SignIn, *, username: str = "", problem: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        load_form("login_dialog", self)
+        self._sign_in = sign_in
+        self.workspace: Workspace | None = None  # set once signed in
+        self.officeLabel.setText(office_name)
+        self.usernameEdit.setText(username)
+        self.problemLabel.setText(problem)
+        (self.passwordEdit if username else self.usernameEdit).setFocus()
+        self.usernameEdit.textChanged.connect(self._refresh)
+        self.passwordEdit.textChanged.connect(self._refresh)
+        self.buttonBox.accepted.connect(self.accept)
+        self.buttonBox.rejected.connect(self.reject)
+        self._refresh()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _refresh(self) -> None:
+        self.ok_button.setEnabled(bool(self.usernameEdit.text().strip() and self.passwordEdit.text()))
+
+    def accept(self) -> None:
+        try:
+            self.workspace = self._sign_in(self.usernameEdit.text().strip(), self.passwordEdit.text())
+        except (ServiceError, StoreError) as exc:
+            self.problemLabel.setText(error_text(exc))
+            self.passwordEdit.clear()
+            self.passwordEdit.setFocus()
+            return
+        super().accept()

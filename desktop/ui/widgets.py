@@ -1,0 +1,51 @@
+"""Small helpers shared by the dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from desktop.core.areas import AreaTable
+
+# Set on an input that a refused save names (tests and assistive tools read it).
+PROBLEM_PROPERTY = "problem"
+# Per widget, not on the dialog: a style sheet on a parent upsets how word-wrapped
+# labels with a margin measure their text (the last word of a line was cut off).
+PROBLEM_STYLE = "border: 1px solid #b3261e; background: #fdecea;"
+
+
+def fill_county_combo(combo: QComboBox, areas: AreaTable) -> None:
+    """Current counties under a heading per prefecture; the item data is the county code."""
+    model = QStandardItemModel(combo)
+    by_prefecture: dict[str, list[tuple[str, str, str]]] = {}
+    for area in areas.current_counties():
+        by_prefecture.setdefault(area.prefecture_code, []).append((area.code, area.name, area.full_name))
+    for code, name in areas.prefectures():
+        counties = by_prefecture.get(code)
+        if not counties:
+            continue
+        heading = QStandardItem(name)
+        heading.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading, not a choice
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        model.appendRow(heading)
+        for county_code, county_name, full_name in counties:
+            item = QStandardItem(county_name)
+            item.setData(county_code, Qt.ItemDataRole.UserRole)
+            item.setToolTip(f"{full_name}（{county_code}）")
+            model.appendRow(item)
+    combo.setModel(model)
+    combo.setCurrentIndex(-1)
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Select the item whose data is ``value`` (nothing when there is none)."""
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def mark_problem(widget: QWidget, on: bool) -> None:
+    """Highlight (or clear) an input named by a problem."""
+    widget.setProperty(PROBLEM_PROPERTY, on)
+    widget.setStyleSheet(PROBLEM_STYLE if on else "")

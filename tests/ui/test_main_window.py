@@ -1,0 +1,96 @@
+"""The main window over a real office database filled through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.enterprise import Enterprise
+from desktop.services.workspace import Workspace
+from desktop.ui.enterprise_model import Column
+from desktop.ui.main_window import MainWindow
+from desktop.ui.setup_dialog import SetupDialog
+
+pytestmark = pytest.mark.gui
+
+Typist = Callable[[QWidget, str], None]
+
+
+def open_window(qtbot: QtBot, workspace: Workspace) -> MainWindow:
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def names(window: MainWindow) -> list[str]:
+    model = window.model
+    return [model.index(row, Column.NAME).data() for row in range(model.rowCount())]
+
+
+def test_lists_the_enterprises_by_name(qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise]) -> None:
+    window = open_window(qtbot, workspace)
+    assert names(window) == sorted(e.name for e in enterprises)
+    assert window.enterpriseCountLabel.text() == "共 4 家企业"
+    assert window.windowTitle() == "劳协 — 延吉市就业服务局"
+
+
+def test_status_bar_says_office_user_and_database(qtbot: QtBot, workspace: Workspace) -> None:
+    window = open_window(qtbot, workspace)
+    texts = [label.text() for label in window.statusbar.findChildren(type(window.enterpriseCountLabel))]
+    assert "延吉市就业服务局（222401）" in texts
+    assert "当前用户：金经办（经办人）" in texts
+    assert f"数据库：{workspace.store.path}" in texts
+
+
+def test_search_waits_for_a_pause_then_asks_the_database(
+    qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise], typist: Typist
+) -> None:
+    window = open_window(qtbot, workspace)
+    typist(window.searchEdit, "长白山")
+    assert window.model.rowCount() == 4  # not yet: the search is debounced
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert names(window) == ["延吉市长白山食品有限公司"]
+    assert window.enterpriseCountLabel.text() == "找到 1 家企业"
+
+    window.searchEdit.clear()
+    typist(window.searchEdit, "朴成浩")  # the contact person
+    qtbot.waitUntil(lambda: window.model.search == "朴成浩")
+    assert names(window) == ["延吉市长白山食品有限公司"]
+
+
+def test_other_pages_say_what_will_come(qtbot: QtBot, workspace: Workspace) -> None:
+    window = open_window(qtbot, workspace)
+    window.navList.setCurrentRow(1)
+    assert window.pages.currentWidget() is window.rosterPage
+    assert window.rosterPlaceholder.text().startswith("名册导入将在此处")
+
+
+def test_settings_page_shows_the_office(qtbot: QtBot, workspace: Workspace) -> None:
+    window = open_window(qtbot, workspace)
+    window.navList.setCurrentRow(5)
+    assert window.pages.currentWidget() is window.settingsPage
+    assert window.countyValue.text() == "延边朝鲜族自治州延吉市（222401）"
+    assert window.officeNameValue.text() == "延吉市就业服务局"
+    assert window.prefixValue.text().startswith("延吉人社劳协确")
+    assert window.dbPathValue.text() == str(workspace.store.path)
+    assert not window.editOfficeButton.isEnabled()  # a clerk may not change them
+
+
+def test_admin_edits_the_office(qtbot: QtBot, admin_ws: Workspace, typist: Typist) -> None:
+    window = open_window(qtbot, admin_ws)
+    window.navList.setCurrentRow(5)
+    qtbot.mouseClick(window.editOfficeButton, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(SetupDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.adminGroup.isHidden()
+    dialog.officeNameEdit.clear()
+    typist(dialog.officeNameEdit, "延吉市人力资源和社会保障局")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.officeNameValue.text() == "延吉市人力资源和社会保障局"
+    assert window.windowTitle() == "劳协 — 延吉市人力资源和社会保障局"
