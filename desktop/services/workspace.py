@@ -75,3 +75,11 @@ class Workspace:
         return self.store.audit(
             self.actor, action, office_id=self.office.id, entity=entity, entity_id=entity_id, detail=detail
         )
+
+
+def window_lock(path: Path | str) -> object:
+    """Hold while a window has the database open: a second window on the same
+    file gets StoreError("in_use").  Call .release() (or use it as a context manager)."""
+    from desktop.store.lock import InstanceLock
+
+    return InstanceLock(Path(path)).acquire()

@@ -74,6 +74,38 @@ class Store:
         rows = self.conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
+    def search_audit(
+        self, *, username: str | None = None, action_prefix: str | None = None, since: str | None = None,
+        until: str | None = None, text: str | None = None, limit: int = 500, offset: int = 0,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(total matching, one page newest first); `since`/`until` are ISO dates, inclusive."""
+        where, params = ["1 = 1"], []  # type: ignore[var-annotated]
+        if username:
+            where.append("username = ? COLLATE NOCASE")
+            params.append(username)
+        if action_prefix:
+            where.append("action LIKE ? ESCAPE '\\'")
+            params.append(_like(action_prefix)[1:])
+        if since:
+            where.append("substr(at, 1, 10) >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(at, 1, 10) <= ?")
+            params.append(until)
+        if text:
+            where.append("(entity_id LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')")
+            params += [_like(text), _like(text)]
+        clause = " AND ".join(where)
+        total = int(self.conn.execute(f"SELECT count(*) FROM audit_log WHERE {clause}", params).fetchone()[0])
+        rows = self.conn.execute(
+            f"SELECT id, at, username, action, entity, entity_id, detail FROM audit_log WHERE {clause}"
+            " ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, offset),
+        )
+        return total, [dict(r) for r in rows]
+
+    def audit_actions(self) -> list[str]:
+        return [str(r[0]) for r in self.conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
     # -- settings ----------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

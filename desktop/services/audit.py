@@ -1,0 +1,79 @@
+"""Reading the audit log (操作日志): who did what, when."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.permissions import Permission
+from desktop.services.workspace import Workspace
+from desktop.store.audit import verify_chain
+
+ACTION_LABELS: dict[str, str] = {
+    "office.init": QT_TRANSLATE_NOOP("audit", "建立本单位数据库"),
+    "office.update": QT_TRANSLATE_NOOP("audit", "修改本单位信息"),
+    "user.create": QT_TRANSLATE_NOOP("audit", "添加用户"),
+    "user.update": QT_TRANSLATE_NOOP("audit", "修改用户"),
+    "user.login": QT_TRANSLATE_NOOP("audit", "登录"),
+    "user.login_failed": QT_TRANSLATE_NOOP("audit", "登录失败"),
+    "user.unlock": QT_TRANSLATE_NOOP("audit", "解锁"),
+    "user.unlock_failed": QT_TRANSLATE_NOOP("audit", "解锁失败"),
+    "user.password": QT_TRANSLATE_NOOP("audit", "修改密码"),
+    "user.password_reset": QT_TRANSLATE_NOOP("audit", "重设密码"),
+    "enterprise.create": QT_TRANSLATE_NOOP("audit", "登记企业"),
+    "enterprise.update": QT_TRANSLATE_NOOP("audit", "修改企业"),
+    "application.create": QT_TRANSLATE_NOOP("audit", "登记贷款申请"),
+    "roster.import": QT_TRANSLATE_NOOP("audit", "导入名册"),
+    "roster.demo": QT_TRANSLATE_NOOP("audit", "演示名册"),
+    "db.backup": QT_TRANSLATE_NOOP("audit", "备份数据库"),
+    "db.restore": QT_TRANSLATE_NOOP("audit", "从备份恢复"),
+    "backup.settings": QT_TRANSLATE_NOOP("audit", "修改备份设置"),
+    "pii.unmask": QT_TRANSLATE_NOOP("audit", "查看或导出完整个人信息"),
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    username: str
+    action: str
+    action_label: str
+    entity: str
+    entity_id: str
+    detail: dict[str, object]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    total: int
+    entries: list[AuditEntry]
+
+
+def search(
+    ws: Workspace, *, username: str | None = None, action_prefix: str | None = None,
+    since: date | None = None, until: date | None = None, text: str | None = None,
+    limit: int = 500, offset: int = 0,
+) -> AuditPage:
+    ws.require(Permission.VIEW_AUDIT)
+    total, rows = ws.store.search_audit(
+        username=username, action_prefix=action_prefix, since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None, text=text, limit=limit, offset=offset,
+    )
+    return AuditPage(total, [
+        AuditEntry(r["id"], r["at"], r["username"], r["action"], ACTION_LABELS.get(r["action"], r["action"]),
+                   r["entity"], r["entity_id"], json.loads(r["detail"] or "{}"))
+        for r in rows
+    ])
+
+
+def actions(ws: Workspace) -> list[tuple[str, str]]:
+    """(action, label) pairs present in the log, for a filter box."""
+    ws.require(Permission.VIEW_AUDIT)
+    return [(a, ACTION_LABELS.get(a, a)) for a in ws.store.audit_actions()]
+
+
+def chain_intact(ws: Workspace) -> bool:
+    return not verify_chain(ws.store.conn)
