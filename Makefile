@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := .demo/laoxie-demo.sqlite3
 export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils
 
-.PHONY: setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
+.PHONY: translations setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
 
 sysdeps:
 	@sh .ci/sysdeps.sh
@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml
 
 setup: sysdeps $(STAMP)
 
+# The demo users admin / clerk / approver sign in with the password laoxie-demo.
 run: setup
-	$(PY) -m desktop --db $(DEMO) demo --replace
-	$(PY) -m desktop --db $(DEMO) gui
+	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
+	env -u LAOXIE_PASSWORD -u LAOXIE_USER $(PY) -m desktop --db $(DEMO) gui
 
 test: setup
 	$(VENV)/bin/lint-imports
@@ -49,6 +50,13 @@ bundle-test: bundle
 	  QT_QPA_PLATFORM=offscreen "$(CURDIR)/dist/laoxie/laoxie" --db "$$tmp/x.sqlite3" demo --json > demo.json && \
 	  cat demo.json && grep -q '"ok": true' demo.json && test -s "$$tmp/x.sqlite3" && \
 	  cd / && rm -rf "$$tmp" && echo "bundle-test: self-test and demo passed"
+
+# Extract every translatable string (tr(), .ui files, QT_TRANSLATE_NOOP markers) into the
+# Korean and English catalogues, then compile them; the window loads laoxie_<locale>.qm.
+translations: setup
+	$(VENV)/bin/pyside6-lupdate $$(git ls-files 'desktop/*.py' 'forms/*.ui') \
+	  -ts resources/translations/laoxie_ko.ts resources/translations/laoxie_en.ts
+	$(VENV)/bin/pyside6-lrelease resources/translations/laoxie_ko.ts resources/translations/laoxie_en.ts
 
 clean:
 	rm -rf $(VENV) build dist .demo .pytest_cache .mypy_cache
