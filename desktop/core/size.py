@@ -24,7 +24,6 @@ met; that makes the size monotone in every indicator whatever the floors.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from desktop.core.datafile import Reader, load_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.resources import resource_path
 
@@ -341,60 +341,12 @@ def _load_default() -> SizeStandard:
 
 
 def _load_file(path: Path) -> SizeStandard:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read the size standard: {exc}") from exc
-    try:
-        raw = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except ValueError as exc:
-        raise ValueError(f"{path}: not valid JSON: {exc}") from exc
+    raw = load_json(path, "the size standard")
     return _Reader(path).standard(raw)
 
 
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> float:
-    raise ValueError(f"{name} is not allowed")
-
-
-class _Reader:
+class _Reader(Reader):
     """Checks the raw JSON; every error names the file and the key path."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, where: str, problem: str) -> ValueError:
-        return ValueError(f"{self.path}: {where or '(top level)'}: {problem}")
-
-    def obj(self, raw: object, where: str, keys: tuple[str, ...]) -> dict[str, object]:
-        if not isinstance(raw, dict):
-            raise self.fail(where, "should be an object")
-        for key in raw:
-            if key not in keys:
-                raise self.fail(_join(where, key), "unknown key")
-        for key in keys:
-            if key not in raw:
-                raise self.fail(_join(where, key), "missing key")
-        return raw
-
-    def text(self, raw: object, where: str) -> str:
-        if not isinstance(raw, str) or not raw.strip():
-            raise self.fail(where, "should be a non-empty string")
-        return raw
-
-    def choice(self, raw: object, where: str, allowed: tuple[str, ...]) -> str:
-        if raw not in allowed:
-            raise self.fail(where, f"should be one of {', '.join(allowed)}, not {raw!r}")
-        assert isinstance(raw, str)
-        return raw
 
     def standard(self, raw: object) -> SizeStandard:
         top = self.obj(raw, "", _TOP_KEYS)
@@ -467,8 +419,3 @@ class _Reader:
                 raise self.fail(spot, f"a head count should be a whole number, not {value!r}")
             floors.append((name, value))
         return SizeRow(size=size, floors=tuple(floors), rule=rule)
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-

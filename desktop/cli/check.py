@@ -1,0 +1,105 @@
+"""`laoxie check USCC [--date YYYY-MM-DD] [--json]`: does the enterprise meet the standard, and why."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, UsageError, emit, open_workspace
+from desktop.core.decision import Decision, fraction_text, percent_text
+from desktop.core.permissions import Permission
+from desktop.services import eligibility as eligibility_service
+
+
+def review_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"无法识别的日期：{text}。请写成 YYYY-MM-DD，如 2026-11-01。") from None
+
+
+def check_record(decision: Decision, *, full_ids: bool) -> dict[str, Any]:
+    """What `check --json` prints: the result, the standard, the counts and every worker."""
+    s = decision.standard
+    return {
+        "enterprise": decision.enterprise_name,
+        "uscc": decision.uscc,
+        "application_id": decision.application_id,
+        "review_date": decision.review_date.isoformat(),
+        "ruleset_version": decision.ruleset_version,
+        "result": decision.final_result.value,
+        "computed_result": decision.computed_result.value,
+        "overridden": decision.overridden,
+        "pass_by": decision.pass_by.value if decision.pass_by else None,
+        "size": decision.size.value,
+        "size_manual": decision.size_manual,
+        "standard": {
+            "kind": s.kind.value, "count_required": s.count_required,
+            "share_required": fraction_text(s.share_required),
+            "share_required_percent": percent_text(s.share_required),
+            "base_count": s.base_count, "base_share": fraction_text(s.base_share),
+            "count_working": s.count_working, "share_working": s.share_working,
+        },
+        "staff_total": decision.staff_total,
+        "qualifying_count": decision.qualifying_count,
+        "share": fraction_text(decision.share) if decision.share is not None else None,
+        "share_percent": percent_text(decision.share) if decision.share is not None else None,
+        "priority_borrower": decision.priority_borrower,
+        "pending_choices": decision.pending_choices,
+        "ids": "full" if full_ids else "masked",
+        "workers": [
+            {
+                "id_number": w.id_number if full_ids else w.masked_id,
+                "id_valid": w.id_valid,
+                "name": w.facts.name,
+                "counted": w.counted,
+                "reasons": [{"code": r.code, "text": r.text()} for r in w.reasons],
+                "notes": [{"code": n.code, "text": n.text()} for n in w.notes],
+            }
+            for w in decision.workers
+        ],
+        "explanation": decision.explanation(),
+        "warnings": [p.text() for p in decision.warnings],
+    }
+
+
+def check_text(decision: Decision) -> str:
+    """The decision as a clerk reads it (ID numbers masked)."""
+    head = f"{decision.enterprise_name}（{decision.uscc}）"
+    if decision.application_id is not None:
+        head += f"  贷款申请第 {decision.application_id} 号"
+    else:
+        head += "  （尚无贷款申请，仅按名册试算）"
+    lines = [head, f"结论：{decision.final_result.label}", ""]
+    lines += decision.explanation()
+    if decision.warnings:
+        lines += ["", "提醒："] + [f"  · {p.text()}" for p in decision.warnings]
+    lines += ["", f"名册人员（计入 {decision.qualifying_count} 人，共 {len(decision.workers)} 条）："]
+    for w in decision.workers:
+        mark = "计入  " if w.counted else "不计入"
+        why = "；".join(r.text() for r in w.reasons)
+        note = "；".join(n.text() for n in w.notes)
+        detail = "  ".join(part for part in (why, f"（{note}）" if note else "") if part)
+        lines.append(f"  {mark} {w.masked_id:<18} {w.facts.name}  {detail}".rstrip())
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    when = review_date(args.date) if args.date else None
+    with open_workspace(args) as ws:
+        decision = eligibility_service.check_enterprise(ws, args.uscc, when)
+        full_ids = bool(args.json) and ws.can(Permission.UNMASK_PERSONAL_DATA)
+        if full_ids:
+            with ws.store.transaction():  # DOMAIN.md 7: who saw full ID numbers is logged
+                ws.audit("person.ids_shown", entity="enterprise", entity_id=decision.uscc,
+                         detail={"command": "check", "count": len(decision.workers)})
+    emit(args, {"check": check_record(decision, full_ids=full_ids)}, check_text(decision))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("check", parents=[common], help="按认定标准核查企业")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
+    p.add_argument("--date", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
+    p.set_defaults(handler=cmd_check)

@@ -1,0 +1,662 @@
+"""Does an enterprise meet the standard at a review date, and why (DOMAIN.md 3.2, 3.3).
+
+:func:`decide` takes facts (the enterprise, the application, the roster) and a
+:class:`~desktop.core.policy.RuleSet` and returns a
+:class:`~desktop.core.decision.Decision`; it reads no clock, no file and no
+database, so the same facts and rules always give the same decision.
+
+How the notice is read here (each point is also in the rule file's sources):
+
+* A worker counts when the ID number is valid, the person was 16 or older when
+  the contract started, the 户籍地 is in a paired area (a county code that no
+  longer exists is read as its successor), the labor contract is long enough
+  and covers the review date, and (where the roster lists the months wages
+  were paid) enough months up to the review date were paid. One person counts
+  once per enterprise.
+* Contract length, fixed term: the end date must be on or after the day before
+  the date "start + N calendar months"; where that month has no such day (a
+  contract from 31 January), the last day of that month is the minimum end
+  (as 民法典 第二百零三条 counts periods in months). So 2026-01-15 needs an end
+  on or after 2026-04-14, and 2026-01-31 one on or after 2026-04-30. Open-ended
+  contracts and contracts for a task count from their start; an end date, if
+  one is recorded, still ends them.
+* Thresholds are "at least" (≥) and compared exactly: 3 of 20 staff is 15%.
+* The normal standard is checked first. Only when it is not met and the
+  trigger holds (by default: at least one counted worker is in a priority
+  group) is the reduced standard applied: count × factor rounded up, but not
+  below count × floor rounded up; share × factor, but not below share × floor.
+* A worker another enterprise lists in an overlapping contract period is not
+  counted until the clerk chooses (count here / exclude here); the choice is
+  part of the facts and of the decision.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from fractions import Fraction
+from functools import lru_cache
+from typing import Final
+
+from desktop.core.areas import AreaTable
+from desktop.core.decision import (
+    Decision, DuplicateChoice, EligibilityError, OtherClaim, PassBy, Result, StandardApplied, StandardKind,
+    WorkerFacts, WorkerOutcome, register_messages, decimal_text, percent_text,
+)
+from desktop.core.identifiers import ID_CHECK_MAP, ID_WEIGHTS, IdentifierError, parse_id_number
+from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
+from desktop.core.policy import RuleSet
+from desktop.core.size import SizeResult
+from desktop.core.workers import ContractType, PriorityGroup
+
+__all__ = [
+    "ApplicationFacts", "ClaimRow", "Decision", "DuplicateChoice", "EligibilityError", "EnterpriseFacts",
+    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "with_other_claims",
+]
+
+register_messages({
+    "review_before_rules": QT_TRANSLATE_NOOP(
+        "problems", "审核日期{review_date}早于认定规则的施行日期{effective_from}，无法按此规则认定"
+    ),
+    "step_rules": QT_TRANSLATE_NOOP(
+        "problems", "依据{document}，审核日期{review_date}，规则版本{version}。"
+    ),
+    "step_size": QT_TRANSLATE_NOOP("problems", "企业规模：{size}企业，按划型标准认定。"),
+    "step_size_manual": QT_TRANSLATE_NOOP("problems", "企业规模：{size}企业，由经办人手工设定，理由：{reason}。"),
+    "step_size_detail": QT_TRANSLATE_NOOP("problems", "　{text}"),
+    "step_roster": QT_TRANSLATE_NOOP(
+        "problems", "名册共{listed}条，计入对口地区合格人员{counted}人，不计入{excluded}条。"
+    ),
+    "step_excluded": QT_TRANSLATE_NOOP("problems", "　不计入：{reason}，{n}条。"),
+    "step_pending": QT_TRANSLATE_NOOP(
+        "problems",
+        "有{n}人在重叠的合同期内也列在其他企业的名册中，须由经办人决定是否在本企业计入；决定之前不计入。",
+    ),
+    "step_share": QT_TRANSLATE_NOOP(
+        "problems", "职工总数{staff}人，合格人员占比{counted}÷{staff}={percent}。"
+    ),
+    "step_share_approx": QT_TRANSLATE_NOOP(
+        "problems", "职工总数{staff}人，合格人员占比{counted}÷{staff}{percent}。"
+    ),
+    "step_share_none": QT_TRANSLATE_NOOP("problems", "职工总数为0，无法计算占比，只能按人数认定。"),
+    "step_normal_standard": QT_TRANSLATE_NOOP(
+        "problems", "{size}企业的认定标准：合格人员不少于{count}人，或占职工总数不低于{share}（{source}）。"
+    ),
+    "step_check": QT_TRANSLATE_NOOP(
+        "problems", "按{kind}：人数{counted}{count_sign}{count}人，占比{percent}{share_sign}{share}，{verdict}。"
+    ),
+    "step_reduced": QT_TRANSLATE_NOOP(
+        "problems",
+        "计入人员中有重点群体{n}人（{groups}），可适当降低标准：人数{count_working}；占比{share_working}（{source}）。",
+    ),
+    "step_reduced_not_needed": QT_TRANSLATE_NOOP(
+        "problems", "计入人员中有重点群体{n}人（{groups}）；已达到正常标准，不需降低标准。"
+    ),
+    "step_reduced_none": QT_TRANSLATE_NOOP(
+        "problems", "计入人员中没有重点群体人员，不适用降低标准。"
+    ),
+    "step_reduced_off": QT_TRANSLATE_NOOP("problems", "现行规则未启用降低标准。"),
+    "step_result": QT_TRANSLATE_NOOP("problems", "结论：{result}（{how}，{kind}）。"),
+    "step_result_fail": QT_TRANSLATE_NOOP("problems", "结论：{result}（人数和占比均未达到{kind}）。"),
+    "step_priority_borrower": QT_TRANSLATE_NOOP(
+        "problems", "企业吸纳重点群体人员，为优先放贷支持对象。"
+    ),
+    "warn_count_above_staff": QT_TRANSLATE_NOOP(
+        "problems", "计入人数{counted}人多于填报的职工总数{staff}人，请核对职工总数"
+    ),
+    "warn_evidence_contracts": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对劳动合同复印件”"),
+    "warn_evidence_wages": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对工资发放证明”"),
+    "warn_wage_below_minimum": QT_TRANSLATE_NOOP(
+        "problems", "{n}人的月工资低于当地最低工资标准，请核实（不影响认定）"
+    ),
+    "warn_pending_choices": QT_TRANSLATE_NOOP(
+        "problems", "{n}人待经办人决定是否在本企业计入，决定后请重新计算"
+    ),
+    "elig_sign_ge": QT_TRANSLATE_NOOP("problems", "≥"),
+    "elig_sign_lt": QT_TRANSLATE_NOOP("problems", "<"),
+    "elig_verdict_met": QT_TRANSLATE_NOOP("problems", "达到"),
+    "elig_verdict_unmet": QT_TRANSLATE_NOOP("problems", "未达到"),
+    "elig_no_share": QT_TRANSLATE_NOOP("problems", "无法计算"),
+    "elig_working_rounded": QT_TRANSLATE_NOOP("problems", "{count}×{factor}={raw}，向上取整为{result}人"),
+    "elig_working_exact": QT_TRANSLATE_NOOP("problems", "{count}×{factor}={result}人"),
+    "elig_working_floor": QT_TRANSLATE_NOOP(
+        "problems", "{count}×{factor}={raw}，低于下限{count}×{floor}={floor_raw}，取{result}人"
+    ),
+    "elig_share_working": QT_TRANSLATE_NOOP("problems", "{share}×{factor}={result}"),
+    "elig_share_working_floor": QT_TRANSLATE_NOOP(
+        "problems", "{share}×{factor}={raw}，低于下限{share}×{floor}={result}，取{result}"
+    ),
+    "elig_period_fixed": QT_TRANSLATE_NOOP("problems", "{start}至{end}"),
+    "elig_period_open": QT_TRANSLATE_NOOP("problems", "{start}起，{kind}"),
+    "elig_list_sep": QT_TRANSLATE_NOOP("problems", "、"),
+})
+
+_MIN_AGE: Final = 16
+_EARLIEST_BIRTH: Final = date(1900, 1, 1)
+_ZERO_SUM: Final = 48 * sum(ID_WEIGHTS)  # the weighted sum of "0" * 17 as bytes
+
+
+# --------------------------------------------------------------------------
+# Facts about the enterprise and the application
+
+
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    name: str
+    uscc: str
+    county_code: str  # where it is registered (for the minimum wage)
+    staff_total: int  # 总职工
+    size: SizeResult
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    review_date: date
+    application_id: int | None = None
+    application_version: int | None = None
+    evidence_contracts: bool = False  # the clerk ticked: copies of the contracts were checked
+    evidence_wages: bool = False  # the clerk ticked: wage records were checked
+
+
+# --------------------------------------------------------------------------
+# Calendar months
+
+
+def add_months(day: date, months: int) -> tuple[date, bool]:
+    """``day`` moved by whole calendar months, and whether that month has the same day.
+
+    Without the same day (31 January + 1 month) the month's last day is returned
+    with False.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _days_in_month(year, month)
+    if day.day <= last:
+        return date(year, month, day.day), True
+    return date(year, month, last), False
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+@lru_cache(maxsize=8192)  # contract start dates repeat a lot across rosters
+def contract_min_end(start: date, months: int) -> date:
+    """The earliest end date of a fixed-term contract of at least ``months`` months from ``start``.
+
+    The day before the same day ``months`` later; where that month has no such
+    day, its last day (2026-01-31 + 3 months -> 2026-04-30).
+    """
+    moved, same_day = add_months(start, months)
+    return moved - timedelta(days=1) if same_day else moved
+
+
+# --------------------------------------------------------------------------
+# Overlapping claims across enterprises
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """Another enterprise's roster row for a person (what the store finds)."""
+
+    id_number: str
+    claim: OtherClaim
+
+
+def _overlap(a_start: date | None, a_end: date | None, b_start: date | None, b_end: date | None) -> bool:
+    # An unknown start is read as "always", an unknown or open end as "never ends".
+    return (a_start or date.min) <= (b_end or date.max) and (b_start or date.min) <= (a_end or date.max)
+
+
+def with_other_claims(
+    workers: Sequence[WorkerFacts],
+    candidates: Iterable[ClaimRow],
+    choices: Mapping[str, DuplicateChoice] | None = None,
+) -> list[WorkerFacts]:
+    """The workers with the other enterprises' overlapping claims and the clerk's choices attached.
+
+    ``candidates`` are other enterprises' rows for the same ID numbers (any
+    contract period); only those whose contract period overlaps the worker's
+    are kept. ``choices`` maps an ID number to the clerk's choice; a choice for
+    a worker without a claim is dropped.
+    """
+    by_id: dict[str, list[OtherClaim]] = {}
+    for row in candidates:
+        by_id.setdefault(row.id_number, []).append(row.claim)
+    choices = choices or {}
+    result: list[WorkerFacts] = []
+    for worker in workers:
+        found = tuple(
+            claim for claim in by_id.get(worker.id_number, ())
+            if _overlap(worker.contract_start, worker.contract_end, claim.contract_start, claim.contract_end)
+        )
+        choice = choices.get(worker.id_number) if found else None
+        if found or worker.other_claims or worker.duplicate_choice:
+            worker = replace(worker, other_claims=found, duplicate_choice=choice)
+        result.append(worker)
+    return result
+
+
+# --------------------------------------------------------------------------
+# One worker
+
+
+class _Context:
+    """What every worker of one decision is checked against, worked out once."""
+
+    def __init__(self, rules: RuleSet, enterprise: EnterpriseFacts, review: date, areas: AreaTable) -> None:
+        self.review = review
+        self.review_text = review.isoformat()
+        self.review_month = self.review_text[:7]
+        self.areas = areas
+        self.paired = rules.paired_counties
+        self.months = rules.labor.contract_min_months
+        wage = rules.labor.wage_evidence
+        self.min_paid = wage.min_paid_months if wage.mode == "paid_months_column" else 0
+        found = rules.min_wage.on(review, enterprise.county_code)
+        self.min_wage = None if found is None else (float(found[1].monthly), found[1])
+        self.places: dict[str, tuple[str, Problem | None, Problem | None]] = {}
+
+    def place(self, code: str) -> tuple[str, Problem | None, Problem | None]:
+        """(name, reason or None, note or None) of a 户籍地 county code, worked out once per code.
+
+        A code that no longer exists is read as its successor (with a note); a
+        code the area table does not know is shown as it is.
+        """
+        known = self.places.get(code)
+        if known is None:
+            key = code
+            area = self.areas.by_code(code)
+            name = area.name if area else code
+            note = None
+            if area is not None and not area.current and area.successor_code is not None:
+                successor = self.areas.by_code(area.successor_code)
+                assert successor is not None  # the table's loader checks successors
+                note = Problem("hukou_historical", {
+                    "old_code": code, "old_name": name, "current_code": successor.code,
+                    "current_name": successor.name,
+                })
+                code, name = successor.code, successor.name
+            reason = None if code in self.paired else Problem("not_paired_area", {"place": f"{name}（{code}）"})
+            known = self.places[key] = (name, reason, note)
+        return known
+
+
+@lru_cache(maxsize=65536)  # birth dates repeat a lot across rosters
+def _birth(yyyymmdd: str) -> date | None:
+    try:
+        birth = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return None
+    return birth if birth >= _EARLIEST_BIRTH else None
+
+
+def fast_id(text: str, today: date) -> tuple[str, date] | None:
+    """(number, birth date) of a plain, valid 18-character ID number; None to take the slow path.
+
+    Agrees with :func:`parse_id_number` whenever it returns a value (the tests
+    check it); anything unusual (15 digits, lower-case x, spaces, full-width
+    digits, a bad check character) goes to ``parse_id_number`` for its message.
+    """
+    if len(text) != 18 or not text.isascii() or not text[:17].isdigit():
+        return None
+    if text[17] != ID_CHECK_MAP[(sum(map(operator.mul, text.encode()[:17], ID_WEIGHTS)) - _ZERO_SUM) % 11]:
+        return None
+    birth = _birth(text[6:14])
+    if birth is None or birth > today:
+        return None
+    return text, birth
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _period(facts: WorkerFacts) -> str:
+    start = facts.contract_start.isoformat() if facts.contract_start else "?"
+    if facts.contract_end is not None:
+        return Problem("elig_period_fixed", {"start": start, "end": facts.contract_end.isoformat()}).text()
+    if facts.contract_type is ContractType.FIXED:
+        return Problem("elig_period_fixed", {"start": start, "end": "?"}).text()
+    return Problem("elig_period_open", {"start": start, "kind": facts.contract_type.label}).text()
+
+
+_Checked = tuple[str, bool, str, list[Problem], list[Problem]]
+
+
+def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
+    """(normalised ID, valid, place name, reasons, notes) for one row, before duplicates are looked at."""
+    reasons: list[Problem] = []
+    notes: list[Problem] = []
+    review = ctx.review
+
+    # 公民身份号码
+    parsed = fast_id(facts.id_number, review)
+    if parsed is None:
+        try:
+            number = parse_id_number(facts.id_number, today=review)
+        except IdentifierError as exc:
+            reasons.append(Problem("invalid_id", {"detail": str(exc)}))
+        else:
+            parsed = number.number, number.birth_date
+    start = facts.contract_start
+    if parsed is not None and start is not None and _age(parsed[1], start) < _MIN_AGE:
+        reasons.append(Problem("too_young", {"age": _age(parsed[1], start)}))
+
+    # 户籍地
+    if facts.hukou_code is None:
+        place = facts.hukou_text
+        reasons.append(Problem("hukou_unresolved", {"text": facts.hukou_text}))
+    else:
+        place, reason, note = ctx.place(facts.hukou_code)
+        if reason is not None:
+            reasons.append(reason)
+        if note is not None:
+            notes.append(note)
+
+    # 劳动合同
+    end = facts.contract_end
+    if start is None or (end is None and facts.contract_type is ContractType.FIXED):
+        reasons.append(Problem("contract_dates_missing", {"contract": _period(facts)}))
+    else:
+        if facts.contract_type is ContractType.FIXED:
+            assert end is not None
+            min_end = contract_min_end(start, ctx.months)
+            if end < min_end:
+                reasons.append(Problem("contract_too_short", {
+                    "months": ctx.months, "start": start.isoformat(), "end": end.isoformat(),
+                    "min_end": min_end.isoformat(),
+                }))
+        if start > review or (end is not None and end < review):
+            reasons.append(Problem("contract_not_active", {"review_date": ctx.review_text, "period": _period(facts)}))
+
+    # 工资发放
+    if ctx.min_paid and facts.paid_months is not None:
+        month = ctx.review_month
+        if len({m[:7] for m in facts.paid_months if m[:7] <= month}) < ctx.min_paid:
+            reasons.append(Problem("no_paid_month", {"min": ctx.min_paid}))
+    if ctx.min_wage is not None and facts.monthly_wage is not None and facts.monthly_wage < ctx.min_wage[0]:
+        tier = ctx.min_wage[1]
+        notes.append(Problem("wage_under_minimum", {
+            "wage": decimal_text(Fraction(facts.monthly_wage)), "minimum": str(tier.monthly), "tier": tier.tier,
+        }))
+    return (parsed[0] if parsed else facts.id_number), parsed is not None, place, reasons, notes
+
+
+def _enterprises(claims: tuple[OtherClaim, ...]) -> str:
+    sep = Problem("elig_list_sep").text()
+    return sep.join(dict.fromkeys(f"{c.enterprise_name}（{c.office_name}）" for c in claims))
+
+
+def _mark_duplicates(checked: list[_Checked]) -> None:
+    """One person counts once: keep the first row that qualifies (else the first row)."""
+    first_of: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for index, row in enumerate(checked):
+        first = first_of.setdefault(row[0], index)
+        if first != index:
+            repeated.setdefault(row[0], [first]).append(index)
+    for rows in repeated.values():
+        keep = next((i for i in rows if not checked[i][3]), rows[0])
+        for i in rows:
+            if i != keep:
+                checked[i][3].append(Problem("duplicate_person", {"first": keep + 1}))
+
+
+@dataclass
+class _Tally:
+    """What the decision's steps need about all rows, counted while they are checked."""
+
+    counted: int = 0
+    pending: int = 0
+    low_wage: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+    by_group: dict[PriorityGroup, int] = field(default_factory=dict)
+
+
+def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[WorkerOutcome], _Tally]:
+    checked = [_check_worker(w, ctx) for w in workers]
+    _mark_duplicates(checked)
+    tally = _Tally()
+    by_reason, by_group = tally.by_reason, tally.by_group
+    outcomes: list[WorkerOutcome] = []
+    append = outcomes.append
+    for facts, (number, valid, place, reasons, notes) in zip(workers, checked):
+        if facts.other_claims and not reasons:
+            names: dict[str, object] = {"enterprises": _enterprises(facts.other_claims)}
+            if facts.duplicate_choice is None:
+                tally.pending += 1
+                reasons.append(Problem("counted_elsewhere_pending", names))
+            elif facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE:
+                reasons.append(Problem("counted_elsewhere_excluded", names))
+            else:
+                notes.append(Problem("counted_elsewhere_kept", names))
+        if reasons:
+            for reason in reasons:
+                by_reason[reason.code] = by_reason.get(reason.code, 0) + 1
+        else:
+            tally.counted += 1
+            group = facts.priority_group
+            if group is not None:
+                by_group[group] = by_group.get(group, 0) + 1
+        if notes and any(n.code == "wage_under_minimum" for n in notes):
+            tally.low_wage += 1
+        append(WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes)))
+    return outcomes, tally
+
+
+# --------------------------------------------------------------------------
+# The standard
+
+
+def _reduced_count(count: int, factor: Fraction, floor: Fraction) -> tuple[int, str]:
+    raw = count * factor
+    lowered = math.ceil(raw)
+    least = math.ceil(count * floor)
+    if lowered < least:
+        working = Problem("elig_working_floor", {
+            "count": count, "factor": decimal_text(factor), "raw": decimal_text(raw),
+            "floor": decimal_text(floor), "floor_raw": decimal_text(count * floor), "result": least,
+        })
+        return least, working.text()
+    code = "elig_working_exact" if raw == lowered else "elig_working_rounded"
+    working = Problem(code, {"count": count, "factor": decimal_text(factor), "raw": decimal_text(raw),
+                             "result": lowered})
+    return lowered, working.text()
+
+
+def _reduced_share(share: Fraction, factor: Fraction, floor: Fraction) -> tuple[Fraction, str]:
+    raw = share * factor
+    least = share * floor
+    if raw < least:
+        working = Problem("elig_share_working_floor", {
+            "share": percent_text(share), "factor": decimal_text(factor), "raw": percent_text(raw),
+            "floor": decimal_text(floor), "result": percent_text(least),
+        })
+        return least, working.text()
+    working = Problem("elig_share_working", {"share": percent_text(share), "factor": decimal_text(factor),
+                                        "result": percent_text(raw)})
+    return raw, working.text()
+
+
+def _met(counted: int, share: Fraction | None, count: int, share_required: Fraction) -> tuple[bool, bool]:
+    return counted >= count, share is not None and share >= share_required
+
+
+def _check_step(kind: StandardKind, counted: int, share: Fraction | None, count: int,
+                share_required: Fraction, met: tuple[bool, bool]) -> Problem:
+    return Problem("step_check", {
+        "kind": kind.label, "counted": counted, "count": count,
+        "count_sign": Problem("elig_sign_ge" if met[0] else "elig_sign_lt").text(),
+        "percent": percent_text(share) if share is not None else Problem("elig_no_share").text(),
+        "share_sign": Problem("elig_sign_ge" if met[1] else "elig_sign_lt").text(),
+        "share": percent_text(share_required),
+        "verdict": Problem("elig_verdict_met" if any(met) else "elig_verdict_unmet").text(),
+    })
+
+
+# --------------------------------------------------------------------------
+# The decision
+
+
+def decide(
+    rules: RuleSet,
+    enterprise: EnterpriseFacts,
+    application: ApplicationFacts,
+    workers: Sequence[WorkerFacts],
+    *,
+    areas: AreaTable | None = None,
+) -> Decision:
+    """The decision for ``application`` under ``rules`` (see the module's notes for the reading)."""
+    review = application.review_date
+    if review < rules.labor.effective_from:
+        raise EligibilityError("review_before_rules", review_date=review.isoformat(),
+                               effective_from=rules.labor.effective_from.isoformat())
+    ctx = _Context(rules, enterprise, review, areas or AreaTable.default())
+    outcomes, tally = _outcomes(workers, ctx)
+    qualifying, pending = tally.counted, tally.pending
+    staff = enterprise.staff_total
+    share = Fraction(qualifying, staff) if staff > 0 else None
+    size = enterprise.size.size
+    threshold = rules.threshold(size)
+    reduced = rules.labor.reduced
+
+    groups = tally.by_group
+    priority_counts = tuple((g, groups[g]) for g in PriorityGroup if g in groups)
+    priority = sum(groups.values())
+    group_text = Problem("elig_list_sep").text().join(f"{g.label}{n}人" for g, n in priority_counts)
+
+    steps: list[Problem] = [Problem("step_rules", {
+        "document": rules.labor.document, "review_date": ctx.review_text, "version": rules.version,
+    })]
+    size_result = enterprise.size
+    if size_result.manual:
+        steps.append(Problem("step_size_manual", {"size": size.label, "reason": size_result.reason}))
+    else:
+        steps.append(Problem("step_size", {"size": size.label}))
+    steps.extend(Problem("step_size_detail", {"text": line}) for line in size_result.steps)
+    steps.append(Problem("step_roster", {
+        "listed": len(outcomes), "counted": qualifying, "excluded": len(outcomes) - qualifying,
+    }))
+    steps.extend(
+        Problem("step_excluded", {"reason": _REASON_LABELS[code], "n": n}) for code, n in tally.by_reason.items()
+    )
+    if pending:
+        steps.append(Problem("step_pending", {"n": pending}))
+    if share is not None:
+        percent = percent_text(share)
+        code = "step_share_approx" if percent.startswith("≈") else "step_share"
+        steps.append(Problem(code, {"staff": staff, "counted": qualifying, "percent": percent}))
+    else:
+        steps.append(Problem("step_share_none"))
+    steps.append(Problem("step_normal_standard", {
+        "size": size.label, "count": threshold.count, "share": percent_text(threshold.share),
+        "source": threshold.count_source,
+    }))
+
+    normal = _met(qualifying, share, threshold.count, threshold.share)
+    steps.append(_check_step(StandardKind.NORMAL, qualifying, share, threshold.count, threshold.share, normal))
+    trigger_met = reduced.trigger == "any_qualifying_priority_worker" and priority > 0
+    kind, count_required, share_required, met = StandardKind.NORMAL, threshold.count, threshold.share, normal
+    count_working = share_working = ""
+    if reduced.trigger == "never":
+        if not any(normal):
+            steps.append(Problem("step_reduced_off"))
+    elif not trigger_met:
+        if not any(normal):
+            steps.append(Problem("step_reduced_none"))
+    elif any(normal):
+        steps.append(Problem("step_reduced_not_needed", {"n": priority, "groups": group_text}))
+    else:
+        kind = StandardKind.REDUCED
+        count_required, count_working = _reduced_count(threshold.count, reduced.factor, reduced.floor)
+        share_required, share_working = _reduced_share(threshold.share, reduced.factor, reduced.floor)
+        steps.append(Problem("step_reduced", {
+            "n": priority, "groups": group_text, "count_working": count_working,
+            "share_working": share_working, "source": reduced.floor_source,
+        }))
+        met = _met(qualifying, share, count_required, share_required)
+        steps.append(_check_step(kind, qualifying, share, count_required, share_required, met))
+
+    pass_by = (PassBy.BOTH if all(met) else PassBy.COUNT if met[0] else PassBy.SHARE) if any(met) else None
+    result = Result.PASS if pass_by else Result.FAIL
+    if pass_by is not None:
+        steps.append(Problem("step_result", {"result": result.label, "how": pass_by.label, "kind": kind.label}))
+        if priority:
+            steps.append(Problem("step_priority_borrower"))
+    else:
+        steps.append(Problem("step_result_fail", {"result": result.label, "kind": kind.label}))
+
+    warnings: list[Problem] = []
+    if pending:
+        warnings.append(Problem("warn_pending_choices", {"n": pending}))
+    if staff and qualifying > staff:
+        warnings.append(Problem("warn_count_above_staff", {"counted": qualifying, "staff": staff}))
+    if not application.evidence_contracts:
+        warnings.append(Problem("warn_evidence_contracts"))
+    if not application.evidence_wages:
+        warnings.append(Problem("warn_evidence_wages"))
+    if tally.low_wage:
+        warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
+
+    return Decision(
+        ruleset_version=rules.version,
+        review_date=review,
+        enterprise_name=enterprise.name,
+        uscc=enterprise.uscc,
+        county_code=enterprise.county_code,
+        application_id=application.application_id,
+        application_version=application.application_version,
+        size=size,
+        size_manual=size_result.manual,
+        size_reason=size_result.reason,
+        size_steps=size_result.steps,
+        staff_total=staff,
+        qualifying_count=qualifying,
+        share=share,
+        standard=StandardApplied(
+            kind=kind, size=size, base_count=threshold.count, base_share=threshold.share,
+            count_required=count_required, share_required=share_required, reduced_available=trigger_met,
+            trigger=reduced.trigger, factor=reduced.factor, floor=reduced.floor,
+            count_working=count_working, share_working=share_working,
+        ),
+        count_met=met[0],
+        share_met=met[1],
+        pass_by=pass_by,
+        computed_result=result,
+        final_result=result,
+        override=None,
+        priority_counts=priority_counts,
+        pending_choices=pending,
+        evidence_contracts=application.evidence_contracts,
+        evidence_wages=application.evidence_wages,
+        workers=tuple(outcomes),
+        steps=tuple(steps),
+        warnings=tuple(warnings),
+    )
+
+
+_REASON_LABELS: Final = {
+    "invalid_id": QT_TRANSLATE_NOOP("eligibility", "身份证号码无效"),
+    "too_young": QT_TRANSLATE_NOOP("eligibility", "未满16周岁"),
+    "hukou_unresolved": QT_TRANSLATE_NOOP("eligibility", "户籍地无法确定"),
+    "not_paired_area": QT_TRANSLATE_NOOP("eligibility", "户籍地不在对口地区"),
+    "contract_dates_missing": QT_TRANSLATE_NOOP("eligibility", "合同起止日期不全"),
+    "contract_too_short": QT_TRANSLATE_NOOP("eligibility", "合同不足规定月数"),
+    "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),
+    "no_paid_month": QT_TRANSLATE_NOOP("eligibility", "无工资发放月份"),
+    "duplicate_person": QT_TRANSLATE_NOOP("eligibility", "名册内重复"),
+    "counted_elsewhere_pending": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，待决定"),
+    "counted_elsewhere_excluded": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，决定不计入"),
+}
+
+
+def reason_label(code: str) -> str:
+    """A short label of a reason code, for column headers and summaries."""
+    return _REASON_LABELS[code]

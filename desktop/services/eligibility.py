@@ -1,0 +1,173 @@
+"""Checking an application against the standard, keeping the decision, overriding it.
+
+``check_*`` compute a decision and save nothing; ``record_decision`` keeps one
+(with an audit entry, in one transaction); ``override_decision`` keeps a new
+decision carrying the approver's result and reason next to the computed one.
+Decisions are never rewritten: each is a new row, with the rule-set version
+it was made under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, Result, apply_override
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide, with_other_claims
+from desktop.core.enterprise import Enterprise
+from desktop.core.identifiers import mask_id
+from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.permissions import Permission
+from desktop.core.policy import RuleSet
+from desktop.core.size import MissingIndicatorError, SizeResult, decide_size
+from desktop.services.enterprises import find_enterprise
+from desktop.services.errors import SERVICE_MESSAGES, ServiceError
+from desktop.services.workspace import Workspace
+from desktop.store import eligibility as store_eligibility
+from desktop.store.db import now_iso
+from desktop.store.eligibility import ApplicationRecord, StoredDecision
+
+SERVICE_MESSAGES.update({
+    "size_unknown": QT_TRANSLATE_NOOP(
+        "service", "企业“{name}”缺少{indicators}，无法按划型标准确定规模；请补填，或手工确定规模并说明理由。"
+    ),
+    "eligibility_refused": QT_TRANSLATE_NOOP("service", "{message}"),
+    "override_needs_account": QT_TRANSLATE_NOOP("service", "改变认定结论须由已登录的审核人操作。"),
+})
+
+
+def current_rules(ws: Workspace) -> RuleSet:
+    """The rules in force for this office (the bundled files; an office's edited
+    paired-area list is applied with ``RuleSet.with_paired_areas`` once it is kept)."""
+    return RuleSet.load()
+
+
+def _size(rules: RuleSet, enterprise: Enterprise) -> SizeResult:
+    try:
+        return decide_size(
+            rules.sizes, enterprise.industry, staff=enterprise.staff_total, revenue_wan=enterprise.revenue_wan,
+            assets_wan=enterprise.assets_wan, override=enterprise.size_override,
+            override_reason=enterprise.size_reason,
+        )
+    except MissingIndicatorError as exc:
+        raise ServiceError("size_unknown", name=enterprise.name, indicators="、".join(
+            {"staff": "从业人员", "revenue": "营业收入", "assets": "资产总额"}[i] for i in exc.indicators
+        )) from exc
+
+
+def _previous_choices(ws: Workspace, application_id: int | None) -> dict[str, DuplicateChoice]:
+    if application_id is None:
+        return {}
+    latest = store_eligibility.latest_decision(ws.store, application_id)
+    if latest is None:
+        return {}
+    return {
+        w.id_number: w.facts.duplicate_choice
+        for w in latest.decision.workers if w.facts.duplicate_choice is not None
+    }
+
+
+def _decide(
+    ws: Workspace, enterprise: Enterprise, application: ApplicationFacts, rules: RuleSet,
+    choices: Mapping[str, DuplicateChoice],
+) -> Decision:
+    facts = EnterpriseFacts(
+        name=enterprise.name, uscc=enterprise.uscc, county_code=enterprise.county_code,
+        staff_total=enterprise.staff_total, size=_size(rules, enterprise),
+    )
+    workers = with_other_claims(
+        store_eligibility.roster(ws.store, enterprise.id),
+        store_eligibility.other_claims(ws.store, enterprise.id),
+        choices,
+    )
+    try:
+        return decide(rules, facts, application, workers, areas=ws.areas)
+    except EligibilityError as exc:
+        raise ServiceError("eligibility_refused", message=str(exc)) from exc
+
+
+def _application_facts(record: ApplicationRecord, review_date: date | None) -> ApplicationFacts:
+    return ApplicationFacts(
+        review_date=review_date or record.review_date or date.today(),
+        application_id=record.id, application_version=record.version,
+        evidence_contracts=record.evidence_contracts, evidence_wages=record.evidence_wages,
+    )
+
+
+def check_application(
+    ws: Workspace, application_id: int, review_date: date | None = None, *,
+    choices: Mapping[str, DuplicateChoice] | None = None, rules: RuleSet | None = None,
+) -> Decision:
+    """The decision as it would be now (nothing saved).
+
+    The review date defaults to the application's, else today. The clerk's
+    choices for workers other enterprises also list default to those recorded
+    in the application's latest decision; ``choices`` (by ID number) adds to them.
+    """
+    record = store_eligibility.application(ws.store, application_id)
+    merged = {**_previous_choices(ws, application_id), **(choices or {})}
+    return _decide(ws, record.enterprise, _application_facts(record, review_date), rules or current_rules(ws),
+                   merged)
+
+
+def check_enterprise(ws: Workspace, uscc: str, review_date: date | None = None) -> Decision:
+    """The check of the enterprise's latest application, or of its roster alone when it has none."""
+    enterprise = find_enterprise(ws, uscc)
+    record = store_eligibility.latest_application(ws.store, enterprise.id)
+    if record is not None:
+        return check_application(ws, record.id, review_date)
+    return _decide(ws, enterprise, ApplicationFacts(review_date or date.today()), current_rules(ws), {})
+
+
+def record_decision(
+    ws: Workspace, application_id: int, review_date: date | None = None, *,
+    choices: Mapping[str, DuplicateChoice] | None = None, rules: RuleSet | None = None,
+) -> StoredDecision:
+    """Compute and keep the decision, with an audit entry (the clerk's step before submitting)."""
+    ws.require(Permission.SUBMIT_REVIEW)
+    record = store_eligibility.application(ws.store, application_id)
+    decision = check_application(ws, application_id, review_date, choices=choices, rules=rules)
+    with ws.store.transaction():
+        decision_id = store_eligibility.insert_decision(
+            ws.store, decision, application_id=record.id, application_version=record.version,
+            created_by=ws.actor.user_id,
+        )
+        ws.audit("decision.create", entity="application", entity_id=record.id, detail={
+            "decision_id": decision_id, "ruleset_version": decision.ruleset_version,
+            "review_date": decision.review_date.isoformat(), "computed_result": decision.computed_result.value,
+            "standard": decision.standard.kind.value, "qualifying_count": decision.qualifying_count,
+            "staff_total": decision.staff_total,
+            "choices": {mask_id(w.id_number): w.facts.duplicate_choice.value
+                        for w in decision.workers if w.facts.duplicate_choice is not None},
+        })
+    return store_eligibility.decision(ws.store, decision_id)
+
+
+def override_decision(ws: Workspace, decision_id: int, final_result: Result, reason: str) -> StoredDecision:
+    """The approver decides otherwise ("原则上"): a new decision keeping the computed result."""
+    ws.require(Permission.APPROVE_REVIEW)
+    if ws.actor.user_id is None:
+        raise ServiceError("override_needs_account")
+    stored = store_eligibility.decision(ws.store, decision_id)
+    record = store_eligibility.application(ws.store, stored.application_id)
+    try:
+        changed = apply_override(
+            stored.decision, Result(final_result), reason, ws.actor.shown_name, approver_id=ws.actor.user_id,
+            at=now_iso(),
+        )
+    except EligibilityError as exc:
+        raise ServiceError("eligibility_refused", message=str(exc)) from exc
+    with ws.store.transaction():
+        new_id = store_eligibility.insert_decision(
+            ws.store, changed, application_id=record.id, application_version=record.version,
+            created_by=ws.actor.user_id,
+        )
+        ws.audit("decision.override", entity="application", entity_id=record.id, detail={
+            "decision_id": new_id, "replaces": decision_id, "computed_result": changed.computed_result.value,
+            "final_result": changed.final_result.value, "reason": changed.override.reason if changed.override else "",
+        })
+    return store_eligibility.decision(ws.store, new_id)
+
+
+def decision_history(ws: Workspace, application_id: int) -> list[StoredDecision]:
+    return store_eligibility.decisions(ws.store, application_id)
