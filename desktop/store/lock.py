@@ -7,6 +7,7 @@ leaves the file locked (unlike a lock file that is merely present).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -49,7 +50,7 @@ class InstanceLock:
         self.release()
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import msvcrt
 
     def _lock(handle: IO[bytes]) -> None:
