@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := .demo/laoxie-demo.sqlite3
-export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils
+export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils age openssh-client
 
 .PHONY: translations setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
 
