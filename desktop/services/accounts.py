@@ -22,6 +22,7 @@ from desktop.store import Store
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=10)
+IDLE_LOCK_DEFAULT, IDLE_LOCK_MIN, IDLE_LOCK_MAX = 10, 1, 240  # minutes without input before the window locks
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$")
 
 
@@ -176,3 +177,22 @@ def set_user(ws: Workspace, username: str, *, role: Role | None = None, active: 
             ws.store.update_user(target.id, **changes)
             ws.audit("user.update", entity="user", entity_id=target.username, detail=changes)
     return _user_info(ws, username)
+
+
+def idle_lock_minutes(ws: Workspace) -> int:
+    """Minutes without keyboard or mouse before the window locks (the office's setting)."""
+    raw = ws.store.setting("lock.idle_minutes")
+    try:
+        minutes = int(raw) if raw else IDLE_LOCK_DEFAULT
+    except ValueError:
+        minutes = IDLE_LOCK_DEFAULT
+    return min(max(minutes, IDLE_LOCK_MIN), IDLE_LOCK_MAX)
+
+
+def set_idle_lock_minutes(ws: Workspace, minutes: int) -> None:
+    ws.require(Permission.OFFICE_SETTINGS)
+    if not IDLE_LOCK_MIN <= minutes <= IDLE_LOCK_MAX:
+        raise ValueError(f"idle lock minutes {minutes} outside {IDLE_LOCK_MIN}..{IDLE_LOCK_MAX}")
+    with ws.store.transaction():
+        ws.store.set_setting("lock.idle_minutes", str(minutes))
+        ws.audit("settings.idle_lock", detail={"minutes": minutes})

@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "db.restore": QT_TRANSLATE_NOOP("audit", "从备份恢复"),
     "backup.settings": QT_TRANSLATE_NOOP("audit", "修改备份设置"),
     "pii.unmask": QT_TRANSLATE_NOOP("audit", "查看或导出完整个人信息"),
+    "settings.idle_lock": QT_TRANSLATE_NOOP("audit", "修改自动锁定时间"),
 }
 
 
@@ -55,12 +56,13 @@ class AuditPage:
 def search(
     ws: Workspace, *, username: str | None = None, action_prefix: str | None = None,
     since: date | None = None, until: date | None = None, text: str | None = None,
-    limit: int = 500, offset: int = 0,
+    limit: int = 500, offset: int = 0, action: str | None = None,
 ) -> AuditPage:
+    """`action` matches one action exactly ("user.login" without "user.login_failed"); `action_prefix` a group."""
     ws.require(Permission.VIEW_AUDIT)
     total, rows = ws.store.search_audit(
         username=username, action_prefix=action_prefix, since=since.isoformat() if since else None,
-        until=until.isoformat() if until else None, text=text, limit=limit, offset=offset,
+        until=until.isoformat() if until else None, text=text, limit=limit, offset=offset, action=action,
     )
     return AuditPage(total, [
         AuditEntry(r["id"], r["at"], r["username"], r["action"], ACTION_LABELS.get(r["action"], r["action"]),

@@ -20,6 +20,7 @@ from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.core.policy import RuleSet
 from desktop.core.size import MissingIndicatorError, SizeResult, decide_size
+from desktop.services import policy as policy_service
 from desktop.services.enterprises import find_enterprise
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
@@ -37,9 +38,9 @@ SERVICE_MESSAGES.update({
 
 
 def current_rules(ws: Workspace) -> RuleSet:
-    """The rules in force for this office (the bundled files; an office's edited
-    paired-area list is applied with ``RuleSet.with_paired_areas`` once it is kept)."""
-    return RuleSet.load()
+    """The rules in force for this office: the bundled files with the office's
+    paired-area list (``desktop.services.policy``), so an edit gives a new version."""
+    return policy_service.office_rules(ws)
 
 
 def _size(rules: RuleSet, enterprise: Enterprise) -> SizeResult:

@@ -77,12 +77,16 @@ class Store:
     def search_audit(
         self, *, username: str | None = None, action_prefix: str | None = None, since: str | None = None,
         until: str | None = None, text: str | None = None, limit: int = 500, offset: int = 0,
+        action: str | None = None,
     ) -> tuple[int, list[dict[str, Any]]]:
         """(total matching, one page newest first); `since`/`until` are ISO dates, inclusive."""
         where, params = ["1 = 1"], []  # type: ignore[var-annotated]
         if username:
             where.append("username = ? COLLATE NOCASE")
             params.append(username)
+        if action:
+            where.append("action = ?")
+            params.append(action)
         if action_prefix:
             where.append("action LIKE ? ESCAPE '\\'")
             params.append(_like(action_prefix)[1:])

@@ -2,4 +2,4 @@
 
 from desktop.ui.compat import keep_none_alive
 
-keep_none_alive()  # before any Qt call can hand back None (see compat.py)
+keep_none_alive()  # before any Qt call can hand back None or emit a signal (see compat.py)

@@ -6,9 +6,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -19,7 +19,7 @@ from desktop.resources import resource_path
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
-from desktop.services.workspace import APP_NAME, Workspace
+from desktop.services.workspace import APP_NAME, Workspace, window_lock
 from desktop.store import StoreError
 from desktop.ui.errors import excepthook_installed, show_error
 from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
@@ -136,6 +136,34 @@ def _sign_in(db_path: Path, office: Office) -> Workspace | None:
         dialog.deleteLater()
 
 
+class Session(QObject):
+    """The window of whoever is signed in; 切换用户 replaces both the window and the workspace."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.window = self._open(workspace)
+
+    def _open(self, workspace: Workspace) -> MainWindow:
+        window = MainWindow(workspace)
+        window.user_switched.connect(self.switch)
+        return window
+
+    def switch(self, workspace: Workspace) -> None:
+        old_window, old_workspace = self.window, self.workspace
+        self.workspace = workspace
+        self.window = self._open(workspace)
+        self.window.show()  # before the old one closes, so the application does not quit in between
+        old_window.close()
+        old_window.deleteLater()
+        old_workspace.close()
+
+    def close(self) -> None:
+        self.window.close()
+        self.window.deleteLater()
+        self.workspace.close()
+
+
 def run_gui(db_path: Path) -> int:
     """Show the window for the office database at ``db_path``; the process exit code."""
     app = QApplication.instance()
@@ -143,23 +171,34 @@ def run_gui(db_path: Path) -> int:
         app = create_app(sys.argv)
     with excepthook_installed():
         try:
-            workspace = _open_or_set_up(Path(db_path))
-        except (StoreError, ServiceError) as exc:
+            # One window per file, held until the application exits; a second one touches nothing.
+            lock: Any = window_lock(db_path)
+        except StoreError as exc:
             show_error(None, exc)
             return 1
-        if workspace is None:
-            return 0
         try:
-            window = MainWindow(workspace)
-            if os.environ.get(EXIT_AFTER_PAINT) == "1":
-                quit_after_first_paint(window)
-            window.show()
-            code = app.exec()
-            # quit() also posts a Quit event; delivered later it would end every
-            # event loop at once (a second window in this process, the tests).
-            QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-            window.close()
-            window.deleteLater()
-            return code
+            return _run(app, Path(db_path))
         finally:
-            workspace.close()
+            lock.release()
+
+
+def _run(app: QApplication, db_path: Path) -> int:
+    try:
+        workspace = _open_or_set_up(db_path)
+    except (StoreError, ServiceError) as exc:
+        show_error(None, exc)
+        return 1
+    if workspace is None:
+        return 0
+    session = Session(workspace)
+    try:
+        if os.environ.get(EXIT_AFTER_PAINT) == "1":
+            quit_after_first_paint(session.window)
+        session.window.show()
+        code = app.exec()
+        # quit() also posts a Quit event; delivered later it would end every
+        # event loop at once (a second window in this process, the tests).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        return code
+    finally:
+        session.close()

@@ -23,11 +23,13 @@ from desktop.core.identifiers import mask_phone
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.services.enterprises import count_enterprises, enterprise_size, list_enterprises
 from desktop.services.workspace import Workspace
+from desktop.ui.masking import UnmaskedRows
 from desktop.ui.text import size_label
 
 PAGE_SIZE: Final = 500
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1  # the enterprise's database id
 _CONTEXT: Final = "EnterpriseModel"
+PHONE_PURPOSE: Final = "查看联系电话"  # recorded in the audit log with each unmasking
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,6 +71,8 @@ class EnterpriseModel(QAbstractTableModel):
         self._rows: list[Enterprise] = []
         self._total = 0
         self._sizes: dict[int, tuple[str, str]] = {}  # id -> (shown text, explanation)
+        self.unmasked = UnmaskedRows("enterprise")  # rows whose phone is shown in full
+        self._fetching = False
         self.reload()
 
     # -- querying ----------------------------------------------------------
@@ -88,9 +92,10 @@ class EnterpriseModel(QAbstractTableModel):
             self.reload()
 
     def reload(self) -> None:
-        """Query again from the first page (after a save, or a new search)."""
+        """Query again from the first page (after a save, or a new search); phones are masked again."""
         self.beginResetModel()
         self._sizes.clear()
+        self.unmasked.clear()
         self._total = count_enterprises(self._ws, self._search)
         self._rows = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=0)
         self.endResetModel()
@@ -99,19 +104,30 @@ class EnterpriseModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
-        if parent.isValid():
+        if parent.isValid() or self._fetching:  # a view may ask again while rows are being inserted
             return
         page = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=len(self._rows))
         if not page:  # rows were deleted meanwhile: stop asking
             self._total = len(self._rows)
             return
         first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        self._fetching = True
+        try:
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def enterprise(self, row: int) -> Enterprise:
         return self._rows[row]
+
+    def show_full_phone(self, row: int) -> None:
+        """Unmask this row's phone (logged; ServiceError for a user without the right)."""
+        enterprise = self._rows[row]
+        self.unmasked.reveal(self._ws, [enterprise.id], PHONE_PURPOSE)
+        cell = self.index(row, Column.PHONE)
+        self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
 
     def row_of(self, enterprise_id: int) -> int | None:
         """The row showing this enterprise, fetching further pages if needed."""
@@ -178,7 +194,7 @@ class EnterpriseModel(QAbstractTableModel):
             return self._size(enterprise)[0]
         if column == Column.CONTACT:
             return enterprise.contact_name
-        return mask_phone(enterprise.contact_phone) if enterprise.contact_phone else ""
+        return self.unmasked.text(enterprise.id, enterprise.contact_phone, mask_phone)
 
     def _size(self, enterprise: Enterprise) -> tuple[str, str]:
         cached = self._sizes.get(enterprise.id)

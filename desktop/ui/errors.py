@@ -22,18 +22,42 @@ from desktop.services.errors import ServiceError
 from desktop.store import StoreError
 from desktop.ui.text import error_text
 
+
 def show_error(parent: QWidget | None, error: Exception) -> None:
     """A message box with what the clerk can do about an environment error."""
     QMessageBox.critical(parent, QCoreApplication.translate("errors", "劳协"), error_text(error))
 
 
-def _report_bug(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+def is_environment_error(error: BaseException) -> bool:
+    """Errors of the world, not of the program: the clerk gets a message, not a bug report."""
+    return isinstance(error, (StoreError, ServiceError, OSError))
+
+
+def environment_text(error: BaseException) -> str:
+    if isinstance(error, OSError) and not isinstance(error, (StoreError, ServiceError)):
+        # A folder that cannot be written (a pulled USB stick, a network share, no permission).
+        return QCoreApplication.translate("errors", "无法读写 {path}：{reason}。操作没有完成，已经保存的数据不受影响。").format(
+            path=error.filename or "", reason=error.strerror or str(error)
+        )
+    return error_text(error)  # type: ignore[arg-type]
+
+
+def show_exception(parent: QWidget | None, error: BaseException) -> None:
+    """An error handed back by background work: a message when the clerk can act on it, else a bug report."""
+    if is_environment_error(error):
+        QMessageBox.critical(parent, QCoreApplication.translate("errors", "劳协"), environment_text(error))
+    else:
+        _report_bug(type(error), error, error.__traceback__, parent)
+
+
+def _report_bug(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
+                parent: QWidget | None = None) -> None:
     if exc.__traceback__ is None and tb is not None:
         exc = exc.with_traceback(tb)
     report = write_crash_report(exc)
     traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
     QMessageBox.critical(
-        QApplication.activeWindow(),
+        parent if parent is not None else QApplication.activeWindow(),
         QCoreApplication.translate("errors", "程序错误"),
         QCoreApplication.translate(
             "errors",

@@ -1,17 +1,26 @@
-"""The main window: navigation on the left, one page per task."""
+"""The main window: navigation on the left, one page per task.
+
+It also keeps the office's data safe while it is open: automatic backups on
+a timer (in the background), the last good backup in the status bar, and the
+idle lock that covers everything until the user's password is typed again.
+"""
 
 from __future__ import annotations
 
-import datetime
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QTimer
+import shiboken6
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QStatusBar,
@@ -19,23 +28,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.office import Office
 from desktop.core.permissions import Permission
-from desktop.services.offices import update_office
+from desktop.services import backups
+from desktop.services.accounts import idle_lock_minutes, sign_in, verify_current_user
+from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
+from desktop.store import StoreError
+from desktop.ui.backup_dialogs import last_backup
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
+from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
-from desktop.ui.setup_dialog import SetupDialog, SetupValues
+from desktop.ui.lock import IdleWatcher, LockScreen
+from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.review_page import ReviewPage
+from desktop.ui.settings_page import Restored, SettingsPage
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
+from desktop.ui.text import error_text, not_allowed_text, user_text
+from desktop.ui.widgets import inform
 
 SEARCH_DELAY_MS: Final = 200
+BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
+PROBLEM_STYLE: Final = "color: #b3261e;"
+WARNING_STYLE: Final = "color: #9a6700;"
 
 # Columns that fit their text; the name takes what is left.
 _FIT_COLUMNS: Final = (Column.USCC, Column.COUNTY, Column.INDUSTRY, Column.STAFF, Column.SIZE,
                        Column.CONTACT, Column.PHONE)
 
 
+def _make_backup(ws: Workspace, state: TaskState, reason: str) -> backups.Backup:
+    return backups.make_backup(ws, reason)
+
+
 class MainWindow(QMainWindow):
+    user_switched = Signal(object)  # the Workspace of whoever signed in through 切换用户
+
     # From forms/main_window.ui (load_form sets them).
     navList: QListWidget
     pages: QStackedWidget
@@ -48,24 +76,42 @@ class MainWindow(QMainWindow):
     enterpriseTable: QTableView
     enterpriseCountLabel: QLabel
     rosterPlaceholder: QLabel
-    countyValue: QLabel
-    officeNameValue: QLabel
-    prefixValue: QLabel
-    dbPathValue: QLabel
-    editOfficeButton: QPushButton
     statusbar: QStatusBar
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         load_form("main_window", self)
         self._ws = workspace
+        self.tasks = TaskRunner(self)
         self.model = EnterpriseModel(workspace, self)
+        self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
+        settings_layout = self.settingsPage.layout()
+        assert settings_layout is not None  # forms/main_window.ui gives the page a layout
+        settings_layout.addWidget(self.settings)
+        self.review = ReviewPage.install(self.pages, workspace)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
         self._office_label = QLabel(self)
         self._user_label = QLabel(self)
+        self.backup_label = QLabel(self)
         self._path_label = QLabel(self)
+        self._mirror_missing = ""  # the second folder the last backup could not reach
+        self._auto_backup_error = ""
+
+        # The content and the lock screen share the central place; locked, only the lock screen is there.
+        self.lock_screen = LockScreen(self)
+        self._central = QStackedWidget(self)
+        content = self.takeCentralWidget()
+        assert content is not None  # the form's central widget
+        self._central.addWidget(content)
+        self._central.addWidget(self.lock_screen)
+        self.setCentralWidget(self._central)
+        self.is_locked = False
+        self._hidden_windows: list[QWidget] = []
+        self.idle = IdleWatcher(idle_lock_minutes(workspace), self)
 
         self._set_up_table()
         self._set_up_status_bar()
@@ -73,6 +119,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._show_office()
         self._update_count()
+        self.refresh_backup_status()
+        self.idle.start()
+        self._backup_timer.start()
 
     # -- setting up ------------------------------------------------------------------
     def _set_up_table(self) -> None:
@@ -87,15 +136,15 @@ class MainWindow(QMainWindow):
         # Fitting to contents must not read every row of a long list.
         header.setResizeContentsPrecision(200)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def _set_up_status_bar(self) -> None:
         bar = self.statusbar
         bar.addWidget(self._office_label)
         bar.addWidget(self._user_label)
+        bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self._path_label)
-        actor = self._ws.actor
-        role = QCoreApplication.translate("role", actor.role.label) if actor.role else self.tr("未登录")
-        self._user_label.setText(self.tr("当前用户：{user}（{role}）").format(user=actor.shown_name, role=role))
+        self._user_label.setText(self.tr("当前用户：{user}").format(user=user_text(self._ws.actor)))
         self._path_label.setText(self.tr("数据库：{path}").format(path=self._ws.store.path))
 
     def _apply_permissions(self) -> None:
@@ -104,10 +153,6 @@ class MainWindow(QMainWindow):
         self.addButton.setEnabled(self._can_edit)
         if not self._can_edit:
             self.addButton.setToolTip(self.tr("当前用户无权登记和修改企业"))
-        can_configure = self._ws.can(Permission.OFFICE_SETTINGS)
-        self.editOfficeButton.setEnabled(can_configure)
-        if not can_configure:
-            self.editOfficeButton.setToolTip(self.tr("只有管理员可以修改本单位信息"))
 
     def _connect(self) -> None:
         self.navList.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -117,9 +162,23 @@ class MainWindow(QMainWindow):
         self.editButton.clicked.connect(self._edit_selected)
         self.enterpriseTable.doubleClicked.connect(self._edit_row)
         self.enterpriseTable.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.enterpriseTable.customContextMenuRequested.connect(self._show_table_menu)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
-        self.editOfficeButton.clicked.connect(self.open_office_dialog)
+        self.settings.office_changed.connect(self._show_office)
+        self.settings.backup_requested.connect(self.backup_now)
+        self.settings.restored.connect(self._restored)
+        self.settings.idle_minutes_changed.connect(self.idle.set_minutes)
+        self.settings.message.connect(lambda text: self.statusbar.showMessage(text, 5000))
+        self._backup_timer.timeout.connect(self.check_backup_due)
+        self.idle.idle.connect(self._idle)
+        self.lock_screen.unlock_requested.connect(self.try_unlock)
+        self.lock_screen.switchUserButton.clicked.connect(self.open_switch_user_dialog)
+        self.lock_screen.quitButton.clicked.connect(self.close)
+        lock_action = QAction(self.tr("锁定窗口"), self)
+        lock_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
+        lock_action.triggered.connect(lambda: self.lock(self.tr("已手动锁定")))
+        self.addAction(lock_action)
 
     # -- enterprises -------------------------------------------------------------------
     def _apply_search(self) -> None:
@@ -178,29 +237,185 @@ class MainWindow(QMainWindow):
             self.enterpriseTable.scrollTo(self.model.index(row, Column.NAME))
         self.statusbar.showMessage(self.tr("已保存：{name}").format(name=saved.name), 5000)
 
-    # -- office --------------------------------------------------------------------------
-    def open_office_dialog(self) -> SetupDialog:
-        def save(values: SetupValues) -> Office:
-            return update_office(self._ws, county_code=values.county_code, name=values.name,
-                                 letter_prefix=values.letter_prefix)
+    def table_menu(self, row: int) -> QMenu:
+        """The context menu of one enterprise row (built here, shown by the caller)."""
+        enterprise = self.model.enterprise(row)
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        edit = menu.addAction(self.tr("编辑…"))
+        edit.setEnabled(self._can_edit)
+        edit.triggered.connect(lambda: self.open_enterprise_dialog(enterprise.id))
+        phone = menu.addAction(self.tr("显示完整电话"))
+        if not self._ws.can(Permission.UNMASK_PERSONAL_DATA):
+            phone.setEnabled(False)
+            phone.setToolTip(not_allowed_text(self._ws.actor, Permission.UNMASK_PERSONAL_DATA))
+        elif not enterprise.contact_phone:
+            phone.setEnabled(False)
+            phone.setToolTip(self.tr("没有登记联系电话"))
+        elif enterprise.id in self.model.unmasked:
+            phone.setEnabled(False)
+            phone.setToolTip(self.tr("已显示完整电话"))
+        else:
+            phone.setToolTip(self.tr("查看会记入操作日志"))
+        phone.triggered.connect(lambda: self.show_full_phone(enterprise.id))
+        return menu
 
-        dialog = SetupDialog(self._ws.areas, self._ws.store.path, save, office=self._ws.office, parent=self)
-        dialog.accepted.connect(self._show_office)
+    def _show_table_menu(self, pos: QPoint) -> None:
+        index = self.enterpriseTable.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = self.table_menu(index.row())
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.enterpriseTable.viewport().mapToGlobal(pos))
+
+    def show_full_phone(self, enterprise_id: int) -> None:
+        row = self.model.row_of(enterprise_id)
+        if row is None:
+            return
+        try:
+            self.model.show_full_phone(row)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
+            return
+        self.statusbar.showMessage(self.tr("已显示完整电话，并记入操作日志"), 5000)
+
+    # -- office --------------------------------------------------------------------------
+    def _show_office(self) -> None:
+        office = self._ws.office
+        self.setWindowTitle(self.tr("劳协 — {office}").format(office=office.name))
+        self._office_label.setText(self.tr("{office}（{code}）").format(office=office.name, code=office.code))
+
+    # -- backups -------------------------------------------------------------------------
+    def check_backup_due(self) -> Task | None:
+        """The timer's question: start an automatic backup when one is due and nothing else is running."""
+        if self.tasks.database_busy():
+            return None
+        try:
+            due = backups.backup_due(self._ws)
+        except (StoreError, ServiceError):
+            return None  # asked again at the next tick
+        return self.start_backup("auto") if due else None
+
+    def backup_now(self) -> Task:
+        """立即备份: like the automatic one, with a progress dialog if it takes a while."""
+        task = self.start_backup("manual", label=self.tr("正在备份数据库…"))
+        return self.settings.busy_while(self.settings.backupNowButton, task)
+
+    def start_backup(self, reason: str, *, label: str | None = None) -> Task:
+        """A verified backup in the background; with a label a progress dialog may appear, without it runs quietly."""
+        task = self.tasks.run(_make_backup, reason, ws_factory=opener(self._ws), label=label, parent=self)
+        task.success(self._backup_made)
+        if label is None:
+            task.failure(self._auto_backup_failed)
+        return task
+
+    def _backup_made(self, made: backups.Backup) -> None:
+        self._auto_backup_error = ""
+        second = backups.second_folder(self._ws)
+        self._mirror_missing = str(second) if second and not (second / made.path.name).exists() else ""
+        self.refresh_backup_status()
+        self.statusbar.showMessage(self.tr("已备份并校验：{path}").format(path=made.path), 5000)
+
+    def _auto_backup_failed(self, error: BaseException) -> None:
+        if not is_environment_error(error):
+            show_exception(self, error)
+            return
+        self._auto_backup_error = environment_text(error)  # in the status bar, not a box every few minutes
+        self.refresh_backup_status()
+
+    def refresh_backup_status(self) -> None:
+        last = last_backup(backups.last_good_backup(self._ws))
+        status, long, tip = last.status_text, (f"{last.when}　{last.detail}" if last.ok else last.status_text), last.detail
+        style = "" if last.ok else PROBLEM_STYLE
+        warning = ""
+        if self._auto_backup_error:
+            warning, tip, style = self.tr("（自动备份失败）"), self._auto_backup_error, PROBLEM_STYLE
+        elif last.ok and self._mirror_missing:
+            warning, style = self.tr("（第二备份文件夹不可用）"), WARNING_STYLE
+            tip += "\n" + self.tr("第二备份文件夹 {path} 找不到（U 盘没有插上？），这次只备份到了第一个文件夹。").format(
+                path=self._mirror_missing)
+        self.backup_label.setText(status + warning)
+        self.backup_label.setToolTip(tip)
+        self.backup_label.setStyleSheet(style)
+        self.settings.show_last_backup(long + warning, tip, style)
+
+    def _restored(self, result: Restored) -> None:
+        self.model.reload()
+        self._show_office()
+        self.refresh_backup_status()
+        inform(self, self.tr("从备份恢复"),
+               self.tr("已从备份恢复。恢复之前的数据另存为：\n{path}").format(path=result.safety_copy.path))
+
+    # -- the idle lock -----------------------------------------------------------------------
+    def _idle(self) -> None:
+        self.lock(self.tr("已有 {minutes} 分钟没有操作").format(minutes=self.idle.interval_ms // 60_000))
+
+    def lock(self, why: str = "") -> None:
+        """Cover the content (and hide this window's dialogs) until the password is typed again."""
+        if self.is_locked:
+            return
+        self.is_locked = True
+        self.idle.stop()
+        self.tasks.hold_results(True)
+        self._hidden_windows = [w for w in QApplication.topLevelWidgets()
+                                if w is not self and w.isVisible() and self._owns(w)]
+        for window in self._hidden_windows:
+            if isinstance(window, QDialog):
+                window.finished.connect(lambda _result, w=window: self._forget(w))
+            window.hide()
+        office = self._ws.office
+        self.lock_screen.prepare(f"{office.name}（{office.code}）", user_text(self._ws.actor), why)
+        self._central.setCurrentWidget(self.lock_screen)
+        self.lock_screen.passwordEdit.setFocus()
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    def _forget(self, widget: QWidget) -> None:
+        if widget in self._hidden_windows:
+            self._hidden_windows.remove(widget)
+
+    def try_unlock(self, password: str) -> bool:
+        try:
+            ok = verify_current_user(self._ws, password)
+        except (ServiceError, StoreError) as exc:
+            self.lock_screen.refuse(error_text(exc))
+            return False
+        if not ok:
+            self.lock_screen.refuse(self.tr("密码不对，请重新输入。"))
+            return False
+        self.unlock()
+        return True
+
+    def unlock(self) -> None:
+        self._central.setCurrentIndex(0)
+        self.is_locked = False
+        self.lock_screen.passwordEdit.clear()
+        self.tasks.hold_results(False)  # a dialog whose task ended meanwhile closes here
+        hidden, self._hidden_windows = self._hidden_windows, []
+        for window in hidden:
+            if shiboken6.isValid(window):
+                window.show()
+        self.idle.start()
+
+    def open_switch_user_dialog(self) -> LoginDialog:
+        """A full sign-in as someone else; the application then opens the window anew for that user."""
+        path = self._ws.store.path
+        dialog = LoginDialog(self._ws.office.name, lambda name, secret: sign_in(path, name, secret), parent=self)
+        dialog.setWindowTitle(self.tr("切换用户"))
+        dialog.accepted.connect(lambda: self.user_switched.emit(dialog.workspace))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
-    def _show_office(self) -> None:
-        office = self._ws.office
-        area = self._ws.areas.by_code(office.code)
-        county = area.full_name if area else ""
-        self.setWindowTitle(self.tr("劳协 — {office}").format(office=office.name))
-        self._office_label.setText(self.tr("{office}（{code}）").format(office=office.name, code=office.code))
-        self.countyValue.setText(self.tr("{county}（{code}）").format(county=county, code=office.code))
-        self.officeNameValue.setText(office.name)
-        self.prefixValue.setText(
-            self.tr("{prefix}（文号如 {example}）").format(
-                prefix=office.letter_prefix, example=office.letter_number(datetime.date.today().year, 1)
-            )
-        )
-        self.dbPathValue.setText(str(self._ws.store.path))
+    # -- closing -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.idle.uninstall()
+        self._backup_timer.stop()
+        self.tasks.shutdown()  # waits for a backup or restore under way: the file is never left half-done
+        super().closeEvent(event)

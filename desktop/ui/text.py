@@ -14,6 +14,8 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop.core.messages import CONTEXT as PROBLEM_CONTEXT
 from desktop.core.messages import MESSAGES, Problem
+from desktop.core.office import Actor, Role
+from desktop.core.permissions import Permission
 from desktop.core.size import EnterpriseSize
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError, ValidationError
 from desktop.store.errors import STORE_MESSAGES, StoreError
@@ -50,3 +52,23 @@ def error_text(error: Exception) -> str:
 def size_label(size: EnterpriseSize) -> str:
     """微型 / 小型 / 中型 / 大型, translated."""
     return QCoreApplication.translate("size", size.label)
+
+
+def role_label(role: Role | None) -> str:
+    """经办人 / 审核人 / 管理员, translated."""
+    if role is None:
+        return QCoreApplication.translate("text", "未登录")
+    return QCoreApplication.translate("role", role.label)
+
+
+def user_text(actor: Actor) -> str:
+    """金经办（经办人）."""
+    return QCoreApplication.translate("text", "{user}（{role}）").format(user=actor.shown_name,
+                                                                      role=role_label(actor.role))
+
+
+def not_allowed_text(actor: Actor, permission: Permission) -> str:
+    """Why a control is disabled: 当前用户（经办人）无权管理用户."""
+    return QCoreApplication.translate("text", "当前用户（{role}）无权{permission}").format(
+        role=role_label(actor.role), permission=QCoreApplication.translate("permission", permission.label)
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from desktop.core.areas import AreaTable
 
@@ -45,7 +45,21 @@ def select_data(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(combo.findData(value))
 
 
+def offer(widget: QWidget, allowed: bool, why: str) -> None:
+    """Enable a control only when the user may use it; otherwise a tooltip says why (the services refuse anyway)."""
+    widget.setEnabled(allowed)
+    widget.setToolTip("" if allowed else why)
+
+
 def mark_problem(widget: QWidget, on: bool) -> None:
     """Highlight (or clear) an input named by a problem."""
     widget.setProperty(PROBLEM_PROPERTY, on)
     widget.setStyleSheet(PROBLEM_STYLE if on else "")
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A message that does not block (window-modal, deleted when closed)."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -280,7 +280,7 @@ def test_resolve_is_fast_enough_for_big_rosters() -> None:
 @pytest.mark.parametrize(
     ("id_number", "code", "current"),
     [
-        ("22240119900101123X", "222401", True),
+        ("222401199001011230", "222401", True),
         ("222401199001011234", "222401", True),
         ("２２２４０１１９９００１０１１２３４", "222401", True),
         ("222421196001011234", "222421", False),

@@ -3,6 +3,7 @@ that every test closes the windows it opened."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
@@ -77,21 +78,48 @@ def typist(qtbot: QtBot) -> Callable[[QWidget, str], None]:
 
 
 class MessageBoxes:
-    """Records QMessageBox.critical calls instead of showing them."""
+    """Records QMessageBox.critical / warning / question calls instead of showing them."""
 
     def __init__(self) -> None:
-        self.shown: list[tuple[str, str]] = []
+        self.shown: list[tuple[str, str]] = []  # critical
+        self.warned: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, str]] = []
+        self.answer = QMessageBox.StandardButton.Yes  # what question() answers
 
     def critical(self, _parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
         self.shown.append((title, text))
         return QMessageBox.StandardButton.Ok
+
+    def warning(self, _parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        self.warned.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def question(self, _parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        self.asked.append((title, text))
+        return self.answer
 
 
 @pytest.fixture
 def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
     boxes = MessageBoxes()
     monkeypatch.setattr(QMessageBox, "critical", boxes.critical)
+    monkeypatch.setattr(QMessageBox, "warning", boxes.warning)
+    monkeypatch.setattr(QMessageBox, "question", boxes.question)
     return boxes
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Callable[[Workspace], Any]:
+    """``open_window(ws)``: the main window for ``ws``, shown, closed by qtbot after the test."""
+    from desktop.ui.main_window import MainWindow
+
+    def opened(workspace: Workspace) -> MainWindow:
+        window = MainWindow(workspace)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return opened
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +133,6 @@ def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
         widget.close()
         widget.deleteLater()
     assert not leaked, f"windows left open: {[type(w).__name__ for w in leaked]}"
+    # A closed window waits for its background work (TaskRunner.shutdown): no worker may outlive it.
+    workers = [t.name for t in threading.enumerate() if t.name.startswith("laoxie-")]
+    assert not workers, f"background workers left running: {workers}"

@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.core.office import Role
 from desktop.services.accounts import sign_in
+from desktop.services.workspace import window_lock
 from desktop.store import StoreError
 from desktop.ui import app as app_module
 from desktop.ui.app import run_gui
@@ -128,6 +130,47 @@ def test_signs_in_from_the_environment_like_the_command_line(
     assert 0 < seconds < 24 * 3600
 
 
+def test_a_second_window_on_the_same_file_is_refused_without_touching_it(
+    office_db: Path, message_boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAOXIE_USER", "clerk")
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    refuse_dialog(monkeypatch, LoginDialog)
+    first = window_lock(office_db)  # the window that is already open
+    try:
+        before = office_db.read_bytes()
+        assert run_gui(office_db) == 1
+        assert office_db.read_bytes() == before  # not even a sign-in was recorded
+    finally:
+        first.release()  # type: ignore[attr-defined]
+    [(title, text)] = message_boxes.shown
+    assert title == "劳协"
+    assert text == f"数据库 {office_db} 已在另一个劳协窗口中打开（可能在本机或网络上的另一台电脑）。请使用已打开的窗口，或先关闭它。"
+
+
+def test_the_window_holds_the_file_until_it_closes(
+    office_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LAOXIE_USER", "clerk")
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    held: list[bool] = []
+
+    def try_to_take(window: object) -> None:
+        try:
+            window_lock(office_db).release()  # type: ignore[attr-defined]
+        except StoreError as exc:
+            held.append(exc.code == "in_use")
+
+    def quit_at_once(window: object) -> None:
+        try_to_take(window)
+        QTimer.singleShot(0, QApplication.quit)
+
+    monkeypatch.setattr(app_module, "quit_after_first_paint", quit_at_once)
+    assert run_gui(office_db) == 0
+    assert held == [True]
+    window_lock(office_db).release()  # type: ignore[attr-defined]  # free again once the window is gone
+
+
 def test_a_bug_is_reported_to_a_file_and_a_dialog(
     qtbot: QtBot, tmp_path: Path, message_boxes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,6 +209,15 @@ def test_none_survives_qt_calls_that_return_it(qtbot: QtBot) -> None:
     for _ in range(20_000):  # more than None's references at start-up on Python 3.11
         assert dialog.findChild(QDialog) is None
     assert sys.getrefcount(None) > 0 and before > 0
+
+
+def test_true_survives_signals_emitted_from_python(qtbot: QtBot) -> None:
+    keep_none_alive()
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    for _ in range(20_000):  # each emit() hands back True without a reference (PySide6 6.12)
+        dialog.finished.emit(0)
+    assert sys.getrefcount(True) > 0 and sys.getrefcount(False) > 0
 
 
 def test_a_fresh_application_speaks_chinese() -> None:

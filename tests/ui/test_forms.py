@@ -10,19 +10,29 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QTableView, QWidg
 from pytestqt.qtbot import QtBot
 
 from desktop.resources import form_path
+from desktop.ui.audit_dialog import AuditDialog
+from desktop.ui.backup_dialogs import CheckDialog, RestoreDialog
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.forms import FormError, all_form_names, load_form
+from desktop.ui.lock import LockScreen
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.settings_page import SettingsPage
 from desktop.ui.setup_dialog import SetupDialog
+from desktop.ui.tasks import ProgressDialog
+from desktop.ui.user_dialogs import PasswordDialog, UserDialog, UsersDialog
 
 pytestmark = pytest.mark.gui
 
-FORMS = ["enterprise_dialog", "login_dialog", "main_window", "setup_dialog"]
+FORMS = ["audit_dialog", "check_dialog", "enterprise_dialog", "lock_screen", "login_dialog", "main_window",
+         "password_dialog", "progress_dialog", "restore_dialog", "settings_page", "setup_dialog", "user_dialog",
+         "users_dialog"]
 
 
 def test_every_form_is_listed() -> None:
-    assert all_form_names() == FORMS
+    shipped = sorted(p.stem for p in form_path("main_window.ui").parent.glob("*.ui"))
+    assert all_form_names() == shipped
+    assert set(FORMS) <= set(shipped)
 
 
 @pytest.mark.parametrize("name", FORMS)
@@ -78,7 +88,10 @@ def _form_widgets(name: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("cls", "form"),
     [(MainWindow, "main_window"), (EnterpriseDialog, "enterprise_dialog"),
-     (SetupDialog, "setup_dialog"), (LoginDialog, "login_dialog")],
+     (SetupDialog, "setup_dialog"), (LoginDialog, "login_dialog"), (SettingsPage, "settings_page"),
+     (LockScreen, "lock_screen"), (ProgressDialog, "progress_dialog"), (RestoreDialog, "restore_dialog"),
+     (CheckDialog, "check_dialog"), (UsersDialog, "users_dialog"), (UserDialog, "user_dialog"),
+     (PasswordDialog, "password_dialog"), (AuditDialog, "audit_dialog")],
 )
 def test_declared_widgets_match_the_form(cls: type, form: str) -> None:
     """The annotations a class declares for its form name real widgets of the right class."""

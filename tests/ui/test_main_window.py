@@ -74,17 +74,19 @@ def test_settings_page_shows_the_office(qtbot: QtBot, workspace: Workspace) -> N
     window = open_window(qtbot, workspace)
     window.navList.setCurrentRow(5)
     assert window.pages.currentWidget() is window.settingsPage
-    assert window.countyValue.text() == "延边朝鲜族自治州延吉市（222401）"
-    assert window.officeNameValue.text() == "延吉市就业服务局"
-    assert window.prefixValue.text().startswith("延吉人社劳协确")
-    assert window.dbPathValue.text() == str(workspace.store.path)
-    assert not window.editOfficeButton.isEnabled()  # a clerk may not change them
+    settings = window.settings
+    assert settings.countyValue.text() == "延边朝鲜族自治州延吉市（222401）"
+    assert settings.officeNameValue.text() == "延吉市就业服务局"
+    assert settings.prefixValue.text().startswith("延吉人社劳协确")
+    assert settings.dbPathValue.text() == str(workspace.store.path)
+    assert not settings.editOfficeButton.isEnabled()  # a clerk may not change them
+    assert settings.editOfficeButton.toolTip() == "当前用户（经办人）无权修改本单位设置"
 
 
 def test_admin_edits_the_office(qtbot: QtBot, admin_ws: Workspace, typist: Typist) -> None:
     window = open_window(qtbot, admin_ws)
     window.navList.setCurrentRow(5)
-    qtbot.mouseClick(window.editOfficeButton, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.settings.editOfficeButton, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SetupDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.adminGroup.isHidden()
@@ -92,5 +94,5 @@ def test_admin_edits_the_office(qtbot: QtBot, admin_ws: Workspace, typist: Typis
     typist(dialog.officeNameEdit, "延吉市人力资源和社会保障局")
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert window.officeNameValue.text() == "延吉市人力资源和社会保障局"
+    assert window.settings.officeNameValue.text() == "延吉市人力资源和社会保障局"
     assert window.windowTitle() == "劳协 — 延吉市人力资源和社会保障局"

@@ -1,0 +1,152 @@
+"""`laoxie policy show | paired-areas add|remove | import | reset`: the office's paired-area list."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
+from desktop.core.areas import AreaTable
+from desktop.core.policy import PairedAreas
+from desktop.services import policy as policy_service
+from desktop.services.workspace import Workspace
+
+
+def county_codes(texts: list[str]) -> list[str]:
+    """6-digit codes or county names; a code is taken as written (the service checks it)."""
+    areas = AreaTable.default()
+    codes: list[str] = []
+    for text in texts:
+        text = text.strip()
+        if len(text) == 6 and text.isdigit():
+            codes.append(text)
+            continue
+        area = areas.resolve(text)
+        if area is None:
+            raise UsageError(f"无法识别的县（市、区）：{text}。请写 6 位代码（如 222401）或名称（如 延吉市）。")
+        codes.append(area.code)
+    return codes
+
+
+def policy_record(ws: Workspace) -> dict[str, Any]:
+    state = policy_service.paired_areas_state(ws)
+    areas = state.areas
+    return {
+        "origin": state.origin,
+        "origin_label": state.origin_label,
+        "changed_by": state.changed_by,
+        "changed_at": state.changed_at,
+        "reason": state.reason,
+        "file": state.file_name,
+        "ruleset_version": policy_service.office_rules(ws).version,
+        "paired_areas": areas.to_dict(),
+        "counties": [
+            {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
+            for code in sorted(areas.counties)
+        ],
+    }
+
+
+def _name(ws: Workspace, code: str) -> str:
+    area = ws.areas.by_code(code)
+    return area.name if area else ""
+
+
+def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
+    areas = PairedAreas.from_dict(record["paired_areas"])
+    lines = [f"对口地区名单：{areas.title}（版本 {areas.version}，{record['origin_label']}）"]
+    if record["changed_at"]:
+        lines.append(f"最近修改：{record['changed_at']}  {record['changed_by']}  理由：{record['reason']}")
+    if record["file"]:
+        lines.append(f"省厅文件：{record['file']}")
+    lines.append(f"认定规则版本：{record['ruleset_version']}")
+    for group in areas.groups:
+        lines.append("")
+        lines.append(f"[{group.code}] {group.name}（{len(group.counties)} 个）")
+        if group.note:
+            lines.append(f"  说明：{group.note}")
+        names = [policy_service.county_label(ws, code) for code in group.counties]
+        lines.append("  " + ("、".join(names) if names else "（暂无）"))
+    lines += ["", f"共 {len(areas.counties)} 个县（市、区）"]
+    return "\n".join(lines)
+
+
+def _show(args: argparse.Namespace, ws: Workspace, headline: str = "") -> None:
+    record = policy_record(ws)
+    text = policy_text(ws, record)
+    emit(args, {"policy": record}, f"{headline}\n\n{text}" if headline else text)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        _show(args, ws)
+    return EXIT_OK
+
+
+def _reason(args: argparse.Namespace) -> str:
+    if not (args.reason or "").strip():
+        raise UsageError("修改对口地区名单须用 --reason 写明理由。")
+    return str(args.reason)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    codes = county_codes(args.codes)
+    reason = _reason(args)
+    with open_workspace(args) as ws:
+        policy_service.add_counties(ws, codes, reason, args.group)
+        _show(args, ws, "已加入：" + "、".join(policy_service.county_label(ws, c) for c in codes))
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    codes = county_codes(args.codes)
+    reason = _reason(args)
+    with open_workspace(args) as ws:
+        policy_service.remove_counties(ws, codes, reason, args.group)
+        _show(args, ws, "已移除：" + "、".join(policy_service.county_label(ws, c) for c in codes))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    with open_workspace(args) as ws:
+        areas = policy_service.import_policy_file(ws, path, args.reason or "")
+        _show(args, ws, f"已导入省厅对口地区名单 {path.name}（版本 {areas.version}）")
+    return EXIT_OK
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        policy_service.reset_paired_areas(ws, args.reason or "")
+        _show(args, ws, "已恢复程序自带的默认名单")
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    pol = sub.add_parser("policy", parents=[common], help="认定政策参数（对口地区名单）")
+    pol_sub = pol.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+                                 required=True)
+    p = pol_sub.add_parser("show", parents=[common], help="显示对口地区名单和认定规则版本")
+    p.set_defaults(handler=cmd_show)
+
+    paired = pol_sub.add_parser("paired-areas", parents=[common], help="修改对口地区名单")
+    paired_sub = paired.add_subparsers(dest="paired_action", metavar="ACTION", parser_class=ChineseArgumentParser,
+                                       required=True)
+    for name, handler, help_text in (
+        ("add", cmd_add, "加入县（市、区）"), ("remove", cmd_remove, "移除县（市、区）"),
+    ):
+        p = paired_sub.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("codes", nargs="+", metavar="CODE", help="县级代码（如 222401）或名称")
+        p.add_argument("--reason", help="修改理由（必填）")
+        p.add_argument("--group", help="名单中的组代码（加入时默认为本单位增补组；移除时默认为所有组）")
+        p.set_defaults(handler=handler)
+
+    p = pol_sub.add_parser("import", parents=[common], help="导入省厅下发的对口地区名单文件")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--reason", help="理由（默认：导入省厅下发的对口地区名单）")
+    p.set_defaults(handler=cmd_import)
+
+    p = pol_sub.add_parser("reset", parents=[common], help="恢复程序自带的默认名单")
+    p.add_argument("--reason")
+    p.set_defaults(handler=cmd_reset)

@@ -1,0 +1,83 @@
+"""`laoxie policy show | paired-areas add|remove | import | reset`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from desktop.resources import resource_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    try:
+        return code, json.loads(out.out), out.err
+    except json.JSONDecodeError:
+        return code, out.out, out.err
+
+
+@pytest.fixture
+def as_admin(monkeypatch: pytest.MonkeyPatch, cli_env: None) -> None:
+    monkeypatch.setenv("LAOXIE_USER", "admin")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_show(capsys: pytest.CaptureFixture[str], office_db: Path) -> None:
+    code, out, _ = run(capsys, "--db", str(office_db), "policy", "show", "--json")
+    assert code == EXIT_OK and out["policy"]["origin"] == "shipped"
+    assert out["policy"]["paired_areas"]["version"] == "2022.1"
+    assert {"code": "222401", "name": "延吉市", "groups": ["yanbian"]} in out["policy"]["counties"]
+    code, text, _ = run(capsys, "--db", str(office_db), "policy", "show")
+    assert code == EXIT_OK and "延吉市（222401）" in text and "程序自带的默认名单" in text
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_clerk_may_not_change_the_list(capsys: pytest.CaptureFixture[str], office_db: Path) -> None:
+    code, _, err = run(capsys, "--db", str(office_db), "policy", "paired-areas", "add", "220102", "--reason", "x")
+    assert code == EXIT_FAILED and "无权修改本单位设置" in err
+
+
+@pytest.mark.usefixtures("as_admin")
+def test_add_and_remove(capsys: pytest.CaptureFixture[str], office_db: Path) -> None:
+    code, _, err = run(capsys, "--db", str(office_db), "policy", "paired-areas", "add", "220102")
+    assert code == EXIT_USAGE and "--reason" in err
+    code, out, _ = run(capsys, "--db", str(office_db), "policy", "paired-areas", "add", "220102", "宽城区",
+                       "--reason", "签署协议", "--json")
+    assert code == EXIT_OK and out["policy"]["origin"] == "office"
+    assert "paired-areas@2022.1+office.1" in out["policy"]["ruleset_version"]
+    groups = {g["code"]: g["counties"] for g in out["policy"]["paired_areas"]["groups"]}
+    assert groups["office_added"] == ["220102", "220103"]
+    code, text, _ = run(capsys, "--db", str(office_db), "policy", "paired-areas", "remove", "222402",
+                        "--reason", "协议到期")
+    assert code == EXIT_OK and text.startswith("已移除：图们市（222402）") and "2022.1+office.2" in text
+    code, _, err = run(capsys, "--db", str(office_db), "policy", "paired-areas", "remove", "222402",
+                       "--reason", "再移除")
+    assert code == EXIT_FAILED and "不在对口地区名单中" in err
+    code, _, err = run(capsys, "--db", str(office_db), "policy", "paired-areas", "add", "不存在县", "--reason", "x")
+    assert code == EXIT_USAGE and "无法识别" in err
+
+
+@pytest.mark.usefixtures("as_admin")
+def test_import_and_reset(capsys: pytest.CaptureFixture[str], office_db: Path, tmp_path: Path) -> None:
+    data = json.loads(resource_path("policy", "paired_areas.json").read_text(encoding="utf-8"))
+    data["version"] = "2027.1"
+    good = tmp_path / "province.json"
+    good.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data["extra"] = 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    code, out, _ = run(capsys, "--db", str(office_db), "policy", "import", str(bad), "--json")
+    assert code == EXIT_FAILED and out["error"]["code"] == "policy_file_unknown_key"
+    assert "“extra”" in out["error"]["message"]
+    code, out, _ = run(capsys, "--db", str(office_db), "policy", "import", str(good), "--json")
+    assert code == EXIT_OK and out["policy"]["origin"] == "province" and out["policy"]["file"] == "province.json"
+    code, text, _ = run(capsys, "--db", str(office_db), "policy", "reset", "--reason", "回到默认")
+    assert code == EXIT_OK and "已恢复程序自带的默认名单" in text and "理由：回到默认" in text
+    code, _, err = run(capsys, "--db", str(office_db), "policy", "reset")
+    assert code == EXIT_FAILED and "已是程序自带的默认名单" in err
