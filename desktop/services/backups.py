@@ -106,7 +106,10 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
         return Backup(target, now.replace(microsecond=0), reason, target.stat().st_size)
     for stale in folder.glob(f"{ws.store.path.stem}-*.sqlite3.part"):  # left by a crash mid-backup
         stale.unlink(missing_ok=True)
-    copy = write_copy(ws.store.conn, _db_size(ws), target)
+    try:
+        copy = write_copy(ws.store.conn, _db_size(ws), target)
+    except OSError as exc:  # a folder that is a file, no permission, an offline share
+        raise StoreError("backup_failed", path=target, detail=exc.strerror or str(exc)) from exc
     mirrored = ""
     mirror = second_folder(ws)
     if mirror is not None and to is None:
@@ -170,6 +173,11 @@ def restore(ws: Workspace, backup: Path) -> Backup:
     if user is None or user["id"] != ws.actor.user_id:  # the backup predates this account
         ws.actor = replace(ws.actor, user_id=None)
     with ws.store.transaction():
+        # The restored settings hold the backup's own "last good backup"; the
+        # safety copy just made is the newest verified one.
+        ws.store.set_setting("backup.last_good", json.dumps(
+            {"path": str(safety.path), "at": safety.taken_at.isoformat(timespec="seconds"), "size": safety.size},
+            ensure_ascii=False))
         ws.audit("db.restore", detail={"from": str(backup), "safety_copy": str(safety.path),
                                        "replaced_chain_head": previous_head})
     return safety

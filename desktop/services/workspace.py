@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
 
 from desktop.core.areas import AreaTable
-from desktop.core.office import Actor, Office
+from desktop.core.office import Actor, Office, Role
 from desktop.core.permissions import Permission, allowed
 from desktop.core.size import SizeStandard
 from desktop.services.errors import ServiceError
@@ -59,11 +59,25 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def refresh_actor(self) -> None:
+        if self.actor.user_id is None:
+            return
+        user = self.store.user_by_name(self.actor.username)
+        if user is None or not user["active"] or user["id"] != self.actor.user_id:
+            self.actor = replace(self.actor, role=None)
+        elif user["role"] != (self.actor.role.value if self.actor.role else None):
+            self.actor = replace(self.actor, role=Role(user["role"]))
+
     def can(self, permission: Permission) -> bool:
         return allowed(self.actor.role, permission)
 
     def require(self, permission: Permission) -> None:
-        """Refuse (and say why) when the signed-in user lacks the permission."""
+        """Refuse (and say why) when the signed-in user lacks the permission.
+
+        The role is read again from the database, so an admin's change (a new
+        role, a disabled account) takes effect at once, not at the next sign-in.
+        """
+        self.refresh_actor()
         if not self.can(permission):
             raise ServiceError(
                 "forbidden", user=self.actor.shown_name,

@@ -101,3 +101,14 @@ def test_passwords_are_never_stored_in_clear(office_db: Path) -> None:
     raw = office_db.read_bytes() + Path(f"{office_db}-wal").read_bytes() if Path(f"{office_db}-wal").exists() \
         else office_db.read_bytes()
     assert PASSWORD.encode() not in raw
+
+
+def test_a_role_change_takes_effect_at_once(workspace: Any, admin_ws: Any) -> None:
+    from desktop.core.enterprise import EnterpriseDraft
+    from desktop.services.enterprises import add_enterprise
+
+    accounts.set_user(admin_ws, "clerk", active=False)
+    with pytest.raises(ServiceError) as caught:
+        add_enterprise(workspace, EnterpriseDraft(name="甲", uscc="91110000600037341L", county_code="222401",
+                                                  industry="other", staff_total=3))
+    assert caught.value.code == "forbidden"

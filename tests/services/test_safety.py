@@ -84,6 +84,7 @@ def test_restore_puts_the_backup_back_and_keeps_a_safety_copy(
     assert admin_ws.store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert admin_ws.store.audit_entries(1)[0]["action"] == "db.restore"
     assert check_database(admin_ws.store).ok
+    assert backups.last_good_backup(admin_ws)["path"] == str(safety.path)  # type: ignore[index]
 
 
 def test_restore_needs_an_admin_and_a_good_file(workspace: Any, admin_ws: Any, tmp_path: Path) -> None:
@@ -218,3 +219,11 @@ def _uscc(n: int) -> str:
 
     first17 = f"91222401{n:09d}"
     return first17 + uscc_check_char(first17)
+
+
+def test_an_unusable_backup_folder_is_a_clear_message(admin_ws: Any, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        backups.make_backup(admin_ws, "manual", to=blocker / "sub")
+    assert caught.value.code in {"backup_failed", "disk_low"} or "备份" in str(caught.value)
