@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServiceError, StoreError, IdentifierError) as exc:
         _fail(args, getattr(exc, "code", "error"), str(exc))
         return EXIT_FAILED
+    except BrokenPipeError:  # `laoxie … | head`: the reader has had enough
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as exc:
         _fail(args, "os_error", f"{exc.filename or ''} {exc.strerror or exc}".strip())
         return EXIT_FAILED

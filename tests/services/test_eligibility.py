@@ -220,7 +220,7 @@ def test_recording_needs_the_clerk_permission_and_an_account(case: tuple[Workspa
     from dataclasses import replace
 
     ws, _, app_id = case
-    anonymous = replace(ws, actor=replace(ws.actor, role=None))
+    anonymous = replace(ws, actor=replace(ws.actor, role=None, user_id=None))
     with pytest.raises(ServiceError) as caught:
         svc.record_decision(anonymous, app_id, REVIEW)
     assert caught.value.code == "forbidden"
