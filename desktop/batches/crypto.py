@@ -1,0 +1,406 @@
+"""Every cryptographic operation of the exchange, behind one small interface.
+
+The rest of the program knows a :class:`Suite` by its name and calls it to
+make keys, protect them with a passphrase, sign, verify, encrypt and decrypt;
+nothing else imports ``cryptography`` or ``pyrage``. The one suite today,
+``ed25519-sshsig+age-x25519``, uses formats that standard tools read:
+
+* a county signs the manifest with Ed25519 in OpenSSH's SSHSIG format
+  (openssh-portable ``PROTOCOL.sshsig``), so ``ssh-keygen -Y verify`` checks
+  it; the signing key is an OpenSSH private key;
+* the batch is encrypted to the province's X25519 key with age (pyrage), so
+  ``age -d -i key.txt`` opens it; the province's identity is a standard
+  ``AGE-SECRET-KEY-1…`` file;
+* a private key at rest (in the database, or exported for safe keeping) is
+  that text encrypted with an age passphrase (scrypt): ``age -d`` opens it
+  with the passphrase.
+
+A national-algorithm suite (SM2 signatures, SM4 encryption) would be a second
+:class:`Suite` registered in :data:`SUITES`; the manifest names the suite.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import struct
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Final
+
+import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pyrage import passphrase as age_passphrase
+from pyrage import x25519
+
+from desktop.core.batch import Fingerprint
+
+SIGNING: Final = "signing"
+ENCRYPTION: Final = "encryption"
+DEFAULT_SUITE: Final = "ed25519-sshsig+age-x25519"
+
+# Unlocking a key costs a deliberate second or so (scrypt).  Tests set this to
+# a dict to pay it once per key and passphrase; the program leaves it None.
+UNLOCK_CACHE: MutableMapping[tuple[str, str], str] | None = None
+
+_AGE_MAGIC: Final = b"age-encryption.org/v1\n"
+_AGE_CHUNK: Final = 64 * 1024
+_AGE_TAG: Final = 16
+_SSHSIG_MAGIC: Final = b"SSHSIG"
+_SSHSIG_VERSION: Final = 1
+_SSHSIG_HASH: Final = b"sha512"
+_ARMOR_BEGIN: Final = "-----BEGIN SSH SIGNATURE-----"
+_ARMOR_END: Final = "-----END SSH SIGNATURE-----"
+_ED25519: Final = b"ssh-ed25519"
+
+
+class CryptoError(Exception):
+    """A key, signature or encrypted file that cannot be used.
+
+    ``code`` is stable: passphrase_wrong, passphrase_short, key_invalid,
+    key_kind, not_encrypted, wrong_recipient, truncated, corrupt,
+    signature_invalid, signer_mismatch, bad_signature, suite_unknown.
+    """
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A public key in the one-line form the other side is given."""
+
+    suite: str
+    purpose: str  # SIGNING or ENCRYPTION
+    text: str  # "ssh-ed25519 AAAA…" (no comment) or "age1…"
+    fingerprint: Fingerprint
+
+
+class SigningKey:
+    """An unlocked private signing key (a county's)."""
+
+    def __init__(self, suite: Suite, private: Ed25519PrivateKey) -> None:
+        self._suite = suite
+        self._private = private
+        self.public = suite.signing_public(_openssh_public(private.public_key()))
+
+    def sign(self, message: bytes, namespace: str) -> bytes:
+        """An armored SSHSIG signature of ``message`` (what ``ssh-keygen -Y sign`` writes)."""
+        return _sshsig_sign(self._private, message, namespace)
+
+    def private_text(self) -> str:
+        """The unprotected OpenSSH private key: only ever handed to :meth:`Suite.protect`."""
+        return self._private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+        ).decode("ascii")
+
+
+class DecryptionKey:
+    """An unlocked age identity (the province's)."""
+
+    def __init__(self, suite: Suite, identity: x25519.Identity) -> None:
+        self._suite = suite
+        self._identity = identity
+        self.public = suite.encryption_public(str(identity.to_public()))
+
+    def decrypt(self, data: bytes) -> bytes:
+        """The plaintext, or CryptoError saying why not (wrong recipient, truncated, corrupt)."""
+        return _age_decrypt(data, self._identity)
+
+    def private_text(self) -> str:
+        """A standard age identity file: ``age -d -i`` reads it."""
+        return (f"# laoxie province key\n# public key: {self.public.text}\n{self._identity}\n")
+
+
+class Suite:
+    """Ed25519 signatures in SSHSIG format, age X25519 encryption, age passphrase at rest."""
+
+    name = DEFAULT_SUITE
+
+    # -- keys ----------------------------------------------------------------
+    def new_signing_key(self) -> SigningKey:
+        return SigningKey(self, Ed25519PrivateKey.generate())
+
+    def new_decryption_key(self) -> DecryptionKey:
+        return DecryptionKey(self, x25519.Identity.generate())
+
+    def signing_public(self, text: str) -> PublicKey:
+        """The county's public key from an OpenSSH line ``ssh-ed25519 AAAA… [comment]``."""
+        blob = _ed25519_blob_from_line(text)
+        line = f"{_ED25519.decode()} {base64.b64encode(blob).decode('ascii')}"
+        return PublicKey(self.name, SIGNING, line, Fingerprint.of(blob))
+
+    def encryption_public(self, text: str) -> PublicKey:
+        """The province's public key from its ``age1…`` recipient text."""
+        text = text.strip()
+        try:
+            x25519.Recipient.from_str(text)
+        except pyrage.RecipientError as exc:
+            raise CryptoError("key_invalid", str(exc)) from exc
+        return PublicKey(self.name, ENCRYPTION, text, Fingerprint.of(text.encode("ascii")))
+
+    # -- keys at rest ----------------------------------------------------------
+    def protect(self, private_text: str, passphrase: str) -> str:
+        """The private key encrypted with the passphrase (age, scrypt, armored)."""
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise CryptoError("passphrase_short", str(MIN_PASSPHRASE))
+        return age_passphrase.encrypt(private_text.encode("utf-8"), passphrase, armored=True).decode("ascii")
+
+    def unlock_signing_key(self, protected: str, passphrase: str) -> SigningKey:
+        text = _unlock(protected, passphrase)
+        try:
+            private = serialization.load_ssh_private_key(text.encode("ascii"), None)
+        except (ValueError, TypeError) as exc:
+            raise CryptoError("key_invalid", str(exc)) from exc
+        if not isinstance(private, Ed25519PrivateKey):
+            raise CryptoError("key_kind", type(private).__name__)
+        return SigningKey(self, private)
+
+    def unlock_decryption_key(self, protected: str, passphrase: str) -> DecryptionKey:
+        text = _unlock(protected, passphrase)
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        if len(lines) != 1:
+            raise CryptoError("key_kind", "not one age identity")
+        try:
+            identity = x25519.Identity.from_str(lines[0])
+        except pyrage.IdentityError as exc:
+            raise CryptoError("key_kind", str(exc)) from exc
+        return DecryptionKey(self, identity)
+
+    # -- signatures ------------------------------------------------------------
+    def signer_of(self, signature: bytes) -> PublicKey:
+        """The public key a signature says it was made with (not yet verified)."""
+        parsed = _sshsig_parse(signature)
+        return PublicKey(self.name, SIGNING,
+                         f"{_ED25519.decode()} {base64.b64encode(parsed.public_blob).decode('ascii')}",
+                         Fingerprint.of(parsed.public_blob))
+
+    def verify(self, public: PublicKey, message: bytes, signature: bytes, namespace: str) -> None:
+        """Nothing when ``signature`` is ``public``'s signature of ``message`` in ``namespace``."""
+        parsed = _sshsig_parse(signature)
+        expected = _ed25519_blob_from_line(public.text)
+        if parsed.public_blob != expected:
+            raise CryptoError("signer_mismatch")
+        if parsed.namespace != namespace.encode("utf-8"):
+            raise CryptoError("bad_signature", "namespace")
+        key = Ed25519PublicKey.from_public_bytes(_ed25519_raw(expected))
+        try:
+            key.verify(parsed.raw_signature, _sshsig_signed_data(parsed.namespace, parsed.hash_alg, message))
+        except InvalidSignature as exc:
+            raise CryptoError("bad_signature") from exc
+
+    # -- encryption ------------------------------------------------------------
+    def encrypt(self, data: bytes, recipient: PublicKey) -> bytes:
+        if recipient.purpose != ENCRYPTION or recipient.suite != self.name:
+            raise CryptoError("key_kind", recipient.purpose)
+        return pyrage.encrypt(data, [x25519.Recipient.from_str(recipient.text)])
+
+    def plaintext_block(self) -> int:
+        """Pad the plaintext to a multiple of this, so a truncated file is told from an altered one."""
+        return _AGE_CHUNK
+
+
+MIN_PASSPHRASE: Final = 8
+SUITES: Final[dict[str, Suite]] = {DEFAULT_SUITE: Suite()}
+
+
+def suite(name: str = DEFAULT_SUITE) -> Suite:
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise CryptoError("suite_unknown", name) from None
+
+
+def looks_encrypted(head: bytes) -> bool:
+    """Whether a file starts like an age file (binary form)."""
+    return head.startswith(_AGE_MAGIC)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Keys at rest
+
+
+def _unlock(protected: str, passphrase: str) -> str:
+    cache_key = (hashlib.sha256(protected.encode("utf-8")).hexdigest(),
+                 hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
+    if UNLOCK_CACHE is not None and cache_key in UNLOCK_CACHE:
+        return UNLOCK_CACHE[cache_key]
+    try:
+        text = age_passphrase.decrypt(protected.encode("ascii"), passphrase).decode("utf-8")
+    except pyrage.DecryptError as exc:
+        if "Decryption failed" in str(exc) or "passphrase" in str(exc).lower():
+            raise CryptoError("passphrase_wrong") from exc
+        raise CryptoError("key_invalid", str(exc)) from exc
+    except (UnicodeError, ValueError) as exc:
+        raise CryptoError("key_invalid", str(exc)) from exc
+    if UNLOCK_CACHE is not None:
+        UNLOCK_CACHE[cache_key] = text
+    return text
+
+
+# --------------------------------------------------------------------------
+# OpenSSH wire format and SSHSIG (PROTOCOL.sshsig)
+
+
+def _string(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def take(self, n: int) -> bytes:
+        if n < 0 or self.pos + n > len(self.data):
+            raise CryptoError("signature_invalid", "short")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def uint32(self) -> int:
+        return int(struct.unpack(">I", self.take(4))[0])
+
+    def string(self) -> bytes:
+        return self.take(self.uint32())
+
+    def done(self) -> bool:
+        return self.pos == len(self.data)
+
+
+def _openssh_public(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode("ascii")
+
+
+def _ed25519_blob_from_line(text: str) -> bytes:
+    parts = text.strip().split()
+    if len(parts) < 2 or parts[0] != _ED25519.decode():
+        raise CryptoError("key_invalid", "expected an ssh-ed25519 public key line")
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except ValueError as exc:
+        raise CryptoError("key_invalid", str(exc)) from exc
+    _ed25519_raw(blob)
+    return blob
+
+
+def _ed25519_raw(blob: bytes) -> bytes:
+    reader = _Reader(blob)
+    try:
+        kind, raw = reader.string(), reader.string()
+    except CryptoError as exc:
+        raise CryptoError("key_invalid", "truncated key blob") from exc
+    if kind != _ED25519 or len(raw) != 32 or not reader.done():
+        raise CryptoError("key_invalid", "not an Ed25519 key")
+    return raw
+
+
+def _sshsig_signed_data(namespace: bytes, hash_alg: bytes, message: bytes) -> bytes:
+    digest = hashlib.sha512(message).digest() if hash_alg == b"sha512" else hashlib.sha256(message).digest()
+    return _SSHSIG_MAGIC + _string(namespace) + _string(b"") + _string(hash_alg) + _string(digest)
+
+
+def _sshsig_sign(private: Ed25519PrivateKey, message: bytes, namespace: str) -> bytes:
+    ns = namespace.encode("utf-8")
+    blob = _ed25519_blob_from_line(_openssh_public(private.public_key()))
+    raw = private.sign(_sshsig_signed_data(ns, _SSHSIG_HASH, message))
+    sig = (
+        _SSHSIG_MAGIC + struct.pack(">I", _SSHSIG_VERSION) + _string(blob) + _string(ns) + _string(b"")
+        + _string(_SSHSIG_HASH) + _string(_string(_ED25519) + _string(raw))
+    )
+    b64 = base64.b64encode(sig).decode("ascii")
+    lines = [b64[i:i + 70] for i in range(0, len(b64), 70)]
+    return ("\n".join([_ARMOR_BEGIN, *lines, _ARMOR_END]) + "\n").encode("ascii")
+
+
+@dataclass(frozen=True)
+class _ParsedSignature:
+    public_blob: bytes
+    namespace: bytes
+    hash_alg: bytes
+    raw_signature: bytes
+
+
+def _sshsig_parse(armored: bytes) -> _ParsedSignature:
+    try:
+        text = armored.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise CryptoError("signature_invalid", "not ASCII") from exc
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if len(lines) < 3 or lines[0] != _ARMOR_BEGIN or lines[-1] != _ARMOR_END:
+        raise CryptoError("signature_invalid", "armor")
+    try:
+        sig = base64.b64decode("".join(lines[1:-1]), validate=True)
+    except ValueError as exc:
+        raise CryptoError("signature_invalid", "base64") from exc
+    reader = _Reader(sig)
+    if reader.take(6) != _SSHSIG_MAGIC or reader.uint32() != _SSHSIG_VERSION:
+        raise CryptoError("signature_invalid", "magic or version")
+    public_blob, namespace, _reserved, hash_alg, signature = (
+        reader.string(), reader.string(), reader.string(), reader.string(), reader.string()
+    )
+    if not reader.done() or hash_alg not in (b"sha512", b"sha256"):
+        raise CryptoError("signature_invalid", "layout")
+    inner = _Reader(signature)
+    kind, raw = inner.string(), inner.string()
+    if kind != _ED25519 or len(raw) != 64 or not inner.done():
+        raise CryptoError("signature_invalid", "not an Ed25519 signature")
+    try:
+        _ed25519_raw(public_blob)
+    except CryptoError as exc:
+        raise CryptoError("signature_invalid", "public key") from exc
+    return _ParsedSignature(public_blob, namespace, hash_alg, raw)
+
+
+# --------------------------------------------------------------------------
+# age
+
+
+def _age_payload_length(data: bytes) -> int | None:
+    """Bytes after the header and the 16-byte payload nonce, or None when no header end is found."""
+    mac_line = data.find(b"\n--- ")
+    if mac_line < 0:
+        return None
+    end = data.find(b"\n", mac_line + 1)
+    if end < 0:
+        return None
+    return len(data) - (end + 1) - 16
+
+
+def _age_decrypt(data: bytes, identity: x25519.Identity) -> bytes:
+    if not looks_encrypted(data[:len(_AGE_MAGIC)]):
+        raise CryptoError("not_encrypted")
+    out = io.BytesIO()
+    try:
+        pyrage.decrypt_io(io.BytesIO(data), out, [identity])
+    except (pyrage.DecryptError, OSError) as exc:  # a damaged stream surfaces as OSError
+        raise _decrypt_failure(str(exc), data) from exc
+    return out.getvalue()
+
+
+def _decrypt_failure(message: str, data: bytes) -> CryptoError:
+    if _age_payload_length(data) is None:  # it starts like an age file but its header never ends
+        return CryptoError("truncated", message)
+    if "No matching keys" in message:
+        return CryptoError("wrong_recipient", message)
+    if "truncated" in message:
+        return CryptoError("truncated", message)
+    if message.strip() == "decryption error":
+        # Our writer pads the plaintext to whole 64 KiB chunks, so a sound file
+        # holds whole encrypted chunks: anything else lost its end.
+        payload = _age_payload_length(data)
+        if payload is not None and payload % (_AGE_CHUNK + _AGE_TAG) != 0:
+            return CryptoError("truncated", message)
+        return CryptoError("corrupt", message)
+    if "fill whole buffer" in message:
+        return CryptoError("truncated", message)
+    return CryptoError("corrupt", message)

@@ -1,0 +1,154 @@
+"""`laoxie letter …`: confirmation letters (确认书).
+
+    laoxie letter USCC --out FILE.pdf              issue it (approved) or print it again (stamped 副本)
+    laoxie letter USCC --draft --out FILE.pdf      样稿 before approval: no number, nothing recorded
+    laoxie letter USCC --void --reason TEXT        作废 (the number stays used; a new letter takes a new one)
+    laoxie letter USCC --list                      every letter of the enterprise's application
+    laoxie letter --verify CODE                    what a verification code (or QR text) stands for
+    laoxie letter --all --out FILE.pdf             issue every approved case, print every unprinted letter
+    laoxie letter --fonts [--font ROLE=PATH]       the fonts used (and choose one: ROLE = all, fangsong, …)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop.cli.check import review_date
+from desktop.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit, open_workspace
+from desktop.cli.review import write_pdf
+from desktop.core.letter import format_code
+from desktop.core.review import Status
+from desktop.services import letters as letter_service
+from desktop.services import reviews as review_service
+from desktop.store.letters import LetterRow
+
+
+def letter_record(letter: LetterRow) -> dict[str, Any]:
+    return {
+        "id": letter.id, "number": letter.number, "year": letter.year, "seq": letter.seq,
+        "verification_code": format_code(letter.verification_code), "digest": letter.digest,
+        "issued_at": letter.issued_at, "print_count": letter.print_count, "voided": letter.voided,
+        "voided_at": letter.voided_at, "void_reason": letter.void_reason,
+    }
+
+
+def _need(args: argparse.Namespace, *names: str) -> None:
+    for name in names:
+        if not getattr(args, name):
+            raise UsageError({"uscc": "请写企业的统一社会信用代码", "out": "请用 --out 指定输出的 PDF 文件",
+                              "reason": "作废须用 --reason 写明理由"}[name])
+
+
+def cmd_letter(args: argparse.Namespace) -> int:
+    if args.verify:
+        return _verify(args)
+    if args.fonts or args.font:
+        return _fonts(args)
+    if args.all:
+        return _all(args)
+    _need(args, "uscc")
+    with open_workspace(args) as ws:
+        row = review_service.current_application(ws, args.uscc)
+        if args.list:
+            found = letter_service.letters_of(ws, row.id)
+            lines = [f"{x.number}  校验码 {format_code(x.verification_code)}  打印{x.print_count}次"
+                     + (f"  已作废：{x.void_reason}" if x.voided else "") for x in found]
+            emit(args, {"letters": [letter_record(x) for x in found]}, "\n".join(lines) or "尚未出具确认书")
+            return EXIT_OK
+        if args.void:
+            _need(args, "reason")
+            letter = letter_service.letter_in_force(ws, row.id)
+            if letter is None:
+                raise UsageError("该企业的申请没有有效的确认书")
+            voided = letter_service.void(ws, letter.id, args.reason)
+            emit(args, {"letter": letter_record(voided)},
+                 f"已作废 {voided.number}（理由：{voided.void_reason}）。文号不再使用；重新出具将取新的文号。")
+            return EXIT_OK
+        _need(args, "out")
+        if args.draft:
+            path = write_pdf(args.out, letter_service.draft_pdf(ws, row.id))
+            emit(args, {"draft": str(path)}, f"样稿已写入 {path}（未编号，不作为确认书使用）")
+            return EXIT_OK
+        issued = None
+        if row.status == Status.APPROVED.value:
+            issued = letter_service.issue(ws, row.id, issued_on=review_date(args.date) if args.date else None)
+        letter = letter_service.letter_in_force(ws, row.id)
+        if letter is None:
+            raise UsageError(f"贷款申请第 {row.id} 号为“{Status(row.status).label}”，须经审核人批准后才能出具确认书")
+        copy = letter.print_count > 0
+        path = write_pdf(args.out, letter_service.print_pdf(ws, letter.id))
+        letter = letter_service.letter_in_force(ws, row.id) or letter
+    verb = "已出具" if issued else ("已重印（副本）" if copy else "已打印")
+    emit(args, {"letter": letter_record(letter), "out": str(path), "issued": issued is not None, "copy": copy},
+         f"{verb}确认书 {letter.number}，校验码 {format_code(letter.verification_code)}，已写入 {path}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        found = letter_service.verify(ws, args.verify)
+    if not found.found:
+        text = f"校验码 {format_code(found.code)} 不是本数据库出具的确认书"
+    else:
+        state = {"valid": "有效", "voided": f"已作废（{found.void_reason}）"}[found.state]
+        text = (f"{found.number}：{found.enterprise}（{found.uscc}），计入/职工 {found.counts}，"
+                f"出具日期 {found.issued_on}，{state}" + ("" if found.digest_ok else "；内容摘要不符！"))
+    emit(args, {"verification": found.to_dict()}, text)
+    return EXIT_OK if found.found and found.state == "valid" and found.digest_ok else EXIT_FAILED
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        if args.font:
+            choices = {}
+            for item in args.font:
+                role, sep, path = item.partition("=")
+                if not sep:
+                    raise UsageError(f"--font 应写成 用途=字体文件：{item}")
+                choices[role.strip()] = path.strip()
+            letter_service.set_font_choices(ws, choices)
+        report = letter_service.font_report(ws)
+    lines = [f"{role}：{info['face']}（{info['file']}）" + ("  代用" if info["stands_in_for"] else "")
+             for role, info in report["fonts"].items()]
+    emit(args, report, "\n".join(lines + report["notes"]))
+    return EXIT_OK
+
+
+def _all(args: argparse.Namespace) -> int:
+    _need(args, "out")
+    interactive = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int, what: str) -> None:
+        if interactive:
+            print(f"\r{done}/{total} {what}", end="", file=sys.stderr, flush=True)
+
+    with open_workspace(args) as ws:
+        run = letter_service.print_all(ws, issued_on=review_date(args.date) if args.date else None,
+                                       progress=progress)
+    if interactive:
+        print(file=sys.stderr)
+    path = write_pdf(args.out, run.pdf) if run.pdf else None
+    emit(args, {"issued": [letter_record(x) for x in run.issued], "printed": [letter_record(x) for x in run.printed],
+                "out": str(path) if path else None},
+         f"出具 {len(run.issued)} 份，打印 {len(run.printed)} 份" + (f"，已写入 {path}" if path else "（没有要打印的确认书）"))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("letter", parents=[common], help="确认书：出具、打印、作废、核对")
+    p.add_argument("uscc", nargs="?", help="企业的统一社会信用代码")
+    p.add_argument("--out", metavar="FILE.pdf", help="输出的 PDF 文件")
+    p.add_argument("--date", help="出具日期 YYYY-MM-DD（默认今天）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--draft", action="store_true", help="样稿：不编号、不登记")
+    mode.add_argument("--void", action="store_true", help="作废有效的确认书（须写 --reason）")
+    mode.add_argument("--list", action="store_true", help="列出该申请的全部确认书（含已作废的）")
+    mode.add_argument("--verify", metavar="CODE", help="核对校验码或二维码内容")
+    mode.add_argument("--all", action="store_true", help="出具全部已批准的申请，并打印全部未打印的确认书")
+    mode.add_argument("--fonts", action="store_true", help="显示所用字体")
+    p.add_argument("--font", action="append", metavar="ROLE=PATH",
+                   help="指定字体文件（管理员）：all、fangsong、heiti、kaiti、songti、xiaobiaosong")
+    p.add_argument("--reason", help="作废理由")
+    p.set_defaults(handler=cmd_letter)

@@ -1,0 +1,592 @@
+"""Batches in the database: what a county sends, what the province keeps (SQL only here).
+
+County side: the approved applications not yet sent, the rows a batch
+carries (in the column order of :data:`desktop.core.batch.TABLE_COLUMNS`),
+the outgoing ``batches`` rows and their receipts. Province side: the batches
+accepted from each county (for replay and sequence checks), storing a
+county's records under its office (``offices.is_local = 0``), and the
+quarantine. Writes run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.batch import (
+    APPLICATIONS, DECISIONS, ENTERPRISES, LETTERS, TABLE_COLUMNS, USERS, WORKERS, AcceptedBatch, Table,
+)
+from desktop.store import db
+from desktop.store.store import Store
+
+_CHUNK = 900
+EXPORTABLE_STATUSES = ("approved", "issued")
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[tuple[Sequence[int], str]]:
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        yield chunk, ", ".join("?" for _ in chunk)
+
+
+def _plain_rows(store: Store, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (with ``{marks}`` for the id list) as plain tuples, in chunks."""
+    conn = store.conn
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        out: list[tuple[Any, ...]] = []
+        for chunk, marks in _chunks(list(ids)):
+            out.extend(conn.execute(sql.format(marks=marks), chunk).fetchall())
+        return out
+    finally:
+        conn.row_factory = factory
+
+
+# --------------------------------------------------------------------------
+# County: what can be sent
+
+
+@dataclass(frozen=True)
+class ExportCandidate:
+    application_id: int
+    enterprise_id: int
+    enterprise_name: str
+    uscc: str
+    status: str
+    version: int
+    decision_id: int | None  # the latest decision of the application's version
+    final_result: str | None
+    qualifying_count: int | None
+    sent_in: tuple[str, ...]  # file names of outgoing batches already carrying it
+    received: bool  # one of those batches was confirmed by a receipt
+
+
+def export_candidates(store: Store, office_id: int, *, include_unreceived: bool = False) -> list[ExportCandidate]:
+    """Approved applications of the office never sent (and, if asked, those sent in batches not yet received)."""
+    rows = store.conn.execute(
+        "SELECT a.id, a.enterprise_id, e.name, e.uscc, a.status, a.version, d.id AS decision_id, d.final_result,"
+        " d.qualifying_count"
+        " FROM applications a JOIN enterprises e ON e.id = a.enterprise_id"
+        " LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.application_id = a.id"
+        "  AND d2.application_version = a.version)"
+        f" WHERE e.office_id = ? AND a.status IN ({', '.join('?' for _ in EXPORTABLE_STATUSES)})"
+        " ORDER BY e.name, a.id",
+        (office_id, *EXPORTABLE_STATUSES),
+    ).fetchall()
+    sent: dict[int, list[tuple[str, str]]] = {}
+    for r in store.conn.execute(
+        "SELECT bi.application_id, b.file_name, b.status FROM batch_items bi JOIN batches b ON b.id = bi.batch_id"
+        " WHERE b.direction = 'outgoing' AND b.office_id = ? ORDER BY b.seq", (office_id,)
+    ):
+        sent.setdefault(int(r[0]), []).append((str(r[1]), str(r[2])))
+    found: list[ExportCandidate] = []
+    for r in rows:
+        batches = sent.get(int(r["id"]), [])
+        received = any(status == "received" for _, status in batches)
+        if batches and (received or not include_unreceived):
+            continue
+        found.append(ExportCandidate(
+            application_id=int(r["id"]), enterprise_id=int(r["enterprise_id"]), enterprise_name=str(r["name"]),
+            uscc=str(r["uscc"]), status=str(r["status"]), version=int(r["version"]),
+            decision_id=int(r["decision_id"]) if r["decision_id"] is not None else None,
+            final_result=r["final_result"], qualifying_count=r["qualifying_count"],
+            sent_in=tuple(name for name, _ in batches), received=received,
+        ))
+    return found
+
+
+@dataclass
+class ExportRows:
+    """The rows of one batch, keyed by data file name, each a tuple in the format's column order."""
+
+    tables: dict[str, list[tuple[Any, ...]]]
+    ruleset_versions: list[str]
+
+
+def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Sequence[tuple[Any, ...]] = ()) -> ExportRows:
+    """Applications with their enterprises, decisions (the latest of each application's version,
+    and those its letters were issued on), the workers they count and the people named.
+
+    ``letter_rows`` (in the LETTERS column order) are given by the caller, so
+    that the user ids they name are exported too.
+    """
+    ids = list(dict.fromkeys(application_ids))
+    applications = _plain_rows(store, (
+        "SELECT id, enterprise_id, loan_type, amount_wan, applied_on, review_date, status, version,"
+        " evidence_contracts, evidence_wages, form_data, prepared_by, approved_by, return_reason, submitted_at,"
+        " approved_at, approved_decision_id, created_at, updated_at FROM applications WHERE id IN ({marks})"
+        " ORDER BY id"), ids)
+    approved = [int(a[16]) for a in applications if a[16] is not None]
+    enterprise_ids = sorted({int(a[1]) for a in applications})
+    enterprises = _plain_rows(store, (
+        "SELECT id, uscc, name, county_code, industry, staff_total, revenue_wan, assets_wan, size_override,"
+        " size_reason, contact_name, contact_phone, address, created_at, updated_at FROM enterprises"
+        " WHERE id IN ({marks}) ORDER BY id"), enterprise_ids)
+    latest = [int(r[0]) for r in _plain_rows(store, (
+        "SELECT max(d.id) FROM decisions d JOIN applications a ON a.id = d.application_id"
+        " WHERE d.application_id IN ({marks}) AND d.application_version = a.version GROUP BY d.application_id"), ids)]
+    letter_columns = TABLE_COLUMNS[LETTERS]
+    on_letters = [int(r[letter_columns.index("decision_ref")]) for r in letter_rows]
+    decisions = _plain_rows(store, (
+        "SELECT id, application_id, application_version, review_date, ruleset_version, standard, qualifying_count,"
+        " staff_total, computed_result, final_result, override_reason, override_by, created_by, created_at, payload"
+        " FROM decisions WHERE id IN ({marks}) ORDER BY id"), sorted(set(latest) | set(on_letters) | set(approved)))
+    counted: set[int] = set()
+    for decision in decisions:
+        for worker in json.loads(decision[-1])["workers"]:
+            if worker["counted"] and worker["ref"] is not None:
+                counted.add(int(worker["ref"]))
+    workers = _plain_rows(store, (
+        "SELECT m.enterprise_id, p.id_number, p.name, p.sex, p.birth_date, m.hukou_text, m.hukou_code,"
+        " m.contract_type, m.contract_start, m.contract_end, m.hire_date, m.job, m.monthly_wage, m.paid_months,"
+        " m.social_insurance, m.phone, m.priority_group, m.priority_evidence, m.active, m.source_row,"
+        " m.created_at, m.updated_at FROM employments m JOIN persons p ON p.id = m.person_id"
+        " WHERE m.id IN ({marks}) ORDER BY m.enterprise_id, m.source_row IS NULL, m.source_row, m.id"),
+        sorted(counted))
+    user_ids: set[int] = set()
+    for row in applications:
+        user_ids.update(u for u in (row[11], row[12]) if u is not None)
+    for row in decisions:
+        user_ids.update(u for u in (row[11], row[12]) if u is not None)
+    for row in letter_rows:
+        for column in ("issued_by_ref", "voided_by_ref"):
+            value = row[letter_columns.index(column)]
+            if value is not None:
+                user_ids.add(int(value))
+    users = _plain_rows(store, "SELECT id, username, display_name, role FROM users WHERE id IN ({marks}) ORDER BY id",
+                        sorted(user_ids))
+    versions = sorted({str(d[4]) for d in decisions})
+    return ExportRows({
+        ENTERPRISES: enterprises, USERS: users, APPLICATIONS: applications, DECISIONS: decisions,
+        WORKERS: workers, LETTERS: list(letter_rows),
+    }, versions)
+
+
+def letter_rows(store: Store, application_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The letters of these applications (voided ones too: the province should know), oldest first."""
+    rows = store.conn.execute(
+        "SELECT * FROM letters WHERE application_id IN ({}) ORDER BY id".format(
+            ", ".join("?" for _ in application_ids) or "NULL"), list(application_ids),
+    )
+    return [dict(r) for r in rows]
+
+
+# --------------------------------------------------------------------------
+# County: the batches it sent
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    office_id: int
+    direction: str
+    batch_uuid: str
+    seq: int
+    status: str
+    file_name: str
+    file_sha256: str
+    manifest: str
+    report: str
+    created_at: str
+    received_at: str | None
+
+
+def _batch(row: sqlite3.Row) -> BatchRow:
+    return BatchRow(**dict(row))
+
+
+def next_outgoing_seq(store: Store, office_id: int) -> int:
+    row = store.conn.execute(
+        "SELECT max(seq) FROM batches WHERE direction = 'outgoing' AND office_id = ?", (office_id,)
+    ).fetchone()
+    return int(row[0] or 0) + 1
+
+
+def insert_batch(store: Store, *, office_id: int, direction: str, batch_uuid: str, seq: int, status: str,
+                 file_name: str, file_sha256: str, manifest: str, report: str, created_at: str,
+                 received_at: str | None, application_ids: Sequence[int]) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO batches (office_id, direction, batch_uuid, seq, status, file_name, file_sha256, manifest,"
+        " report, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (office_id, direction, batch_uuid, seq, status, file_name, file_sha256, manifest, report, created_at,
+         received_at),
+    )
+    batch_id = int(cur.lastrowid or 0)
+    store.conn.executemany("INSERT INTO batch_items (batch_id, application_id) VALUES (?, ?)",
+                           [(batch_id, a) for a in dict.fromkeys(application_ids)])
+    return batch_id
+
+
+def batches(store: Store, direction: str, office_id: int | None = None) -> list[BatchRow]:
+    sql = "SELECT * FROM batches WHERE direction = ?"
+    params: list[object] = [direction]
+    if office_id is not None:
+        sql += " AND office_id = ?"
+        params.append(office_id)
+    return [_batch(r) for r in store.conn.execute(sql + " ORDER BY office_id, seq, id", params)]
+
+
+def batch(store: Store, batch_id: int) -> BatchRow | None:
+    row = store.conn.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
+    return _batch(row) if row else None
+
+
+def outgoing_by_uuid(store: Store, office_id: int, batch_uuid: str) -> BatchRow | None:
+    row = store.conn.execute(
+        "SELECT * FROM batches WHERE direction = 'outgoing' AND office_id = ? AND batch_uuid = ?",
+        (office_id, batch_uuid),
+    ).fetchone()
+    return _batch(row) if row else None
+
+
+def outgoing_by_file(store: Store, office_id: int, file_sha256: str, file_name: str = "") -> BatchRow | None:
+    """By the file's SHA-256, else (a damaged copy) by its name."""
+    for column, value in (("file_sha256", file_sha256), ("file_name", file_name)):
+        row = store.conn.execute(
+            f"SELECT * FROM batches WHERE direction = 'outgoing' AND office_id = ? AND {column} = ?"
+            " ORDER BY id DESC LIMIT 1", (office_id, value),
+        ).fetchone()
+        if row is not None:
+            return _batch(row)
+    return None
+
+
+def set_batch_status(store: Store, batch_id: int, *, status: str, report: str, received_at: str | None) -> None:
+    store.conn.execute("UPDATE batches SET status = ?, report = ?, received_at = ? WHERE id = ?",
+                       (status, report, received_at, batch_id))
+
+
+def batch_application_ids(store: Store, batch_id: int) -> list[int]:
+    return [int(r[0]) for r in store.conn.execute(
+        "SELECT application_id FROM batch_items WHERE batch_id = ? ORDER BY application_id", (batch_id,))]
+
+
+# --------------------------------------------------------------------------
+# Province: checks, storing a county's records, quarantine
+
+
+def county_office_id(store: Store, code: str) -> int | None:
+    row = store.conn.execute(
+        "SELECT id FROM offices WHERE code = ? AND is_local = 0 AND kind = 'county' ORDER BY id LIMIT 1", (code,)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def accepted_batches(store: Store, office_code: str) -> list[AcceptedBatch]:
+    """The batches accepted from the county with this code (by any name it had)."""
+    rows = store.conn.execute(
+        "SELECT b.batch_uuid, b.seq, b.received_at FROM batches b JOIN offices o ON o.id = b.office_id"
+        " WHERE b.direction = 'incoming' AND b.status = 'accepted' AND o.code = ? AND o.is_local = 0 ORDER BY b.seq",
+        (office_code,),
+    )
+    return [AcceptedBatch(str(r[0]), int(r[1]), str(r[2] or "")) for r in rows]
+
+
+@dataclass(frozen=True)
+class IncomingBatch:
+    batch_uuid: str
+    seq: int
+    file_name: str
+    file_sha256: str
+    manifest: str  # the manifest's bytes as text
+    report: str
+    created_at: str
+
+
+class RecordsRefused(Exception):
+    """The records of a signed batch break a rule of the database (a unique letter code, a check)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(detail)
+
+
+def store_incoming(store: Store, *, office_code: str, office_name: str, tables: Mapping[str, Table],
+                   incoming: IncomingBatch) -> tuple[int, int, dict[str, int]]:
+    """Keep a verified county batch: (office id, batch row id, rows written by table).
+
+    Records the county sent before (by its own row ids, kept in batch_refs)
+    are updated, not duplicated; a decision is never rewritten. Call inside a
+    transaction: RecordsRefused leaves it to the caller to roll back.
+    """
+    try:
+        return _store_incoming(store, office_code, office_name, tables, incoming)
+    except sqlite3.IntegrityError as exc:
+        raise RecordsRefused(str(exc)) from exc
+    except (KeyError, TypeError) as exc:
+        raise RecordsRefused(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _store_incoming(store: Store, office_code: str, office_name: str, tables: Mapping[str, Table],
+                    incoming: IncomingBatch) -> tuple[int, int, dict[str, int]]:
+    now = db.now_iso()
+    office_id = _upsert_county(store, office_code, office_name, now)
+    batch_id = insert_batch(
+        store, office_id=office_id, direction="incoming", batch_uuid=incoming.batch_uuid, seq=incoming.seq,
+        status="accepted", file_name=incoming.file_name, file_sha256=incoming.file_sha256,
+        manifest=incoming.manifest, report=incoming.report, created_at=incoming.created_at, received_at=now,
+        application_ids=(),
+    )
+    refs = _Refs(store, office_id, batch_id)
+    written: dict[str, int] = {}
+    users = refs.load("user")
+    for r in tables[USERS].records():
+        users[r["ref"]] = _upsert_user(store, refs, office_id, office_code, r, users.get(r["ref"]), now)
+    written["users"] = len(tables[USERS].rows)
+
+    enterprises = refs.load("enterprise")
+    for r in tables[ENTERPRISES].records():
+        enterprises[r["ref"]] = _upsert_enterprise(store, refs, office_id, r)
+    written["enterprises"] = len(tables[ENTERPRISES].rows)
+
+    applications = refs.load("application")
+    for r in tables[APPLICATIONS].records():
+        applications[r["ref"]] = _upsert_application(store, refs, r, enterprises, users, applications.get(r["ref"]))
+    written["applications"] = len(tables[APPLICATIONS].rows)
+    store.conn.executemany("INSERT OR IGNORE INTO batch_items (batch_id, application_id) VALUES (?, ?)",
+                           [(batch_id, applications[r[0]]) for r in tables[APPLICATIONS].rows])
+
+    decisions = refs.load("decision")
+    new_decisions = 0
+    for r in tables[DECISIONS].records():
+        if r["ref"] not in decisions:
+            decisions[r["ref"]] = _insert_decision(store, refs, r, applications, users)
+            new_decisions += 1
+    written["decisions"] = new_decisions
+    store.conn.executemany(  # the decision the approver approved: known once the decisions are in
+        "UPDATE applications SET approved_decision_id = ? WHERE id = ?",
+        [(_mapped(decisions, r["approved_decision_ref"]), applications[r["ref"]])
+         for r in tables[APPLICATIONS].records()],
+    )
+
+    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now)
+
+    letters = refs.load("letter")
+    for r in tables[LETTERS].records():
+        letters[r["ref"]] = _upsert_letter(store, refs, office_id, r, applications, decisions, users,
+                                           letters.get(r["ref"]))
+    written["letters"] = len(tables[LETTERS].rows)
+    return office_id, batch_id, written
+
+
+def _upsert_county(store: Store, code: str, name: str, now: str) -> int:
+    office_id = county_office_id(store, code)
+    if office_id is None:
+        cur = store.conn.execute(
+            "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"
+            " VALUES (?, ?, 'county', '', 0, ?, ?)", (code, name, now, now))
+        return int(cur.lastrowid or 0)
+    store.conn.execute("UPDATE offices SET name = ?, updated_at = ? WHERE id = ? AND name <> ?",
+                       (name, now, office_id, name))
+    return office_id
+
+
+class _Refs:
+    def __init__(self, store: Store, office_id: int, batch_id: int) -> None:
+        self.store, self.office_id, self.batch_id = store, office_id, batch_id
+
+    def load(self, entity: str) -> dict[int, int]:
+        return {int(r[0]): int(r[1]) for r in self.store.conn.execute(
+            "SELECT source_id, local_id FROM batch_refs WHERE office_id = ? AND entity = ?", (self.office_id, entity))}
+
+    def keep(self, entity: str, source_id: int, local_id: int) -> None:
+        self.store.conn.execute(
+            "INSERT INTO batch_refs (office_id, entity, source_id, local_id, batch_id) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (office_id, entity, source_id) DO UPDATE SET local_id = excluded.local_id,"
+            " batch_id = excluded.batch_id",
+            (self.office_id, entity, source_id, local_id, self.batch_id),
+        )
+
+
+def _mapped(mapping: Mapping[int, int], ref: int | None) -> int | None:
+    return mapping[ref] if ref is not None else None
+
+
+def _upsert_user(store: Store, refs: _Refs, office_id: int, office_code: str, r: Mapping[str, Any],
+                 existing: int | None, now: str) -> int:
+    """A county's user named in its records: kept as an inactive account without a password."""
+    if existing is not None:
+        store.conn.execute("UPDATE users SET display_name = ?, role = ?, updated_at = ? WHERE id = ?",
+                           (r["display_name"], r["role"], now, existing))
+        return existing
+    cur = store.conn.execute(
+        "INSERT INTO users (office_id, username, display_name, role, password_hash, active, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, NULL, 0, ?, ?)",
+        (office_id, f"{office_code}/{r['username']}", r["display_name"], r["role"], now, now),
+    )
+    user_id = int(cur.lastrowid or 0)
+    refs.keep("user", int(r["ref"]), user_id)
+    return user_id
+
+
+_ENTERPRISE_COLUMNS = TABLE_COLUMNS[ENTERPRISES][1:]
+
+
+def _upsert_enterprise(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any]) -> int:
+    values = [r[c] for c in _ENTERPRISE_COLUMNS]
+    row = store.conn.execute(
+        f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)})"
+        f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)})"
+        " ON CONFLICT (office_id, uscc) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _ENTERPRISE_COLUMNS if c != "uscc")
+        + " RETURNING id",
+        (office_id, *values),
+    ).fetchone()
+    enterprise_id = int(row[0])
+    refs.keep("enterprise", int(r["ref"]), enterprise_id)
+    return enterprise_id
+
+
+_APPLICATION_COLUMNS = (
+    "enterprise_id", "loan_type", "amount_wan", "applied_on", "review_date", "status", "version",
+    "evidence_contracts", "evidence_wages", "form_data", "prepared_by", "approved_by", "return_reason",
+    "submitted_at", "approved_at", "created_at", "updated_at",
+)
+
+
+def _upsert_application(store: Store, refs: _Refs, r: Mapping[str, Any], enterprises: Mapping[int, int],
+                        users: Mapping[int, int], existing: int | None) -> int:
+    values = (
+        enterprises[r["enterprise_ref"]], r["loan_type"], r["amount_wan"], r["applied_on"], r["review_date"],
+        r["status"], r["version"], r["evidence_contracts"], r["evidence_wages"], r["form_data"],
+        _mapped(users, r["prepared_by_ref"]), _mapped(users, r["approved_by_ref"]), r["return_reason"],
+        r["submitted_at"], r["approved_at"], r["created_at"], r["updated_at"],
+    )
+    if existing is not None:
+        store.conn.execute(
+            f"UPDATE applications SET {', '.join(f'{c} = ?' for c in _APPLICATION_COLUMNS)} WHERE id = ?",
+            (*values, existing))
+        return existing
+    cur = store.conn.execute(
+        f"INSERT INTO applications ({', '.join(_APPLICATION_COLUMNS)})"
+        f" VALUES ({', '.join('?' for _ in _APPLICATION_COLUMNS)})", values)
+    application_id = int(cur.lastrowid or 0)
+    refs.keep("application", int(r["ref"]), application_id)
+    return application_id
+
+
+def _insert_decision(store: Store, refs: _Refs, r: Mapping[str, Any], applications: Mapping[int, int],
+                     users: Mapping[int, int]) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO decisions (application_id, application_version, review_date, ruleset_version, standard,"
+        " qualifying_count, staff_total, computed_result, final_result, override_reason, override_by, payload,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (applications[r["application_ref"]], r["application_version"], r["review_date"], r["ruleset_version"],
+         r["standard"], r["qualifying_count"], r["staff_total"], r["computed_result"], r["final_result"],
+         r["override_reason"], _mapped(users, r["override_by_ref"]), r["payload"],
+         _mapped(users, r["created_by_ref"]), r["created_at"]),
+    )
+    decision_id = int(cur.lastrowid or 0)
+    refs.keep("decision", int(r["ref"]), decision_id)
+    return decision_id
+
+
+_EMPLOYMENT_COLUMNS = (
+    "hukou_text", "hukou_code", "contract_type", "contract_start", "contract_end", "hire_date", "job",
+    "monthly_wage", "paid_months", "social_insurance", "phone", "priority_group", "priority_evidence", "active",
+    "source_row", "created_at", "updated_at",
+)
+
+
+def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str) -> int:
+    columns = table.columns
+    at = {c: i for i, c in enumerate(columns)}
+    persons: dict[str, tuple[str, str, str | None, str | None]] = {}
+    for row in table.rows:
+        persons[row[at["id_number"]]] = (row[at["id_number"]], row[at["name"]], row[at["sex"]], row[at["birth_date"]])
+    conn = store.conn
+    conn.executemany(
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, sex = coalesce(excluded.sex, sex),"
+        " birth_date = coalesce(excluded.birth_date, birth_date), updated_at = excluded.updated_at"
+        " WHERE name <> excluded.name OR sex IS NOT excluded.sex OR birth_date IS NOT excluded.birth_date",
+        [(*p, now, now) for p in persons.values()],
+    )
+    person_ids: dict[str, int] = {}
+    numbers = list(persons)
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        for start in range(0, len(numbers), _CHUNK):
+            chunk = numbers[start:start + _CHUNK]
+            for number, person_id in conn.execute(
+                f"SELECT id_number, id FROM persons WHERE id_number IN ({', '.join('?' for _ in chunk)})", chunk
+            ):
+                person_ids[number] = person_id
+    finally:
+        conn.row_factory = factory
+    picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
+    conn.executemany(
+        f"INSERT INTO employments (enterprise_id, person_id, {', '.join(_EMPLOYMENT_COLUMNS)})"
+        f" VALUES (?, ?, {', '.join('?' for _ in _EMPLOYMENT_COLUMNS)})"
+        " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _EMPLOYMENT_COLUMNS),
+        [(enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *(row[i] for i in picks))
+         for row in table.rows],
+    )
+    return len(table.rows)
+
+
+def _upsert_letter(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any], applications: Mapping[int, int],
+                   decisions: Mapping[int, int], users: Mapping[int, int], existing: int | None) -> int:
+    if existing is not None:  # a letter changes only by being voided or printed again
+        store.conn.execute(
+            "UPDATE letters SET voided_at = ?, void_reason = ?, voided_by = ?, print_count = ? WHERE id = ?",
+            (r["voided_at"], r["void_reason"], _mapped(users, r["voided_by_ref"]), r["print_count"], existing))
+        return existing
+    cur = store.conn.execute(
+        "INSERT INTO letters (office_id, application_id, decision_id, year, seq, number, verification_code, digest,"
+        " content, issued_by, issued_at, voided_at, void_reason, voided_by, print_count)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (office_id, applications[r["application_ref"]], decisions[r["decision_ref"]], r["year"], r["seq"],
+         r["number"], r["verification_code"], r["digest"], r["content"], _mapped(users, r["issued_by_ref"]),
+         r["issued_at"],
+         r["voided_at"], r["void_reason"], _mapped(users, r["voided_by_ref"]), r["print_count"]),
+    )
+    letter_id = int(cur.lastrowid or 0)
+    refs.keep("letter", int(r["ref"]), letter_id)
+    return letter_id
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    id: int
+    file_name: str
+    file_sha256: str
+    file_size: int
+    stored_as: str
+    reason: str
+    report: str
+    office_code: str | None
+    batch_uuid: str | None
+    seq: int | None
+    quarantined_at: str
+    quarantined_by: int | None
+
+
+def insert_quarantine(store: Store, *, file_name: str, file_sha256: str, file_size: int, stored_as: str,
+                      reason: str, report: str, office_code: str | None, batch_uuid: str | None, seq: int | None,
+                      quarantined_by: int | None) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO batch_quarantine (file_name, file_sha256, file_size, stored_as, reason, report, office_code,"
+        " batch_uuid, seq, quarantined_at, quarantined_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (file_name, file_sha256, file_size, stored_as, reason, report, office_code, batch_uuid, seq, db.now_iso(),
+         quarantined_by),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def quarantine(store: Store) -> list[QuarantineRow]:
+    return [QuarantineRow(**dict(r)) for r in store.conn.execute("SELECT * FROM batch_quarantine ORDER BY id")]
+
+
+def incoming_by_file(store: Store, file_sha256: str) -> BatchRow | None:
+    row = store.conn.execute(
+        "SELECT * FROM batches WHERE direction = 'incoming' AND file_sha256 = ? ORDER BY id DESC LIMIT 1",
+        (file_sha256,),
+    ).fetchone()
+    return _batch(row) if row else None

@@ -1,0 +1,151 @@
+"""The export wizard (county) and the import dialog (province), driven as a clerk would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from desktop.batches import crypto
+from desktop.services import batches as svc
+from desktop.services.accounts import sign_in
+from desktop.services.workspace import Workspace
+from desktop.ui.batch_import_dialog import BatchImportDialog
+from desktop.ui.batch_wizard import BatchExportWizard
+from desktop.ui.tasks import TaskRunner
+from tests.batches import factory
+from tests.batches.factory import PASSPHRASE, PASSWORD
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _unlock_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    tasks = TaskRunner()
+    yield tasks
+    tasks.shutdown()
+    tasks.deleteLater()
+
+
+@pytest.fixture
+def offices(tmp_path: Path) -> tuple[Path, Path, list[int]]:
+    county = factory.county_db(tmp_path / "county.sqlite3")
+    province = factory.province_db(tmp_path / "province.sqlite3")
+    factory.exchange_keys(county, province, tmp_path)
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        ids = factory.approved_applications(ws, 3, 5)
+    return county, province, ids
+
+
+@pytest.fixture
+def county_ws(offices: tuple[Path, Path, list[int]]) -> Iterator[Workspace]:
+    ws = sign_in(offices[0], "clerk", PASSWORD)
+    yield ws
+    ws.close()
+
+
+def wizard_for(qtbot: QtBot, ws: Workspace, runner: TaskRunner) -> BatchExportWizard:
+    wizard = BatchExportWizard(ws, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def test_the_wizard_exports_the_chosen_applications(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner,
+                                                    tmp_path: Path) -> None:
+    wizard = wizard_for(qtbot, county_ws, runner)
+    table = wizard.applicationTable
+    assert table.rowCount() == 3 and wizard.selectionLabel.text() == "共 3 件，已选 3 件"
+    table.item(2, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert wizard.selectionLabel.text() == "共 3 件，已选 2 件"
+    chosen = wizard.chosen()
+    wizard.next()
+    assert wizard.currentId() == 1 and "吉林省就业服务局（220000）" in wizard.recipientLabel.text()
+    wizard.next()  # no folder yet: stays
+    assert wizard.currentId() == 1 and "文件夹" in wizard.recipientLabel.text()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    wizard.folderEdit.setText(str(stick))
+    wizard.pdfCheck.setChecked(False)  # the factory's letters have no kept content to draw
+    wizard.passphraseEdit.setText(PASSPHRASE)
+    wizard.next()
+    assert wizard.currentId() == 2 and not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.waitUntil(lambda: wizard.result_ is not None or wizard.error is not None, timeout=30_000)
+    assert wizard.error is None and wizard.result_ is not None
+    assert wizard.result_.path.parent == stick and str(wizard.result_.path) in wizard.resultLabel.text()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()  # written: no going back
+    assert wizard.passphraseEdit.text() == ""  # not kept in the widget
+    assert factory.table_rows(county_ws.store.path, "SELECT application_id FROM batch_items ORDER BY 1") == [
+        (a,) for a in sorted(chosen)]
+    wizard.accept()
+
+
+def test_a_wrong_passphrase_lets_the_clerk_go_back(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner,
+                                                   tmp_path: Path) -> None:
+    wizard = wizard_for(qtbot, county_ws, runner)
+    wizard.next()
+    wizard.folderEdit.setText(str(tmp_path))
+    wizard.passphraseEdit.setText("not the passphrase")
+    wizard.pdfCheck.setChecked(False)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.error is not None, timeout=30_000)
+    assert "口令不对" in wizard.statusLabel.text()
+    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    wizard.back()
+    wizard.passphraseEdit.setText(PASSPHRASE)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.result_ is not None, timeout=30_000)
+    wizard.accept()
+
+
+def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:
+    svc.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
+    wizard = wizard_for(qtbot, county_ws, runner)
+    assert wizard.applicationTable.rowCount() == 0 and "没有待报送" in wizard.selectionLabel.text()
+    wizard.next()
+    assert wizard.currentId() == 0
+    wizard.includeUnreceivedCheck.setChecked(True)  # the batch's receipt has not come back
+    assert wizard.applicationTable.rowCount() == 3 and wizard.chosen() == []  # sent ones start unticked
+    wizard.reject()
+
+
+def test_the_province_imports_a_folder_and_sees_a_report(
+    qtbot: QtBot, offices: tuple[Path, Path, list[int]], runner: TaskRunner, tmp_path: Path,
+) -> None:
+    county, province, _ = offices
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        good = svc.export_batch(ws, stick, PASSPHRASE, letter_pdfs=False)
+    (stick / "222401-0002-deadbeef.laoxie-batch.age").write_bytes(good.path.read_bytes()[:-5000])
+    with sign_in(province, "clerk", PASSWORD) as ws:
+        dialog = BatchImportDialog(ws, runner)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.folderEdit.setText(str(stick))
+        dialog.start()
+        assert "口令" in dialog.statusLabel.text()  # none typed yet
+        dialog.passphraseEdit.setText(PASSPHRASE)
+        dialog.start()
+        qtbot.waitUntil(lambda: bool(dialog.outcomes), timeout=30_000)
+        table = dialog.reportTable
+        rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+        assert [r[1] for r in rows] == ["已接收", "已隔离"]
+        assert rows[0][2] == "延吉市就业服务局（222401）" and rows[0][3] == "1"
+        assert "文件不完整" in rows[1][4] and "隔离副本" in rows[1][4]
+        assert rows[0][5].endswith(".receipt.json") and rows[1][5].endswith(".refused.receipt.json")
+        assert "接收 1 个" in dialog.statusLabel.text()
+        receipt = json.loads(Path(rows[0][5]).read_text("utf-8"))
+        assert receipt["status"] == "accepted"
+        dialog.reject()

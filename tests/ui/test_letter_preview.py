@@ -1,0 +1,77 @@
+"""The letter preview: QtPdf shows the services' PDF; printing renders every page into the printer."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.letters import LetterPrint, fontset, render_letter
+from desktop.ui.letter_preview import LetterPreviewDialog, PdfError, load_pdf, print_document
+from tests.letters.cases import sample_content
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def letter_pdf() -> bytes:
+    content = sample_content(40)
+    return render_letter(LetterPrint(content, content.verification_code(), content.qr_payload()), fontset()).pdf
+
+
+def pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def test_the_preview_shows_every_page(qtbot: QtBot, letter_pdf: bytes) -> None:
+    dialog = LetterPreviewDialog(letter_pdf, "延吉人社劳协确〔2026〕12号")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.document.pageCount() == 4 and dialog.view.document() is dialog.document
+    assert dialog.pages_label.text() == "共 4 页" and dialog.print_button.text() == "打印…"
+
+
+def test_printing_renders_each_page_into_the_printer(letter_pdf: bytes, tmp_path: Path, qtbot: QtBot) -> None:
+    document = load_pdf(letter_pdf)
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "printed.pdf"
+    assert print_document(document, pdf_printer(out), lambda d, t: seen.append((d, t)) is None) == 4
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and out.stat().st_size > 0
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+        assert "Pages:           4" in info
+
+
+def test_print_uses_the_counted_pdf_after_the_dialog(qtbot: QtBot, letter_pdf: bytes, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+
+    def counted() -> bytes:
+        asked.append(1)
+        return letter_pdf
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "p.pdf"))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    dialog = LetterPreviewDialog(letter_pdf, "确认书", print_source=counted)
+    qtbot.addWidget(dialog)
+    assert dialog.print_with_dialog() == 4 and asked == [1]
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _self: QDialog.DialogCode.Rejected.value)
+    assert dialog.print_with_dialog() == 0 and asked == [1]  # cancelled: nothing drawn, nothing counted
+
+
+def test_bytes_that_are_not_a_pdf(qtbot: QtBot) -> None:
+    with pytest.raises(PdfError):
+        load_pdf(b"not a pdf")
