@@ -109,7 +109,7 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
     try:
         copy = write_copy(ws.store.conn, _db_size(ws), target)
     except OSError as exc:  # a folder that is a file, no permission, an offline share
-        raise StoreError("backup_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise StoreError("backup_failed", path=target, detail=_why(exc, folder)) from exc
     mirrored = ""
     mirror = second_folder(ws)
     if mirror is not None and to is None:
@@ -129,6 +129,14 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
         ws.audit("db.backup", detail={"file": target.name, "reason": reason, "size": copy.size,
                                       "mirror": mirrored})
     return Backup(target, now.replace(microsecond=0), reason, copy.size)
+
+
+def _why(exc: OSError, folder: Path) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return f"{folder} 不是可用的文件夹（同名的文件挡住了它）"
+    if isinstance(exc, PermissionError):
+        return f"没有写入 {folder} 的权限"
+    return exc.strerror or str(exc)
 
 
 def _db_size(ws: Workspace) -> int:

@@ -78,7 +78,8 @@ def test_an_automatic_backup_that_fails_says_so_in_the_status_bar(
         pass
     assert task.error is not None
     assert window.backup_label.text() == "尚未备份（自动备份失败）"
-    assert window.backup_label.toolTip().startswith(f"无法读写 {blocked}")
+    assert window.backup_label.toolTip().startswith("备份到")
+    assert f"{blocked} 不是可用的文件夹" in window.backup_label.toolTip()
     assert message_boxes.shown == []  # no box every few minutes, and no bug report
 
 
