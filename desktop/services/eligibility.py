@@ -126,6 +126,9 @@ def record_decision(
 ) -> StoredDecision:
     """Compute and keep the decision, with an audit entry (the clerk's step before submitting)."""
     ws.require(Permission.SUBMIT_REVIEW)
+    from desktop.services.reviews import ensure_editable  # reviews builds on this module
+
+    ensure_editable(ws, application_id)  # a submitted or approved case keeps the decision it had
     record = store_eligibility.application(ws.store, application_id)
     decision = check_application(ws, application_id, review_date, choices=choices, rules=rules)
     with ws.store.transaction():
@@ -151,6 +154,9 @@ def override_decision(ws: Workspace, decision_id: int, final_result: Result, rea
         raise ServiceError("override_needs_account")
     stored = store_eligibility.decision(ws.store, decision_id)
     record = store_eligibility.application(ws.store, stored.application_id)
+    from desktop.services.reviews import ensure_overridable
+
+    ensure_overridable(ws, record.id)
     try:
         changed = apply_override(
             stored.decision, Result(final_result), reason, ws.actor.shown_name, approver_id=ws.actor.user_id,

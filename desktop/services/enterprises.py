@@ -32,6 +32,9 @@ def add_enterprise(ws: Workspace, draft: EnterpriseDraft) -> Enterprise:
 
 def update_enterprise(ws: Workspace, enterprise_id: int, draft: EnterpriseDraft) -> Enterprise:
     draft = _checked(ws, draft)
+    from desktop.services.reviews import ensure_enterprise_editable  # reviews builds on enterprises
+
+    ensure_enterprise_editable(ws, enterprise_id)  # the facts an approved decision rests on stay put
     before = ws.store.enterprise(enterprise_id)
     old, new = asdict(before.draft()), asdict(draft)
     changes = {k: {"before": old[k], "after": new[k]} for k in new if old[k] != new[k]}

@@ -127,6 +127,14 @@ def ensure_enterprise_editable(ws: Workspace, enterprise_id: int) -> None:
         _refuse_if_locked(row)
 
 
+def ensure_overridable(ws: Workspace, application_id: int) -> None:
+    """The approver may depart from the computed result ("原则上") while reviewing: on a draft,
+    returned or submitted case, never once it is approved, issued or withdrawn."""
+    row = store_reviews.case(ws.store, application_id)
+    if Status(row.status) in (Status.APPROVED, Status.ISSUED, Status.WITHDRAWN):
+        _refuse_if_locked(row)
+
+
 def is_locked(ws: Workspace, application_id: int) -> bool:
     return Status(store_reviews.case(ws.store, application_id).status).locked
 

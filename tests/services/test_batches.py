@@ -21,7 +21,8 @@ from desktop.core.decision import Result
 from desktop.services import batches as svc
 from desktop.services import keys
 from desktop.services.accounts import sign_in
-from desktop.services.eligibility import override_decision
+from desktop.core.decision import apply_override
+from desktop.store.db import now_iso
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import Store
@@ -68,9 +69,17 @@ def exchange(tmp_path: Path) -> Exchange:
     with sign_in(county, "clerk", PASSWORD) as ws:
         applications = factory.approved_applications(ws, 3, 12)
     with sign_in(county, "approver", PASSWORD) as ws:
+        # The factory writes approved cases straight into the tables; an approver's override
+        # ("原则上") is made while reviewing, so it is written the same way here.
         latest = store_eligibility.latest_decision(ws.store, applications[1])
         assert latest is not None
-        override_decision(ws, latest.id, Result.FAIL, "现场核查发现部分职工已离职")
+        changed = apply_override(latest.decision, Result.FAIL, "现场核查发现部分职工已离职", ws.actor.shown_name,
+                                 approver_id=ws.actor.user_id, at=now_iso())
+        with ws.store.transaction():
+            new_id = store_eligibility.insert_decision(ws.store, changed, application_id=applications[1],
+                                                       application_version=1, created_by=ws.actor.user_id)
+            ws.store.conn.execute("UPDATE applications SET approved_decision_id = ? WHERE id = ?",
+                                  (new_id, applications[1]))
     stick = tmp_path / "stick"
     stick.mkdir()
     return Exchange(tmp_path, county, province, stick, applications)

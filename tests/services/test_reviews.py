@@ -202,3 +202,26 @@ def test_status_history(workspace: Workspace, approver_ws: Workspace, case: Case
     assert data["status"] == "returned" and data["locked"] is False and data["return_reason"] == "请补充材料"
     steps = [(h["action"], h.get("reason")) for h in data["history"]]
     assert ("review.return", "请补充材料") in steps and data["next_steps"] == ["submit", "withdraw"]
+
+
+def test_the_lock_holds_in_the_other_services(workspace: Workspace, approver_ws: Workspace, case: Case) -> None:
+    """Once submitted, the decision, the enterprise's registration and (after approval) overrides stay put."""
+    from dataclasses import replace
+
+    from desktop.core.decision import Result
+    from desktop.services import eligibility, enterprises
+    from desktop.store import eligibility as store_eligibility
+
+    reviews.submit(workspace, case.application_id, evidence=["contracts", "wages"])
+    assert code_of(eligibility.record_decision, workspace, case.application_id) == "application_locked"
+    enterprise = workspace.store.enterprise(case.enterprise_id)
+    assert code_of(enterprises.update_enterprise, workspace, enterprise.id,
+                   replace(enterprise.draft(), staff_total=enterprise.staff_total + 1)) == "application_locked"
+    latest = store_eligibility.latest_decision(approver_ws.store, case.application_id)
+    assert latest is not None  # while reviewing, the approver may still decide otherwise
+    overridden = eligibility.override_decision(approver_ws, latest.id, Result.FAIL, "现场核查发现职工已离职")
+    reviews.return_for_changes(approver_ws, case.application_id, "请按核查结果补充材料")
+    reviews.submit(workspace, case.application_id, evidence=["contracts", "wages"])
+    reviews.approve(approver_ws, case.application_id)
+    assert code_of(eligibility.override_decision, approver_ws, overridden.id, Result.PASS, "改回") \
+        == "application_locked"
