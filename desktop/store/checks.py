@@ -35,8 +35,10 @@ def invariant_queries() -> dict[str, str]:
             "SELECT o.id FROM offices o WHERE o.is_local = 1 AND NOT EXISTS"
             " (SELECT 1 FROM users u WHERE u.office_id = o.id AND u.role = 'admin' AND u.active = 1)"
         ),
+        # Only this office's own numbers: a province keeps the counties' letters it received.
         "letter_gaps": (
             "SELECT office_id, year, count(*) AS n, max(seq) AS top FROM letters"
+            " WHERE office_id IN (SELECT id FROM offices WHERE is_local = 1)"
             " GROUP BY office_id, year HAVING n <> top"
         ),
         "self_approved": (
