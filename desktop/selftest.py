@@ -35,6 +35,7 @@ def run_self_test(*, with_qt: bool = True) -> dict[str, object]:
     report["industries"] = len(SizeStandard.load().industries())
     report["migrations"] = len(available_migrations())
     report["store"] = _store_round_trip()
+    report["roster"] = _roster_round_trip()
     if with_qt:
         report["forms"] = _load_forms()
     return report
@@ -64,6 +65,22 @@ def _store_round_trip() -> str:
                 raise SelfTestError(f"integrity_check: {check}")
             version = ws.store.schema_version()
     return f"ok (schema {version})"
+
+
+def _roster_round_trip() -> str:
+    """The template written with openpyxl reads back with python-calamine (a native library in the bundle)."""
+    from desktop.core.roster import Field, find_header
+    from desktop.rosters.reader import RosterFile
+    from desktop.rosters.template import write_roster_template
+
+    with tempfile.TemporaryDirectory(prefix="laoxie-selftest-") as folder:
+        path = write_roster_template(Path(folder) / "template.xlsx", AreaTable.default())
+        roster = RosterFile.open(path)
+        layout = find_header(roster.sheet().head(5))
+        roster.close()
+    if layout is None or layout.columns.get(Field.ID_NUMBER) != 3:
+        raise SelfTestError("roster template did not read back")
+    return "ok"
 
 
 def _load_forms() -> int:

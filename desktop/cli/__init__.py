@@ -15,18 +15,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop import __version__
-from desktop.cli import auth, batch, check, database, enterprise, keys, letter, office, policy, review
+from desktop.cli import auth, batch, check, database, enterprise, keys, letter, office, policy, review, roster
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
 )
 from desktop.core.identifiers import IdentifierError
+from desktop.core.roster import RosterError
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store import StoreError
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_MODULES = [office, auth, database, enterprise, check, policy, keys, batch, review, letter]
+COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, review, letter]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             {"code": p.code, "field": p.params.get("field"), "message": p.text()} for p in exc.problems
         ]})
         return EXIT_FAILED
-    except (ServiceError, StoreError, IdentifierError) as exc:
+    except (ServiceError, StoreError, IdentifierError, RosterError) as exc:
         _fail(args, getattr(exc, "code", "error"), str(exc))
         return EXIT_FAILED
     except BrokenPipeError:  # `laoxie … | head`: the reader has had enough

@@ -1,0 +1,249 @@
+"""`laoxie import FILE --enterprise USCC`, `laoxie template OUT.xlsx`, `laoxie roster list`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
+from desktop.core.permissions import Permission
+from desktop.core.roster import FIELD_LABELS, Field, field_of_header
+from desktop.core.workers import ContractType, PriorityGroup
+from desktop.services import enterprises as enterprise_service
+from desktop.services import rosters as roster_service
+from desktop.services.privacy import shown_id, shown_phone, unmask
+from desktop.services.rosters import RosterPreview, RosterQuery
+
+_STATUS = {"valid": "有效", "invalid": "有误", "duplicate": "重复"}
+_ACTION = {"new": "新增", "updated": "更新", "unchanged": "未变", "refused": "拒收"}
+_STAGE = {"read": "读取", "check": "核对", "compare": "比对", "write": "写入"}
+_TEXT_LIMIT = 200
+
+
+def field_named(text: str) -> Field:
+    """A field by its code (id_number), its label (公民身份号码) or a header it is known by (身份证号)."""
+    value = text.strip()
+    for f in Field:
+        if value in (f.value, FIELD_LABELS[f]):
+            return f
+    found = field_of_header(value)
+    if found is None:
+        names = "、".join(f"{f.value}（{f.label}）" for f in Field)
+        raise UsageError(f"无法识别的列：{text}。可用的列：{names}")
+    return found
+
+
+def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
+    overrides: dict[Field, int | None] = {}
+    for pair in pairs or []:
+        name, sep, column = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--map 应写成 列名=列字母，如 身份证号=D 或 性别=-（表示没有这一列），而不是“{pair}”")
+        try:
+            overrides[field_named(name)] = roster_service.parse_column(column)
+        except roster_service.RosterError as exc:
+            raise UsageError(str(exc)) from exc
+    return overrides
+
+
+def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
+    """What `import --json` prints: the file, the mapping, the counts, every data row and every problem."""
+    layout = preview.layout
+    return {
+        "file": preview.file.name, "sha256": preview.file.sha256, "kind": preview.file.kind,
+        "encoding": preview.file.encoding or None,
+        "sheet": preview.sheet, "sheets": [s.name for s in preview.sheets],
+        "header_row": layout.header_row + 1, "first_data_row": layout.first_data_row + 1,
+        "mapping": preview.mapping(),
+        "month_columns": {roster_service.column_letter(c): m for c, m in sorted(layout.month_columns.items())},
+        "remembered_mapping": preview.remembered,
+        "enterprise": {"id": preview.enterprise.id, "uscc": preview.enterprise.uscc, "name": preview.enterprise.name},
+        "counts": preview.counts,
+        "minimum_wage": preview.minimum_wage,
+        "ids": "full" if full_ids else "masked",
+        "rows": [
+            {
+                "sheet_row": r.sheet_row,
+                "id": r.id_number if full_ids or len(r.id_number) != 18 else shown_id(r.id_number),
+                "name": r.name,
+                "status": r.status,
+                "action": r.action,
+                "problems": [p.code for p in r.errors],
+                "warnings": [p.code for p in r.warnings],
+                "hukou_code": r.hukou_code,
+                "contract_type": r.contract_type,
+                "contract_start": r.contract_start,
+                "contract_end": r.contract_end,
+                "priority_group": r.priority_group,
+                "changes": {k: [v[0], v[1]] for k, v in r.changes.items()},
+            }
+            for r in preview.rows
+        ],
+        "problems": preview.problem_records(),
+        "groups": preview.groups(),
+        "skipped_rows": preview.check.skipped,
+    }
+
+
+def import_text(preview: RosterPreview, result: roster_service.ImportResult | None) -> str:
+    c = result.counts if result else preview.counts
+    layout = preview.layout
+    lines = [
+        f"名册：{preview.file.name}（工作表“{preview.sheet}”，表头在第 {layout.header_row + 1} 行）",
+        f"企业：{preview.enterprise.name}（{preview.enterprise.uscc}）",
+        f"共 {c['rows']} 行：新增 {c['new']}，更新 {c['updated']}，未变 {c['unchanged']}，"
+        f"拒收 {c['refused']}（有误 {c['invalid']}，重复 {c['duplicate']}）；有提醒的 {c['warnings']} 行",
+    ]
+    if c.get("absent"):
+        lines.append(f"库中有 {c['absent']} 人不在这份名册上" + (
+            f"，已标记为离职 {c['deactivated']} 人" if c.get("deactivated") else "（未改动；用 --deactivate-missing 标记为离职）"))
+    groups = preview.groups()
+    if groups:
+        lines += ["", "问题（按类别）："]
+        for g in groups:
+            rows = "、".join(str(r) for r in g["rows"][:12])  # type: ignore[index]
+            more = " 等" if len(g["rows"]) > 12 else ""  # type: ignore[arg-type]
+            kind = "错误" if g["severity"] == "error" else "提醒"
+            lines.append(f"  {kind}  {g['title']} ×{g['count']}：第 {rows}{more} 行")
+        lines += ["", "逐条："]
+        records = preview.problem_records()
+        for p in records[:_TEXT_LIMIT]:
+            where = f"第 {p['row']} 行 {p['column']}列" + (f"（{p['header']}）" if p["header"] else "")
+            lines.append(f"  {where}：{p['message']}")
+        if len(records) > _TEXT_LIMIT:
+            lines.append(f"  ……另有 {len(records) - _TEXT_LIMIT} 条，完整清单请用 --problems 导出或 --json")
+    updated = [r for r in preview.rows if r.action == "updated"]
+    if updated:
+        lines += ["", "变化："]
+        for r in updated[:_TEXT_LIMIT]:
+            change = "；".join(f"{k}：{_shown(k, v[0])} → {_shown(k, v[1])}" for k, v in r.changes.items())
+            lines.append(f"  第 {r.sheet_row} 行 {shown_id(r.id_number)} {r.name}：{change}")
+    lines.append("")
+    lines.append(f"已导入（导入编号 {result.import_id}）。" if result else "试运行：未写入数据库。")
+    return "\n".join(lines)
+
+
+def _shown(name: str, value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if name == "phone":
+        return shown_phone(str(value))
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    overrides = column_overrides(args.map)
+    if args.header_row is not None and args.header_row < 1:
+        raise UsageError("--header-row 是表头所在的行号，从 1 开始")
+    progress = _progress_printer() if args.progress else None
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        preview, result = roster_service.import_roster(
+            ws, enterprise.id, Path(args.file), dry_run=args.dry_run, deactivate_absent=args.deactivate_missing,
+            sheet=args.sheet, columns=overrides, header_row=args.header_row, progress=progress,
+        )
+        problems_file = None
+        if args.problems:
+            problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
+        full_ids = bool(args.json) and ws.can(Permission.UNMASK_PERSONAL_DATA)
+        if full_ids:  # DOMAIN.md 7: who saw full ID numbers is logged
+            unmask(ws, purpose="名册导入核对", subjects=[str(enterprise.id)], entity="enterprise",
+                   count=len(preview.rows))
+    record = import_record(preview, full_ids=full_ids)
+    record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
+               "problems_file": str(problems_file) if problems_file else None}
+    if result is not None:
+        record["counts"] = result.counts
+    text = import_text(preview, result)
+    if problems_file:
+        text += f"\n问题清单已写入 {problems_file}"
+    emit(args, {"import": record}, text)
+    return EXIT_OK
+
+
+def _progress_printer() -> Any:
+    import sys
+
+    def report(stage: str, done: int, total: int) -> None:
+        label = _STAGE.get(stage, stage)
+        print(f"\r{label} {done}/{total}" if total else f"\r{label}…", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    written = roster_service.write_template(Path(args.out))
+    emit(args, {"template": str(written)}, f"名册模板已写入 {written}")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    group = args.group or ""
+    if group not in ("", "any", "none") and group not in {g.value for g in PriorityGroup}:
+        found = [g.value for g in PriorityGroup if g.label == group]
+        if not found:
+            raise UsageError(f"无法识别的重点群体：{group}。可用：any、none、" + "、".join(g.label for g in PriorityGroup))
+        group = found[0]
+    contract = args.contract or ""
+    if contract and contract not in {c.value for c in ContractType}:
+        found = [c.value for c in ContractType if c.label == contract]
+        if not found:
+            raise UsageError(f"无法识别的合同类型：{contract}")
+        contract = found[0]
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        query = RosterQuery(enterprise.id, text=args.search or "", priority_group=group, contract_type=contract,
+                            active_only=not args.all, sort=args.sort, descending=args.desc)
+        try:
+            total = roster_service.count_roster(ws, query)
+            records = roster_service.roster_page(ws, query, limit=args.limit, offset=args.offset)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    rows = [
+        {"employment_id": r.employment_id, "id": shown_id(r.id_number), "name": r.name,
+         "hukou_code": r.hukou_code, "hukou_text": r.hukou_text, "contract_type": r.contract_type,
+         "contract_start": r.contract_start, "contract_end": r.contract_end,
+         "priority_group": r.priority_group, "active": r.active, "source_row": r.source_row}
+        for r in records
+    ]
+    lines = [f"{r['id']}  {r['name']:<6} {r['hukou_text']:<10} {r['contract_start'] or '':10}"
+             f" — {r['contract_end'] or '长期':10} {r['priority_group'] or ''}" for r in rows]
+    lines.append(f"共 {total} 人" + (f"（显示 {len(rows)} 人）" if total > len(rows) else ""))
+    emit(args, {"total": total, "workers": rows}, "\n".join(lines))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("import", parents=[common], help="导入企业报送的名册（.xlsx / .xls / .csv）")
+    p.add_argument("file", help="名册文件")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
+    p.add_argument("--sheet", help="工作表名称（默认：第一个有表头的工作表）")
+    p.add_argument("--header-row", type=int, metavar="N", help="表头所在行号（默认自动查找）")
+    p.add_argument("--map", action="append", metavar="列名=列", help="指定某列，如 身份证号=D；性别=- 表示没有这一列（可多次使用）")
+    p.add_argument("--dry-run", action="store_true", help="只核对，不写入数据库")
+    p.add_argument("--deactivate-missing", action="store_true", help="库中有、名册上没有的人员标记为离职")
+    p.add_argument("--problems", metavar="OUT.xlsx", help="把标出问题的名册副本和问题清单写到这个文件，退给企业")
+    p.add_argument("--progress", action="store_true", help="在标准错误输出显示进度")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("template", parents=[common], help="生成给企业填写的名册模板")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.set_defaults(handler=cmd_template)
+
+    roster = sub.add_parser("roster", parents=[common], help="名册人员")
+    roster_sub = roster.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+                                       required=True)
+    p = roster_sub.add_parser("list", parents=[common], help="列出企业的名册人员")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--search", help="按姓名，或身份证号码、电话中的数字筛选")
+    p.add_argument("--group", help="重点群体：类别名称、any（任一类）或 none（非重点群体）")
+    p.add_argument("--contract", help="合同类型")
+    p.add_argument("--all", action="store_true", help="包括已离职人员")
+    p.add_argument("--sort", default="source_row", choices=sorted(roster_service.SORT_COLUMNS))
+    p.add_argument("--desc", action="store_true")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(handler=cmd_list)

@@ -1,0 +1,126 @@
+"""`laoxie import`, `laoxie template`, `laoxie roster list`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from tests.conftest import SHARED
+from tests.roster_factory import write_encrypted_xlsx
+
+SAMPLES = SHARED / "samples"
+USCC = "91110000600037341L"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+@pytest.fixture
+def with_enterprise(office_db: Path, cli_env: None, capsys: pytest.CaptureFixture[str]) -> Path:
+    code, _ = run(capsys, "--db", str(office_db), "enterprise", "add", "--json", "--name", "延吉市甲食品有限公司",
+                  "--uscc", USCC, "--county", "延吉市", "--industry", "工业", "--staff", "350",
+                  "--revenue", "2500", "--assets", "1000")
+    assert code == EXIT_OK
+    return office_db
+
+
+def test_import_dry_run_lists_every_row(capsys: pytest.CaptureFixture[str], with_enterprise: Path) -> None:
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_messy.xlsx"),
+                    "--enterprise", USCC, "--dry-run", "--json")
+    assert code == EXIT_OK and out["ok"] is True
+    record = out["import"]
+    assert record["dry_run"] is True and record["import_id"] is None  # type: ignore[index]
+    assert record["header_row"] == 3 and record["sheet"] == "Sheet1"  # type: ignore[index]
+    assert record["ids"] == "masked"  # type: ignore[index]  # the clerk may not see full numbers
+    counts = record["counts"]  # type: ignore[index]
+    assert (counts["rows"], counts["valid"], counts["invalid"], counts["duplicate"], counts["new"]) == (29, 25, 3, 1, 25)
+    expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))["messy"]["rows"]
+    rows = {r["sheet_row"]: r for r in record["rows"]}  # type: ignore[index, union-attr]
+    for e in expected:
+        row = rows[e["sheet_row"]]
+        status = e["verdict"] if e["verdict"] in ("invalid", "duplicate") else "valid"
+        assert row["status"] == status, e
+        if e["reason"] in ("id_checksum", "id_birth_date", "id_stored_as_number", "duplicate_in_roster"):
+            assert row["problems"] == [e["reason"]]
+        if status != "invalid":
+            assert row["id"] == e["id"][:6] + "********" + e["id"][-4:]
+    problems = record["problems"]  # type: ignore[index]
+    assert {(p["row"], p["column"], p["code"]) for p in problems} == {  # type: ignore[index, union-attr]
+        (6, "D", "id_checksum"), (7, "D", "id_birth_date"), (15, "D", "id_stored_as_number"),
+        (18, "D", "duplicate_in_roster")}
+    code, out = run(capsys, "--db", str(with_enterprise), "roster", "list", "--enterprise", USCC, "--json")
+    assert out["total"] == 0  # dry run: nothing written
+
+
+def test_import_then_reimport_and_list(capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+                                       tmp_path: Path) -> None:
+    db = str(with_enterprise)
+    code, out = run(capsys, "--db", db, "import", str(SAMPLES / "roster_clean.xlsx"), "--enterprise", USCC, "--json")
+    assert code == EXIT_OK and out["import"]["counts"]["new"] == 30  # type: ignore[index]
+    assert out["import"]["import_id"] >= 1  # type: ignore[index]
+    code, out = run(capsys, "--db", db, "import", str(SAMPLES / "roster_clean.xlsx"), "--enterprise", USCC, "--json")
+    assert out["import"]["counts"]["unchanged"] == 30  # type: ignore[index]
+    code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--search", "0339", "--json")
+    assert out["total"] == 1 and out["workers"][0]["id"] == "222401********0339"  # type: ignore[index]
+    code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--group", "脱贫人口", "--json")
+    assert out["total"] == 7
+
+    main(["--db", db, "import", str(SAMPLES / "roster_messy.xlsx"), "--enterprise", USCC])
+    text = capsys.readouterr().out
+    assert "新增 25" in text and "第 6 行 D列（身份证号码）" in text and "已导入" in text
+
+
+def test_approver_sees_full_ids_and_it_is_logged(capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAOXIE_USER", "approver")
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_gb18030.csv"),
+                    "--enterprise", USCC, "--dry-run", "--json")
+    assert code == EXIT_OK and out["import"]["ids"] == "full"  # type: ignore[index]
+    assert [r["id"] for r in out["import"]["rows"]][0] == "220622197110064659"  # type: ignore[index]
+
+
+def test_problems_file_and_column_mapping(capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+                                          tmp_path: Path) -> None:
+    out_file = tmp_path / "退回.xlsx"
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_messy.xlsx"),
+                    "--enterprise", USCC, "--dry-run", "--problems", str(out_file), "--map", "性别=-",
+                    "--map", "手机号码=K", "--json")
+    assert code == EXIT_OK and out_file.exists()
+    assert "sex" not in out["import"]["mapping"]  # type: ignore[index, operator]
+    assert out["import"]["mapping"]["phone"]["column"] == "K"  # type: ignore[index]
+    assert "问题清单" in openpyxl.load_workbook(out_file).sheetnames
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_messy.xlsx"),
+                    "--enterprise", USCC, "--map", "血型=C", "--json")
+    assert code == EXIT_USAGE and "无法识别的列" in out["error"]["message"]  # type: ignore[index]
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_messy.xlsx"),
+                    "--enterprise", USCC, "--map", "性别=第三列", "--json")
+    assert code == EXIT_USAGE
+
+
+def test_broken_files_fail_clearly_and_change_nothing(capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+                                                      tmp_path: Path) -> None:
+    locked = write_encrypted_xlsx(tmp_path / "locked.xlsx")
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(locked), "--enterprise", USCC, "--json")
+    assert code == EXIT_FAILED and out["error"]["code"] == "roster_file_encrypted"  # type: ignore[index]
+    assert "密码" in out["error"]["message"]  # type: ignore[index]
+    code = main(["--db", str(with_enterprise), "import", str(tmp_path / "nope.xlsx"), "--enterprise", USCC])
+    err = capsys.readouterr().err
+    assert code == EXIT_FAILED and "找不到文件" in err and "Traceback" not in err
+    code, out = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_clean.xlsx"),
+                    "--enterprise", "91110000600037342X", "--json")
+    assert code == EXIT_FAILED and out["error"]["code"] == "enterprise_not_found"  # type: ignore[index]
+
+
+def test_template_command(capsys: pytest.CaptureFixture[str], tmp_path: Path, cli_env: None) -> None:
+    out_file = tmp_path / "名册模板.xlsx"
+    code, out = run(capsys, "template", str(out_file), "--json")
+    assert code == EXIT_OK and out["template"] == str(out_file)
+    sheet = openpyxl.load_workbook(out_file)["名册"]
+    assert sheet["D1"].value == "公民身份号码" and sheet["D2"].number_format == "@"
