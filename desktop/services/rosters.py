@@ -280,6 +280,9 @@ def prepare_import(
     column), overriding the guess and the remembered mapping.
     """
     ws.require(Permission.IMPORT_ROSTERS)
+    from desktop.services.reviews import ensure_enterprise_editable
+
+    ensure_enterprise_editable(ws, enterprise_id)  # say so before the clerk reviews a preview
     enterprise = ws.store.enterprise(enterprise_id)
     today = today or datetime.date.today()
     if progress:
@@ -459,12 +462,19 @@ def commit_import(
     ws.require(Permission.IMPORT_ROSTERS)
     store = ws.store
     enterprise_id = preview.enterprise.id
+    from desktop.services.backups import make_backup
+    from desktop.services.reviews import ensure_enterprise_editable
+
+    ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
+    fresh = store.audit_chain_head() == preview.store_state  # nothing written since the preview
+    make_backup(ws, "before-import")  # a risky operation: a verified copy first (issue 3)
+    after_backup = store.audit_chain_head()
     rows = preview.rows
     total = len(rows)
     staged = bool(preview.stage_token) and roster_store.is_staged(store, preview.stage_token)
     with roster_store.bulk_cache(store), store.transaction():
         check_cancel(cancel)
-        if store.audit_chain_head() == preview.store_state:  # nothing written since the preview
+        if fresh and store.audit_chain_head() == after_backup:  # only the backup's own entry since
             stored = preview._stored
             counts, absent = dict(preview.counts), list(preview.absent)
         else:
