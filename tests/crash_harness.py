@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "crash-test-pw"
+PASSWORD = "yanji-2026!"  # the same as tests/batches/factory.py, whose helpers set up the base
 
 CHILD = r'''
 import sys, json, itertools
@@ -50,7 +50,7 @@ class Operation:
 def _uscc(n: int) -> str:
     from desktop.core.identifiers import uscc_check_char
 
-    first17 = f"9122240{os.getpid() % 10}{n:09d}"
+    first17 = f"92222401{os.getpid() % 1000:03d}{n:06d}"  # apart from tests/batches/factory.py's codes
     return first17 + uscc_check_char(first17)
 
 
@@ -94,7 +94,9 @@ def _check_roster(db: Path) -> list[str]:
 
     conn = sqlite3.connect(db)
     try:
-        rows = conn.execute("SELECT count(*) FROM employments").fetchone()[0]
+        rows = conn.execute(
+            "SELECT count(*) FROM employments WHERE enterprise_id IN"
+            " (SELECT id FROM enterprises WHERE name LIKE '名册企业%')").fetchone()[0]
         logged = sum(json.loads(d)["workers"] for (d,) in conn.execute(
             "SELECT detail FROM audit_log WHERE action = 'roster.demo'"))
     finally:
@@ -138,30 +140,154 @@ def _check_restore(db: Path) -> list[str]:
     return []  # the common checks (integrity, chain) are the point here
 
 
+SAMPLE_ROSTER = ROOT.parent / "shared" / "samples" / "roster_clean.xlsx"
+
+
+def _op_import(ws: object, n: int) -> None:
+    """The real roster import: preview, then commit (with its backup) into a new enterprise."""
+    import datetime
+
+    from desktop.core.enterprise import EnterpriseDraft
+    from desktop.services.enterprises import add_enterprise
+    from desktop.services.rosters import commit_import, prepare_import
+
+    enterprise = add_enterprise(ws, EnterpriseDraft(  # type: ignore[arg-type]
+        name=f"导入企业{os.getpid()}-{n}", uscc=_uscc(n), county_code="222401", industry="other",
+        staff_total=200))
+    preview = prepare_import(ws, enterprise.id, SAMPLE_ROSTER, today=datetime.date(2026, 11, 1))  # type: ignore[arg-type]
+    commit_import(ws, preview)  # type: ignore[arg-type]
+
+
+def _check_import(db: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        imports = conn.execute("SELECT enterprise_id, counts FROM roster_imports").fetchall()
+        logged = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'roster.import'").fetchone()[0]
+        problems = [] if len(imports) == logged else [f"{len(imports)} imports but {logged} audit entries"]
+        for enterprise_id, counts in imports:
+            rows = conn.execute("SELECT count(*) FROM employments WHERE enterprise_id = ?",
+                                (enterprise_id,)).fetchone()[0]
+            if rows != json.loads(counts)["new"]:
+                problems.append(f"enterprise {enterprise_id}: {rows} workers, the import recorded {counts}")
+        orphans = conn.execute(
+            "SELECT count(DISTINCT m.enterprise_id) FROM employments m WHERE m.roster_import_id IS NULL"
+            " AND m.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE '导入企业%')").fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} enterprises hold workers without their import record")
+    finally:
+        conn.close()
+    return problems
+
+
+def _op_approval(ws: object, n: int) -> None:
+    """The approver (admin here; the clerk submitted) approves the next submitted case."""
+    from desktop.services import reviews
+
+    row = ws.store.conn.execute(  # type: ignore[attr-defined]
+        "SELECT min(id) FROM applications WHERE status = 'submitted'").fetchone()
+    if row[0] is None:
+        time.sleep(10)  # nothing left: wait to be killed
+        return
+    reviews.approve(ws, int(row[0]))  # type: ignore[arg-type]
+
+
+def _check_approval(db: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        approved = conn.execute("SELECT count(*) FROM applications WHERE status = 'approved'").fetchone()[0]
+        incomplete = conn.execute(
+            "SELECT count(*) FROM applications WHERE status = 'approved'"
+            " AND (approved_by IS NULL OR approved_decision_id IS NULL OR approved_at IS NULL)").fetchone()[0]
+        logged = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'review.approve'").fetchone()[0]
+    finally:
+        conn.close()
+    problems = [] if approved == logged else [f"{approved} approved but {logged} audit entries"]
+    return problems + ([f"{incomplete} approvals half recorded"] if incomplete else [])
+
+
+def _op_export(ws: object, n: int) -> None:
+    """A signed, encrypted batch written to the 'stick' (.part, read back, renamed), then recorded."""
+    from desktop.services.batches import export_batch
+    from tests.batches.factory import PASSPHRASE, letters_with_fake_pdfs
+
+    stick = ws.store.path.parent / "stick"  # type: ignore[attr-defined]
+    export_batch(ws, stick, PASSPHRASE, include_unreceived=True, letters=letters_with_fake_pdfs)  # type: ignore[arg-type]
+
+
+def _check_export(db: Path) -> list[str]:
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        recorded = {r[0] for r in conn.execute(
+            "SELECT file_sha256 FROM batches WHERE direction = 'outgoing'")}
+    finally:
+        conn.close()
+    problems = []
+    for path in sorted((db.parent / "stick").iterdir()):
+        if path.name.endswith(".part"):
+            continue  # never looks complete: the next export or the clerk removes it
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest not in recorded:
+            problems.append(f"{path.name} on the stick looks complete but is not a recorded batch")
+    return problems
+
+
 OPERATIONS: dict[str, Operation] = {
     "enterprise": Operation(_op_enterprise, _check_enterprise),
     "roster": Operation(_op_roster, _check_roster),
+    "import": Operation(_op_import, _check_import),
+    "approval": Operation(_op_approval, _check_approval),
     "backup": Operation(_op_backup, _check_backup),
+    "export": Operation(_op_export, _check_export),
     "restore": Operation(_op_restore, _check_restore),
 }
 
 
 def prepare_base(folder: Path) -> Path:
-    """An office with one enterprise and a manual backup (the restore trials need one)."""
+    """A county office with: an enterprise and a manual backup (for restores), cases the clerk
+    has submitted (for approvals), approved cases with letters and keys exchanged with a
+    province (for exports), and an empty 'stick' folder."""
     from desktop.core.enterprise import EnterpriseDraft
-    from desktop.services.accounts import sign_in
+    from desktop.core.office import Role
+    from desktop.services import reviews
+    from desktop.services.accounts import add_user, sign_in
     from desktop.services.backups import make_backup
     from desktop.services.enterprises import add_enterprise
     from desktop.services.offices import initialise_office
+    from tests.batches import factory
 
-    base = folder / "base.sqlite3"
+    base = folder / "base" / "base.sqlite3"
+    base.parent.mkdir(parents=True)
+    (base.parent / "stick").mkdir()
     initialise_office(base, county_code="222401", name="崩溃测试局", letter_prefix="崩测",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(base, "admin", PASSWORD) as ws:
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
         add_enterprise(ws, EnterpriseDraft(name="基准企业", uscc="91110000600037341L", county_code="222401",
                                            industry="other", staff_total=30))
         make_backup(ws, "manual")
+    rng = random.Random(5)
+    with sign_in(base, "clerk", PASSWORD) as ws:
+        factory.approved_applications(ws, 3, 12)  # letters numbered 1-3, approved by "approver"
+        for e in range(200, 240):
+            factory.enterprise_with_roster(ws, e, 12, rng)
+            case = reviews.new_application(ws, factory.uscc(e, ws.office.code), amount_wan=300.0)
+            reviews.submit(ws, case.id, evidence=("contracts", "wages"), review_date=factory.REVIEW)
+    province = folder / "province" / "province.sqlite3"
+    province.parent.mkdir(parents=True)
+    factory.province_db(province)
+    factory.exchange_keys(base, province, folder, county_key="county", province_key="province")
     return base
+
+
+SLOW_OPS = {"import": 1.5, "approval": 1.0, "export": 1.5}  # kill windows long enough to land inside them
 
 
 @dataclass
@@ -177,15 +303,13 @@ def run_trial(base: Path, work: Path, op: str, rng: random.Random) -> TrialResul
 
     if work.exists():
         shutil.rmtree(work)
-    work.mkdir(parents=True)
-    db = work / "base.sqlite3"
-    shutil.copy(base, db)
-    shutil.copytree(base.parent / "base-backups", work / "base-backups")
+    shutil.copytree(base.parent, work)
+    db = work / base.name
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ROOT), str(db), op, PASSWORD],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    delay = rng.uniform(0.0, 0.6)
+    delay = rng.uniform(0.0, SLOW_OPS.get(op, 0.6))
     with child:
         assert child.stdout is not None and child.stderr is not None
         ready = child.stdout.readline()
