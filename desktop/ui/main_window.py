@@ -35,10 +35,12 @@ from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.backup_dialogs import last_backup
+from desktop.ui.batches_page import BatchesPage
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
 from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
+from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.review_page import ReviewPage
@@ -89,6 +91,8 @@ class MainWindow(QMainWindow):
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
         settings_layout.addWidget(self.settings)
         self.review = ReviewPage.install(self.pages, workspace)
+        self.letters = LettersPage.install(self.pages, workspace, self.tasks)
+        self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -86,6 +87,7 @@ from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
 from desktop.ui.text import error_text, not_allowed_text, size_label
 from desktop.ui.widgets import offer
+from desktop.ui.workflow_box import WorkflowBox
 
 SEARCH_DELAY_MS: Final = 200
 WHAT_IF_SIZES: Final = (EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM, EnterpriseSize.LARGE)
@@ -176,6 +178,10 @@ class ReviewPage(QWidget):
         self._dialogs: list[QWidget] = []
 
         self._set_up()
+        self.workflow = WorkflowBox(workspace, lambda: self.review_date, self.decisionPane)
+        decision_layout = self.decisionPane.layout()
+        assert isinstance(decision_layout, QVBoxLayout)  # forms/review_page.ui: decisionLayout
+        decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
         self._connect()
         self._update_enterprise_count()
         self._show_nothing(self.tr("请在左侧选择企业"))
@@ -256,6 +262,7 @@ class ReviewPage(QWidget):
         self.historyList.currentRowChanged.connect(self._history_selected)
         self.recordButton.clicked.connect(self.record_decision)
         self.overrideButton.clicked.connect(self.open_override_dialog)
+        self.workflow.changed.connect(self._workflow_changed)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Coming back to the page: enterprises or rosters may have changed meanwhile."""
@@ -337,6 +344,7 @@ class ReviewPage(QWidget):
             self.reviewDateEdit.blockSignals(True)
             self.reviewDateEdit.setDate(QDate.fromString(app.review_date, "yyyy-MM-dd"))
             self.reviewDateEdit.blockSignals(False)
+        self.workflow.set_application(self.application_id)
         self.recompute()
 
     def _current_application(self) -> ApplicationSummary | None:
@@ -688,6 +696,11 @@ class ReviewPage(QWidget):
         self.recompute()
         if saved is not None:
             self._status(self.tr("对口地区名单已保存（版本 {version}），已按新名单重新计算。").format(version=saved.version))
+
+    def _workflow_changed(self, _application_id: int) -> None:
+        """A step or an evidence tick was saved in the 审核流程 box."""
+        self._refresh_application_label()
+        self.recompute()
 
     def _refresh_application_label(self) -> None:
         if self._enterprise is None:

@@ -1,0 +1,266 @@
+"""The 报送批次 page: export a batch for the province, import its receipt, import batches (province), keys.
+
+A county exports batches (the wizard) and reads the province's receipts; the
+province imports the counties' batches (the import dialog). Both see the
+batches sent or received, and this office's key fingerprints for the phone
+check. Keys are created and registered with ``laoxie keys …`` (the
+passphrases and the fingerprint check on the phone belong at a terminal).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from desktop.core.permissions import Permission
+from desktop.services import batches, keys
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from desktop.store import StoreError
+from desktop.ui.batch_import_dialog import BatchImportDialog
+from desktop.ui.batch_wizard import BatchExportWizard
+from desktop.ui.errors import show_exception
+from desktop.ui.letters_page import _install
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
+from desktop.ui.text import error_text, not_allowed_text
+from desktop.ui.widgets import offer
+
+FAIL_COLOR: Final = "#b3261e"
+_STATUS: Final = {
+    "written": "已导出，待回执", "received": "省级已接收", "refused": "省级已拒收",
+    "accepted": "已接收", "quarantined": "已隔离",
+}
+_DIRECTION: Final = {"outgoing": "报出", "incoming": "收到"}
+
+
+class BatchColumn(IntEnum):
+    DIRECTION = 0
+    SEQ = 1
+    FILE = 2
+    STATUS = 3
+    CREATED = 4
+    RECEIVED = 5
+
+
+def _import_receipt(ws: Workspace, state: TaskState, path: Path) -> batches.ReceiptOutcome:
+    return batches.import_receipt(ws, path)
+
+
+def _time(text: str | None) -> str:
+    return (text or "")[:16].replace("T", " ")
+
+
+class KeysDialog(QDialog):
+    """This office's keys and the other side's public keys, with fingerprints to read out on the phone."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("报送批次的密钥"))
+        self.resize(720, 520)
+        self.text = QTextBrowser(self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.text.setPlainText(self.describe(ws))
+
+    def describe(self, ws: Workspace) -> str:
+        lines: list[str] = []
+        try:
+            own, peers = keys.own_keys(ws), keys.peer_keys(ws)
+        except (ServiceError, StoreError) as exc:
+            return error_text(exc)
+        lines.append(self.tr("本单位（{name}，{code}）的密钥：").format(name=ws.office.name, code=ws.office.code))
+        active_own = [k for k in own if k.retired_at is None]
+        if not active_own:
+            lines.append(self.tr("  尚未生成。请在命令行运行：laoxie keys create"))
+        for info in active_own:
+            lines += self._key_lines(info)
+        lines.append("")
+        province = ws.office.kind == "province"
+        lines.append(self.tr("已登记的县级签名公钥：") if province else self.tr("已导入的省级加密公钥："))
+        if not peers:
+            lines.append(self.tr("  尚未登记。请在命令行运行：laoxie keys register-county FILE") if province
+                         else self.tr("  尚未导入。请在命令行运行：laoxie keys import-province FILE"))
+        for info in peers:
+            lines.append(f"  {info.office_name}（{info.office_code}）")
+            lines += self._key_lines(info)
+        lines.append("")
+        lines.append(self.tr("生成、导出、登记密钥和电话核对指纹，请用命令行：laoxie keys --help"))
+        return "\n".join(lines)
+
+    def _key_lines(self, info: keys.KeyInfo) -> list[str]:
+        return [
+            self.tr("  {what}（自 {since}）").format(what=info.label, since=_time(info.since)),
+            self.tr("    电话核对：{digits}").format(digits=info.fingerprint.digits),
+            self.tr("    分组指纹：{grouped}").format(grouped=info.fingerprint.grouped),
+        ]
+
+
+class BatchesPage(QWidget):
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._tasks = tasks
+        self.wizard: BatchExportWizard | None = None
+        self.import_dialog: BatchImportDialog | None = None
+        self.keys_dialog: KeysDialog | None = None
+        self.rows: list[batches.BatchRow] = []
+
+        self.exportButton = QPushButton(self.tr("导出报送批次…"), self)
+        self.receiptButton = QPushButton(self.tr("导入回执…"), self)
+        self.importButton = QPushButton(self.tr("导入批次…"), self)
+        self.keysButton = QPushButton(self.tr("密钥…"), self)
+        self.caption = QLabel(self)
+        self.table = QTableWidget(0, len(BatchColumn), self)
+        self.table.setHorizontalHeaderLabels([self.tr("方向"), self.tr("序号"), self.tr("文件"), self.tr("状态"),
+                                              self.tr("导出/收到时间"), self.tr("省级接收时间")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(BatchColumn.FILE, QHeaderView.ResizeMode.Stretch)
+        self.statusLabel = QLabel(self)
+        self.statusLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusLabel.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        for button in (self.exportButton, self.receiptButton, self.importButton):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.keysButton)
+        layout.addLayout(bar)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.statusLabel)
+
+        self.exportButton.clicked.connect(self.open_export_wizard)
+        self.receiptButton.clicked.connect(self._choose_receipt)
+        self.importButton.clicked.connect(self.open_import_dialog)
+        self.keysButton.clicked.connect(self.open_keys_dialog)
+        self._apply_permissions()
+        self.reload()
+
+    @classmethod
+    def install(cls, pages: QStackedWidget, workspace: Workspace, tasks: TaskRunner) -> BatchesPage:
+        """Put the page where the main window's form has ``batchPlaceholder``."""
+        return _install(cls(workspace, tasks), pages, "batchPlaceholder")  # type: ignore[return-value]
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.reload()
+
+    @property
+    def is_province(self) -> bool:
+        return self._ws.office.kind == "province"
+
+    def _apply_permissions(self) -> None:
+        can = self._ws.can(Permission.EXPORT_BATCHES)
+        denied = not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES)
+        county_only = self.tr("只有县级单位导出报送批次、导入回执")
+        if not can:
+            for button in (self.exportButton, self.receiptButton, self.importButton):
+                offer(button, False, denied)
+        else:
+            offer(self.exportButton, not self.is_province, county_only)
+            offer(self.receiptButton, not self.is_province, county_only)
+            offer(self.importButton, self.is_province, self.tr("只有省级单位导入各县的报送批次"))
+        self.exportButton.setVisible(not self.is_province)
+        self.receiptButton.setVisible(not self.is_province)
+        self.importButton.setVisible(self.is_province)
+
+    def reload(self) -> None:
+        try:
+            rows = batches.incoming_batches(self._ws) if self.is_province else batches.outgoing_batches(self._ws)
+        except (ServiceError, StoreError) as exc:
+            self._say(error_text(exc), error=True)
+            return
+        self.rows = list(rows)
+        table = self.table
+        table.setRowCount(len(self.rows))
+        for row, b in enumerate(self.rows):
+            values = {
+                BatchColumn.DIRECTION: self.tr(_DIRECTION.get(b.direction, b.direction)),
+                BatchColumn.SEQ: str(b.seq),
+                BatchColumn.FILE: b.file_name,
+                BatchColumn.STATUS: self.tr(_STATUS.get(b.status, b.status)),
+                BatchColumn.CREATED: _time(b.created_at),
+                BatchColumn.RECEIVED: _time(b.received_at),
+            }
+            for column, text in values.items():
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(row, column, item)
+        what = self.tr("收到的批次") if self.is_province else self.tr("报出的批次")
+        self.caption.setText(self.tr("{what}：{n} 个").format(what=what, n=len(self.rows)))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.statusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")
+        self.statusLabel.setText(text)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def open_export_wizard(self) -> BatchExportWizard | None:
+        try:
+            wizard = BatchExportWizard(self._ws, self._tasks, self)
+        except (ServiceError, StoreError) as exc:
+            self._say(error_text(exc), error=True)
+            return None
+        wizard.finished.connect(lambda _r: self.reload())
+        wizard.finished.connect(wizard.deleteLater)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
+    def open_import_dialog(self) -> BatchImportDialog:
+        dialog = BatchImportDialog(self._ws, self._tasks, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_keys_dialog(self) -> KeysDialog:
+        dialog = KeysDialog(self._ws, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.keys_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _choose_receipt(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择省级回执文件"), "",
+                                                    self.tr("回执 (*.json *.receipt);;所有文件 (*)"))
+        if path:
+            self.import_receipt(Path(path))
+
+    def import_receipt(self, path: Path) -> Task:
+        task = self._tasks.run(_import_receipt, path, ws_factory=opener(self._ws), label=self.tr("正在导入回执…"),
+                               parent=self)
+        task.success(self._receipt_imported)
+        task.failure(self._receipt_failed)
+        return task
+
+    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+        self.reload()
+        b = outcome.batch
+        if not outcome.changed:
+            self._say(self.tr("第 {seq} 批（{file}）此前已标记为“{status}”，未改动").format(
+                seq=b.seq, file=b.file_name, status=self.tr(_STATUS.get(b.status, b.status))))
+        else:
+            self._say(self.tr("已导入回执：第 {seq} 批（{file}）{status}").format(
+                seq=b.seq, file=b.file_name, status=self.tr(_STATUS.get(b.status, b.status))),
+                error=b.status == "refused")
+
+    def _receipt_failed(self, error: BaseException) -> None:
+        self._say(self.tr("回执没有导入"), error=True)
+        show_exception(self, error)
