@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from desktop.core.decision import SCHEMA as DECISION_SCHEMA
-from desktop.core.letter import LetterContent, LetterError
+from desktop.core.letter import LetterContent, LetterError, verification_code
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem
 
 FORMAT: Final = "laoxie.batch/1"
@@ -514,7 +514,8 @@ def _letter_reasons(tables: Mapping[str, Table]) -> list[Reason]:
         except (LetterError, ValueError, TypeError) as exc:
             return [Reason("data_invalid", {"name": LETTERS, "detail": f"确认书 {letter['number']} 的内容无法读取（{exc}）"})]
         payload = payloads.get(letter["decision_ref"])
-        if (content.digest() != letter["digest"] or content.verification_code() != letter["verification_code"]
+        digest = content.digest()  # (drawn once: it serialises the whole annex)
+        if (digest != letter["digest"] or verification_code(digest) != letter["verification_code"]
                 or not isinstance(payload, str)
                 or hashlib.sha256(payload.encode("utf-8")).hexdigest() != content.decision_digest):
             return [Reason("data_invalid", {

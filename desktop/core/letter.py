@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Final
 
@@ -83,6 +83,9 @@ class AnnexRow:
     hukou: str
     group: str
     contract: str
+
+
+_ANNEX_FIELDS = tuple(f.name for f in fields(AnnexRow))
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,13 @@ class LetterContent:
         return (f"企业名称：{self.enterprise_name}", f"统一社会信用代码：{self.uscc}")
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # field by field, as asdict would give it (asdict deep-copies every value of a 200-row annex:
+        # a tenth of a second a letter when a batch of 500 is checked)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["issued_on"] = self.issued_on.isoformat()
         data["review_date"] = self.review_date.isoformat()
         data["priority"] = [list(p) for p in self.priority]
-        data["annex"] = [asdict(r) for r in self.annex]
+        data["annex"] = [{name: getattr(r, name) for name in _ANNEX_FIELDS} for r in self.annex]
         data["explanation"] = list(self.explanation)
         return data
 

@@ -14,7 +14,10 @@
   yet printed, as one PDF, with progress.
 
 The content of an issued letter is kept with it (letters.content) and a
-reprint is drawn from that, so it says what the original said.
+reprint is drawn from that, so it says what the original said. The original
+print itself (the PDF drawn from that content when the letter is issued) is
+kept too (letter_files): the first print hands it out and a batch for the
+province carries it; letters issued before it was kept are drawn when needed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from desktop.core.letter import (
     LetterContent, LetterError, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
+    verification_code,
 )
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
@@ -43,6 +47,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import eligibility as store_eligibility
 from desktop.store import letters as store_letters
 from desktop.store import reviews as store_reviews
+from desktop.store.errors import StoreError
 from desktop.store.letters import LetterRow, NewLetter
 from desktop.store.reviews import CaseRow
 
@@ -167,7 +172,8 @@ def content_of(letter: LetterRow) -> LetterContent:
         content = LetterContent.from_dict(json.loads(letter.content))
     except (LetterError, ValueError) as exc:
         raise ServiceError("letter_tampered", number=letter.number) from exc
-    if content.digest() != letter.digest or content.verification_code() != letter.verification_code:
+    digest = content.digest()  # (once: it serialises the whole annex)
+    if digest != letter.digest or verification_code(digest) != letter.verification_code:
         raise ServiceError("letter_tampered", number=letter.number)
     return content
 
@@ -212,7 +218,35 @@ def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) 
             "letter_id": letter.id, "number": letter.number, "verification_code": letter.verification_code,
             "digest": letter.digest, "decision_id": letter.decision_id, "version": row.version,
         })
+    _keep_original(ws, letter)
     return letter
+
+
+def _keep_original(ws: Workspace, letter: LetterRow) -> None:
+    """Draw the issued letter's original once and keep it, in a short transaction of its own.
+
+    Drawn after the number is taken (not while the database is held for writing). If it
+    cannot be drawn or kept now (a font missing, a full disk), the letter stands as issued
+    and its first print draws and keeps the original instead.
+    """
+    try:
+        pdf = _render(ws, [_print_of(letter, Mark.ORIGINAL)])
+        with ws.store.transaction():
+            store_letters.save_letter_pdf(ws.store, letter.id, pdf)
+    except (ServiceError, StoreError):
+        return
+
+
+def original_pdf(ws: Workspace, letter: LetterRow) -> bytes | None:
+    """The original print kept for the letter (None: issued before it was kept, or not drawn yet).
+
+    The letter's content is checked against its digest first, as for any print.
+    """
+    content_of(letter)
+    try:
+        return store_letters.letter_pdf(ws.store, letter.id)
+    except StoreError as exc:
+        raise ServiceError("letter_tampered", number=letter.number) from exc
 
 
 def void(ws: Workspace, letter_id: int, reason: str) -> LetterRow:
@@ -260,23 +294,35 @@ def preview_pdf(ws: Workspace, letter_id: int) -> bytes:
     if letter.voided:
         note = f"已于{(letter.voided_at or '')[:10]}作废：{letter.void_reason}"
         return _render(ws, [_print_of(letter, Mark.VOID, note)])
-    mark = Mark.COPY if letter.print_count else Mark.ORIGINAL
-    return _render(ws, [_print_of(letter, mark, _copy_note(letter.print_count))])
+    if not letter.print_count:
+        kept = original_pdf(ws, letter)
+        if kept is not None:
+            return kept
+        return _render(ws, [_print_of(letter, Mark.ORIGINAL)])
+    return _render(ws, [_print_of(letter, Mark.COPY, _copy_note(letter.print_count))])
 
 
 def print_pdf(ws: Workspace, letter_id: int) -> bytes:
-    """The PDF to print, counted: the original the first time, 副本 afterwards."""
+    """The PDF to print, counted: the original the first time (the one kept when it was issued,
+    or drawn now and kept), 副本 drawn afresh afterwards."""
     ws.require(Permission.ISSUE_LETTERS)
     for _ in range(3):
         letter = store_letters.letter(ws.store, letter_id)
         if letter.voided:
             raise ServiceError("letter_voided", number=letter.number, at=letter.voided_at, reason=letter.void_reason)
         copy = letter.print_count > 0
-        pdf = _render(ws, [_print_of(letter, Mark.COPY if copy else Mark.ORIGINAL, _copy_note(letter.print_count))])
+        kept = None if copy else original_pdf(ws, letter)
+        if kept is not None:
+            pdf = kept
+        else:
+            pdf = _render(ws, [_print_of(letter, Mark.COPY if copy else Mark.ORIGINAL,
+                                         _copy_note(letter.print_count))])
         try:
             with ws.store.transaction():
                 if store_letters.count_print(ws.store, letter.id) != letter.print_count:
                     raise _Retry  # printed meanwhile from another window: roll back, draw it as a copy
+                if not copy and kept is None:
+                    store_letters.save_letter_pdf(ws.store, letter.id, pdf)  # issued before originals were kept
                 ws.audit("letter.print", entity="application", entity_id=letter.application_id, detail={
                     "letter_id": letter.id, "number": letter.number, "copy": copy, "print": letter.print_count + 1,
                 })
@@ -441,6 +487,6 @@ def form_pdf(ws: Workspace, application_id: int) -> bytes:
 
 __all__ = [
     "PrintRun", "Verification", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
-    "form_pdf", "issue", "letter_in_force", "letters_of", "letters_of_year", "preview_pdf", "print_all",
-    "print_pdf", "set_font_choices", "verify", "void",
+    "form_pdf", "issue", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
+    "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

@@ -50,6 +50,9 @@ STORE_MESSAGES: dict[str, str] = {
     ),
     "duplicate": QT_TRANSLATE_NOOP("store", "{what}已存在：{value}"),
     "not_found": QT_TRANSLATE_NOOP("store", "找不到{what}：{value}"),
+    "letter_pdf_damaged": QT_TRANSLATE_NOOP(
+        "store", "第 {value} 号确认书保存的原件 PDF 与登记的摘要不符，数据库中的记录可能被改动过。请运行 laoxie db check。"
+    ),
 }
 
 

@@ -6,11 +6,13 @@ writer in at a time, so two windows (or a window and the command line) can
 never take the same number, and a number is used only when its letter is
 kept, so there are no gaps. Letters are never deleted (a trigger refuses) and
 never changed (0004: only the void and the print count change); a voided
-letter keeps its number for good.
+letter keeps its number for good. The PDF drawn when a letter is issued (its
+original print) is kept in ``letter_files`` (0005): never changed nor deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -158,6 +160,39 @@ def count_print(store: Store, letter_id: int) -> int:
     before = letter(store, letter_id).print_count
     store.conn.execute("UPDATE letters SET print_count = print_count + 1 WHERE id = ?", (letter_id,))
     return before
+
+
+def save_letter_pdf(store: Store, letter_id: int, pdf: bytes) -> bool:
+    """Keep the original PDF of the letter; False (nothing written) when it has one already.
+
+    Call inside ``store.transaction()``. The row is never changed or deleted (triggers refuse).
+    """
+    if not store.conn.in_transaction:
+        raise RuntimeError("a letter's PDF is kept inside a transaction")
+    cur = store.conn.execute(
+        "INSERT INTO letter_files (letter_id, pdf, sha256, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (letter_id) DO NOTHING",
+        (letter_id, pdf, hashlib.sha256(pdf).hexdigest(), db.now_iso()),
+    )
+    return cur.rowcount == 1
+
+
+def letter_pdf(store: Store, letter_id: int) -> bytes | None:
+    """The original PDF kept for the letter, or None (issued before 0005, or not drawn yet).
+
+    Checked against its recorded SHA-256: a file changed outside the app is an error, not a letter.
+    """
+    r = store.conn.execute("SELECT pdf, sha256 FROM letter_files WHERE letter_id = ?", (letter_id,)).fetchone()
+    if r is None:
+        return None
+    pdf = bytes(r["pdf"])
+    if hashlib.sha256(pdf).hexdigest() != r["sha256"]:
+        raise StoreError("letter_pdf_damaged", value=letter_id)
+    return pdf
+
+
+def has_letter_pdf(store: Store, letter_id: int) -> bool:
+    return store.conn.execute("SELECT 1 FROM letter_files WHERE letter_id = ?", (letter_id,)).fetchone() is not None
 
 
 def decision_payload(store: Store, decision_id: int) -> str:

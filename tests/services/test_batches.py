@@ -669,3 +669,60 @@ def test_a_failed_rename_after_recording_says_to_export_again(exchange: Exchange
         path = svc.export_again(ws, batch_uuid, exchange.stick)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
     assert exchange.import_(path)[0].accepted
+
+
+def _kept(path: Path) -> dict[int, bytes]:
+    return {int(i): bytes(pdf) for i, pdf in factory.table_rows(path, "SELECT letter_id, pdf FROM letter_files")}
+
+
+def test_the_batch_carries_the_original_kept_when_the_letter_was_issued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop.services import letters
+
+    county = factory.county_db(tmp_path / "county.sqlite3")
+    province = factory.province_db(tmp_path / "province.sqlite3")
+    factory.exchange_keys(county, province, tmp_path)
+    ids = factory.issued_through_the_workflow(county, 2, 8)
+    kept = _kept(county)
+    assert len(kept) == 2
+
+    def not_drawn(ws: Workspace, letter_id: int) -> bytes:
+        raise AssertionError("a letter with a kept original is not drawn again")
+
+    monkeypatch.setattr(letters, "preview_pdf", not_drawn)
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        letters.print_pdf(ws, letters.letter_in_force(ws, ids[0]).id)  # type: ignore[union-attr]
+        letters.print_pdf(ws, letters.letter_in_force(ws, ids[0]).id)  # type: ignore[union-attr]  # a copy
+        result = svc.export_batch(ws, tmp_path, PASSPHRASE)
+    members = open_members(result.path.read_bytes())
+    carried = {int(n.rsplit("-", 1)[1].removesuffix(".pdf")): pdf for n, pdf in members.items()
+               if n.startswith("letters/")}
+    assert carried == kept  # the originals as issued, even for a letter printed twice since
+    with sign_in(province, "clerk", PASSWORD) as ws:
+        [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
+    assert outcome.accepted, outcome.message
+
+
+def test_letters_issued_before_originals_were_kept_are_drawn_for_the_batch(tmp_path: Path) -> None:
+    import sqlite3
+
+    county = factory.county_db(tmp_path / "county.sqlite3")
+    province = factory.province_db(tmp_path / "province.sqlite3")
+    factory.exchange_keys(county, province, tmp_path)
+    factory.issued_through_the_workflow(county, 2, 8)
+    conn = sqlite3.connect(county)  # as a file issued before 0005: no letter_files rows
+    try:
+        conn.execute("DROP TRIGGER letter_files_kept")
+        conn.execute("DELETE FROM letter_files")
+        conn.commit()
+    finally:
+        conn.close()
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        result = svc.export_batch(ws, tmp_path, PASSPHRASE)
+    pdfs = [pdf for n, pdf in open_members(result.path.read_bytes()).items() if n.startswith("letters/")]
+    assert len(pdfs) == 2 and all(pdf.startswith(b"%PDF") for pdf in pdfs)
+    assert _kept(county) == {}  # the export draws, it keeps nothing
+    with sign_in(province, "clerk", PASSWORD) as ws:
+        [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
+    assert outcome.accepted, outcome.message

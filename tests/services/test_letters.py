@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import sqlite3
+import subprocess
 import threading
 from datetime import date
 from pathlib import Path
@@ -15,6 +18,7 @@ from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import letters as store_letters
 from tests.conftest import PASSWORD
 from tests.letters.cases import Case, add_case
 
@@ -251,3 +255,89 @@ def test_font_choices(admin_ws: Workspace, workspace: Workspace, tmp_path: Path)
     assert letters.font_report(admin_ws)["fonts"]["楷体"]["stands_in_for"] is False
     letters.set_font_choices(admin_ws, {"kaiti": ""})
     assert letters.font_choices(admin_ws) == {}
+
+
+# -- the original print, kept when the letter is issued (0005) ------------------------------------
+
+
+def kept_files(path: Path) -> list[tuple[int, bytes, str]]:
+    with Store.open(path, create=False) as store:
+        return [(int(r[0]), bytes(r[1]), str(r[2]))
+                for r in store.conn.execute("SELECT letter_id, pdf, sha256 FROM letter_files ORDER BY letter_id")]
+
+
+def test_issuing_keeps_one_original_pdf_drawn_from_the_letters_content(
+    workspace: Workspace, approver_ws: Workspace, office_db: Path, tmp_path: Path,
+) -> None:
+    case = approved(workspace, approver_ws)
+    letter = letters.issue(workspace, case.application_id, issued_on=DAY)
+    [(letter_id, pdf, sha)] = kept_files(office_db)
+    assert letter_id == letter.id and pdf.startswith(b"%PDF") and sha == hashlib.sha256(pdf).hexdigest()
+    assert store_letters.letter_pdf(workspace.store, letter.id) == pdf
+    if shutil.which("pdftotext"):
+        (tmp_path / "kept.pdf").write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(tmp_path / "kept.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout.replace("\n", "")
+        content = letters.content_of(letter)  # the content checked against the digest and the code
+        assert content.verification_code() == letter.verification_code
+        assert letter.number in text and format_code(letter.verification_code) in text
+        assert content.enterprise_name in text and "副本" not in text
+    # the first print hands out the kept original; reprints are drawn afresh as copies
+    assert letters.preview_pdf(workspace, letter.id) == pdf
+    assert letters.print_pdf(workspace, letter.id) == pdf
+    again = letters.print_pdf(workspace, letter.id)
+    assert again != pdf and again.startswith(b"%PDF")
+    assert [row[0] for row in kept_files(office_db)] == [letter.id]  # still exactly one
+
+
+def test_the_kept_pdf_is_never_changed_or_deleted(workspace: Workspace, approver_ws: Workspace,
+                                                  office_db: Path) -> None:
+    case = approved(workspace, approver_ws)
+    letter = letters.issue(workspace, case.application_id, issued_on=DAY)
+    conn = sqlite3.connect(office_db)
+    try:
+        for sql in ("DELETE FROM letter_files", "UPDATE letter_files SET pdf = x'00'",
+                    "UPDATE letter_files SET sha256 = sha256", "UPDATE letter_files SET created_at = 'x'"):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(sql)
+        with pytest.raises(sqlite3.IntegrityError):  # one original a letter
+            conn.execute("INSERT INTO letter_files VALUES (?, x'25504446', ?, 'now')", (letter.id, "0" * 64))
+    finally:
+        conn.close()
+    with workspace.store.transaction():
+        assert store_letters.save_letter_pdf(workspace.store, letter.id, b"%PDF other") is False
+    assert len(kept_files(office_db)) == 1
+
+
+def test_a_letter_issued_without_its_original_keeps_it_at_the_first_print(
+    workspace: Workspace, approver_ws: Workspace, office_db: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = approved(workspace, approver_ws)
+
+    def no_fonts(*_args: object, **_kwargs: object) -> bytes:
+        raise ServiceError("letter_no_font", searched="-")
+
+    real_render = letters._render
+    monkeypatch.setattr(letters, "_render", no_fonts)
+    letter = letters.issue(workspace, case.application_id, issued_on=DAY)  # issued all the same
+    assert letter.number and kept_files(office_db) == []
+    assert store_letters.letter_pdf(workspace.store, letter.id) is None
+    monkeypatch.setattr(letters, "_render", real_render)
+    printed = letters.print_pdf(workspace, letter.id)
+    assert [(i, pdf) for i, pdf, _sha in kept_files(office_db)] == [(letter.id, printed)]
+
+
+def test_a_kept_pdf_changed_outside_the_app_is_not_handed_out(workspace: Workspace, approver_ws: Workspace,
+                                                              office_db: Path) -> None:
+    case = approved(workspace, approver_ws)
+    letter = letters.issue(workspace, case.application_id, issued_on=DAY)
+    conn = sqlite3.connect(office_db)
+    try:
+        conn.execute("DROP TRIGGER letter_files_fixed")
+        conn.execute("UPDATE letter_files SET pdf = x'255044462d312e340a'")
+        conn.commit()
+    finally:
+        conn.close()
+    with pytest.raises(ServiceError) as caught:
+        letters.print_pdf(workspace, letter.id)
+    assert caught.value.code == "letter_tampered"

@@ -13,7 +13,7 @@ from desktop.store.db import APPLICATION_ID, Migration, available_migrations, op
 
 EXPECTED_TABLES = {
     "schema_history", "offices", "settings", "users", "enterprises", "audit_log", "applications",
-    "persons", "roster_imports", "employments", "decisions", "letters", "batches", "batch_items",
+    "persons", "roster_imports", "employments", "decisions", "letters", "batches", "batch_items", "letter_files",
 }
 
 
