@@ -9,7 +9,6 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDate,
     QModelIndex,
@@ -39,6 +38,7 @@ from desktop.services.audit import AuditEntry
 from desktop.services.workspace import Workspace
 from desktop.ui.backup_dialogs import OK_STYLE, PROBLEM_STYLE, reason_label, size_text
 from desktop.ui.forms import load_form
+from desktop.ui.paged_model import PagedTableModel
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import role_label
 
@@ -162,7 +162,7 @@ def time_text(at: str) -> str:
     return at[:19].replace("T", " ")
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(PagedTableModel[AuditEntry]):
     """The log as a query: filters go to the database, rows come a page at a time."""
 
     def __init__(self, workspace: Workspace, names: dict[str, str] | None = None, parent: Any = None) -> None:
@@ -170,14 +170,7 @@ class AuditModel(QAbstractTableModel):
         self._ws = workspace
         self._names = {k.lower(): v for k, v in (names or {}).items()}  # username -> display name
         self._filters: dict[str, Any] = {}
-        self._rows: list[AuditEntry] = []
-        self._total = 0
-        self._fetching = False
         self.reload()
-
-    @property
-    def total(self) -> int:
-        return self._total
 
     @property
     def filters(self) -> dict[str, Any]:
@@ -191,36 +184,15 @@ class AuditModel(QAbstractTableModel):
             self._filters = filters
             self.reload()
 
-    def reload(self) -> None:
-        self.beginResetModel()
+    def _query_first(self) -> tuple[int, list[AuditEntry]]:
         page = audit.search(self._ws, limit=PAGE_SIZE, offset=0, **self._filters)
-        self._total, self._rows = page.total, page.entries
-        self.endResetModel()
+        return page.total, page.entries
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008 - Qt's API
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
-        if parent.isValid() or self._fetching:  # a view may ask again while rows are being inserted
-            return
-        page = audit.search(self._ws, limit=PAGE_SIZE, offset=len(self._rows), **self._filters)
-        if not page.entries:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self._fetching = True
-        try:
-            self.beginInsertRows(QModelIndex(), first, first + len(page.entries) - 1)
-            self._rows.extend(page.entries)
-            self.endInsertRows()
-        finally:
-            self._fetching = False
+    def _query_page(self, offset: int) -> list[AuditEntry]:
+        return audit.search(self._ws, limit=PAGE_SIZE, offset=offset, **self._filters).entries
 
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(AuditColumn)

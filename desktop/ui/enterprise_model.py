@@ -11,7 +11,6 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.services.enterprises import count_enterprises, enterprise_size, list_enterprises
 from desktop.services.workspace import Workspace
 from desktop.ui.masking import UnmaskedRows
+from desktop.ui.paged_model import PagedTableModel
 from desktop.ui.text import size_label
 
 PAGE_SIZE: Final = 500
@@ -63,16 +63,13 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
-class EnterpriseModel(QAbstractTableModel):
+class EnterpriseModel(PagedTableModel[Enterprise]):
     def __init__(self, workspace: Workspace, parent: Any = None) -> None:
         super().__init__(parent)
         self._ws = workspace
         self._search = ""
-        self._rows: list[Enterprise] = []
-        self._total = 0
         self._sizes: dict[int, tuple[str, str]] = {}  # id -> (shown text, explanation)
         self.unmasked = UnmaskedRows("enterprise")  # rows whose phone is shown in full
-        self._fetching = False
         self.reload()
 
     # -- querying ----------------------------------------------------------
@@ -80,44 +77,22 @@ class EnterpriseModel(QAbstractTableModel):
     def search(self) -> str:
         return self._search
 
-    @property
-    def total(self) -> int:
-        """How many enterprises match the search (fetched or not)."""
-        return self._total
-
     def set_search(self, text: str) -> None:
         text = text.strip()
         if text != self._search:
             self._search = text
             self.reload()
 
-    def reload(self) -> None:
-        """Query again from the first page (after a save, or a new search); phones are masked again."""
-        self.beginResetModel()
+    def _on_reload(self) -> None:  # after a save or a new search, phones are masked again
         self._sizes.clear()
         self.unmasked.clear()
-        self._total = count_enterprises(self._ws, self._search)
-        self._rows = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=0)
-        self.endResetModel()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008 - Qt's API
-        return not parent.isValid() and len(self._rows) < self._total
+    def _query_first(self) -> tuple[int, list[Enterprise]]:
+        return (count_enterprises(self._ws, self._search),
+                list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=0))
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
-        if parent.isValid() or self._fetching:  # a view may ask again while rows are being inserted
-            return
-        page = list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=len(self._rows))
-        if not page:  # rows were deleted meanwhile: stop asking
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self._fetching = True
-        try:
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
-        finally:
-            self._fetching = False
+    def _query_page(self, offset: int) -> list[Enterprise]:
+        return list_enterprises(self._ws, self._search, limit=PAGE_SIZE, offset=offset)
 
     def enterprise(self, row: int) -> Enterprise:
         return self._rows[row]
@@ -142,9 +117,6 @@ class EnterpriseModel(QAbstractTableModel):
             self.fetchMore()
 
     # -- Qt's table interface ------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(Column)
 
