@@ -23,6 +23,7 @@ setup: sysdeps $(STAMP)
 # The demo users admin / clerk / approver sign in with the password laoxie-demo.
 run: setup
 	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
+	@echo "登录：用户名 clerk（经办人）、approver（审核人）或 admin（管理员），密码 laoxie-demo"
 	env -u LAOXIE_PASSWORD -u LAOXIE_USER $(PY) -m desktop --db $(DEMO) gui
 
 test: setup
