@@ -216,6 +216,40 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:
+    """The enterprise's employments of these ID numbers (each must be on its roster)."""
+    from desktop.core.identifiers import normalize_id_text
+
+    found: list[int] = []
+    for text in numbers:
+        number = normalize_id_text(text)
+        query = RosterQuery(enterprise_id, text=number, active_only=False)
+        match = [r.employment_id for r in roster_service.roster_records(ws, roster_service.roster_ids(ws, query))
+                 if r.id_number == number]
+        if not match:
+            raise UsageError(f"这家企业的名册上没有身份证号码为 {shown_id(number)} 的人员")
+        found += match
+    return found
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from desktop.services.priority import mark_priority
+
+    group: PriorityGroup | None = None
+    if args.action == "mark":
+        group = PriorityGroup.from_label(args.group)
+        if group is None:
+            raise UsageError(f"无法识别的重点群体：{args.group}。可用：" + "、".join(g.label for g in PriorityGroup))
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        ids = _employment_ids(ws, enterprise.id, args.id)
+        changed = mark_priority(ws, enterprise.id, ids, group, args.evidence if group else "")
+    what = f"标记为“{group.label}”" if group else "取消重点群体标记"
+    emit(args, {"changed": changed, "group": group.value if group else None},
+         f"{enterprise.name}：{what} {changed} 人" + ("" if changed == len(ids) else f"（{len(ids) - changed} 人原已如此）"))
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common], help="导入企业报送的名册（.xlsx / .xls / .csv）")
     p.add_argument("file", help="名册文件")
@@ -247,3 +281,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--offset", type=int, default=0)
     p.set_defaults(handler=cmd_list)
+
+    p = roster_sub.add_parser("mark", parents=[common], help="把人员标记为重点群体（需填写证明材料编号）")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
+    p.add_argument("--group", required=True, help="重点群体类别：" + "、".join(g.label for g in PriorityGroup))
+    p.add_argument("--evidence", required=True, help="证明材料编号，如就业困难人员认定编号、失业登记证编号")
+    p.set_defaults(handler=cmd_mark)
+
+    p = roster_sub.add_parser("unmark", parents=[common], help="取消人员的重点群体标记")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
+    p.set_defaults(handler=cmd_mark)

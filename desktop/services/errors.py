@@ -26,6 +26,14 @@ SERVICE_MESSAGES: dict[str, str] = {
     "wrong_password": QT_TRANSLATE_NOOP("service", "原密码不对，密码未修改。"),
     "invalid": QT_TRANSLATE_NOOP("service", "输入有误：{details}"),
     "enterprise_not_found": QT_TRANSLATE_NOOP("service", "找不到统一社会信用代码为 {uscc} 的企业。"),
+    "no_workers_selected": QT_TRANSLATE_NOOP("service", "没有选中任何人员。"),
+    "workers_not_found": QT_TRANSLATE_NOOP(
+        "service", "有 {count} 名人员不在这家企业的名册上（可能已被重新导入的名册替换），请刷新后再选。"
+    ),
+    "priority_evidence_required": QT_TRANSLATE_NOOP(
+        "service", "标记为“{group}”需要填写证明材料编号（{hint}）。"
+    ),
+    "priority_evidence_too_long": QT_TRANSLATE_NOOP("service", "证明材料编号太长（不超过 {limit} 个字）。"),
     "demo_exists": QT_TRANSLATE_NOOP(
         "service", "文件 {path} 已存在。演示数据库只建在新文件上；请删除该文件或用 --db 指定另一个路径。"
     ),

@@ -124,3 +124,31 @@ def test_template_command(capsys: pytest.CaptureFixture[str], tmp_path: Path, cl
     assert code == EXIT_OK and out["template"] == str(out_file)
     sheet = openpyxl.load_workbook(out_file)["名册"]
     assert sheet["D1"].value == "公民身份号码" and sheet["D2"].number_format == "@"
+
+
+def test_mark_and_unmark_priority_workers(capsys: pytest.CaptureFixture[str], with_enterprise: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    db = str(with_enterprise)
+    code, _ = run(capsys, "--db", db, "import", str(SAMPLES / "roster_clean.xlsx"), "--enterprise", USCC, "--json")
+    assert code == EXIT_OK
+    rows = CalamineWorkbook.from_path(str(SAMPLES / "roster_clean.xlsx")).get_sheet_by_index(0).to_python()
+    header = next(i for i, row in enumerate(rows) if "公民身份号码" in [str(v) for v in row])
+    column = [str(v) for v in rows[header]].index("公民身份号码")
+    numbers = [str(row[column]) for row in rows[header + 1:] if str(row[column]).startswith("2")][:2]
+    argv = ["--db", db, "roster", "mark", "--enterprise", USCC, "--id", numbers[0], "--id", numbers[1].lower(),
+            "--group", "就业困难人员", "--evidence", "延就困认 2026-031", "--json"]
+    code, out = run(capsys, *argv)
+    assert code == EXIT_OK and out["group"] == "employment_difficulty"
+    assert out["changed"] == 2  # whatever the roster said, the evidence is new
+    for number in numbers:
+        code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--search", number, "--json")
+        assert [w["priority_group"] for w in out["workers"]] == ["employment_difficulty"]  # type: ignore[attr-defined]
+    code, out = run(capsys, "--db", db, "roster", "unmark", "--enterprise", USCC, "--id", numbers[0], "--json")
+    assert code == EXIT_OK and out["changed"] == 1 and out["group"] is None
+    code, out = run(capsys, "--db", db, "roster", "mark", "--enterprise", USCC, "--id", "110101199003074514",
+                    "--group", "脱贫人口", "--evidence", "x", "--json")
+    assert code == EXIT_USAGE and "名册上没有" in out["error"]["message"]  # type: ignore[index]
+    code, out = run(capsys, "--db", db, "roster", "mark", "--enterprise", USCC, "--id", numbers[0],
+                    "--group", "贫困户", "--evidence", "x", "--json")
+    assert code == EXIT_USAGE and "无法识别的重点群体" in out["error"]["message"]  # type: ignore[index]

@@ -1,0 +1,63 @@
+"""Marking priority-group workers (重点群体, DOMAIN.md 3.2 and 3.3).
+
+The clerk marks a worker, or a selection, with the group and the reference of
+the evidence seen: a 就业困难人员认定 number, a 失业登记证 number, the school and
+year for a graduate.  A mark with no evidence is refused: the reduced
+standard rests on it and the approver must be able to check it.  Every change
+is one transaction with its audit entry, which keeps the marks as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from desktop.core.permissions import Permission
+from desktop.core.workers import PriorityGroup
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from desktop.store import priority as priority_store
+
+EVIDENCE_MAX: Final = 200
+_AUDIT_IDS: Final = 500  # employment ids listed in one audit entry; the count is always there
+
+
+def mark_priority(
+    ws: Workspace, enterprise_id: int, employment_ids: Sequence[int], group: PriorityGroup | None,
+    evidence: str = "",
+) -> int:
+    """Mark these workers of the enterprise (group None: clear the mark); returns how many changed.
+
+    Refused without the permission, while the enterprise's case is submitted
+    or approved, without evidence for a mark, or when an id is not one of the
+    enterprise's workers.
+    """
+    ws.require(Permission.MARK_PRIORITY)
+    from desktop.services.reviews import ensure_enterprise_editable
+
+    ensure_enterprise_editable(ws, enterprise_id)
+    wanted = list(dict.fromkeys(int(i) for i in employment_ids))
+    if not wanted:
+        raise ServiceError("no_workers_selected")
+    evidence = " ".join(evidence.split())  # one line, no stray spaces
+    if group is not None and not evidence:
+        raise ServiceError("priority_evidence_required", group=group.label, hint=group.evidence_hint)
+    if len(evidence) > EVIDENCE_MAX:
+        raise ServiceError("priority_evidence_too_long", limit=EVIDENCE_MAX)
+    value = group.value if group is not None else None
+    with ws.store.transaction():
+        before = priority_store.marks(ws.store, enterprise_id, wanted)
+        missing = [i for i in wanted if i not in before]
+        if missing:
+            raise ServiceError("workers_not_found", count=len(missing))
+        changed = [i for i in wanted if (before[i].group, before[i].evidence) != (value, evidence if value else "")]
+        if not changed:
+            return 0
+        priority_store.set_marks(ws.store, changed, value, evidence)
+        ws.audit("roster.mark_priority" if value else "roster.unmark_priority", entity="enterprise",
+                 entity_id=enterprise_id, detail={
+                     "group": value, "evidence": evidence if value else "", "count": len(changed),
+                     "employment_ids": changed[:_AUDIT_IDS],
+                     "before": [[i, before[i].group, before[i].evidence] for i in changed[:_AUDIT_IDS]],
+                 })
+    return len(changed)
