@@ -93,8 +93,12 @@ def _name(rng: random.Random) -> str:
 
 
 def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: str = "222401",
-               office_name: str = "延吉市就业服务局", letter_prefix: str = "延吉人社劳协确") -> DemoSummary:
+               office_name: str = "延吉市就业服务局", letter_prefix: str = "延吉人社劳协确",
+               today: date | None = None) -> DemoSummary:
     """Create a new office database at `path` filled with synthetic enterprises and workers.
+
+    Contract and application dates are placed around `today` (default: the
+    real today), so a demo built any day shows the same mix of results.
 
     Users: admin (管理员), clerk (经办人) and approver (审核人), all with `password`.
     """
@@ -102,6 +106,7 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
     if path.exists():
         raise ServiceError("demo_exists", path=path)
     rng = random.Random(seed)
+    anchor = today or date.today()
     initialise_office(path, county_code=county_code, name=office_name, letter_prefix=letter_prefix,
                       admin_username="admin", admin_password=password, actor=DEMO_ACTOR)
     with sign_in(path, "admin", password) as ws:
@@ -124,7 +129,7 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
             )
             enterprise = add_enterprise(ws, draft)
             count = min(staff, max(3, int(staff * rng.uniform(0.12, 0.35))), 60)
-            w, p = _add_workers(ws, rng, enterprise.id, count)
+            w, p = _add_workers(ws, rng, enterprise.id, count, anchor)
             workers += w
             priority += p
             if index % 3 != 2:
@@ -132,7 +137,7 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
                     app_id = ws.store.insert_application(
                         enterprise.id, loan_type="working_capital" if index % 2 else "fixed_asset",
                         amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
-                        applied_on=(date(2026, 9, 1) + timedelta(days=rng.randrange(80))).isoformat(),
+                        applied_on=(anchor - timedelta(days=rng.randrange(80))).isoformat(),
                     )
                     ws.audit("application.create", entity="application", entity_id=app_id)
                 applications += 1
@@ -153,7 +158,10 @@ def _evidence(rng: random.Random, group: PriorityGroup | None) -> str:
     }[group]
 
 
-def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int) -> tuple[int, int]:
+def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int,
+                 today: date | None = None) -> tuple[int, int]:
+    # Contracts start 11 to 911 days before `today` and run 2 months to 3 years.
+    earliest = (today or date.today()) - timedelta(days=911)
     persons: list[tuple[str, str, str, str]] = []
     rows: list[dict[str, object]] = []
     seen: set[str] = set()
@@ -169,7 +177,7 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             continue
         seen.add(number)
         persons.append((number, _name(rng), "M" if male else "F", born.isoformat()))
-        start = date(2024, 1, 1) + timedelta(days=rng.randrange(900))
+        start = earliest + timedelta(days=rng.randrange(900))
         kind = ContractType.OPEN_ENDED if rng.random() < 0.1 else ContractType.FIXED
         end = None if kind is ContractType.OPEN_ENDED else start + timedelta(days=rng.choice([60, 365, 730, 1095]) - 1)
         group = rng.choice(list(PriorityGroup)) if rng.random() < 0.15 else None
