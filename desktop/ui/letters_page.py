@@ -60,6 +60,10 @@ def _print_all(ws: Workspace, state: TaskState) -> letters.PrintRun:
     return letters.print_all(ws, progress=state.progress, cancelled=lambda: state.cancelled)
 
 
+def _issue(ws: Workspace, _state: TaskState, application_id: int) -> letters.LetterRow:
+    return letters.issue(ws, application_id)
+
+
 def _item(text: str, data: int | None = None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -73,6 +77,7 @@ class LettersPage(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self._tasks = tasks
+        self.issuing: Task | None = None  # 出具确认书 under way
         self.waiting: list[Waiting] = []
         self.issued: list[IssuedLetter] = []
         self.preview: LetterPreviewDialog | None = None
@@ -261,21 +266,35 @@ class LettersPage(QWidget):
         show_error(self, exc)
 
     # -- actions ------------------------------------------------------------------------------
-    def issue_selected(self) -> IssuedLetter | None:
+    def issue_selected(self) -> Task | None:
+        """出具确认书 on the database worker (numbering, drawing and storing the PDF: the first takes a second)."""
         app_id = self.selected_application()
-        if app_id is None:
+        if app_id is None or self.issuing is not None:
             return None
-        try:
-            row = letters.issue(self._ws, app_id)
-        except (ServiceError, StoreError) as exc:
-            self._failed(exc)
-            return None
+        self.issueButton.setEnabled(False)
+        self._say(self.tr("正在出具确认书…"))
+        task = self._tasks.run(_issue, app_id, ws_factory=opener(self._ws), label=self.tr("正在出具确认书…"),
+                               parent=self)
+        self.issuing = task
+        task.success(self._issued)
+        task.failure(self._issue_failed)
+        return task
+
+    def _issued(self, row: letters.LetterRow) -> None:
+        self.issuing = None
         self._year = row.year
         self.reload()
         self.select_letter(row.id)
         self._say(self.tr("已出具确认书 {number}（核验码 {code}）。可点“预览/打印…”打印原件。").format(
             number=row.number, code=format_code(row.verification_code)))
-        return self.selected_letter()
+
+    def _issue_failed(self, exc: BaseException) -> None:
+        self.issuing = None
+        if isinstance(exc, (ServiceError, StoreError)):
+            self._failed(exc)
+            return
+        self.reload()
+        show_exception(self, exc)
 
     def open_preview(self) -> LetterPreviewDialog | None:
         letter = self.selected_letter()

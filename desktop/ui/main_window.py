@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         settings_layout = self.settingsPage.layout()
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
         settings_layout.addWidget(self.settings)
-        self.review = ReviewPage.install(self.pages, workspace)
+        self.review = ReviewPage.install(self.pages, workspace, self.tasks)
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
         self._search_timer = QTimer(self)

@@ -85,6 +85,7 @@ from desktop.ui.enterprise_model import ID_ROLE, EnterpriseModel
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.text import error_text, not_allowed_text, size_label
 from desktop.ui.widgets import offer
 from desktop.ui.workflow_box import WorkflowBox
@@ -156,7 +157,7 @@ class ReviewPage(QWidget):
     overrideButton: QPushButton
     actionStatusLabel: QLabel
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         load_form("review_page", self)
         self._ws = workspace
@@ -178,7 +179,7 @@ class ReviewPage(QWidget):
         self._dialogs: list[QWidget] = []
 
         self._set_up()
-        self.workflow = WorkflowBox(workspace, lambda: self.review_date, self.decisionPane)
+        self.workflow = WorkflowBox(workspace, lambda: self.review_date, self.decisionPane, tasks)
         decision_layout = self.decisionPane.layout()
         assert isinstance(decision_layout, QVBoxLayout)  # forms/review_page.ui: decisionLayout
         decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
@@ -187,14 +188,14 @@ class ReviewPage(QWidget):
         self._show_nothing(self.tr("请在左侧选择企业"))
 
     @classmethod
-    def install(cls, pages: QStackedWidget, workspace: Workspace) -> ReviewPage:
+    def install(cls, pages: QStackedWidget, workspace: Workspace, tasks: TaskRunner | None = None) -> ReviewPage:
         """Put the page where the main window's form has its placeholder label (``reviewPlaceholder``)."""
         placeholder = pages.findChild(QLabel, "reviewPlaceholder")
         holder = placeholder.parentWidget() if placeholder is not None else None
         layout = holder.layout() if holder is not None else None
         if placeholder is None or holder is None or layout is None:
             raise FormError("forms/main_window.ui has no reviewPlaceholder in a laid-out page")
-        page = cls(workspace, holder)
+        page = cls(workspace, holder, tasks)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.replaceWidget(placeholder, page)
         placeholder.hide()

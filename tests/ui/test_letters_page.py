@@ -59,6 +59,8 @@ def test_an_approved_application_gets_its_letter(qtbot: QtBot, clerk: Workspace,
     assert page.select_application(3)
     assert page.issueButton.isEnabled()
     page.issueButton.click()
+    assert page.issuing is not None and not page.issueButton.isEnabled()  # on the worker, one at a time
+    qtbot.waitUntil(lambda: page.issuing is None and runner.pending == 0)
     letter = letters.letter_in_force(clerk, 3)
     assert letter is not None
     assert page.waitingTable.rowCount() == 0
@@ -112,7 +114,9 @@ def test_issuing_refused_is_said_in_chinese(qtbot: QtBot, clerk: Workspace, appr
     page = open_page(qtbot, clerk, runner)
     page.select_application(3)
     letters.issue(approver, 3)  # from another window meanwhile
-    assert page.issue_selected() is None
+    task = page.issue_selected()
+    assert task is not None
+    qtbot.waitUntil(lambda: task.done and page.issuing is None)
     assert message_boxes.shown and "须经审核人批准后才能出具确认书" in message_boxes.shown[-1][1]
     assert page.waitingTable.rowCount() == 0 and page.lettersTable.rowCount() == 1  # reloaded
 

@@ -12,7 +12,7 @@ from desktop.ui import workflow_box
 from desktop.ui.review_page import ReviewPage
 from tests.ui.conftest import MessageBoxes
 from tests.ui.test_review_page import (  # noqa: F401 - fixtures
-    LOGISTICS, admin, approver, clerk, demo_db, demo_template, open_page,
+    LOGISTICS, admin, approver, clerk, demo_db, demo_template, open_page, select,
 )
 
 pytestmark = pytest.mark.gui
@@ -114,3 +114,34 @@ def test_no_application_means_no_workflow(qtbot: QtBot, clerk: Workspace) -> Non
     assert not any(b.isEnabled() for b in (box.submitButton, box.approveButton, box.contractsCheck))
 
 
+
+
+def test_in_the_window_the_steps_run_on_the_worker(qtbot: QtBot, clerk: Workspace, approver: Workspace,
+                                                   message_boxes: MessageBoxes) -> None:
+    from desktop.ui.tasks import TaskRunner
+
+    _page, app_id = submitted_by_clerk(qtbot, clerk)
+    runner = TaskRunner()
+    try:
+        page = ReviewPage(approver, tasks=runner)
+        qtbot.addWidget(page)
+        page.show()
+        select(page, LOGISTICS)
+        box = page.workflow
+        with qtbot.waitSignal(box.changed, timeout=10_000) as changed:
+            assert box.approve()
+            assert box.running is not None and not box.approveButton.isEnabled()
+            assert not box.approve()  # a second press while the first runs does nothing
+        assert changed.args == [app_id]
+        assert reviews.case(approver, app_id).status == "approved"
+        assert box.running is None and "已批准" in box.messageLabel.text() and box.reopenButton.isEnabled()
+        # A refusal from the worker is shown like one at once.
+        clerk_box = open_page(qtbot, clerk).workflow
+        clerk_box._tasks = runner  # noqa: SLF001 - the clerk's page in a window
+        assert clerk_box.approve()
+        qtbot.waitUntil(lambda: clerk_box.running is None)
+        assert message_boxes.shown and "无权" in message_boxes.shown[-1][1]
+        assert "无权" in clerk_box.messageLabel.text()
+    finally:
+        runner.shutdown()
+        runner.deleteLater()
