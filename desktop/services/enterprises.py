@@ -47,6 +47,11 @@ def update_enterprise(ws: Workspace, enterprise_id: int, draft: EnterpriseDraft)
     return ws.store.enterprise(enterprise_id)
 
 
+def get_enterprise(ws: Workspace, enterprise_id: int) -> Enterprise:
+    """The enterprise with this id (StoreError "not_found" when it is gone)."""
+    return ws.store.enterprise(enterprise_id)
+
+
 def find_enterprise(ws: Workspace, uscc: str) -> Enterprise:
     found = ws.store.enterprise_by_uscc(ws.office.id, normalize_uscc(uscc))
     if found is None:
