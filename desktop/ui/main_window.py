@@ -38,12 +38,14 @@ from desktop.ui.backup_dialogs import last_backup
 from desktop.ui.batches_page import BatchesPage
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
+from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.review_page import ReviewPage
+from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
@@ -77,7 +79,6 @@ class MainWindow(QMainWindow):
     editButton: QPushButton
     enterpriseTable: QTableView
     enterpriseCountLabel: QLabel
-    rosterPlaceholder: QLabel
     statusbar: QStatusBar
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         settings_layout = self.settingsPage.layout()
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
         settings_layout.addWidget(self.settings)
+        self.roster = RosterPage.install(self.pages, workspace, self.tasks)
         self.review = ReviewPage.install(self.pages, workspace, self.tasks)
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.enterpriseTable.customContextMenuRequested.connect(self._show_table_menu)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
+        self.roster.import_requested.connect(self.open_import_wizard)
         self.settings.office_changed.connect(self._show_office)
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
@@ -249,6 +252,8 @@ class MainWindow(QMainWindow):
         edit = menu.addAction(self.tr("编辑…"))
         edit.setEnabled(self._can_edit)
         edit.triggered.connect(lambda: self.open_enterprise_dialog(enterprise.id))
+        roster = menu.addAction(self.tr("查看名册"))
+        roster.triggered.connect(lambda: self.show_roster(enterprise.id))
         phone = menu.addAction(self.tr("显示完整电话"))
         if not self._ws.can(Permission.UNMASK_PERSONAL_DATA):
             phone.setEnabled(False)
@@ -271,6 +276,23 @@ class MainWindow(QMainWindow):
         menu = self.table_menu(index.row())
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(self.enterpriseTable.viewport().mapToGlobal(pos))
+
+    def show_roster(self, enterprise_id: int) -> None:
+        """The 名册 page with this enterprise's roster."""
+        self.navList.setCurrentRow(self.pages.indexOf(self.rosterPage))
+        self.roster.select_enterprise(enterprise_id)
+
+    def open_import_wizard(self, enterprise_id: int, path: str | None = None) -> ImportWizard:
+        """导入名册…: the wizard (window-modal, not blocking); the roster and the review follow the import."""
+        wizard = ImportWizard(self._ws, self.tasks, enterprise_id, self, path=path)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._roster_imported)
+        wizard.open()
+        return wizard
+
+    def _roster_imported(self, _result: object) -> None:
+        self.roster.reload()  # the review page recomputes when it is shown again
+        self.statusbar.showMessage(self.tr("名册已导入"), 5000)
 
     def show_full_phone(self, enterprise_id: int) -> None:
         row = self.model.row_of(enterprise_id)

@@ -63,11 +63,11 @@ def test_search_waits_for_a_pause_then_asks_the_database(
     assert names(window) == ["延吉市长白山食品有限公司"]
 
 
-def test_other_pages_say_what_will_come(qtbot: QtBot, workspace: Workspace) -> None:
+def test_the_roster_page_is_in_its_place(qtbot: QtBot, workspace: Workspace) -> None:
     window = open_window(qtbot, workspace)
     window.navList.setCurrentRow(1)
     assert window.pages.currentWidget() is window.rosterPage
-    assert window.rosterPlaceholder.text().startswith("名册导入将在此处")
+    assert window.roster.isVisible() and window.roster.parentWidget() is window.rosterPage
 
 
 def test_settings_page_shows_the_office(qtbot: QtBot, workspace: Workspace) -> None:
@@ -96,3 +96,34 @@ def test_admin_edits_the_office(qtbot: QtBot, admin_ws: Workspace, typist: Typis
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert window.settings.officeNameValue.text() == "延吉市人力资源和社会保障局"
     assert window.windowTitle() == "劳协 — 延吉市人力资源和社会保障局"
+
+
+def test_importing_a_roster_from_the_roster_page(qtbot: QtBot, workspace: Workspace) -> None:
+    """导入名册… on the 名册 page opens the wizard; after the import the page lists the workers."""
+    from PySide6.QtWidgets import QWizard
+
+    from desktop.services.enterprises import add_enterprise
+    from desktop.ui.import_wizard import ImportWizard
+    from tests.conftest import SHARED
+    from tests.ui.conftest import draft
+
+    enterprise = add_enterprise(workspace, draft(1, name="延吉市长白山食品有限公司"))
+    window = open_window(qtbot, workspace)
+    window.show_roster(enterprise.id)
+    assert window.pages.currentWidget() is window.rosterPage and window.roster.roster.total == 0
+    assert window.roster.importButton.isEnabled()
+    window.roster.importButton.click()
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None and wizard.isVisible() and wizard.enterprise_id == enterprise.id
+    wizard.open_file(str(SHARED / "samples" / "roster_clean.xlsx"))
+    qtbot.waitUntil(lambda: not wizard.busy and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=30_000)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.preview is not None, timeout=30_000)
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.next()
+    assert window.roster.roster.total == 30
+    assert "共 30 人" in window.roster.countLabel.text()
+    assert "名册已导入" in window.statusbar.currentMessage()
+    wizard.accept()

@@ -1,0 +1,623 @@
+"""The 名册 page: pick an enterprise, see and filter its roster, mark priority-group workers.
+
+The table is a query (``roster_model``): typing (after a pause), a filter
+or a click on a column header runs it again in the database, so a roster of
+100,000 workers stays quick; only the rows scrolled into view are read.
+
+导入名册… only says which enterprise (:attr:`RosterPage.import_requested`):
+the window opens the import wizard and calls :meth:`RosterPage.reload` after
+it.  ID numbers are masked; 显示完整身份证号 (context menu) is for a user
+allowed to see them and is recorded in the audit log.  Marks and unmarks go
+through ``services.priority``, which checks the right, refuses while the
+enterprise's case is submitted or approved, and records each change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import QItemSelection, QPoint, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
+
+from desktop.core.enterprise import Enterprise
+from desktop.core.permissions import Permission
+from desktop.core.workers import ContractType, PriorityGroup
+from desktop.services.enterprises import count_enterprises
+from desktop.services.errors import ServiceError
+from desktop.services.policy import paired_areas
+from desktop.services.priority import mark_priority
+from desktop.services.reviews import ensure_enterprise_editable
+from desktop.services.rosters import RosterQuery, count_roster, roster_history, write_template
+from desktop.services.workspace import Workspace
+from desktop.store import StoreError
+from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR, label, local_time
+from desktop.ui.enterprise_model import ID_ROLE as ENTERPRISE_ID_ROLE
+from desktop.ui.enterprise_model import EnterpriseModel
+from desktop.ui.errors import show_error, show_exception
+from desktop.ui.forms import FormError, load_form
+from desktop.ui.priority_dialog import PriorityDialog
+from desktop.ui.roster_model import RosterColumn, RosterModel, group_label
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
+from desktop.ui.text import error_text, not_allowed_text
+
+SEARCH_DELAY_MS: Final = 200
+TEMPLATE_NAME: Final = "劳务协作地区就业人员名册（模板）.xlsx"
+
+# The 户籍地 filter's choices besides a prefecture code.
+HUKOU_ALL, HUKOU_PAIRED, HUKOU_UNRESOLVED = "", "paired", "unresolved"
+# The 重点群体 filter's choices besides a group (RosterQuery.priority_group).
+GROUP_ALL, GROUP_ANY, GROUP_NONE = "", "any", "none"
+
+# Text as wide as a column's usual value: columns open wide enough for it and stay resizable
+# (longer text is elided, its tooltip has it all).
+_COLUMN_SAMPLES: Final[dict[RosterColumn, tuple[str, ...]]] = {
+    RosterColumn.ROW: ("99999",),
+    RosterColumn.NAME: ("欧阳某某",),
+    RosterColumn.ID: ("222401********1234", "22240119900101123X"),
+    RosterColumn.SEX: ("男",),
+    RosterColumn.HUKOU: ("延边州龙井市",),
+    RosterColumn.GROUP: (),  # every group's label (below)
+    RosterColumn.EVIDENCE: ("延就困认〔2026〕31号",),
+    RosterColumn.CONTRACT_TYPE: ("无固定期限",),
+    RosterColumn.CONTRACT: ("2025-04-11至2027-04-10",),
+    RosterColumn.WAGE: ("12,345",),
+    RosterColumn.ACTIVE: ("是",),
+}
+
+
+def _write_template(ws: Workspace, state: TaskState, out: Path) -> Path:
+    """On the database worker (its own connection): the blank roster template."""
+    return write_template(out, ws)
+
+
+class RosterPage(QWidget):
+    import_requested = Signal(int)  # the enterprise whose roster the clerk wants to import
+
+    # From forms/roster_page.ui (load_form sets them).
+    rosterSplitter: QSplitter
+    pickerPane: QWidget
+    pickerCaption: QLabel
+    enterpriseSearchEdit: QLineEdit
+    enterpriseList: QListView
+    enterpriseCountLabel: QLabel
+    rosterPane: QWidget
+    enterpriseLabel: QLabel
+    importButton: QPushButton
+    templateButton: QPushButton
+    historyLabel: QLabel
+    searchEdit: QLineEdit
+    hukouCaption: QLabel
+    hukouCombo: QComboBox
+    groupCaption: QLabel
+    groupCombo: QComboBox
+    contractCaption: QLabel
+    contractCombo: QComboBox
+    inactiveCheck: QCheckBox
+    rosterTable: QTableView
+    countLabel: QLabel
+    markButton: QPushButton
+    unmarkButton: QPushButton
+    statusLabel: QLabel
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        load_form("roster_page", self)
+        self._ws = workspace
+        self._tasks = tasks
+        self.enterprises = EnterpriseModel(workspace, self)
+        self.roster = RosterModel(workspace, self)
+        self._enterprise: Enterprise | None = None
+        self._locked = ""  # why the enterprise's roster cannot be changed now ("" when it can)
+        self._can_mark = workspace.can(Permission.MARK_PRIORITY)
+        self._can_unmask = workspace.can(Permission.UNMASK_PERSONAL_DATA)
+        self._can_import = workspace.can(Permission.IMPORT_ROSTERS)
+        self._enterprise_timer = QTimer(self)
+        self._enterprise_timer.setSingleShot(True)
+        self._enterprise_timer.setInterval(SEARCH_DELAY_MS)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(SEARCH_DELAY_MS)
+        self.last_template: Path | None = None
+
+        self._set_up()
+        self._connect()
+        self._update_enterprise_count()
+        self._show_enterprise(None)
+
+    @classmethod
+    def install(cls, pages: QStackedWidget, workspace: Workspace, tasks: TaskRunner) -> RosterPage:
+        """Fill the main window's (empty, laid-out) ``rosterPage`` with the page."""
+        holder = pages.findChild(QWidget, "rosterPage")
+        layout = holder.layout() if holder is not None else None
+        if holder is None or layout is None:
+            raise FormError("forms/main_window.ui has no laid-out rosterPage")
+        page = cls(workspace, tasks, holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page)
+        return page
+
+    # -- setting up ------------------------------------------------------------------
+    def _set_up(self) -> None:
+        self.rosterSplitter.setStretchFactor(0, 0)
+        self.rosterSplitter.setStretchFactor(1, 1)
+        self.rosterSplitter.setSizes([200, 840])
+        self.enterpriseList.setModel(self.enterprises)
+        font = self.enterpriseLabel.font()
+        font.setBold(True)
+        self.enterpriseLabel.setFont(font)
+        self.historyLabel.setStyleSheet(f"color: {MUTED_COLOR};")
+        self._fill_filters()
+        self._set_up_table()
+
+    def _fill_filters(self) -> None:
+        combo = self.hukouCombo
+        combo.addItem(self.tr("全部"), HUKOU_ALL)
+        combo.addItem(self.tr("对口地区"), HUKOU_PAIRED)
+        combo.setItemData(1, self.tr("户籍地在本单位现行对口地区名单内的人员"), Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(self.tr("未识别"), HUKOU_UNRESOLVED)
+        combo.setItemData(2, self.tr("户籍地未能识别为吉林省的县（市、区）的人员"), Qt.ItemDataRole.ToolTipRole)
+        combo.insertSeparator(combo.count())
+        for code, name in self._ws.areas.prefectures():
+            combo.addItem(name, code)
+        combo = self.groupCombo
+        combo.addItem(self.tr("全部"), GROUP_ALL)
+        combo.addItem(self.tr("任一重点群体"), GROUP_ANY)
+        combo.addItem(self.tr("非重点群体"), GROUP_NONE)
+        combo.insertSeparator(combo.count())
+        for group in PriorityGroup:
+            combo.addItem(label("group", group.label), group.value)
+        combo = self.contractCombo
+        combo.addItem(self.tr("全部"), "")
+        for kind in ContractType:
+            combo.addItem(label("contract", kind.label), kind.value)
+
+    def _set_up_table(self) -> None:
+        table = self.rosterTable
+        table.setModel(self.roster)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(RosterColumn.ROW, Qt.SortOrder.AscendingOrder)
+        text, title = table.fontMetrics(), header.fontMetrics()
+        arrow = header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMarkSize) + 6
+        for column, samples in _COLUMN_SAMPLES.items():
+            if column == RosterColumn.GROUP:
+                samples = tuple(group_label(g.value) for g in PriorityGroup)
+            caption = str(self.roster.headerData(column, Qt.Orientation.Horizontal))
+            needed = title.horizontalAdvance(caption) + 12 + (arrow if RosterModel.sortable(column) else 0)
+            header.resizeSection(column, max(max(text.horizontalAdvance(s) for s in samples) + 12, needed))
+        table.verticalHeader().setDefaultSectionSize(text.height() + 8)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def _connect(self) -> None:
+        self.enterpriseSearchEdit.textChanged.connect(self._enterprise_timer.start)
+        self._enterprise_timer.timeout.connect(self._apply_enterprise_search)
+        self.enterpriseList.selectionModel().currentRowChanged.connect(self._enterprise_changed)
+        self.enterprises.modelReset.connect(self._update_enterprise_count)
+        self.enterprises.rowsInserted.connect(self._update_enterprise_count)
+        self.searchEdit.textChanged.connect(self._filter_timer.start)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        for combo in (self.hukouCombo, self.groupCombo, self.contractCombo):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.inactiveCheck.toggled.connect(self.apply_filter)
+        self.rosterTable.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.rosterTable.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.rosterTable.customContextMenuRequested.connect(self._show_table_menu)
+        self.rosterTable.doubleClicked.connect(lambda _index: self.open_priority_dialog())
+        self.roster.modelReset.connect(self._update_count)
+        self.roster.rowsInserted.connect(self._update_count)
+        self.importButton.clicked.connect(self.request_import)
+        self.templateButton.clicked.connect(self.save_template)
+        self.markButton.clicked.connect(self.open_priority_dialog)
+        self.unmarkButton.clicked.connect(self.unmark_selected)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Coming back to the page: enterprises may have been added, a case locked or reopened."""
+        super().showEvent(event)
+        try:
+            if count_enterprises(self._ws, self.enterprises.search) != self.enterprises.total:
+                self._reload_enterprises()
+            query = self.roster.query
+            if query is not None and count_roster(self._ws, query) != self.roster.total:
+                self.roster.reload()
+        except (ServiceError, StoreError) as exc:
+            self._status(error_text(exc), error=True)
+        self._refresh_enterprise_state()
+
+    # -- enterprises ---------------------------------------------------------------------
+    def _apply_enterprise_search(self) -> None:
+        self.enterprises.set_search(self.enterpriseSearchEdit.text())
+
+    def _update_enterprise_count(self) -> None:
+        total = self.enterprises.total
+        if self.enterprises.search:
+            self.enterpriseCountLabel.setText(self.tr("找到 {n} 家企业").format(n=total))
+        else:
+            self.enterpriseCountLabel.setText(self.tr("共 {n} 家企业").format(n=total))
+
+    def _reload_enterprises(self) -> None:
+        keep = self._enterprise.id if self._enterprise else None
+        self.enterprises.reload()
+        row = self.enterprises.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.enterpriseList.setCurrentIndex(self.enterprises.index(row, 0))
+        elif keep is not None:
+            self._show_enterprise(None)  # hidden by the search (or gone)
+
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self._enterprise
+
+    def select_enterprise(self, enterprise_id: int) -> bool:
+        """Show this enterprise's roster (clearing the enterprise search if it hides it)."""
+        row = self.enterprises.row_of(enterprise_id)
+        if row is None:
+            self._enterprise_timer.stop()
+            self.enterpriseSearchEdit.blockSignals(True)
+            self.enterpriseSearchEdit.clear()
+            self.enterpriseSearchEdit.blockSignals(False)
+            self.enterprises.set_search("")
+            self.enterprises.reload()  # it may have been added since the list was read
+            row = self.enterprises.row_of(enterprise_id)
+        if row is None:
+            return False
+        index = self.enterprises.index(row, 0)
+        self.enterpriseList.setCurrentIndex(index)
+        self.enterpriseList.scrollTo(index)
+        return True
+
+    def _enterprise_changed(self) -> None:
+        index = self.enterpriseList.currentIndex()
+        if not index.isValid():
+            return
+        enterprise = self.enterprises.enterprise(index.row())
+        assert enterprise.id == index.data(ENTERPRISE_ID_ROLE)
+        same = self._enterprise is not None and self._enterprise.id == enterprise.id
+        self._enterprise = enterprise
+        if not same:
+            self._show_enterprise(enterprise)
+
+    def _show_enterprise(self, enterprise: Enterprise | None) -> None:
+        self._enterprise = enterprise
+        self._status("")
+        for widget in (self.searchEdit, self.hukouCombo, self.groupCombo, self.contractCombo, self.inactiveCheck,
+                       self.rosterTable):
+            widget.setEnabled(enterprise is not None)
+        if enterprise is None:
+            self.enterpriseLabel.setText(self.tr("请在左侧选择企业"))
+            self.enterpriseLabel.setToolTip("")
+        else:
+            self.enterpriseLabel.setText(self.tr("{name}　{uscc}").format(name=enterprise.name, uscc=enterprise.uscc))
+            self.enterpriseLabel.setToolTip(enterprise.address)
+        self._refresh_enterprise_state()
+        self.apply_filter()
+
+    def _refresh_enterprise_state(self) -> None:
+        """The things about the enterprise that other pages change: its case's lock, its imports."""
+        enterprise = self._enterprise
+        self._locked = ""
+        if enterprise is None:
+            self.historyLabel.setText("")
+            self._update_actions()
+            return
+        try:
+            ensure_enterprise_editable(self._ws, enterprise.id)
+        except ServiceError as exc:
+            self._locked = error_text(exc)
+        try:
+            self._show_history(roster_history(self._ws, enterprise.id))
+        except (ServiceError, StoreError) as exc:
+            self.historyLabel.setText(error_text(exc))
+        self._update_actions()
+
+    def _show_history(self, imports: list[dict[str, object]]) -> None:
+        if not imports:
+            self.historyLabel.setText(self.tr("尚无名册导入记录"))
+            self.historyLabel.setToolTip("")
+            return
+        last = imports[0]
+        counts = last.get("counts")
+        numbers = counts if isinstance(counts, dict) else {}
+        text = self.tr("最近导入：{file}（{when}）新增 {new} 人，更新 {updated} 人，未变 {unchanged} 人，未导入 {refused} 行").format(
+            file=last.get("file_name", ""), when=local_time(str(last.get("imported_at", ""))),
+            new=numbers.get("new", 0), updated=numbers.get("updated", 0), unchanged=numbers.get("unchanged", 0),
+            refused=numbers.get("refused", 0))
+        if numbers.get("deactivated"):
+            text += self.tr("，{n} 人标为离职").format(n=numbers["deactivated"])
+        if len(imports) > 1:
+            text += self.tr("；共导入 {n} 次").format(n=len(imports))
+        self.historyLabel.setText(text)
+        self.historyLabel.setToolTip(self.tr("工作表：{sheet}\nSHA-256：{sha}").format(
+            sheet=last.get("sheet", ""), sha=last.get("sha256", "")))
+
+    # -- filtering and sorting -----------------------------------------------------------------
+    def current_query(self) -> RosterQuery | None:
+        """What the filter controls ask for (the model keeps the sort order)."""
+        if self._enterprise is None:
+            return None
+        hukou = str(self.hukouCombo.currentData() or "")
+        codes: tuple[str, ...] | None = None
+        if hukou == HUKOU_PAIRED:
+            codes = tuple(sorted(paired_areas(self._ws).counties))
+        return RosterQuery(
+            self._enterprise.id,
+            text=self.searchEdit.text().strip(),
+            hukou_codes=codes,
+            prefecture=hukou if hukou not in (HUKOU_ALL, HUKOU_PAIRED, HUKOU_UNRESOLVED) else "",
+            unresolved=hukou == HUKOU_UNRESOLVED,
+            priority_group=str(self.groupCombo.currentData() or ""),
+            contract_type=str(self.contractCombo.currentData() or ""),
+            active_only=not self.inactiveCheck.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        """Run the query the controls describe (typing calls this after a pause)."""
+        self._filter_timer.stop()
+        self.rosterTable.setColumnHidden(RosterColumn.ACTIVE, not self.inactiveCheck.isChecked())
+        try:
+            self.roster.set_query(self.current_query())
+        except (ServiceError, StoreError) as exc:
+            self._status(error_text(exc), error=True)
+        self._update_count()
+        self._update_actions()
+
+    @staticmethod
+    def _filtered(query: RosterQuery) -> bool:
+        return bool(query.text or query.hukou_codes is not None or query.prefecture or query.unresolved
+                    or query.priority_group or query.contract_type)
+
+    def sort_by(self, column: RosterColumn, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """As a click on the column's header does."""
+        self.rosterTable.horizontalHeader().setSortIndicator(column, order)
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if RosterModel.sortable(section):
+            self.roster.sort(section, order)
+            return
+        # The database cannot order by this column: keep showing the order in force.
+        header = self.rosterTable.horizontalHeader()
+        column = self.roster.sort_column
+        header.blockSignals(True)
+        header.setSortIndicator(RosterColumn.ROW if column is None else column, self.roster.sort_order)
+        header.blockSignals(False)
+        self._status(self.tr("“{column}”列不能排序").format(
+            column=self.roster.headerData(section, Qt.Orientation.Horizontal)))
+
+    def _update_count(self) -> None:
+        query = self.roster.query
+        if query is None:
+            self.countLabel.setText("")
+            return
+        total, shown = self.roster.total, self.roster.rowCount()
+        if self._filtered(query):
+            text = self.tr("找到 {n} 人").format(n=total)
+        else:
+            text = self.tr("共 {n} 人").format(n=total)
+        if not query.active_only:
+            text += self.tr("（含离职）")
+        if shown < total:
+            text += self.tr("，已显示 {shown} 人，向下滚动显示更多").format(shown=shown)
+        selected = len(self.selected_rows())
+        if selected:
+            text += self.tr("；已选 {n} 人").format(n=selected)
+        self.countLabel.setText(text)
+
+    # -- selection and actions -------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.rosterTable.selectionModel().selectedRows())
+
+    def select_rows(self, rows: list[int]) -> None:
+        """Select these rows (as the clerk would with Ctrl-click)."""
+        table = self.rosterTable
+        table.clearSelection()
+        model = table.selectionModel()
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.roster.index(row, 0), self.roster.index(row, len(RosterColumn) - 1))
+        model.select(selection, model.SelectionFlag.Select | model.SelectionFlag.Rows)
+        if rows:
+            model.setCurrentIndex(self.roster.index(rows[0], 0), model.SelectionFlag.NoUpdate)
+
+    def _selection_changed(self) -> None:
+        self._update_count()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        actor = self._ws.actor
+        enterprise = self._enterprise
+        rows = self.selected_rows()
+        no_enterprise = self.tr("请先在左侧选择企业")
+        if not self._can_import:
+            _offer(self.importButton, False, not_allowed_text(actor, Permission.IMPORT_ROSTERS))
+        elif enterprise is None:
+            _offer(self.importButton, False, no_enterprise)
+        elif self._locked:
+            _offer(self.importButton, False, self._locked)
+        else:
+            _offer(self.importButton, True, self.tr("导入“{name}”报来的《劳务协作地区就业人员名册》").format(
+                name=enterprise.name))
+        for button in (self.markButton, self.unmarkButton):
+            if not self._can_mark:
+                _offer(button, False, not_allowed_text(actor, Permission.MARK_PRIORITY))
+            elif enterprise is None:
+                _offer(button, False, no_enterprise)
+            elif self._locked:
+                _offer(button, False, self._locked)
+            elif not rows:
+                _offer(button, False, self.tr("请先在表中选择人员（按住 Ctrl 或 Shift 可多选）"))
+            else:
+                _offer(button, True, "")
+        if self.unmarkButton.isEnabled() and not any(r.priority_group for r in self.roster.records(rows)):
+            _offer(self.unmarkButton, False, self.tr("选中的人员都没有重点群体标记"))
+
+    def request_import(self) -> None:
+        if self._enterprise is not None and self._can_import:
+            self.import_requested.emit(self._enterprise.id)
+
+    def reload(self) -> None:
+        """Read everything again (after an import): enterprises, the roster with the same filter, its history."""
+        keep = self._enterprise.id if self._enterprise else None
+        self._reload_enterprises()
+        if self._enterprise is not None and self._enterprise.id == keep:
+            self._refresh_enterprise_state()
+            try:
+                self.roster.reload()
+            except (ServiceError, StoreError) as exc:
+                self._status(error_text(exc), error=True)
+            self._update_count()
+            self._update_actions()
+
+    # -- the context menu ---------------------------------------------------------------------------
+    def table_menu(self) -> QMenu:
+        """The context menu for the selected rows (built here, shown by the caller)."""
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        mark = menu.addAction(self.markButton.text())
+        mark.setEnabled(self.markButton.isEnabled())
+        mark.setToolTip(self.markButton.toolTip())
+        mark.triggered.connect(self.open_priority_dialog)
+        unmark = menu.addAction(self.unmarkButton.text())
+        unmark.setEnabled(self.unmarkButton.isEnabled())
+        unmark.setToolTip(self.unmarkButton.toolTip())
+        unmark.triggered.connect(self.unmark_selected)
+        menu.addSeparator()
+        reveal = menu.addAction(self.tr("显示完整身份证号"))
+        records = self.roster.records(self.selected_rows())
+        if not self._can_unmask:
+            reveal.setEnabled(False)
+            reveal.setToolTip(not_allowed_text(self._ws.actor, Permission.UNMASK_PERSONAL_DATA))
+        elif not records:
+            reveal.setEnabled(False)
+            reveal.setToolTip(self.tr("请先在表中选择人员"))
+        elif all(r.person_id in self.roster.unmasked for r in records):
+            reveal.setEnabled(False)
+            reveal.setToolTip(self.tr("已显示完整身份证号"))
+        else:
+            reveal.setToolTip(self.tr("查看会记入操作日志"))
+        reveal.triggered.connect(self.show_full_ids)
+        return menu
+
+    def _show_table_menu(self, pos: QPoint) -> None:
+        index = self.rosterTable.indexAt(pos)
+        if not index.isValid():
+            return
+        if index.row() not in self.selected_rows():
+            self.rosterTable.selectRow(index.row())
+        menu = self.table_menu()
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.rosterTable.viewport().mapToGlobal(pos))
+
+    def show_full_ids(self) -> int:
+        """Unmask the selected rows' ID numbers (logged); returns how many were shown."""
+        try:
+            shown = self.roster.show_full_ids(self.selected_rows())
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
+            return 0
+        if shown:
+            self._status(self.tr("已显示 {n} 人的完整身份证号码，并记入操作日志").format(n=shown))
+        return shown
+
+    # -- marking ------------------------------------------------------------------------------------------
+    def open_priority_dialog(self) -> PriorityDialog | None:
+        """标记重点群体… for the selected rows (window-modal, not blocking)."""
+        enterprise = self._enterprise
+        rows = self.selected_rows()
+        if enterprise is None or not rows or not self.markButton.isEnabled():
+            return None
+        workers = self.roster.records(rows)
+        ids = [w.employment_id for w in workers]
+
+        def save(group: PriorityGroup, evidence: str) -> int:
+            return mark_priority(self._ws, enterprise.id, ids, group, evidence)
+
+        dialog = PriorityDialog(workers, save, self)
+        dialog.accepted.connect(lambda: self._marked(dialog, ids))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _marked(self, dialog: PriorityDialog, ids: list[int]) -> None:
+        self.roster.refresh(ids)
+        changed, group = dialog.changed or 0, dialog.group
+        if changed and group is not None:
+            self._status(self.tr("已将 {n} 人标记为“{group}”，并记入操作日志").format(
+                n=changed, group=group_label(group.value)))
+        else:
+            self._status(self.tr("标记没有变化"))
+        self._update_actions()
+
+    def unmark_selected(self) -> int:
+        """取消标记 for the selected rows that have a mark, after asking; returns how many changed."""
+        enterprise = self._enterprise
+        marked = [r for r in self.roster.records(self.selected_rows()) if r.priority_group]
+        if enterprise is None or not marked:
+            return 0
+        answer = QMessageBox.question(
+            self, self.tr("取消标记"),
+            self.tr("取消 {n} 人的重点群体标记？证明材料一并清除（操作日志中保留原来的标记）。").format(n=len(marked)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return 0
+        ids = [r.employment_id for r in marked]
+        try:
+            changed = mark_priority(self._ws, enterprise.id, ids, None)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
+            return 0
+        self.roster.refresh(ids)
+        self._status(self.tr("已取消 {n} 人的重点群体标记，并记入操作日志").format(n=changed))
+        self._update_actions()
+        return changed
+
+    # -- the template ---------------------------------------------------------------------------------------
+    def save_template(self) -> Task | None:
+        """下载名册模板…: ask where, then write it in the background."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, self.tr("保存名册模板"), str(Path(folder) / TEMPLATE_NAME), self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return None
+        out = Path(path)
+        if out.suffix.lower() != ".xlsx":
+            out = out.with_name(out.name + ".xlsx")
+        task = self._tasks.run(_write_template, out, ws_factory=opener(self._ws),
+                               label=self.tr("正在生成名册模板…"), parent=self)
+        task.success(self._template_written).failure(self._template_failed)
+        return task
+
+    def _template_written(self, path: Path) -> None:
+        self.last_template = path
+        self._status(self.tr("名册模板已保存：{path}").format(path=path))
+
+    def _template_failed(self, error: BaseException) -> None:
+        show_exception(self, error)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.statusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")
+        self.statusLabel.setText(text)
+
+
+def _offer(widget: QWidget, allowed: bool, why: str) -> None:
+    """Like widgets.offer, but an enabled control keeps a tooltip saying what it does."""
+    widget.setEnabled(allowed)
+    widget.setToolTip(why)
+
+
+__all__ = ["RosterPage"]
