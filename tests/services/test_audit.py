@@ -38,3 +38,23 @@ def test_a_clerk_cannot_read_the_log(workspace: Any) -> None:
     with pytest.raises(ServiceError) as caught:
         audit.search(workspace)
     assert caught.value.code == "forbidden"
+
+
+def test_every_action_the_code_records_has_a_chinese_label() -> None:
+    """The audit viewer shows ACTION_LABELS; an action missing there would appear as a raw code."""
+    import importlib
+    import pkgutil
+    import re
+    from pathlib import Path
+
+    import desktop
+    import desktop.services
+    from desktop.services.audit import ACTION_LABELS
+
+    for module in pkgutil.iter_modules(desktop.services.__path__):  # some add their own labels
+        importlib.import_module(f"desktop.services.{module.name}")
+    root = Path(desktop.__file__).parent
+    pattern = re.compile(r"""\baudit\(\s*(?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_.]+)["']""")
+    recorded = {m.group(1) for path in root.rglob("*.py") for m in pattern.finditer(path.read_text("utf-8"))}
+    assert len(recorded) > 30  # the pattern finds them
+    assert sorted(recorded - ACTION_LABELS.keys()) == []
