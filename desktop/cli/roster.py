@@ -250,6 +250,21 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        imports = roster_service.roster_history(ws, enterprise.id)
+    lines = [f"{enterprise.name}（{enterprise.uscc}）的名册导入记录：" if imports else f"{enterprise.name} 尚无名册导入记录"]
+    for i in imports:
+        c = i["counts"]
+        who = f"，{i['imported_by_name']}" if i.get("imported_by_name") else ""
+        lines.append(f"  {str(i['imported_at'])[:16].replace('T', ' ')}{who}：{i['file_name']}（工作表“{i['sheet']}”）"
+                     f" 新增 {c.get('new', 0)}，更新 {c.get('updated', 0)}，未变 {c.get('unchanged', 0)}，"
+                     f"拒收 {c.get('refused', 0)}  SHA-256 {str(i['sha256'])[:16]}…")
+    emit(args, {"enterprise": enterprise.uscc, "imports": imports}, "\n".join(lines))
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common], help="导入企业报送的名册（.xlsx / .xls / .csv）")
     p.add_argument("file", help="名册文件")
@@ -281,6 +296,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--offset", type=int, default=0)
     p.set_defaults(handler=cmd_list)
+
+    p = roster_sub.add_parser("history", parents=[common], help="企业的名册导入记录（文件、SHA-256、人数）")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.set_defaults(handler=cmd_history)
 
     p = roster_sub.add_parser("mark", parents=[common], help="把人员标记为重点群体（需填写证明材料编号）")
     p.add_argument("--enterprise", required=True, metavar="USCC")

@@ -152,3 +152,18 @@ def test_mark_and_unmark_priority_workers(capsys: pytest.CaptureFixture[str], wi
     code, out = run(capsys, "--db", db, "roster", "mark", "--enterprise", USCC, "--id", numbers[0],
                     "--group", "贫困户", "--evidence", "x", "--json")
     assert code == EXIT_USAGE and "无法识别的重点群体" in out["error"]["message"]  # type: ignore[index]
+
+
+def test_roster_history(capsys: pytest.CaptureFixture[str], with_enterprise: Path) -> None:
+    db = str(with_enterprise)
+    code, out = run(capsys, "--db", db, "roster", "history", "--enterprise", USCC, "--json")
+    assert code == EXIT_OK and out["imports"] == []
+    run(capsys, "--db", db, "import", str(SAMPLES / "roster_clean.xlsx"), "--enterprise", USCC, "--json")
+    run(capsys, "--db", db, "import", str(SAMPLES / "roster_messy.xlsx"), "--enterprise", USCC, "--json")
+    code, out = run(capsys, "--db", db, "roster", "history", "--enterprise", USCC, "--json")
+    files = [i["file_name"] for i in out["imports"]]  # type: ignore[union-attr]
+    assert files == ["roster_messy.xlsx", "roster_clean.xlsx"]  # newest first
+    assert out["imports"][1]["counts"]["new"] == 30  # type: ignore[index]
+    main(["--db", db, "roster", "history", "--enterprise", USCC])
+    text = capsys.readouterr().out
+    assert "roster_clean.xlsx" in text and "新增 30" in text
