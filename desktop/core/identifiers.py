@@ -110,8 +110,18 @@ def id_check_char(first17: str) -> str:
     """The check character for the first 17 digits of an ID number."""
     if len(first17) != 17 or not set(first17) <= _DIGITS:
         raise ValueError(f"expected 17 ASCII digits, got {first17!r}")
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
-    return ID_CHECK_MAP[total % 11]
+    return digits_check_char(first17)
+
+
+def digits_check_char(first17: str) -> str:
+    """:func:`id_check_char` without the argument check: the caller knows it has 17 ASCII digits.
+
+    The weights are 2**17 … 2**1 mod 11 (ISO 7064 MOD 11-2), and 13 ≡ 2
+    (mod 11), so the weighted sum is 2 × (the digits read in base 13) mod
+    11: one ``int()`` in C instead of 17 multiplications in Python, which
+    matters for a 100,000-row roster.
+    """
+    return ID_CHECK_MAP[2 * int(first17, 13) % 11]
 
 
 def convert_15_to_18(id15: str) -> str:

@@ -36,6 +36,8 @@ from desktop.core.roster import (
     header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
+from desktop.services.backups import make_backup
+from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
 from desktop.store.rosters import (
@@ -280,8 +282,6 @@ def prepare_import(
     column), overriding the guess and the remembered mapping.
     """
     ws.require(Permission.IMPORT_ROSTERS)
-    from desktop.services.reviews import ensure_enterprise_editable
-
     ensure_enterprise_editable(ws, enterprise_id)  # say so before the clerk reviews a preview
     enterprise = ws.store.enterprise(enterprise_id)
     today = today or datetime.date.today()
@@ -364,6 +364,8 @@ def _cross_check(
 ) -> None:
     """Warnings that need the store: the person works elsewhere, or is on file under another name."""
     others = roster_store.other_employers(ws.store, enterprise_id, (r.id_number for r in valid))
+    if not others and not stored:
+        return  # an enterprise's first roster in a new office: nobody to compare with
     column = layout.columns.get(Field.ID_NUMBER)
     for row in valid:
         names = others.get(row.id_number)
@@ -410,8 +412,10 @@ def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[
     counts = checked.counts()
     actions = Counter(row.action for row in checked.rows)
     counts.update({key: actions.get(key, 0) for key in ("new", "updated", "unchanged", "refused")})
-    seen = {row.id_number for row in checked.rows if len(row.id_number) == 18}  # refused rows too: not "absent"
-    absent = sorted(n for n, w in stored.items() if w.active and n not in seen)
+    absent: list[str] = []
+    if stored:
+        seen = {row.id_number for row in checked.rows if len(row.id_number) == 18}  # refused rows too: not "absent"
+        absent = sorted(n for n, w in stored.items() if w.active and n not in seen)
     counts["absent"] = len(absent)
     counts["skipped_blank"] = len(checked.skipped["blank"])
     counts["skipped_closing"] = len(checked.skipped["closing"]) + len(checked.skipped["header"])
@@ -419,8 +423,16 @@ def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[
 
 
 def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    known = stored.get
     for row in checked.rows:
-        _classify_row(row, stored, fields)
+        if row.status == "valid" and known(row.id_number) is None:
+            # The usual row of a big roster, a worker not on file: nothing to compare
+            # (what _classify_row says, without a call and a new dict per row).
+            row.action = "new"
+            if row.changes:
+                row.changes = {}
+        else:
+            _classify_row(row, stored, fields)
     return _counts(checked, stored)
 
 
@@ -462,9 +474,6 @@ def commit_import(
     ws.require(Permission.IMPORT_ROSTERS)
     store = ws.store
     enterprise_id = preview.enterprise.id
-    from desktop.services.backups import make_backup
-    from desktop.services.reviews import ensure_enterprise_editable
-
     ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
     fresh = store.audit_chain_head() == preview.store_state  # nothing written since the preview
     make_backup(ws, "before-import")  # a risky operation: a verified copy first (issue 3)

@@ -469,6 +469,16 @@ def test_check_char_matches_reference(first17: str) -> None:
     assert id_check_char(first17) == slow_id_check(first17)
 
 
+def test_check_char_by_base_13_has_every_weight() -> None:
+    # The check is linear in the digits, so one digit at each place, the rest 0, covers every weight.
+    for place in range(17):
+        for digit in "123456789":
+            first17 = "0" * place + digit + "0" * (16 - place)
+            assert ids.digits_check_char(first17) == slow_id_check(first17), first17
+    assert ids.digits_check_char("0" * 17) == slow_id_check("0" * 17)
+    assert ids.digits_check_char("9" * 17) == slow_id_check("9" * 17)
+
+
 @given(areas, births, sequences)
 def test_any_17_digits_with_computed_check_validate(area: str, birth: datetime.date, seq: str) -> None:
     first17 = area + birth.strftime("%Y%m%d") + seq
