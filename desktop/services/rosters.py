@@ -80,8 +80,9 @@ class RosterPreview:
 
     def close(self) -> None:
         """Let go of the staged rows and the file (the wizard calls this when the clerk cancels)."""
-        if self.stage_token and self._store is not None:
-            if not self._store.conn.in_transaction and roster_store.is_staged(self._store, self.stage_token):
+        store = self._store
+        if self.stage_token and store is not None and not store.closed:  # closed: the staging went with it
+            if not store.conn.in_transaction and roster_store.is_staged(store, self.stage_token):
                 roster_store.drop_stages(self._store)
         self.stage_token = ""
         self._stored = {}
@@ -480,7 +481,8 @@ def commit_import(
     after_backup = store.audit_chain_head()
     rows = preview.rows
     total = len(rows)
-    staged = bool(preview.stage_token) and roster_store.is_staged(store, preview.stage_token)
+    # The staged rows are in a TEMP table of the connection that prepared: usable only on that one.
+    staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
     with roster_store.bulk_cache(store), store.transaction():
         check_cancel(cancel)
         if fresh and store.audit_chain_head() == after_backup:  # only the backup's own entry since

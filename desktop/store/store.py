@@ -30,6 +30,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self.closed = False
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
@@ -38,6 +39,7 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        self.closed = True
 
     def __enter__(self) -> Store:
         return self

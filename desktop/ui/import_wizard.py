@@ -39,7 +39,7 @@ from desktop.ui.errors import show_exception
 from desktop.ui.forms import load_form
 from desktop.ui.import_wizard_models import ChangeColumn, ChangeModel, HeadModel, ProblemColumn, ProblemModel
 from desktop.ui.import_wizard_pages import CODE_ROLE, READY, ColumnMapping, file_status, fill_group_tree, say
-from desktop.ui.tasks import DIALOG_DELAY_MS, Task, TaskRunner, opener
+from desktop.ui.tasks import DIALOG_DELAY_MS, Task, TaskRunner
 from desktop.ui.text import error_text, not_allowed_text
 
 FILE_PAGE, MAPPING_PAGE, PREVIEW_PAGE, RESULT_PAGE = 0, 1, 2, 3
@@ -89,6 +89,9 @@ class ImportWizard(QWizard):
         load_form("import_wizard", self)
         self._ws = workspace
         self._tasks = tasks
+        # One worker-side connection for the wizard's tasks: the preview stages the
+        # new rows in a TEMP table of it and the commit copies them from there.
+        self._kept = tasks.keep_workspace(workspace)
         self.enterprise_id = enterprise_id
         self.inspection: RosterInspection | None = None
         self.preview: RosterPreview | None = None
@@ -195,7 +198,7 @@ class ImportWizard(QWizard):
         return any(not t.done for t in self._running)
 
     def _start(self, kind: str, fn: Any, *args: Any) -> Task:
-        task = self._tasks.run(fn, *args, ws_factory=opener(self._ws), cancellable=True, parent=self)
+        task = self._tasks.run(fn, *args, ws_factory=self._kept, cancellable=True, parent=self)
         self.task = task
         self._running.append(task)
         self._pending[kind] += 1
@@ -347,7 +350,7 @@ class ImportWizard(QWizard):
 
     def _prepared(self, preview: RosterPreview) -> None:
         if not self._latest("prepare") or self.currentId() != PREVIEW_PAGE:
-            preview.close()
+            self._let_go(preview)
             return
         self.preview = preview
         c = preview.counts
@@ -388,9 +391,17 @@ class ImportWizard(QWizard):
         self.summaryLabel.clear()
         say(self.previewStatusLabel, self.tr("已取消核对，没有写入任何数据。点“上一步”可重新开始。"))
 
+    def _let_go(self, preview: RosterPreview) -> None:
+        """Close a preview on the GUI thread; its staged rows stay for the worker to drop
+        while a task of ours may be using the kept connection (the next staging or the
+        connection's end removes them)."""
+        if self.busy or self._closing:
+            preview.stage_token = ""
+        preview.close()
+
     def _close_preview(self) -> None:
         if self.preview is not None:
-            self.preview.close()
+            self._let_go(self.preview)
             self.preview = None
         self.previewReadyEdit.clear()
         self.problem_model.clear()
@@ -524,6 +535,7 @@ class ImportWizard(QWizard):
         for task in self._running:
             task.cancel()
         self._dispose()
+        self._tasks.release(self._kept)  # on the worker, after our tasks
         super().done(result)
 
     def _dispose(self) -> None:
@@ -531,7 +543,7 @@ class ImportWizard(QWizard):
         if self.busy:
             return  # _task_finished comes back here
         if self.preview is not None:
-            self.preview.close()
+            self._let_go(self.preview)
             self.preview = None
         if self.inspection is not None:
             self.inspection.file.close()

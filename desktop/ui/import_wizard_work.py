@@ -1,12 +1,11 @@
 """What the roster import wizard runs on the database worker, and the texts it shows about the result.
 
-Each task gets a Workspace the worker opened for it and closes when the task
-returns (desktop/ui/tasks.py).  ``prepare_import`` stages the new rows in a
-TEMP table of *that* connection, so the staging is gone by the time the
-commit runs on its own connection: :func:`prepare` drops the stage token at
-once, ``commit_import`` then writes the rows the ordinary way (the same
-rows, in one transaction; tests/ui/test_import_wizard.py checks it) and
-``RosterPreview.close()`` never touches the closed connection.
+The wizard's tasks share one Workspace that the worker keeps open for the
+wizard (``TaskRunner.keep_workspace``): ``prepare_import`` stages the new
+rows in a TEMP table of that connection and ``commit_import`` copies them
+from there, the fast way the bench measures.  Should the staging be gone
+(or the office changed meanwhile) the commit writes the rows the ordinary
+way: the same rows, in one transaction.
 
 The services stop on ``cancel()`` with ``RosterError("roster_cancelled")``;
 here that becomes :class:`Cancelled`, so the task reports a cancel, not a
@@ -78,8 +77,6 @@ def prepare(ws: Workspace, state: TaskState, enterprise_id: int, rf: RosterFile,
             columns: Mapping[Field, int | None], header_row: int) -> RosterPreview:
     preview = _cancellable(state, rosters.prepare_import, ws, enterprise_id, rf, sheet=sheet, columns=columns,
                            header_row=header_row)
-    # The staging lives in this task's connection, closed when we return (see the module's docstring).
-    preview.stage_token = ""
     if state.cancelled:  # asked after the last check: the clerk still expects nothing to be shown
         preview.close()
         raise Cancelled

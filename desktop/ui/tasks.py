@@ -24,6 +24,11 @@ signals of the :class:`Task`, where the callbacks given to ``.success()``,
 failure without a callback is shown: StoreError/ServiceError as their Chinese
 message, anything else as a bug (report file and dialog).
 
+Tasks that must share one connection (an import's preview stages its rows
+in a TEMP table that the commit then copies) take ``ws_factory=kept``, where
+``kept = runner.keep_workspace(ws)``: the worker opens that Workspace once and
+keeps it for each such task until ``runner.release(kept)`` closes it there.
+
 A task with a ``label`` gets a window-modal dialog (the label, a bar, 取消 when
 it is cancellable) only if it is still running after 600 ms: quick work shows
 nothing (Anki's ProgressManager).  Tasks without a label run quietly.
@@ -71,6 +76,29 @@ class Outcome(str, Enum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class KeptWorkspace:
+    """A worker-side Workspace opened on first use and kept across tasks (see the module's docstring)."""
+
+    def __init__(self, factory: WorkspaceFactory) -> None:
+        self._factory = factory
+        self._ws: Workspace | None = None
+        self.released = False
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None
+
+    def __call__(self) -> Workspace:
+        if self._ws is None:
+            self._ws = self._factory()
+        return self._ws
+
+    def close(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            ws.close()
 
 
 def opener(ws: Workspace) -> WorkspaceFactory:
@@ -228,7 +256,8 @@ def _execute(relay: _Relay, task_id: int, state: TaskState, fn: Callable[..., An
             try:
                 payload = fn(ws, state, *args)
             finally:
-                ws.close()
+                if not isinstance(ws_factory, KeptWorkspace):
+                    ws.close()
     except Cancelled:
         outcome, payload = Outcome.CANCELLED, None
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
@@ -255,6 +284,7 @@ class TaskRunner(QObject):
         self._ids = itertools.count(1)
         self._tasks: dict[int, Task] = {}
         self._held: list[tuple[int, Outcome, Any]] | None = None
+        self._kept: list[KeptWorkspace] = []
         self._closed = False
 
     def run(
@@ -281,6 +311,21 @@ class TaskRunner(QObject):
         executor = self._database if ws_factory is not None else self._other
         task._future = executor.submit(_execute, relay, task_id, task.state, fn, args, ws_factory)  # noqa: SLF001
         return task
+
+    def keep_workspace(self, ws: Workspace) -> KeptWorkspace:
+        """A ``ws_factory`` whose Workspace (same file, same user) stays open for its tasks until :meth:`release`."""
+        kept = KeptWorkspace(opener(ws))
+        self._kept = [k for k in self._kept if not k.released or k.is_open]  # forget those closed already
+        self._kept.append(kept)
+        return kept
+
+    def release(self, kept: KeptWorkspace) -> None:
+        """Close a kept Workspace on the database worker, after the tasks queued before."""
+        kept.released = True  # shutdown() closes it should the worker not get to it
+        if self._closed:
+            kept.close()
+        else:
+            self._database.submit(kept.close)
 
     # -- state --------------------------------------------------------------------
     @property
@@ -323,6 +368,9 @@ class TaskRunner(QObject):
         self.cancel_all()
         self._database.shutdown(wait=True, cancel_futures=True)
         self._other.shutdown(wait=True, cancel_futures=True)
+        for kept in self._kept:  # the worker has stopped: close them here
+            kept.close()
+        self._kept.clear()
         for task in list(self._tasks.values()):
             task.dialog_timer.stop()
             if task.dialog is not None:

@@ -510,3 +510,19 @@ def test_staged_rows_hold_what_the_ordinary_commit_writes(workspace: Workspace, 
         assert svc._stage_tuple(row) == (row.id_number, row.name, row.sex, row.birth_date, row.sheet_row,
                                          *svc._values(row))
     preview.close()
+
+
+def test_a_preview_made_on_another_connection_commits_the_ordinary_way(
+    workspace: Workspace, enterprise: Enterprise,
+) -> None:
+    """The staged rows live in the preparing connection; once it is closed the commit still writes them all."""
+    from desktop.services.workspace import Workspace as Ws
+
+    other = Ws.open(workspace.store.path, workspace.actor)
+    preview = prepare(other, enterprise, SAMPLES / "roster_clean.xlsx")
+    assert preview.stage_token
+    other.close()
+    result = svc.commit_import(workspace, preview)  # and close() does not touch the closed connection
+    assert result.counts["new"] == 30
+    assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
+    preview.close()  # twice is fine

@@ -113,7 +113,16 @@ def strip(worker: Any) -> tuple[Any, ...]:
 
 
 def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
-                                                   workspace: Workspace, enterprise: Enterprise) -> None:
+                                                   workspace: Workspace, enterprise: Enterprise,
+                                                   runner: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    copied: list[int] = []
+    insert_staged = roster_store.insert_staged
+
+    def spy(*args: Any) -> int:
+        copied.append(insert_staged(*args))
+        return copied[-1]
+
+    monkeypatch.setattr(roster_store, "insert_staged", spy)
     wizard = open_wizard(SAMPLES / "roster_clean.xlsx")
     assert "延吉市长白山食品有限公司" in wizard.windowTitle()
     read(qtbot, wizard)
@@ -137,6 +146,7 @@ def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Ca
 
     result = import_now(qtbot, wizard)
     assert result.counts["new"] == 30 and ">30</span><br/>新增" in wizard.resultLabel.text()
+    assert copied == [30]  # the preview's staged rows, on the connection the wizard's tasks share
     assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
     assert actions(workspace)[-1] == "roster.import"
     entry = json.loads(workspace.store.audit_entries(1)[0]["detail"])
@@ -150,7 +160,10 @@ def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Ca
     svc.commit_import(workspace, preview)
     by_service = roster_store.stored_workers(workspace.store, other.id)
     assert len(by_wizard) == 30 and sorted(map(strip, by_wizard.values())) == sorted(map(strip, by_service.values()))
+    kept = runner._kept[-1]  # noqa: SLF001
+    assert kept.is_open
     wizard.accept()
+    qtbot.waitUntil(lambda: not kept.is_open)  # closed on the worker once the wizard is done
 
 
 def test_a_corrected_column_is_used_and_remembered(qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
@@ -363,7 +376,7 @@ def test_cancel_while_importing_leaves_the_database_as_it_was(
     wizard = open_wizard(SAMPLES / "roster_clean.xlsx")
     to_preview(qtbot, wizard)
     before = snapshot(workspace)
-    gate = Gate(monkeypatch, roster_store, "insert_employments")  # inside the transaction, persons written
+    gate = Gate(monkeypatch, roster_store, "insert_staged")  # inside the transaction, the import row written
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(gate.entered.is_set, timeout=WAIT)
     assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled() and not next_enabled(wizard)

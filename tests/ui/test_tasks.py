@@ -297,3 +297,41 @@ def test_shutdown_stops_running_work_and_drops_queued_work(
     with pytest.raises(RuntimeError):
         runner.run(lambda state: None)
     QApplication.processEvents()
+
+
+def test_a_kept_workspace_is_shared_by_its_tasks_until_released(qtbot: QtBot, runner: TaskRunner,
+                                                                 workspace: Workspace) -> None:
+    """An import's preview and commit need one connection (the staged rows live in it)."""
+    kept = runner.keep_workspace(workspace)
+    seen: list[int] = []
+
+    def note(ws: Workspace, _state: TaskState) -> int:
+        ws.store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS t (x)")
+        ws.store.conn.execute("INSERT INTO t VALUES (1)")
+        return int(ws.store.conn.execute("SELECT count(*) FROM t").fetchone()[0])
+
+    for _ in range(3):
+        with qtbot.waitSignal(runner.run(note, ws_factory=kept).finished, timeout=5000):
+            pass
+    runner.run(note, ws_factory=kept).success(seen.append)
+    qtbot.waitUntil(lambda: seen == [4])  # one connection: its TEMP table kept growing
+    assert kept.is_open
+    runner.release(kept)
+    qtbot.waitUntil(lambda: not kept.is_open)
+    # Tasks with an ordinary opener still get a fresh connection each.
+    fresh: list[int] = []
+    for _ in range(2):
+        runner.run(note, ws_factory=opener(workspace)).success(fresh.append)
+    qtbot.waitUntil(lambda: fresh == [1, 1])
+
+
+def test_shutdown_closes_a_kept_workspace(qtbot: QtBot, workspace: Workspace) -> None:
+    runner = TaskRunner()
+    kept = runner.keep_workspace(workspace)
+    done: list[object] = []
+    runner.run(lambda ws, _state: ws.office.code, ws_factory=kept).success(done.append)
+    qtbot.waitUntil(lambda: bool(done))
+    assert kept.is_open
+    runner.shutdown()
+    assert not kept.is_open
+    runner.deleteLater()
