@@ -53,7 +53,6 @@ from desktop.core.policy import RuleSet
 from desktop.core.size import EnterpriseSize
 from desktop.services import eligibility as eligibility_service
 from desktop.services import review as review_service
-from desktop.services.enterprises import count_enterprises
 from desktop.services.errors import ServiceError
 from desktop.services.review import ApplicationSummary, HistoryEntry
 from desktop.services.workspace import Workspace
@@ -81,7 +80,7 @@ from desktop.ui.decision_view import (
     share_text,
     standard_text,
 )
-from desktop.ui.enterprise_model import ID_ROLE, EnterpriseModel
+from desktop.ui.enterprise_picker import EnterprisePicker
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
@@ -90,7 +89,6 @@ from desktop.ui.text import error_text, not_allowed_text, size_label
 from desktop.ui.widgets import offer
 from desktop.ui.workflow_box import WorkflowBox
 
-SEARCH_DELAY_MS: Final = 200
 WHAT_IF_SIZES: Final = (EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM, EnterpriseSize.LARGE)
 NOTE_COLOR: Final = "#8a5300"  # the what-if's warning that nothing is recorded
 
@@ -161,11 +159,7 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         load_form("review_page", self)
         self._ws = workspace
-        self.enterprises = EnterpriseModel(workspace, self)
         self.workers = WorkerModel(self)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
 
         self._enterprise: Enterprise | None = None
         self._applications: list[ApplicationSummary] = []
@@ -178,13 +172,15 @@ class ReviewPage(QWidget):
         self.what_if_decision: Decision | None = None
         self._dialogs: list[QWidget] = []
 
+        self.picker = EnterprisePicker(workspace, self.enterpriseSearchEdit, self.enterpriseList,
+                                       self.enterpriseCountLabel)
+        self.enterprises = self.picker.model
         self._set_up()
         self.workflow = WorkflowBox(workspace, lambda: self.review_date, self.decisionPane, tasks)
         decision_layout = self.decisionPane.layout()
         assert isinstance(decision_layout, QVBoxLayout)  # forms/review_page.ui: decisionLayout
         decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
         self._connect()
-        self._update_enterprise_count()
         self._show_nothing(self.tr("请在左侧选择企业"))
 
     @classmethod
@@ -207,7 +203,6 @@ class ReviewPage(QWidget):
         self.reviewSplitter.setStretchFactor(0, 0)
         self.reviewSplitter.setStretchFactor(1, 1)
         self.reviewSplitter.setSizes([230, 800])
-        self.enterpriseList.setModel(self.enterprises)
         self.reviewDateEdit.setDate(QDate.currentDate())
         font = self.rulesetValue.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
@@ -247,11 +242,7 @@ class ReviewPage(QWidget):
         self.liveButton.hide()
 
     def _connect(self) -> None:
-        self.enterpriseSearchEdit.textChanged.connect(self._search_timer.start)
-        self._search_timer.timeout.connect(self._apply_search)
-        self.enterpriseList.selectionModel().currentRowChanged.connect(self._enterprise_changed)
-        self.enterprises.modelReset.connect(self._update_enterprise_count)
-        self.enterprises.rowsInserted.connect(self._update_enterprise_count)
+        self.picker.chosen.connect(self._enterprise_changed)
         self.applicationCombo.currentIndexChanged.connect(self._application_changed)
         self.reviewDateEdit.dateChanged.connect(lambda _d: self.recompute())
         self.pairedAreasButton.clicked.connect(self.open_paired_areas)
@@ -268,44 +259,17 @@ class ReviewPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Coming back to the page: enterprises or rosters may have changed meanwhile."""
         super().showEvent(event)
-        if count_enterprises(self._ws, self.enterprises.search) != self.enterprises.total:
-            self._reload_enterprises()
-        elif self._shown_entry is None and self._enterprise is not None:
+        if not self.picker.refresh() and self._shown_entry is None and self._enterprise is not None:
             self.recompute()
 
     # -- enterprises and applications -----------------------------------------------------
-    def _apply_search(self) -> None:
-        self.enterprises.set_search(self.enterpriseSearchEdit.text())
-
-    def _reload_enterprises(self) -> None:
-        keep = self._enterprise.id if self._enterprise else None
-        self.enterprises.reload()
-        if keep is not None:
-            row = self.enterprises.row_of(keep)
-            if row is not None:
-                self.enterpriseList.setCurrentIndex(self.enterprises.index(row, 0))
-
-    def _update_enterprise_count(self) -> None:
-        total = self.enterprises.total
-        if self.enterprises.search:
-            self.enterpriseCountLabel.setText(self.tr("找到 {n} 家企业").format(n=total))
-        else:
-            self.enterpriseCountLabel.setText(self.tr("共 {n} 家企业").format(n=total))
-
     def select_enterprise(self, enterprise_id: int) -> bool:
         """Select an enterprise in the list (fetching further pages if needed)."""
-        row = self.enterprises.row_of(enterprise_id)
-        if row is None:
-            return False
-        self.enterpriseList.setCurrentIndex(self.enterprises.index(row, 0))
-        return True
+        return self.picker.select(enterprise_id)
 
-    def _enterprise_changed(self) -> None:
-        index = self.enterpriseList.currentIndex()
-        if not index.isValid():
-            return
-        enterprise = self.enterprises.enterprise(index.row())
-        assert enterprise.id == index.data(ID_ROLE)
+    def _enterprise_changed(self, enterprise: Enterprise | None) -> None:
+        if enterprise is None:
+            return  # no longer listed: the decision shown stays until another is chosen
         self._enterprise = enterprise
         self._choices.clear()
         self._applications = review_service.applications_of(self._ws, enterprise.id)

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from desktop.core.enterprise import Enterprise
 from desktop.core.permissions import Permission
 from desktop.core.workers import ContractType, PriorityGroup
-from desktop.services.enterprises import count_enterprises
 from desktop.services.errors import ServiceError
 from desktop.services.policy import paired_areas
 from desktop.services.priority import mark_priority
@@ -47,8 +46,7 @@ from desktop.services.rosters import RosterQuery, count_roster, roster_history, 
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR, label, local_time
-from desktop.ui.enterprise_model import ID_ROLE as ENTERPRISE_ID_ROLE
-from desktop.ui.enterprise_model import EnterpriseModel
+from desktop.ui.enterprise_picker import EnterprisePicker
 from desktop.ui.errors import show_error, show_exception
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.priority_dialog import PriorityDialog
@@ -120,16 +118,15 @@ class RosterPage(QWidget):
         load_form("roster_page", self)
         self._ws = workspace
         self._tasks = tasks
-        self.enterprises = EnterpriseModel(workspace, self)
+        self.picker = EnterprisePicker(workspace, self.enterpriseSearchEdit, self.enterpriseList,
+                                       self.enterpriseCountLabel)
+        self.enterprises = self.picker.model
         self.roster = RosterModel(workspace, self)
         self._enterprise: Enterprise | None = None
         self._locked = ""  # why the enterprise's roster cannot be changed now ("" when it can)
         self._can_mark = workspace.can(Permission.MARK_PRIORITY)
         self._can_unmask = workspace.can(Permission.UNMASK_PERSONAL_DATA)
         self._can_import = workspace.can(Permission.IMPORT_ROSTERS)
-        self._enterprise_timer = QTimer(self)
-        self._enterprise_timer.setSingleShot(True)
-        self._enterprise_timer.setInterval(SEARCH_DELAY_MS)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(SEARCH_DELAY_MS)
@@ -137,7 +134,6 @@ class RosterPage(QWidget):
 
         self._set_up()
         self._connect()
-        self._update_enterprise_count()
         self._show_enterprise(None)
 
     @classmethod
@@ -157,7 +153,6 @@ class RosterPage(QWidget):
         self.rosterSplitter.setStretchFactor(0, 0)
         self.rosterSplitter.setStretchFactor(1, 1)
         self.rosterSplitter.setSizes([200, 840])
-        self.enterpriseList.setModel(self.enterprises)
         font = self.enterpriseLabel.font()
         font.setBold(True)
         self.enterpriseLabel.setFont(font)
@@ -207,11 +202,7 @@ class RosterPage(QWidget):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def _connect(self) -> None:
-        self.enterpriseSearchEdit.textChanged.connect(self._enterprise_timer.start)
-        self._enterprise_timer.timeout.connect(self._apply_enterprise_search)
-        self.enterpriseList.selectionModel().currentRowChanged.connect(self._enterprise_changed)
-        self.enterprises.modelReset.connect(self._update_enterprise_count)
-        self.enterprises.rowsInserted.connect(self._update_enterprise_count)
+        self.picker.chosen.connect(self._enterprise_changed)
         self.searchEdit.textChanged.connect(self._filter_timer.start)
         self._filter_timer.timeout.connect(self.apply_filter)
         for combo in (self.hukouCombo, self.groupCombo, self.contractCombo):
@@ -232,8 +223,7 @@ class RosterPage(QWidget):
         """Coming back to the page: enterprises may have been added, a case locked or reopened."""
         super().showEvent(event)
         try:
-            if count_enterprises(self._ws, self.enterprises.search) != self.enterprises.total:
-                self._reload_enterprises()
+            self.picker.refresh()
             query = self.roster.query
             if query is not None and count_roster(self._ws, query) != self.roster.total:
                 self.roster.reload()
@@ -242,57 +232,19 @@ class RosterPage(QWidget):
         self._refresh_enterprise_state()
 
     # -- enterprises ---------------------------------------------------------------------
-    def _apply_enterprise_search(self) -> None:
-        self.enterprises.set_search(self.enterpriseSearchEdit.text())
-
-    def _update_enterprise_count(self) -> None:
-        total = self.enterprises.total
-        if self.enterprises.search:
-            self.enterpriseCountLabel.setText(self.tr("找到 {n} 家企业").format(n=total))
-        else:
-            self.enterpriseCountLabel.setText(self.tr("共 {n} 家企业").format(n=total))
-
-    def _reload_enterprises(self) -> None:
-        keep = self._enterprise.id if self._enterprise else None
-        self.enterprises.reload()
-        row = self.enterprises.row_of(keep) if keep is not None else None
-        if row is not None:
-            self.enterpriseList.setCurrentIndex(self.enterprises.index(row, 0))
-        elif keep is not None:
-            self._show_enterprise(None)  # hidden by the search (or gone)
-
     @property
     def enterprise(self) -> Enterprise | None:
         return self._enterprise
 
     def select_enterprise(self, enterprise_id: int) -> bool:
         """Show this enterprise's roster (clearing the enterprise search if it hides it)."""
-        row = self.enterprises.row_of(enterprise_id)
-        if row is None:
-            self._enterprise_timer.stop()
-            self.enterpriseSearchEdit.blockSignals(True)
-            self.enterpriseSearchEdit.clear()
-            self.enterpriseSearchEdit.blockSignals(False)
-            self.enterprises.set_search("")
-            self.enterprises.reload()  # it may have been added since the list was read
-            row = self.enterprises.row_of(enterprise_id)
-        if row is None:
-            return False
-        index = self.enterprises.index(row, 0)
-        self.enterpriseList.setCurrentIndex(index)
-        self.enterpriseList.scrollTo(index)
-        return True
+        return self.picker.select(enterprise_id)
 
-    def _enterprise_changed(self) -> None:
-        index = self.enterpriseList.currentIndex()
-        if not index.isValid():
-            return
-        enterprise = self.enterprises.enterprise(index.row())
-        assert enterprise.id == index.data(ENTERPRISE_ID_ROLE)
-        same = self._enterprise is not None and self._enterprise.id == enterprise.id
-        self._enterprise = enterprise
-        if not same:
+    def _enterprise_changed(self, enterprise: Enterprise | None) -> None:
+        if enterprise is None or self._enterprise is None or self._enterprise.id != enterprise.id:
             self._show_enterprise(enterprise)
+        else:
+            self._enterprise = enterprise  # the same one, read again
 
     def _show_enterprise(self, enterprise: Enterprise | None) -> None:
         self._enterprise = enterprise
@@ -474,7 +426,7 @@ class RosterPage(QWidget):
     def reload(self) -> None:
         """Read everything again (after an import): enterprises, the roster with the same filter, its history."""
         keep = self._enterprise.id if self._enterprise else None
-        self._reload_enterprises()
+        self.picker.reload()
         if self._enterprise is not None and self._enterprise.id == keep:
             self._refresh_enterprise_state()
             try:
