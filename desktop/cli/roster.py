@@ -219,17 +219,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:
     """The enterprise's employments of these ID numbers (each must be on its roster)."""
     from desktop.core.identifiers import normalize_id_text
+    from desktop.services.priority import employments_by_id_number
 
-    found: list[int] = []
-    for text in numbers:
-        number = normalize_id_text(text)
-        query = RosterQuery(enterprise_id, text=number, active_only=False)
-        match = [r.employment_id for r in roster_service.roster_records(ws, roster_service.roster_ids(ws, query))
-                 if r.id_number == number]
-        if not match:
+    wanted = [normalize_id_text(text) for text in numbers]
+    found = employments_by_id_number(ws, enterprise_id, wanted)
+    for number in wanted:
+        if number not in found:
             raise UsageError(f"这家企业的名册上没有身份证号码为 {shown_id(number)} 的人员")
-        found += match
-    return found
+    return [found[n] for n in dict.fromkeys(wanted)]
 
 
 def cmd_mark(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from typing import Final
 from desktop.core.permissions import Permission
 from desktop.core.workers import PriorityGroup
 from desktop.services.errors import ServiceError
+from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import priority as priority_store
 
@@ -33,8 +34,6 @@ def mark_priority(
     enterprise's workers.
     """
     ws.require(Permission.MARK_PRIORITY)
-    from desktop.services.reviews import ensure_enterprise_editable
-
     ensure_enterprise_editable(ws, enterprise_id)
     wanted = list(dict.fromkeys(int(i) for i in employment_ids))
     if not wanted:
@@ -61,3 +60,8 @@ def mark_priority(
                      "before": [[i, before[i].group, before[i].evidence] for i in changed[:_AUDIT_IDS]],
                  })
     return len(changed)
+
+
+def employments_by_id_number(ws: Workspace, enterprise_id: int, id_numbers: Sequence[str]) -> dict[str, int]:
+    """The enterprise's employment id of each of these ID numbers it has on file (the others are left out)."""
+    return priority_store.employments_of(ws.store, enterprise_id, id_numbers)

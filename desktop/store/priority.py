@@ -36,6 +36,15 @@ def marks(store: Store, enterprise_id: int, employment_ids: Sequence[int]) -> di
     return found
 
 
+def employments_of(store: Store, enterprise_id: int, id_numbers: Sequence[str]) -> dict[str, int]:
+    """ID number -> employment id, for those of these people the enterprise has on file (one query)."""
+    return {str(number): int(employment) for number, employment in store.conn.execute(
+        "SELECT p.id_number, m.id FROM json_each(?) AS j JOIN persons p ON p.id_number = j.value"
+        " JOIN employments m ON m.person_id = p.id AND m.enterprise_id = ?",
+        (json.dumps(list(id_numbers)), enterprise_id),
+    )}
+
+
 def set_marks(store: Store, employment_ids: Sequence[int], group: str | None, evidence: str) -> int:
     """Set the group and evidence of these employments (group None clears both); returns the rows written."""
     cur = store.conn.execute(
