@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
+        self.review.workflow.changed.connect(lambda _app_id: self.refresh_backup_status())  # approval backs up
         self.settings.office_changed.connect(self._show_office)
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
@@ -292,6 +293,7 @@ class MainWindow(QMainWindow):
 
     def _roster_imported(self, _result: object) -> None:
         self.roster.reload()  # the review page recomputes when it is shown again
+        self.refresh_backup_status()  # the import backed up first
         self.statusbar.showMessage(self.tr("名册已导入"), 5000)
 
     def show_full_phone(self, enterprise_id: int) -> None:

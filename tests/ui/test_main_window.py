@@ -110,6 +110,7 @@ def test_importing_a_roster_from_the_roster_page(qtbot: QtBot, workspace: Worksp
     enterprise = add_enterprise(workspace, draft(1, name="延吉市长白山食品有限公司"))
     window = open_window(qtbot, workspace)
     window.show_roster(enterprise.id)
+    assert window.backup_label.text() == "尚未备份"
     assert window.pages.currentWidget() is window.rosterPage and window.roster.roster.total == 0
     assert window.roster.importButton.isEnabled()
     window.roster.importButton.click()
@@ -126,4 +127,5 @@ def test_importing_a_roster_from_the_roster_page(qtbot: QtBot, workspace: Worksp
     assert window.roster.roster.total == 30
     assert "共 30 人" in window.roster.countLabel.text()
     assert "名册已导入" in window.statusbar.currentMessage()
+    assert window.backup_label.text() != "尚未备份"  # the backup the import took first is shown
     wizard.accept()
