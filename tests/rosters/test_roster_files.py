@@ -15,10 +15,10 @@ import pytest
 
 from desktop.core.roster import RosterError, find_header
 from desktop.rosters.reader import RosterFile, decode_text
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import RosterSpec, build, write_csv, write_encrypted_xlsx, write_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 
 
 def test_the_clean_sample_reads_with_real_dates() -> None:
