@@ -195,7 +195,9 @@ def test_an_enterprise_without_application_is_only_a_trial(qtbot: QtBot, clerk: 
         " WHERE a.enterprise_id = e.id) ORDER BY name LIMIT 1").fetchone()[0]
     page = open_page(qtbot, clerk, without)
     assert page.application_id is None and not page.applicationCombo.isEnabled()
-    assert "尚无贷款申请" in page.applicationCombo.currentText()
+    assert "尚未登记贷款申请" in page.applicationCombo.currentText()
+    assert "尚未登记贷款申请" in page.applicationHintLabel.text() and page.newApplicationButton.isEnabled()
+    assert not page.formButton.isEnabled() and page.formButton.toolTip() == "该企业尚未登记贷款申请"
     assert page.sourceLabel.text().startswith("按名册试算")
     assert page.workers.rowCount() > 0
     assert not page.recordButton.isEnabled() and "尚无贷款申请" in page.recordButton.toolTip()
