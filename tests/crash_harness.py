@@ -140,7 +140,7 @@ def _check_restore(db: Path) -> list[str]:
     return []  # the common checks (integrity, chain) are the point here
 
 
-SAMPLE_ROSTER = ROOT.parent / "shared" / "samples" / "roster_clean.xlsx"
+SAMPLE_ROSTER = ROOT / "tests" / "data" / "roster_clean.xlsx"
 
 
 def _op_import(ws: object, n: int) -> None:

@@ -363,3 +363,21 @@ def encrypted_xlsx_bytes() -> bytes:
 def write_encrypted_xlsx(path: Path) -> Path:
     path.write_bytes(encrypted_xlsx_bytes())
     return path
+
+
+NEGATIVE_DATE_ROW = 4  # the sheet row (1-based) of the date cell that makes python-calamine panic
+
+
+def panicking_xlsx(path: Path) -> Path:
+    """A real roster whose row 4 holds a date cell of -1e12: python-calamine panics reading it
+    (pyo3 PanicException "TimeDelta::milliseconds out of bounds", a BaseException)."""
+    built = build(RosterSpec(workers=5, seed=11))
+    write_xlsx(path, built)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    cell = sheet.cell(NEGATIVE_DATE_ROW, 2)
+    cell.value = -1e12
+    cell.number_format = "yyyy-mm-dd"
+    workbook.save(path)
+    return path

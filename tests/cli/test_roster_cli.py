@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import write_encrypted_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 USCC = "91110000600037341L"
 
 

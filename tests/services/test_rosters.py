@@ -1,4 +1,4 @@
-"""Importing rosters through the services: the shared samples, preview then commit, and never half an import."""
+"""Importing rosters through the services: the sample rosters (tests/data), preview then commit, and never half an import."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
 from desktop.store.audit import verify_chain
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import RosterSpec, build, write_csv, write_encrypted_xlsx, write_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 TODAY = datetime.date(2026, 11, 24)
 
@@ -80,7 +80,7 @@ def counted_by_simple_rule(row: Any, review: datetime.date) -> bool:
 
 
 # --------------------------------------------------------------------------
-# The shared samples, row by row as expected.json says
+# The sample rosters in tests/data, row by row as expected.json says
 
 
 def test_clean_sample(workspace: Workspace, enterprise: Enterprise) -> None:
