@@ -113,6 +113,7 @@ class Samples:
             "bytes": lambda: letter_pdf,
             "str": lambda: LONG_TEXT,
             "int": lambda: enterprise.id,
+            "Enterprise": lambda: enterprise,
             "SaveOverride": lambda: lambda *_a, **_k: None,
             "SavePriority": lambda: lambda *_a, **_k: None,
             "SaveOffice": lambda: lambda *_a, **_k: None,
