@@ -44,9 +44,9 @@ def unreadable(exc: BaseException, path: object, *, sheet: str | None = None, ro
 
     Native readers fail with anything: python-calamine raises pyo3's
     ``PanicException`` (a BaseException) for, e.g., a date cell of -1e12.
-    Only an interrupt or an exit passes through.
+    Only an interrupt, an exit, or a generator being closed passes through.
     """
-    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
         raise exc
     log.warning("reading %s failed (sheet %s, row %s): %s: %s", path, sheet, row, type(exc).__name__, exc)
     if sheet is not None and row is not None:

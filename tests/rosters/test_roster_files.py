@@ -210,3 +210,12 @@ def test_a_panic_on_the_service_path_writes_nothing(office_db: Path, tmp_path: P
         assert ws.store.table_counts() == before
     finally:
         ws.close()
+
+
+def test_stopping_early_is_no_error(tmp_path: Path) -> None:
+    """Closing the rows generator (a consumer that stops) is not a broken file."""
+    sheet = RosterFile.open(write_xlsx(tmp_path / "r.xlsx", build(RosterSpec(workers=5)))).sheet()
+    rows = sheet.rows()
+    assert next(rows)
+    rows.close()
+    assert sheet.head(2) and len(list(sheet.rows())) == 6

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -54,10 +54,12 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "demo.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(demo_template) + suffix)
-        if source.exists():
-            shutil.copy(source, str(copy) + suffix)
+    source, target = sqlite3.connect(demo_template), sqlite3.connect(copy)
+    try:  # through SQLite: never copy a live file's -wal and -shm by hand
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
     return copy
 
 
