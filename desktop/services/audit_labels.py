@@ -84,6 +84,8 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "username": QT_TRANSLATE_NOOP("audit", "用户名"),
     "role": QT_TRANSLATE_NOOP("audit", "角色"),
     "active": QT_TRANSLATE_NOOP("audit", "在用"),
+    "must_change_password": QT_TRANSLATE_NOOP("audit", "须在登录后修改密码"),
+    "was_temporary": QT_TRANSLATE_NOOP("audit", "原为临时密码"),
     "confirmed_by_phone": QT_TRANSLATE_NOOP("audit", "已电话核对指纹"),
     "fingerprint": QT_TRANSLATE_NOOP("audit", "指纹"),
     "recipient": QT_TRANSLATE_NOOP("audit", "接收方公钥指纹"),
