@@ -32,11 +32,16 @@ def read_password(prompt: str, *, user: str, confirm: bool = False) -> str:
     return first
 
 
-def signed_in_workspace(args: argparse.Namespace) -> Workspace:
+def credentials(args: argparse.Namespace, prompt: str = "用户 {user} 的密码：") -> tuple[str, str]:
+    """The user named by --user (or LAOXIE_USER) and their password."""
     user = args.user or os.environ.get(USER_ENV)
     if not user:
         raise ServiceError("user_required")
-    password = read_password(f"用户 {user} 的密码：", user=user)
+    return user, read_password(prompt.format(user=user), user=user)
+
+
+def signed_in_workspace(args: argparse.Namespace) -> Workspace:
+    user, password = credentials(args)
     return accounts.sign_in(db_path(args), user, password)
 
 
