@@ -161,13 +161,13 @@ class Store:
 
     # -- users -------------------------------------------------------------
     def insert_user(self, office_id: int, username: str, role: str, password_hash: str,
-                    display_name: str = "") -> int:
+                    display_name: str = "", *, must_change_password: bool = False) -> int:
         now = db.now_iso()
         try:
             cur = self.conn.execute(
-                "INSERT INTO users (office_id, username, display_name, role, password_hash, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (office_id, username, display_name, role, password_hash, now, now),
+                "INSERT INTO users (office_id, username, display_name, role, password_hash, must_change_password,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (office_id, username, display_name, role, password_hash, int(must_change_password), now, now),
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
@@ -181,7 +181,7 @@ class Store:
 
     def users(self, office_id: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT id, username, display_name, role, active, created_at, updated_at FROM users"
+            "SELECT id, username, display_name, role, active, must_change_password, created_at, updated_at FROM users"
             " WHERE office_id = ? ORDER BY username", (office_id,)
         )
         return [dict(r) for r in rows]
@@ -197,7 +197,7 @@ class Store:
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def update_user(self, user_id: int, **changes: object) -> None:
-        allowed = {"password_hash", "role", "active", "display_name"}
+        allowed = {"password_hash", "role", "active", "display_name", "must_change_password"}
         if not changes or set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(set(changes) - allowed)}")
         assignments = ", ".join(f"{k} = ?" for k in changes)
