@@ -51,7 +51,8 @@ ROOT = HERE.parents[1]
 PYTHON_TAG = "313"
 PYTHON_VERSION = "3.13"
 APP_FOLDERS = ("desktop", "resources", "forms", "db")
-PORTABLE_MARKER = "laoxie-portable.txt"
+sys.path.insert(0, str(ROOT))
+from desktop.places import PORTABLE_MARKER  # noqa: E402 - the name the program looks for
 
 # -- what of the embeddable Python is left out
 # _wmi.pyd: Python 3.13's platform module asks WMI for the Windows version;
@@ -61,10 +62,12 @@ PORTABLE_MARKER = "laoxie-portable.txt"
 EMBED_LEFT_OUT = ("_wmi.pyd",)
 
 # -- what of the wheels is left out: only Qt's Core, Gui, Widgets, PrintSupport,
-# Svg and UiTools are used (UiTools needs OpenGL and OpenGLWidgets).  QML/Quick,
-# Designer, the tools and the software OpenGL (20 MB) are not.
-QT_MODULES = ("Core", "Gui", "Widgets", "PrintSupport", "Svg", "UiTools")
-QT_DLLS = QT_MODULES + ("OpenGL", "OpenGLWidgets")
+# Svg, UiTools, Pdf and PdfWidgets are used (UiTools needs OpenGL and
+# OpenGLWidgets, Pdf needs Network).  QML/Quick, Designer, the tools, the
+# software OpenGL (20 MB) and the rest of pyside6-addons (WebEngine, 3D, ...,
+# where QtPdf lives before Qt 6.12) are not.
+QT_MODULES = ("Core", "Gui", "Widgets", "PrintSupport", "Svg", "UiTools", "Pdf", "PdfWidgets")
+QT_DLLS = QT_MODULES + ("OpenGL", "OpenGLWidgets", "Network")
 PYSIDE_KEEP = [
     "__init__.py", "_config.py", "_git_pyside_version.py", "py.typed", "pyside6.abi3.dll",
     "msvcp140*.dll", "vcruntime140*.dll", "concrt140.dll", "support/*",
@@ -266,19 +269,10 @@ def pyside_filter(name: str) -> bool:
 
 
 def copy_app(target: Path) -> None:
-    tracked = subprocess.run(["git", "ls-files", "-z", *APP_FOLDERS], cwd=ROOT, check=True,
-                             capture_output=True).stdout.decode().split("\0")
-    files = [name for name in tracked if name]
-    if not files:  # not a git checkout: take the folders as they are
-        files = [str(p.relative_to(ROOT)) for folder in APP_FOLDERS for p in (ROOT / folder).rglob("*")
-                 if p.is_file() and "__pycache__" not in p.parts]
-    for name in files:
-        source = ROOT / name
-        if not source.is_file():
-            continue  # deleted in the work tree, not yet in git
-        destination = target / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, destination)
+    """The program and its data folders as they are in the work tree (no caches)."""
+    for folder in APP_FOLDERS:
+        shutil.copytree(ROOT / folder, target / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
 
 
 def compile_launchers(target: Path, build: Path) -> None:
