@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := .demo/laoxie-demo.sqlite3
 export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils age openssh-client
 
-.PHONY: translations setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
+.PHONY: translations setup run demo-reset test test-core lint typecheck bench bundle bundle-test sysdeps clean
 
 sysdeps:
 	@sh .ci/sysdeps.sh
@@ -21,10 +21,20 @@ $(STAMP): pyproject.toml
 setup: sysdeps $(STAMP)
 
 # The demo users admin / clerk / approver sign in with the password laoxie-demo.
-run: setup
-	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
-	@echo "登录：用户名 clerk（经办人）、approver（审核人）或 admin（管理员），密码 laoxie-demo"
+# `make run` builds the demo database only when there is none, so the work a person
+# did in it is there the next time; `make demo-reset` throws it away and builds it anew.
+DEMO_LOGIN = @echo "登录：用户名 clerk（经办人）、approver（审核人）或 admin（管理员），密码 laoxie-demo"
+
+$(DEMO): | $(STAMP)
+	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo
+
+run: setup $(DEMO)
+	$(DEMO_LOGIN)
 	env -u LAOXIE_PASSWORD -u LAOXIE_USER $(PY) -m desktop --db $(DEMO) gui
+
+demo-reset: setup
+	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
+	$(DEMO_LOGIN)
 
 test: setup
 	$(VENV)/bin/lint-imports

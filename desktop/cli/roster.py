@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.permissions import Permission
 from desktop.core.roster import FIELD_LABELS, Field, field_of_header
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services import enterprises as enterprise_service
 from desktop.services import rosters as roster_service
-from desktop.services.privacy import shown_id, shown_phone, unmask
+from desktop.services.privacy import show_full_ids, shown_id, shown_phone
 from desktop.services.rosters import RosterPreview, RosterQuery
 
 _STATUS = {"valid": "有效", "invalid": "有误", "duplicate": "重复"}
@@ -148,10 +147,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         problems_file = None
         if args.problems:
             problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
-        full_ids = bool(args.json) and ws.can(Permission.UNMASK_PERSONAL_DATA)
-        if full_ids:  # DOMAIN.md 7: who saw full ID numbers is logged
-            unmask(ws, purpose="名册导入核对", subjects=[str(enterprise.id)], entity="enterprise",
-                   count=len(preview.rows))
+        full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="名册导入核对", enterprise_id=enterprise.id,
+                                 count=len(preview.rows))  # DOMAIN.md 7: who saw full ID numbers is logged
     record = import_record(preview, full_ids=full_ids)
     record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
                "problems_file": str(problems_file) if problems_file else None}

@@ -26,6 +26,33 @@ MESSAGES.update({
     "password_same_as_name": QT_TRANSLATE_NOOP("problems", "密码不能与用户名相同"),
 })
 
+# A key's passphrase guards every batch the office signs: short, repeated or counted ones are refused.
+WEAK, FAIR, STRONG = 0, 1, 2
+_COMMON_RUNS = ("0123456789", "9876543210", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def passphrase_strength(text: str) -> int:
+    """WEAK, FAIR or STRONG: length, the kinds of character and how many different ones.
+
+    Weak: under MIN_LENGTH, fewer than 4 different characters, digits only and under 12,
+    or a run off the keyboard or the alphabet (12345678, qwertyui). Strong: 12 or more
+    with three kinds (lower, upper, digits, anything else such as 汉字 or -), or 16 or more
+    with 8 different characters, where a 汉字 counts as two (it is one of thousands, not of 26).
+    """
+    if len(text) < MIN_LENGTH or len(set(text)) < 4:
+        return WEAK
+    if text.isdigit() and len(text) < 12:
+        return WEAK
+    lowered = text.lower()
+    if any(lowered in run for run in _COMMON_RUNS):
+        return WEAK
+    kinds = sum((any(c.islower() and c.isascii() for c in text), any(c.isupper() for c in text),
+                 any(c.isdigit() for c in text), any(not (c.isascii() and c.isalnum()) for c in text)))
+    length = len(text) + sum(1 for c in text if not c.isascii())
+    if (length >= 12 and kinds >= 3) or (length >= 16 and len(set(text)) >= 8):
+        return STRONG
+    return FAIR
+
 
 def password_problem(username: str, password: str) -> str | None:
     """None when the password is acceptable, else a message code."""

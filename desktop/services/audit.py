@@ -46,7 +46,7 @@ ACTION_LABELS: dict[str, str] = {
     "backup.settings": QT_TRANSLATE_NOOP("audit", "修改备份设置"),
     "pii.unmask": QT_TRANSLATE_NOOP("audit", "查看或导出完整个人信息"),
     "pii.export": QT_TRANSLATE_NOOP("audit", "导出含完整个人信息的文件"),
-    "person.ids_shown": QT_TRANSLATE_NOOP("audit", "显示完整身份证号码"),
+    "person.ids_shown": QT_TRANSLATE_NOOP("audit", "显示完整身份证号码"),  # files from before pii.unmask was the one name
     "settings.idle_lock": QT_TRANSLATE_NOOP("audit", "修改自动锁定时间"),
 }
 

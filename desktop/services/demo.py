@@ -21,7 +21,7 @@ from desktop.services.accounts import add_user, sign_in
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
-from desktop.services.workspace import Workspace
+from desktop.services.workspace import Workspace, window_lock
 
 DEMO_ACTOR = Actor(username="demo")
 
@@ -90,6 +90,17 @@ def _uscc(rng: random.Random, county: str) -> str:
 
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def remove_demo(path: Path | str) -> None:
+    """Delete a demo file (and its -wal, -shm) before building it anew; refused (StoreError
+    in_use) while a window has it open: deleting a WAL under an open connection loses data."""
+    lock = window_lock(path)
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    finally:
+        lock.release()  # type: ignore[attr-defined]
 
 
 def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: str = "222401",

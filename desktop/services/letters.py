@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop.core.letter import (
@@ -34,6 +35,7 @@ from desktop.core.letter import (
     verification_code,
 )
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
+from desktop.batches.files import write_verified
 from desktop.core.permissions import Permission
 from desktop.core.review import ReviewError, Status, Step, check
 from desktop.letters import FontSet, LetterPrint, Mark, fontset, render_letters
@@ -485,8 +487,13 @@ def form_pdf(ws: Workspace, application_id: int) -> bytes:
     return pdf
 
 
+def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
+    """The filled-in form written to ``target`` whole or not at all (a stick pulled out leaves no half PDF)."""
+    return write_verified(target, form_pdf(ws, application_id))
+
+
 __all__ = [
     "PrintRun", "Verification", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
-    "form_pdf", "issue", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
+    "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
     "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

@@ -25,6 +25,7 @@ from desktop.ui.errors import excepthook_installed, show_error
 from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.screen import ScreenFit
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
 from desktop.ui.text import error_text
 
@@ -47,12 +48,13 @@ def create_app(argv: Sequence[str]) -> QApplication:
     QApplication.setApplicationVersion(__version__)
     app = QApplication(list(argv))
     app.setWindowIcon(QIcon(str(resource_path(*ICON))))
-    _use_cjk_font(app)
+    use_cjk_font(app)
     _install_translators(app)
+    app.installEventFilter(ScreenFit(app))  # every window within a 1024×768 screen
     return app
 
 
-def _use_cjk_font(app: QApplication) -> None:
+def use_cjk_font(app: QApplication) -> None:
     """Keep the system font for Latin text, with a Chinese font behind it."""
     font = app.font()
     chinese = QFontDatabase.WritingSystem.SimplifiedChinese

@@ -80,6 +80,7 @@ from desktop.ui.decision_view import (
     share_text,
     standard_text,
 )
+from desktop.ui.application_dialog import ApplicationDialog
 from desktop.ui.enterprise_picker import EnterprisePicker
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
@@ -115,6 +116,9 @@ class ReviewPage(QWidget):
     reviewDateCaption: QLabel
     reviewDateEdit: QDateEdit
     pairedAreasButton: QPushButton
+    applicationHintLabel: QLabel
+    newApplicationButton: QPushButton
+    formButton: QPushButton
     conclusionGroup: QGroupBox
     resultLabel: QLabel
     resultDetailLabel: QLabel
@@ -159,7 +163,9 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         load_form("review_page", self)
         self._ws = workspace
+        self._tasks = tasks
         self.workers = WorkerModel(self)
+        self.application_dialog: ApplicationDialog | None = None
 
         self._enterprise: Enterprise | None = None
         self._applications: list[ApplicationSummary] = []
@@ -246,6 +252,8 @@ class ReviewPage(QWidget):
         self.applicationCombo.currentIndexChanged.connect(self._application_changed)
         self.reviewDateEdit.dateChanged.connect(lambda _d: self.recompute())
         self.pairedAreasButton.clicked.connect(self.open_paired_areas)
+        self.newApplicationButton.clicked.connect(lambda: self.open_application_dialog(new=True))
+        self.formButton.clicked.connect(lambda: self.open_application_dialog(new=False))
         self.liveButton.clicked.connect(self.show_live)
         self.workerFilterCombo.currentIndexChanged.connect(self._filter_changed)
         self.whatIfStaffSpin.valueChanged.connect(lambda _v: self._update_what_if())
@@ -279,7 +287,7 @@ class ReviewPage(QWidget):
         for app in self._applications:
             combo.addItem(self._application_text(app), app.id)
         if not self._applications:
-            combo.addItem(self.tr("（该企业尚无贷款申请：下面按名册试算，不能记录）"), None)
+            combo.addItem(self.tr("（该企业尚未登记贷款申请）"), None)
         combo.setCurrentIndex(0)
         combo.setEnabled(bool(self._applications))
         combo.blockSignals(False)
@@ -310,7 +318,52 @@ class ReviewPage(QWidget):
             self.reviewDateEdit.setDate(QDate.fromString(app.review_date, "yyyy-MM-dd"))
             self.reviewDateEdit.blockSignals(False)
         self.workflow.set_application(self.application_id)
+        self._update_application_actions()
         self.recompute()
+
+    def _update_application_actions(self) -> None:
+        """What the clerk can do with the enterprise's loan application, and what to do next."""
+        app = self._current_application()
+        in_progress = next((a for a in self._applications if a.status not in ("issued", "withdrawn")), None)
+        hint = ""
+        if self._enterprise is None:
+            offer(self.newApplicationButton, False, self.tr("请先在左侧选择企业"))
+        elif not self._can_record:
+            offer(self.newApplicationButton, False, not_allowed_text(self._ws.actor, Permission.SUBMIT_REVIEW))
+        elif in_progress is not None:
+            offer(self.newApplicationButton, False, self.tr("该企业已有进行中的贷款申请（第 {id} 号）").format(
+                id=in_progress.id))
+        else:
+            offer(self.newApplicationButton, True, "")
+        if self._enterprise is not None and not self._applications:
+            hint = self.tr("该企业尚未登记贷款申请：下面按名册试算，不能记录。请点“登记贷款申请…”。")
+        elif app is not None and app.status in ("draft", "returned"):
+            hint = self.tr("下一步：填好申请表，核对名册和结论，记录认定结论，勾选材料后提交审核。")
+        offer(self.formButton, app is not None, self.tr("该企业尚未登记贷款申请"))
+        if app is not None:
+            self.formButton.setToolTip(self.tr("填写、预览、打印贷款申请表（附件1、附件2）"))
+        self.applicationHintLabel.setText(hint)
+
+    def open_application_dialog(self, *, new: bool) -> ApplicationDialog | None:
+        """登记贷款申请… (new) or 申请表… (the application chosen): window-modal, not blocking."""
+        if self._enterprise is None or (not new and self.application_id is None):
+            return None
+        dialog = ApplicationDialog(self._ws, self._enterprise, None if new else self.application_id, self,
+                                   self._tasks)
+        dialog.saved.connect(self._application_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.application_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _application_saved(self, application_id: int) -> None:
+        if self._enterprise is None:
+            return
+        self._enterprise_changed(self._enterprise)
+        index = self.applicationCombo.findData(application_id)
+        if index >= 0 and index != self.applicationCombo.currentIndex():
+            self.applicationCombo.setCurrentIndex(index)
+        self._status(self.tr("贷款申请第 {id} 号已保存").format(id=application_id))
 
     def _current_application(self) -> ApplicationSummary | None:
         app_id = self.application_id
@@ -674,6 +727,7 @@ class ReviewPage(QWidget):
         app = self._current_application()
         if app is not None:
             self.applicationCombo.setItemText(self.applicationCombo.currentIndex(), self._application_text(app))
+        self._update_application_actions()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.actionStatusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")

@@ -78,7 +78,11 @@ def test_check_json_full_ids_for_an_approver_is_logged(capsys: pytest.CaptureFix
     from desktop.store import Store
 
     with Store.open(office, create=False) as store:
-        assert store.audit_entries(1)[0]["action"] == "person.ids_shown"
+        [entry] = store.audit_entries(1)
+        enterprise_id = store.conn.execute("SELECT id FROM enterprises WHERE uscc = ?", (USCC,)).fetchone()[0]
+    # One action name for every showing of full ID numbers: the window's, check's and import's (issue 11).
+    assert (entry["action"], entry["entity"], entry["entity_id"]) == ("pii.unmask", "enterprise", str(enterprise_id))
+    assert json.loads(entry["detail"]) == {"purpose": "资格核对", "count": len(check["workers"])}
 
 
 @pytest.mark.usefixtures("cli_env")

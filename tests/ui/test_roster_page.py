@@ -226,6 +226,26 @@ def test_typing_filters_by_name_or_id_digits_after_a_pause(
     assert column(page, RosterColumn.NAME) == ["陈静"]
 
 
+@pytest.mark.parametrize("user", ["clerk", "approver"])
+def test_the_search_box_tells_a_masked_digit_only_to_a_permitted_user(
+    qtbot: QtBot, workspace: Workspace, approver_ws: Workspace, roster: Roster, tasks: TaskRunner, user: str
+) -> None:
+    ws = workspace if user == "clerk" else approver_ws
+    page = open_page(qtbot, ws, tasks, roster.enterprise_id)
+    number = roster.id_numbers["陈静"]
+    page.searchEdit.setText(number[6:12])  # birth year and month: hidden in 220882********xxxx
+    page.apply_filter()
+    assert column(page, RosterColumn.NAME) == ([] if user == "clerk" else ["陈静"])
+    assert len(audit(ws, "pii.unmask")) == (user == "approver")  # a search on hidden digits is logged
+    page.searchEdit.setText(number[:6] + number[6])  # the visible prefix and one hidden digit
+    page.apply_filter()
+    assert ("陈静" in column(page, RosterColumn.NAME)) == (user == "approver")
+    page.searchEdit.setText(number)
+    page.apply_filter()
+    assert column(page, RosterColumn.NAME) == ["陈静"]
+    assert all("*" in i for i in column(page, RosterColumn.ID))  # found, still masked
+
+
 def test_each_filter_control_asks_the_database(qtbot: QtBot, workspace: Workspace, roster: Roster,
                                                tasks: TaskRunner) -> None:
     page = open_page(qtbot, workspace, tasks, roster.enterprise_id)
