@@ -214,12 +214,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _group_label(value: object) -> str:
+    """The priority group in Chinese for the plain-text list (the JSON keeps the stable code)."""
+    try:
+        return PriorityGroup(value).label if value else ""
+    except ValueError:
+        return str(value)
+
+
 def _group_text(row: dict[str, Any]) -> str:
+    """The verified group with its evidence, or the enterprise's claim marked as not verified."""
     verified, claim = row["priority_group"], row["priority_claim"]
     if verified:
-        text = f"{PriorityGroup(verified).label}（已核实：{row['priority_evidence']}）"
-        return text + (f"，企业申报为{PriorityGroup(claim).label}" if claim and claim != verified else "")
-    return f"{PriorityGroup(claim).label}（企业申报，未核实）" if claim else ""
+        text = f"{_group_label(verified)}（已核实：{row['priority_evidence']}）"
+        return text + (f"，企业申报为{_group_label(claim)}" if claim and claim != verified else "")
+    return f"{_group_label(claim)}（企业申报，未核实）" if claim else ""
 
 
 def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:

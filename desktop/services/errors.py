@@ -24,6 +24,10 @@ SERVICE_MESSAGES: dict[str, str] = {
     "last_admin": QT_TRANSLATE_NOOP("service", "不能停用或降级最后一位管理员。"),
     "user_not_found": QT_TRANSLATE_NOOP("service", "找不到用户“{user}”。"),
     "wrong_password": QT_TRANSLATE_NOOP("service", "原密码不对，密码未修改。"),
+    "password_change_required": QT_TRANSLATE_NOOP(
+        "service", "用户“{user}”正在使用初始密码或管理员重设的临时密码，须先修改密码：laoxie user passwd"
+        "（新密码在提示时输入，或放在环境变量 LAOXIE_NEW_PASSWORD 中）。"
+    ),
     "invalid": QT_TRANSLATE_NOOP("service", "输入有误：{details}"),
     "enterprise_not_found": QT_TRANSLATE_NOOP("service", "找不到统一社会信用代码为 {uscc} 的企业。"),
     "no_workers_selected": QT_TRANSLATE_NOOP("service", "没有选中任何人员。"),

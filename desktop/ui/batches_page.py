@@ -13,7 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -28,6 +28,7 @@ from desktop.store import StoreError
 from desktop.ui.batch_import_dialog import BatchImportDialog
 from desktop.ui.batch_wizard import BatchExportWizard
 from desktop.ui.errors import show_exception
+from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.keys_dialog import KeysDialog
 from desktop.ui.letters_page import _install
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
@@ -60,6 +61,7 @@ def _time(text: str | None) -> str:
 
 
 class BatchesPage(QWidget):
+    data_changed = Signal(str, int)  # (Change, enterprise id) for the window's DataEvents
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
@@ -169,7 +171,7 @@ class BatchesPage(QWidget):
         except (ServiceError, StoreError) as exc:
             self._say(error_text(exc), error=True)
             return None
-        wizard.finished.connect(lambda _r: self.reload())
+        wizard.finished.connect(lambda _r: self._batch_done(wizard.result_ is not None))
         wizard.finished.connect(wizard.deleteLater)
         self.wizard = wizard
         wizard.open()
@@ -177,7 +179,7 @@ class BatchesPage(QWidget):
 
     def open_import_dialog(self) -> BatchImportDialog:
         dialog = BatchImportDialog(self._ws, self._tasks, self)
-        dialog.finished.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: self._batch_done(True))
         dialog.finished.connect(dialog.deleteLater)
         self.import_dialog = dialog
         dialog.open()
@@ -185,6 +187,7 @@ class BatchesPage(QWidget):
 
     def open_keys_dialog(self) -> KeysDialog:
         dialog = KeysDialog(self._ws, self._tasks, self)
+        dialog.changed.connect(lambda: announce(self, Change.KEY))
         dialog.finished.connect(dialog.deleteLater)
         self.keys_dialog = dialog
         dialog.open()
@@ -203,8 +206,17 @@ class BatchesPage(QWidget):
         task.failure(self._receipt_failed)
         return task
 
-    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+    def _batch_done(self, changed: bool) -> None:
         self.reload()
+        if changed:
+            announce(self, Change.BATCH)
+
+    def on_data_changed(self, kind: str, _enterprise_id: int) -> None:
+        if not is_echo(self) and kind not in (Change.ROSTER.value, Change.KEY.value):
+            self.reload()
+
+    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+        self._batch_done(outcome.changed)
         b = outcome.batch
         if not outcome.changed:
             self._say(self.tr("第 {seq} 批（{file}）此前已标记为“{status}”，未改动").format(

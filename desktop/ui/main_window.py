@@ -39,6 +39,7 @@ from desktop.ui.batches_page import BatchesPage
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
 from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.events import Change, DataEvents
 from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
@@ -49,7 +50,7 @@ from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
-from desktop.ui.widgets import inform
+from desktop.ui.widgets import inform, offer
 
 SEARCH_DELAY_MS: Final = 200
 BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
     pages: QStackedWidget
     enterprisePage: QWidget
     rosterPage: QWidget
+    reviewPage: QWidget
     settingsPage: QWidget
     searchEdit: QLineEdit
     addButton: QPushButton
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
         load_form("main_window", self)
         self._ws = workspace
         self.tasks = TaskRunner(self)
+        self.events = DataEvents(self)  # every change to the office's data, for every page
+        self.current_enterprise_id: int | None = None  # follows the clerk from page to page
         self.model = EnterpriseModel(workspace, self)
         self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
         settings_layout = self.settingsPage.layout()
@@ -172,7 +176,13 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
-        self.review.workflow.changed.connect(lambda _app_id: self.refresh_backup_status())  # approval backs up
+        for page in (self.roster, self.review, self.letters, self.batches):
+            page.data_changed.connect(self.events.changed)
+            self.events.changed.connect(page.on_data_changed)
+        self.events.changed.connect(self._data_changed)
+        self.roster.picker.chosen.connect(self._enterprise_chosen)
+        self.review.picker.chosen.connect(self._enterprise_chosen)
+        self.navList.currentRowChanged.connect(self._follow_enterprise)
         self.settings.office_changed.connect(self._show_office)
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
@@ -203,7 +213,42 @@ class MainWindow(QMainWindow):
         self.enterpriseCountLabel.setText(text)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self.editButton.setEnabled(self._can_edit and self.enterpriseTable.selectionModel().hasSelection())
+        rows = self.enterpriseTable.selectionModel().selectedRows()
+        if not self._can_edit:
+            offer(self.editButton, False, not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES))
+        else:
+            offer(self.editButton, bool(rows), self.tr("请先在表中选择企业"))
+        if rows:
+            self._enterprise_chosen(self.model.enterprise(rows[0].row()))
+
+    # -- the current enterprise and the change signal ------------------------------------------
+    def _enterprise_chosen(self, enterprise: object) -> None:
+        enterprise_id = getattr(enterprise, "id", None)
+        if enterprise_id is not None:
+            self.current_enterprise_id = enterprise_id
+
+    def _follow_enterprise(self, _row: int) -> None:
+        """The page just shown selects the enterprise the clerk was working on."""
+        wanted = self.current_enterprise_id
+        if wanted is None:
+            return
+        page = self.pages.currentWidget()
+        if page is self.rosterPage and (self.roster.enterprise is None or self.roster.enterprise.id != wanted):
+            self.roster.select_enterprise(wanted)
+        elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
+            self.review.select_enterprise(wanted)
+        elif page is self.enterprisePage:
+            row = self.model.row_of(wanted)
+            selected = self.enterpriseTable.selectionModel().selectedRows()
+            if row is not None and (not selected or selected[0].row() != row):
+                self.enterpriseTable.selectRow(row)
+
+    def _data_changed(self, kind: str, _enterprise_id: int) -> None:
+        """What the window itself shows: the enterprise list, and the last backup (approvals,
+        imports and exports take one first)."""
+        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
+            self.model.reload()
+        self.refresh_backup_status()
 
     def _edit_selected(self) -> None:
         rows = self.enterpriseTable.selectionModel().selectedRows()
@@ -228,9 +273,11 @@ class MainWindow(QMainWindow):
 
     def _enterprise_saved(self, dialog: EnterpriseDialog) -> None:
         saved = dialog.enterprise
-        self.model.reload()
         if saved is None:
+            self.model.reload()
             return
+        self.current_enterprise_id = saved.id
+        self.events.emit(Change.ENTERPRISE, saved.id)  # reloads the list here and the pickers of the pages
         row = self.model.row_of(saved.id)
         if row is None and self.model.search:
             # A new name that the current search hides: show everything instead.
@@ -292,8 +339,8 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _roster_imported(self, _result: object) -> None:
-        self.roster.reload()  # the review page recomputes when it is shown again
-        self.refresh_backup_status()  # the import backed up first
+        enterprise = self.roster.enterprise
+        self.events.emit(Change.ROSTER, enterprise.id if enterprise else None)  # the import backed up first
         self.statusbar.showMessage(self.tr("名册已导入"), 5000)
 
     def show_full_phone(self, enterprise_id: int) -> None:
@@ -368,9 +415,8 @@ class MainWindow(QMainWindow):
         self.settings.show_last_backup(long + warning, tip, style)
 
     def _restored(self, result: Restored) -> None:
-        self.model.reload()
+        self.events.emit(Change.EVERYTHING)
         self._show_office()
-        self.refresh_backup_status()
         inform(self, self.tr("从备份恢复"),
                self.tr("已从备份恢复。恢复之前的数据另存为：\n{path}").format(path=result.safety_copy.path))
 
