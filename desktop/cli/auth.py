@@ -63,11 +63,16 @@ def read_new_password(prompt: str, *, generate: bool = False) -> tuple[str, bool
     return first, False
 
 
-def _sign_in(args: argparse.Namespace) -> tuple[Workspace, str]:
+def credentials(args: argparse.Namespace, prompt: str = "用户 {user} 的密码：") -> tuple[str, str]:
+    """The user named by --user (or LAOXIE_USER) and their password."""
     user = args.user or os.environ.get(USER_ENV)
     if not user:
         raise ServiceError("user_required")
-    password = read_password(f"用户 {user} 的密码：", user=user)
+    return user, read_password(prompt.format(user=user), user=user)
+
+
+def _sign_in(args: argparse.Namespace) -> tuple[Workspace, str]:
+    user, password = credentials(args)
     return accounts.sign_in(db_path(args), user, password), password
 
 

@@ -207,10 +207,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in records
     ]
     lines = [f"{r['id']}  {r['name']:<6} {r['hukou_text']:<10} {r['contract_start'] or '':10}"
-             f" — {r['contract_end'] or '长期':10} {r['priority_group'] or ''}" for r in rows]
+             f" — {r['contract_end'] or '长期':10} {_group_label(r['priority_group'])}" for r in rows]
     lines.append(f"共 {total} 人" + (f"（显示 {len(rows)} 人）" if total > len(rows) else ""))
     emit(args, {"total": total, "workers": rows}, "\n".join(lines))
     return EXIT_OK
+
+
+def _group_label(value: object) -> str:
+    """The priority group in Chinese for the plain-text list (the JSON keeps the stable code)."""
+    try:
+        return PriorityGroup(value).label if value else ""
+    except ValueError:
+        return str(value)
 
 
 def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:

@@ -121,11 +121,12 @@ def sign_in(path: Path | str, username: str, password: str) -> Workspace:
     try:
         store = ws.store
         username = username.strip()
-        failures = _recent_failures(store, username)
+        with store.errors_translated():  # a damaged file: StoreError, which the window offers to recover from
+            failures = _recent_failures(store, username)
+            user = store.user_by_name(username)
         if failures >= MAX_FAILURES:
             raise ServiceError("login_locked", user=username, failures=failures,
                                minutes=int(LOCKOUT.total_seconds() // 60))
-        user = store.user_by_name(username)
         anonymous = Actor(username=username)
         if user is None or not verify_password(password, user["password_hash"]):
             with store.transaction():

@@ -48,6 +48,12 @@ ACTION_LABELS: dict[str, str] = {
     "pii.export": QT_TRANSLATE_NOOP("audit", "导出含完整个人信息的文件"),
     "person.ids_shown": QT_TRANSLATE_NOOP("audit", "显示完整身份证号码"),  # files from before pii.unmask was the one name
     "settings.idle_lock": QT_TRANSLATE_NOOP("audit", "修改自动锁定时间"),
+    "review.issue": QT_TRANSLATE_NOOP("audit", "申请转为已出具确认书"),
+    "review.void": QT_TRANSLATE_NOOP("audit", "申请因确认书作废回到已批准"),
+    "key.create": QT_TRANSLATE_NOOP("audit", "生成本单位密钥"),
+    "key.restore": QT_TRANSLATE_NOOP("audit", "恢复本单位密钥"),
+    "key.import_province": QT_TRANSLATE_NOOP("audit", "导入省级公钥"),
+    "key.register_county": QT_TRANSLATE_NOOP("audit", "登记县级公钥"),
 }
 
 

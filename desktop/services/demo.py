@@ -210,5 +210,5 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             row["person_id"] = ids[str(row.pop("id_number"))]
         ws.store.insert_employments(rows)
         ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "synthetic demo data"})
+                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
     return len(rows), priority

@@ -57,6 +57,16 @@ class Store:
         except sqlite3.Error as exc:  # full disk, locked, read-only, I/O: say so, lose nothing
             raise db.translate_error(exc, self.path) from exc
 
+    @contextmanager
+    def errors_translated(self) -> Iterator[None]:
+        """Reads outside a transaction: a damaged page becomes StoreError (not_a_database), not a traceback."""
+        try:
+            yield
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise db.translate_error(exc, self.path) from exc
+
     def schema_version(self) -> int:
         return db.schema_version(self.conn)
 
@@ -70,7 +80,10 @@ class Store:
         )
 
     def audit_chain_head(self) -> str:
-        return audit.chain_head(self.conn)
+        try:
+            return audit.chain_head(self.conn)
+        except sqlite3.DatabaseError as exc:  # a damaged file
+            raise db.translate_error(exc, self.path) from exc
 
     def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -47,6 +47,10 @@ def create_app(argv: Sequence[str]) -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     app = QApplication(list(argv))
+    if sys.platform.startswith("linux"):
+        # The GTK file dialog speaks the desktop's language, English on most county machines;
+        # Qt's own dialogs read Qt's Chinese translations (qtbase_zh_CN).
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     app.setWindowIcon(QIcon(str(resource_path(*ICON))))
     use_cjk_font(app)
     _install_translators(app)
