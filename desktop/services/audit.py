@@ -18,6 +18,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.update": QT_TRANSLATE_NOOP("audit", "修改用户"),
     "user.login": QT_TRANSLATE_NOOP("audit", "登录"),
     "user.login_failed": QT_TRANSLATE_NOOP("audit", "登录失败"),
+    "user.logout": QT_TRANSLATE_NOOP("audit", "退出登录"),
     "user.unlock": QT_TRANSLATE_NOOP("audit", "解锁"),
     "user.unlock_failed": QT_TRANSLATE_NOOP("audit", "解锁失败"),
     "user.password": QT_TRANSLATE_NOOP("audit", "修改密码"),
