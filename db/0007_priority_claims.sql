@@ -1,4 +1,4 @@
--- 0008 priority groups: what the enterprise claims and what the clerk verified are kept apart
+-- 0007 priority groups: what the enterprise claims and what the clerk verified are kept apart
 -- (吉人社联〔2022〕19号 三（二）; DOMAIN.md 3.3).
 --
 -- priority_claim: the group the enterprise wrote in its roster's 重点群体 column (企业申报);
