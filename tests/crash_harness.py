@@ -268,8 +268,8 @@ def prepare_base(folder: Path) -> Path:
     initialise_office(base, county_code="222401", name="崩溃测试局", letter_prefix="崩测",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(base, "admin", PASSWORD) as ws:
-        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
-        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长", temporary=False)
         add_enterprise(ws, EnterpriseDraft(name="基准企业", uscc="91110000600037341L", county_code="222401",
                                            industry="other", staff_total=30))
         make_backup(ws, "manual")

@@ -10,6 +10,8 @@ import base64
 import hashlib
 import hmac
 import os
+import secrets
+from typing import Final
 
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 
@@ -24,7 +26,17 @@ MESSAGES.update({
         "problems", "用户名“{value}”不合适：2 到 32 个字符，只用汉字、字母、数字和 _ . -"
     ),
     "password_same_as_name": QT_TRANSLATE_NOOP("problems", "密码不能与用户名相同"),
+    "password_unchanged": QT_TRANSLATE_NOOP("problems", "新密码不能与原密码相同"),
+    "password_is_yours": QT_TRANSLATE_NOOP("problems", "新用户的密码不能与您自己的密码相同：请另设一个"),
 })
+
+# Letters and digits that cannot be misread for one another (no 0 O o 1 l I), for passwords said aloud.
+_PLAIN: Final = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(groups: int = 3, size: int = 4) -> str:
+    """A temporary password to tell a user once: ``"k7Pq-3mXa-Ve9t"`` (about 70 bits)."""
+    return "-".join("".join(secrets.choice(_PLAIN) for _ in range(size)) for _ in range(groups))
 
 # A key's passphrase guards every batch the office signs: short, repeated or counted ones are refused.
 WEAK, FAIR, STRONG = 0, 1, 2

@@ -40,6 +40,9 @@ class Workspace:
     actor: Actor
     areas: AreaTable
     sizes: SizeStandard
+    # Signed in with a password someone else chose: the window and the commands ask
+    # for a new one before anything else (services.accounts.change_password clears it).
+    must_change_password: bool = False
 
     @classmethod
     def open(cls, path: Path | str, actor: Actor | None = None) -> Workspace:
