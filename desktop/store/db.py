@@ -76,7 +76,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
-    # Names sort by pinyin through a key column the store writes with these (migration 0007 uses them too).
+    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
     conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
     conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")

@@ -143,7 +143,7 @@ def test_migration_is_a_value() -> None:
     assert isinstance(m, Migration) and m.sql().strip()
 
 
-def test_migration_7_fills_the_pinyin_sort_keys_of_existing_names(db_path: Path) -> None:
+def test_migration_8_fills_the_pinyin_sort_keys_of_existing_names(db_path: Path) -> None:
     from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
 
     version = next(m.version for m in available_migrations() if m.name == "name_sort_keys")

@@ -1,4 +1,4 @@
--- 0007 lists of enterprises and workers sort by pinyin, as a Chinese reader expects, not by code point.
+-- 0008 lists of enterprises and workers sort by pinyin, as a Chinese reader expects, not by code point.
 -- Each name gets a sort key beside it (desktop/core/pinyin_order.py; the store registers the two
 -- functions on every connection it opens and writes the key with every name it writes).
 ALTER TABLE enterprises ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
