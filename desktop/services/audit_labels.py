@@ -63,6 +63,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "amount_wan": QT_TRANSLATE_NOOP("audit", "贷款金额（万元）"),
     "group": QT_TRANSLATE_NOOP("audit", "重点群体"),
     "evidence": QT_TRANSLATE_NOOP("audit", "认定依据"),
+    "claims": QT_TRANSLATE_NOOP("audit", "名册上申报的重点群体"),
     "contracts": QT_TRANSLATE_NOOP("audit", "已核对劳动合同"),
     "wages": QT_TRANSLATE_NOOP("audit", "已核对工资发放"),
     "sheet": QT_TRANSLATE_NOOP("audit", "工作表"),
