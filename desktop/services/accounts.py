@@ -148,6 +148,12 @@ def sign_in(path: Path | str, username: str, password: str) -> Workspace:
         raise
 
 
+def sign_out(ws: Workspace) -> None:
+    """退出登录: recorded, so the log shows when a user's session ended (the caller closes the workspace)."""
+    with ws.store.transaction():
+        ws.audit("user.logout", entity="user", entity_id=ws.actor.username)
+
+
 def verify_current_user(ws: Workspace, password: str) -> bool:
     """Unlock after idle time: the same user types the password again."""
     user = ws.store.user_by_name(ws.actor.username)

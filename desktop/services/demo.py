@@ -201,6 +201,7 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             "social_insurance": 1 if rng.random() < 0.93 else 0,
             "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             "priority_group": group.value if group else None,
+            "priority_claim": group.value if group else None,  # claimed on the roster, and verified
             "priority_evidence": _evidence(rng, group),
             "source_row": len(rows) + 2,
         })
@@ -210,5 +211,5 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             row["person_id"] = ids[str(row.pop("id_number"))]
         ws.store.insert_employments(rows)
         ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "synthetic demo data"})
+                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
     return len(rows), priority

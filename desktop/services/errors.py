@@ -37,6 +37,12 @@ SERVICE_MESSAGES: dict[str, str] = {
     "priority_evidence_required": QT_TRANSLATE_NOOP(
         "service", "标记为“{group}”需要填写证明材料编号（{hint}）。"
     ),
+    "priority_verify_evidence_required": QT_TRANSLATE_NOOP(
+        "service", "核实企业申报的重点群体需要写明所核对的证明材料（如“核对县脱贫人口名单（2026年11月）”）。"
+    ),
+    "priority_no_claims": QT_TRANSLATE_NOOP(
+        "service", "选中的人员在企业名册中都没有申报重点群体；要标记他们，请用“标记重点群体”并选择类别。"
+    ),
     "priority_evidence_too_long": QT_TRANSLATE_NOOP("service", "证明材料编号太长（不超过 {limit} 个字）。"),
     "demo_exists": QT_TRANSLATE_NOOP(
         "service", "文件 {path} 已存在。演示数据库只建在新文件上；请删除该文件或用 --db 指定另一个路径。"

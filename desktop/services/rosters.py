@@ -403,8 +403,6 @@ def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Seque
         changes["active"] = (0, 1)
     for name in fields:
         before, after = old.values.get(name), getattr(row, name)
-        if name == "priority_group" and after is None and before is not None and old.priority_evidence:
-            continue  # the clerk marked the group with evidence: an empty cell does not undo that
         if not _same(before, after):
             changes[name] = (before, after)
     row.action, row.changes = ("updated", changes) if changes else ("unchanged", {})
@@ -444,7 +442,7 @@ def _stage_tuple(r: RosterRow) -> tuple[object, ...]:
     return (
         r.id_number, r.name, r.sex, r.birth_date, r.sheet_row, r.hukou_text, r.hukou_code, r.contract_type,
         r.contract_start, r.contract_end, r.hire_date, r.job, r.monthly_wage,
-        None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_group,
+        None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_claim,
     )
 
 
@@ -456,7 +454,7 @@ def _values(row: RosterRow) -> tuple[object, ...]:
     return (
         row.hukou_text, row.hukou_code, row.contract_type, row.contract_start, row.contract_end, row.hire_date,
         row.job, row.monthly_wage, months_json(row.paid_months), row.social_insurance, row.phone,
-        row.priority_group,
+        row.priority_claim,
     )
 
 

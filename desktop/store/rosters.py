@@ -24,7 +24,7 @@ _CHUNK: Final = 900  # SQLite allows 999 bound variables per statement
 # Employment columns a roster can set, in this order everywhere below.
 VALUE_COLUMNS: Final = (
     "hukou_text", "hukou_code", "contract_type", "contract_start", "contract_end", "hire_date", "job",
-    "monthly_wage", "paid_months", "social_insurance", "phone", "priority_group",
+    "monthly_wage", "paid_months", "social_insurance", "phone", "priority_claim",
 )
 
 
@@ -291,7 +291,9 @@ class RosterQuery:
     user with the right to see full numbers); ``hukou_codes`` keeps workers whose
     户籍地 resolved to one of these counties (e.g. the paired list);
     ``prefecture`` keeps a prefecture ("2224"); ``priority_group`` is a
-    group value, "any" or "none"; ``unresolved`` keeps workers whose 户籍地
+    group value (verified as it, or claimed as it and not yet verified),
+    "any" (a verified group), "claimed" (a claim not yet verified) or "none"
+    (neither); ``unresolved`` keeps workers whose 户籍地
     did not resolve.
     """
 
@@ -334,12 +336,13 @@ class RosterRecord:
     active: bool
     source_row: int | None
     roster_import_id: int | None
+    priority_claim: str | None = None  # what the enterprise's roster claims; priority_group is the verified one
 
 
 _RECORD_SQL: Final = (
     "SELECT m.id, p.id, p.id_number, p.name, p.sex, p.birth_date, m.hukou_text, m.hukou_code, m.contract_type,"
     " m.contract_start, m.contract_end, m.hire_date, m.job, m.monthly_wage, m.paid_months, m.social_insurance,"
-    " m.phone, m.priority_group, m.priority_evidence, m.active, m.source_row, m.roster_import_id"
+    " m.phone, m.priority_group, m.priority_evidence, m.active, m.source_row, m.roster_import_id, m.priority_claim"
     " FROM employments m JOIN persons p ON p.id = m.person_id"
 )
 
@@ -419,10 +422,12 @@ def _where(q: RosterQuery) -> tuple[str, list[object], bool]:
     if q.priority_group == "any":
         clauses.append("m.priority_group IS NOT NULL")
     elif q.priority_group == "none":
-        clauses.append("m.priority_group IS NULL")
-    elif q.priority_group:
-        clauses.append("m.priority_group = ?")
-        params.append(q.priority_group)
+        clauses.append("m.priority_group IS NULL AND m.priority_claim IS NULL")
+    elif q.priority_group == "claimed":  # the enterprise claims a group the clerk has not verified
+        clauses.append("m.priority_claim IS NOT NULL AND m.priority_group IS NULL")
+    elif q.priority_group:  # verified as this group, or claimed as it and not yet verified
+        clauses.append("(m.priority_group = ? OR (m.priority_group IS NULL AND m.priority_claim = ?))")
+        params += [q.priority_group, q.priority_group]
     if q.contract_type:
         clauses.append("m.contract_type = ?")
         params.append(q.contract_type)

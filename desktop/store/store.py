@@ -306,7 +306,7 @@ class Store:
     EMPLOYMENT_COLUMNS = (
         "enterprise_id", "person_id", "hukou_text", "hukou_code", "contract_type", "contract_start",
         "contract_end", "hire_date", "job", "monthly_wage", "paid_months", "social_insurance", "phone",
-        "priority_group", "priority_evidence", "roster_import_id", "source_row",
+        "priority_group", "priority_evidence", "priority_claim", "roster_import_id", "source_row",
     )
 
     def insert_employments(self, rows: list[dict[str, object]]) -> None:

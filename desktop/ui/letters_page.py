@@ -33,7 +33,7 @@ from desktop.ui.forms import FormError
 from desktop.ui.letter_preview import LetterPreviewDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import offer
+from desktop.ui.widgets import confirm, offer
 from desktop.ui.workflow_box import ask_reason
 
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
@@ -132,7 +132,7 @@ class LettersPage(QWidget):
         self.waitingTable.itemSelectionChanged.connect(self._update_actions)
         self.lettersTable.itemSelectionChanged.connect(self._update_actions)
         self.lettersTable.doubleClicked.connect(lambda _i: self.open_preview())
-        self.issueButton.clicked.connect(self.issue_selected)
+        self.issueButton.clicked.connect(self.ask_issue)
         self.printAllButton.clicked.connect(self.print_all)
         self.previewButton.clicked.connect(self.open_preview)
         self.voidButton.clicked.connect(self.void_selected)
@@ -268,6 +268,17 @@ class LettersPage(QWidget):
         show_error(self, exc)
 
     # -- actions ------------------------------------------------------------------------------
+    def ask_issue(self) -> Task | None:
+        """出具确认书, after saying what will happen."""
+        app_id = self.selected_application()
+        waiting = next((w for w in self.waiting if w.application_id == app_id), None)
+        if waiting is None:
+            return None
+        text = self.tr("为“{name}”（贷款申请第 {id} 号）出具确认书？\n\n将使用 {year} 年的下一个文号，并保存确认书原件。"
+                       "文号一经使用不再收回：出错只能作废后重新出具（新文号）。").format(
+            name=waiting.enterprise_name, id=app_id, year=date.today().year)
+        return self.issue_selected() if confirm(self, self.tr("出具确认书"), text) else None
+
     def issue_selected(self) -> Task | None:
         """出具确认书 on the database worker (numbering, drawing and storing the PDF: the first takes a second)."""
         app_id = self.selected_application()

@@ -11,7 +11,7 @@ from typing import Final
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.permissions import Permission
-from desktop.services import backups
+from desktop.services import accounts, backups
 from desktop.services.accounts import idle_lock_minutes, sign_in, verify_current_user
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -50,6 +50,7 @@ from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
+from desktop.ui.user_menu import UserActions
 from desktop.ui.widgets import inform, offer
 
 SEARCH_DELAY_MS: Final = 200
@@ -68,6 +69,7 @@ def _make_backup(ws: Workspace, state: TaskState, reason: str) -> backups.Backup
 
 class MainWindow(QMainWindow):
     user_switched = Signal(object)  # the Workspace of whoever signed in through 切换用户
+    signed_out = Signal()  # 退出登录: the application asks who is next
 
     # From forms/main_window.ui (load_form sets them).
     navList: QListWidget
@@ -193,10 +195,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlock_requested.connect(self.try_unlock)
         self.lock_screen.switchUserButton.clicked.connect(self.open_switch_user_dialog)
         self.lock_screen.quitButton.clicked.connect(self.close)
-        lock_action = QAction(self.tr("锁定窗口"), self)
-        lock_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
-        lock_action.triggered.connect(lambda: self.lock(self.tr("已手动锁定")))
-        self.addAction(lock_action)
+        self.user_actions = UserActions(self)  # 用户 menu and toolbar: 锁定 (Ctrl+L), 切换用户, 退出登录
 
     # -- enterprises -------------------------------------------------------------------
     def _apply_search(self) -> None:
@@ -429,6 +428,7 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         self.is_locked = True
+        self.user_actions.set_locked(True)
         self.idle.stop()
         self.tasks.hold_results(True)
         self._hidden_windows = [w for w in QApplication.topLevelWidgets()
@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
     def unlock(self) -> None:
         self._central.setCurrentIndex(0)
         self.is_locked = False
+        self.user_actions.set_locked(False)
         self.lock_screen.passwordEdit.clear()
         self.tasks.hold_results(False)  # a dialog whose task ended meanwhile closes here
         hidden, self._hidden_windows = self._hidden_windows, []
@@ -486,6 +487,14 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def sign_out(self) -> None:
+        """退出登录: recorded, then the application closes this window and shows the sign-in."""
+        try:
+            accounts.sign_out(self._ws)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)  # the file is gone or broken: still leave
+        self.signed_out.emit()
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

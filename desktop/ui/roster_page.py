@@ -61,7 +61,7 @@ TEMPLATE_NAME: Final = "劳务协作地区就业人员名册（模板）.xlsx"
 # The 户籍地 filter's choices besides a prefecture code.
 HUKOU_ALL, HUKOU_PAIRED, HUKOU_UNRESOLVED = "", "paired", "unresolved"
 # The 重点群体 filter's choices besides a group (RosterQuery.priority_group).
-GROUP_ALL, GROUP_ANY, GROUP_NONE = "", "any", "none"
+GROUP_ALL, GROUP_ANY, GROUP_CLAIMED, GROUP_NONE = "", "any", "claimed", "none"
 
 # Text as wide as a column's usual value: columns open wide enough for it and stay resizable
 # (longer text is elided, its tooltip has it all).
@@ -174,7 +174,8 @@ class RosterPage(QWidget):
             combo.addItem(name, code)
         combo = self.groupCombo
         combo.addItem(self.tr("全部"), GROUP_ALL)
-        combo.addItem(self.tr("任一重点群体"), GROUP_ANY)
+        combo.addItem(self.tr("已核实的重点群体"), GROUP_ANY)
+        combo.addItem(self.tr("企业申报，未核实"), GROUP_CLAIMED)
         combo.addItem(self.tr("非重点群体"), GROUP_NONE)
         combo.insertSeparator(combo.count())
         for group in PriorityGroup:

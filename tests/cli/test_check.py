@@ -37,6 +37,7 @@ def office(workspace: Workspace, office_db: Path) -> Path:
             "hukou_code": "220102" if i == 4 else "222401", "contract_type": "fixed",
             "contract_start": "2026-01-01", "contract_end": "2026-12-31",
             "priority_group": "poverty_alleviated" if i == 0 else None,
+            "priority_evidence": "核对县脱贫人口名单（2026年5月）" if i == 0 else "",
         } for i, (number, *_rest) in enumerate(people)])
     return office_db
 

@@ -71,6 +71,10 @@ def test_import_then_reimport_and_list(capsys: pytest.CaptureFixture[str], with_
     assert out["total"] == 1 and out["workers"][0]["id"] == "222401********0339"  # type: ignore[index]
     code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--group", "脱贫人口", "--json")
     assert out["total"] == 7
+    main(["--db", db, "roster", "list", "--enterprise", USCC, "--group", "脱贫人口"])
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 8 and all(line.endswith("脱贫人口（企业申报，未核实）") for line in listed[:7])  # in Chinese, a claim
+    assert "poverty_alleviated" not in "\n".join(listed)
 
     main(["--db", db, "import", str(SAMPLES / "roster_messy.xlsx"), "--enterprise", USCC])
     text = capsys.readouterr().out
