@@ -196,7 +196,7 @@ class RosterRow:
     """One data row, normalised and checked.
 
     The worker's facts use the store's vocabulary: dates as ISO text,
-    ``contract_type`` / ``priority_group`` as enum values, ``paid_months``
+    ``contract_type`` / ``priority_claim`` as enum values, ``paid_months``
     None when the roster says nothing about months paid.
     """
 
@@ -217,7 +217,7 @@ class RosterRow:
     paid_months: tuple[str, ...] | None
     social_insurance: int | None
     phone: str
-    priority_group: str | None
+    priority_claim: str | None  # the 重点群体 column: what the enterprise claims (企业申报)
     converted_from_15: bool
     problems: list[RowProblem]
     action: str = ""  # new / updated / unchanged / refused: decided against the store
@@ -251,7 +251,7 @@ EMPLOYMENT_FIELDS: Final[dict[str, tuple[Field, ...]]] = {
     "paid_months": (Field.PAID_MONTHS,),
     "social_insurance": (Field.INSURANCE,),
     "phone": (Field.PHONE,),
-    "priority_group": (Field.GROUP,),
+    "priority_claim": (Field.GROUP,),
 }
 
 

@@ -121,8 +121,8 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
     initialise_office(path, county_code=county_code, name=office_name, letter_prefix=letter_prefix,
                       admin_username="admin", admin_password=password, actor=DEMO_ACTOR)
     with sign_in(path, "admin", password) as ws:
-        add_user(ws, "clerk", Role.CLERK, password, "金经办")
-        add_user(ws, "approver", Role.APPROVER, password, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, password, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, password, "朴科长", temporary=False)
     workers = priority = applications = 0
     with sign_in(path, "clerk", password) as ws:
         for index, (stem, industry, size) in enumerate(ENTERPRISES):
@@ -201,6 +201,7 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             "social_insurance": 1 if rng.random() < 0.93 else 0,
             "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             "priority_group": group.value if group else None,
+            "priority_claim": group.value if group else None,  # claimed on the roster, and verified
             "priority_evidence": _evidence(rng, group),
             "source_row": len(rows) + 2,
         })
@@ -210,5 +211,5 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             row["person_id"] = ids[str(row.pop("id_number"))]
         ws.store.insert_employments(rows)
         ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "synthetic demo data"})
+                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
     return len(rows), priority

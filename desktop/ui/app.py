@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -47,6 +47,10 @@ def create_app(argv: Sequence[str]) -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     app = QApplication(list(argv))
+    if sys.platform.startswith("linux"):
+        # The GTK file dialog speaks the desktop's language, English on most county machines;
+        # Qt's own dialogs read Qt's Chinese translations (qtbase_zh_CN).
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     app.setWindowIcon(QIcon(str(resource_path(*ICON))))
     use_cjk_font(app)
     _install_translators(app)
@@ -125,9 +129,14 @@ def _sign_in(db_path: Path, office: Office) -> Workspace | None:
     problem = ""
     if user and password:
         try:
-            return sign_in(db_path, user, password)
+            workspace = sign_in(db_path, user, password)
         except ServiceError as exc:  # a wrong or locked account: ask in the dialog instead
             problem = error_text(exc)
+        else:
+            if not workspace.must_change_password:
+                return workspace
+            workspace.close()  # a first or reset password: the dialog asks for the user's own
+            problem = QCoreApplication.translate("app", "请登录并设置自己的密码。")
     dialog = LoginDialog(office.name, lambda name, secret: sign_in(db_path, name, secret),
                          username=user, problem=problem)
     try:
@@ -139,16 +148,21 @@ def _sign_in(db_path: Path, office: Office) -> Workspace | None:
 
 
 class Session(QObject):
-    """The window of whoever is signed in; 切换用户 replaces both the window and the workspace."""
+    """The window of whoever is signed in; 切换用户 replaces both the window and the workspace,
+    退出登录 closes them and asks who is next (cancelling that ends the application)."""
+
+    ended = Signal()  # signed out and nobody signed in again
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.window = self._open(workspace)
+        self.workspace: Workspace | None = workspace
+        self.window: MainWindow | None = self._open(workspace)
+        self.login: LoginDialog | None = None  # after 退出登录, until someone signs in
 
     def _open(self, workspace: Workspace) -> MainWindow:
         window = MainWindow(workspace)
         window.user_switched.connect(self.switch)
+        window.signed_out.connect(self.sign_out)
         return window
 
     def switch(self, workspace: Workspace) -> None:
@@ -156,14 +170,46 @@ class Session(QObject):
         self.workspace = workspace
         self.window = self._open(workspace)
         self.window.show()  # before the old one closes, so the application does not quit in between
-        old_window.close()
-        old_window.deleteLater()
-        old_workspace.close()
+        self._close(old_window, old_workspace)
+
+    def sign_out(self) -> None:
+        old_window, old_workspace = self.window, self.workspace
+        if old_workspace is None:
+            return
+        path, office = old_workspace.store.path, old_workspace.office.name
+        self.login = LoginDialog(office, lambda name, secret: sign_in(path, name, secret))
+        self.login.accepted.connect(self._signed_in_again)
+        self.login.rejected.connect(self._ended)
+        self.login.open()  # before the window closes, so the application does not quit in between
+        self.window = self.workspace = None
+        self._close(old_window, old_workspace)
+
+    def _signed_in_again(self) -> None:
+        assert self.login is not None and self.login.workspace is not None
+        self.workspace = self.login.workspace
+        self.window = self._open(self.workspace)
+        self.window.show()
+        self.login.deleteLater()
+        self.login = None
+
+    def _ended(self) -> None:
+        if self.login is not None:
+            self.login.deleteLater()
+            self.login = None
+        self.ended.emit()
+
+    @staticmethod
+    def _close(window: MainWindow | None, workspace: Workspace | None) -> None:
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        if workspace is not None:
+            workspace.close()
 
     def close(self) -> None:
-        self.window.close()
-        self.window.deleteLater()
-        self.workspace.close()
+        if self.login is not None:
+            self.login.close()
+        self._close(self.window, self.workspace)
 
 
 def run_gui(db_path: Path) -> int:
@@ -193,10 +239,13 @@ def _run(app: QApplication, db_path: Path) -> int:
     if workspace is None:
         return 0
     session = Session(workspace)
+    session.ended.connect(app.quit)
+    window = session.window
+    assert window is not None  # just opened
     try:
         if os.environ.get(EXIT_AFTER_PAINT) == "1":
-            quit_after_first_paint(session.window)
-        session.window.show()
+            quit_after_first_paint(window)
+        window.show()
         code = app.exec()
         # quit() also posts a Quit event; delivered later it would end every
         # event loop at once (a second window in this process, the tests).

@@ -21,7 +21,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Final
 
-from PySide6.QtCore import QDate, QTimer, Qt
+from PySide6.QtCore import QDate, QTimer, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -82,6 +82,7 @@ from desktop.ui.decision_view import (
 )
 from desktop.ui.application_dialog import ApplicationDialog
 from desktop.ui.enterprise_picker import EnterprisePicker
+from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
@@ -103,6 +104,7 @@ class DuplicateColumn(IntEnum):
 
 
 class ReviewPage(QWidget):
+    data_changed = Signal(str, int)  # (Change, enterprise id): the window's DataEvents passes it to every page
     # From forms/review_page.ui (load_form sets them).
     reviewSplitter: QSplitter
     pickerPane: QWidget
@@ -271,6 +273,10 @@ class ReviewPage(QWidget):
             self.recompute()
 
     # -- enterprises and applications -----------------------------------------------------
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self._enterprise
+
     def select_enterprise(self, enterprise_id: int) -> bool:
         """Select an enterprise in the list (fetching further pages if needed)."""
         return self.picker.select(enterprise_id)
@@ -364,6 +370,7 @@ class ReviewPage(QWidget):
         if index >= 0 and index != self.applicationCombo.currentIndex():
             self.applicationCombo.setCurrentIndex(index)
         self._status(self.tr("贷款申请第 {id} 号已保存").format(id=application_id))
+        self._announce()
 
     def _current_application(self) -> ApplicationSummary | None:
         app_id = self.application_id
@@ -438,6 +445,10 @@ class ReviewPage(QWidget):
         self.overrideLabel.setVisible(overridden)
         if entry is None:
             source = self.tr("当前计算结果（审核日期 {day}），尚未记录").format(day=decision.review_date.isoformat())
+            same = self._history[-1] if self._history else None
+            if same is not None and same.stored.decision.to_dict() == decision.to_dict():
+                source = self.tr("当前计算结果（审核日期 {day}），与第 {id} 号认定记录相同").format(
+                    day=decision.review_date.isoformat(), id=same.stored.id)
             if self.application_id is None:
                 source = self.tr("按名册试算（审核日期 {day}）：该企业尚无贷款申请，不能记录").format(
                     day=decision.review_date.isoformat())
@@ -673,6 +684,7 @@ class ReviewPage(QWidget):
         self._refresh_application_label()
         self.recompute()
         self.show_recorded(stored.id)
+        self._announce()
         self._status(self.tr("已记录第 {id} 号认定结论：{result}").format(
             id=stored.id, result=result_word(stored.decision.final_result)))
 
@@ -698,6 +710,7 @@ class ReviewPage(QWidget):
         self._refresh_application_label()
         self.recompute()
         self.show_recorded(saved.id)
+        self._announce()
         d = saved.decision
         self._status(self.tr("已改变结论，另存为第 {id} 号：最终结论{final}，计算结论{computed}").format(
             id=saved.id, final=result_word(d.final_result), computed=result_word(d.computed_result)))
@@ -713,12 +726,33 @@ class ReviewPage(QWidget):
         saved = dialog.saved
         self.recompute()
         if saved is not None:
+            self._announce(every_enterprise=True)
             self._status(self.tr("对口地区名单已保存（版本 {version}），已按新名单重新计算。").format(version=saved.version))
 
     def _workflow_changed(self, _application_id: int) -> None:
         """A step or an evidence tick was saved in the 审核流程 box."""
         self._refresh_application_label()
         self.recompute()
+        self._announce()
+
+    # -- changes made elsewhere -------------------------------------------------------------------
+    def _announce(self, *, every_enterprise: bool = False) -> None:
+        eid = None if every_enterprise or self._enterprise is None else self._enterprise.id
+        announce(self, Change.APPLICATION, eid)
+
+    def on_data_changed(self, kind: str, enterprise_id: int) -> None:
+        """Another page (or another step here) changed the data: show the new state."""
+        if is_echo(self):
+            return  # this page made the change and already shows it
+        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
+            self.picker.reload()
+        current = self._enterprise
+        if current is None or enterprise_id not in (0, current.id) or kind in (Change.BATCH.value, Change.KEY.value):
+            return
+        app_id = self.application_id
+        self._enterprise_changed(current)
+        if app_id is not None and self.applicationCombo.findData(app_id) >= 0:
+            self.applicationCombo.setCurrentIndex(self.applicationCombo.findData(app_id))
 
     def _refresh_application_label(self) -> None:
         if self._enterprise is None:

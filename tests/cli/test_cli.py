@@ -148,9 +148,11 @@ def test_commands_need_a_user_and_a_password(
     assert code == EXIT_FAILED and out["error"]["code"] == "login_failed"  # type: ignore[index]
 
 
-def test_user_add_needs_an_admin(capsys: pytest.CaptureFixture[str], office_db: Path, cli_env: None) -> None:
+def test_user_add_needs_an_admin(capsys: pytest.CaptureFixture[str], office_db: Path, cli_env: None,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
     code, out = run(capsys, "--db", str(office_db), "user", "add", "newbie", "--role", "clerk", "--json")
     assert code == EXIT_FAILED and out["error"]["code"] == "forbidden"  # type: ignore[index]
+    monkeypatch.setenv("LAOXIE_NEW_PASSWORD", "newbie's first pw")
     code, out = run(capsys, "--db", str(office_db), "--user", "admin", "user", "add", "newbie",
                     "--role", "审核人", "--json")
     assert code == EXIT_OK and out["user"]["role"] == "approver"  # type: ignore[index]

@@ -176,7 +176,7 @@ def test_normalised_values() -> None:
     assert (row.name, row.id_number, row.sex, row.birth_date) == ("王芳", number, "F", "1990-10-01")
     assert (row.hukou_code, row.contract_type, row.contract_start, row.contract_end) == (
         "222401", "open_ended", "2025-10-07", None)
-    assert (row.priority_group, row.monthly_wage, row.social_insurance, row.phone) == (
+    assert (row.priority_claim, row.monthly_wage, row.social_insurance, row.phone) == (
         "poverty_alleviated", 2800.0, 1, "13800000000")
 
 

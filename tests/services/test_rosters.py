@@ -110,7 +110,7 @@ def test_messy_sample_row_by_row(workspace: Workspace, enterprise: Enterprise) -
             continue
         assert row.status == "valid" and row.errors == [], (e, row.codes)
         assert row.id_number == e["id"], e
-        assert GROUP_LABELS.get(row.priority_group or "", "") == e["group"], e
+        assert GROUP_LABELS.get(row.priority_claim or "", "") == e["group"], e
         assert CONTRACT_LABELS[row.contract_type] == e["contract_type"], e
         assert (row.hukou_code in PAIRED) == e["paired"], e
         assert counted_by_simple_rule(row, review) == (verdict == "valid"), e
@@ -391,9 +391,11 @@ def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspac
     assert yanbian == sum((r.hukou_code or "").startswith("2224") for r in rows)
     paired = dataclasses.replace(q, hukou_codes=("222401", "220882"))
     assert svc.count_roster(workspace, paired) == sum(r.hukou_code in ("222401", "220882") for r in rows)
-    grouped = svc.count_roster(workspace, dataclasses.replace(q, priority_group="any"))
-    assert grouped == sum(r.priority_group is not None for r in rows)
-    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - grouped
+    # The roster's 重点群体 column is the enterprise's claim: nothing is verified by an import.
+    claimed = svc.count_roster(workspace, dataclasses.replace(q, priority_group="claimed"))
+    assert claimed == sum(r.priority_claim is not None for r in rows) > 0
+    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="any")) == 0
+    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - claimed
 
     ids = svc.roster_ids(workspace, dataclasses.replace(q, sort="name", descending=True))
     records = svc.roster_records(workspace, ids[:5])

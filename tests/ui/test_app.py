@@ -227,12 +227,17 @@ def test_a_fresh_application_speaks_chinese() -> None:
         "from PySide6.QtCore import QCoreApplication\n"
         "from desktop.ui.app import create_app\n"
         "app = create_app(sys.argv)\n"
+        "from PySide6.QtCore import Qt\n"
         "print(app.applicationName(), app.windowIcon().isNull(),"
-        " QCoreApplication.translate('QPlatformTheme', 'Cancel'))\n"
+        " QCoreApplication.translate('QPlatformTheme', 'Cancel'),"
+        " QCoreApplication.translate('QFileDialog', 'Look in:'),"
+        " app.testAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=60,
         cwd=Path(app_module.__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["laoxie", "False", "取消"]
+    # Qt's own file dialog (not GTK's, English on most machines) with Qt's Chinese texts
+    native_off = str(sys.platform.startswith("linux"))
+    assert done.stdout.split() == ["laoxie", "False", "取消", "查找范围：", native_off]

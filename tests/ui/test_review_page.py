@@ -152,7 +152,7 @@ def test_a_failing_decision_is_red_and_says_why(qtbot: QtBot, clerk: Workspace) 
     page = open_page(qtbot, clerk, "延吉市一心仓储有限公司")
     assert "不通过" in page.resultLabel.text() and "#b3261e" in page.resultLabel.text()
     assert page.resultDetailLabel.text() == "不符合认定标准：人数和占比均未达标（正常标准）"
-    assert page.priorityValue.text() == "否（计入人员中没有重点群体人员）"
+    assert page.priorityValue.text() == "否（计入人员中没有经核实的重点群体人员）"
 
 
 def test_the_worker_filter(qtbot: QtBot, clerk: Workspace, qtmodeltester: Any) -> None:

@@ -22,10 +22,12 @@ from pytestqt.qtbot import QtBot
 
 import desktop.ui
 from desktop.core.areas import AreaTable
+from desktop.core.batch import Fingerprint
 from desktop.services.accounts import sign_in
 from desktop.services.dbcheck import check_database
 from desktop.services.demo import build_demo
 from desktop.services.enterprises import list_enterprises
+from desktop.services.keys import PublicKeyFile
 from desktop.services.rosters import roster_page
 from desktop.store.rosters import RosterQuery
 from desktop.services.workspace import Workspace
@@ -114,6 +116,10 @@ class Samples:
             "str": lambda: LONG_TEXT,
             "int": lambda: enterprise.id,
             "Enterprise": lambda: enterprise,
+            "bool": lambda: True,
+            "PublicKeyFile": lambda: PublicKeyFile("encryption", "age1" + "q" * 58, Fingerprint.of(b"k" * 32),
+                                                   "220000", LONG_TEXT),
+            "Callable[[str, str, str], KeyInfo]": lambda: lambda *_a: None,
             "SaveOverride": lambda: lambda *_a, **_k: None,
             "SavePriority": lambda: lambda *_a, **_k: None,
             "SaveOffice": lambda: lambda *_a, **_k: None,
@@ -126,7 +132,7 @@ class Samples:
         for name, param in list(inspect.signature(cls.__init__).parameters.items())[1:]:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.default is not param.empty:
                 continue
-            annotation = str(param.annotation)
+            annotation = str(param.annotation).removesuffix(" | None")
             if name == "parent":
                 value: Any = None
             elif annotation in self.by_annotation:
