@@ -11,6 +11,7 @@ quarantine. Writes run inside the caller's transaction.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from desktop.core.batch import (
 )
 from desktop.store import db
 from desktop.store.store import Store
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 900
 EXPORTABLE_STATUSES = ("approved", "issued")
@@ -316,9 +319,25 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     try:
         return _store_incoming(store, office_code, office_name, tables, incoming)
     except sqlite3.IntegrityError as exc:
-        raise RecordsRefused(str(exc)) from exc
-    except (KeyError, TypeError) as exc:
-        raise RecordsRefused(f"{type(exc).__name__}: {exc}") from exc
+        log.warning("batch records refused by the database: %s", exc)
+        raise RecordsRefused(_integrity_detail(str(exc))) from exc
+    except (KeyError, TypeError, ValueError, OverflowError, sqlite3.InterfaceError) as exc:
+        log.warning("batch records of the wrong kind: %s: %s", type(exc).__name__, exc)
+        raise RecordsRefused("记录中有类型或取值不对的数据") from exc
+
+
+def _integrity_detail(text: str) -> str:
+    """SQLite's (English) constraint message as a Chinese sentence; the table.column it names is kept."""
+    where = text.split(":", 1)[1].strip() if ":" in text else ""
+    if text.startswith("UNIQUE"):
+        return f"与省里已有的记录重复（{where}）"
+    if text.startswith("NOT NULL"):
+        return f"缺少必填的值（{where}）"
+    if text.startswith("FOREIGN KEY"):
+        return "引用了不存在的记录"
+    if text.startswith("CHECK"):
+        return "有不符合数据库规则的值"
+    return "记录不能保存"
 
 
 def _store_incoming(store: Store, office_code: str, office_name: str, tables: Mapping[str, Table],
