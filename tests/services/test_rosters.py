@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime
 import json
 import sqlite3
@@ -581,3 +582,16 @@ def test_a_preview_made_on_another_connection_commits_the_ordinary_way(
     assert result.counts["new"] == 30
     assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
     preview.close()  # twice is fine
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_the_problem_copy_holds_full_id_numbers_so_it_is_the_owners_alone(
+    tmp_path: Path, workspace: Workspace, enterprise: Enterprise
+) -> None:
+    preview = prepare(workspace, enterprise, SAMPLES / "roster_messy.xlsx")
+    old = os.umask(0o022)
+    try:
+        out = svc.write_problems_copy(workspace, preview, tmp_path / "退回.xlsx")
+    finally:
+        os.umask(old)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
