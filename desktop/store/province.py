@@ -170,7 +170,8 @@ def settle_identity(store: Store, conflict_id: int, *, name: str, reason: str, u
     person_id = int(store.conn.execute("SELECT person_id FROM identity_conflicts WHERE id = ?",
                                        (conflict_id,)).fetchone()[0])
     now = db.now_iso()
-    store.conn.execute("UPDATE persons SET name = ?, updated_at = ? WHERE id = ?", (name, now, person_id))
+    store.conn.execute("UPDATE persons SET name = ?1, name_key = person_sort_key(?1), updated_at = ?2 WHERE id = ?3",
+                       (name, now, person_id))
     store.conn.execute(
         "UPDATE identity_conflicts SET settled_name = ?, settled_reason = ?, settled_by = ?, settled_at = ?"
         " WHERE id = ?", (name, reason, user_id, now, conflict_id))

@@ -1,4 +1,4 @@
--- 0008 province: what the province finds in the counties' batches and what it decides.
+-- 0009 province: what the province finds in the counties' batches and what it decides.
 --   identity_conflicts  the same ID number arriving with another name or birth date (kept, not renamed)
 --   duplicate_rulings   the province's ruling on a worker counted by two enterprises
 --   province_rulings    (county side) the rulings the province sent this county in a notice
