@@ -101,6 +101,9 @@ _CHOICE_LABELS = {
     DuplicateChoice.EXCLUDE_HERE: QT_TRANSLATE_NOOP("eligibility", "不在本企业计入"),
 }
 
+# Warnings that keep a decision from being recorded (desktop.core.eligibility.staff_problem).
+BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
+
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
     "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "contract_dates_missing",
@@ -285,6 +288,11 @@ class Decision:
     priority_claimed: int | None = None
     priority_verified: int | None = None
     unverified_claims_count: bool = False  # the rule in force: unverified claims counted too
+
+    @property
+    def blockers(self) -> tuple[Problem, ...]:
+        """What keeps this decision from being recorded (a staff total that cannot be right)."""
+        return tuple(w for w in self.warnings if w.code in BLOCKING)
 
     @property
     def priority_workers(self) -> int:

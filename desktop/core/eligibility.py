@@ -60,7 +60,7 @@ from desktop.core.workers import ContractType, PriorityGroup
 
 __all__ = [
     "ApplicationFacts", "ClaimRow", "Decision", "DuplicateChoice", "EligibilityError", "EnterpriseFacts",
-    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "with_other_claims",
+    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "staff_problem", "with_other_claims",
 ]
 
 register_messages({
@@ -119,8 +119,12 @@ register_messages({
     "step_priority_borrower": QT_TRANSLATE_NOOP(
         "problems", "企业吸纳重点群体人员，为优先放贷支持对象。"
     ),
-    "warn_count_above_staff": QT_TRANSLATE_NOOP(
-        "problems", "计入人数{counted}人多于填报的职工总数{staff}人，请核对职工总数"
+    "block_staff_zero": QT_TRANSLATE_NOOP(
+        "problems", "职工总数为0：请先在企业信息中填写企业的职工总数（总职工），再记录审核结果"
+    ),
+    "block_staff_below_roster": QT_TRANSLATE_NOOP(
+        "problems",
+        "填报的职工总数{staff}人少于名册上的在职人员{active}人：职工总数不能少于名册人数，请在企业信息中核对职工总数后再记录审核结果",
     ),
     "warn_evidence_contracts": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对劳动合同复印件”"),
     "warn_evidence_wages": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对工资发放证明”"),
@@ -405,6 +409,19 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
     return (parsed[0] if parsed else facts.id_number), parsed is not None, place, reasons, notes
 
 
+def staff_problem(staff_total: int, active_workers: int) -> Problem | None:
+    """Why no decision can be recorded with this staff total: 0, or fewer than the roster's active workers.
+
+    The share is counted over 总职工; a total of 0 or below the people the
+    enterprise itself lists cannot be right (one person counts once).
+    """
+    if staff_total <= 0:
+        return Problem("block_staff_zero")
+    if staff_total < active_workers:
+        return Problem("block_staff_below_roster", {"staff": staff_total, "active": active_workers})
+    return None
+
+
 def _claim_note(facts: WorkerFacts) -> Problem | None:
     """What the clerk should know about the worker's priority group: a claim not verified, or verified otherwise."""
     claim, group = facts.priority_claim, facts.priority_group
@@ -645,8 +662,9 @@ def decide(
     warnings: list[Problem] = []
     if pending:
         warnings.append(Problem("warn_pending_choices", {"n": pending}))
-    if staff and qualifying > staff:
-        warnings.append(Problem("warn_count_above_staff", {"counted": qualifying, "staff": staff}))
+    blocker = staff_problem(staff, len({o.id_number for o in outcomes}))
+    if blocker is not None:
+        warnings.append(blocker)
     if not application.evidence_contracts:
         warnings.append(Problem("warn_evidence_contracts"))
     if not application.evidence_wages:

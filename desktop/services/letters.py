@@ -59,6 +59,12 @@ SERVICE_MESSAGES.update({code: MESSAGES[code] for code in (
     "letter_no_font", "letter_font_unusable", "letter_missing_glyph", "letter_bad_content",
 )})
 SERVICE_MESSAGES.update({
+    "letter_date_before_review": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}早于审核日期{review}：确认书只能在审核之后出具，请改为审核日期当天或以后。"
+    ),
+    "letter_date_future": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}晚于今天（{today}）：不能预先签发，请改为今天或以前。"
+    ),
     "letter_voided": QT_TRANSLATE_NOOP(
         "service", "确认书{number}已于{at}作废（{reason}），不能再打印；如需留档，请用预览。"
     ),
@@ -189,10 +195,29 @@ def _print_of(letter: LetterRow, mark: Mark, note: str = "") -> LetterPrint:
 # -- issuing ------------------------------------------------------------------------------
 
 
+def today() -> date:
+    """The day on this computer (one place, so a test can set it)."""
+    return date.today()
+
+
+def _check_letter_date(ws: Workspace, row: CaseRow, issued_on: date) -> None:
+    """A letter is dated on or after its review date and not after today (it confirms a review already made)."""
+    review = store_eligibility.decision(ws.store, _decision_for_letter(ws, row, draft=False)).decision.review_date
+    if issued_on < review:
+        raise ServiceError("letter_date_before_review", date=issued_on.isoformat(), review=review.isoformat())
+    now = today()
+    if issued_on > now:
+        raise ServiceError("letter_date_future", date=issued_on.isoformat(), today=now.isoformat())
+
+
 def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) -> LetterRow:
-    """Give the approved case its letter: the next number of the year, in the same transaction."""
+    """Give the approved case its letter: the next number of the year, in the same transaction.
+
+    The letter is dated ``issued_on`` (default today), which may be neither
+    before the review date nor after today; a reprint keeps this date.
+    """
     ws.require(Permission.ISSUE_LETTERS)
-    issued_on = issued_on or date.today()
+    issued_on = issued_on or today()
     year = issued_on.year
     with ws.store.transaction():
         row = store_reviews.case(ws.store, application_id)
@@ -202,6 +227,8 @@ def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) 
             if exc.code == "review_wrong_status":
                 raise ServiceError("letter_not_ready", id=row.id, status=Status(row.status).label) from exc
             raise refused(exc) from exc
+
+        _check_letter_date(ws, row, issued_on)
 
         def compose(seq: int) -> NewLetter:
             content = _content(ws, row, number=ws.office.letter_number(year, seq), year=year, seq=seq,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
 
 from desktop.core.areas import AreaTable
 
@@ -49,6 +49,16 @@ def offer(widget: QWidget, allowed: bool, why: str) -> None:
     """Enable a control only when the user may use it; otherwise a tooltip says why (the services refuse anyway)."""
     widget.setEnabled(allowed)
     widget.setToolTip("" if allowed else why)
+
+
+def reserve_lines(label: QLabel, lines: int) -> None:
+    """A message line that keeps its place: ``lines`` lines high whether it says something or not,
+    so the fields below do not move away from under the mouse while the clerk types."""
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    margins = label.contentsMargins()
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom())
+    label.setVisible(True)
 
 
 def mark_problem(widget: QWidget, on: bool) -> None:

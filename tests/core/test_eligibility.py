@@ -166,6 +166,7 @@ def actual(decision: Decision, key: str) -> Any:
         "size_manual": decision.size_manual,
         "reasons": dict(Counter(r.code for w in decision.workers for r in w.reasons)),
         "notes": dict(Counter(n.code for w in decision.workers for n in w.notes)),
+        "blocked": [p.code for p in decision.blockers],
         "counted_rows": [i + 1 for i, w in enumerate(decision.workers) if w.counted],
     }
     return values[key]
@@ -199,7 +200,8 @@ def test_golden_table_covers_what_the_issue_asks() -> None:
     for size in ("micro", "small", "medium", "large"):
         assert f"{size}: exactly" in names and f"{size}: " in names
     for words in ("reduced", "floor", "rounding up", "override", "not started", "short", "exactly 3 months",
-                  "open-ended", "twice", "another enterprise", "claimed", "verified"):
+                  "open-ended", "twice", "another enterprise", "claimed", "verified",
+                  "blocks"):
         assert words in names, words
 
 
