@@ -227,6 +227,12 @@ class MainWindow(QMainWindow):
         if enterprise_id is not None:
             self.current_enterprise_id = enterprise_id
 
+    def follow_enterprise(self, enterprise_id: int | None) -> None:
+        """Make this the current enterprise (a new window after 切换用户 keeps the one handed over)."""
+        if enterprise_id is not None:
+            self.current_enterprise_id = enterprise_id
+            self._follow_enterprise(self.navList.currentRow())
+
     def _follow_enterprise(self, _row: int) -> None:
         """The page just shown selects the enterprise the clerk was working on."""
         wanted = self.current_enterprise_id
