@@ -40,7 +40,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text, problem_text, size_label
-from desktop.ui.widgets import fill_county_combo, mark_problem, reserve_lines, select_data
+from desktop.ui.widgets import fill_county_combo, mark_problem, offer, reserve_lines, select_data
 
 # 万元 amounts: digits with an optional fraction; empty means "not known".
 _AMOUNT = QRegularExpression(r"^(\d{1,9}(\.\d{0,4})?)?$")
@@ -177,7 +177,7 @@ class EnterpriseDialog(QDialog):
     def _check_uscc(self) -> None:
         hint, valid = uscc_hint(self.usccEdit.text())
         self.usccProblem.setText(hint)  # its two lines are reserved: nothing below moves
-        self.ok_button.setEnabled(valid)
+        offer(self.ok_button, valid, hint or self.tr("请先填写统一社会信用代码（18 位）"))
 
     def _update_size(self) -> None:
         self.sizeReasonEdit.setEnabled(bool(self.sizeCombo.currentData()))
