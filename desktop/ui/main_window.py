@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.events = DataEvents(self)  # every change to the office's data, for every page
         self.current_enterprise_id: int | None = None  # follows the clerk from page to page
         self.model = EnterpriseModel(workspace, self)
+        self._seen_data_version = workspace.store.data_version()  # see show_changes_made_elsewhere
         self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
         settings_layout = self.settingsPage.layout()
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
@@ -505,6 +506,22 @@ class MainWindow(QMainWindow):
         except (ServiceError, StoreError) as exc:
             show_error(self, exc)  # the file is gone or broken: still leave
         self.signed_out.emit()
+
+    # -- changes made beside the window -----------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.show_changes_made_elsewhere()
+
+    def show_changes_made_elsewhere(self) -> bool:
+        """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
+        version = self._ws.store.data_version()
+        if version == self._seen_data_version:
+            return False
+        self._seen_data_version = version
+        self.model.reload()
+        self.refresh_backup_status()
+        return True
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
