@@ -192,6 +192,8 @@ class Session(QObject):
         old_window, old_workspace = self.window, self.workspace
         self.workspace = workspace
         self.window = self._open(workspace)
+        if old_window is not None:  # the enterprise the clerk handed over stays selected for the next person
+            self.window.follow_enterprise(old_window.current_enterprise_id)
         self.window.show()  # before the old one closes, so the application does not quit in between
         self._close(old_window, old_workspace)
 

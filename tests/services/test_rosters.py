@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime
 import json
 import sqlite3
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
+from desktop.core.pinyin_order import person_sort_key
 from desktop.core.roster import Field, RosterError
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
@@ -401,7 +403,7 @@ def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspac
     records = svc.roster_records(workspace, ids[:5])
     assert [r.employment_id for r in records] == ids[:5]
     names = [r.name for r in svc.roster_records(workspace, ids)]
-    assert names == sorted(names, reverse=True)
+    assert names == sorted(names, key=person_sort_key, reverse=True)  # by pinyin, not by code point
     with pytest.raises(ValueError):
         svc.roster_page(workspace, dataclasses.replace(q, sort="1; DROP TABLE persons"))
 
@@ -575,3 +577,16 @@ def test_a_preview_made_on_another_connection_commits_the_ordinary_way(
     assert result.counts["new"] == 30
     assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
     preview.close()  # twice is fine
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_the_problem_copy_holds_full_id_numbers_so_it_is_the_owners_alone(
+    tmp_path: Path, workspace: Workspace, enterprise: Enterprise
+) -> None:
+    preview = prepare(workspace, enterprise, SAMPLES / "roster_messy.xlsx")
+    old = os.umask(0o022)
+    try:
+        out = svc.write_problems_copy(workspace, preview, tmp_path / "退回.xlsx")
+    finally:
+        os.umask(old)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
