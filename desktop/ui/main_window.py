@@ -51,7 +51,7 @@ from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
 from desktop.ui.user_menu import UserActions
-from desktop.ui.widgets import inform, offer
+from desktop.ui.widgets import DisabledReasons, inform, offer
 
 SEARCH_DELAY_MS: Final = 200
 BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
@@ -126,6 +126,10 @@ class MainWindow(QMainWindow):
         self._hidden_windows: list[QWidget] = []
         self.idle = IdleWatcher(idle_lock_minutes(workspace), self)
 
+        self.disabled_reasons = DisabledReasons(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.disabled_reasons)
         self._set_up_table()
         self._set_up_status_bar()
         self._apply_permissions()
@@ -521,6 +525,9 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.disabled_reasons)
         self.idle.uninstall()
         self._backup_timer.stop()
         self.tasks.shutdown()  # waits for a backup or restore under way: the file is never left half-done

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop.core.areas import AreaTable
 
@@ -81,3 +81,26 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                   QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Yes
+
+
+class DisabledReasons(QObject):
+    """A disabled button's reason (its tooltip, set by :func:`offer`) also in the window's status line
+    while the pointer is over it: a tooltip needs a pause, the status line is there at once."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._shown = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind in (QEvent.Type.Enter, QEvent.Type.Leave) and isinstance(watched, QAbstractButton) \
+                and watched.window() is self._window:
+            bar = self._window.statusBar()
+            if kind == QEvent.Type.Enter and not watched.isEnabled() and watched.toolTip():
+                self._shown = watched.toolTip()
+                bar.showMessage(self._shown)
+            elif self._shown and bar.currentMessage() == self._shown:
+                bar.clearMessage()
+                self._shown = ""
+        return False
