@@ -37,6 +37,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "letter": QT_TRANSLATE_NOOP("audit", "确认书"),
     "batch": QT_TRANSLATE_NOOP("audit", "批次"),
     "batch_quarantine": QT_TRANSLATE_NOOP("audit", "隔离的批次"),
+    "bank_list": QT_TRANSLATE_NOOP("audit", "省开行名单"),
     "key": QT_TRANSLATE_NOOP("audit", "本单位密钥"),
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
@@ -44,6 +45,17 @@ ENTITY_LABELS: Final[dict[str, str]] = {
 
 DETAIL_KEYS: Final[dict[str, str]] = {
     # who and what
+    "kind": QT_TRANSLATE_NOOP("audit", "单位层级"),
+    "ruling": QT_TRANSLATE_NOOP("audit", "裁定"),
+    "rulings": QT_TRANSLATE_NOOP("audit", "裁定条数"),
+    "new": QT_TRANSLATE_NOOP("audit", "新增"),
+    "a": QT_TRANSLATE_NOOP("audit", "第一家企业"),
+    "a_office": QT_TRANSLATE_NOOP("audit", "第一家所在县"),
+    "b": QT_TRANSLATE_NOOP("audit", "第二家企业"),
+    "b_office": QT_TRANSLATE_NOOP("audit", "第二家所在县"),
+    "period": QT_TRANSLATE_NOOP("audit", "期间"),
+    "letters": QT_TRANSLATE_NOOP("audit", "确认书份数"),
+    "missing_letters": QT_TRANSLATE_NOOP("audit", "缺少 PDF 的确认书"),
     "name": QT_TRANSLATE_NOOP("audit", "名称"),
     "uscc": QT_TRANSLATE_NOOP("audit", "信用代码"),
     "number": QT_TRANSLATE_NOOP("audit", "文号"),

@@ -121,7 +121,7 @@ def _first_run(db_path: Path) -> Workspace | None:
     def save(values: SetupValues) -> Office:
         return initialise_office(
             db_path, county_code=values.county_code, name=values.name, letter_prefix=values.letter_prefix,
-            admin_username=values.admin_username, admin_password=values.admin_password,
+            admin_username=values.admin_username, admin_password=values.admin_password, kind=values.kind,
         )
 
     dialog = SetupDialog(AreaTable.default(), db_path, save)
