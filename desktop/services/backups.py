@@ -195,8 +195,11 @@ def restore(ws: Workspace, backup: Path) -> Backup:
         stamp = datetime.now()
         kept = keep_pages(ws.store.conn, ws.store.path.with_name(f"{ws.store.path.name}.damaged-{stamp:%Y%m%d-%H%M%S}"))
         safety, kept_damaged = Backup(kept, stamp.replace(microsecond=0), "before-restore", kept.stat().st_size), True
-        report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
-        salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
+        try:  # best effort: the kept pages are the damaged file in any case
+            report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
+            salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
+        except (StoreError, OSError) as exc:
+            salvaged = {"salvage_failed": str(exc)}
     try:
         previous_head = ws.store.audit_chain_head()
     except StoreError:

@@ -49,6 +49,7 @@ from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
 from desktop.store import letters as store_letters
+from desktop.store import province as store_province
 from desktop.store.batches import BatchRow, ExportCandidate, QuarantineRow, RecordsRefused
 from desktop.store.db import now_iso
 from desktop.store.errors import StoreError
@@ -567,6 +568,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
                         created_at=manifest.created_at,
                     ),
                 )
+                store_province.keep_letter_pdfs(ws.store, office_id, opened.letters)
                 ws.audit("batch.import", entity="batch", entity_id=batch_id, detail={
                     "office_code": manifest.office_code, "batch_uuid": manifest.batch_id, "seq": manifest.seq,
                     "file": path.name, "sha256": sha, "counts": manifest.counts, "written": written,

@@ -7,6 +7,7 @@ idle lock that covers everything until the user's password is typed again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 import shiboken6
@@ -162,7 +163,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self._path_label)
         self._user_label.setText(self.tr("当前用户：{user}").format(user=user_text(self._ws.actor)))
-        self._path_label.setText(self.tr("数据库：{path}").format(path=self._ws.store.path))
+        # The file's name: its whole path ran off the right of a 1024 px screen (设置 and the tooltip show it).
+        path = Path(self._ws.store.path)
+        self._path_label.setText(self.tr("数据库：{name}").format(name=path.name))
+        self._path_label.setToolTip(str(path))
 
     def _apply_permissions(self) -> None:
         """Offer only what the signed-in user may do (the services check again)."""
