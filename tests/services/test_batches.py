@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import Store
 from desktop.store import eligibility as store_eligibility
 from tests.batches import factory
+from tests.batches.crafted import header_end, open_members, reseal, resign
 from tests.batches.factory import PASSPHRASE, PASSWORD
 
 
@@ -310,29 +312,6 @@ def test_a_forged_receipt_is_not_taken(exchange: Exchange) -> None:
 # -- tampering: each refused with its reason, the province unchanged -------------------
 
 
-def open_members(data: bytes) -> dict[str, bytes]:
-    plain = factory.decryption_key("province").decrypt(data)
-    with zipfile.ZipFile(io.BytesIO(plain)) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
-def reseal(members: dict[str, bytes], *, recipient: str = "province", pad: bool = True) -> bytes:
-    suite = crypto.suite()
-    packed = archive.build(list(members.items()), date_time=(2026, 7, 1, 10, 0, 0),
-                           pad_to=suite.plaintext_block() if pad else 1)
-    return suite.encrypt(packed, suite.encryption_public(factory.key_material(recipient).public))
-
-
-def resign(members: dict[str, bytes], key: str = "county", **changes: Any) -> dict[str, bytes]:
-    """Recompute the manifest's file list (and apply ``changes``), sign it with ``key``."""
-    manifest = Manifest.from_bytes(members[MANIFEST_NAME])
-    entries = {n: FileEntry(hashlib.sha256(b).hexdigest(), len(b)) for n, b in members.items()
-               if n not in (MANIFEST_NAME, SIGNATURE_NAME)}
-    manifest = replace(manifest, files=entries, **changes)
-    body = manifest.to_bytes()
-    return {**members, MANIFEST_NAME: body, SIGNATURE_NAME: factory.signing_key(key).sign(body, SIGNATURE_NAMESPACE)}
-
-
 def province_state(path: Path) -> tuple[object, ...]:
     """Everything in the province file but the audit log, the quarantine and the backup bookkeeping."""
     rows = factory.dump(path, skip=("audit_log", "batch_quarantine"))
@@ -381,10 +360,6 @@ def flip(data: bytes, position: int) -> bytes:
     changed = bytearray(data)
     changed[position] ^= 0x01
     return bytes(changed)
-
-
-def header_end(data: bytes) -> int:
-    return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
 
 
 @pytest.mark.parametrize("where", ["first chunk", "middle", "last byte"])
@@ -528,7 +503,8 @@ def test_records_the_database_refuses_roll_back_everything(exchange: Exchange, t
         second = svc.export_batch(ws, exchange.stick, PASSPHRASE, letter_pdfs=False)
     assert exchange.import_(exchange.export().path)[0].accepted
     outcome = refused_unchanged(exchange, second.path.read_bytes(), second.path.name)
-    assert outcome.reason_codes == ("data_invalid",) and "UNIQUE" in outcome.message
+    assert outcome.reason_codes == ("data_invalid",) and "与省里已有的记录重复（letters.verification_code）" in outcome.message
+    assert "UNIQUE" not in outcome.message  # SQLite's English stays in the log
     assert factory.table_rows(exchange.province, "SELECT count(*) FROM offices WHERE code = '222402'") == [(0,)]
 
 
@@ -726,3 +702,20 @@ def test_letters_issued_before_originals_were_kept_are_drawn_for_the_batch(tmp_p
     with sign_in(province, "clerk", PASSWORD) as ws:
         [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
     assert outcome.accepted, outcome.message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_batches_receipts_and_their_folders_are_the_owners_alone(exchange: Exchange) -> None:
+    old = os.umask(0o022)  # what would make them readable by everyone
+    try:
+        result = exchange.export()
+        [outcome] = exchange.import_(result.path)
+    finally:
+        os.umask(old)
+    county_folder = exchange.county.parent / f"{exchange.county.stem}-batches"
+    province_folder = exchange.province.parent / f"{exchange.province.stem}-batches"
+    files_made = [result.path, county_folder / "outgoing" / result.path.name,
+                  province_folder / "incoming" / result.path.name, outcome.receipt]
+    assert {oct(Path(f).stat().st_mode & 0o777) for f in files_made if f is not None} == {"0o600"}
+    folders = [county_folder, county_folder / "outgoing", province_folder, province_folder / "incoming"]
+    assert {oct(f.stat().st_mode & 0o777) for f in folders} == {"0o700"}
