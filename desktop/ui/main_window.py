@@ -284,6 +284,10 @@ class MainWindow(QMainWindow):
             self.roster.select_enterprise(wanted)
         elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
             self.review.select_enterprise(wanted)
+        elif page is self.letterPage and self.letters.selected_application() is None:
+            row = self.model.row_of(wanted)
+            if row is not None:
+                self.letters.select_enterprise(self.model.enterprise(row).uscc)
         elif page is self.enterprisePage:
             row = self.model.row_of(wanted)
             selected = self.enterpriseTable.selectionModel().selectedRows()
