@@ -62,14 +62,3 @@ CREATE TABLE bank_lists (
     created_by  INTEGER REFERENCES users (id),
     created_at  TEXT NOT NULL
 );
-
--- A quarantined batch checked again (say, after its county's key was registered): the quarantine
--- row stays as it was; this says when and how the check ended (a refusal again is a new quarantine row).
-CREATE TABLE quarantine_rechecks (
-    id            INTEGER PRIMARY KEY,
-    quarantine_id INTEGER NOT NULL REFERENCES batch_quarantine (id),
-    result        TEXT NOT NULL CHECK (result IN ('accepted', 'quarantined', 'unreadable')),
-    rechecked_by  INTEGER REFERENCES users (id),
-    rechecked_at  TEXT NOT NULL
-);
-CREATE INDEX quarantine_rechecks_of ON quarantine_rechecks (quarantine_id);
