@@ -20,10 +20,10 @@ from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import province as store_province
 from desktop.store.db import now_iso
-from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow
+from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
 
 __all__ = [
-    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "county_rulings",
+    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "Side", "county_rulings",
     "bank_list", "duplicates", "identity_conflicts", "import_notice", "register", "rule", "write_notice",
 ]
 
@@ -70,6 +70,12 @@ def register(ws: Workspace, *, county: str | None = None, status: str | None = N
     _province(ws)
     return store_province.register(ws.store, county=county, status=status,
                                    period=check_period(period) if period else None, search=search)
+
+
+def explanation(ws: Workspace, decision_id: int) -> list[str]:
+    """How the county's decision was reached, step by step."""
+    _province(ws)
+    return store_province.decision_explanation(ws.store, decision_id)
 
 
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:

@@ -117,6 +117,17 @@ def keep_letter_pdfs(store: Store, office_id: int, pdfs: Mapping[str, bytes]) ->
     return store.conn.total_changes - before
 
 
+def decision_explanation(store: Store, decision_id: int) -> list[str]:
+    """The steps of a decision as the county's program wrote them (Chinese sentences)."""
+    row = store.conn.execute("SELECT json_extract(payload, '$.explanation') FROM decisions WHERE id = ?",
+                             (decision_id,)).fetchone()
+    if row is None or row[0] is None:
+        return []
+    import json
+
+    return [str(line) for line in json.loads(row[0])]
+
+
 def letter_content(store: Store, letter_id: int) -> tuple[str, str, str, str | None]:
     """(number, verification code, digest, content) of a stored letter."""
     r = store.conn.execute("SELECT number, verification_code, digest, content FROM letters WHERE id = ?",

@@ -169,12 +169,12 @@ class ApplicationDialog(QDialog):
                 editor.setTabChangesFocus(True)
                 editor.setFixedHeight(editor.fontMetrics().lineSpacing() * LONG_LINES + 12)
                 editor.setPlainText(values.get(f.key, ""))
-                editor.textChanged.connect(self._changed)
+                editor.textChanged.connect(lambda e=editor: self._edited(e))
             else:
                 editor = QLineEdit(values.get(f.key, ""), self.fieldsWidget)
                 editor.setPlaceholderText(_placeholder(f))
                 editor.setMaxLength(f.max_length)
-                editor.textEdited.connect(self._changed)
+                editor.textEdited.connect(lambda _text, e=editor: self._edited(e))
             editor.setObjectName(f"field_{f.key}")
             editor.setReadOnly(bool(self._locked_why))
             self.editors[f.key] = editor
@@ -196,6 +196,14 @@ class ApplicationDialog(QDialog):
     def _type_changed(self) -> None:
         kept = self.values()
         self._build_fields(self.loan_type, kept)  # fields the other form lacks are dropped
+        self._changed()
+
+    def _edited(self, editor: Editor) -> None:
+        """A field named by a refused save is being corrected: its mark (and, the last one gone, the message) goes."""
+        if editor.property("problem"):
+            mark_problem(editor, False)
+            if not any(e.property("problem") for e in self.editors.values()):
+                self.problemLabel.clear()
         self._changed()
 
     def _changed(self) -> None:

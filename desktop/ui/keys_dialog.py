@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHeaderView, QLabel, QLineEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QWidget,
@@ -171,6 +171,10 @@ class KeyConfirmDialog(QDialog):
     def ok_button(self) -> QPushButton:
         return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.group1Edit.setFocus()  # the office is read from the file; the digits are what the clerk types
+
     def typed(self) -> str:
         return " ".join(edit.text() for edit in self.groups)
 
@@ -288,12 +292,14 @@ class KeysDialog(QDialog):
         if self.own is None:
             self.ownLabel.setText(self.tr("尚未生成{what}。先生成密钥，再把公钥导出到 U 盘交给{other}，并电话核对指纹。").format(
                 what=self.what, other=self.tr("各县") if self.is_province else self.tr("省里")))
-            self.ownFingerprintLabel.setText(self.tr("（没有指纹）"))
+            self.ownFingerprintLabel.clear()
+            self.ownFingerprintLabel.hide()
             self.createButton.setText(self.tr("生成密钥…"))
         else:
             self.ownLabel.setText(self.tr("{what}（{since} 起使用）。电话核对时读出下面 6 组数字：").format(
                 what=self.what, since=self.own.since[:16].replace("T", " ")))
             self.ownFingerprintLabel.setText(spaced(self.own.fingerprint.digits))
+            self.ownFingerprintLabel.show()
             self.ownFingerprintLabel.setToolTip(self.own.fingerprint.sha256)
             self.createButton.setText(self.tr("更换密钥…"))
         offer(self.createButton, allowed and self.creating is None, denied if not allowed else self.tr("正在生成密钥"))
@@ -309,9 +315,9 @@ class KeysDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, column, item)
-        if not peers:
-            self.peerGroup.setToolTip(self.tr("尚未登记任何县的公钥") if self.is_province
-                                      else self.tr("尚未导入省级公钥：导入前不能导出报送批次"))
+        if not peers and not self.statusLabel.text():
+            self._say(self.tr("尚未登记任何县的公钥：各县的报送批次收到后无法核验") if self.is_province
+                      else self.tr("尚未导入省级公钥：导入前不能导出报送批次"))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.statusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")

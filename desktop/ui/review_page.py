@@ -450,7 +450,7 @@ class ReviewPage(QWidget):
                 source = self.tr("当前计算结果（审核日期 {day}），与第 {id} 号认定记录相同").format(
                     day=decision.review_date.isoformat(), id=same.stored.id)
             if self.application_id is None:
-                source = self.tr("按名册试算（审核日期 {day}）：该企业尚无贷款申请，不能记录").format(
+                source = self.tr("按名册试算（审核日期 {day}）：该企业尚未登记贷款申请，不能记录").format(
                     day=decision.review_date.isoformat())
             if decision.pending_choices:
                 source += self.tr("；有 {n} 人待决定是否在本企业计入").format(n=decision.pending_choices)
@@ -652,7 +652,7 @@ class ReviewPage(QWidget):
         if not self._can_record:
             offer(self.recordButton, False, not_allowed_text(actor, Permission.SUBMIT_REVIEW))
         elif not has_application:
-            offer(self.recordButton, False, self.tr("该企业尚无贷款申请，不能记录认定结论"))
+            offer(self.recordButton, False, self.tr("该企业尚未登记贷款申请，不能记录认定结论：请先点“登记贷款申请…”"))
         else:
             offer(self.recordButton, self._live is not None, self.tr("当前无法计算认定结论"))
         if not self._can_override:
