@@ -336,3 +336,18 @@ def insert_bank_list(store: Store, *, period: str, file_name: str, file_sha256: 
         "INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)", (period, file_name, file_sha256, rows, user_id, db.now_iso()))
     return int(cur.lastrowid or 0)
+
+
+# --------------------------------------------------------------------------
+# Quarantine: checked again
+
+
+def mark_rechecked(store: Store, quarantine_id: int, result: str, user_id: int | None) -> None:
+    store.conn.execute("INSERT INTO quarantine_rechecks (quarantine_id, result, rechecked_by, rechecked_at)"
+                       " VALUES (?, ?, ?, ?)", (quarantine_id, result, user_id, db.now_iso()))
+
+
+def rechecked(store: Store) -> dict[int, tuple[str, str]]:
+    """Quarantine rows checked again: id -> (when, result) of the latest check."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
+        "SELECT quarantine_id, rechecked_at, result FROM quarantine_rechecks ORDER BY id")}

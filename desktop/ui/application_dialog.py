@@ -36,7 +36,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.letter_preview import LetterPreviewDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, problem_text
-from desktop.ui.widgets import mark_problem, offer
+from desktop.ui.widgets import mark_problem, offer, reserve_lines
 
 PROBLEM_COLOR: Final = "#b3261e"
 MUTED_COLOR: Final = "#666666"
@@ -102,6 +102,8 @@ class ApplicationDialog(QDialog):
                                    kind.value)
         self.appliedDateEdit.setDate(QDate.currentDate())
         self.missingLabel.setStyleSheet(f"color: {MUTED_COLOR};")
+        reserve_lines(self.missingLabel, 2)  # messages keep their place: nothing moves under the mouse
+        reserve_lines(self.problemLabel, 2)
         self.problemLabel.setStyleSheet(f"color: {PROBLEM_COLOR};")
         self.buttonBox.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)

@@ -34,7 +34,7 @@ from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import mark_problem, offer
+from desktop.ui.widgets import mark_problem, offer, reserve_lines
 
 FAIL_COLOR: Final = "#b3261e"
 OK_COLOR: Final = "#1b7f3b"
@@ -73,6 +73,7 @@ class KeyCreateDialog(QDialog):
             intro += "\n" + self.tr("注意：换用新密钥后，旧密钥停用，对方须重新登记新公钥并电话核对指纹。")
         self.introLabel.setText(intro)
         self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        reserve_lines(self.problemLabel, 2)
         self.ok_button.setText(self.tr("更换密钥") if replacing else self.tr("生成密钥"))
         self.passphraseEdit.textChanged.connect(self._update)
         self.againEdit.textChanged.connect(self._update)
@@ -162,6 +163,8 @@ class KeyConfirmDialog(QDialog):
             edit.setPlaceholderText(self.tr("第{n}组").format(n=index + 1))
             edit.textEdited.connect(lambda _t, i=index: self._typed(i))
         self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        reserve_lines(self.problemLabel, 2)
+        reserve_lines(self.matchLabel, 2)
         self.ok_button.setText(self.tr("指纹一致，登记公钥") if province else self.tr("指纹一致，导入公钥"))
         self.buttonBox.accepted.connect(self.accept)
         self.buttonBox.rejected.connect(self.reject)

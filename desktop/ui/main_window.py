@@ -46,7 +46,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
-from desktop.ui.province_pages import BankListPage, DuplicatesPage, RegisterPage
+from desktop.ui.province_pages import BankListPage, DuplicatesPage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
@@ -156,6 +156,12 @@ class MainWindow(QMainWindow):
             item.setHidden(True)
         batches_row = self.pages.indexOf(self.batchPage)
         self.navList.item(batches_row).setText(self.tr("收到的批次"))
+        self.quarantine = QuarantinePanel(self._ws, self.tasks, self.batchPage)
+        batch_layout = self.batchPage.layout()
+        assert batch_layout is not None  # forms/main_window.ui gives the page a layout
+        batch_layout.addWidget(self.quarantine)
+        self.quarantine.rechecked.connect(lambda _o: self.events.emit(Change.EVERYTHING, 0))
+        self.events.changed.connect(lambda *_: self.quarantine.reload())
         self.register_page = RegisterPage(self._ws, self.tasks, self.pages)
         self.duplicates_page = DuplicatesPage(self._ws, self.tasks, self.pages)
         self.bank_page = BankListPage(self._ws, self.tasks, self.pages)
@@ -278,6 +284,10 @@ class MainWindow(QMainWindow):
             self.roster.select_enterprise(wanted)
         elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
             self.review.select_enterprise(wanted)
+        elif page is self.letterPage and self.letters.selected_application() is None:
+            row = self.model.row_of(wanted)
+            if row is not None:
+                self.letters.select_enterprise(self.model.enterprise(row).uscc)
         elif page is self.enterprisePage:
             row = self.model.row_of(wanted)
             selected = self.enterpriseTable.selectionModel().selectedRows()

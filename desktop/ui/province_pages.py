@@ -289,6 +289,89 @@ class DuplicatesPage(_Page):
         return written
 
 
+def _recheck(ws: Workspace, state: TaskState, quarantine_id: int, passphrase: str) -> object:
+    state.progress(0, 1, "正在重新核验…")
+    return province.recheck_quarantined(ws, quarantine_id, passphrase)
+
+
+class QuarantinePanel(QWidget):
+    """Under 收到的批次: the batches refused, each with its reasons and report; 重新核验 once the
+    reason is gone (the county's key registered)."""
+
+    HEADERS = ("隔离时间", "文件", "县（市、区）", "序号", "原因")
+    rechecked = Signal(object)  # the ImportOutcome
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws, self._tasks = workspace, tasks
+        layout = QVBoxLayout(self)
+        margin = self.style().pixelMetric(self.style().PixelMetric.PM_LayoutLeftMargin)
+        layout.setContentsMargins(margin, 0, margin, margin)  # in line with the batch list above
+        bar = QHBoxLayout()
+        self.caption = QLabel(self)
+        self.recheckButton = QPushButton(self.tr("重新核验…"), self)
+        self.recheckButton.setToolTip(self.tr("登记了该县的公钥等原因消除后，再核验一次原文件"))
+        bar.addWidget(self.caption, 1)
+        bar.addWidget(self.recheckButton)
+        layout.addLayout(bar)
+        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        layout.addWidget(self.table, 1)
+        self.report = QTextBrowser(self)
+        layout.addWidget(self.report, 1)
+        self.entries: list[province.QuarantineEntry] = []
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.recheckButton.clicked.connect(self._ask_passphrase)
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = province.quarantine(self._ws)
+        _fill(self.table, [(
+            e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, e.row.office_code or self.tr("（无法读出）"),
+            e.row.seq, "；".join(e.reasons),
+        ) for e in self.entries])
+        self.caption.setText(self.tr("隔离区：{n} 个批次未通过核验").format(n=len(self.entries)))
+        self._selection_changed()
+
+    def _selected(self) -> province.QuarantineEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        entry = self._selected()
+        if not self._ws.can(Permission.EXPORT_BATCHES):
+            offer(self.recheckButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
+        else:
+            offer(self.recheckButton, entry is not None, self.tr("请先在隔离区中选择一个批次"))
+        if entry is None:
+            self.report.clear()
+            return
+        lines = [self.tr("文件：{name}（{size} 字节）").format(name=entry.row.file_name, size=entry.row.file_size),
+                 f"SHA-256：{entry.row.file_sha256}", self.tr("隔离副本：{path}").format(path=entry.row.stored_as)]
+        lines += [self.tr("原因：{reason}").format(reason=r) for r in entry.reasons]
+        self.report.setPlainText("\n".join(lines))
+
+    def _ask_passphrase(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        passphrase, ok = QInputDialog.getText(self, self.tr("重新核验"), self.tr("本单位解密密钥的口令："),
+                                              QLineEdit.EchoMode.Password)
+        if ok and passphrase:
+            self.recheck(passphrase)
+
+    def recheck(self, passphrase: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        task = self._tasks.run(_recheck, entry.row.id, passphrase, ws_factory=opener(self._ws),
+                               label=self.tr("正在重新核验…"), parent=self)
+        task.success(self._done)
+        task.failure(lambda exc: show_exception(self, exc))
+
+    def _done(self, outcome: object) -> None:
+        self.reload()
+        self.rechecked.emit(outcome)
+
+
 def _make_bank_list(ws: Workspace, state: TaskState, period: str, out: Path,
                     passphrase: str) -> province.BankListResult:
     state.progress(0, 1, "正在生成名单…")
@@ -361,4 +444,4 @@ class BankListPage(_Page):
         self.finished.emit(result)
 
 
-__all__ = ["BankListPage", "DuplicatesPage", "RegisterPage", "RulingDialog"]
+__all__ = ["BankListPage", "DuplicatesPage", "QuarantinePanel", "RegisterPage", "RulingDialog"]

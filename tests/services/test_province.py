@@ -213,3 +213,46 @@ def test_the_command_line_lists_rules_and_makes_the_bank_list(
     code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-list", "--period", "2026-13",
                     "--out", str(round_trip.tmp / "cli-bank"))
     assert code == EXIT_FAILED and "2026-11" in out["error"]["message"]
+
+
+# -- quarantine --------------------------------------------------------------------------
+
+
+def unregistered_county_batch(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A province and a batch from 集安 whose key the province has not registered yet:
+    (province file, batch file, the county's public key text)."""
+    from desktop.services import keys
+
+    county = factory.county_db(tmp_path / "ji_an.sqlite3", "220582", "集安市就业服务局", "集安人社劳协确")
+    province_path = factory.province_db(tmp_path / "province.sqlite3")
+    with sign_in(county, "admin", PASSWORD) as cws, sign_in(province_path, "admin", PASSWORD) as pws:
+        factory.install_key(cws, "county4", tmp_path)
+        factory.install_key(pws, "province", tmp_path)
+        keys.import_province_key(cws, keys.public_key_file_text(pws))
+        county_public = keys.public_key_file_text(cws)
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        factory.approved_applications(ws, 1, 5, first=40)
+        sent = svc.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
+    return province_path, sent.path, county_public
+
+
+def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(tmp_path: Path) -> None:
+    from desktop.services import keys
+
+    province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
+    with sign_in(province_path, "clerk", PASSWORD) as ws:
+        [outcome] = svc.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        assert outcome.status == "quarantined"
+        [entry] = province.quarantine(ws)
+        assert entry.row.file_name == batch_file.name and entry.row.office_code == "220582"
+        assert entry.row.reason == "unknown_signer" and entry.reasons[0] != "unknown_signer"  # said in Chinese
+        assert province.register(ws) == []
+    with sign_in(province_path, "admin", PASSWORD) as ws:
+        keys.register_county_key(ws, county_public)
+    with sign_in(province_path, "clerk", PASSWORD) as ws:
+        again = province.recheck_quarantined(ws, entry.row.id, PASSPHRASE)
+        assert again.status == "accepted" and again.path.name == batch_file.name
+        assert province.quarantine(ws) == []
+        [kept] = province.quarantine(ws, include_rechecked=True)
+        assert kept.row.id == entry.row.id
+        assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]

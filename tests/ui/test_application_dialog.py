@@ -27,6 +27,8 @@ def open_page(qtbot: QtBot, ws: Workspace, enterprise: Enterprise) -> ReviewPage
     qtbot.addWidget(page)
     page.resize(1024, 700)
     page.show()
+    for button in (page.newApplicationButton, page.formButton):  # nothing chosen yet
+        assert not button.isEnabled() and button.toolTip() == "请先在左侧选择企业"
     assert page.select_enterprise(enterprise.id)
     page.destroyed.connect(runner.shutdown)
     return page

@@ -75,3 +75,33 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     result: province.BankListResult = made.args[0]
     assert result.rows == 4 and result.path.exists() and "压缩包密码" in bank.resultLabel.text()
     shoot(window, "4-bank")
+
+
+def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
+        qtbot: QtBot, open_window: Callable[[Any], Any], tmp_path: Path) -> None:
+    from desktop.batches import crypto
+    from desktop.services import batches, keys
+    from tests.batches import factory
+    from tests.batches.factory import PASSPHRASE
+    from tests.services.test_province import unregistered_county_batch
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
+        with sign_in(province_path, "clerk", PASSWORD) as ws:
+            batches.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        window = open_window(sign_in(province_path, "clerk", PASSWORD))
+        window.resize(1280, 800)
+        panel = window.quarantine
+        assert panel.table.rowCount() == 1 and "1 个批次" in panel.caption.text()
+        assert not panel.recheckButton.isEnabled()
+        panel.table.selectRow(0)
+        assert panel.recheckButton.isEnabled() and "SHA-256" in panel.report.toPlainText()
+        shoot(window, "0-quarantine")
+        with sign_in(province_path, "admin", PASSWORD) as admin:
+            keys.register_county_key(admin, county_public)
+        with qtbot.waitSignal(panel.rechecked, timeout=30_000) as done:
+            panel.recheck(PASSPHRASE)
+    assert done.args[0].status == "accepted"
+    assert panel.table.rowCount() == 0
+    assert window.batches.table.rowCount() == 1
