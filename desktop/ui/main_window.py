@@ -556,6 +556,8 @@ class MainWindow(QMainWindow):
 
     def show_changes_made_elsewhere(self) -> bool:
         """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
+        if self._ws.store.closed:  # signed out or switched user: this window is on its way out
+            return False
         version = self._ws.store.data_version()
         if version == self._seen_data_version:
             return False
