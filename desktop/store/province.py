@@ -117,11 +117,41 @@ def keep_letter_pdfs(store: Store, office_id: int, pdfs: Mapping[str, bytes]) ->
     return store.conn.total_changes - before
 
 
+def decision_explanation(store: Store, decision_id: int) -> list[str]:
+    """The steps of a decision as the county's program wrote them (Chinese sentences)."""
+    row = store.conn.execute("SELECT json_extract(payload, '$.explanation') FROM decisions WHERE id = ?",
+                             (decision_id,)).fetchone()
+    if row is None or row[0] is None:
+        return []
+    import json
+
+    return [str(line) for line in json.loads(row[0])]
+
+
 def letter_content(store: Store, letter_id: int) -> tuple[str, str, str, str | None]:
     """(number, verification code, digest, content) of a stored letter."""
     r = store.conn.execute("SELECT number, verification_code, digest, content FROM letters WHERE id = ?",
                            (letter_id,)).fetchone()
     return str(r[0]), str(r[1]), str(r[2]), r[3]
+
+
+@dataclass(frozen=True)
+class Change:
+    entity: str
+    batch_file: str
+    recorded_at: str
+    changes: dict[str, list[Any]]  # column -> [before, after]
+
+
+def history(store: Store, enterprise_id: int, application_id: int | None = None) -> list[Change]:
+    """What later batches changed in an enterprise (and its application), oldest first."""
+    import json
+
+    rows = store.conn.execute(
+        "SELECT h.entity, b.file_name, h.recorded_at, h.changes FROM record_history h JOIN batches b ON b.id = h.batch_id"
+        " WHERE (h.entity = 'enterprise' AND h.local_id = ?) OR (h.entity = 'application' AND h.local_id = ?)"
+        " ORDER BY h.id", (enterprise_id, application_id if application_id is not None else -1)).fetchall()
+    return [Change(str(r[0]), str(r[1]), str(r[2]), json.loads(r[3])) for r in rows]
 
 
 # --------------------------------------------------------------------------
@@ -325,3 +355,18 @@ def insert_bank_list(store: Store, *, period: str, file_name: str, file_sha256: 
         "INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)", (period, file_name, file_sha256, rows, user_id, db.now_iso()))
     return int(cur.lastrowid or 0)
+
+
+# --------------------------------------------------------------------------
+# Quarantine: checked again
+
+
+def mark_rechecked(store: Store, quarantine_id: int, result: str, user_id: int | None) -> None:
+    store.conn.execute("INSERT INTO quarantine_rechecks (quarantine_id, result, rechecked_by, rechecked_at)"
+                       " VALUES (?, ?, ?, ?)", (quarantine_id, result, user_id, db.now_iso()))
+
+
+def rechecked(store: Store) -> dict[int, tuple[str, str]]:
+    """Quarantine rows checked again: id -> (when, result) of the latest check."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
+        "SELECT quarantine_id, rechecked_at, result FROM quarantine_rechecks ORDER BY id")}

@@ -26,6 +26,7 @@ from desktop.ui.errors import excepthook_installed, show_error
 from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.qt_texts import QtGaps
 from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.screen import ScreenFit
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
@@ -91,6 +92,13 @@ def _install_translators(app: QApplication) -> None:
     if qt.load(language, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         _translators.append(qt)
+    if language.language() == QLocale.Language.Chinese:
+        # Dates and names Qt formats through QLocale() (a date field's calendar) as the language reads
+        # them. (The file dialog's 修改日期 follows the system's locale whatever we do.)
+        QLocale.setDefault(language)
+        gaps = QtGaps(app)  # what qtbase_zh_CN leaves in English (the file dialog's labels)
+        app.installTranslator(gaps)
+        _translators.append(gaps)
 
 
 def _open_or_set_up(db_path: Path) -> Workspace | None:
