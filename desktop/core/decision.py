@@ -101,9 +101,12 @@ _CHOICE_LABELS = {
     DuplicateChoice.EXCLUDE_HERE: QT_TRANSLATE_NOOP("eligibility", "不在本企业计入"),
 }
 
+# Warnings that keep a decision from being recorded (desktop.core.eligibility.staff_problem).
+BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
+
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
-    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "contract_dates_missing",
+    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "local_worker", "contract_dates_missing",
     "contract_too_short", "contract_not_active", "no_paid_month", "duplicate_person",
     "counted_elsewhere_pending", "counted_elsewhere_excluded",
 )
@@ -112,6 +115,9 @@ register_messages({
     "too_young": QT_TRANSLATE_NOOP("problems", "劳动合同开始时未满16周岁（{age}岁）"),
     "hukou_unresolved": QT_TRANSLATE_NOOP("problems", "户籍地“{text}”无法确定所在县（市、区），请核对"),
     "not_paired_area": QT_TRANSLATE_NOOP("problems", "户籍地{place}不在劳务协作对口地区名单中"),
+    "local_worker": QT_TRANSLATE_NOOP(
+        "problems", "户籍地{place}就是企业所在县（市、区），属本地就业，不是劳务协作对口地区劳动者"
+    ),
     "contract_dates_missing": QT_TRANSLATE_NOOP("problems", "劳动合同起止日期不全（{contract}）"),
     "contract_too_short": QT_TRANSLATE_NOOP(
         "problems", "劳动合同不足{months}个月：{start}至{end}，至少应到{min_end}"
@@ -141,6 +147,9 @@ register_messages({
     ),
     "priority_claim_differs": QT_TRANSLATE_NOOP(
         "problems", "企业申报为{claim}，经办人核实为{group}"
+    ),
+    "wage_months_short": QT_TRANSLATE_NOOP(
+        "problems", "审核日期前{window}个月（{months}）中有工资发放的只有{found}个月，不足{min}个月，请核实"
     ),
     "wage_under_minimum": QT_TRANSLATE_NOOP(
         "problems", "月工资{wage}元低于当地最低工资标准{minimum}元（第{tier}档），请核实"
@@ -200,6 +209,7 @@ class WorkerFacts:
     other_claims: tuple[OtherClaim, ...] = ()
     duplicate_choice: DuplicateChoice | None = None
     priority_claim: PriorityGroup | None = None  # as the enterprise wrote it on the roster (企业申报)
+    social_insurance: bool | None = None  # 参保 as the roster says; None: not stated
 
 
 # --------------------------------------------------------------------------
@@ -285,6 +295,11 @@ class Decision:
     priority_claimed: int | None = None
     priority_verified: int | None = None
     unverified_claims_count: bool = False  # the rule in force: unverified claims counted too
+
+    @property
+    def blockers(self) -> tuple[Problem, ...]:
+        """What keeps this decision from being recorded (a staff total that cannot be right)."""
+        return tuple(w for w in self.warnings if w.code in BLOCKING)
 
     @property
     def priority_workers(self) -> int:
@@ -418,6 +433,7 @@ def _worker_dict(w: WorkerOutcome) -> dict[str, Any]:
         "paid_months": list(f.paid_months) if f.paid_months is not None else None,
         "priority_group": f.priority_group.value if f.priority_group else None,
         "priority_claim": f.priority_claim.value if f.priority_claim else None,
+        "social_insurance": f.social_insurance,
         "monthly_wage": f.monthly_wage,
         "counted": w.counted, "reasons": [_problem(p) for p in w.reasons], "notes": [_problem(p) for p in w.notes],
         "other_claims": [_claim_dict(c) for c in f.other_claims],
@@ -433,6 +449,7 @@ def _worker_from(d: Mapping[str, Any]) -> WorkerOutcome:
         paid_months=tuple(d["paid_months"]) if d["paid_months"] is not None else None,
         priority_group=PriorityGroup(d["priority_group"]) if d["priority_group"] else None,
         priority_claim=PriorityGroup(d["priority_claim"]) if d.get("priority_claim") else None,
+        social_insurance=d.get("social_insurance"),
         monthly_wage=d["monthly_wage"], ref=d["ref"],
         other_claims=tuple(
             OtherClaim(

@@ -9,7 +9,9 @@ How the notice is read here (each point is also in the rule file's sources):
 
 * A worker counts when the ID number is valid, the person was 16 or older when
   the contract started, the 户籍地 is in a paired area (a county code that no
-  longer exists is read as its successor), the labor contract is long enough
+  longer exists is read as its successor) and is not the enterprise's own
+  county (a paired area is a source area paired *with* the destination, 三（一）:
+  a local hire is not 劳务协作, unless the policy data says otherwise), the labor contract is long enough
   and covers the review date, and (where the roster lists the months wages
   were paid) enough months up to the review date were paid. One person counts
   once per enterprise.
@@ -60,7 +62,7 @@ from desktop.core.workers import ContractType, PriorityGroup
 
 __all__ = [
     "ApplicationFacts", "ClaimRow", "Decision", "DuplicateChoice", "EligibilityError", "EnterpriseFacts",
-    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "with_other_claims",
+    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "staff_problem", "with_other_claims",
 ]
 
 register_messages({
@@ -119,13 +121,20 @@ register_messages({
     "step_priority_borrower": QT_TRANSLATE_NOOP(
         "problems", "企业吸纳重点群体人员，为优先放贷支持对象。"
     ),
-    "warn_count_above_staff": QT_TRANSLATE_NOOP(
-        "problems", "计入人数{counted}人多于填报的职工总数{staff}人，请核对职工总数"
+    "block_staff_zero": QT_TRANSLATE_NOOP(
+        "problems", "职工总数为0：请先在企业信息中填写企业的职工总数（总职工），再记录审核结果"
+    ),
+    "block_staff_below_roster": QT_TRANSLATE_NOOP(
+        "problems",
+        "填报的职工总数{staff}人少于名册上的在职人员{active}人：职工总数不能少于名册人数，请在企业信息中核对职工总数后再记录审核结果",
     ),
     "warn_evidence_contracts": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对劳动合同复印件”"),
     "warn_evidence_wages": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对工资发放证明”"),
     "warn_wage_below_minimum": QT_TRANSLATE_NOOP(
         "problems", "{n}人的月工资低于当地最低工资标准，请核实（不影响认定）"
+    ),
+    "warn_wage_months_short": QT_TRANSLATE_NOOP(
+        "problems", "计入人员中{n}人审核日期前{window}个月中有工资发放的月份不足{min}个月，请核对工资发放证明"
     ),
     "warn_pending_choices": QT_TRANSLATE_NOOP(
         "problems", "{n}人待经办人决定是否在本企业计入，决定后请重新计算"
@@ -267,6 +276,8 @@ class _Context:
 
     def __init__(self, rules: RuleSet, enterprise: EnterpriseFacts, review: date, areas: AreaTable) -> None:
         self.claims_count = rules.labor.reduced.unverified_claims_count
+        # the enterprise's own county: its workers from there are local hires (unless the policy counts them)
+        self.home = None if rules.labor.local_workers_count else enterprise.county_code
         self.review = review
         self.review_text = review.isoformat()
         self.review_month = self.review_text[:7]
@@ -275,6 +286,11 @@ class _Context:
         self.months = rules.labor.contract_min_months
         wage = rules.labor.wage_evidence
         self.min_paid = wage.min_paid_months if wage.mode == "paid_months_column" else 0
+        # the calendar months before the review month whose pay is looked at, and how many must show it
+        window = wage.recent_window_months if wage.mode == "paid_months_column" else 0
+        self.recent = frozenset(add_months(review.replace(day=1), -i)[0].isoformat()[:7] for i in range(1, window + 1))
+        self.recent_min = wage.recent_min_paid_months if window else 0
+        self.recent_window = window
         found = rules.min_wage.on(review, enterprise.county_code)
         self.min_wage = None if found is None else (float(found[1].monthly), found[1])
         self.places: dict[str, tuple[str, Problem | None, Problem | None]] = {}
@@ -299,7 +315,12 @@ class _Context:
                     "current_name": successor.name,
                 })
                 code, name = successor.code, successor.name
-            reason = None if code in self.paired else Problem("not_paired_area", {"place": f"{name}（{code}）"})
+            if code == self.home:
+                reason = Problem("local_worker", {"place": f"{name}（{code}）"})
+            elif code in self.paired:
+                reason = None
+            else:
+                reason = Problem("not_paired_area", {"place": f"{name}（{code}）"})
             known = self.places[key] = (name, reason, note)
         return known
 
@@ -395,14 +416,33 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
     # 工资发放
     if ctx.min_paid and facts.paid_months is not None:
         month = ctx.review_month
-        if len({m[:7] for m in facts.paid_months if m[:7] <= month}) < ctx.min_paid:
+        paid = {m[:7] for m in facts.paid_months}
+        if len({m for m in paid if m <= month}) < ctx.min_paid:
             reasons.append(Problem("no_paid_month", {"min": ctx.min_paid}))
+        elif ctx.recent_min and len(paid & ctx.recent) < ctx.recent_min:
+            notes.append(Problem("wage_months_short", {
+                "window": ctx.recent_window, "min": ctx.recent_min, "found": len(paid & ctx.recent),
+                "months": "、".join(sorted(ctx.recent)),
+            }))
     if ctx.min_wage is not None and facts.monthly_wage is not None and facts.monthly_wage < ctx.min_wage[0]:
         tier = ctx.min_wage[1]
         notes.append(Problem("wage_under_minimum", {
             "wage": decimal_text(Fraction(facts.monthly_wage)), "minimum": str(tier.monthly), "tier": tier.tier,
         }))
     return (parsed[0] if parsed else facts.id_number), parsed is not None, place, reasons, notes
+
+
+def staff_problem(staff_total: int, active_workers: int) -> Problem | None:
+    """Why no decision can be recorded with this staff total: 0, or fewer than the roster's active workers.
+
+    The share is counted over 总职工; a total of 0 or below the people the
+    enterprise itself lists cannot be right (one person counts once).
+    """
+    if staff_total <= 0:
+        return Problem("block_staff_zero")
+    if staff_total < active_workers:
+        return Problem("block_staff_below_roster", {"staff": staff_total, "active": active_workers})
+    return None
 
 
 def _claim_note(facts: WorkerFacts) -> Problem | None:
@@ -444,6 +484,7 @@ class _Tally:
     counted: int = 0
     pending: int = 0
     low_wage: int = 0
+    short_pay: int = 0  # counted workers whose recent paid months are fewer than the rule asks
     claimed: int = 0  # counted workers whose roster claims a priority group
     verified: int = 0  # counted workers whose group the clerk verified
     unverified: int = 0  # counted workers with a claim but no verified group
@@ -489,6 +530,8 @@ def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[Worke
             notes.append(claim_note)
         if notes and any(n.code == "wage_under_minimum" for n in notes):
             tally.low_wage += 1
+        if notes and not reasons and any(n.code == "wage_months_short" for n in notes):
+            tally.short_pay += 1
         append(WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes)))
     return outcomes, tally
 
@@ -645,14 +688,20 @@ def decide(
     warnings: list[Problem] = []
     if pending:
         warnings.append(Problem("warn_pending_choices", {"n": pending}))
-    if staff and qualifying > staff:
-        warnings.append(Problem("warn_count_above_staff", {"counted": qualifying, "staff": staff}))
+    blocker = staff_problem(staff, len({o.id_number for o in outcomes}))
+    if blocker is not None:
+        warnings.append(blocker)
     if not application.evidence_contracts:
         warnings.append(Problem("warn_evidence_contracts"))
     if not application.evidence_wages:
         warnings.append(Problem("warn_evidence_wages"))
     if tally.low_wage:
         warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
+    if tally.short_pay:
+        wage = rules.labor.wage_evidence
+        warnings.append(Problem("warn_wage_months_short", {
+            "n": tally.short_pay, "window": wage.recent_window_months, "min": wage.recent_min_paid_months,
+        }))
 
     return Decision(
         ruleset_version=rules.version,
@@ -699,6 +748,7 @@ _REASON_LABELS: Final = {
     "too_young": QT_TRANSLATE_NOOP("eligibility", "未满16周岁"),
     "hukou_unresolved": QT_TRANSLATE_NOOP("eligibility", "户籍地无法确定"),
     "not_paired_area": QT_TRANSLATE_NOOP("eligibility", "户籍地不在对口地区"),
+    "local_worker": QT_TRANSLATE_NOOP("eligibility", "户籍在企业所在地，属本地就业"),
     "contract_dates_missing": QT_TRANSLATE_NOOP("eligibility", "合同起止日期不全"),
     "contract_too_short": QT_TRANSLATE_NOOP("eligibility", "合同不足规定月数"),
     "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),

@@ -101,8 +101,10 @@ class ReducedStandard:
 @dataclass(frozen=True)
 class WageEvidenceRule:
     mode: str  # one of WAGE_MODES
-    min_paid_months: int
+    min_paid_months: int  # paid months up to the review month, else not counted
     source: str
+    recent_window_months: int = 0  # the calendar months before the review month looked at …
+    recent_min_paid_months: int = 0  # … and how many of them must show pay, else the worker is flagged
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ class LaborCoopRules:
     contract_min_months: int
     contract_source: str
     wage_evidence: WageEvidenceRule
+    # Whether a worker whose 户籍地 is the enterprise's own county counts (default: no, a local hire).
+    local_workers_count: bool = False
+    local_workers_source: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -411,7 +416,7 @@ class _PolicyReader(Reader):
 
 _LABOR_KEYS: Final = (
     "id", "version", "title", "document", "effective_from", "note", "standards", "reduced",
-    "contract_min_months", "wage_evidence",
+    "local_workers_count", "contract_min_months", "wage_evidence",
 )
 
 
@@ -421,6 +426,7 @@ class _LaborReader(_PolicyReader):
         standards_raw = self.obj(top["standards"], "standards", tuple(size.value for size in SIZES))
         standards = {size: self.threshold(standards_raw[size.value], f"standards.{size.value}") for size in SIZES}
         months, months_source = self.cited(top["contract_min_months"], "contract_min_months")
+        local, local_source = self.cited(top["local_workers_count"], "local_workers_count")
         return LaborCoopRules(
             id=self.text(top["id"], "id"),
             version=self.text(top["version"], "version"),
@@ -433,6 +439,8 @@ class _LaborReader(_PolicyReader):
             contract_min_months=self.whole(months, "contract_min_months.value", minimum=1),
             contract_source=months_source,
             wage_evidence=self.wage(top["wage_evidence"]),
+            local_workers_count=self.flag(local, "local_workers_count.value"),
+            local_workers_source=local_source,
         )
 
     def threshold(self, raw: object, where: str) -> SizeThreshold:
@@ -465,11 +473,17 @@ class _LaborReader(_PolicyReader):
 
     def wage(self, raw: object) -> WageEvidenceRule:
         value, source = self.cited(raw, "wage_evidence")
-        rule = self.obj(value, "wage_evidence.value", ("mode", "min_paid_months"))
+        rule = self.obj(value, "wage_evidence.value",
+                        ("mode", "min_paid_months", "recent_window_months", "recent_min_paid_months"))
+        window = self.whole(rule["recent_window_months"], "wage_evidence.value.recent_window_months")
+        least = self.whole(rule["recent_min_paid_months"], "wage_evidence.value.recent_min_paid_months")
+        if least > window:
+            raise self.fail("wage_evidence.value.recent_min_paid_months",
+                            f"should be at most recent_window_months ({window}), not {least}")
         return WageEvidenceRule(
             mode=self.choice(rule["mode"], "wage_evidence.value.mode", WAGE_MODES),
             min_paid_months=self.whole(rule["min_paid_months"], "wage_evidence.value.min_paid_months"),
-            source=source,
+            source=source, recent_window_months=window, recent_min_paid_months=least,
         )
 
 

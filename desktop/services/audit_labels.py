@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from desktop.core.batch import REASONS
 from desktop.core.decision import PassBy, Result, StandardKind
 from desktop.core.loan_form import FIELDS as FORM_FIELDS
 from desktop.core.loan_form import LoanType
@@ -38,6 +37,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "letter": QT_TRANSLATE_NOOP("audit", "确认书"),
     "batch": QT_TRANSLATE_NOOP("audit", "批次"),
     "batch_quarantine": QT_TRANSLATE_NOOP("audit", "隔离的批次"),
+    "bank_list": QT_TRANSLATE_NOOP("audit", "省开行名单"),
     "key": QT_TRANSLATE_NOOP("audit", "本单位密钥"),
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
@@ -45,6 +45,17 @@ ENTITY_LABELS: Final[dict[str, str]] = {
 
 DETAIL_KEYS: Final[dict[str, str]] = {
     # who and what
+    "kind": QT_TRANSLATE_NOOP("audit", "单位层级"),
+    "ruling": QT_TRANSLATE_NOOP("audit", "裁定"),
+    "rulings": QT_TRANSLATE_NOOP("audit", "裁定条数"),
+    "new": QT_TRANSLATE_NOOP("audit", "新增"),
+    "a": QT_TRANSLATE_NOOP("audit", "第一家企业"),
+    "a_office": QT_TRANSLATE_NOOP("audit", "第一家所在县"),
+    "b": QT_TRANSLATE_NOOP("audit", "第二家企业"),
+    "b_office": QT_TRANSLATE_NOOP("audit", "第二家所在县"),
+    "period": QT_TRANSLATE_NOOP("audit", "期间"),
+    "letters": QT_TRANSLATE_NOOP("audit", "确认书份数"),
+    "missing_letters": QT_TRANSLATE_NOOP("audit", "缺少 PDF 的确认书"),
     "name": QT_TRANSLATE_NOOP("audit", "名称"),
     "uscc": QT_TRANSLATE_NOOP("audit", "信用代码"),
     "number": QT_TRANSLATE_NOOP("audit", "文号"),
@@ -54,6 +65,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "from": QT_TRANSLATE_NOOP("audit", "原状态"),
     "to": QT_TRANSLATE_NOOP("audit", "新状态"),
     "status": QT_TRANSLATE_NOOP("audit", "状态"),
+    "result": QT_TRANSLATE_NOOP("audit", "结论"),
     "computed_result": QT_TRANSLATE_NOOP("audit", "计算结论"),
     "final_result": QT_TRANSLATE_NOOP("audit", "最终结论"),
     "standard": QT_TRANSLATE_NOOP("audit", "适用标准"),
@@ -63,6 +75,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "amount_wan": QT_TRANSLATE_NOOP("audit", "贷款金额（万元）"),
     "group": QT_TRANSLATE_NOOP("audit", "重点群体"),
     "evidence": QT_TRANSLATE_NOOP("audit", "认定依据"),
+    "claims": QT_TRANSLATE_NOOP("audit", "企业申报的重点群体"),
     "contracts": QT_TRANSLATE_NOOP("audit", "已核对劳动合同"),
     "wages": QT_TRANSLATE_NOOP("audit", "已核对工资发放"),
     "sheet": QT_TRANSLATE_NOOP("audit", "工作表"),
@@ -70,6 +83,10 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "written": QT_TRANSLATE_NOOP("audit", "写入"),
     "counts": QT_TRANSLATE_NOOP("audit", "数量"),
     "count": QT_TRANSLATE_NOOP("audit", "数量"),
+    "claims": QT_TRANSLATE_NOOP("audit", "企业申报的类别"),
+    "red_line": QT_TRANSLATE_NOOP("audit", "红色分隔线"),
+    "copy_to": QT_TRANSLATE_NOOP("audit", "抄送"),
+    "printer": QT_TRANSLATE_NOOP("audit", "印发机关"),
     "problems": QT_TRANSLATE_NOOP("audit", "问题数"),
     "rows": QT_TRANSLATE_NOOP("audit", "行数"),
     "workers": QT_TRANSLATE_NOOP("audit", "人数"),
@@ -103,6 +120,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "copy": QT_TRANSLATE_NOOP("audit", "副本"),
     "print": QT_TRANSLATE_NOOP("audit", "第几次打印"),
     "batch": QT_TRANSLATE_NOOP("audit", "全部打印"),
+    "backup": QT_TRANSLATE_NOOP("audit", "备份文件"),
     "size": QT_TRANSLATE_NOOP("audit", "大小"),
     "mirror": QT_TRANSLATE_NOOP("audit", "第二备份"),
     "safety_copy": QT_TRANSLATE_NOOP("audit", "恢复前备份"),
@@ -120,6 +138,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
     "version": QT_TRANSLATE_NOOP("audit", "版本"),
+    "new_version": QT_TRANSLATE_NOOP("audit", "新版本"),
     "review_date": QT_TRANSLATE_NOOP("audit", "审核日期"),
     "ruleset_version": QT_TRANSLATE_NOOP("audit", "规则版本"),
     "decision_id": QT_TRANSLATE_NOOP("audit", "结论编号"),
@@ -221,8 +240,8 @@ BATCH_REASONS: Final[dict[str, str]] = {
     "data_invalid": QT_TRANSLATE_NOOP("audit", "数据不合格式"),
     "replayed": QT_TRANSLATE_NOOP("audit", "重复报送"),
     "older_sequence": QT_TRANSLATE_NOOP("audit", "序号早于已收到的批次"),
+    "malformed": QT_TRANSLATE_NOOP("audit", "文件结构异常"),
 }
-assert set(BATCH_REASONS) == set(REASONS), "every batch reason needs a label"
 
 
 def _enum(cls: type, context: str) -> dict[str, tuple[str, str]]:
@@ -235,6 +254,7 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "from": _STATUS,
     "to": _STATUS,
     "role": _enum(Role, "role"),
+    "result": _enum(Result, "eligibility"),
     "computed_result": _enum(Result, "eligibility"),
     "final_result": _enum(Result, "eligibility"),
     "standard": {**_enum(StandardKind, "eligibility"), **_enum(PassBy, "eligibility")},

@@ -24,30 +24,35 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
 from desktop.batches import crypto, files, package
-from desktop.batches.crypto import DecryptionKey
+from desktop.batches.crypto import CryptoError, DecryptionKey, SigningKey
 from desktop.core.batch import (
     APPLICATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, SUMMARY_CSV, TABLE_COLUMNS, USERS, WORKERS,
-    BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons, receipt_file_name,
-    sequence_gap, sequence_reasons, table_bytes,
+    MAX_BATCH_FILE, RECEIPT_FORMAT, RECEIPT_NAMESPACE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
+    receipt_file_name, refuse, sequence_gap, sequence_reasons, table_bytes,
 )
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.services import keys
 from desktop.services.backups import make_backup
+from desktop.private_files import private_folder
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
 from desktop.store import letters as store_letters
+from desktop.store import province as store_province
 from desktop.store.batches import BatchRow, ExportCandidate, QuarantineRow, RecordsRefused
 from desktop.store.db import now_iso
+from desktop.store.errors import StoreError
 
 __all__ = [
     "BatchRow", "ExportCandidate", "ExportResult", "ImportOutcome", "LetterForBatch", "QuarantineRow",
@@ -75,12 +80,26 @@ SERVICE_MESSAGES.update({
         "service", "本机保存的批次副本 {path} 缺失或已损坏，无法再次导出。请选择这些申请重新报送（新批次）。"
     ),
     "batch_read_failed": QT_TRANSLATE_NOOP("service", "无法读取 {path}：{detail}"),
+    "batch_not_processed": QT_TRANSLATE_NOOP(
+        "service", "{path} 没有处理：{detail}。数据库未因该文件作任何改动；请排除问题后再导入该文件。"
+    ),
     "receipt_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是有效的回执文件：{detail}"),
     "receipt_unknown_batch": QT_TRANSLATE_NOOP("service", "回执 {path} 对应的批次不是本单位导出的。"),
+    "receipt_unsigned": QT_TRANSLATE_NOOP(
+        "service", "回执 {path} 没有省里的签名（旧版本或被改写的回执），未采用。请省里用新版本重新出具回执。"
+    ),
+    "receipt_forged": QT_TRANSLATE_NOOP(
+        "service", "回执 {path} 的签名不是省里的回执签名密钥所签：回执被改动过或不是省里出具的，未采用。"
+    ),
+    "receipt_key_missing": QT_TRANSLATE_NOOP(
+        "service", "还没有登记省里的回执签名公钥，无法核验回执。请管理员重新导入省里新导出的公钥文件（其中含回执签名公钥），并电话核对指纹。"
+    ),
     "receipt_not_authentic": QT_TRANSLATE_NOOP(
         "service", "回执 {path} 中的清单摘要与本单位导出的批次不符：回执不是省里解开该批次后出具的，未采用。"
     ),
 })
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what is being done, step, steps)
 
@@ -263,7 +282,7 @@ def export_batch(
         files.commit(part, target)
     except OSError as exc:  # recorded, but not on the stick under its name: the kept copy can be written again
         files.discard(part)
-        raise ServiceError("batch_commit_failed", seq=seq, path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_commit_failed", seq=seq, path=target, detail=os_reason(exc)) from exc
     report("完成", steps, steps)
     return ExportResult(target, batch_id, batch_uuid, seq, sealed.sha256, len(sealed.data),
                         sealed.manifest_sha256, counts, copy)
@@ -340,10 +359,10 @@ def _summary_csv(tables: Mapping[str, Sequence[tuple[Any, ...]]], letters: Seque
 
 def _write_part(target: Path, data: bytes) -> Path:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         return files.write_part(target, data)
     except OSError as exc:
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
 
 
 def _commit(part: Path, target: Path) -> None:
@@ -351,12 +370,11 @@ def _commit(part: Path, target: Path) -> None:
         files.commit(part, target)
     except OSError as exc:
         files.discard(part)
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
 
 
 def _keep_copy(ws: Workspace, name: str, data: bytes) -> Path:
-    folder = batch_folder(ws) / "outgoing"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(batch_folder(ws) / "outgoing")
     return files.write_verified(folder / name, data)
 
 
@@ -411,9 +429,10 @@ def import_receipt(ws: Workspace, path: Path) -> ReceiptOutcome:
     try:
         receipt = Receipt.from_bytes(path.read_bytes())
     except OSError as exc:
-        raise ServiceError("batch_read_failed", path=path, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_read_failed", path=path, detail=os_reason(exc)) from exc
     except BatchFormatError as exc:
         raise ServiceError("receipt_invalid", path=path, detail=exc.detail) from exc
+    _verify_receipt(ws, path, receipt)
     row = None
     if receipt.batch_id is not None:
         row = store_batches.outgoing_by_uuid(ws.store, ws.office.id, receipt.batch_id)
@@ -441,6 +460,23 @@ def import_receipt(ws: Workspace, path: Path) -> ReceiptOutcome:
     updated = store_batches.batch(ws.store, row.id)
     assert updated is not None
     return ReceiptOutcome(updated, receipt, True)
+
+
+def _verify_receipt(ws: Workspace, path: Path, receipt: Receipt) -> None:
+    """The province's signature, with the receipt key the county registered from the province's key
+    file: the county knows everything else a receipt says (it made the manifest), so without the
+    signature anyone with the county's file could write 省里已接收."""
+    if receipt.signature is None or receipt.format != RECEIPT_FORMAT:
+        raise ServiceError("receipt_unsigned", path=path)
+    public = keys.province_receipt_key(ws)
+    if public is None:
+        raise ServiceError("receipt_key_missing")
+    try:
+        crypto.suite(public.suite).verify(public, receipt.signed_bytes(), receipt.signature.encode("ascii", "replace"),
+                                          RECEIPT_NAMESPACE)
+    except CryptoError as exc:
+        log.warning("receipt %s: signature refused: %s", path, exc)
+        raise ServiceError("receipt_forged", path=path) from exc
 
 
 # --------------------------------------------------------------------------
@@ -502,9 +538,16 @@ def import_batches(
     if backup and paths:
         make_backup(ws, "before-batch-import")
     outcomes = []
+    receipts = _Receipts(receipts_to, key.receipt_signing_key())
     for index, path in enumerate(paths):
         report(f"导入 {path.name}", index, len(paths))
-        outcomes.append(_import_one(ws, Path(path), key, receipts_to))
+        try:
+            outcomes.append(_import_one(ws, Path(path), key, receipts))
+        except (ServiceError, StoreError, OSError) as exc:  # e.g. the quarantine folder cannot be written
+            log.warning("importing %s failed: %s", path, exc, exc_info=True)
+            detail = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            outcomes.append(ImportOutcome(Path(path), "unreadable", message=SERVICE_MESSAGES[
+                "batch_not_processed"].format(path=path, detail=detail)))
     report("完成", len(paths), len(paths))
     return outcomes
 
@@ -514,12 +557,17 @@ def batch_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".age"))
 
 
-def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path | None) -> ImportOutcome:
+def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts: _Receipts) -> ImportOutcome:
     try:
+        size = path.stat().st_size
+        if size > MAX_BATCH_FILE:  # refused before it is read whole
+            _, sha = files.file_digest(path)
+            refused = refuse("too_large", size=size, limit=MAX_BATCH_FILE)
+            return _quarantine(ws, path, None, size, sha, refused, None, receipts)
         data = path.read_bytes()
     except OSError as exc:
         return ImportOutcome(path, "unreadable", message=SERVICE_MESSAGES["batch_read_failed"].format(
-            path=path, detail=exc.strerror or str(exc)))
+            path=path, detail=os_reason(exc)))
     sha = hashlib.sha256(data).hexdigest()
     seen: list[package.Unpacked] = []
     suite = crypto.suite()
@@ -548,6 +596,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
                         created_at=manifest.created_at,
                     ),
                 )
+                store_province.keep_letter_pdfs(ws.store, office_id, opened.letters)
                 ws.audit("batch.import", entity="batch", entity_id=batch_id, detail={
                     "office_code": manifest.office_code, "batch_uuid": manifest.batch_id, "seq": manifest.seq,
                     "file": path.name, "sha256": sha, "counts": manifest.counts, "written": written,
@@ -556,7 +605,13 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
         except RecordsRefused as exc:
             raise BatchRefused([Reason("data_invalid", {"name": "data", "detail": exc.detail})]) from exc
     except BatchRefused as refused:
-        return _quarantine(ws, path, data, sha, refused, seen[0] if seen else None, receipts_to)
+        return _quarantine(ws, path, data, len(data), sha, refused, seen[0] if seen else None, receipts)
+    except (ServiceError, StoreError):
+        raise  # the province's own file or key, not this batch
+    except Exception:  # noqa: BLE001 - input no check foresaw: still this file's fault, and only its
+        log.exception("batch %s could not be processed", path)
+        return _quarantine(ws, path, data, len(data), sha, refuse("malformed"), seen[0] if seen else None,
+                           receipts)
     _archive(ws, path.name, data)
     receipt = Receipt(
         status="accepted", batch_file_sha256=sha, batch_file_name=path.name, received_at=now_iso(),
@@ -564,29 +619,32 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
         office_code=manifest.office_code, seq=manifest.seq, manifest_sha256=opened.manifest_sha256,
         counts=dict(manifest.counts),
     )
-    written_to, error = _write_receipt(path, receipts_to, receipt)
+    written_to, error = _write_receipt(path, receipts, receipt)
     return ImportOutcome(
         path, "accepted", (), warnings, manifest.office_code, manifest.office_name, manifest.batch_id,
         manifest.seq, dict(manifest.counts), sha, written_to, error, None, batch_id,
     )
 
 
-def _quarantine(ws: Workspace, path: Path, data: bytes, sha: str, refused: BatchRefused,
-                unpacked: package.Unpacked | None, receipts_to: Path | None) -> ImportOutcome:
+def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: str, refused: BatchRefused,
+                unpacked: package.Unpacked | None, receipts: _Receipts) -> ImportOutcome:
+    """``data`` None: a file too large to read whole is recorded (name, size, SHA-256), not copied."""
     manifest = unpacked.manifest if unpacked else None
     stamp = now_iso().replace(":", "").replace("-", "")[:15]
-    stored = batch_folder(ws) / "quarantine" / f"{stamp}-{sha[:12]}-{path.name}"
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    if not stored.exists():
-        files.write_verified(stored, data)
+    stored: Path | None = None
+    if data is not None:
+        stored = batch_folder(ws) / "quarantine" / f"{stamp}-{sha[:12]}-{path.name}"
+        private_folder(stored.parent)
+        if not stored.exists():
+            files.write_verified(stored, data)
     report = {
-        "status": "quarantined", "file": path.name, "sha256": sha, "size": len(data),
+        "status": "quarantined", "file": path.name, "sha256": sha, "size": size,
         "reasons": [r.as_dict() for r in refused.reasons],
         "manifest": manifest.to_dict() if manifest else None,
     }
     with ws.store.transaction():
         quarantine_id = store_batches.insert_quarantine(
-            ws.store, file_name=path.name, file_sha256=sha, file_size=len(data), stored_as=str(stored),
+            ws.store, file_name=path.name, file_sha256=sha, file_size=size, stored_as=str(stored or ""),
             reason=refused.code, report=json.dumps(report, ensure_ascii=False, sort_keys=True),
             office_code=manifest.office_code if manifest else None,
             batch_uuid=manifest.batch_id if manifest else None, seq=manifest.seq if manifest else None,
@@ -605,7 +663,7 @@ def _quarantine(ws: Workspace, path: Path, data: bytes, sha: str, refused: Batch
         manifest_sha256=unpacked.manifest_sha256 if unpacked else None,
         reasons=tuple(r.as_dict() for r in refused.reasons),
     )
-    written_to, error = _write_receipt(path, receipts_to, receipt)
+    written_to, error = _write_receipt(path, receipts, receipt)
     return ImportOutcome(
         path, "quarantined", refused.reasons, (), manifest.office_code if manifest else None,
         manifest.office_name if manifest else None, manifest.batch_id if manifest else None,
@@ -616,17 +674,26 @@ def _quarantine(ws: Workspace, path: Path, data: bytes, sha: str, refused: Batch
 
 def _archive(ws: Workspace, name: str, data: bytes) -> None:
     """Keep the accepted file as it came (still encrypted): its letters' PDFs are in it."""
-    folder = batch_folder(ws) / "incoming"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(batch_folder(ws) / "incoming")
     target = folder / name
     if not target.exists():
         files.write_verified(target, data)
 
 
-def _write_receipt(path: Path, receipts_to: Path | None, receipt: Receipt) -> tuple[Path | None, str]:
-    target = (receipts_to or path.parent) / receipt_file_name(path.name, receipt.status == "accepted")
+@dataclass(frozen=True)
+class _Receipts:
+    """Where the receipts of an import run go (None: beside each batch file) and the province's
+    receipt key that signs them (derived from its decryption key)."""
+
+    folder: Path | None
+    signer: SigningKey
+
+
+def _write_receipt(path: Path, receipts: _Receipts, receipt: Receipt) -> tuple[Path | None, str]:
+    target = (receipts.folder or path.parent) / receipt_file_name(path.name, receipt.status == "accepted")
+    signature = receipts.signer.sign(receipt.signed_bytes(), RECEIPT_NAMESPACE).decode("ascii")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return files.write_verified(target, receipt.to_bytes()), ""
+        private_folder(target.parent)
+        return files.write_verified(target, replace(receipt, signature=signature).to_bytes()), ""
     except OSError as exc:  # a read-only stick: the import stands, the receipt can be written again
-        return None, f"{target}: {exc.strerror or exc}"
+        return None, f"{target}：{os_reason(exc)}"

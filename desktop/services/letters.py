@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.letter import (
-    LetterContent, LetterError, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
+    LetterContent, LetterError, LetterPage, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
     verification_code,
 )
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
@@ -54,11 +54,20 @@ from desktop.store.letters import LetterRow, NewLetter
 from desktop.store.reviews import CaseRow
 
 FONT_SETTING = "letters.fonts"
+PAGE_SETTING = "letters.page"
+COPY_TO_MAX = 200
 
 SERVICE_MESSAGES.update({code: MESSAGES[code] for code in (
     "letter_no_font", "letter_font_unusable", "letter_missing_glyph", "letter_bad_content",
 )})
 SERVICE_MESSAGES.update({
+    "letter_page_too_long": QT_TRANSLATE_NOOP("service", "抄送或印发机关太长（不超过 {limit} 个字）。"),
+    "letter_date_before_review": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}早于审核日期{review}：确认书只能在审核之后出具，请改为审核日期当天或以后。"
+    ),
+    "letter_date_future": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}晚于今天（{today}）：不能预先签发，请改为今天或以前。"
+    ),
     "letter_voided": QT_TRANSLATE_NOOP(
         "service", "确认书{number}已于{at}作废（{reason}），不能再打印；如需留档，请用预览。"
     ),
@@ -79,6 +88,7 @@ ACTION_LABELS.update({
     "letter.print": QT_TRANSLATE_NOOP("audit", "打印确认书"),
     "letter.void": QT_TRANSLATE_NOOP("audit", "作废确认书"),
     "letter.fonts": QT_TRANSLATE_NOOP("audit", "设置确认书字体"),
+    "letter.page": QT_TRANSLATE_NOOP("audit", "设置确认书版式（分隔线、抄送、印发机关）"),
     "application.form_printed": QT_TRANSLATE_NOOP("audit", "打印贷款申请表"),
 })
 
@@ -101,6 +111,29 @@ def fonts(ws: Workspace) -> FontSet:
         return fontset(font_choices(ws))
     except LetterError as exc:
         raise _letter_error(exc) from exc
+
+
+def letter_page(ws: Workspace) -> LetterPage:
+    """The office's choices for its letters: red separator line, 抄送 and 印发机关 of the 版记."""
+    raw = ws.store.setting(PAGE_SETTING)
+    data = dict(json.loads(raw)) if raw else {}
+    return LetterPage(red_line=bool(data.get("red_line", False)), copy_to=str(data.get("copy_to", "")),
+                      printer=str(data.get("printer", "")))
+
+
+def set_letter_page(ws: Workspace, page: LetterPage) -> LetterPage:
+    """Keep the office's letter page choices (letters issued from now on carry them; issued ones keep theirs)."""
+    ws.require(Permission.OFFICE_SETTINGS)
+    cleaned = LetterPage(red_line=bool(page.red_line), copy_to=" ".join(page.copy_to.split()),
+                         printer=" ".join(page.printer.split()))
+    for text in (cleaned.copy_to, cleaned.printer):
+        if len(text) > COPY_TO_MAX:
+            raise ServiceError("letter_page_too_long", limit=COPY_TO_MAX)
+    data = {"red_line": cleaned.red_line, "copy_to": cleaned.copy_to, "printer": cleaned.printer}
+    with ws.store.transaction():
+        ws.store.set_setting(PAGE_SETTING, json.dumps(data, ensure_ascii=False, sort_keys=True))
+        ws.audit("letter.page", detail=data)
+    return cleaned
 
 
 def set_font_choices(ws: Workspace, choices: Mapping[str, str]) -> FontSet:
@@ -164,7 +197,7 @@ def _content(ws: Workspace, row: CaseRow, *, number: str, year: int, seq: int, i
         prepared_by=names.get(row.prepared_by, "") if row.prepared_by else "",
         approved_by=names.get(row.approved_by, "") if row.approved_by else "",
         decision_id=decision_id, decision_digest=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        application_id=row.id, application_version=row.version,
+        application_id=row.id, application_version=row.version, page=letter_page(ws),
     )
 
 
@@ -189,10 +222,29 @@ def _print_of(letter: LetterRow, mark: Mark, note: str = "") -> LetterPrint:
 # -- issuing ------------------------------------------------------------------------------
 
 
+def today() -> date:
+    """The day on this computer (one place, so a test can set it)."""
+    return date.today()
+
+
+def _check_letter_date(ws: Workspace, row: CaseRow, issued_on: date) -> None:
+    """A letter is dated on or after its review date and not after today (it confirms a review already made)."""
+    review = store_eligibility.decision(ws.store, _decision_for_letter(ws, row, draft=False)).decision.review_date
+    if issued_on < review:
+        raise ServiceError("letter_date_before_review", date=issued_on.isoformat(), review=review.isoformat())
+    now = today()
+    if issued_on > now:
+        raise ServiceError("letter_date_future", date=issued_on.isoformat(), today=now.isoformat())
+
+
 def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) -> LetterRow:
-    """Give the approved case its letter: the next number of the year, in the same transaction."""
+    """Give the approved case its letter: the next number of the year, in the same transaction.
+
+    The letter is dated ``issued_on`` (default today), which may be neither
+    before the review date nor after today; a reprint keeps this date.
+    """
     ws.require(Permission.ISSUE_LETTERS)
-    issued_on = issued_on or date.today()
+    issued_on = issued_on or today()
     year = issued_on.year
     with ws.store.transaction():
         row = store_reviews.case(ws.store, application_id)
@@ -202,6 +254,8 @@ def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) 
             if exc.code == "review_wrong_status":
                 raise ServiceError("letter_not_ready", id=row.id, status=Status(row.status).label) from exc
             raise refused(exc) from exc
+
+        _check_letter_date(ws, row, issued_on)
 
         def compose(seq: int) -> NewLetter:
             content = _content(ws, row, number=ws.office.letter_number(year, seq), year=year, seq=seq,
@@ -493,7 +547,7 @@ def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
 
 
 __all__ = [
-    "PrintRun", "Verification", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
+    "LetterPage", "PrintRun", "Verification", "letter_page", "set_letter_page", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
     "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
     "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.private_files import new_private_file
 from desktop.store.db import APPLICATION_ID, available_migrations
 from desktop.store.errors import StoreError
 
@@ -57,7 +58,12 @@ def verify_copy(path: Path) -> VerifiedCopy:
 
 
 def ensure_free_space(folder: Path, needed: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Enough room in `folder`, which must exist: a backup folder that is not there (a USB stick
+    pulled out, a share not mounted) is never created on the local disk in its place."""
+    if folder.exists() and not folder.is_dir():
+        raise StoreError("backup_failed", path=folder, detail=f"{folder} 不是可用的文件夹（同名的文件挡住了它）")
+    if not folder.is_dir():
+        raise StoreError("backup_folder_missing", path=folder)
     free = shutil.disk_usage(folder).free
     if free < needed:
         raise StoreError("disk_low", path=folder, free_mb=free // 2**20, needed_mb=max(1, needed // 2**20))
@@ -67,8 +73,8 @@ def write_copy(conn: sqlite3.Connection, source_size: int, target: Path) -> Veri
     """A checked copy of the open database at `target` (never half-written)."""
     ensure_free_space(target.parent, source_size * 2 + 16 * 2**20)
     partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
     try:
+        new_private_file(partial)  # empty and the owner's alone: VACUUM INTO fills an empty file
         conn.execute("VACUUM INTO ?", (str(partial),))
         _fsync(partial)
         copy = verify_copy(partial)
@@ -90,7 +96,7 @@ def copy_file_safely(source: Path, target: Path) -> Path:
     ensure_free_space(target.parent, source.stat().st_size + 4 * 2**20)
     partial = target.with_name(target.name + ".part")
     try:
-        shutil.copyfile(source, partial)
+        shutil.copyfile(source, new_private_file(partial))  # copyfile keeps the mode of a file it overwrites
         _fsync(partial)
         os.replace(partial, target)
     except BaseException:

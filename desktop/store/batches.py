@@ -11,6 +11,7 @@ quarantine. Writes run inside the caller's transaction.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from desktop.core.batch import (
 )
 from desktop.store import db
 from desktop.store.store import Store
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 900
 EXPORTABLE_STATUSES = ("approved", "issued")
@@ -74,7 +77,7 @@ def export_candidates(store: Store, office_id: int, *, include_unreceived: bool 
         " LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.application_id = a.id"
         "  AND d2.application_version = a.version)"
         f" WHERE e.office_id = ? AND a.status IN ({', '.join('?' for _ in EXPORTABLE_STATUSES)})"
-        " ORDER BY e.name, a.id",
+        " ORDER BY e.name_key, a.id",
         (office_id, *EXPORTABLE_STATUSES),
     ).fetchall()
     sent: dict[int, list[tuple[str, str]]] = {}
@@ -316,9 +319,25 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     try:
         return _store_incoming(store, office_code, office_name, tables, incoming)
     except sqlite3.IntegrityError as exc:
-        raise RecordsRefused(str(exc)) from exc
-    except (KeyError, TypeError) as exc:
-        raise RecordsRefused(f"{type(exc).__name__}: {exc}") from exc
+        log.warning("batch records refused by the database: %s", exc)
+        raise RecordsRefused(_integrity_detail(str(exc))) from exc
+    except (KeyError, TypeError, ValueError, OverflowError, sqlite3.InterfaceError) as exc:
+        log.warning("batch records of the wrong kind: %s: %s", type(exc).__name__, exc)
+        raise RecordsRefused("记录中有类型或取值不对的数据") from exc
+
+
+def _integrity_detail(text: str) -> str:
+    """SQLite's (English) constraint message as a Chinese sentence; the table.column it names is kept."""
+    where = text.split(":", 1)[1].strip() if ":" in text else ""
+    if text.startswith("UNIQUE"):
+        return f"与省里已有的记录重复（{where}）"
+    if text.startswith("NOT NULL"):
+        return f"缺少必填的值（{where}）"
+    if text.startswith("FOREIGN KEY"):
+        return "引用了不存在的记录"
+    if text.startswith("CHECK"):
+        return "有不符合数据库规则的值"
+    return "记录不能保存"
 
 
 def _store_incoming(store: Store, office_code: str, office_name: str, tables: Mapping[str, Table],
@@ -363,7 +382,7 @@ def _store_incoming(store: Store, office_code: str, office_name: str, tables: Ma
          for r in tables[APPLICATIONS].records()],
     )
 
-    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now)
+    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now, office_id, batch_id)
 
     letters = refs.load("letter")
     for r in tables[LETTERS].records():
@@ -426,15 +445,37 @@ def _upsert_user(store: Store, refs: _Refs, office_id: int, office_code: str, r:
 _ENTERPRISE_COLUMNS = TABLE_COLUMNS[ENTERPRISES][1:]
 
 
+_UNTRACKED = ("created_at", "updated_at")
+
+
+def _keep_changes(store: Store, refs: _Refs, entity: str, local_id: int, before: Mapping[str, Any],
+                  after: Mapping[str, Any]) -> None:
+    """What a later batch changes in a record is kept (record_history), never lost."""
+    changes = {c: [before[c], after[c]] for c in after if c not in _UNTRACKED and before[c] != after[c]}
+    if changes:
+        store.conn.execute(
+            "INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            (entity, local_id, refs.batch_id, json.dumps(changes, ensure_ascii=False, sort_keys=True), db.now_iso()))
+
+
+def _current(store: Store, table: str, columns: Sequence[str], where: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    row = store.conn.execute(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {where}", params).fetchone()
+    return None if row is None else dict(zip(("id", *columns), tuple(row), strict=True))
+
+
 def _upsert_enterprise(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any]) -> int:
     values = [r[c] for c in _ENTERPRISE_COLUMNS]
+    before = _current(store, "enterprises", _ENTERPRISE_COLUMNS, "office_id = ? AND uscc = ?", (office_id, r["uscc"]))
+    if before is not None:
+        _keep_changes(store, refs, "enterprise", int(before["id"]), before, dict(zip(_ENTERPRISE_COLUMNS, values,
+                                                                                     strict=True)))
     row = store.conn.execute(
-        f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)})"
-        f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)})"
+        f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)}, name_key)"
+        f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)}, enterprise_sort_key(?))"
         " ON CONFLICT (office_id, uscc) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _ENTERPRISE_COLUMNS if c != "uscc")
+        + ", ".join(f"{c} = excluded.{c}" for c in (*_ENTERPRISE_COLUMNS, "name_key") if c != "uscc")
         + " RETURNING id",
-        (office_id, *values),
+        (office_id, *values, r["name"]),
     ).fetchone()
     enterprise_id = int(row[0])
     refs.keep("enterprise", int(r["ref"]), enterprise_id)
@@ -457,6 +498,10 @@ def _upsert_application(store: Store, refs: _Refs, r: Mapping[str, Any], enterpr
         r["submitted_at"], r["approved_at"], r["created_at"], r["updated_at"],
     )
     if existing is not None:
+        before = _current(store, "applications", _APPLICATION_COLUMNS, "id = ?", (existing,))
+        if before is not None:
+            _keep_changes(store, refs, "application", existing, before,
+                          dict(zip(_APPLICATION_COLUMNS, values, strict=True)))
         store.conn.execute(
             f"UPDATE applications SET {', '.join(f'{c} = ?' for c in _APPLICATION_COLUMNS)} WHERE id = ?",
             (*values, existing))
@@ -492,33 +537,15 @@ _EMPLOYMENT_COLUMNS = (
 )
 
 
-def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str) -> int:
+def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str, office_id: int,
+                    batch_id: int) -> int:
     columns = table.columns
     at = {c: i for i, c in enumerate(columns)}
     persons: dict[str, tuple[str, str, str | None, str | None]] = {}
     for row in table.rows:
         persons[row[at["id_number"]]] = (row[at["id_number"]], row[at["name"]], row[at["sex"]], row[at["birth_date"]])
     conn = store.conn
-    conn.executemany(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, sex = coalesce(excluded.sex, sex),"
-        " birth_date = coalesce(excluded.birth_date, birth_date), updated_at = excluded.updated_at"
-        " WHERE name <> excluded.name OR sex IS NOT excluded.sex OR birth_date IS NOT excluded.birth_date",
-        [(*p, now, now) for p in persons.values()],
-    )
-    person_ids: dict[str, int] = {}
-    numbers = list(persons)
-    factory = conn.row_factory
-    conn.row_factory = None
-    try:
-        for start in range(0, len(numbers), _CHUNK):
-            chunk = numbers[start:start + _CHUNK]
-            for number, person_id in conn.execute(
-                f"SELECT id_number, id FROM persons WHERE id_number IN ({', '.join('?' for _ in chunk)})", chunk
-            ):
-                person_ids[number] = person_id
-    finally:
-        conn.row_factory = factory
+    person_ids = _person_ids(store, persons, office_id, batch_id, now)
     picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
     group_at, evidence_at = _EMPLOYMENT_COLUMNS.index("priority_group"), _EMPLOYMENT_COLUMNS.index("priority_evidence")
 
@@ -540,6 +567,58 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
          for row in table.rows],
     )
     return len(table.rows)
+
+
+def _person_ids(store: Store, persons: Mapping[str, tuple[str, str, str | None, str | None]], office_id: int,
+                batch_id: int, now: str) -> dict[str, int]:
+    """The person row of each ID number, made when new. A person already known under another name or
+    birth date is not renamed: the difference is kept as an identity conflict for a person to settle.
+    Only a missing sex or birth date is filled in."""
+    conn = store.conn
+    known: dict[str, tuple[int, str, str | None]] = {}
+    numbers = list(persons)
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        for chunk, marks in _chunks(numbers):
+            for number, person_id, name, birth in conn.execute(
+                f"SELECT id_number, id, name, birth_date FROM persons WHERE id_number IN ({marks})", chunk
+            ):
+                known[number] = (person_id, name, birth)
+    finally:
+        conn.row_factory = factory
+    conn.executemany(
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2))",
+        [(*p, now, now) for number, p in persons.items() if number not in known],
+    )
+    conn.executemany(
+        "UPDATE persons SET sex = coalesce(sex, ?), birth_date = coalesce(birth_date, ?), updated_at = ?"
+        " WHERE id = ? AND ((sex IS NULL AND ? IS NOT NULL) OR (birth_date IS NULL AND ? IS NOT NULL))",
+        [(p[2], p[3], now, known[n][0], p[2], p[3]) for n, p in persons.items() if n in known],
+    )
+    conflicts = []
+    for number, (_, name, _sex, birth) in persons.items():
+        if number not in known:
+            continue
+        person_id, known_name, known_birth = known[number]
+        if name != known_name or (birth is not None and known_birth is not None and birth != known_birth):
+            conflicts.append((person_id, known_name, known_birth, person_id, name, birth, office_id, batch_id, now))
+    conn.executemany(
+        "INSERT OR IGNORE INTO identity_conflicts (person_id, known_name, known_birth_date, known_office_id,"
+        " arriving_name, arriving_birth_date, arriving_office_id, batch_id, found_at)"
+        " VALUES (?, ?, ?, (SELECT e.office_id FROM employments m JOIN enterprises e ON e.id = m.enterprise_id"
+        "  WHERE m.person_id = ? ORDER BY m.id LIMIT 1), ?, ?, ?, ?, ?)",
+        conflicts,
+    )
+    ids: dict[str, int] = {}
+    conn.row_factory = None
+    try:
+        for chunk, marks in _chunks(numbers):
+            ids.update(conn.execute(f"SELECT id_number, id FROM persons WHERE id_number IN ({marks})", chunk))
+    finally:
+        conn.row_factory = factory
+    return ids
 
 
 def _upsert_letter(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any], applications: Mapping[int, int],

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
+from desktop.private_files import make_private, new_private_file, private_folder
 from desktop.resources import migrations_dir
 from desktop.store.errors import NewerSchemaError, StoreError
 
@@ -75,6 +77,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
+    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
+    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
+    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
@@ -86,8 +91,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     """A consistent copy of the open database (SQLite's online backup API)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = new_private_file(target.with_name(target.name + ".part"))
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
@@ -146,13 +150,16 @@ def open_connection(
     path = Path(path)
     migrations = available_migrations() if migrations is None else migrations
     supported = migrations[-1].version if migrations else 0
-    if not path.exists():
+    new = not path.exists()
+    if new:
         if not create:
             raise StoreError("missing", path=path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     try:
         conn = _connect(path)
         try:
+            if new and str(path) != ":memory:":  # SQLite made it just now, empty: the owner's alone before a byte (and -wal, -shm) is written
+                make_private(path)
             # The first read checks the header: a file that is not SQLite fails here
             # ("file is not a database") and is left untouched.  Never sniff the file
             # with open(): closing any other handle on it drops ALL of this process's

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop import __version__
 from desktop.core.areas import AreaTable
@@ -19,12 +19,15 @@ from desktop.resources import resource_path
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
+from desktop.services.recovery import needs_recovery
 from desktop.services.workspace import APP_NAME, Workspace, window_lock
 from desktop.store import StoreError
 from desktop.ui.errors import excepthook_installed, show_error
 from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.qt_texts import QtGaps
+from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.screen import ScreenFit
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
 from desktop.ui.text import error_text
@@ -89,10 +92,17 @@ def _install_translators(app: QApplication) -> None:
     if qt.load(language, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         _translators.append(qt)
+    if language.language() == QLocale.Language.Chinese:
+        # Dates and names Qt formats through QLocale() (a date field's calendar) as the language reads
+        # them. (The file dialog's 修改日期 follows the system's locale whatever we do.)
+        QLocale.setDefault(language)
+        gaps = QtGaps(app)  # what qtbase_zh_CN leaves in English (the file dialog's labels)
+        app.installTranslator(gaps)
+        _translators.append(gaps)
 
 
 def _open_or_set_up(db_path: Path) -> Workspace | None:
-    """The signed-in workspace; None when the clerk cancels set-up or sign-in."""
+    """The signed-in workspace; None when the clerk cancels set-up, sign-in or recovery."""
     office: Office | None = None
     if db_path.exists():
         try:
@@ -101,6 +111,10 @@ def _open_or_set_up(db_path: Path) -> Workspace | None:
         except ServiceError as exc:
             if exc.code != "not_initialised":
                 raise
+        except StoreError as exc:
+            if not needs_recovery(exc):
+                raise
+            return _recover(db_path, exc)
     if office is None:
         return _first_run(db_path)
     return _sign_in(db_path, office)
@@ -110,7 +124,7 @@ def _first_run(db_path: Path) -> Workspace | None:
     def save(values: SetupValues) -> Office:
         return initialise_office(
             db_path, county_code=values.county_code, name=values.name, letter_prefix=values.letter_prefix,
-            admin_username=values.admin_username, admin_password=values.admin_password,
+            admin_username=values.admin_username, admin_password=values.admin_password, kind=values.kind,
         )
 
     dialog = SetupDialog(AreaTable.default(), db_path, save)
@@ -132,17 +146,34 @@ def _sign_in(db_path: Path, office: Office) -> Workspace | None:
             workspace = sign_in(db_path, user, password)
         except ServiceError as exc:  # a wrong or locked account: ask in the dialog instead
             problem = error_text(exc)
+        except StoreError as exc:
+            if not needs_recovery(exc):
+                raise
+            return _recover(db_path, exc, username=user)
         else:
             if not workspace.must_change_password:
                 return workspace
             workspace.close()  # a first or reset password: the dialog asks for the user's own
             problem = QCoreApplication.translate("app", "请登录并设置自己的密码。")
     dialog = LoginDialog(office.name, lambda name, secret: sign_in(db_path, name, secret),
-                         username=user, problem=problem)
+                         username=user, problem=problem,
+                         recover=lambda parent, exc: _recover(db_path, exc, username=user, parent=parent))
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.workspace
+    finally:
+        dialog.deleteLater()
+
+
+def _recover(db_path: Path, problem: Exception, *, username: str = "",
+             parent: QWidget | None = None) -> Workspace | None:
+    """从备份恢复: the workspace of the restored file, or None when the clerk cancels."""
+    dialog = RecoveryDialog(db_path, problem, username=username, parent=parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.recovered is None:
+            return None
+        return dialog.recovered.workspace
     finally:
         dialog.deleteLater()
 
@@ -169,6 +200,8 @@ class Session(QObject):
         old_window, old_workspace = self.window, self.workspace
         self.workspace = workspace
         self.window = self._open(workspace)
+        if old_window is not None:  # the enterprise the clerk handed over stays selected for the next person
+            self.window.follow_enterprise(old_window.current_enterprise_id)
         self.window.show()  # before the old one closes, so the application does not quit in between
         self._close(old_window, old_workspace)
 

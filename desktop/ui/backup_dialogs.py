@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.services.backups import Backup
 from desktop.services.dbcheck import FINDINGS, CheckReport
+from desktop.services.recovery import RecoveryBackup
 from desktop.ui.forms import load_form
 from desktop.ui.text import translated
+from desktop.ui.widgets import offer
 
 _CONTEXT: Final = "backups"
 OK_STYLE: Final = "color: #1e7d32;"
@@ -104,6 +106,15 @@ def finding_text(code: str, params: dict[str, object]) -> str:
     return translated("dbcheck", FINDINGS[code], **params)
 
 
+def backup_items(backup: Backup | RecoveryBackup) -> list[QTableWidgetItem]:
+    """The first columns of a backup's row: time (the file in its tooltip), reason, size."""
+    when = QTableWidgetItem(f"{backup.taken_at:%Y-%m-%d %H:%M:%S}")
+    when.setToolTip(str(backup.path))
+    size = QTableWidgetItem(size_text(backup.size))
+    size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return [when, QTableWidgetItem(reason_label(backup.reason)), size]
+
+
 def confirm_restore(parent: QWidget | None, what: str) -> bool:
     """The last word before the office's data is replaced."""
     answer = QMessageBox.question(
@@ -158,12 +169,7 @@ class RestoreDialog(QDialog):
         table = self.backupTable
         table.setRowCount(len(self._backups))
         for row, backup in enumerate(self._backups):
-            when = QTableWidgetItem(f"{backup.taken_at:%Y-%m-%d %H:%M:%S}")
-            when.setToolTip(str(backup.path))
-            reason = QTableWidgetItem(reason_label(backup.reason))
-            size = QTableWidgetItem(size_text(backup.size))
-            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((when, reason, size)):
+            for column, item in enumerate(backup_items(backup)):
                 table.setItem(row, column, item)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -177,7 +183,7 @@ class RestoreDialog(QDialog):
         return self._backups[rows[0].row()] if rows else None
 
     def _refresh(self) -> None:
-        self.ok_button.setEnabled(self.selected() is not None)
+        offer(self.ok_button, self.selected() is not None, self.tr("请先在列表中选择一个备份"))
 
     def accept(self) -> None:
         backup = self.selected()

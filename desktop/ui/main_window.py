@@ -7,10 +7,11 @@ idle lock that covers everything until the user's password is typed again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,13 +46,14 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.province_pages import BankListPage, DuplicatesPage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
 from desktop.ui.user_menu import UserActions
-from desktop.ui.widgets import inform, offer
+from desktop.ui.widgets import DisabledReasons, inform, offer
 
 SEARCH_DELAY_MS: Final = 200
 BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
     enterprisePage: QWidget
     rosterPage: QWidget
     reviewPage: QWidget
+    letterPage: QWidget
+    batchPage: QWidget
     settingsPage: QWidget
     searchEdit: QLineEdit
     addButton: QPushButton
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.events = DataEvents(self)  # every change to the office's data, for every page
         self.current_enterprise_id: int | None = None  # follows the clerk from page to page
         self.model = EnterpriseModel(workspace, self)
+        self._seen_data_version = workspace.store.data_version()  # see show_changes_made_elsewhere
         self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
         settings_layout = self.settingsPage.layout()
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
@@ -101,6 +106,9 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage.install(self.pages, workspace, self.tasks)
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
+        self.province_pages: list[QWidget] = []
+        if workspace.office.is_province:
+            self._show_province_pages()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -125,6 +133,10 @@ class MainWindow(QMainWindow):
         self._hidden_windows: list[QWidget] = []
         self.idle = IdleWatcher(idle_lock_minutes(workspace), self)
 
+        self.disabled_reasons = DisabledReasons(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.disabled_reasons)
         self._set_up_table()
         self._set_up_status_bar()
         self._apply_permissions()
@@ -136,6 +148,33 @@ class MainWindow(QMainWindow):
         self._backup_timer.start()
 
     # -- setting up ------------------------------------------------------------------
+    def _show_province_pages(self) -> None:
+        """The province does not enter enterprises, rosters or reviews: it receives the counties'
+        batches and works on them. Those pages stay (hidden) so the window's code is one."""
+        for page in (self.enterprisePage, self.rosterPage, self.reviewPage, self.letterPage):
+            item = self.navList.item(self.pages.indexOf(page))
+            item.setHidden(True)
+        batches_row = self.pages.indexOf(self.batchPage)
+        self.navList.item(batches_row).setText(self.tr("收到的批次"))
+        self.quarantine = QuarantinePanel(self._ws, self.tasks, self.batchPage)
+        batch_layout = self.batchPage.layout()
+        assert batch_layout is not None  # forms/main_window.ui gives the page a layout
+        batch_layout.addWidget(self.quarantine)
+        self.quarantine.rechecked.connect(lambda _o: self.events.emit(Change.EVERYTHING, 0))
+        self.events.changed.connect(lambda *_: self.quarantine.reload())
+        self.register_page = RegisterPage(self._ws, self.tasks, self.pages)
+        self.duplicates_page = DuplicatesPage(self._ws, self.tasks, self.pages)
+        self.bank_page = BankListPage(self._ws, self.tasks, self.pages)
+        settings_row = self.pages.indexOf(self.settingsPage)
+        for offset, (page, label) in enumerate(((self.register_page, self.tr("企业汇总")),
+                                                (self.duplicates_page, self.tr("重复人员")),
+                                                (self.bank_page, self.tr("报送省开行")))):
+            self.pages.insertWidget(settings_row + offset, page)
+            self.navList.insertItem(settings_row + offset, label)
+            self.province_pages.append(page)
+        self.navList.setCurrentRow(batches_row)
+        self.pages.setCurrentIndex(batches_row)
+
     def _set_up_table(self) -> None:
         table = self.enterpriseTable
         table.setModel(self.model)
@@ -157,14 +196,17 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self._path_label)
         self._user_label.setText(self.tr("当前用户：{user}").format(user=user_text(self._ws.actor)))
-        self._path_label.setText(self.tr("数据库：{path}").format(path=self._ws.store.path))
+        # The file's name: its whole path ran off the right of a 1024 px screen (设置 and the tooltip show it).
+        path = Path(self._ws.store.path)
+        self._path_label.setText(self.tr("数据库：{name}").format(name=path.name))
+        self._path_label.setToolTip(str(path))
 
     def _apply_permissions(self) -> None:
         """Offer only what the signed-in user may do (the services check again)."""
         self._can_edit = self._ws.can(Permission.EDIT_ENTERPRISES)
-        self.addButton.setEnabled(self._can_edit)
-        if not self._can_edit:
-            self.addButton.setToolTip(self.tr("当前用户无权登记和修改企业"))
+        denied = not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES)
+        offer(self.addButton, self._can_edit, denied)
+        offer(self.editButton, False, self.tr("请先在表中选择企业") if self._can_edit else denied)
 
     def _connect(self) -> None:
         self.navList.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -178,7 +220,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
-        for page in (self.roster, self.review, self.letters, self.batches):
+        for page in (self.roster, self.review, self.letters, self.batches, *self.province_pages):
             page.data_changed.connect(self.events.changed)
             self.events.changed.connect(page.on_data_changed)
         self.events.changed.connect(self._data_changed)
@@ -226,6 +268,12 @@ class MainWindow(QMainWindow):
         if enterprise_id is not None:
             self.current_enterprise_id = enterprise_id
 
+    def follow_enterprise(self, enterprise_id: int | None) -> None:
+        """Make this the current enterprise (a new window after 切换用户 keeps the one handed over)."""
+        if enterprise_id is not None:
+            self.current_enterprise_id = enterprise_id
+            self._follow_enterprise(self.navList.currentRow())
+
     def _follow_enterprise(self, _row: int) -> None:
         """The page just shown selects the enterprise the clerk was working on."""
         wanted = self.current_enterprise_id
@@ -236,6 +284,10 @@ class MainWindow(QMainWindow):
             self.roster.select_enterprise(wanted)
         elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
             self.review.select_enterprise(wanted)
+        elif page is self.letterPage and self.letters.selected_application() is None:
+            row = self.model.row_of(wanted)
+            if row is not None:
+                self.letters.select_enterprise(self.model.enterprise(row).uscc)
         elif page is self.enterprisePage:
             row = self.model.row_of(wanted)
             selected = self.enterpriseTable.selectionModel().selectedRows()
@@ -496,8 +548,29 @@ class MainWindow(QMainWindow):
             show_error(self, exc)  # the file is gone or broken: still leave
         self.signed_out.emit()
 
+    # -- changes made beside the window -----------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and not self._ws.store.closed:
+            self.show_changes_made_elsewhere()  # (a window being replaced by 切换用户 has its file closed)
+
+    def show_changes_made_elsewhere(self) -> bool:
+        """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
+        if self._ws.store.closed:  # signed out or switched user: this window is on its way out
+            return False
+        version = self._ws.store.data_version()
+        if version == self._seen_data_version:
+            return False
+        self._seen_data_version = version
+        self.model.reload()
+        self.refresh_backup_status()
+        return True
+
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.disabled_reasons)
         self.idle.uninstall()
         self._backup_timer.stop()
         self.tasks.shutdown()  # waits for a backup or restore under way: the file is never left half-done

@@ -19,7 +19,8 @@ import desktop.services.reviews  # noqa: F401
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.roster import SheetCheck
 from desktop.services.audit import ACTION_LABELS
-from desktop.services.audit_labels import DETAIL_KEYS, NESTED_KEYS, key_label, step_actions
+from desktop.core.batch import REASONS
+from desktop.services.audit_labels import BATCH_REASONS, DETAIL_KEYS, NESTED_KEYS, key_label, step_actions
 
 ROOT = Path(__file__).resolve().parents[2] / "desktop"
 ACTION = re.compile(r"[a-z_]+\.[a-z_]+")
@@ -74,8 +75,14 @@ def _dict_keys(node: ast.AST) -> set[str]:
 
 
 def written_detail_keys() -> dict[str, set[str]]:
-    """Detail keys by where they are written."""
+    """Detail keys by where they are written (also a helper's ``detail={…}`` that it passes on to the log)."""
     found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "detail" and isinstance(keyword.value, ast.Dict):
+                        found[f"{path.relative_to(ROOT.parent)}:{node.lineno}"] = _dict_keys(keyword.value)
     for path, tree, call in _audit_calls():
         for keyword in call.keywords:
             if keyword.arg != "detail":
@@ -123,3 +130,7 @@ def test_keys_inside_values_have_labels() -> None:
                                      "skipped_closing"}
     assert counted <= set(NESTED_KEYS["counts"])
     assert all(re.search(r"[\u4e00-\u9fff]", label) for label in DETAIL_KEYS.values() if label != "SHA-256")
+
+
+def test_every_batch_reason_has_a_label() -> None:
+    assert set(BATCH_REASONS) == set(REASONS)

@@ -34,7 +34,8 @@ def names(window: MainWindow) -> list[str]:
 
 def test_lists_the_enterprises_by_name(qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise]) -> None:
     window = open_window(qtbot, workspace)
-    assert names(window) == sorted(e.name for e in enterprises)
+    assert names(window) == ["延吉市北山冷面餐饮有限公司", "延吉市长白山食品有限公司", "延吉市金达莱超市有限公司",
+                             "延吉市图们江物流有限公司"]  # by pinyin: běi, cháng, jīn, tú
     assert window.enterpriseCountLabel.text() == "共 4 家企业"
     assert window.windowTitle() == "劳协 — 延吉市就业服务局"
 
@@ -44,7 +45,10 @@ def test_status_bar_says_office_user_and_database(qtbot: QtBot, workspace: Works
     texts = [label.text() for label in window.statusbar.findChildren(type(window.enterpriseCountLabel))]
     assert "延吉市就业服务局（222401）" in texts
     assert "当前用户：金经办（经办人）" in texts
-    assert f"数据库：{workspace.store.path}" in texts
+    assert f"数据库：{workspace.store.path.name}" in texts  # the whole path in the tooltip
+    path_label = next(label for label in window.statusbar.findChildren(type(window.enterpriseCountLabel))
+                      if label.text().startswith("数据库："))
+    assert path_label.toolTip() == str(workspace.store.path)
 
 
 def test_search_waits_for_a_pause_then_asks_the_database(
