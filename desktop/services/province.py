@@ -142,7 +142,7 @@ def notice_rulings(ws: Workspace, county_code: str) -> list[dict[str, object]]:
                 "ruling_uid": f"{ws.office.code}:{d.ruling.id}:{here.employment_id}", "id_number": d.id_number,
                 "name": d.name, "enterprise_uscc": here.uscc, "counts_here": counts, "ruling": d.ruling.ruling,
                 "reason": d.ruling.reason, "other_office": f"{other.county_name}（{other.county_code}）",
-                "other_enterprise": f"{other.enterprise_name}（{other.uscc}）", "ruled_at": d.ruling.ruled_at,
+                "other_enterprise": other.enterprise_name, "other_uscc": other.uscc, "ruled_at": d.ruling.ruled_at,
             })
     return out
 
@@ -205,7 +205,7 @@ def _notice_rulings(path: Path, data: object) -> list[CountyRuling]:
             enterprise_uscc=str(r["enterprise_uscc"]), counts_here=bool(r["counts_here"]),
             ruling=str(r["ruling"]) if r["ruling"] in RULINGS else _bad(path, "裁定"), reason=str(r["reason"]),
             other_office=str(r["other_office"]), other_enterprise=str(r["other_enterprise"]),
-            ruled_at=str(r["ruled_at"]), received_at=received,
+            ruled_at=str(r["ruled_at"]), received_at=received, other_uscc=str(r.get("other_uscc", "")),
         ) for r in data["rulings"]]
     except (KeyError, TypeError) as exc:
         raise ServiceError("notice_invalid", path=path, detail=f"缺少 {exc}") from exc
