@@ -86,6 +86,12 @@ def explanation(ws: Workspace, decision_id: int) -> list[str]:
     return store_province.decision_explanation(ws.store, decision_id)
 
 
+def history(ws: Workspace, row: RegisterRow) -> list[store_province.Change]:
+    """What the county's later batches changed in this enterprise and application, with the batch."""
+    _province(ws)
+    return store_province.history(ws.store, row.enterprise_id, row.application_id)
+
+
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
     """The same ID number that arrived with another name or birth date, with both sources."""
     _province(ws)
@@ -137,7 +143,7 @@ def notice_rulings(ws: Workspace, county_code: str) -> list[dict[str, object]]:
                 "ruling_uid": f"{ws.office.code}:{d.ruling.id}:{here.employment_id}", "id_number": d.id_number,
                 "name": d.name, "enterprise_uscc": here.uscc, "counts_here": counts, "ruling": d.ruling.ruling,
                 "reason": d.ruling.reason, "other_office": f"{other.county_name}（{other.county_code}）",
-                "other_enterprise": f"{other.enterprise_name}（{other.uscc}）", "ruled_at": d.ruling.ruled_at,
+                "other_enterprise": other.enterprise_name, "other_uscc": other.uscc, "ruled_at": d.ruling.ruled_at,
             })
     return out
 
@@ -200,7 +206,7 @@ def _notice_rulings(path: Path, data: object) -> list[CountyRuling]:
             enterprise_uscc=str(r["enterprise_uscc"]), counts_here=bool(r["counts_here"]),
             ruling=str(r["ruling"]) if r["ruling"] in RULINGS else _bad(path, "裁定"), reason=str(r["reason"]),
             other_office=str(r["other_office"]), other_enterprise=str(r["other_enterprise"]),
-            ruled_at=str(r["ruled_at"]), received_at=received,
+            ruled_at=str(r["ruled_at"]), received_at=received, other_uscc=str(r.get("other_uscc", "")),
         ) for r in data["rulings"]]
     except (KeyError, TypeError) as exc:
         raise ServiceError("notice_invalid", path=path, detail=f"缺少 {exc}") from exc

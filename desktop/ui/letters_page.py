@@ -300,7 +300,7 @@ class LettersPage(QWidget):
         app_id = self.selected_application()
         if app_id is None or self.issuing is not None:
             return None
-        self.issueButton.setEnabled(False)
+        offer(self.issueButton, False, self.tr("正在出具确认书…"))
         self._say(self.tr("正在出具确认书…"))
         task = self._tasks.run(_issue, app_id, ws_factory=opener(self._ws), label=self.tr("正在出具确认书…"),
                                parent=self)
@@ -373,7 +373,7 @@ class LettersPage(QWidget):
         return True
 
     def print_all(self) -> Task:
-        self.printAllButton.setEnabled(False)
+        offer(self.printAllButton, False, self.tr("正在全部打印…"))
         task = self._tasks.run(_print_all, ws_factory=opener(self._ws), label=self.tr("正在出具并排版确认书…"),
                                parent=self, cancellable=True)
         task.success(self._printed_all)

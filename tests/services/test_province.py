@@ -19,7 +19,9 @@ import pyzipper
 
 from desktop.batches import crypto
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from desktop.core.decision import DuplicateChoice
 from desktop.services import batches as svc
+from desktop.services import eligibility
 from desktop.services import province
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
@@ -133,12 +135,21 @@ def test_a_ruling_reaches_the_county(round_trip: Round) -> None:
         assert ruled.ruling is not None and ruled.ruling.ruling == "a_only"
         notice = province.write_notice(ws, "222402", round_trip.tmp / "notices")
     with round_trip.county_ws("tumen") as ws:
+        before = eligibility.check_enterprise(ws, factory.uscc(10, "222402"))
         taken = province.import_notice(ws, notice)
         assert taken == 1
         assert province.import_notice(ws, notice) == 0  # the same notice again changes nothing
         rulings = province.county_rulings(ws)
     assert [(r.id_number, r.counts_here, r.reason) for r in rulings] == [
         (SHARED, False, "图们的合同晚于延吉，且工资由延吉企业发放")]
+    with round_trip.county_ws("tumen") as ws:  # the county's next check shows the ruling
+        decision = eligibility.check_enterprise(ws, factory.uscc(10, "222402"))
+    [worker] = [w for w in decision.workers if w.id_number == SHARED]
+    assert not worker.counted
+    assert [c.uscc for c in worker.facts.other_claims] == [factory.uscc(0, "222401")]
+    assert worker.facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE
+    assert decision.qualifying_count == before.qualifying_count - 1 and not decision.pending_choices
+    assert [w.counted for w in before.workers if w.id_number == SHARED] == [True]
 
 
 def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) -> None:
@@ -256,3 +267,29 @@ def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(
         [kept] = province.quarantine(ws, include_rechecked=True)
         assert kept.row.id == entry.row.id
         assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]
+
+
+# -- a later batch (runs last: it changes the round trip's records) ----------------------
+
+
+def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round) -> None:
+    with round_trip.county_ws("yanji") as ws, ws.store.transaction():
+        ws.store.conn.execute("UPDATE enterprises SET contact_phone = '13904330000', contact_name = '崔新'"
+                              " WHERE uscc = ?", (factory.uscc(1, "222401"),))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        with round_trip.county_ws("yanji") as ws:
+            sent = svc.export_batch(ws, round_trip.tmp / "second", PASSPHRASE, include_unreceived=True,
+                                    letters=factory.letters_with_fake_pdfs, backup=False)
+        with round_trip.province_ws() as ws:
+            [outcome] = svc.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
+    assert outcome.status == "accepted"
+    with round_trip.province_ws() as ws:
+        [row] = province.register(ws, search=factory.uscc(1, "222401"))
+        assert (row.contact_name, row.contact_phone) == ("崔新", "13904330000")
+        [change] = province.history(ws, row)
+        assert change.entity == "enterprise" and change.batch_file == sent.path.name
+        assert change.changes == {"contact_name": ["联系人1", "崔新"], "contact_phone": ["13800000001", "13904330000"]}
+        [other] = province.register(ws, search=factory.uscc(0, "222401"))
+        assert province.history(ws, other) == []  # sent again unchanged: nothing recorded
+        assert len(province.register(ws)) == 6
