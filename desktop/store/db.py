@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.resources import migrations_dir
+from desktop.store import seals
 from desktop.store.errors import NewerSchemaError, StoreError
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -77,6 +78,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    seals.register(conn)
     return conn
 
 
@@ -116,15 +118,16 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
         backup = backup_copy(conn, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
     applied: list[int] = []
     for migration in pending:
-        script = (
-            "BEGIN IMMEDIATE;\n"
-            + migration.sql()
-            + f"\nINSERT INTO schema_history (version, name, app_version, applied_at)"
-            f" VALUES ({migration.version}, '{migration.name}', '{__version__}', '{now_iso()}');"
-            + f"\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-        )
+        seals.install_triggers(conn)  # a migration's own changes to rows are logged like the app's
         try:
-            conn.executescript(script)
+            conn.executescript("BEGIN IMMEDIATE;\n" + migration.sql())
+            if migration.name == SEALING_MIGRATION:
+                _seal_existing(conn)
+            conn.execute(
+                "INSERT INTO schema_history (version, name, app_version, applied_at) VALUES (?, ?, ?, ?)",
+                (migration.version, migration.name, __version__, now_iso()))
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -137,6 +140,19 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
     if problems:
         raise StoreError("cannot_open", path=path, detail=f"foreign_key_check: {len(problems)} rows")
     return applied
+
+
+SEALING_MIGRATION = "row_seals"  # by name: its number is whichever was free when it landed
+
+
+def _seal_existing(conn: sqlite3.Connection) -> None:
+    """Bring the rows already in the file under the row log, bound by an audit entry."""
+    from desktop.core.office import Actor
+    from desktop.store import audit
+
+    counts = seals.seal_existing(conn)
+    if counts:
+        audit.append(conn, Actor(username="system"), "db.seal", office_id=None, detail={"rows": counts})
 
 
 def open_connection(
@@ -169,6 +185,7 @@ def open_connection(
             if app_id == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate(conn, path, migrations)
+            seals.install_triggers(conn)
         except BaseException:
             conn.close()
             raise

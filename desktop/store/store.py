@@ -72,6 +72,10 @@ class Store:
     def audit_chain_head(self) -> str:
         return audit.chain_head(self.conn)
 
+    def audit_chain_tip(self) -> tuple[int, str]:
+        """(id, hash) of the newest audit entry."""
+        return audit.chain_tip(self.conn)
+
     def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]

@@ -334,8 +334,8 @@ def resign(members: dict[str, bytes], key: str = "county", **changes: Any) -> di
 
 
 def province_state(path: Path) -> tuple[object, ...]:
-    """Everything in the province file but the audit log, the quarantine and the backup bookkeeping."""
-    rows = factory.dump(path, skip=("audit_log", "batch_quarantine"))
+    """Everything in the province file but the audit and row logs, the quarantine and the backup bookkeeping."""
+    rows = factory.dump(path, skip=("audit_log", "row_log", "batch_quarantine"))
     rows["settings"] = [r for r in rows["settings"] if r[0] != "backup.last_good"]
     return tuple(sorted(rows.items()))
 
