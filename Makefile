@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := .demo/laoxie-demo.sqlite3
 export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils age openssh-client
 
-.PHONY: translations setup run test test-core lint typecheck bench bundle bundle-test sysdeps clean
+.PHONY: translations setup run demo-reset test test-core lint typecheck bench bundle bundle-test sysdeps clean \
+	windows windows-test
 
 sysdeps:
 	@sh .ci/sysdeps.sh
@@ -21,10 +22,20 @@ $(STAMP): pyproject.toml
 setup: sysdeps $(STAMP)
 
 # The demo users admin / clerk / approver sign in with the password laoxie-demo.
-run: setup
-	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
-	@echo "登录：用户名 clerk（经办人）、approver（审核人）或 admin（管理员），密码 laoxie-demo"
+# `make run` builds the demo database only when there is none, so the work a person
+# did in it is there the next time; `make demo-reset` throws it away and builds it anew.
+DEMO_LOGIN = @echo "登录：用户名 clerk（经办人）、approver（审核人）或 admin（管理员），密码 laoxie-demo"
+
+$(DEMO): | $(STAMP)
+	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo
+
+run: setup $(DEMO)
+	$(DEMO_LOGIN)
 	env -u LAOXIE_PASSWORD -u LAOXIE_USER $(PY) -m desktop --db $(DEMO) gui
+
+demo-reset: setup
+	LAOXIE_PASSWORD=laoxie-demo $(PY) -m desktop --db $(DEMO) demo --replace
+	$(DEMO_LOGIN)
 
 test: setup
 	$(VENV)/bin/lint-imports
@@ -51,6 +62,21 @@ bundle-test: bundle
 	  QT_QPA_PLATFORM=offscreen "$(CURDIR)/dist/laoxie/laoxie" --db "$$tmp/x.sqlite3" demo --json > demo.json && \
 	  cat demo.json && grep -q '"ok": true' demo.json && test -s "$$tmp/x.sqlite3" && \
 	  cd / && rm -rf "$$tmp" && echo "bundle-test: self-test and demo passed"
+
+# The Windows installer and portable zip, built here on Linux (packaging/windows/build.py):
+# the embeddable CPython and the win_amd64 wheels, pinned by hash and cached in
+# ~/.cache/laoxie-windows; MinGW-w64 compiles the launchers, NSIS packs the installer.
+WINDOWS_PACKAGES := nsis gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64
+WINE_PACKAGES    := wine wine64 fonts-wqy-zenhei
+
+windows: setup
+	@LAOXIE_EXTRA_PACKAGES="$(WINDOWS_PACKAGES)" sh .ci/sysdeps.sh
+	$(PY) packaging/windows/build.py
+
+# Installs, uses and uninstalls that build under Wine (packaging/windows/wine_test.py).
+windows-test: windows
+	@LAOXIE_EXTRA_PACKAGES="$(WINDOWS_PACKAGES) $(WINE_PACKAGES)" sh .ci/sysdeps.sh
+	$(PY) packaging/windows/wine_test.py
 
 # Extract every translatable string (tr(), .ui files, QT_TRANSLATE_NOOP markers) into the
 # Korean and English catalogues, then compile them; the window loads laoxie_<locale>.qm.

@@ -71,7 +71,7 @@ def one_run(db: Path, roster: Path) -> dict[str, float]:
     initialise_office(db, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(db, "admin", PASSWORD) as ws:
-        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
     with sign_in(db, "clerk", PASSWORD) as ws:
         enterprise = add_enterprise(ws, EnterpriseDraft(
             name="延吉市长白山食品有限公司", uscc=USCC, county_code="222401", industry="industry",

@@ -77,8 +77,8 @@ def bench_services(folder: Path) -> tuple[float, float, int]:
     initialise_office(path, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(path, "admin", PASSWORD) as admin:
-        add_user(admin, "clerk", Role.CLERK, PASSWORD, "金经办")
-        add_user(admin, "approver", Role.APPROVER, PASSWORD, "朴科长")
+        add_user(admin, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
+        add_user(admin, "approver", Role.APPROVER, PASSWORD, "朴科长", temporary=False)
     start = time.perf_counter()
     with sign_in(path, "clerk", PASSWORD) as clerk:
         approver_id = clerk.store.user_by_name("approver")["id"]  # type: ignore[index]

@@ -99,7 +99,11 @@ def main() -> int:
             "name contains 1 character": dataclasses.replace(base, text="明"),
             "name contains 2 characters": dataclasses.replace(base, text=sample.name[:2]),
             "ID number, last 4 digits": dataclasses.replace(base, text=sample.id_number[-4:]),
-            "ID number, first 10 digits": dataclasses.replace(base, text=sample.id_number[:10]),
+            "ID number, first 6 digits": dataclasses.replace(base, text=sample.id_number[:6]),
+            "ID number, whole": dataclasses.replace(base, text=sample.id_number),
+            "ID number, hidden digits": dataclasses.replace(base, text=sample.id_number[6:10]),
+            "ID number, first 10 (may unmask)": dataclasses.replace(base, text=sample.id_number[:10],
+                                                                     hidden_digits=True),
             "prefecture 延边 (2224)": dataclasses.replace(base, prefecture="2224"),
             "paired counties (9 codes)": dataclasses.replace(
                 base, hukou_codes=("222401", "222403", "222424", "220882", "220821", "220622", "222426")),

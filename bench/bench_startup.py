@@ -47,7 +47,7 @@ def _fallback_database(path: Path) -> str:
     initialise_office(path, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(path, "admin", PASSWORD) as ws:
-        add_user(ws, USER, Role.CLERK, PASSWORD, "金经办")
+        add_user(ws, USER, Role.CLERK, PASSWORD, "金经办", temporary=False)
         for serial in range(40):
             first17 = f"91222401{serial:09d}"
             add_enterprise(ws, EnterpriseDraft(

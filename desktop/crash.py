@@ -8,13 +8,10 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
-
 from desktop import __version__
+from desktop.places import log_dir
 
-
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir("laoxie", appauthor=False))
+__all__ = ["log_dir", "write_crash_report"]
 
 
 def write_crash_report(exc: BaseException) -> Path:

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"  # the sample rosters and expected.json, kept in the repository
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +49,8 @@ def office_db(db_path: Path) -> Path:
     initialise_office(db_path, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(db_path, "admin", PASSWORD) as ws:
-        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
-        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长", temporary=False)
     return db_path
 
 

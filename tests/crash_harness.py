@@ -140,7 +140,7 @@ def _check_restore(db: Path) -> list[str]:
     return []  # the common checks (integrity, chain) are the point here
 
 
-SAMPLE_ROSTER = ROOT.parent / "shared" / "samples" / "roster_clean.xlsx"
+SAMPLE_ROSTER = ROOT / "tests" / "data" / "roster_clean.xlsx"
 
 
 def _op_import(ws: object, n: int) -> None:
@@ -268,8 +268,8 @@ def prepare_base(folder: Path) -> Path:
     initialise_office(base, county_code="222401", name="崩溃测试局", letter_prefix="崩测",
                       admin_username="admin", admin_password=PASSWORD)
     with sign_in(base, "admin", PASSWORD) as ws:
-        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
-        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长", temporary=False)
         add_enterprise(ws, EnterpriseDraft(name="基准企业", uscc="91110000600037341L", county_code="222401",
                                            industry="other", staff_total=30))
         make_backup(ws, "manual")
@@ -287,6 +287,9 @@ def prepare_base(folder: Path) -> Path:
     return base
 
 
+SIDE_BY_SIDE = "side-by-side"  # a window and a command writing at once: tests/crash_side_by_side.py
+ALL_OPS = [*OPERATIONS, SIDE_BY_SIDE]
+
 SLOW_OPS = {"import": 1.5, "approval": 1.0, "export": 1.5}  # kill windows long enough to land inside them
 
 
@@ -298,13 +301,15 @@ class TrialResult:
 
 
 def run_trial(base: Path, work: Path, op: str, rng: random.Random) -> TrialResult:
-    from desktop.services.dbcheck import check_database
-    from desktop.store import Store
-
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(base.parent, work)
     db = work / base.name
+    if op == SIDE_BY_SIDE:
+        from tests.crash_side_by_side import run_side_by_side
+
+        delay, problems = run_side_by_side(ROOT, db, PASSWORD, rng)
+        return _common_checks(db, TrialResult(op, delay, problems))
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ROOT), str(db), op, PASSWORD],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -324,26 +329,34 @@ def run_trial(base: Path, work: Path, op: str, rng: random.Random) -> TrialResul
             return TrialResult(op, delay, [f"child ended by itself: {err[-800:]}"])
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-    result = TrialResult(op, delay)
+    result = _common_checks(db, TrialResult(op, delay))
+    if not any(p.startswith("database does not open") for p in result.problems):
+        result.problems += OPERATIONS[op].check(db)
+    return result
+
+
+def _common_checks(db: Path, result: TrialResult) -> TrialResult:
+    """The file opens and passes 检查数据库 (integrity, foreign keys, audit chain, invariants)."""
+    from desktop.services.dbcheck import check_database
+    from desktop.store import Store
+
     try:
         with Store.open(db, create=False) as store:
             report = check_database(store)
             result.problems += [f.text() for f in report.findings]
     except Exception as exc:  # noqa: BLE001 - any failure to open is what we are looking for
         result.problems.append(f"database does not open: {exc!r}")
-        return result
-    result.problems += OPERATIONS[op].check(db)
     return result
 
 
 def run_trials(count: int, seed: int, folder: Path, ops: list[str] | None = None,
                progress: Callable[[TrialResult], None] | None = None) -> list[TrialResult]:
     rng = random.Random(seed)
-    ops = ops or list(OPERATIONS)
+    ops = ops or ALL_OPS
     base = prepare_base(folder)
     results = []
     for i in range(count):
-        result = run_trial(base, folder / "trial", ops[i % len(ops)], rng)
+        result = run_trial(base, folder / "trial", ops[i % len(ops)], rng)  # a schedule: the ops in turn
         results.append(result)
         if progress:
             progress(result)

@@ -363,3 +363,40 @@ def encrypted_xlsx_bytes() -> bytes:
 def write_encrypted_xlsx(path: Path) -> Path:
     path.write_bytes(encrypted_xlsx_bytes())
     return path
+
+
+NEGATIVE_DATE_ROW = 4  # the sheet row (1-based) of the date cell that makes python-calamine panic
+
+
+def panicking_xlsx(path: Path) -> Path:
+    """A real roster whose row 4 holds a date cell of -1e12: python-calamine panics reading it
+    (pyo3 PanicException "TimeDelta::milliseconds out of bounds", a BaseException)."""
+    built = build(RosterSpec(workers=5, seed=11))
+    write_xlsx(path, built)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    cell = sheet.cell(NEGATIVE_DATE_ROW, 2)
+    cell.value = -1e12
+    cell.number_format = "yyyy-mm-dd"
+    workbook.save(path)
+    return path
+
+
+# Values a spreadsheet may take for a formula (DDE, HYPERLINK, …): the problems copy keeps them text.
+FORMULA_LIKE: tuple[str, ...] = (
+    "=1+1", "+86 139 0000 0000", "-5", "@SUM(A1:A2)", "\t=2+2", "\r=3+3", "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.invalid","点我")',
+)
+
+
+def formula_like_grid() -> list[list[object]]:
+    """A roster (ISO text dates, two rows with problems) with a 备注 column holding :data:`FORMULA_LIKE`;
+    tests/data/roster_formula_like.xls holds the same grid (tests/data/make_formula_like_xls.py)."""
+    built = build(RosterSpec(workers=len(FORMULA_LIKE), seed=5, date_style="iso",
+                             quirks={1: "bad_check", 3: "low_wage"}))
+    grid = [list(row) for row in built.grid]
+    grid[0].append("备注")
+    for row, value in zip(grid[1:], FORMULA_LIKE, strict=True):
+        row.append(value)
+    return grid

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.crash_harness import OPERATIONS, run_trials
+from tests.crash_harness import ALL_OPS, run_trials
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name == "nt", reason="uses SIGKILL")]
 
 
-@pytest.mark.parametrize("op", sorted(OPERATIONS))
+@pytest.mark.parametrize("op", sorted(ALL_OPS))
 def test_killed_mid_operation_leaves_the_database_whole(op: str, tmp_path: Path) -> None:
-    results = run_trials(int(os.environ.get("LAOXIE_CRASH_TRIALS", "8")), seed=sorted(OPERATIONS).index(op),
+    results = run_trials(int(os.environ.get("LAOXIE_CRASH_TRIALS", "8")), seed=sorted(ALL_OPS).index(op),
                          folder=tmp_path, ops=[op])
     failures = [(r.killed_after, r.problems) for r in results if r.problems]
     assert failures == []

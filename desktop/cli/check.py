@@ -8,8 +8,9 @@ from typing import Any
 
 from desktop.cli.common import EXIT_OK, UsageError, emit, open_workspace
 from desktop.core.decision import Decision, fraction_text, percent_text
-from desktop.core.permissions import Permission
 from desktop.services import eligibility as eligibility_service
+from desktop.services import enterprises as enterprise_service
+from desktop.services.privacy import show_full_ids
 
 
 def review_date(text: str) -> date:
@@ -89,11 +90,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     when = review_date(args.date) if args.date else None
     with open_workspace(args) as ws:
         decision = eligibility_service.check_enterprise(ws, args.uscc, when)
-        full_ids = bool(args.json) and ws.can(Permission.UNMASK_PERSONAL_DATA)
-        if full_ids:
-            with ws.store.transaction():  # DOMAIN.md 7: who saw full ID numbers is logged
-                ws.audit("person.ids_shown", entity="enterprise", entity_id=decision.uscc,
-                         detail={"command": "check", "count": len(decision.workers)})
+        enterprise = enterprise_service.find_enterprise(ws, decision.uscc)
+        full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="资格核对", enterprise_id=enterprise.id,
+                                 count=len(decision.workers))  # DOMAIN.md 7: who saw full ID numbers is logged
     emit(args, {"check": check_record(decision, full_ids=full_ids)}, check_text(decision))
     return EXIT_OK
 

@@ -6,9 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, emit, open_workspace
-from desktop.services import backups
+from desktop.cli.auth import credentials
+from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, db_path, emit, open_workspace
+from desktop.services import backups, recovery
 from desktop.services.dbcheck import check_workspace, parse_fingerprint
+from desktop.services.workspace import window_lock
+from desktop.store import StoreError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -35,10 +38,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    with open_workspace(args) as ws:
+    try:
+        ws = open_workspace(args)
+    except StoreError as exc:
+        if not recovery.needs_recovery(exc):
+            raise
+        return _restore_damaged(args)
+    with ws:
         safety = backups.restore(ws, Path(args.backup))
     emit(args, {"restored": args.backup, "safety_copy": safety.path},
          f"已从 {args.backup} 恢复。恢复前的数据另存为：{safety.path}")
+    return EXIT_OK
+
+
+def _restore_damaged(args: argparse.Namespace) -> int:
+    """The file does not open: sign in to the backup as its admin, keep the damaged file aside."""
+    user, password = credentials(args, "用户 {user} 的密码（备份中的账户）：")
+    lock: Any = window_lock(db_path(args))  # nobody may have the file open while it is moved aside
+    try:
+        done = recovery.restore_damaged(db_path(args), Path(args.backup), user, password)
+    finally:
+        lock.release()
+    done.workspace.close()
+    report = done.salvage
+    lines = [f"已从 {args.backup} 恢复。损坏的文件保留为：{done.damaged_kept_as}（未删除）"]
+    if report is not None:
+        lines.append(f"损坏文件中仍可读出的数据另存为：{report.path}（{sum(report.copied.values())} 行）")
+        if report.unreadable:
+            lines.append("未能完整读出的表：" + "、".join(sorted(report.unreadable)))
+    emit(args, {"restored": args.backup, "damaged_kept_as": done.damaged_kept_as,
+                "salvage": {"path": report.path, "copied": report.copied, "unreadable": report.unreadable}
+                if report else None}, "\n".join(lines))
     return EXIT_OK
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.auth import new_demo_password, read_password
@@ -27,8 +26,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     path = db_path(args)
     if args.replace:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        demo_service.remove_demo(path)
     password, chosen = new_demo_password()
     summary = demo_service.build_demo(path, seed=args.seed, password=password)
     text = (f"演示数据库已建立：{summary.path}\n单位：{summary.office}；企业 {summary.enterprises} 家，"

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.permissions import Permission
 from desktop.core.roster import FIELD_LABELS, Field, field_of_header
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services import enterprises as enterprise_service
 from desktop.services import rosters as roster_service
-from desktop.services.privacy import shown_id, shown_phone, unmask
+from desktop.services.privacy import show_full_ids, shown_id, shown_phone
 from desktop.services.rosters import RosterPreview, RosterQuery
 
 _STATUS = {"valid": "有效", "invalid": "有误", "duplicate": "重复"}
@@ -75,7 +74,7 @@ def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
                 "contract_type": r.contract_type,
                 "contract_start": r.contract_start,
                 "contract_end": r.contract_end,
-                "priority_group": r.priority_group,
+                "priority_claim": r.priority_claim,
                 "changes": {k: [v[0], v[1]] for k, v in r.changes.items()},
             }
             for r in preview.rows
@@ -148,10 +147,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         problems_file = None
         if args.problems:
             problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
-        full_ids = bool(args.json) and ws.can(Permission.UNMASK_PERSONAL_DATA)
-        if full_ids:  # DOMAIN.md 7: who saw full ID numbers is logged
-            unmask(ws, purpose="名册导入核对", subjects=[str(enterprise.id)], entity="enterprise",
-                   count=len(preview.rows))
+        full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="名册导入核对", enterprise_id=enterprise.id,
+                                 count=len(preview.rows))  # DOMAIN.md 7: who saw full ID numbers is logged
     record = import_record(preview, full_ids=full_ids)
     record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
                "problems_file": str(problems_file) if problems_file else None}
@@ -182,10 +179,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     group = args.group or ""
-    if group not in ("", "any", "none") and group not in {g.value for g in PriorityGroup}:
+    if group not in ("", "any", "none", "claimed") and group not in {g.value for g in PriorityGroup}:
         found = [g.value for g in PriorityGroup if g.label == group]
         if not found:
-            raise UsageError(f"无法识别的重点群体：{group}。可用：any、none、" + "、".join(g.label for g in PriorityGroup))
+            raise UsageError(f"无法识别的重点群体：{group}。可用：any、none、claimed、" + "、".join(g.label for g in PriorityGroup))
         group = found[0]
     contract = args.contract or ""
     if contract and contract not in {c.value for c in ContractType}:
@@ -206,14 +203,32 @@ def cmd_list(args: argparse.Namespace) -> int:
         {"employment_id": r.employment_id, "id": shown_id(r.id_number), "name": r.name,
          "hukou_code": r.hukou_code, "hukou_text": r.hukou_text, "contract_type": r.contract_type,
          "contract_start": r.contract_start, "contract_end": r.contract_end,
-         "priority_group": r.priority_group, "active": r.active, "source_row": r.source_row}
+         "priority_group": r.priority_group, "priority_evidence": r.priority_evidence,
+         "priority_claim": r.priority_claim, "active": r.active, "source_row": r.source_row}
         for r in records
     ]
     lines = [f"{r['id']}  {r['name']:<6} {r['hukou_text']:<10} {r['contract_start'] or '':10}"
-             f" — {r['contract_end'] or '长期':10} {r['priority_group'] or ''}" for r in rows]
+             f" — {r['contract_end'] or '长期':10} {_group_text(r)}" for r in rows]
     lines.append(f"共 {total} 人" + (f"（显示 {len(rows)} 人）" if total > len(rows) else ""))
     emit(args, {"total": total, "workers": rows}, "\n".join(lines))
     return EXIT_OK
+
+
+def _group_label(value: object) -> str:
+    """The priority group in Chinese for the plain-text list (the JSON keeps the stable code)."""
+    try:
+        return PriorityGroup(value).label if value else ""
+    except ValueError:
+        return str(value)
+
+
+def _group_text(row: dict[str, Any]) -> str:
+    """The verified group with its evidence, or the enterprise's claim marked as not verified."""
+    verified, claim = row["priority_group"], row["priority_claim"]
+    if verified:
+        text = f"{_group_label(verified)}（已核实：{row['priority_evidence']}）"
+        return text + (f"，企业申报为{_group_label(claim)}" if claim and claim != verified else "")
+    return f"{_group_label(claim)}（企业申报，未核实）" if claim else ""
 
 
 def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:
@@ -244,6 +259,26 @@ def cmd_mark(args: argparse.Namespace) -> int:
     what = f"标记为“{group.label}”" if group else "取消重点群体标记"
     emit(args, {"changed": changed, "group": group.value if group else None},
          f"{enterprise.name}：{what} {changed} 人" + ("" if changed == len(ids) else f"（{len(ids) - changed} 人原已如此）"))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.services.priority import verify_claims
+
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        if args.all_claimed:
+            query = RosterQuery(enterprise.id, priority_group="claimed")
+            ids = roster_service.roster_ids(ws, query)
+            if not ids:
+                raise UsageError(f"{enterprise.name} 的名册上没有尚未核实的重点群体申报")
+        elif args.id:
+            ids = _employment_ids(ws, enterprise.id, args.id)
+        else:
+            raise UsageError("请用 --id 指定人员，或用 --all-claimed 核实全部尚未核实的申报")
+        changed = verify_claims(ws, enterprise.id, ids, args.evidence)
+    emit(args, {"changed": changed, "evidence": " ".join(args.evidence.split())},
+         f"{enterprise.name}：核实企业申报的重点群体 {changed} 人，依据：{' '.join(args.evidence.split())}")
     return EXIT_OK
 
 
@@ -285,7 +320,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = roster_sub.add_parser("list", parents=[common], help="列出企业的名册人员")
     p.add_argument("--enterprise", required=True, metavar="USCC")
     p.add_argument("--search", help="按姓名，或身份证号码、电话中的数字筛选")
-    p.add_argument("--group", help="重点群体：类别名称、any（任一类）或 none（非重点群体）")
+    p.add_argument("--group", help="重点群体：类别名称、any（已核实的任一类）、claimed（企业申报、尚未核实）或 none（既无申报也无核实）")
     p.add_argument("--contract", help="合同类型")
     p.add_argument("--all", action="store_true", help="包括已离职人员")
     p.add_argument("--sort", default="source_row", choices=sorted(roster_service.SORT_COLUMNS))
@@ -304,6 +339,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--group", required=True, help="重点群体类别：" + "、".join(g.label for g in PriorityGroup))
     p.add_argument("--evidence", required=True, help="证明材料编号，如就业困难人员认定编号、失业登记证编号")
     p.set_defaults(handler=cmd_mark)
+
+    p = roster_sub.add_parser("verify", parents=[common],
+                              help="核实企业在名册中申报的重点群体（一份证明材料可覆盖多人）")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--id", action="append", metavar="身份证号码", help="可多次使用")
+    p.add_argument("--all-claimed", action="store_true", help="核实这家企业全部尚未核实的申报")
+    p.add_argument("--evidence", required=True, help="所核对的证明材料，如“核对县脱贫人口名单（2026年11月）”")
+    p.set_defaults(handler=cmd_verify)
 
     p = roster_sub.add_parser("unmark", parents=[common], help="取消人员的重点群体标记")
     p.add_argument("--enterprise", required=True, metavar="USCC")

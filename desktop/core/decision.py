@@ -101,6 +101,9 @@ _CHOICE_LABELS = {
     DuplicateChoice.EXCLUDE_HERE: QT_TRANSLATE_NOOP("eligibility", "不在本企业计入"),
 }
 
+# Warnings that keep a decision from being recorded (desktop.core.eligibility.staff_problem).
+BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
+
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
     "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "contract_dates_missing",
@@ -135,6 +138,12 @@ register_messages({
     ),
     "hukou_historical": QT_TRANSLATE_NOOP(
         "problems", "户籍地代码{old_code}（{old_name}）已撤销，按现行{current_code}（{current_name}）认定"
+    ),
+    "priority_claim_unverified": QT_TRANSLATE_NOOP(
+        "problems", "企业申报为{claim}，尚未核实"
+    ),
+    "priority_claim_differs": QT_TRANSLATE_NOOP(
+        "problems", "企业申报为{claim}，经办人核实为{group}"
     ),
     "wage_under_minimum": QT_TRANSLATE_NOOP(
         "problems", "月工资{wage}元低于当地最低工资标准{minimum}元（第{tier}档），请核实"
@@ -188,11 +197,12 @@ class WorkerFacts:
     contract_end: date | None
     hukou_text: str = ""  # 户籍地 as written
     paid_months: tuple[str, ...] | None = None  # "YYYY-MM"; None: the roster has no such column
-    priority_group: PriorityGroup | None = None
+    priority_group: PriorityGroup | None = None  # verified by the clerk (with an evidence reference)
     monthly_wage: float | None = None
     ref: int | None = None  # the employment row, for the window to link back
     other_claims: tuple[OtherClaim, ...] = ()
     duplicate_choice: DuplicateChoice | None = None
+    priority_claim: PriorityGroup | None = None  # as the enterprise wrote it on the roster (企业申报)
 
 
 # --------------------------------------------------------------------------
@@ -266,13 +276,23 @@ class Decision:
     computed_result: Result
     final_result: Result
     override: Override | None
-    priority_counts: tuple[tuple[PriorityGroup, int], ...]  # counted workers by group
+    priority_counts: tuple[tuple[PriorityGroup, int], ...]  # counted workers by group, as counted for the standard
     pending_choices: int  # workers waiting for the clerk's choice (counted elsewhere)
     evidence_contracts: bool
     evidence_wages: bool
     workers: tuple[WorkerOutcome, ...]
     steps: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    # Counted workers the enterprise claimed as priority groups, and those the clerk verified;
+    # None in decisions recorded before claims and verification were kept apart.
+    priority_claimed: int | None = None
+    priority_verified: int | None = None
+    unverified_claims_count: bool = False  # the rule in force: unverified claims counted too
+
+    @property
+    def blockers(self) -> tuple[Problem, ...]:
+        """What keeps this decision from being recorded (a staff total that cannot be right)."""
+        return tuple(w for w in self.warnings if w.code in BLOCKING)
 
     @property
     def priority_workers(self) -> int:
@@ -405,6 +425,7 @@ def _worker_dict(w: WorkerOutcome) -> dict[str, Any]:
         "contract_end": _day(f.contract_end),
         "paid_months": list(f.paid_months) if f.paid_months is not None else None,
         "priority_group": f.priority_group.value if f.priority_group else None,
+        "priority_claim": f.priority_claim.value if f.priority_claim else None,
         "monthly_wage": f.monthly_wage,
         "counted": w.counted, "reasons": [_problem(p) for p in w.reasons], "notes": [_problem(p) for p in w.notes],
         "other_claims": [_claim_dict(c) for c in f.other_claims],
@@ -419,6 +440,7 @@ def _worker_from(d: Mapping[str, Any]) -> WorkerOutcome:
         contract_end=_read_day(d["contract_end"]), hukou_text=d["hukou_text"],
         paid_months=tuple(d["paid_months"]) if d["paid_months"] is not None else None,
         priority_group=PriorityGroup(d["priority_group"]) if d["priority_group"] else None,
+        priority_claim=PriorityGroup(d["priority_claim"]) if d.get("priority_claim") else None,
         monthly_wage=d["monthly_wage"], ref=d["ref"],
         other_claims=tuple(
             OtherClaim(
@@ -473,6 +495,10 @@ def _to_dict(d: Decision) -> dict[str, Any]:
         },
         "priority_borrower": d.priority_borrower,
         "priority_counts": {group.value: count for group, count in d.priority_counts},
+        "priority_claims": {
+            "claimed": d.priority_claimed, "verified": d.priority_verified,
+            "unverified_count": d.unverified_claims_count,
+        },
         "pending_choices": d.pending_choices,
         "evidence": {"contracts": d.evidence_contracts, "wages": d.evidence_wages},
         "workers": [_worker_dict(w) for w in d.workers],
@@ -519,6 +545,9 @@ def _from_dict(data: Mapping[str, Any]) -> Decision:
             by_user_id=o["by_user_id"], at=o["at"],
         ),
         priority_counts=tuple((PriorityGroup(k), v) for k, v in data["priority_counts"].items()),
+        priority_claimed=data.get("priority_claims", {}).get("claimed"),
+        priority_verified=data.get("priority_claims", {}).get("verified"),
+        unverified_claims_count=bool(data.get("priority_claims", {}).get("unverified_count", False)),
         pending_choices=data["pending_choices"],
         evidence_contracts=data["evidence"]["contracts"],
         evidence_wages=data["evidence"]["wages"],

@@ -23,8 +23,14 @@ How the notice is read here (each point is also in the rule file's sources):
 * Thresholds are "at least" (≥) and compared exactly: 3 of 20 staff is 15%.
 * The normal standard is checked first. Only when it is not met and the
   trigger holds (by default: at least one counted worker is in a priority
-  group) is the reduced standard applied: count × factor rounded up, but not
-  below count × floor rounded up; share × factor, but not below share × floor.
+  group the clerk verified) is the reduced standard applied: count × factor
+  rounded up, but not below count × floor rounded up; share × factor, but not
+  below share × floor.
+* Priority groups: a group the enterprise wrote on its roster is a claim
+  (企业申报); a group the clerk marked with an evidence reference is verified.
+  Only verified groups count toward the reduced standard and 优先放贷, unless
+  the policy data says unverified claims count. The decision says how many
+  counted workers were claimed and how many verified.
 * A worker another enterprise lists in an overlapping contract period is not
   counted until the clerk chooses (count here / exclude here); the choice is
   part of the facts and of the decision.
@@ -54,7 +60,7 @@ from desktop.core.workers import ContractType, PriorityGroup
 
 __all__ = [
     "ApplicationFacts", "ClaimRow", "Decision", "DuplicateChoice", "EligibilityError", "EnterpriseFacts",
-    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "with_other_claims",
+    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "staff_problem", "with_other_claims",
 ]
 
 register_messages({
@@ -88,6 +94,15 @@ register_messages({
     "step_check": QT_TRANSLATE_NOOP(
         "problems", "按{kind}：人数{counted}{count_sign}{count}人，占比{percent}{share_sign}{share}，{verdict}。"
     ),
+    "step_priority_claims": QT_TRANSLATE_NOOP(
+        "problems", "重点群体：计入人员中企业申报{claimed}人，经办人核实{verified}人。"
+    ),
+    "step_priority_unverified_off": QT_TRANSLATE_NOOP(
+        "problems", "　企业申报而未经核实的{n}人，不作为重点群体计算（{source}）。"
+    ),
+    "step_priority_unverified_on": QT_TRANSLATE_NOOP(
+        "problems", "　按现行规则，企业申报而未经核实的{n}人也作为重点群体计算（{source}）。"
+    ),
     "step_reduced": QT_TRANSLATE_NOOP(
         "problems",
         "计入人员中有重点群体{n}人（{groups}），可适当降低标准：人数{count_working}；占比{share_working}（{source}）。",
@@ -96,7 +111,7 @@ register_messages({
         "problems", "计入人员中有重点群体{n}人（{groups}）；已达到正常标准，不需降低标准。"
     ),
     "step_reduced_none": QT_TRANSLATE_NOOP(
-        "problems", "计入人员中没有重点群体人员，不适用降低标准。"
+        "problems", "计入人员中没有经核实的重点群体人员，不适用降低标准。"
     ),
     "step_reduced_off": QT_TRANSLATE_NOOP("problems", "现行规则未启用降低标准。"),
     "step_result": QT_TRANSLATE_NOOP("problems", "结论：{result}（{how}，{kind}）。"),
@@ -104,8 +119,12 @@ register_messages({
     "step_priority_borrower": QT_TRANSLATE_NOOP(
         "problems", "企业吸纳重点群体人员，为优先放贷支持对象。"
     ),
-    "warn_count_above_staff": QT_TRANSLATE_NOOP(
-        "problems", "计入人数{counted}人多于填报的职工总数{staff}人，请核对职工总数"
+    "block_staff_zero": QT_TRANSLATE_NOOP(
+        "problems", "职工总数为0：请先在企业信息中填写企业的职工总数（总职工），再记录审核结果"
+    ),
+    "block_staff_below_roster": QT_TRANSLATE_NOOP(
+        "problems",
+        "填报的职工总数{staff}人少于名册上的在职人员{active}人：职工总数不能少于名册人数，请在企业信息中核对职工总数后再记录审核结果",
     ),
     "warn_evidence_contracts": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对劳动合同复印件”"),
     "warn_evidence_wages": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对工资发放证明”"),
@@ -251,6 +270,7 @@ class _Context:
     """What every worker of one decision is checked against, worked out once."""
 
     def __init__(self, rules: RuleSet, enterprise: EnterpriseFacts, review: date, areas: AreaTable) -> None:
+        self.claims_count = rules.labor.reduced.unverified_claims_count
         self.review = review
         self.review_text = review.isoformat()
         self.review_month = self.review_text[:7]
@@ -389,6 +409,31 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
     return (parsed[0] if parsed else facts.id_number), parsed is not None, place, reasons, notes
 
 
+def staff_problem(staff_total: int, active_workers: int) -> Problem | None:
+    """Why no decision can be recorded with this staff total: 0, or fewer than the roster's active workers.
+
+    The share is counted over 总职工; a total of 0 or below the people the
+    enterprise itself lists cannot be right (one person counts once).
+    """
+    if staff_total <= 0:
+        return Problem("block_staff_zero")
+    if staff_total < active_workers:
+        return Problem("block_staff_below_roster", {"staff": staff_total, "active": active_workers})
+    return None
+
+
+def _claim_note(facts: WorkerFacts) -> Problem | None:
+    """What the clerk should know about the worker's priority group: a claim not verified, or verified otherwise."""
+    claim, group = facts.priority_claim, facts.priority_group
+    if claim is None:
+        return None
+    if group is None:
+        return Problem("priority_claim_unverified", {"claim": claim.label})
+    if group is not claim:
+        return Problem("priority_claim_differs", {"claim": claim.label, "group": group.label})
+    return None
+
+
 def _enterprises(claims: tuple[OtherClaim, ...]) -> str:
     sep = Problem("elig_list_sep").text()
     return sep.join(dict.fromkeys(f"{c.enterprise_name}（{c.office_name}）" for c in claims))
@@ -416,6 +461,9 @@ class _Tally:
     counted: int = 0
     pending: int = 0
     low_wage: int = 0
+    claimed: int = 0  # counted workers whose roster claims a priority group
+    verified: int = 0  # counted workers whose group the clerk verified
+    unverified: int = 0  # counted workers with a claim but no verified group
     by_reason: dict[str, int] = field(default_factory=dict)
     by_group: dict[PriorityGroup, int] = field(default_factory=dict)
 
@@ -442,9 +490,20 @@ def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[Worke
                 by_reason[reason.code] = by_reason.get(reason.code, 0) + 1
         else:
             tally.counted += 1
-            group = facts.priority_group
+            claim, group = facts.priority_claim, facts.priority_group
+            if claim is not None:
+                tally.claimed += 1
+            if group is not None:
+                tally.verified += 1
+            elif claim is not None:
+                tally.unverified += 1
+                if ctx.claims_count:
+                    group = claim
             if group is not None:
                 by_group[group] = by_group.get(group, 0) + 1
+        claim_note = _claim_note(facts)
+        if claim_note is not None:
+            notes.append(claim_note)
         if notes and any(n.code == "wage_under_minimum" for n in notes):
             tally.low_wage += 1
         append(WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes)))
@@ -555,6 +614,13 @@ def decide(
         steps.append(Problem(code, {"staff": staff, "counted": qualifying, "percent": percent}))
     else:
         steps.append(Problem("step_share_none"))
+    if tally.claimed or tally.verified:
+        steps.append(Problem("step_priority_claims", {"claimed": tally.claimed, "verified": tally.verified}))
+        if tally.unverified:
+            steps.append(Problem(
+                "step_priority_unverified_on" if reduced.unverified_claims_count else "step_priority_unverified_off",
+                {"n": tally.unverified, "source": reduced.unverified_claims_source},
+            ))
     steps.append(Problem("step_normal_standard", {
         "size": size.label, "count": threshold.count, "share": percent_text(threshold.share),
         "source": threshold.count_source,
@@ -596,8 +662,9 @@ def decide(
     warnings: list[Problem] = []
     if pending:
         warnings.append(Problem("warn_pending_choices", {"n": pending}))
-    if staff and qualifying > staff:
-        warnings.append(Problem("warn_count_above_staff", {"counted": qualifying, "staff": staff}))
+    blocker = staff_problem(staff, len({o.id_number for o in outcomes}))
+    if blocker is not None:
+        warnings.append(blocker)
     if not application.evidence_contracts:
         warnings.append(Problem("warn_evidence_contracts"))
     if not application.evidence_wages:
@@ -633,6 +700,9 @@ def decide(
         final_result=result,
         override=None,
         priority_counts=priority_counts,
+        priority_claimed=tally.claimed,
+        priority_verified=tally.verified,
+        unverified_claims_count=reduced.unverified_claims_count,
         pending_choices=pending,
         evidence_contracts=application.evidence_contracts,
         evidence_wages=application.evidence_wages,

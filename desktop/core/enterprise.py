@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from desktop.core.areas import AreaTable
 from desktop.core.identifiers import IdentifierError, parse_uscc
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem
+from desktop.core.names import MAX_ENTERPRISE_NAME, length_params
 from desktop.core.size import EnterpriseSize, SizeStandard
 
 MESSAGES.update({
@@ -85,6 +86,8 @@ def validate_enterprise(
     problems: list[Problem] = []
     if not draft.name.strip():
         problems.append(Problem("enterprise_name_empty", {"field": "name"}))
+    elif (too_long := length_params(draft.name.strip(), MAX_ENTERPRISE_NAME)) is not None:
+        problems.append(Problem("enterprise_name_too_long", {"field": "name", **too_long}))
     try:
         parse_uscc(draft.uscc)
     except IdentifierError as exc:

@@ -132,15 +132,24 @@ def convert_15_to_18(id15: str) -> str:
     return first17 + id_check_char(first17)
 
 
+# What a masked number shows.  The roster search of a user without the right to
+# see full numbers matches only these parts or the whole number (store.rosters).
+ID_SHOWN_HEAD: Final = 6
+ID_SHOWN_TAIL: Final = 4
+PHONE_SHOWN_HEAD: Final = 3  # of an 11-digit mobile number
+PHONE_SHOWN_TAIL: Final = 4
+
+
 def mask_id(number: str) -> str:
     """First 6 and last 4 characters kept, the middle starred.
 
     ``"222401199001011234"`` -> ``"222401********1234"``. Up to 10 characters
     are starred completely (keeping 6 + 4 of them would hide nothing).
     """
-    if len(number) <= 10:
+    shown = ID_SHOWN_HEAD + ID_SHOWN_TAIL
+    if len(number) <= shown:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:ID_SHOWN_HEAD] + "*" * (len(number) - shown) + number[-ID_SHOWN_TAIL:]
 
 
 def mask_phone(phone: str) -> str:
@@ -148,10 +157,10 @@ def mask_phone(phone: str) -> str:
     text = _squeeze(phone)
     digits = text.replace("-", "")
     if len(digits) == 11 and digits[0] == "1" and set(digits) <= _DIGITS:
-        return digits[:3] + "****" + digits[-4:]
-    if len(text) <= 4:
+        return digits[:PHONE_SHOWN_HEAD] + "*" * (11 - PHONE_SHOWN_HEAD - PHONE_SHOWN_TAIL) + digits[-PHONE_SHOWN_TAIL:]
+    if len(text) <= PHONE_SHOWN_TAIL:
         return text
-    return "*" * (len(text) - 4) + text[-4:]
+    return "*" * (len(text) - PHONE_SHOWN_TAIL) + text[-PHONE_SHOWN_TAIL:]
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ class AnnexRow:
 
 
 _ANNEX_FIELDS = tuple(f.name for f in fields(AnnexRow))
+_LATER_FIELDS: Final = ("priority_claimed", "priority_verified", "unverified_claims_count")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class LetterContent:
     decision_id: int
     decision_digest: str  # SHA-256 of the decision as stored
     schema: str = field(default=SCHEMA)
+    # Added later (left out of the JSON while None, so letters issued before keep their digest):
+    priority_claimed: int | None = None  # counted workers the enterprise claimed as priority groups
+    priority_verified: int | None = None  # of whom the clerk verified (or marked) a group
+    unverified_claims_count: bool | None = None  # the rule: unverified claims counted as well
 
     # -- derived ------------------------------------------------------------
     @property
@@ -156,6 +161,9 @@ class LetterContent:
         data["priority"] = [list(p) for p in self.priority]
         data["annex"] = [{name: getattr(r, name) for name in _ANNEX_FIELDS} for r in self.annex]
         data["explanation"] = list(self.explanation)
+        for name in _LATER_FIELDS:
+            if data[name] is None:
+                del data[name]
         return data
 
     @classmethod
@@ -289,6 +297,8 @@ def build_content(
         computed_result=decision.computed_result.value,
         pass_by=decision.pass_by.label if decision.pass_by and decision.final_result is Result.PASS else "",
         priority_borrower=decision.priority_borrower,
+        priority_claimed=decision.priority_claimed, priority_verified=decision.priority_verified,
+        unverified_claims_count=decision.unverified_claims_count if decision.priority_claimed is not None else None,
         override_reason=override.reason if override else "", override_by=override.by if override else "",
         review_date=decision.review_date, ruleset_version=decision.ruleset_version,
         prepared_by=prepared_by, approved_by=approved_by, explanation=short_explanation(decision),
@@ -352,11 +362,7 @@ def letter_text(c: LetterContent) -> LetterText:
         _heading("二、吸纳劳务协作对口地区劳动者情况"),
     ]
     share = f"，占职工总数的{c.share}" if c.share else "（职工总数为0，不计算占比）"
-    if c.priority:
-        groups = "、".join(f"{label}{n}人" for label, n in c.priority)
-        priority = f"其中，吸纳重点群体人员{c.priority_workers}人（{groups}）。"
-    else:
-        priority = "其中无重点群体人员。"
+    priority = _priority_sentence(c)
     paragraphs.append(_body(
         f"经核对劳动合同、工资发放证明等材料，该企业吸纳劳务协作对口地区劳动者{c.qualifying_count}人"
         f"（名单见附件）{share}。{priority}"
@@ -392,6 +398,20 @@ def letter_text(c: LetterContent) -> LetterText:
         annex_note=Paragraph((Run("body", f"附件：{c.annex_title}"),), 2, 5),
         signature=c.office_name, date=chinese_date(c.issued_on),
     )
+
+
+def _priority_sentence(c: LetterContent) -> str:
+    groups = "、".join(f"{label}{n}人" for label, n in c.priority)
+    if c.priority_claimed is None:  # a letter from before claims and verification were kept apart
+        return f"其中，吸纳重点群体人员{c.priority_workers}人（{groups}）。" if c.priority else "其中无重点群体人员。"
+    if not c.priority_claimed and not c.priority_verified:
+        return "其中无企业申报或经核实的重点群体人员。"
+    text = f"其中，重点群体人员企业申报{c.priority_claimed}人、已核实{c.priority_verified}人"
+    if c.priority and c.unverified_claims_count:
+        text += f"，按现行规则计为重点群体{c.priority_workers}人（{groups}，含未核实的申报）"
+    elif c.priority:
+        text += f"（{groups}）"
+    return text + "。"
 
 
 def _sentence(text: str) -> str:

@@ -92,6 +92,10 @@ class ReducedStandard:
     factor_source: str
     floor_source: str
     trigger_source: str
+    # Whether a group the enterprise merely wrote on its roster (企业申报, not verified by the
+    # clerk) counts toward the trigger and 优先放贷; the policy's default is no.
+    unverified_claims_count: bool = False
+    unverified_claims_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -375,6 +379,11 @@ class _PolicyReader(Reader):
         item = self.obj(raw, where, ("value", "source"))
         return item["value"], self.text(item["source"], f"{where}.source")
 
+    def flag(self, raw: object, where: str) -> bool:
+        if not isinstance(raw, bool):
+            raise self.fail(where, f"should be true or false, not {raw!r}")
+        return raw
+
     def note(self, raw: object, where: str) -> str:
         """Free text that may be empty."""
         if not isinstance(raw, str):
@@ -438,10 +447,11 @@ class _LaborReader(_PolicyReader):
         )
 
     def reduced(self, raw: object) -> ReducedStandard:
-        item = self.obj(raw, "reduced", ("factor", "floor", "trigger"))
+        item = self.obj(raw, "reduced", ("factor", "floor", "trigger", "unverified_claims_count"))
         factor, factor_source = self.cited(item["factor"], "reduced.factor")
         floor, floor_source = self.cited(item["floor"], "reduced.floor")
         trigger, trigger_source = self.cited(item["trigger"], "reduced.trigger")
+        claims, claims_source = self.cited(item["unverified_claims_count"], "reduced.unverified_claims_count")
         return ReducedStandard(
             factor=self.fraction(factor, "reduced.factor.value", low=Fraction(0), high=Fraction(1)),
             floor=self.fraction(floor, "reduced.floor.value", low=Fraction(0), high=Fraction(1)),
@@ -449,6 +459,8 @@ class _LaborReader(_PolicyReader):
             factor_source=factor_source,
             floor_source=floor_source,
             trigger_source=trigger_source,
+            unverified_claims_count=self.flag(claims, "reduced.unverified_claims_count.value"),
+            unverified_claims_source=claims_source,
         )
 
     def wage(self, raw: object) -> WageEvidenceRule:

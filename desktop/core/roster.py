@@ -23,6 +23,7 @@ from typing import Any, Final, Literal
 from desktop.core.areas import AreaTable
 from desktop.core.identifiers import ID_CHECK_MAP, IdentifierError, digits_check_char, parse_id_number
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem, message
+from desktop.core.names import MAX_PERSON_NAME, length_params
 from desktop.core.roster_headers import (
     FIELD_LABELS, HEADER_ALIASES, HEADER_SEARCH_ROWS, REQUIRED_FIELDS, CancelFn, Field, HeaderLayout, Merged,
     ProgressFn, RosterError, check_cancel, column_letter, field_of_header, find_header, header_key,
@@ -129,6 +130,7 @@ PROBLEM_TITLES: Final[dict[str, str]] = {
     "id_checksum": QT_TRANSLATE_NOOP("roster", "身份证号码校验位错误"),
     "duplicate_in_roster": QT_TRANSLATE_NOOP("roster", "同一人重复填报"),
     "name_empty": QT_TRANSLATE_NOOP("roster", "姓名为空"),
+    "name_too_long": QT_TRANSLATE_NOOP("roster", "姓名过长"),
     "hukou_empty": QT_TRANSLATE_NOOP("roster", "户籍地为空"),
     "hukou_unknown": QT_TRANSLATE_NOOP("roster", "户籍地无法识别"),
     "hukou_ambiguous": QT_TRANSLATE_NOOP("roster", "户籍地不能确定到县"),
@@ -157,7 +159,7 @@ PROBLEM_TITLES: Final[dict[str, str]] = {
 
 ERROR_CODES: Final = frozenset({
     "id_stored_as_number", "id_empty", "id_length", "id_chars", "id_birth_date", "id_checksum",
-    "duplicate_in_roster", "name_empty", "hukou_empty", "hukou_unknown", "hukou_ambiguous",
+    "duplicate_in_roster", "name_empty", "name_too_long", "hukou_empty", "hukou_unknown", "hukou_ambiguous",
     "contract_start_missing", "contract_end_missing", "contract_end_before_start", "contract_term_unreadable",
     "contract_type_unknown", "date_unreadable",
 })
@@ -194,7 +196,7 @@ class RosterRow:
     """One data row, normalised and checked.
 
     The worker's facts use the store's vocabulary: dates as ISO text,
-    ``contract_type`` / ``priority_group`` as enum values, ``paid_months``
+    ``contract_type`` / ``priority_claim`` as enum values, ``paid_months``
     None when the roster says nothing about months paid.
     """
 
@@ -215,7 +217,7 @@ class RosterRow:
     paid_months: tuple[str, ...] | None
     social_insurance: int | None
     phone: str
-    priority_group: str | None
+    priority_claim: str | None  # the 重点群体 column: what the enterprise claims (企业申报)
     converted_from_15: bool
     problems: list[RowProblem]
     action: str = ""  # new / updated / unchanged / refused: decided against the store
@@ -249,7 +251,7 @@ EMPLOYMENT_FIELDS: Final[dict[str, tuple[Field, ...]]] = {
     "paid_months": (Field.PAID_MONTHS,),
     "social_insurance": (Field.INSURANCE,),
     "phone": (Field.PHONE,),
-    "priority_group": (Field.GROUP,),
+    "priority_claim": (Field.GROUP,),
 }
 
 
@@ -510,6 +512,8 @@ class RowChecker:
                 name = name.replace(" ", "")  # "王  芳": spaces padding a Chinese name
         if not name:
             problems.append(RowProblem(sheet_row, c, Field.NAME, "name_empty", {}))
+        elif (too_long := length_params(name, MAX_PERSON_NAME)) is not None:
+            problems.append(RowProblem(sheet_row, c, Field.NAME, "name_too_long", too_long))
 
         c = self._hukou_col
         raw = cells[c] if c is not None else None
@@ -640,7 +644,7 @@ class RowChecker:
                 type(number) is not str or len(number) != 18 or not number.isascii()
                 or not (head := number[:17]).isdigit() or number[17] != check_map[2 * int(head, 13) % 11]
                 or hukou is slow or number[:6] != hukou[1]  # type: ignore[index]
-                or type(name) is not str or not name.isalnum()
+                or type(name) is not str or not name.isalnum() or len(name) > MAX_PERSON_NAME
                 or start is slow or end is slow or declared is slow or wage is slow or insured is slow
                 or group is slow or hire is slow or number in first_row_of
             ):

@@ -210,7 +210,11 @@ MESSAGES.update({
     ),
     "roster_file_corrupt": QT_TRANSLATE_NOOP(
         "problems",
-        "文件 {path} 已损坏或不完整（{detail}），无法读取。可能是拷贝中断或邮件附件未下载完整，请向企业重新索取，或在 Excel 中打开后另存为 .xlsx。",
+        "文件 {path} 已损坏或不完整，无法读取。可能是拷贝中断或邮件附件未下载完整，请向企业重新索取，或在 Excel 中打开后另存为 .xlsx。",
+    ),
+    "roster_cell_unreadable": QT_TRANSLATE_NOOP(
+        "problems",
+        "文件 {path} 无法读取：工作表“{sheet}”第 {row} 行有无法识别的单元格（例如超出范围的日期）。请在 Excel 或 WPS 中改正该行后另存为 .xlsx，再导入。",
     ),
     "roster_file_format": QT_TRANSLATE_NOOP(
         "problems", "无法识别文件 {path} 的格式。请导入 Excel 工作簿（.xlsx、.xls）或 CSV 文件。"

@@ -6,8 +6,13 @@ and 小标宋 (the title). Where they are:
 1. the files chosen in the settings (one per role, or one for all);
 2. Windows: ``%WINDIR%\\Fonts`` and the user's own font folder
    (simfang.ttf, simhei.ttf, simkai.ttf, simsun.ttc, 方正小标宋 when installed);
+   when none of those names is there (a trimmed image), every TrueType file
+   in those folders, tried by its characters;
 3. fontconfig (``fc-list :lang=zh``) on Linux, and the usual font folders when
-   fc-list is not there.
+   fc-list is not there.  统信UOS and 麒麟 ship the CESI fonts
+   (CESI_FS_GB2312 仿宋, CESI_KT_GB2312 楷体, CESI_HT_GB2312 黑体,
+   CESI_SS_GB2312 宋体, CESI_XBS_GB2312 小标宋) under /usr/share/fonts, and
+   fontconfig lists them; their family and file names both give the role.
 
 reportlab embeds TrueType outlines only (``glyf``; CFF/OTF fonts such as Noto
 Sans CJK are refused), so each candidate is loaded and must have the common
@@ -62,12 +67,13 @@ WINDOWS_FILES: Final[dict[str, tuple[str, ...]]] = {
     "songti": ("simsun.ttc", "STSONG.TTF", "simsunb.ttf"),
     "xiaobiaosong": ("FZXBSJW.TTF", "方正小标宋简体.ttf", "方正小标宋_GBK.ttf", "FZXBSK.TTF"),
 }
+_CESI: Final = r"(?:^|[\s_,-])(?:CESI[_-]?)?{}(?:[_-]GB2312|[_-]GB18030|$)"  # CESI_FS_GB2312 and the like
 _FAMILY_ROLES: Final = (
-    ("xiaobiaosong", re.compile(r"xiaobiaosong|小标宋", re.I)),
-    ("fangsong", re.compile(r"fangsong|仿宋", re.I)),
-    ("kaiti", re.compile(r"kai|楷", re.I)),
-    ("heiti", re.compile(r"hei|黑|sans|gothic", re.I)),
-    ("songti", re.compile(r"song|sun|宋|ming|明|serif", re.I)),
+    ("xiaobiaosong", re.compile(r"xiaobiaosong|小标宋|" + _CESI.format("XBS"), re.I)),
+    ("fangsong", re.compile(r"fangsong|仿宋|" + _CESI.format("FS"), re.I)),
+    ("kaiti", re.compile(r"kai|楷|" + _CESI.format("KT"), re.I)),
+    ("heiti", re.compile(r"hei|黑|sans|gothic|" + _CESI.format("HT"), re.I)),
+    ("songti", re.compile(r"song|sun|宋|ming|明|serif|" + _CESI.format("SS"), re.I)),
 )
 
 
@@ -165,6 +171,8 @@ def folder_candidates(dirs: Iterable[Path]) -> list[FontFile]:
 def system_candidates() -> list[FontFile]:
     """Windows fonts, then fontconfig, then the usual folders."""
     found = windows_candidates(windows_font_dirs())
+    if sys.platform == "win32" and not found:
+        found += folder_candidates(windows_font_dirs())
     if sys.platform != "win32":
         found += fontconfig_candidates()
         if not found:

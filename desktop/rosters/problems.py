@@ -19,10 +19,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.oserrors import os_reason
 from desktop.core.roster import Field, HeaderLayout, RosterError
 from desktop.rosters.reader import RosterFile
 
@@ -79,9 +81,29 @@ def _load_copy(rf: RosterFile, sheet: str) -> tuple[Workbook, Worksheet]:
 def _cell_value(value: object) -> object:
     if isinstance(value, (datetime.time, datetime.timedelta)):
         return str(value)
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value  # a CSV cell that looks like a formula stays text
     return value
+
+
+FORMULA_LEADS: Final = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula
+
+
+def keep_as_text(workbook: Workbook) -> None:
+    """Every cell whose text starts like a formula is written as text, its content unchanged.
+
+    Whatever the source (an .xlsx copied as it is, or an .xls, .ods or .csv
+    whose values were copied into a new workbook), a value such as
+    ``=HYPERLINK(…)`` or ``@SUM(…)`` (or a formula of the enterprise's own
+    workbook) is shown as the characters it is and never calculated when the
+    office or the enterprise opens the copy.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, ArrayFormula):  # {=…} of the enterprise's workbook: its text
+                    value = cell.value = value.text
+                if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+                    cell.data_type = "s"
 
 
 def _safe_title(name: str) -> str:
@@ -216,6 +238,7 @@ def write_problem_copy(
     workbook.active = workbook.sheetnames.index(listing.title)
     for other in workbook.worksheets:
         other.sheet_view.tabSelected = other is listing
+    keep_as_text(workbook)
     out = out if out.suffix.lower() == ".xlsx" else out.with_suffix(".xlsx")
     partial = out.with_name(out.name + ".part")
     try:
@@ -223,5 +246,5 @@ def write_problem_copy(
         partial.replace(out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise RosterError("roster_file_unwritable", path=out, detail=exc.strerror or str(exc)) from exc
+        raise RosterError("roster_file_unwritable", path=out, detail=os_reason(exc)) from exc
     return out

@@ -16,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any, Final, Literal
 
 import python_calamine
 
+from desktop.core.oserrors import os_reason
 from desktop.core.roster import Merged, RosterError
 
 FileKind = Literal["xlsx", "xls", "ods", "csv"]
@@ -33,6 +35,23 @@ _ENCRYPTED_STREAM: Final = "EncryptedPackage".encode("utf-16-le")
 _SPREADSHEET_SUFFIXES: Final = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ods"}
 _TEXT_SUFFIXES: Final = {".csv", ".txt", ".tsv"}
 MAX_FILE_BYTES: Final = 200 * 1024 * 1024
+
+log = logging.getLogger(__name__)
+
+
+def unreadable(exc: BaseException, path: object, *, sheet: str | None = None, row: int | None = None) -> RosterError:
+    """The Chinese error for a file a reader could not read; the reader's own (English) words go to the log.
+
+    Native readers fail with anything: python-calamine raises pyo3's
+    ``PanicException`` (a BaseException) for, e.g., a date cell of -1e12.
+    Only an interrupt, an exit, or a generator being closed passes through.
+    """
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+    log.warning("reading %s failed (sheet %s, row %s): %s: %s", path, sheet, row, type(exc).__name__, exc)
+    if sheet is not None and row is not None:
+        return RosterError("roster_cell_unreadable", path=path, sheet=sheet, row=row)
+    return RosterError("roster_file_corrupt", path=path)
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,8 @@ class Sheet:
     _calamine: Any = None
     _rows: list[list[object]] | None = None
     _col_offset: int = 0
+    _row_offset: int = 0  # the sheet row (0-based) of the first row calamine gives
+    path: object = None
 
     def rows(self) -> Iterator[list[object]]:
         """Every row from sheet row 1 (index 0), each starting at column A."""
@@ -65,11 +86,13 @@ class Sheet:
         if self._calamine is None:
             return
         pad = [""] * self._col_offset
+        index = self._row_offset
         try:
             for row in self._calamine.iter_rows():
                 yield pad + row if pad else row
-        except Exception as exc:  # noqa: BLE001 - a broken cell deep in the file
-            raise RosterError("roster_file_corrupt", path=self.name, detail=_short(exc)) from exc
+                index += 1
+        except BaseException as exc:  # noqa: BLE001 - a broken cell deep in the file; pyo3 panics are BaseException
+            raise unreadable(exc, self.path or self.name, sheet=self.name, row=index + 1) from exc
 
     def head(self, count: int) -> list[list[object]]:
         """The first ``count`` rows (for finding the header and for the wizard's preview)."""
@@ -115,7 +138,7 @@ class RosterFile:
         except IsADirectoryError:
             raise RosterError("roster_file_format", path=path) from None
         except OSError as exc:
-            raise RosterError("roster_file_unreadable", path=path, detail=exc.strerror or str(exc)) from exc
+            raise RosterError("roster_file_unreadable", path=path, detail=os_reason(exc)) from exc
         return cls(path, data, sniff_kind(path, data))
 
     # -- sheets -------------------------------------------------------------
@@ -131,8 +154,8 @@ class RosterFile:
                 for meta in self._workbook.sheets_metadata
                 if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
             ]
-        except Exception as exc:  # noqa: BLE001
-            raise RosterError("roster_file_corrupt", path=self.path, detail=_short(exc)) from exc
+        except BaseException as exc:  # noqa: BLE001 - pyo3 panics are BaseException
+            raise unreadable(exc, self.path) from exc
         if not found:
             raise RosterError("roster_no_sheets", path=self.path)
         return found
@@ -163,12 +186,10 @@ class RosterFile:
             start, end = raw.start, raw.end
             merged = _merged_ranges(raw)
         except BaseException as exc:  # noqa: BLE001 - pyo3 panics are BaseException
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
-                raise
-            raise RosterError("roster_file_corrupt", path=self.path, detail=_short(exc)) from exc
+            raise unreadable(exc, self.path, sheet=name) from exc
         if start is None or end is None:
             return Sheet(name, 0, 0, merged)
-        return Sheet(name, end[0] + 1, end[1] + 1, merged, raw, None, start[1])
+        return Sheet(name, end[0] + 1, end[1] + 1, merged, raw, None, start[1], start[0], self.path)
 
     def close(self) -> None:
         """Let go of the loaded sheets (a 100,000-row sheet holds ~100 MB); the bytes stay, to reopen."""
@@ -179,11 +200,6 @@ class RosterFile:
                 pass
             self._workbook = None
         self._sheets.clear()
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _merged_ranges(raw: Any) -> list[Merged]:
@@ -215,10 +231,8 @@ def sniff_kind(path: Path, data: bytes) -> FileKind:
         raise RosterError("roster_file_html", path=path)
     if suffix in _TEXT_SUFFIXES:
         return "csv"
-    if suffix in _SPREADSHEET_SUFFIXES and data[:2] == b"PK":
-        raise RosterError("roster_file_corrupt", path=path, detail="ZIP")
     if suffix in _SPREADSHEET_SUFFIXES:
-        raise RosterError("roster_file_corrupt", path=path, detail="not a workbook")
+        raise RosterError("roster_file_corrupt", path=path)
     raise RosterError("roster_file_format", path=path)
 
 
@@ -230,7 +244,7 @@ def _calamine_workbook(path: Path, data: bytes) -> Any:
     except python_calamine.PasswordError as exc:
         raise RosterError("roster_file_encrypted", path=path) from exc
     except BaseException as exc:  # noqa: BLE001 - pyo3 panics are BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
@@ -239,7 +253,7 @@ def _calamine_workbook(path: Path, data: bytes) -> Any:
             # An OLE container named .xlsx that is no readable .xls: how an
             # encrypted workbook looks when its stream names are not found.
             raise RosterError("roster_file_encrypted", path=path) from exc
-        raise RosterError("roster_file_corrupt", path=path, detail=_short(exc)) from exc
+        raise unreadable(exc, path) from exc
 
 
 # --------------------------------------------------------------------------
@@ -277,6 +291,6 @@ def _read_csv(path: Path, data: bytes) -> tuple[list[list[object]], str]:
     try:
         rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as exc:
-        raise RosterError("roster_file_corrupt", path=path, detail=_short(exc)) from exc
+        raise unreadable(exc, path) from exc
     return rows, encoding
 

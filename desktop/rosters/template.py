@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.core.areas import AreaTable
 from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.oserrors import os_reason
 from desktop.core.roster import Field, RosterError
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.rosters.problems import wrapped_lines
@@ -199,5 +200,5 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
         partial.replace(out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise RosterError("roster_file_unwritable", path=out, detail=exc.strerror or str(exc)) from exc
+        raise RosterError("roster_file_unwritable", path=out, detail=os_reason(exc)) from exc
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.core.messages import Problem
 from desktop.core.office import Actor, Role
-from desktop.core.passwords import hash_password, needs_rehash, password_problem, verify_password
+from desktop.core.passwords import generate_password, hash_password, needs_rehash, password_problem, verify_password
 from desktop.core.permissions import Permission
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.workspace import Workspace
@@ -33,6 +33,7 @@ class UserInfo:
     display_name: str
     role: Role
     active: bool
+    must_change_password: bool = False  # a first or reset password, not yet changed by its user
 
 
 def account_problems(username: str, password: str, display_name: str = "") -> list[Problem]:
@@ -46,29 +47,47 @@ def account_problems(username: str, password: str, display_name: str = "") -> li
 
 
 def create_user(store: Store, office_id: int, actor: Actor, *, username: str, role: Role, password: str,
-                display_name: str = "") -> int:
+                display_name: str = "", must_change_password: bool = False) -> int:
     """Within the caller's transaction: the first admin at set-up, or an admin's new user."""
     problems = account_problems(username, password, display_name)
     if problems:
         raise ValidationError(problems)
     user_id = store.insert_user(office_id, username.strip(), role.value, hash_password(password),
-                                display_name.strip())
+                                display_name.strip(), must_change_password=must_change_password)
     store.audit(actor, "user.create", office_id=office_id, entity="user", entity_id=user_id,
-                detail={"username": username, "role": role.value})
+                detail={"username": username, "role": role.value, "must_change_password": must_change_password})
     return user_id
 
 
-def add_user(ws: Workspace, username: str, role: Role, password: str, display_name: str = "") -> UserInfo:
+def add_user(ws: Workspace, username: str, role: Role, password: str, display_name: str = "", *,
+             temporary: bool = True) -> UserInfo:
+    """An admin adds a user.  The first password is ``temporary`` unless said otherwise: the
+    new user must change it at the first sign-in (only the demo and tests make ready accounts)."""
     ws.require(Permission.MANAGE_USERS)
+    if temporary:  # the demo's ready accounts share one password on purpose
+        _refuse_own_password(ws, password)
     with ws.store.transaction():
         create_user(ws.store, ws.office.id, ws.actor, username=username, role=role, password=password,
-                    display_name=display_name)
+                    display_name=display_name, must_change_password=temporary)
     return _user_info(ws, username)
+
+
+def new_temporary_password() -> str:
+    """A password to tell a new user (or one whose password was reset) once; they change it at sign-in."""
+    return generate_password()
+
+
+def _refuse_own_password(ws: Workspace, password: str) -> None:
+    """An admin never hands out their own password (a script's LAOXIE_PASSWORD reused by mistake)."""
+    me = ws.store.user_by_name(ws.actor.username)
+    if me is not None and verify_password(password, me["password_hash"]):
+        raise ValidationError([Problem("password_is_yours", {"field": "password"})])
 
 
 def list_users(ws: Workspace) -> list[UserInfo]:
     return [
-        UserInfo(u["id"], u["username"], u["display_name"], Role(u["role"]), bool(u["active"]))
+        UserInfo(u["id"], u["username"], u["display_name"], Role(u["role"]), bool(u["active"]),
+                 bool(u["must_change_password"]))
         for u in ws.store.users(ws.office.id)
     ]
 
@@ -81,16 +100,16 @@ def _user_info(ws: Workspace, username: str) -> UserInfo:
 
 
 def _recent_failures(store: Store, username: str) -> int:
-    """Failed sign-ins for this name since its last success, within the lock-out window."""
+    """Failed sign-ins for this name since its last success or reset, within the lock-out window."""
     since = (datetime.now().astimezone() - LOCKOUT).isoformat(timespec="seconds")
     rows = store.conn.execute(
-        "SELECT action FROM audit_log WHERE action IN ('user.login', 'user.login_failed')"
+        "SELECT action FROM audit_log WHERE action IN ('user.login', 'user.login_failed', 'user.password_reset')"
         " AND entity = 'user' AND entity_id = ? COLLATE NOCASE AND at >= ? ORDER BY id DESC",
         (username, since),
     ).fetchall()
     failures = 0
     for (action,) in rows:
-        if action == "user.login":
+        if action != "user.login_failed":
             break
         failures += 1
     return failures
@@ -102,11 +121,12 @@ def sign_in(path: Path | str, username: str, password: str) -> Workspace:
     try:
         store = ws.store
         username = username.strip()
-        failures = _recent_failures(store, username)
+        with store.errors_translated():  # a damaged file: StoreError, which the window offers to recover from
+            failures = _recent_failures(store, username)
+            user = store.user_by_name(username)
         if failures >= MAX_FAILURES:
             raise ServiceError("login_locked", user=username, failures=failures,
                                minutes=int(LOCKOUT.total_seconds() // 60))
-        user = store.user_by_name(username)
         anonymous = Actor(username=username)
         if user is None or not verify_password(password, user["password_hash"]):
             with store.transaction():
@@ -117,6 +137,7 @@ def sign_in(path: Path | str, username: str, password: str) -> Workspace:
             raise ServiceError("account_disabled", user=username)
         ws.actor = Actor(username=user["username"], user_id=user["id"], role=Role(user["role"]),
                          display_name=user["display_name"])
+        ws.must_change_password = bool(user["must_change_password"])
         with store.transaction():
             if needs_rehash(user["password_hash"]):
                 store.update_user(user["id"], password_hash=hash_password(password))
@@ -125,6 +146,12 @@ def sign_in(path: Path | str, username: str, password: str) -> Workspace:
     except BaseException:
         ws.close()
         raise
+
+
+def sign_out(ws: Workspace) -> None:
+    """退出登录: recorded, so the log shows when a user's session ended (the caller closes the workspace)."""
+    with ws.store.transaction():
+        ws.audit("user.logout", entity="user", entity_id=ws.actor.username)
 
 
 def verify_current_user(ws: Workspace, password: str) -> bool:
@@ -137,26 +164,36 @@ def verify_current_user(ws: Workspace, password: str) -> bool:
 
 
 def change_password(ws: Workspace, old_password: str, new_password: str) -> None:
+    """The signed-in user's own password; a first or reset password is then no longer temporary."""
     user = ws.store.user_by_name(ws.actor.username)
     if user is None or not verify_password(old_password, user["password_hash"]):
         raise ServiceError("wrong_password")
     code = password_problem(ws.actor.username, new_password)
+    if code is None and new_password == old_password:
+        code = "password_unchanged"
     if code:
         raise ValidationError([Problem(code, {"field": "password", "min": 8})])
     with ws.store.transaction():
-        ws.store.update_user(user["id"], password_hash=hash_password(new_password))
-        ws.audit("user.password", entity="user", entity_id=ws.actor.username)
+        ws.store.update_user(user["id"], password_hash=hash_password(new_password), must_change_password=0)
+        ws.audit("user.password", entity="user", entity_id=ws.actor.username,
+                 detail={"was_temporary": bool(user["must_change_password"])})
+    ws.must_change_password = False
 
 
 def reset_password(ws: Workspace, username: str, new_password: str) -> None:
+    """An admin sets a temporary password for a user who forgot theirs; the user changes it at sign-in.
+    It also ends a pause after repeated wrong passwords."""
     ws.require(Permission.MANAGE_USERS)
     target = _user_info(ws, username)
     code = password_problem(username, new_password)
     if code:
         raise ValidationError([Problem(code, {"field": "password", "min": 8})])
+    _refuse_own_password(ws, new_password)
     with ws.store.transaction():
-        ws.store.update_user(target.id, password_hash=hash_password(new_password))
+        ws.store.update_user(target.id, password_hash=hash_password(new_password), must_change_password=1)
         ws.audit("user.password_reset", entity="user", entity_id=target.username)
+    if target.username == ws.actor.username:
+        ws.must_change_password = True
 
 
 def set_user(ws: Workspace, username: str, *, role: Role | None = None, active: bool | None = None) -> UserInfo:

@@ -18,6 +18,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.update": QT_TRANSLATE_NOOP("audit", "修改用户"),
     "user.login": QT_TRANSLATE_NOOP("audit", "登录"),
     "user.login_failed": QT_TRANSLATE_NOOP("audit", "登录失败"),
+    "user.logout": QT_TRANSLATE_NOOP("audit", "退出登录"),
     "user.unlock": QT_TRANSLATE_NOOP("audit", "解锁"),
     "user.unlock_failed": QT_TRANSLATE_NOOP("audit", "解锁失败"),
     "user.password": QT_TRANSLATE_NOOP("audit", "修改密码"),
@@ -30,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "roster.mapping_forget": QT_TRANSLATE_NOOP("audit", "清除记住的名册列对应"),
     "roster.problems_export": QT_TRANSLATE_NOOP("audit", "导出名册问题清单"),
     "roster.mark_priority": QT_TRANSLATE_NOOP("audit", "标记重点群体"),
+    "roster.verify_priority": QT_TRANSLATE_NOOP("audit", "核实企业申报的重点群体"),
     "roster.unmark_priority": QT_TRANSLATE_NOOP("audit", "取消重点群体标记"),
     "decision.create": QT_TRANSLATE_NOOP("audit", "记录审核结果"),
     "decision.override": QT_TRANSLATE_NOOP("audit", "审核人调整结果（原则上）"),
@@ -46,8 +48,14 @@ ACTION_LABELS: dict[str, str] = {
     "backup.settings": QT_TRANSLATE_NOOP("audit", "修改备份设置"),
     "pii.unmask": QT_TRANSLATE_NOOP("audit", "查看或导出完整个人信息"),
     "pii.export": QT_TRANSLATE_NOOP("audit", "导出含完整个人信息的文件"),
-    "person.ids_shown": QT_TRANSLATE_NOOP("audit", "显示完整身份证号码"),
+    "person.ids_shown": QT_TRANSLATE_NOOP("audit", "显示完整身份证号码"),  # files from before pii.unmask was the one name
     "settings.idle_lock": QT_TRANSLATE_NOOP("audit", "修改自动锁定时间"),
+    "review.issue": QT_TRANSLATE_NOOP("audit", "申请转为已出具确认书"),
+    "review.void": QT_TRANSLATE_NOOP("audit", "申请因确认书作废回到已批准"),
+    "key.create": QT_TRANSLATE_NOOP("audit", "生成本单位密钥"),
+    "key.restore": QT_TRANSLATE_NOOP("audit", "恢复本单位密钥"),
+    "key.import_province": QT_TRANSLATE_NOOP("audit", "导入省级公钥"),
+    "key.register_county": QT_TRANSLATE_NOOP("audit", "登记县级公钥"),
 }
 
 

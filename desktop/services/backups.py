@@ -16,6 +16,7 @@ from desktop.store import StoreError
 from desktop.store.backup import (
     Anchor, append_anchor, copy_file_safely, office_of_copy, read_anchors, restore_into, verify_copy, write_copy,
 )
+from desktop.store.recovery import damaged, keep_pages, salvage
 
 REASONS = ("auto", "manual", "before-import", "before-approval", "before-restore", "before-batch-import",
            "before-export")
@@ -190,8 +191,22 @@ def restore(ws: Workspace, backup: Path) -> Backup:
     other = office_of_copy(backup)
     if other is not None and other != ws.office.code:
         raise StoreError("backup_bad", path=backup, detail=f"属于另一个单位（{other}），不是本单位（{ws.office.code}）的备份")
-    safety = make_backup(ws, "before-restore")
-    previous_head = ws.store.audit_chain_head()
+    kept_damaged, salvaged = False, {}
+    try:
+        safety = make_backup(ws, "before-restore")
+    except StoreError:
+        if not damaged(ws.store.conn):
+            raise
+        # A damaged file fails its own backup's check: keep its pages aside as they are instead.
+        stamp = datetime.now()
+        kept = keep_pages(ws.store.conn, ws.store.path.with_name(f"{ws.store.path.name}.damaged-{stamp:%Y%m%d-%H%M%S}"))
+        safety, kept_damaged = Backup(kept, stamp.replace(microsecond=0), "before-restore", kept.stat().st_size), True
+        report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
+        salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
+    try:
+        previous_head = ws.store.audit_chain_head()
+    except StoreError:
+        previous_head = ""
     restore_into(ws.store.conn, backup)
     from desktop.store.db import migrate
 
@@ -203,13 +218,15 @@ def restore(ws: Workspace, backup: Path) -> Backup:
     if user is None or user["id"] != ws.actor.user_id:  # the backup predates this account
         ws.actor = replace(ws.actor, user_id=None)
     with ws.store.transaction():
-        # The restored settings hold the backup's own "last good backup"; the
-        # safety copy just made is the newest verified one.
-        ws.store.set_setting("backup.last_good", json.dumps(
-            {"path": str(safety.path), "at": safety.taken_at.isoformat(timespec="seconds"), "size": safety.size},
-            ensure_ascii=False))
-        ws.audit("db.restore", detail={"from": str(backup), "safety_copy": str(safety.path),
-                                       "replaced_chain_head": previous_head})
+        if not kept_damaged:
+            # The restored settings hold the backup's own "last good backup"; the
+            # safety copy just made is the newest verified one.
+            ws.store.set_setting("backup.last_good", json.dumps(
+                {"path": str(safety.path), "at": safety.taken_at.isoformat(timespec="seconds"), "size": safety.size},
+                ensure_ascii=False))
+        ws.audit("db.restore", detail={"from": str(backup), "safety_copy": "" if kept_damaged else str(safety.path),
+                                       "damaged_kept_as": str(safety.path) if kept_damaged else "",
+                                       "replaced_chain_head": previous_head, **salvaged})
     entry, head = ws.store.audit_chain_tip()
     try:
         _anchor(ws, backup_folder(ws), Anchor(entry, head, backup.name, kind="restore"))

@@ -200,6 +200,7 @@ def export_batch(
     if target.exists():
         raise ServiceError("batch_target_exists", path=target)
     if backup:
+        report("导出前备份数据库", 2, steps)
         make_backup(ws, "before-export")
 
     report("读取申请、认定结果和职工", 2, steps)
@@ -227,7 +228,7 @@ def export_batch(
         audit_chain_head=ws.store.audit_chain_head(), signer_fingerprint="", files={},
     )
 
-    report("签名、打包、加密", 3, steps)
+    report("签名、打包并加密给省级", 3, steps)
     sealed = package.seal(manifest, members, signing_key, recipient, crypto.suite())
 
     report(f"写入 {target}", 4, steps)

@@ -128,6 +128,8 @@ def check_database(store: Store, anchors: Sequence[Anchor] = ()) -> CheckReport:
     conn = store.conn
     report.checked.append("integrity")
     report.findings += [Finding("integrity", {"detail": d}) for d in checks.integrity_problems(conn)]
+    if report.findings:  # a damaged file: what follows would read damaged pages; restore from a backup
+        return report
     report.checked.append("foreign_keys")
     report.findings += [Finding("foreign_key", p) for p in checks.foreign_key_problems(conn)]
     report.checked.append("audit_chain")

@@ -21,7 +21,7 @@ from desktop.services.accounts import add_user, sign_in
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
-from desktop.services.workspace import Workspace
+from desktop.services.workspace import Workspace, window_lock
 
 DEMO_ACTOR = Actor(username="demo")
 
@@ -92,6 +92,17 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
+def remove_demo(path: Path | str) -> None:
+    """Delete a demo file (and its -wal, -shm) before building it anew; refused (StoreError
+    in_use) while a window has it open: deleting a WAL under an open connection loses data."""
+    lock = window_lock(path)
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    finally:
+        lock.release()  # type: ignore[attr-defined]
+
+
 def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: str = "222401",
                office_name: str = "延吉市就业服务局", letter_prefix: str = "延吉人社劳协确",
                today: date | None = None) -> DemoSummary:
@@ -110,8 +121,8 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
     initialise_office(path, county_code=county_code, name=office_name, letter_prefix=letter_prefix,
                       admin_username="admin", admin_password=password, actor=DEMO_ACTOR)
     with sign_in(path, "admin", password) as ws:
-        add_user(ws, "clerk", Role.CLERK, password, "金经办")
-        add_user(ws, "approver", Role.APPROVER, password, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, password, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, password, "朴科长", temporary=False)
     workers = priority = applications = 0
     with sign_in(path, "clerk", password) as ws:
         for index, (stem, industry, size) in enumerate(ENTERPRISES):
@@ -190,6 +201,7 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             "social_insurance": 1 if rng.random() < 0.93 else 0,
             "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             "priority_group": group.value if group else None,
+            "priority_claim": group.value if group else None,  # claimed on the roster, and verified
             "priority_evidence": _evidence(rng, group),
             "source_row": len(rows) + 2,
         })
@@ -199,5 +211,5 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
             row["person_id"] = ids[str(row.pop("id_number"))]
         ws.store.insert_employments(rows)
         ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "synthetic demo data"})
+                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
     return len(rows), priority

@@ -34,6 +34,7 @@ SERVICE_MESSAGES.update({
     ),
     "eligibility_refused": QT_TRANSLATE_NOOP("service", "{message}"),
     "override_needs_account": QT_TRANSLATE_NOOP("service", "改变认定结论须由已登录的审核人操作。"),
+    "decision_blocked": QT_TRANSLATE_NOOP("service", "“{name}”的审核结果不能记录：{message}。"),
 })
 
 
@@ -131,6 +132,9 @@ def record_decision(
     ensure_editable(ws, application_id)  # a submitted or approved case keeps the decision it had
     record = store_eligibility.application(ws.store, application_id)
     decision = check_application(ws, application_id, review_date, choices=choices, rules=rules)
+    if decision.blockers:
+        raise ServiceError("decision_blocked", name=record.enterprise.name,
+                           message="；".join(p.text() for p in decision.blockers))
     with ws.store.transaction():
         decision_id = store_eligibility.insert_decision(
             ws.store, decision, application_id=record.id, application_version=record.version,

@@ -26,6 +26,10 @@ SERVICE_MESSAGES: dict[str, str] = {
     "last_admin": QT_TRANSLATE_NOOP("service", "不能停用或降级最后一位管理员。"),
     "user_not_found": QT_TRANSLATE_NOOP("service", "找不到用户“{user}”。"),
     "wrong_password": QT_TRANSLATE_NOOP("service", "原密码不对，密码未修改。"),
+    "password_change_required": QT_TRANSLATE_NOOP(
+        "service", "用户“{user}”正在使用初始密码或管理员重设的临时密码，须先修改密码：laoxie user passwd"
+        "（新密码在提示时输入，或放在环境变量 LAOXIE_NEW_PASSWORD 中）。"
+    ),
     "invalid": QT_TRANSLATE_NOOP("service", "输入有误：{details}"),
     "enterprise_not_found": QT_TRANSLATE_NOOP("service", "找不到统一社会信用代码为 {uscc} 的企业。"),
     "no_workers_selected": QT_TRANSLATE_NOOP("service", "没有选中任何人员。"),
@@ -34,6 +38,12 @@ SERVICE_MESSAGES: dict[str, str] = {
     ),
     "priority_evidence_required": QT_TRANSLATE_NOOP(
         "service", "标记为“{group}”需要填写证明材料编号（{hint}）。"
+    ),
+    "priority_verify_evidence_required": QT_TRANSLATE_NOOP(
+        "service", "核实企业申报的重点群体需要写明所核对的证明材料（如“核对县脱贫人口名单（2026年11月）”）。"
+    ),
+    "priority_no_claims": QT_TRANSLATE_NOOP(
+        "service", "选中的人员在企业名册中都没有申报重点群体；要标记他们，请用“标记重点群体”并选择类别。"
     ),
     "priority_evidence_too_long": QT_TRANSLATE_NOOP("service", "证明材料编号太长（不超过 {limit} 个字）。"),
     "demo_exists": QT_TRANSLATE_NOOP(

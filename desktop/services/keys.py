@@ -17,6 +17,7 @@ from desktop.batches.crypto import CryptoError, DecryptionKey, PublicKey, Signin
 from desktop.batches.files import write_verified
 from desktop.core.batch import SIGNATURE_NAMESPACE, Fingerprint
 from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.passwords import WEAK, passphrase_strength
 from desktop.core.permissions import Permission
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
@@ -31,9 +32,12 @@ SERVICE_MESSAGES.update({
     "key_passphrase_required": QT_TRANSLATE_NOOP("service", "请输入密钥口令。"),
     "key_passphrase_short": QT_TRANSLATE_NOOP("service", "密钥口令至少要 {min} 个字符。"),
     "key_passphrase_mismatch": QT_TRANSLATE_NOOP("service", "两次输入的密钥口令不一致。"),
-    "key_missing": QT_TRANSLATE_NOOP("service", "本单位还没有{what}。请管理员先运行 laoxie keys create（或在窗口的“密钥”设置中生成）。"),
+    "key_passphrase_weak": QT_TRANSLATE_NOOP(
+        "service", "密钥口令太容易猜：不要用连续或重复的字符；用 12 个以上的字符，混合字母、数字、符号或汉字。"
+    ),
+    "key_missing": QT_TRANSLATE_NOOP("service", "本单位还没有{what}。请管理员在“报送批次”页点“密钥…”生成。"),
     "key_exists": QT_TRANSLATE_NOOP(
-        "service", "本单位已有{what}（指纹 {fingerprint}）。换用新密钥后，对方须重新登记；如确需更换，请加 --replace。"
+        "service", "本单位已有{what}（指纹 {fingerprint}）。换用新密钥后，对方须重新登记；如确需更换，请选择“更换密钥”（--replace）。"
     ),
     "key_invalid": QT_TRANSLATE_NOOP("service", "密钥无法使用：{detail}"),
     "key_wrong_kind": QT_TRANSLATE_NOOP("service", "{what}只能由{kind}单位生成或导入。"),
@@ -41,7 +45,7 @@ SERVICE_MESSAGES.update({
         "service", "公钥的指纹是 {actual}，与电话核对的 {expected} 不同：公钥未登记。请与对方重新核对。"
     ),
     "province_key_missing": QT_TRANSLATE_NOOP(
-        "service", "还没有导入省级加密公钥。请先运行 laoxie keys import-province FILE 并与省里电话核对指纹。"
+        "service", "还没有导入省级加密公钥。请管理员在“报送批次”页点“密钥…”导入省里的公钥，并与省里电话核对指纹。"
     ),
     "peer_office_invalid": QT_TRANSLATE_NOOP("service", "单位代码“{office_code}”应为 6 位数字，单位名称不能为空。"),
 })
@@ -94,6 +98,8 @@ def check_passphrase(passphrase: str, again: str | None = None) -> None:
         raise ServiceError("key_passphrase_mismatch")
     if len(passphrase) < crypto.MIN_PASSPHRASE:
         raise ServiceError("key_passphrase_short", min=crypto.MIN_PASSPHRASE)
+    if passphrase_strength(passphrase) == WEAK:
+        raise ServiceError("key_passphrase_weak")
 
 
 def _crypto_error(exc: CryptoError) -> ServiceError:

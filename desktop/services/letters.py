@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop.core.letter import (
@@ -34,6 +35,7 @@ from desktop.core.letter import (
     verification_code,
 )
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
+from desktop.batches.files import write_verified
 from desktop.core.permissions import Permission
 from desktop.core.review import ReviewError, Status, Step, check
 from desktop.letters import FontSet, LetterPrint, Mark, fontset, render_letters
@@ -57,6 +59,12 @@ SERVICE_MESSAGES.update({code: MESSAGES[code] for code in (
     "letter_no_font", "letter_font_unusable", "letter_missing_glyph", "letter_bad_content",
 )})
 SERVICE_MESSAGES.update({
+    "letter_date_before_review": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}早于审核日期{review}：确认书只能在审核之后出具，请改为审核日期当天或以后。"
+    ),
+    "letter_date_future": QT_TRANSLATE_NOOP(
+        "service", "确认书日期{date}晚于今天（{today}）：不能预先签发，请改为今天或以前。"
+    ),
     "letter_voided": QT_TRANSLATE_NOOP(
         "service", "确认书{number}已于{at}作废（{reason}），不能再打印；如需留档，请用预览。"
     ),
@@ -188,10 +196,29 @@ def _print_of(letter: LetterRow, mark: Mark, note: str = "") -> LetterPrint:
 # -- issuing ------------------------------------------------------------------------------
 
 
+def today() -> date:
+    """The day on this computer (one place, so a test can set it)."""
+    return date.today()
+
+
+def _check_letter_date(ws: Workspace, row: CaseRow, issued_on: date) -> None:
+    """A letter is dated on or after its review date and not after today (it confirms a review already made)."""
+    review = store_eligibility.decision(ws.store, _decision_for_letter(ws, row, draft=False)).decision.review_date
+    if issued_on < review:
+        raise ServiceError("letter_date_before_review", date=issued_on.isoformat(), review=review.isoformat())
+    now = today()
+    if issued_on > now:
+        raise ServiceError("letter_date_future", date=issued_on.isoformat(), today=now.isoformat())
+
+
 def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) -> LetterRow:
-    """Give the approved case its letter: the next number of the year, in the same transaction."""
+    """Give the approved case its letter: the next number of the year, in the same transaction.
+
+    The letter is dated ``issued_on`` (default today), which may be neither
+    before the review date nor after today; a reprint keeps this date.
+    """
     ws.require(Permission.ISSUE_LETTERS)
-    issued_on = issued_on or date.today()
+    issued_on = issued_on or today()
     year = issued_on.year
     with ws.store.transaction():
         row = store_reviews.case(ws.store, application_id)
@@ -201,6 +228,8 @@ def issue(ws: Workspace, application_id: int, *, issued_on: date | None = None) 
             if exc.code == "review_wrong_status":
                 raise ServiceError("letter_not_ready", id=row.id, status=Status(row.status).label) from exc
             raise refused(exc) from exc
+
+        _check_letter_date(ws, row, issued_on)
 
         def compose(seq: int) -> NewLetter:
             content = _content(ws, row, number=ws.office.letter_number(year, seq), year=year, seq=seq,
@@ -488,8 +517,13 @@ def form_pdf(ws: Workspace, application_id: int) -> bytes:
     return pdf
 
 
+def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
+    """The filled-in form written to ``target`` whole or not at all (a stick pulled out leaves no half PDF)."""
+    return write_verified(target, form_pdf(ws, application_id))
+
+
 __all__ = [
     "PrintRun", "Verification", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
-    "form_pdf", "issue", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
+    "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
     "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

@@ -1,10 +1,15 @@
-"""Marking priority-group workers (重点群体, DOMAIN.md 3.2 and 3.3).
+"""Priority-group workers (重点群体, DOMAIN.md 3.2 and 3.3): claims and verification.
 
-The clerk marks a worker, or a selection, with the group and the reference of
-the evidence seen: a 就业困难人员认定 number, a 失业登记证 number, the school and
-year for a graduate.  A mark with no evidence is refused: the reduced
-standard rests on it and the approver must be able to check it.  Every change
-is one transaction with its audit entry, which keeps the marks as they were.
+What the enterprise wrote in its roster's 重点群体 column is a claim (企业申报,
+``employments.priority_claim``).  A group counts toward the reduced standard
+and 优先放贷 once the clerk has verified it (unless the policy data says
+claims count): :func:`verify_claims` confirms the claims of a selection with
+one evidence reference (e.g. "核对县脱贫人口名单（2026年11月）"), and
+:func:`mark_priority` sets a group the clerk found, with its evidence (a
+就业困难人员认定 number, a 失业登记证 number, the school and year for a
+graduate).  A mark with no evidence is refused: the approver must be able to
+check it.  Every change is one transaction with its audit entry, which keeps
+the marks as they were.
 """
 
 from __future__ import annotations
@@ -59,6 +64,43 @@ def mark_priority(
                      "employment_ids": changed[:_AUDIT_IDS],
                      "before": [[i, before[i].group, before[i].evidence] for i in changed[:_AUDIT_IDS]],
                  })
+    return len(changed)
+
+
+def verify_claims(ws: Workspace, enterprise_id: int, employment_ids: Sequence[int], evidence: str) -> int:
+    """Confirm what the enterprise claimed for these workers, with one evidence reference for all.
+
+    Each worker's claimed group becomes the verified one; workers without a
+    claim are left as they are (refused when none of them has one). Returns
+    how many changed.
+    """
+    ws.require(Permission.MARK_PRIORITY)
+    ensure_enterprise_editable(ws, enterprise_id)
+    wanted = list(dict.fromkeys(int(i) for i in employment_ids))
+    if not wanted:
+        raise ServiceError("no_workers_selected")
+    evidence = " ".join(evidence.split())
+    if not evidence:
+        raise ServiceError("priority_verify_evidence_required")
+    if len(evidence) > EVIDENCE_MAX:
+        raise ServiceError("priority_evidence_too_long", limit=EVIDENCE_MAX)
+    with ws.store.transaction():
+        before = priority_store.marks(ws.store, enterprise_id, wanted)
+        missing = [i for i in wanted if i not in before]
+        if missing:
+            raise ServiceError("workers_not_found", count=len(missing))
+        claimed = [i for i in wanted if before[i].claim is not None]
+        if not claimed:
+            raise ServiceError("priority_no_claims")
+        changed = [i for i in claimed if (before[i].group, before[i].evidence) != (before[i].claim, evidence)]
+        if not changed:
+            return 0
+        priority_store.verify_claims(ws.store, changed, evidence)
+        ws.audit("roster.verify_priority", entity="enterprise", entity_id=enterprise_id, detail={
+            "evidence": evidence, "count": len(changed), "employment_ids": changed[:_AUDIT_IDS],
+            "claims": [[i, before[i].claim] for i in changed[:_AUDIT_IDS]],
+            "before": [[i, before[i].group, before[i].evidence] for i in changed[:_AUDIT_IDS]],
+        })
     return len(changed)
 
 

@@ -8,6 +8,10 @@ from desktop.core.permissions import Permission
 from desktop.services.workspace import Workspace
 
 
+# The purpose recorded when a permitted user's roster search finds rows by digits the mask hides.
+HIDDEN_DIGITS_PURPOSE = "按身份证号码或电话的隐藏位搜索名册"
+
+
 def shown_id(number: str) -> str:
     return mask_id(number)
 
@@ -27,6 +31,14 @@ def unmask(ws: Workspace, *, purpose: str, subjects: list[str], entity: str = "p
     with ws.store.transaction():
         ws.audit("pii.unmask", entity=entity, entity_id=",".join(subjects[:20]),
                  detail={"purpose": purpose, "count": count if count is not None else len(subjects)})
+
+
+def show_full_ids(ws: Workspace, *, wanted: bool, purpose: str, enterprise_id: int, count: int) -> bool:
+    """Whether an output (a command's --json) carries full ID numbers: asked for and allowed, and then logged."""
+    if not wanted or not ws.can(Permission.UNMASK_PERSONAL_DATA):
+        return False
+    unmask(ws, purpose=purpose, subjects=[str(enterprise_id)], entity="enterprise", count=count)
+    return True
 
 
 def reveal_person(ws: Workspace, person_id: int, purpose: str = "查看") -> tuple[str, str]:

@@ -151,10 +151,22 @@ def _refuse_if_locked(row: CaseRow) -> None:
 
 
 def new_application(ws: Workspace, uscc: str, *, loan_type: LoanType = LoanType.WORKING_CAPITAL,
-                    amount_wan: float | None = None, applied_on: date | None = None) -> CaseRow:
-    """Register a loan application; an enterprise has one in progress at a time."""
+                    amount_wan: float | None = None, applied_on: date | None = None,
+                    form_fields: Mapping[str, object] | None = None) -> CaseRow:
+    """Register a loan application; an enterprise has one in progress at a time.
+
+    ``form_fields``: the form's fields filled in at once (key → text or value), checked
+    before anything is written and stored in the same transaction (the window's 登记贷款申请).
+    """
     ws.require(Permission.SUBMIT_REVIEW)
     enterprise = find_enterprise(ws, uscc)
+    form: LoanForm | None = None
+    if form_fields:
+        form, problems = apply_changes(LoanForm(loan_type, {}), form_fields)
+        if problems:
+            raise ValidationError(problems)
+        if form.get("amount_wan") is not None:
+            amount_wan = float(form.get("amount_wan"))
     with ws.store.transaction():
         current = store_reviews.current_case(ws.store, enterprise.id)
         if current is not None and current.status != Status.ISSUED.value:
@@ -164,8 +176,12 @@ def new_application(ws: Workspace, uscc: str, *, loan_type: LoanType = LoanType.
             enterprise.id, loan_type=loan_type.value, amount_wan=amount_wan,
             applied_on=applied_on.isoformat() if applied_on else None,
         )
+        if form is not None:
+            store_reviews.set_form(ws.store, app_id, loan_type=loan_type.value, form=form.to_dict(),
+                                   amount_wan=amount_wan)
         ws.audit("application.create", entity="application", entity_id=app_id,
-                 detail={"uscc": enterprise.uscc, "loan_type": loan_type.value, "amount_wan": amount_wan})
+                 detail={"uscc": enterprise.uscc, "loan_type": loan_type.value, "amount_wan": amount_wan,
+                         **({"fields": sorted(form_fields)} if form_fields else {})})
     return store_reviews.case(ws.store, app_id)
 
 

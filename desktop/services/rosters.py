@@ -19,6 +19,7 @@ run them on its worker thread with a bar and a cancel button.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import secrets
@@ -37,6 +38,7 @@ from desktop.core.roster import (
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
 from desktop.services.backups import make_backup
+from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE, unmask
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
@@ -401,8 +403,6 @@ def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Seque
         changes["active"] = (0, 1)
     for name in fields:
         before, after = old.values.get(name), getattr(row, name)
-        if name == "priority_group" and after is None and before is not None and old.priority_evidence:
-            continue  # the clerk marked the group with evidence: an empty cell does not undo that
         if not _same(before, after):
             changes[name] = (before, after)
     row.action, row.changes = ("updated", changes) if changes else ("unchanged", {})
@@ -442,7 +442,7 @@ def _stage_tuple(r: RosterRow) -> tuple[object, ...]:
     return (
         r.id_number, r.name, r.sex, r.birth_date, r.sheet_row, r.hukou_text, r.hukou_code, r.contract_type,
         r.contract_start, r.contract_end, r.hire_date, r.job, r.monthly_wage,
-        None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_group,
+        None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_claim,
     )
 
 
@@ -454,7 +454,7 @@ def _values(row: RosterRow) -> tuple[object, ...]:
     return (
         row.hukou_text, row.hukou_code, row.contract_type, row.contract_start, row.contract_end, row.hire_date,
         row.job, row.monthly_wage, months_json(row.paid_months), row.social_insurance, row.phone,
-        row.priority_group,
+        row.priority_claim,
     )
 
 
@@ -603,20 +603,41 @@ def write_template(out: Path | str, ws: Workspace | None = None) -> Path:
 
 
 def count_roster(ws: Workspace, query: RosterQuery) -> int:
-    return roster_store.count_roster(ws.store, query)
+    return roster_store.count_roster(ws.store, _scoped(ws, query))
 
 
 def roster_page(ws: Workspace, query: RosterQuery, *, limit: int = 200, offset: int = 0) -> list[RosterRecord]:
+    """One page of the roster; a search that finds rows by digits their masked numbers hide is logged."""
+    query = _scoped(ws, query)
+    if query.hidden_digits and roster_store.searches_numbers(query):
+        _log_hidden_search(ws, query, roster_store.count_roster(ws.store, query))
     return roster_store.roster_page(ws.store, query, limit=limit, offset=offset)
 
 
 def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> RosterWindow:
     """What the roster view runs when the clerk types or picks a filter: all matching ids, the first rows."""
-    return roster_store.filter_roster(ws.store, query, first=first)
+    query = _scoped(ws, query)
+    window = roster_store.filter_roster(ws.store, query, first=first)
+    if query.hidden_digits and roster_store.searches_numbers(query):
+        _log_hidden_search(ws, query, window.total)
+    return window
 
 
 def roster_ids(ws: Workspace, query: RosterQuery) -> list[int]:
-    return roster_store.roster_ids(ws.store, query)
+    return roster_store.roster_ids(ws.store, _scoped(ws, query))
+
+
+def _scoped(ws: Workspace, query: RosterQuery) -> RosterQuery:
+    """A search reaches the digits masked numbers hide only for a user with the right to see them."""
+    return dataclasses.replace(query, hidden_digits=ws.can(Permission.UNMASK_PERSONAL_DATA))
+
+
+def _log_hidden_search(ws: Workspace, query: RosterQuery, found: int) -> None:
+    """Record a search that found rows only through hidden digits: it tells what the mask hides."""
+    shown = roster_store.count_roster(ws.store, dataclasses.replace(query, hidden_digits=False))
+    if found > shown:
+        unmask(ws, purpose=HIDDEN_DIGITS_PURPOSE, subjects=[str(query.enterprise_id)], entity="enterprise",
+               count=found - shown)
 
 
 def roster_records(ws: Workspace, employment_ids: Sequence[int]) -> list[RosterRecord]:

@@ -6,22 +6,22 @@ import getpass
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import platformdirs
-
 from desktop.core.areas import AreaTable
 from desktop.core.office import Actor, Office, Role
 from desktop.core.permissions import Permission, allowed
 from desktop.core.size import SizeStandard
+from desktop.places import APP_NAME, data_dir
 from desktop.services.errors import ServiceError
 from desktop.store import Store
 
-APP_NAME = "laoxie"
+__all__ = ["APP_NAME", "DB_FILE_NAME", "Workspace", "default_db_path", "system_actor", "window_lock"]
+
 DB_FILE_NAME = "laoxie.sqlite3"
 
 
 def default_db_path() -> Path:
-    """The office database in the user's data folder (platformdirs)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
+    """The office database: in the user's data folder, or beside the program when portable (desktop.places)."""
+    return data_dir() / DB_FILE_NAME
 
 
 def system_actor() -> Actor:
@@ -40,6 +40,9 @@ class Workspace:
     actor: Actor
     areas: AreaTable
     sizes: SizeStandard
+    # Signed in with a password someone else chose: the window and the commands ask
+    # for a new one before anything else (services.accounts.change_password clears it).
+    must_change_password: bool = False
 
     @classmethod
     def open(cls, path: Path | str, actor: Actor | None = None) -> Workspace:

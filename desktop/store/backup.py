@@ -27,7 +27,9 @@ class VerifiedCopy:
 
 
 def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
+    # Opened for writing: on Windows os.fsync is FlushFileBuffers, which refuses
+    # a read-only handle ("access denied"), so every backup failed there.
+    with path.open("r+b") as handle:
         os.fsync(handle.fileno())
 
 

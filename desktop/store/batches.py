@@ -520,12 +520,23 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
     finally:
         conn.row_factory = factory
     picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
+    group_at, evidence_at = _EMPLOYMENT_COLUMNS.index("priority_group"), _EMPLOYMENT_COLUMNS.index("priority_evidence")
+
+    def values(row: Sequence[Any]) -> list[Any]:
+        picked = [row[i] for i in picks]
+        # A county on an older version sent the roster's group without evidence: a claim, not verified.
+        claim = None
+        if picked[group_at] is not None and not picked[evidence_at]:
+            claim, picked[group_at] = picked[group_at], None
+        return [*picked, claim]
+
+    columns = (*_EMPLOYMENT_COLUMNS, "priority_claim")
     conn.executemany(
-        f"INSERT INTO employments (enterprise_id, person_id, {', '.join(_EMPLOYMENT_COLUMNS)})"
-        f" VALUES (?, ?, {', '.join('?' for _ in _EMPLOYMENT_COLUMNS)})"
+        f"INSERT INTO employments (enterprise_id, person_id, {', '.join(columns)})"
+        f" VALUES (?, ?, {', '.join('?' for _ in columns)})"
         " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _EMPLOYMENT_COLUMNS),
-        [(enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *(row[i] for i in picks))
+        + ", ".join(f"{c} = excluded.{c}" for c in columns),
+        [(enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *values(row))
          for row in table.rows],
     )
     return len(table.rows)

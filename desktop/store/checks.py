@@ -12,7 +12,10 @@ from desktop.store.db import available_migrations
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:  # so damaged that the check itself stops
+        return [str(exc)]
     return [] if rows == ["ok"] else rows
 
 

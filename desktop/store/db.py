@@ -136,6 +136,7 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
                 detail=str(exc), backup=backup or "-",
             ) from exc
         applied.append(migration.version)
+    seals.install_triggers(conn)  # the last migration may have changed the tables (or made the log)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise StoreError("cannot_open", path=path, detail=f"foreign_key_check: {len(problems)} rows")
@@ -166,11 +167,14 @@ def open_connection(
         if not create:
             raise StoreError("missing", path=path)
         path.parent.mkdir(parents=True, exist_ok=True)
-    elif not _looks_like_sqlite(path):
-        raise StoreError("not_a_database", path=path)
     try:
         conn = _connect(path)
         try:
+            # The first read checks the header: a file that is not SQLite fails here
+            # ("file is not a database") and is left untouched.  Never sniff the file
+            # with open(): closing any other handle on it drops ALL of this process's
+            # POSIX locks, and another process then deletes the WAL under our other
+            # connections (sqlite.org/howtocorrupt.html, 2.2).
             app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
             if app_id not in (0, APPLICATION_ID):
                 raise StoreError("not_a_database", path=path)
@@ -192,15 +196,6 @@ def open_connection(
     except sqlite3.Error as exc:
         raise translate_error(exc, path, opening=True) from exc
     return conn
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise StoreError("cannot_open", path=path, detail=exc.strerror or str(exc)) from exc
-    return head == b"" or head == b"SQLite format 3\x00"
 
 
 @contextmanager

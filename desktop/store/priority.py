@@ -22,17 +22,18 @@ class PriorityMark:
     group: str | None
     evidence: str
     active: bool
+    claim: str | None = None  # the group the enterprise's roster claims
 
 
 def marks(store: Store, enterprise_id: int, employment_ids: Sequence[int]) -> dict[int, PriorityMark]:
     """The current marks of these employments that belong to the enterprise (others are left out)."""
     found: dict[int, PriorityMark] = {}
     for row in store.conn.execute(
-        "SELECT m.id, m.person_id, m.priority_group, m.priority_evidence, m.active"
+        "SELECT m.id, m.person_id, m.priority_group, m.priority_evidence, m.active, m.priority_claim"
         " FROM json_each(?) AS j JOIN employments m ON m.id = j.value WHERE m.enterprise_id = ?",
         (json.dumps([int(i) for i in employment_ids]), enterprise_id),
     ):
-        found[int(row[0])] = PriorityMark(int(row[0]), int(row[1]), row[2], str(row[3] or ""), bool(row[4]))
+        found[int(row[0])] = PriorityMark(int(row[0]), int(row[1]), row[2], str(row[3] or ""), bool(row[4]), row[5])
     return found
 
 
@@ -43,6 +44,16 @@ def employments_of(store: Store, enterprise_id: int, id_numbers: Sequence[str]) 
         " JOIN employments m ON m.person_id = p.id AND m.enterprise_id = ?",
         (json.dumps(list(id_numbers)), enterprise_id),
     )}
+
+
+def verify_claims(store: Store, employment_ids: Sequence[int], evidence: str) -> int:
+    """Each of these employments' claimed group becomes its verified group, with this evidence reference."""
+    cur = store.conn.execute(
+        "UPDATE employments SET priority_group = priority_claim, priority_evidence = ?, updated_at = ?"
+        " WHERE priority_claim IS NOT NULL AND id IN (SELECT value FROM json_each(?))",
+        (evidence, db.now_iso(), json.dumps([int(i) for i in employment_ids])),
+    )
+    return max(cur.rowcount, 0)
 
 
 def set_marks(store: Store, employment_ids: Sequence[int], group: str | None, evidence: str) -> int:

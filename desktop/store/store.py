@@ -57,6 +57,16 @@ class Store:
         except sqlite3.Error as exc:  # full disk, locked, read-only, I/O: say so, lose nothing
             raise db.translate_error(exc, self.path) from exc
 
+    @contextmanager
+    def errors_translated(self) -> Iterator[None]:
+        """Reads outside a transaction: a damaged page becomes StoreError (not_a_database), not a traceback."""
+        try:
+            yield
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise db.translate_error(exc, self.path) from exc
+
     def schema_version(self) -> int:
         return db.schema_version(self.conn)
 
@@ -70,7 +80,10 @@ class Store:
         )
 
     def audit_chain_head(self) -> str:
-        return audit.chain_head(self.conn)
+        try:
+            return audit.chain_head(self.conn)
+        except sqlite3.DatabaseError as exc:  # a damaged file
+            raise db.translate_error(exc, self.path) from exc
 
     def audit_chain_tip(self) -> tuple[int, str]:
         """(id, hash) of the newest audit entry."""
@@ -152,13 +165,13 @@ class Store:
 
     # -- users -------------------------------------------------------------
     def insert_user(self, office_id: int, username: str, role: str, password_hash: str,
-                    display_name: str = "") -> int:
+                    display_name: str = "", *, must_change_password: bool = False) -> int:
         now = db.now_iso()
         try:
             cur = self.conn.execute(
-                "INSERT INTO users (office_id, username, display_name, role, password_hash, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (office_id, username, display_name, role, password_hash, now, now),
+                "INSERT INTO users (office_id, username, display_name, role, password_hash, must_change_password,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (office_id, username, display_name, role, password_hash, int(must_change_password), now, now),
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
@@ -172,7 +185,7 @@ class Store:
 
     def users(self, office_id: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT id, username, display_name, role, active, created_at, updated_at FROM users"
+            "SELECT id, username, display_name, role, active, must_change_password, created_at, updated_at FROM users"
             " WHERE office_id = ? ORDER BY username", (office_id,)
         )
         return [dict(r) for r in rows]
@@ -188,7 +201,7 @@ class Store:
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def update_user(self, user_id: int, **changes: object) -> None:
-        allowed = {"password_hash", "role", "active", "display_name"}
+        allowed = {"password_hash", "role", "active", "display_name", "must_change_password"}
         if not changes or set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(set(changes) - allowed)}")
         assignments = ", ".join(f"{k} = ?" for k in changes)
@@ -297,7 +310,7 @@ class Store:
     EMPLOYMENT_COLUMNS = (
         "enterprise_id", "person_id", "hukou_text", "hukou_code", "contract_type", "contract_start",
         "contract_end", "hire_date", "job", "monthly_wage", "paid_months", "social_insurance", "phone",
-        "priority_group", "priority_evidence", "roster_import_id", "source_row",
+        "priority_group", "priority_evidence", "priority_claim", "roster_import_id", "source_row",
     )
 
     def insert_employments(self, rows: list[dict[str, object]]) -> None:

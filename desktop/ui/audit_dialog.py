@@ -3,7 +3,6 @@ with a word on whether the log is still as the program wrote it."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import IntEnum
 from typing import Any, Final
@@ -31,16 +30,15 @@ from PySide6.QtWidgets import (
 
 from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.messages import QT_TRANSLATE_NOOP
-from desktop.core.office import Role
 from desktop.services import audit
 from desktop.services.accounts import list_users
 from desktop.services.audit import AuditEntry
+from desktop.services.audit_labels import CONTEXT, DETAIL_KEYS, ENTITY_LABELS, LIST_ITEMS, key_label, value_label
 from desktop.services.workspace import Workspace
 from desktop.ui.backup_dialogs import OK_STYLE, PROBLEM_STYLE, reason_label, size_text
 from desktop.ui.forms import load_form
 from desktop.ui.paged_model import PagedTableModel
 from desktop.ui.tasks import TaskRunner, TaskState, opener
-from desktop.ui.text import role_label
 
 PAGE_SIZE: Final = 200
 SEARCH_DELAY_MS: Final = 300
@@ -65,37 +63,6 @@ HEADERS: Final[dict[AuditColumn, str]] = {
     AuditColumn.ENTITY: QT_TRANSLATE_NOOP("AuditModel", "对象"),
     AuditColumn.DETAIL: QT_TRANSLATE_NOOP("AuditModel", "详情"),
 }
-ENTITY_LABELS: Final[dict[str, str]] = {
-    "enterprise": QT_TRANSLATE_NOOP("AuditModel", "企业"),
-    "user": QT_TRANSLATE_NOOP("AuditModel", "用户"),
-    "person": QT_TRANSLATE_NOOP("AuditModel", "人员"),
-    "office": QT_TRANSLATE_NOOP("AuditModel", "单位"),
-    "application": QT_TRANSLATE_NOOP("AuditModel", "申请"),
-    "roster": QT_TRANSLATE_NOOP("AuditModel", "名册"),
-    "letter": QT_TRANSLATE_NOOP("AuditModel", "确认书"),
-    "batch": QT_TRANSLATE_NOOP("AuditModel", "批次"),
-}
-DETAIL_KEYS: Final[dict[str, str]] = {  # in the order the one-line detail shows them
-    "name": QT_TRANSLATE_NOOP("AuditModel", "名称"),
-    "uscc": QT_TRANSLATE_NOOP("AuditModel", "信用代码"),
-    "changes": QT_TRANSLATE_NOOP("AuditModel", "改动"),
-    "file": QT_TRANSLATE_NOOP("AuditModel", "文件"),
-    "reason": QT_TRANSLATE_NOOP("AuditModel", "原因"),
-    "size": QT_TRANSLATE_NOOP("AuditModel", "大小"),
-    "mirror": QT_TRANSLATE_NOOP("AuditModel", "第二备份"),
-    "purpose": QT_TRANSLATE_NOOP("AuditModel", "用途"),
-    "count": QT_TRANSLATE_NOOP("AuditModel", "数量"),
-    "username": QT_TRANSLATE_NOOP("AuditModel", "用户名"),
-    "role": QT_TRANSLATE_NOOP("AuditModel", "角色"),
-    "active": QT_TRANSLATE_NOOP("AuditModel", "在用"),
-    "from": QT_TRANSLATE_NOOP("AuditModel", "来源"),
-    "safety_copy": QT_TRANSLATE_NOOP("AuditModel", "恢复前备份"),
-    "folder": QT_TRANSLATE_NOOP("AuditModel", "备份文件夹"),
-    "second": QT_TRANSLATE_NOOP("AuditModel", "第二备份文件夹"),
-    "minutes": QT_TRANSLATE_NOOP("AuditModel", "分钟"),
-    "workers": QT_TRANSLATE_NOOP("AuditModel", "人数"),
-    "note": QT_TRANSLATE_NOOP("AuditModel", "说明"),
-}
 _YES = QT_TRANSLATE_NOOP("AuditModel", "是")
 _NO = QT_TRANSLATE_NOOP("AuditModel", "否")
 # Personal numbers that reach the log inside a change (an enterprise's phone) stay masked here too.
@@ -106,27 +73,31 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
-def _value_text(key: str, value: object) -> str:
+def _label(pair: tuple[str, str] | None, fallback: str) -> str:
+    return QCoreApplication.translate(*pair) if pair is not None else fallback
+
+
+def _value_text(key: str, value: object, action: str = "") -> str:
     if isinstance(value, bool):
         return _tr(_YES) if value else _tr(_NO)
     if isinstance(value, dict):
         if set(value) == {"before", "after"}:
-            return f"{_value_text(key, value['before'])} → {_value_text(key, value['after'])}"
-        return "（" + "，".join(f"{_key_text(k)} {_value_text(k, v)}" for k, v in value.items()) + "）"
+            return f"{_value_text(key, value['before'], action)} → {_value_text(key, value['after'], action)}"
+        return "（" + "，".join(f"{_key_text(k, key)} {_value_text(k, v, action)}" for k, v in value.items()) + "）"
     if isinstance(value, list):
-        return "、".join(_value_text(key, v) for v in value)
+        items = LIST_ITEMS.get(key, {})
+        return "、".join(_label(items.get(v), _value_text(key, v, action)) if isinstance(v, str)
+                        else _value_text(key, v, action) for v in value)
     if value is None or value == "":
         return "—"
+    coded = value_label(key, value, action)
+    if coded is not None:
+        return QCoreApplication.translate(*coded)
     text = str(value)
     if key in _MASKED_KEYS:
         return _MASKED_KEYS[key](text)
     if key == "reason":
         return reason_label(text)
-    if key == "role":
-        try:
-            return role_label(Role(text))
-        except ValueError:
-            return text
     if key == "size" and isinstance(value, int):
         return size_text(value)
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):  # a hash: its start is enough
@@ -134,17 +105,34 @@ def _value_text(key: str, value: object) -> str:
     return text
 
 
-def _key_text(key: str) -> str:
-    label = DETAIL_KEYS.get(key)
-    return _tr(label) if label else key
+def _key_text(key: str, parent: str = "", action: str = "") -> str:
+    return _label(key_label(key, parent, action), key)
 
 
-def compact_detail(detail: dict[str, object], limit: int = DETAIL_MAX) -> str:
+def action_text(entry: AuditEntry) -> str:
+    return QCoreApplication.translate("audit", entry.action_label)
+
+
+def entity_text(entry: AuditEntry) -> str:
+    if not entry.entity:
+        return ""
+    label = ENTITY_LABELS.get(entry.entity)
+    return f"{QCoreApplication.translate(CONTEXT, label) if label else entry.entity} {entry.entity_id}".strip()
+
+
+def compact_detail(detail: dict[str, object], limit: int = DETAIL_MAX, action: str = "") -> str:
     """One line: 原因 自动；文件 office-20261124-193000-auto.sqlite3；大小 1.2 MB."""
     order = {key: rank for rank, key in enumerate(DETAIL_KEYS)}
     keys = sorted(detail, key=lambda k: order.get(k, len(order)))  # known keys first, the most telling first
-    text = "；".join(f"{_key_text(k)} {_value_text(k, detail[k])}" for k in keys)
+    text = "；".join(f"{_key_text(k, action=action)} {_value_text(k, detail[k], action)}" for k in keys)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def full_detail(detail: dict[str, object], action: str = "") -> str:
+    """Every key on a line of its own, for the tooltip."""
+    order = {key: rank for rank, key in enumerate(DETAIL_KEYS)}
+    keys = sorted(detail, key=lambda k: order.get(k, len(order)))
+    return "\n".join(f"{_key_text(k, action=action)}：{_value_text(k, _masked(detail[k], k), action)}" for k in keys)
 
 
 def _masked(value: Any, key: str = "") -> Any:
@@ -214,11 +202,9 @@ class AuditModel(PagedTableModel[AuditEntry]):
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == AuditColumn.DETAIL and entry.detail:
-                return json.dumps(_masked(entry.detail), ensure_ascii=False, indent=1)
+                return full_detail(entry.detail, entry.action)
             if column == AuditColumn.USER:
                 return entry.username
-            if column == AuditColumn.ACTION:
-                return entry.action
         return None
 
     def _text(self, entry: AuditEntry, column: AuditColumn) -> str:
@@ -227,13 +213,10 @@ class AuditModel(PagedTableModel[AuditEntry]):
         if column == AuditColumn.USER:
             return self._names.get(entry.username.lower(), entry.username)
         if column == AuditColumn.ACTION:
-            return QCoreApplication.translate("audit", entry.action_label)
+            return action_text(entry)
         if column == AuditColumn.ENTITY:
-            if not entry.entity:
-                return ""
-            label = ENTITY_LABELS.get(entry.entity)
-            return f"{_tr(label) if label else entry.entity} {entry.entity_id}".strip()
-        return compact_detail(entry.detail)
+            return entity_text(entry)
+        return compact_detail(entry.detail, action=entry.action)
 
 
 def _chain_intact(ws: Workspace, state: TaskState) -> bool:

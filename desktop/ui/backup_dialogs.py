@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.services.backups import Backup
 from desktop.services.dbcheck import FINDINGS, CheckReport
+from desktop.services.recovery import RecoveryBackup
 from desktop.ui.forms import load_form
 from desktop.ui.text import translated
 
@@ -107,6 +108,15 @@ def finding_text(code: str, params: dict[str, object]) -> str:
     return translated("dbcheck", FINDINGS[code], **params)
 
 
+def backup_items(backup: Backup | RecoveryBackup) -> list[QTableWidgetItem]:
+    """The first columns of a backup's row: time (the file in its tooltip), reason, size."""
+    when = QTableWidgetItem(f"{backup.taken_at:%Y-%m-%d %H:%M:%S}")
+    when.setToolTip(str(backup.path))
+    size = QTableWidgetItem(size_text(backup.size))
+    size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return [when, QTableWidgetItem(reason_label(backup.reason)), size]
+
+
 def confirm_restore(parent: QWidget | None, what: str) -> bool:
     """The last word before the office's data is replaced."""
     answer = QMessageBox.question(
@@ -161,12 +171,7 @@ class RestoreDialog(QDialog):
         table = self.backupTable
         table.setRowCount(len(self._backups))
         for row, backup in enumerate(self._backups):
-            when = QTableWidgetItem(f"{backup.taken_at:%Y-%m-%d %H:%M:%S}")
-            when.setToolTip(str(backup.path))
-            reason = QTableWidgetItem(reason_label(backup.reason))
-            size = QTableWidgetItem(size_text(backup.size))
-            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((when, reason, size)):
+            for column, item in enumerate(backup_items(backup)):
                 table.setItem(row, column, item)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -157,7 +157,8 @@ class BatchExportWizard(QWizard):
         self.exportedEdit.clear()
         self.button(QWizard.WizardButton.CancelButton).setEnabled(False)
         QTimer.singleShot(0, self._hold_back)  # after the wizard has set its buttons for the new page
-        self.statusLabel.setText(self.tr("正在导出…"))
+        self.statusLabel.setText(self.tr("正在导出：解锁签名密钥…"))
+        self.progressBar.setRange(0, 0)  # busy until the first step is reported
         self.resultLabel.clear()
         passphrase = self.passphraseEdit.text()
         self.passphraseEdit.clear()
@@ -173,10 +174,11 @@ class BatchExportWizard(QWizard):
             self.button(QWizard.WizardButton.BackButton).setEnabled(False)
 
     def _progress(self, done: object, total: object, text: str) -> None:
-        self.progressBar.setMaximum(int(str(total or 0)))
-        self.progressBar.setValue(int(str(done or 0)))
+        steps, step = int(str(total or 0)), int(str(done or 0))
+        self.progressBar.setRange(0, steps)
+        self.progressBar.setValue(max(0, step - 1))  # the step under way is not done yet
         if text:
-            self.statusLabel.setText(text)
+            self.statusLabel.setText(self.tr("第 {step}/{steps} 步：{text}…").format(step=step, steps=steps, text=text))
 
     def _done(self, result: batches.ExportResult) -> None:
         self._running = False

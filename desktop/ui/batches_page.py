@@ -2,9 +2,9 @@
 
 A county exports batches (the wizard) and reads the province's receipts; the
 province imports the counties' batches (the import dialog). Both see the
-batches sent or received, and this office's key fingerprints for the phone
-check. Keys are created and registered with ``laoxie keys …`` (the
-passphrases and the fingerprint check on the phone belong at a terminal).
+batches sent or received. 密钥… opens the keys dialog (``desktop.ui.keys_dialog``):
+making this office's key, exporting its public key, registering the other
+side's key after the fingerprint check on the phone.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -28,6 +28,8 @@ from desktop.store import StoreError
 from desktop.ui.batch_import_dialog import BatchImportDialog
 from desktop.ui.batch_wizard import BatchExportWizard
 from desktop.ui.errors import show_exception
+from desktop.ui.events import Change, announce, is_echo
+from desktop.ui.keys_dialog import KeysDialog
 from desktop.ui.letters_page import _install
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
@@ -58,55 +60,8 @@ def _time(text: str | None) -> str:
     return (text or "")[:16].replace("T", " ")
 
 
-class KeysDialog(QDialog):
-    """This office's keys and the other side's public keys, with fingerprints to read out on the phone."""
-
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("报送批次的密钥"))
-        self.resize(720, 520)
-        self.text = QTextBrowser(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(buttons)
-        self.text.setPlainText(self.describe(ws))
-
-    def describe(self, ws: Workspace) -> str:
-        lines: list[str] = []
-        try:
-            own, peers = keys.own_keys(ws), keys.peer_keys(ws)
-        except (ServiceError, StoreError) as exc:
-            return error_text(exc)
-        lines.append(self.tr("本单位（{name}，{code}）的密钥：").format(name=ws.office.name, code=ws.office.code))
-        active_own = [k for k in own if k.retired_at is None]
-        if not active_own:
-            lines.append(self.tr("  尚未生成。请在命令行运行：laoxie keys create"))
-        for info in active_own:
-            lines += self._key_lines(info)
-        lines.append("")
-        province = ws.office.kind == "province"
-        lines.append(self.tr("已登记的县级签名公钥：") if province else self.tr("已导入的省级加密公钥："))
-        if not peers:
-            lines.append(self.tr("  尚未登记。请在命令行运行：laoxie keys register-county FILE") if province
-                         else self.tr("  尚未导入。请在命令行运行：laoxie keys import-province FILE"))
-        for info in peers:
-            lines.append(f"  {info.office_name}（{info.office_code}）")
-            lines += self._key_lines(info)
-        lines.append("")
-        lines.append(self.tr("生成、导出、登记密钥和电话核对指纹，请用命令行：laoxie keys --help"))
-        return "\n".join(lines)
-
-    def _key_lines(self, info: keys.KeyInfo) -> list[str]:
-        return [
-            self.tr("  {what}（自 {since}）").format(what=info.label, since=_time(info.since)),
-            self.tr("    电话核对：{digits}").format(digits=info.fingerprint.digits),
-            self.tr("    分组指纹：{grouped}").format(grouped=info.fingerprint.grouped),
-        ]
-
-
 class BatchesPage(QWidget):
+    data_changed = Signal(str, int)  # (Change, enterprise id) for the window's DataEvents
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
@@ -216,7 +171,7 @@ class BatchesPage(QWidget):
         except (ServiceError, StoreError) as exc:
             self._say(error_text(exc), error=True)
             return None
-        wizard.finished.connect(lambda _r: self.reload())
+        wizard.finished.connect(lambda _r: self._batch_done(wizard.result_ is not None))
         wizard.finished.connect(wizard.deleteLater)
         self.wizard = wizard
         wizard.open()
@@ -224,14 +179,15 @@ class BatchesPage(QWidget):
 
     def open_import_dialog(self) -> BatchImportDialog:
         dialog = BatchImportDialog(self._ws, self._tasks, self)
-        dialog.finished.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: self._batch_done(True))
         dialog.finished.connect(dialog.deleteLater)
         self.import_dialog = dialog
         dialog.open()
         return dialog
 
     def open_keys_dialog(self) -> KeysDialog:
-        dialog = KeysDialog(self._ws, self)
+        dialog = KeysDialog(self._ws, self._tasks, self)
+        dialog.changed.connect(lambda: announce(self, Change.KEY))
         dialog.finished.connect(dialog.deleteLater)
         self.keys_dialog = dialog
         dialog.open()
@@ -250,8 +206,17 @@ class BatchesPage(QWidget):
         task.failure(self._receipt_failed)
         return task
 
-    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+    def _batch_done(self, changed: bool) -> None:
         self.reload()
+        if changed:
+            announce(self, Change.BATCH)
+
+    def on_data_changed(self, kind: str, _enterprise_id: int) -> None:
+        if not is_echo(self) and kind not in (Change.ROSTER.value, Change.KEY.value):
+            self.reload()
+
+    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+        self._batch_done(outcome.changed)
         b = outcome.batch
         if not outcome.changed:
             self._say(self.tr("第 {seq} 批（{file}）此前已标记为“{status}”，未改动").format(

@@ -124,10 +124,17 @@ def priority_text(decision: Decision) -> str:
         _tr("{group}{n}人").format(group=label("group", group.label), n=n) for group, n in decision.priority_counts
     )
     if decision.priority_borrower:
-        return _tr("是（计入的重点群体人员 {n} 人：{groups}）").format(n=decision.priority_workers, groups=groups)
-    if decision.priority_workers:
-        return _tr("否（有重点群体人员 {n} 人，但未达到认定标准）").format(n=decision.priority_workers)
-    return _tr("否（计入人员中没有重点群体人员）")
+        text = _tr("是（计入的重点群体人员 {n} 人：{groups}）").format(n=decision.priority_workers, groups=groups)
+    elif decision.priority_workers:
+        text = _tr("否（有重点群体人员 {n} 人，但未达到认定标准）").format(n=decision.priority_workers)
+    elif decision.priority_claimed:
+        text = _tr("否（企业申报的重点群体尚未核实）")
+    else:
+        text = _tr("否（计入人员中没有经核实的重点群体人员）")
+    if decision.priority_claimed is not None and (decision.priority_claimed or decision.priority_verified):
+        text += _tr("；计入人员中企业申报 {claimed} 人、已核实 {verified} 人").format(
+            claimed=decision.priority_claimed, verified=decision.priority_verified)
+    return text
 
 
 def final_html(decision: Decision) -> str:
@@ -307,7 +314,11 @@ class WorkerModel(QAbstractTableModel):
         if column is WorkerColumn.HUKOU:
             return outcome.hukou_name
         if column is WorkerColumn.GROUP:
-            return label("group", facts.priority_group.label) if facts.priority_group else ""
+            if facts.priority_group:
+                return label("group", facts.priority_group.label)
+            if facts.priority_claim:
+                return _tr("{claim}（申报，未核实）").format(claim=label("group", facts.priority_claim.label))
+            return ""
         if column is WorkerColumn.CONTRACT:
             return contract_text(outcome)
         if column is WorkerColumn.COUNTED:

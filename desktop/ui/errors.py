@@ -17,6 +17,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.core.oserrors import os_reason
 from desktop.crash import write_crash_report
 from desktop.services.errors import ServiceError
 from desktop.store import StoreError
@@ -37,15 +38,29 @@ def environment_text(error: BaseException) -> str:
     if isinstance(error, OSError) and not isinstance(error, (StoreError, ServiceError)):
         # A folder that cannot be written (a pulled USB stick, a network share, no permission).
         return QCoreApplication.translate("errors", "无法读写 {path}：{reason}。操作没有完成，已经保存的数据不受影响。").format(
-            path=error.filename or "", reason=error.strerror or str(error)
+            path=error.filename or "", reason=QCoreApplication.translate("problems", os_reason(error))
         )
     return error_text(error)  # type: ignore[arg-type]
+
+
+def is_native_failure(error: BaseException) -> bool:
+    """A native reader's panic (pyo3's PanicException) or another BaseException that is no Exception."""
+    return not isinstance(error, (Exception, KeyboardInterrupt, SystemExit))
+
+
+def native_failure_text() -> str:
+    return QCoreApplication.translate(
+        "errors", "文件中有无法识别的内容，读取它的组件出错，操作没有完成；已经保存的数据不受影响。请在 Excel 或 WPS 中打开该文件另存后重试。"
+    )
 
 
 def show_exception(parent: QWidget | None, error: BaseException) -> None:
     """An error handed back by background work: a message when the clerk can act on it, else a bug report."""
     if is_environment_error(error):
         QMessageBox.critical(parent, QCoreApplication.translate("errors", "劳协"), environment_text(error))
+    elif is_native_failure(error):
+        write_crash_report(error)  # the original, for the maintainers
+        QMessageBox.critical(parent, QCoreApplication.translate("errors", "劳协"), native_failure_text())
     else:
         _report_bug(type(error), error, error.__traceback__, parent)
 

@@ -127,7 +127,7 @@ def value_text(name: str, value: object) -> str:
             return QCoreApplication.translate("contract", ContractType(str(value)).label)
         except ValueError:
             return str(value)
-    if name == "priority_group":
+    if name == "priority_claim":
         try:
             return QCoreApplication.translate("group", PriorityGroup(str(value)).label)
         except ValueError:

@@ -13,7 +13,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Final
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QTableWidget,
@@ -28,11 +28,12 @@ from desktop.services.letter_lists import IssuedLetter, Waiting
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.errors import show_error, show_exception
+from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.forms import FormError
 from desktop.ui.letter_preview import LetterPreviewDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import offer
+from desktop.ui.widgets import confirm, offer
 from desktop.ui.workflow_box import ask_reason
 
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
@@ -73,6 +74,7 @@ def _item(text: str, data: int | None = None) -> QTableWidgetItem:
 
 
 class LettersPage(QWidget):
+    data_changed = Signal(str, int)  # (Change, enterprise id) for the window's DataEvents
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
@@ -130,7 +132,7 @@ class LettersPage(QWidget):
         self.waitingTable.itemSelectionChanged.connect(self._update_actions)
         self.lettersTable.itemSelectionChanged.connect(self._update_actions)
         self.lettersTable.doubleClicked.connect(lambda _i: self.open_preview())
-        self.issueButton.clicked.connect(self.issue_selected)
+        self.issueButton.clicked.connect(self.ask_issue)
         self.printAllButton.clicked.connect(self.print_all)
         self.previewButton.clicked.connect(self.open_preview)
         self.voidButton.clicked.connect(self.void_selected)
@@ -266,6 +268,17 @@ class LettersPage(QWidget):
         show_error(self, exc)
 
     # -- actions ------------------------------------------------------------------------------
+    def ask_issue(self) -> Task | None:
+        """出具确认书, after saying what will happen."""
+        app_id = self.selected_application()
+        waiting = next((w for w in self.waiting if w.application_id == app_id), None)
+        if waiting is None:
+            return None
+        text = self.tr("为“{name}”（贷款申请第 {id} 号）出具确认书？\n\n将使用 {year} 年的下一个文号，并保存确认书原件。"
+                       "文号一经使用不再收回：出错只能作废后重新出具（新文号）。").format(
+            name=waiting.enterprise_name, id=app_id, year=date.today().year)
+        return self.issue_selected() if confirm(self, self.tr("出具确认书"), text) else None
+
     def issue_selected(self) -> Task | None:
         """出具确认书 on the database worker (numbering, drawing and storing the PDF: the first takes a second)."""
         app_id = self.selected_application()
@@ -287,6 +300,7 @@ class LettersPage(QWidget):
         self.select_letter(row.id)
         self._say(self.tr("已出具确认书 {number}（核验码 {code}）。可点“预览/打印…”打印原件。").format(
             number=row.number, code=format_code(row.verification_code)))
+        announce(self, Change.LETTER)
 
     def _issue_failed(self, exc: BaseException) -> None:
         self.issuing = None
@@ -339,6 +353,7 @@ class LettersPage(QWidget):
         self.reload()
         self.select_letter(letter.id)
         self._say(self.tr("已作废确认书 {number}；申请回到“已批准”，可重新出具（新文号）。").format(number=letter.number))
+        announce(self, Change.LETTER)
         return True
 
     def print_all(self) -> Task:
@@ -353,6 +368,11 @@ class LettersPage(QWidget):
     def _print_all_done(self, text: str, *, error: bool = False) -> None:
         self.reload()
         self._say(text, error=error)
+        announce(self, Change.LETTER)
+
+    def on_data_changed(self, kind: str, _enterprise_id: int) -> None:
+        if not is_echo(self) and kind not in (Change.BATCH.value, Change.KEY.value, Change.ROSTER.value):
+            self.reload()
 
     def _print_all_failed(self, error: BaseException) -> None:
         self._print_all_done(self.tr("全部打印没有完成"), error=True)

@@ -11,7 +11,7 @@ from typing import Final
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.permissions import Permission
-from desktop.services import backups
+from desktop.services import accounts, backups
 from desktop.services.accounts import idle_lock_minutes, sign_in, verify_current_user
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -39,6 +39,7 @@ from desktop.ui.batches_page import BatchesPage
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
 from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.events import Change, DataEvents
 from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
@@ -49,7 +50,8 @@ from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
-from desktop.ui.widgets import inform
+from desktop.ui.user_menu import UserActions
+from desktop.ui.widgets import inform, offer
 
 SEARCH_DELAY_MS: Final = 200
 BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
@@ -67,12 +69,14 @@ def _make_backup(ws: Workspace, state: TaskState, reason: str) -> backups.Backup
 
 class MainWindow(QMainWindow):
     user_switched = Signal(object)  # the Workspace of whoever signed in through 切换用户
+    signed_out = Signal()  # 退出登录: the application asks who is next
 
     # From forms/main_window.ui (load_form sets them).
     navList: QListWidget
     pages: QStackedWidget
     enterprisePage: QWidget
     rosterPage: QWidget
+    reviewPage: QWidget
     settingsPage: QWidget
     searchEdit: QLineEdit
     addButton: QPushButton
@@ -86,6 +90,8 @@ class MainWindow(QMainWindow):
         load_form("main_window", self)
         self._ws = workspace
         self.tasks = TaskRunner(self)
+        self.events = DataEvents(self)  # every change to the office's data, for every page
+        self.current_enterprise_id: int | None = None  # follows the clerk from page to page
         self.model = EnterpriseModel(workspace, self)
         self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
         settings_layout = self.settingsPage.layout()
@@ -172,7 +178,13 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
-        self.review.workflow.changed.connect(lambda _app_id: self.refresh_backup_status())  # approval backs up
+        for page in (self.roster, self.review, self.letters, self.batches):
+            page.data_changed.connect(self.events.changed)
+            self.events.changed.connect(page.on_data_changed)
+        self.events.changed.connect(self._data_changed)
+        self.roster.picker.chosen.connect(self._enterprise_chosen)
+        self.review.picker.chosen.connect(self._enterprise_chosen)
+        self.navList.currentRowChanged.connect(self._follow_enterprise)
         self.settings.office_changed.connect(self._show_office)
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
@@ -183,10 +195,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlock_requested.connect(self.try_unlock)
         self.lock_screen.switchUserButton.clicked.connect(self.open_switch_user_dialog)
         self.lock_screen.quitButton.clicked.connect(self.close)
-        lock_action = QAction(self.tr("锁定窗口"), self)
-        lock_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
-        lock_action.triggered.connect(lambda: self.lock(self.tr("已手动锁定")))
-        self.addAction(lock_action)
+        self.user_actions = UserActions(self)  # 用户 menu and toolbar: 锁定 (Ctrl+L), 切换用户, 退出登录
 
     # -- enterprises -------------------------------------------------------------------
     def _apply_search(self) -> None:
@@ -203,7 +212,42 @@ class MainWindow(QMainWindow):
         self.enterpriseCountLabel.setText(text)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self.editButton.setEnabled(self._can_edit and self.enterpriseTable.selectionModel().hasSelection())
+        rows = self.enterpriseTable.selectionModel().selectedRows()
+        if not self._can_edit:
+            offer(self.editButton, False, not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES))
+        else:
+            offer(self.editButton, bool(rows), self.tr("请先在表中选择企业"))
+        if rows:
+            self._enterprise_chosen(self.model.enterprise(rows[0].row()))
+
+    # -- the current enterprise and the change signal ------------------------------------------
+    def _enterprise_chosen(self, enterprise: object) -> None:
+        enterprise_id = getattr(enterprise, "id", None)
+        if enterprise_id is not None:
+            self.current_enterprise_id = enterprise_id
+
+    def _follow_enterprise(self, _row: int) -> None:
+        """The page just shown selects the enterprise the clerk was working on."""
+        wanted = self.current_enterprise_id
+        if wanted is None:
+            return
+        page = self.pages.currentWidget()
+        if page is self.rosterPage and (self.roster.enterprise is None or self.roster.enterprise.id != wanted):
+            self.roster.select_enterprise(wanted)
+        elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
+            self.review.select_enterprise(wanted)
+        elif page is self.enterprisePage:
+            row = self.model.row_of(wanted)
+            selected = self.enterpriseTable.selectionModel().selectedRows()
+            if row is not None and (not selected or selected[0].row() != row):
+                self.enterpriseTable.selectRow(row)
+
+    def _data_changed(self, kind: str, _enterprise_id: int) -> None:
+        """What the window itself shows: the enterprise list, and the last backup (approvals,
+        imports and exports take one first)."""
+        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
+            self.model.reload()
+        self.refresh_backup_status()
 
     def _edit_selected(self) -> None:
         rows = self.enterpriseTable.selectionModel().selectedRows()
@@ -228,9 +272,11 @@ class MainWindow(QMainWindow):
 
     def _enterprise_saved(self, dialog: EnterpriseDialog) -> None:
         saved = dialog.enterprise
-        self.model.reload()
         if saved is None:
+            self.model.reload()
             return
+        self.current_enterprise_id = saved.id
+        self.events.emit(Change.ENTERPRISE, saved.id)  # reloads the list here and the pickers of the pages
         row = self.model.row_of(saved.id)
         if row is None and self.model.search:
             # A new name that the current search hides: show everything instead.
@@ -292,8 +338,8 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _roster_imported(self, _result: object) -> None:
-        self.roster.reload()  # the review page recomputes when it is shown again
-        self.refresh_backup_status()  # the import backed up first
+        enterprise = self.roster.enterprise
+        self.events.emit(Change.ROSTER, enterprise.id if enterprise else None)  # the import backed up first
         self.statusbar.showMessage(self.tr("名册已导入"), 5000)
 
     def show_full_phone(self, enterprise_id: int) -> None:
@@ -368,9 +414,8 @@ class MainWindow(QMainWindow):
         self.settings.show_last_backup(long + warning, tip, style)
 
     def _restored(self, result: Restored) -> None:
-        self.model.reload()
+        self.events.emit(Change.EVERYTHING)
         self._show_office()
-        self.refresh_backup_status()
         inform(self, self.tr("从备份恢复"),
                self.tr("已从备份恢复。恢复之前的数据另存为：\n{path}").format(path=result.safety_copy.path))
 
@@ -383,6 +428,7 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         self.is_locked = True
+        self.user_actions.set_locked(True)
         self.idle.stop()
         self.tasks.hold_results(True)
         self._hidden_windows = [w for w in QApplication.topLevelWidgets()
@@ -423,6 +469,7 @@ class MainWindow(QMainWindow):
     def unlock(self) -> None:
         self._central.setCurrentIndex(0)
         self.is_locked = False
+        self.user_actions.set_locked(False)
         self.lock_screen.passwordEdit.clear()
         self.tasks.hold_results(False)  # a dialog whose task ended meanwhile closes here
         hidden, self._hidden_windows = self._hidden_windows, []
@@ -440,6 +487,14 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def sign_out(self) -> None:
+        """退出登录: recorded, then the application closes this window and shows the sign-in."""
+        try:
+            accounts.sign_out(self._ws)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)  # the file is gone or broken: still leave
+        self.signed_out.emit()
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

@@ -95,7 +95,7 @@ class PriorityDialog(QDialog):
 
     def _prefill(self) -> None:
         """What the selected workers already share (editing one worker's mark, say)."""
-        groups = {w.priority_group for w in self.workers}
+        groups = {w.priority_group or w.priority_claim for w in self.workers}  # verifying the claims, say
         if len(groups) == 1 and None not in groups:
             self.groupCombo.setCurrentIndex(self.groupCombo.findData(groups.pop()))
         else:

@@ -21,7 +21,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Final
 
-from PySide6.QtCore import QDate, QTimer, Qt
+from PySide6.QtCore import QDate, QTimer, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,7 +80,9 @@ from desktop.ui.decision_view import (
     share_text,
     standard_text,
 )
+from desktop.ui.application_dialog import ApplicationDialog
 from desktop.ui.enterprise_picker import EnterprisePicker
+from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
@@ -102,6 +104,7 @@ class DuplicateColumn(IntEnum):
 
 
 class ReviewPage(QWidget):
+    data_changed = Signal(str, int)  # (Change, enterprise id): the window's DataEvents passes it to every page
     # From forms/review_page.ui (load_form sets them).
     reviewSplitter: QSplitter
     pickerPane: QWidget
@@ -115,6 +118,9 @@ class ReviewPage(QWidget):
     reviewDateCaption: QLabel
     reviewDateEdit: QDateEdit
     pairedAreasButton: QPushButton
+    applicationHintLabel: QLabel
+    newApplicationButton: QPushButton
+    formButton: QPushButton
     conclusionGroup: QGroupBox
     resultLabel: QLabel
     resultDetailLabel: QLabel
@@ -159,7 +165,9 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         load_form("review_page", self)
         self._ws = workspace
+        self._tasks = tasks
         self.workers = WorkerModel(self)
+        self.application_dialog: ApplicationDialog | None = None
 
         self._enterprise: Enterprise | None = None
         self._applications: list[ApplicationSummary] = []
@@ -246,6 +254,8 @@ class ReviewPage(QWidget):
         self.applicationCombo.currentIndexChanged.connect(self._application_changed)
         self.reviewDateEdit.dateChanged.connect(lambda _d: self.recompute())
         self.pairedAreasButton.clicked.connect(self.open_paired_areas)
+        self.newApplicationButton.clicked.connect(lambda: self.open_application_dialog(new=True))
+        self.formButton.clicked.connect(lambda: self.open_application_dialog(new=False))
         self.liveButton.clicked.connect(self.show_live)
         self.workerFilterCombo.currentIndexChanged.connect(self._filter_changed)
         self.whatIfStaffSpin.valueChanged.connect(lambda _v: self._update_what_if())
@@ -263,6 +273,10 @@ class ReviewPage(QWidget):
             self.recompute()
 
     # -- enterprises and applications -----------------------------------------------------
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self._enterprise
+
     def select_enterprise(self, enterprise_id: int) -> bool:
         """Select an enterprise in the list (fetching further pages if needed)."""
         return self.picker.select(enterprise_id)
@@ -279,7 +293,7 @@ class ReviewPage(QWidget):
         for app in self._applications:
             combo.addItem(self._application_text(app), app.id)
         if not self._applications:
-            combo.addItem(self.tr("（该企业尚无贷款申请：下面按名册试算，不能记录）"), None)
+            combo.addItem(self.tr("（该企业尚未登记贷款申请）"), None)
         combo.setCurrentIndex(0)
         combo.setEnabled(bool(self._applications))
         combo.blockSignals(False)
@@ -310,7 +324,53 @@ class ReviewPage(QWidget):
             self.reviewDateEdit.setDate(QDate.fromString(app.review_date, "yyyy-MM-dd"))
             self.reviewDateEdit.blockSignals(False)
         self.workflow.set_application(self.application_id)
+        self._update_application_actions()
         self.recompute()
+
+    def _update_application_actions(self) -> None:
+        """What the clerk can do with the enterprise's loan application, and what to do next."""
+        app = self._current_application()
+        in_progress = next((a for a in self._applications if a.status not in ("issued", "withdrawn")), None)
+        hint = ""
+        if self._enterprise is None:
+            offer(self.newApplicationButton, False, self.tr("请先在左侧选择企业"))
+        elif not self._can_record:
+            offer(self.newApplicationButton, False, not_allowed_text(self._ws.actor, Permission.SUBMIT_REVIEW))
+        elif in_progress is not None:
+            offer(self.newApplicationButton, False, self.tr("该企业已有进行中的贷款申请（第 {id} 号）").format(
+                id=in_progress.id))
+        else:
+            offer(self.newApplicationButton, True, "")
+        if self._enterprise is not None and not self._applications:
+            hint = self.tr("该企业尚未登记贷款申请：下面按名册试算，不能记录。请点“登记贷款申请…”。")
+        elif app is not None and app.status in ("draft", "returned"):
+            hint = self.tr("下一步：填好申请表，核对名册和结论，记录认定结论，勾选材料后提交审核。")
+        offer(self.formButton, app is not None, self.tr("该企业尚未登记贷款申请"))
+        if app is not None:
+            self.formButton.setToolTip(self.tr("填写、预览、打印贷款申请表（附件1、附件2）"))
+        self.applicationHintLabel.setText(hint)
+
+    def open_application_dialog(self, *, new: bool) -> ApplicationDialog | None:
+        """登记贷款申请… (new) or 申请表… (the application chosen): window-modal, not blocking."""
+        if self._enterprise is None or (not new and self.application_id is None):
+            return None
+        dialog = ApplicationDialog(self._ws, self._enterprise, None if new else self.application_id, self,
+                                   self._tasks)
+        dialog.saved.connect(self._application_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.application_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _application_saved(self, application_id: int) -> None:
+        if self._enterprise is None:
+            return
+        self._enterprise_changed(self._enterprise)
+        index = self.applicationCombo.findData(application_id)
+        if index >= 0 and index != self.applicationCombo.currentIndex():
+            self.applicationCombo.setCurrentIndex(index)
+        self._status(self.tr("贷款申请第 {id} 号已保存").format(id=application_id))
+        self._announce()
 
     def _current_application(self) -> ApplicationSummary | None:
         app_id = self.application_id
@@ -385,6 +445,10 @@ class ReviewPage(QWidget):
         self.overrideLabel.setVisible(overridden)
         if entry is None:
             source = self.tr("当前计算结果（审核日期 {day}），尚未记录").format(day=decision.review_date.isoformat())
+            same = self._history[-1] if self._history else None
+            if same is not None and same.stored.decision.to_dict() == decision.to_dict():
+                source = self.tr("当前计算结果（审核日期 {day}），与第 {id} 号认定记录相同").format(
+                    day=decision.review_date.isoformat(), id=same.stored.id)
             if self.application_id is None:
                 source = self.tr("按名册试算（审核日期 {day}）：该企业尚无贷款申请，不能记录").format(
                     day=decision.review_date.isoformat())
@@ -620,6 +684,7 @@ class ReviewPage(QWidget):
         self._refresh_application_label()
         self.recompute()
         self.show_recorded(stored.id)
+        self._announce()
         self._status(self.tr("已记录第 {id} 号认定结论：{result}").format(
             id=stored.id, result=result_word(stored.decision.final_result)))
 
@@ -645,6 +710,7 @@ class ReviewPage(QWidget):
         self._refresh_application_label()
         self.recompute()
         self.show_recorded(saved.id)
+        self._announce()
         d = saved.decision
         self._status(self.tr("已改变结论，另存为第 {id} 号：最终结论{final}，计算结论{computed}").format(
             id=saved.id, final=result_word(d.final_result), computed=result_word(d.computed_result)))
@@ -660,12 +726,33 @@ class ReviewPage(QWidget):
         saved = dialog.saved
         self.recompute()
         if saved is not None:
+            self._announce(every_enterprise=True)
             self._status(self.tr("对口地区名单已保存（版本 {version}），已按新名单重新计算。").format(version=saved.version))
 
     def _workflow_changed(self, _application_id: int) -> None:
         """A step or an evidence tick was saved in the 审核流程 box."""
         self._refresh_application_label()
         self.recompute()
+        self._announce()
+
+    # -- changes made elsewhere -------------------------------------------------------------------
+    def _announce(self, *, every_enterprise: bool = False) -> None:
+        eid = None if every_enterprise or self._enterprise is None else self._enterprise.id
+        announce(self, Change.APPLICATION, eid)
+
+    def on_data_changed(self, kind: str, enterprise_id: int) -> None:
+        """Another page (or another step here) changed the data: show the new state."""
+        if is_echo(self):
+            return  # this page made the change and already shows it
+        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
+            self.picker.reload()
+        current = self._enterprise
+        if current is None or enterprise_id not in (0, current.id) or kind in (Change.BATCH.value, Change.KEY.value):
+            return
+        app_id = self.application_id
+        self._enterprise_changed(current)
+        if app_id is not None and self.applicationCombo.findData(app_id) >= 0:
+            self.applicationCombo.setCurrentIndex(self.applicationCombo.findData(app_id))
 
     def _refresh_application_label(self) -> None:
         if self._enterprise is None:
@@ -674,6 +761,7 @@ class ReviewPage(QWidget):
         app = self._current_application()
         if app is not None:
             self.applicationCombo.setItemText(self.applicationCombo.currentIndex(), self._application_text(app))
+        self._update_application_actions()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.actionStatusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")

@@ -98,6 +98,21 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
+_CLAIM_UNVERIFIED = QT_TRANSLATE_NOOP("RosterModel", "{claim}（企业申报，未核实）")
+_CLAIM_DIFFERS = QT_TRANSLATE_NOOP("RosterModel", "{group}（已核实；企业申报为{claim}）")
+
+
+def group_cell(verified: str | None, claim: str | None) -> str:
+    """The 重点群体 cell: the verified group, else the enterprise's claim marked as not verified."""
+    if verified:
+        if claim and claim != verified:
+            return _tr(_CLAIM_DIFFERS).format(group=group_label(verified), claim=group_label(claim))
+        return group_label(verified)
+    if claim:
+        return _tr(_CLAIM_UNVERIFIED).format(claim=group_label(claim))
+    return ""
+
+
 def group_label(value: str | None) -> str:
     """The translated label of a stored priority group (the value itself when unknown)."""
     if not value:
@@ -292,7 +307,7 @@ class RosterModel(PagedTableModel[RosterRecord]):
         if column == RosterColumn.WAGE:
             return wage_text(record.monthly_wage)
         if column == RosterColumn.GROUP:
-            return group_label(record.priority_group)
+            return group_cell(record.priority_group, record.priority_claim)
         if column == RosterColumn.EVIDENCE:
             return record.priority_evidence
         return _tr(_YES) if record.active else _tr(_NO)

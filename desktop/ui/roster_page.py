@@ -47,6 +47,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR, label, local_time
 from desktop.ui.enterprise_picker import EnterprisePicker
+from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.errors import show_error, show_exception
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.priority_dialog import PriorityDialog
@@ -60,7 +61,7 @@ TEMPLATE_NAME: Final = "劳务协作地区就业人员名册（模板）.xlsx"
 # The 户籍地 filter's choices besides a prefecture code.
 HUKOU_ALL, HUKOU_PAIRED, HUKOU_UNRESOLVED = "", "paired", "unresolved"
 # The 重点群体 filter's choices besides a group (RosterQuery.priority_group).
-GROUP_ALL, GROUP_ANY, GROUP_NONE = "", "any", "none"
+GROUP_ALL, GROUP_ANY, GROUP_CLAIMED, GROUP_NONE = "", "any", "claimed", "none"
 
 # Text as wide as a column's usual value: columns open wide enough for it and stay resizable
 # (longer text is elided, its tooltip has it all).
@@ -86,6 +87,7 @@ def _write_template(ws: Workspace, state: TaskState, out: Path) -> Path:
 
 class RosterPage(QWidget):
     import_requested = Signal(int)  # the enterprise whose roster the clerk wants to import
+    data_changed = Signal(str, int)  # (Change, enterprise id) for the window's DataEvents
 
     # From forms/roster_page.ui (load_form sets them).
     rosterSplitter: QSplitter
@@ -172,7 +174,8 @@ class RosterPage(QWidget):
             combo.addItem(name, code)
         combo = self.groupCombo
         combo.addItem(self.tr("全部"), GROUP_ALL)
-        combo.addItem(self.tr("任一重点群体"), GROUP_ANY)
+        combo.addItem(self.tr("已核实的重点群体"), GROUP_ANY)
+        combo.addItem(self.tr("企业申报，未核实"), GROUP_CLAIMED)
         combo.addItem(self.tr("非重点群体"), GROUP_NONE)
         combo.insertSeparator(combo.count())
         for group in PriorityGroup:
@@ -423,6 +426,14 @@ class RosterPage(QWidget):
         if self._enterprise is not None and self._can_import:
             self.import_requested.emit(self._enterprise.id)
 
+    def on_data_changed(self, kind: str, enterprise_id: int) -> None:
+        """A change elsewhere: the list of enterprises, this roster, or its lock (a case submitted or reopened)."""
+        if is_echo(self) or kind in (Change.BATCH.value, Change.KEY.value):
+            return
+        current = self._enterprise.id if self._enterprise else None
+        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value) or enterprise_id in (0, current):
+            self.reload()
+
     def reload(self) -> None:
         """Read everything again (after an import): enterprises, the roster with the same filter, its history."""
         keep = self._enterprise.id if self._enterprise else None
@@ -515,6 +526,8 @@ class RosterPage(QWidget):
         else:
             self._status(self.tr("标记没有变化"))
         self._update_actions()
+        if changed and self._enterprise is not None:
+            announce(self, Change.ROSTER, self._enterprise.id)
 
     def unmark_selected(self) -> int:
         """取消标记 for the selected rows that have a mark, after asking; returns how many changed."""
@@ -536,6 +549,7 @@ class RosterPage(QWidget):
         self.roster.refresh(ids)
         self._status(self.tr("已取消 {n} 人的重点群体标记，并记入操作日志").format(n=changed))
         self._update_actions()
+        announce(self, Change.ROSTER, enterprise.id)
         return changed
 
     # -- the template ---------------------------------------------------------------------------------------

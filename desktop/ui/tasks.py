@@ -260,7 +260,7 @@ def _execute(relay: _Relay, task_id: int, state: TaskState, fn: Callable[..., An
                     ws.close()
     except Cancelled:
         outcome, payload = Outcome.CANCELLED, None
-    except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread, a native panic too
         outcome, payload = Outcome.FAILED, exc
     try:
         relay.finished.emit(task_id, outcome.value, payload)

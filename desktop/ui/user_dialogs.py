@@ -5,7 +5,7 @@ The dialogs offer only what the signed-in user may do; the services check again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from desktop.core.messages import Problem
 from desktop.core.office import Role
 from desktop.core.permissions import Permission
-from desktop.services.accounts import UserInfo, add_user, change_password, list_users, reset_password, set_user
+from desktop.services.accounts import (
+    UserInfo,
+    add_user,
+    change_password,
+    list_users,
+    new_temporary_password,
+    reset_password,
+    set_user,
+)
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -32,6 +40,23 @@ from desktop.ui.text import error_text, not_allowed_text, problem_text, role_lab
 from desktop.ui.widgets import mark_problem, offer
 
 ROLES_OFFERED = (Role.CLERK, Role.APPROVER, Role.ADMIN)
+
+
+def _offer_generated(box: QDialogButtonBox, edits: tuple[QLineEdit, QLineEdit]) -> QPushButton:
+    """A 生成 button that fills both password fields with a new temporary password, shown to read out."""
+    button = box.addButton(QCoreApplication.translate("user_dialogs", "生成临时密码"),
+                           QDialogButtonBox.ButtonRole.ActionRole)
+    button.setToolTip(QCoreApplication.translate(
+        "user_dialogs", "生成一个不易认错的密码并显示出来，请当面告诉本人；他登录时须改成自己的"))
+
+    def fill() -> None:
+        password = new_temporary_password()
+        for edit in edits:
+            edit.setText(password)
+        edits[0].setEchoMode(QLineEdit.EchoMode.Normal)  # to read it out once
+
+    button.clicked.connect(fill)
+    return button
 
 
 def _show_problems(label: QLabel, fields: dict[str, QWidget], problems: list[Problem]) -> None:
@@ -88,6 +113,8 @@ class UsersDialog(QDialog):
         table.setRowCount(len(self._users))
         for row, user in enumerate(self._users):
             state = self.tr("在用") if user.active else self.tr("已停用")
+            if user.must_change_password:
+                state += self.tr("（待改密码）")
             for column, text in enumerate((user.username, user.display_name, role_label(user.role), state)):
                 item = QTableWidgetItem(text)
                 if not user.active:
@@ -163,6 +190,7 @@ class UsersDialog(QDialog):
         if user is None:
             return None
         dialog = PasswordDialog(self._ws, self, username=user.username)
+        dialog.accepted.connect(lambda: self.reload(select=user.username))  # 待改密码
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
@@ -188,6 +216,8 @@ class UserDialog(QDialog):
         for role in ROLES_OFFERED:
             self.roleCombo.addItem(role_label(role), role.value)
         self._fields: dict[str, QWidget] = {"username": self.usernameEdit, "password": self.passwordEdit}
+        self.passwordEdit.setToolTip(self.tr("初始密码：新用户首次登录时须改成自己的密码"))
+        self.generate_button = _offer_generated(self.buttonBox, (self.passwordEdit, self.passwordAgainEdit))
         for edit in (self.usernameEdit, self.passwordEdit, self.passwordAgainEdit):
             edit.textChanged.connect(self._refresh)
         self.buttonBox.accepted.connect(self.accept)
@@ -220,7 +250,8 @@ class UserDialog(QDialog):
 
 
 class PasswordDialog(QDialog):
-    """修改我的密码 (old, new twice) or, for an admin, 重设密码 of another user (new twice)."""
+    """修改我的密码 (old, new twice); the same right after signing in with a first or reset password
+    (the old one is not asked again); or, for an admin, 重设密码 of another user (new twice)."""
 
     # From forms/password_dialog.ui (load_form sets them).
     introLabel: QLabel
@@ -231,18 +262,28 @@ class PasswordDialog(QDialog):
     problemLabel: QLabel
     buttonBox: QDialogButtonBox
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, username: str | None = None) -> None:
-        """``username``: reset that user's password; None: change the signed-in user's own."""
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, username: str | None = None,
+                 current_password: str | None = None) -> None:
+        """``username``: reset that user's password; None: change the signed-in user's own.
+        ``current_password``: the one just signed in with, when it must be changed before going on."""
         super().__init__(parent)
         load_form("password_dialog", self)
         self._ws = workspace
         self._username = username
-        if username is None:
-            self.introLabel.setText(self.tr("修改 {user} 的登录密码。").format(user=workspace.actor.shown_name))
-        else:
+        self._current = current_password
+        if username is not None:
             self.setWindowTitle(self.tr("重设密码"))
-            self.introLabel.setText(self.tr("为用户“{user}”设一个新密码，并当面告诉他；他登录后可以自己再改。").format(
-                user=username))
+            self.introLabel.setText(self.tr(
+                "为用户“{user}”设一个临时密码，并当面告诉他；他下次登录时须改成自己的密码。").format(user=username))
+            _offer_generated(self.buttonBox, (self.newPasswordEdit, self.newPasswordAgainEdit))
+        elif current_password is not None:
+            self.setWindowTitle(self.tr("请设置自己的密码"))
+            self.introLabel.setText(self.tr(
+                "{user}，您用的是初始密码或管理员重设的临时密码。请设一个只有您自己知道的新密码，然后继续。").format(
+                user=workspace.actor.shown_name))
+        else:
+            self.introLabel.setText(self.tr("修改 {user} 的登录密码。").format(user=workspace.actor.shown_name))
+        if username is not None or current_password is not None:
             self.oldPasswordCaption.hide()
             self.oldPasswordEdit.hide()
         self._fields: dict[str, QWidget] = {"password": self.newPasswordEdit}
@@ -257,7 +298,7 @@ class PasswordDialog(QDialog):
         return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
 
     def _refresh(self) -> None:
-        old_ok = self._username is not None or bool(self.oldPasswordEdit.text())
+        old_ok = self._username is not None or self._current is not None or bool(self.oldPasswordEdit.text())
         self.ok_button.setEnabled(old_ok and bool(self.newPasswordEdit.text() and self.newPasswordAgainEdit.text()))
 
     def accept(self) -> None:
@@ -267,7 +308,8 @@ class PasswordDialog(QDialog):
             return
         try:
             if self._username is None:
-                change_password(self._ws, self.oldPasswordEdit.text(), new)
+                old = self._current if self._current is not None else self.oldPasswordEdit.text()
+                change_password(self._ws, old, new)
             else:
                 reset_password(self._ws, self._username, new)
         except ValidationError as exc:

@@ -63,3 +63,11 @@ def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask before a step that cannot simply be taken back (批准, 出具确认书): True for 是."""
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes

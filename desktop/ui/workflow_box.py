@@ -20,7 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
 from desktop.core.review import CaseFacts, ReviewError, Status, Step, check
@@ -32,7 +33,7 @@ from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR
 from desktop.ui.errors import environment_text, is_environment_error, show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text
-from desktop.ui.widgets import offer
+from desktop.ui.widgets import confirm, offer
 
 _STATUS_COLORS = {
     Status.DRAFT: MUTED_COLOR, Status.SUBMITTED: "#9a6700", Status.RETURNED: FAIL_COLOR,
@@ -40,10 +41,48 @@ _STATUS_COLORS = {
 }
 
 
+class ReasonDialog(QDialog):
+    """A required reason: 确定 with nothing typed is refused in the dialog, which stays open."""
+
+    def __init__(self, parent: QWidget | None, title: str, prompt: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.promptLabel = QLabel(prompt, self)
+        self.promptLabel.setWordWrap(True)
+        self.reasonEdit = QPlainTextEdit(self)
+        self.reasonEdit.setTabChangesFocus(True)
+        self.problemLabel = QLabel(self)
+        self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        self.buttonBox = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                          self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.promptLabel)
+        layout.addWidget(self.reasonEdit, 1)
+        layout.addWidget(self.problemLabel)
+        layout.addWidget(self.buttonBox)
+        self.buttonBox.accepted.connect(self.accept)
+        self.buttonBox.rejected.connect(self.reject)
+        self.resize(420, 240)
+
+    @property
+    def reason(self) -> str:
+        return self.reasonEdit.toPlainText().strip()
+
+    def accept(self) -> None:
+        if not self.reason:
+            self.problemLabel.setText(self.tr("理由必须填写：请写明理由，或点“取消”。"))
+            self.reasonEdit.setFocus()
+            return
+        super().accept()
+
+
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
-    """A reason typed by the user; None when cancelled (tests replace this function)."""
-    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
-    return text.strip() if ok else None
+    """A reason typed by the user (never blank); None when cancelled (tests replace this function)."""
+    dialog = ReasonDialog(parent, title, prompt)
+    try:
+        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
 
 
 def why_not(step: Step, facts: CaseFacts, ws: Workspace) -> str:
@@ -98,7 +137,7 @@ class WorkflowBox(QGroupBox):
         self.contractsCheck.toggled.connect(lambda _on: self._evidence_changed())
         self.wagesCheck.toggled.connect(lambda _on: self._evidence_changed())
         self.submitButton.clicked.connect(self.submit)
-        self.approveButton.clicked.connect(self.approve)
+        self.approveButton.clicked.connect(self.ask_approve)
         self.returnButton.clicked.connect(self.return_for_changes)
         self.reopenButton.clicked.connect(self.reopen)
         self.set_application(None)
@@ -244,6 +283,14 @@ class WorkflowBox(QGroupBox):
     def submit(self) -> bool:
         day = self._review_date() if self._review_date else None
         return self._take(_submit, self.tr("正在提交审核…"), self.tr("已提交审核，等待审核人批准"), day)
+
+    def ask_approve(self) -> bool:
+        """批准, after saying what will happen."""
+        if self._app_id is None:
+            return False
+        text = self.tr("批准贷款申请第 {id} 号？\n\n批准前自动备份数据库；批准后申请的数据锁定，经办人可以出具确认书。"
+                       "如需修改，须由审核人重新打开（写明理由，作为新版本）。").format(id=self._app_id)
+        return confirm(self, self.tr("批准"), text) and self.approve()
 
     def approve(self) -> bool:
         return self._take(_approve, self.tr("正在备份并批准…"), self.tr("已批准（批准前已自动备份），可以出具确认书"))

@@ -74,8 +74,8 @@ def county_db(path: Path, code: str = "222401", name: str = "延吉市就业服�
     initialise_office(path, county_code=code, name=name, letter_prefix=prefix, admin_username="admin",
                       admin_password=PASSWORD)
     with sign_in(path, "admin", PASSWORD) as ws:
-        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办")
-        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长")
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "金经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "朴科长", temporary=False)
     return path
 
 

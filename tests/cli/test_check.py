@@ -37,6 +37,7 @@ def office(workspace: Workspace, office_db: Path) -> Path:
             "hukou_code": "220102" if i == 4 else "222401", "contract_type": "fixed",
             "contract_start": "2026-01-01", "contract_end": "2026-12-31",
             "priority_group": "poverty_alleviated" if i == 0 else None,
+            "priority_evidence": "核对县脱贫人口名单（2026年5月）" if i == 0 else "",
         } for i, (number, *_rest) in enumerate(people)])
     return office_db
 
@@ -77,7 +78,11 @@ def test_check_json_full_ids_for_an_approver_is_logged(capsys: pytest.CaptureFix
     from desktop.store import Store
 
     with Store.open(office, create=False) as store:
-        assert store.audit_entries(1)[0]["action"] == "person.ids_shown"
+        [entry] = store.audit_entries(1)
+        enterprise_id = store.conn.execute("SELECT id FROM enterprises WHERE uscc = ?", (USCC,)).fetchone()[0]
+    # One action name for every showing of full ID numbers: the window's, check's and import's (issue 11).
+    assert (entry["action"], entry["entity"], entry["entity_id"]) == ("pii.unmask", "enterprise", str(enterprise_id))
+    assert json.loads(entry["detail"]) == {"purpose": "资格核对", "count": len(check["workers"])}
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -96,6 +96,16 @@ def test_demo_and_replace(capsys: pytest.CaptureFixture[str], db_path: Path, cli
     assert code == EXIT_FAILED and out["error"]["code"] == "demo_exists"  # type: ignore[index]
     code, _ = run(capsys, "--db", str(db_path), "demo", "--replace", "--json")
     assert code == EXIT_OK
+    from desktop.services.workspace import window_lock
+
+    window = window_lock(db_path)  # a window has the demo open: deleting its WAL would lose data
+    try:
+        before = db_path.stat().st_mtime_ns
+        code, out = run(capsys, "--db", str(db_path), "demo", "--replace", "--json")
+        assert code == EXIT_FAILED and out["error"]["code"] == "in_use"  # type: ignore[index]
+        assert db_path.stat().st_mtime_ns == before
+    finally:
+        window.release()  # type: ignore[attr-defined]
 
 
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,9 +148,11 @@ def test_commands_need_a_user_and_a_password(
     assert code == EXIT_FAILED and out["error"]["code"] == "login_failed"  # type: ignore[index]
 
 
-def test_user_add_needs_an_admin(capsys: pytest.CaptureFixture[str], office_db: Path, cli_env: None) -> None:
+def test_user_add_needs_an_admin(capsys: pytest.CaptureFixture[str], office_db: Path, cli_env: None,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
     code, out = run(capsys, "--db", str(office_db), "user", "add", "newbie", "--role", "clerk", "--json")
     assert code == EXIT_FAILED and out["error"]["code"] == "forbidden"  # type: ignore[index]
+    monkeypatch.setenv("LAOXIE_NEW_PASSWORD", "newbie's first pw")
     code, out = run(capsys, "--db", str(office_db), "--user", "admin", "user", "add", "newbie",
                     "--role", "审核人", "--json")
     assert code == EXIT_OK and out["user"]["role"] == "approver"  # type: ignore[index]

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import write_encrypted_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 USCC = "91110000600037341L"
 
 
@@ -71,6 +71,10 @@ def test_import_then_reimport_and_list(capsys: pytest.CaptureFixture[str], with_
     assert out["total"] == 1 and out["workers"][0]["id"] == "222401********0339"  # type: ignore[index]
     code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--group", "脱贫人口", "--json")
     assert out["total"] == 7
+    main(["--db", db, "roster", "list", "--enterprise", USCC, "--group", "脱贫人口"])
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 8 and all(line.endswith("脱贫人口（企业申报，未核实）") for line in listed[:7])  # in Chinese, a claim
+    assert "poverty_alleviated" not in "\n".join(listed)
 
     main(["--db", db, "import", str(SAMPLES / "roster_messy.xlsx"), "--enterprise", USCC])
     text = capsys.readouterr().out
@@ -84,6 +88,12 @@ def test_approver_sees_full_ids_and_it_is_logged(capsys: pytest.CaptureFixture[s
                     "--enterprise", USCC, "--dry-run", "--json")
     assert code == EXIT_OK and out["import"]["ids"] == "full"  # type: ignore[index]
     assert [r["id"] for r in out["import"]["rows"]][0] == "220622197110064659"  # type: ignore[index]
+    from desktop.store import Store
+
+    with Store.open(with_enterprise, create=False) as store:
+        [entry] = store.audit_entries(1)
+    assert (entry["action"], entry["entity"]) == ("pii.unmask", "enterprise")  # the window's name too
+    assert json.loads(entry["detail"]) == {"purpose": "名册导入核对", "count": 12}
 
 
 def test_problems_file_and_column_mapping(capsys: pytest.CaptureFixture[str], with_enterprise: Path,

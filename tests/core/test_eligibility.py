@@ -91,7 +91,7 @@ def workers_of(specs: list[dict[str, Any]]) -> tuple[list[WorkerFacts], list[Cla
     claims: list[ClaimRow] = []
     choices: dict[str, DuplicateChoice] = {}
     allowed = {"n", "id", "hukou_code", "hukou_text", "contract_type", "start", "end", "paid_months",
-               "priority_group", "monthly_wage", "claims", "choice"}
+               "priority_group", "priority_claim", "monthly_wage", "claims", "choice"}
     for spec in specs:
         assert set(spec) <= allowed, set(spec) - allowed
         merged = {**DEFAULTS["worker"], **spec}
@@ -103,6 +103,7 @@ def workers_of(specs: list[dict[str, Any]]) -> tuple[list[WorkerFacts], list[Cla
                 contract_end=_day(merged["end"]), hukou_text=merged.get("hukou_text", ""),
                 paid_months=tuple(merged["paid_months"]) if merged.get("paid_months") is not None else None,
                 priority_group=PriorityGroup(merged["priority_group"]) if merged.get("priority_group") else None,
+                priority_claim=PriorityGroup(merged["priority_claim"]) if merged.get("priority_claim") else None,
                 monthly_wage=merged.get("monthly_wage"), ref=len(workers) + 1,
             ))
             for claim in merged.get("claims", []):
@@ -158,11 +159,14 @@ def actual(decision: Decision, key: str) -> Any:
         "count_met": decision.count_met,
         "share_met": decision.share_met,
         "priority_borrower": decision.priority_borrower,
+        "priority_claimed": decision.priority_claimed,
+        "priority_verified": decision.priority_verified,
         "overridden": decision.overridden,
         "pending_choices": decision.pending_choices,
         "size_manual": decision.size_manual,
         "reasons": dict(Counter(r.code for w in decision.workers for r in w.reasons)),
         "notes": dict(Counter(n.code for w in decision.workers for n in w.notes)),
+        "blocked": [p.code for p in decision.blockers],
         "counted_rows": [i + 1 for i, w in enumerate(decision.workers) if w.counted],
     }
     return values[key]
@@ -196,7 +200,8 @@ def test_golden_table_covers_what_the_issue_asks() -> None:
     for size in ("micro", "small", "medium", "large"):
         assert f"{size}: exactly" in names and f"{size}: " in names
     for words in ("reduced", "floor", "rounding up", "override", "not started", "short", "exactly 3 months",
-                  "open-ended", "twice", "another enterprise"):
+                  "open-ended", "twice", "another enterprise", "claimed", "verified",
+                  "blocks"):
         assert words in names, words
 
 

@@ -35,7 +35,8 @@ def decision(workers: int = 4, staff: int = 100, outsiders: int = 1) -> Decision
     facts = [
         WorkerFacts(id_number=ident(i), name=f"职工{i}", hukou_code="222401", hukou_text="延吉市",
                     contract_type=ContractType.FIXED, contract_start=date(2026, 1, 1), contract_end=date(2027, 12, 31),
-                    priority_group=PriorityGroup.POVERTY_ALLEVIATED if i == 1 else None)
+                    priority_group=PriorityGroup.POVERTY_ALLEVIATED if i == 1 else None,
+                    priority_claim=PriorityGroup.POVERTY_ALLEVIATED if i in (1, 2) else None)
         for i in range(1, workers + 1)
     ] + [
         WorkerFacts(id_number=ident(900 + i, "220102"), name=f"外地{i}", hukou_code="220102", hukou_text="长春",
@@ -136,7 +137,7 @@ def test_letter_text() -> None:
     assert "延吉市甲有限公司（统一社会信用代码：91110000600037341L）" in body
     assert "该企业为微型企业" in body and "职工总数100人" in body
     assert "吸纳劳务协作对口地区劳动者4人（名单见附件），占职工总数的4%" in body
-    assert "吸纳重点群体人员1人（脱贫人口1人）" in body
+    assert "其中，重点群体人员企业申报2人、已核实1人（脱贫人口1人）。" in body
     assert "按降低标准：微型企业吸纳对口地区劳动者不少于3人，或占职工总数不低于7.5%" in body
     assert "该企业符合认定标准（按人数达标）。该企业吸纳重点群体人员，为优先放贷支持对象。" in body
     assert f"认定规则版本：{c.ruleset_version}" in body and "经办人：金经办；审核人：朴科长" in body

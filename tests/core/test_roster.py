@@ -176,7 +176,7 @@ def test_normalised_values() -> None:
     assert (row.name, row.id_number, row.sex, row.birth_date) == ("王芳", number, "F", "1990-10-01")
     assert (row.hukou_code, row.contract_type, row.contract_start, row.contract_end) == (
         "222401", "open_ended", "2025-10-07", None)
-    assert (row.priority_group, row.monthly_wage, row.social_insurance, row.phone) == (
+    assert (row.priority_claim, row.monthly_wage, row.social_insurance, row.phone) == (
         "poverty_alleviated", 2800.0, 1, "13800000000")
 
 
@@ -370,3 +370,23 @@ def test_generated_rosters_come_out_as_generated(
 
 def test_identifier_alphabet_sanity() -> None:
     assert set(string.digits) <= set("0123456789xX")
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_a_name_at_the_limit_is_kept_and_one_over_is_refused(block: bool) -> None:
+    from desktop.core.names import MAX_PERSON_NAME
+
+    built = build(RosterSpec(workers=3, seed=7))
+    grid = [list(row) for row in built.grid]
+    name_col = grid[0].index("姓名")
+    grid[1][name_col] = "张" * MAX_PERSON_NAME
+    grid[2][name_col] = "李" * (MAX_PERSON_NAME + 1)
+    layout = layout_of(grid)
+    checker = RowChecker(layout, AREAS, today=TODAY, minimum_wage=1920)
+    rows = checker.check_block(grid[1:], [2, 3, 4]) if block else [checker.check(r, n) for r, n in
+                                                                  zip(grid[1:], [2, 3, 4])]
+    assert rows[0].status == "valid" and rows[0].name == "张" * MAX_PERSON_NAME
+    assert rows[1].status == "invalid" and rows[1].codes == ["name_too_long"]
+    [problem] = rows[1].problems
+    assert problem.text() == f"姓名过长：{MAX_PERSON_NAME + 1} 个字，最多 {MAX_PERSON_NAME} 个字"
+    assert rows[2].status == "valid"

@@ -72,7 +72,9 @@ def add_case(ws: Workspace, n: int = 1, *, workers: int = 12, staff: int = 100, 
             "enterprise_id": added.id, "hukou_text": hukou, "hukou_code": code, "source_row": i + 2,
             "contract_type": "open_ended" if i % 9 == 8 else "fixed", "contract_start": "2026-01-01",
             "contract_end": None if i % 9 == 8 else "2027-12-31",
-            "priority_group": "poverty_alleviated" if i < priority else None, "id": number,
+            "priority_group": "poverty_alleviated" if i < priority else None,
+            "priority_claim": "poverty_alleviated" if i < priority else None,
+            "priority_evidence": "核对县脱贫人口名单（2026年5月）" if i < priority else "", "id": number,
         })
     with ws.store.transaction():
         ids = ws.store.upsert_persons(people)

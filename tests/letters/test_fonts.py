@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.letter import LetterError
+from desktop.letters import fonts as fonts_module
 from desktop.letters import LetterPrint, fontset, render_letter
 from desktop.letters.fonts import (
     ASCII_FALLBACK, ROLES, FontFile, build_fontset, fontconfig_candidates, parse_override, role_of_family,
@@ -78,6 +79,21 @@ def test_windows_fonts_are_found_by_their_file_names(tmp_path: Path, monkeypatch
     assert chosen.fallbacks["kaiti"] == "fangsong"  # 楷体 → 仿宋
 
 
+def test_a_windows_without_the_usual_names_is_searched_by_characters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fonts = tmp_path / "Windows" / "Fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(CJK, fonts / ("wqy-zenhei" + CJK.suffix))  # Wine, a trimmed image: no SimSun & co
+    (fonts / "tahoma.ttf").write_bytes(b"not a font")
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setattr("desktop.letters.fonts.sys.platform", "win32")
+    found = fonts_module.system_candidates()
+    assert sorted(f.path.name for f in found) == sorted(["tahoma.ttf", "wqy-zenhei" + CJK.suffix])
+    chosen = build_fontset(found)  # the broken file is skipped, the Chinese one is used for every role
+    assert {chosen.primary(r).file.path.name for r in ROLES} == {"wqy-zenhei" + CJK.suffix}
+
+
 def test_the_settings_choice_comes_first(tmp_path: Path) -> None:
     copy = tmp_path / "my-kai.ttf"
     shutil.copy(CJK, copy)
@@ -108,6 +124,10 @@ def test_fontconfig_listing(tmp_path: Path) -> None:
     ("FangSong", "fangsong"), ("仿宋_GB2312", "fangsong"), ("KaiTi", "kaiti"), ("AR PL UKai CN", "kaiti"),
     ("SimHei", "heiti"), ("WenQuanYi Zen Hei", "heiti"), ("SimSun", "songti"), ("AR PL UMing CN", "songti"),
     ("方正小标宋简体", "xiaobiaosong"), ("FZXiaoBiaoSong-B05S", "xiaobiaosong"), ("Unifont", "any"),
+    # 统信UOS / 麒麟: the CESI fonts, by family name and by file name
+    ("CESI仿宋-GB2312", "fangsong"), ("CESI_FS_GB2312", "fangsong"), ("CESI_KT_GB2312", "kaiti"),
+    ("CESI_HT_GB2312", "heiti"), ("CESI_SS_GB2312", "songti"), ("CESI_XBS_GB2312", "xiaobiaosong"),
+    ("CESI小标宋-GB2312", "xiaobiaosong"), ("CESI_FS_GB18030", "fangsong"),
 ])
 def test_roles_from_family_names(family: str, role: str) -> None:
     assert role_of_family(family) == role

@@ -15,10 +15,10 @@ import pytest
 
 from desktop.core.roster import RosterError, find_header
 from desktop.rosters.reader import RosterFile, decode_text
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import RosterSpec, build, write_csv, write_encrypted_xlsx, write_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 
 
 def test_the_clean_sample_reads_with_real_dates() -> None:
@@ -168,3 +168,54 @@ def test_an_old_xls_from_libreoffice(tmp_path: Path) -> None:
     layout = find_header(rows, merged=rf.sheet().merged)
     assert layout is not None and layout.header_row == 2
     assert isinstance(rows[14][3], float)
+
+
+def test_a_native_panic_is_the_chinese_message_with_sheet_and_row(tmp_path: Path) -> None:
+    """A date cell of -1e12 panics python-calamine (a BaseException past every ``except Exception``)."""
+    import python_calamine
+
+    from tests.roster_factory import NEGATIVE_DATE_ROW, panicking_xlsx
+
+    path = panicking_xlsx(tmp_path / "negative-date.xlsx")
+    with pytest.raises(BaseException) as raw:  # the reader below has to cope with exactly this
+        list(python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows())
+    assert not isinstance(raw.value, Exception)
+    with pytest.raises(RosterError) as caught:
+        list(RosterFile.open(path).sheet().rows())
+    assert caught.value.code == "roster_cell_unreadable"
+    assert caught.value.params["sheet"] == "名册" and caught.value.params["row"] == NEGATIVE_DATE_ROW
+    text = str(caught.value)
+    assert "第 4 行" in text and "名册" in text and "TimeDelta" not in text and "Panic" not in text
+
+
+def test_a_panic_on_the_service_path_writes_nothing(office_db: Path, tmp_path: Path) -> None:
+    from desktop.core.enterprise import EnterpriseDraft
+    from desktop.services import rosters as svc
+    from desktop.services.accounts import sign_in
+    from desktop.services.enterprises import add_enterprise
+    from tests.conftest import PASSWORD
+    from tests.roster_factory import panicking_xlsx
+
+    ws = sign_in(office_db, "clerk", PASSWORD)
+    try:
+        enterprise = add_enterprise(ws, EnterpriseDraft(
+            name="延吉市甲食品有限公司", uscc="91110000600037341L", county_code="222401", industry="other",
+            staff_total=40,
+        ))
+        before = ws.store.table_counts()
+        with pytest.raises(RosterError) as caught:
+            svc.prepare_import(ws, enterprise.id, panicking_xlsx(tmp_path / "n.xlsx"),
+                               today=datetime.date(2026, 11, 24))
+        assert caught.value.code == "roster_cell_unreadable"
+        assert ws.store.table_counts() == before
+    finally:
+        ws.close()
+
+
+def test_stopping_early_is_no_error(tmp_path: Path) -> None:
+    """Closing the rows generator (a consumer that stops) is not a broken file."""
+    sheet = RosterFile.open(write_xlsx(tmp_path / "r.xlsx", build(RosterSpec(workers=5)))).sheet()
+    rows = sheet.rows()
+    assert next(rows)
+    rows.close()
+    assert sheet.head(2) and len(list(sheet.rows())) == 6

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from desktop.core.office import Role
+from desktop.core.passwords import password_problem
 from desktop.core.permissions import ROLE_PERMISSIONS, Permission, allowed
 from desktop.services import accounts
 from desktop.services.errors import ServiceError, ValidationError
@@ -112,3 +113,55 @@ def test_a_role_change_takes_effect_at_once(workspace: Any, admin_ws: Any) -> No
         add_enterprise(workspace, EnterpriseDraft(name="甲", uscc="91110000600037341L", county_code="222401",
                                                   industry="other", staff_total=3))
     assert caught.value.code == "forbidden"
+
+
+# -- first and reset passwords must be changed by their user (issue 11 item 5) ----------------------
+
+def test_a_new_users_first_password_must_be_changed(office_db: Path, admin_ws: Any) -> None:
+    info = accounts.add_user(admin_ws, "newbie", Role.CLERK, "first pw 2026", "新人")
+    assert info.must_change_password
+    with accounts.sign_in(office_db, "newbie", "first pw 2026") as ws:
+        assert ws.must_change_password
+        with pytest.raises(ValidationError) as caught:
+            accounts.change_password(ws, "first pw 2026", "first pw 2026")
+        assert [p.code for p in caught.value.problems] == ["password_unchanged"]
+        accounts.change_password(ws, "first pw 2026", "my own pw 2026")
+        assert not ws.must_change_password
+        [entry] = ws.store.audit_entries(1)
+        assert (entry["action"], entry["username"], entry["entity_id"]) == ("user.password", "newbie", "newbie")
+    with accounts.sign_in(office_db, "newbie", "my own pw 2026") as ws:
+        assert not ws.must_change_password
+    assert not next(u for u in accounts.list_users(admin_ws) if u.username == "newbie").must_change_password
+
+
+def test_an_admin_never_hands_out_their_own_password(admin_ws: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        accounts.add_user(admin_ws, "newbie", Role.CLERK, PASSWORD)  # the admin's own
+    assert [p.code for p in caught.value.problems] == ["password_is_yours"]
+    with pytest.raises(ValidationError) as caught:
+        accounts.reset_password(admin_ws, "clerk", PASSWORD)
+    assert [p.code for p in caught.value.problems] == ["password_is_yours"]
+    assert "newbie" not in {u.username for u in accounts.list_users(admin_ws)}
+
+
+def test_a_reset_password_is_temporary_and_ends_a_pause(office_db: Path, admin_ws: Any) -> None:
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(ServiceError):
+            accounts.sign_in(office_db, "clerk", "wrong-password")
+    temporary = accounts.new_temporary_password()
+    accounts.reset_password(admin_ws, "clerk", temporary)
+    [entry] = admin_ws.store.audit_entries(1)
+    assert (entry["action"], entry["username"], entry["entity_id"]) == ("user.password_reset", "admin", "clerk")
+    assert temporary not in entry["detail"]
+    with pytest.raises(ServiceError):
+        accounts.sign_in(office_db, "clerk", PASSWORD)  # the old password is gone
+    with accounts.sign_in(office_db, "clerk", temporary) as ws:
+        assert ws.must_change_password
+
+
+def test_generated_passwords_are_long_plain_and_different() -> None:
+    made = {accounts.new_temporary_password() for _ in range(200)}
+    assert len(made) == 200
+    for password in made:
+        assert len(password) == 14 and password.count("-") == 2
+        assert not set(password) & set("0O1lI") and password_problem("newbie", password) is None

@@ -231,3 +231,24 @@ def test_recording_needs_the_clerk_permission_and_an_account(case: tuple[Workspa
     with pytest.raises(ServiceError) as caught:
         svc.override_decision(no_account, stored.id, Result.FAIL, "理由")
     assert caught.value.code == "override_needs_account"
+
+
+@pytest.mark.parametrize(("staff", "blocked"), [(0, "block_staff_zero"), (12, "block_staff_below_roster"),
+                                                (13, None)])
+def test_a_staff_total_of_0_or_below_the_roster_blocks_recording(workspace: Workspace, staff: int,
+                                                                 blocked: str | None) -> None:
+    from desktop.services.eligibility import check_application, record_decision
+    from tests.letters.cases import add_case
+
+    case = add_case(workspace, workers=12, outsiders=1, staff=100)  # 13 active workers on the roster
+    workspace.store.conn.execute("UPDATE enterprises SET staff_total = ? WHERE id = ?", (staff, case.enterprise_id))
+    decision = check_application(workspace, case.application_id)
+    assert [p.code for p in decision.blockers] == ([blocked] if blocked else [])
+    if blocked is None:
+        assert record_decision(workspace, case.application_id).decision.staff_total == 13
+        return
+    with pytest.raises(ServiceError) as caught:
+        record_decision(workspace, case.application_id)
+    assert caught.value.code == "decision_blocked"
+    assert ("职工总数为0" if staff == 0 else "职工总数12人少于名册上的在职人员13人") in str(caught.value)
+    assert workspace.store.conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 0

@@ -150,3 +150,17 @@ def test_a_clerk_cannot_change_office_settings(workspace: Workspace) -> None:
     with pytest.raises(ServiceError) as caught:
         update_office(workspace, county_code="222402", name="x", letter_prefix="x")
     assert caught.value.code == "forbidden" and "无权" in str(caught.value)
+
+
+def test_an_enterprise_name_at_the_limit_is_saved_and_one_over_is_refused(workspace: Workspace) -> None:
+    from desktop.core.names import MAX_ENTERPRISE_NAME
+
+    at_limit = "甲" * (MAX_ENTERPRISE_NAME - 4) + "有限公司"
+    assert svc.add_enterprise(workspace, replace(DRAFT, name=at_limit)).name == at_limit
+    before = workspace.store.table_counts()
+    with pytest.raises(ValidationError) as caught:
+        svc.add_enterprise(workspace, replace(DRAFT, name="乙" + at_limit))
+    [problem] = caught.value.problems
+    assert problem.code == "enterprise_name_too_long" and problem.params["field"] == "name"
+    assert problem.text() == f"企业名称过长：{MAX_ENTERPRISE_NAME + 1} 个字，最多 {MAX_ENTERPRISE_NAME} 个字"
+    assert workspace.store.table_counts() == before

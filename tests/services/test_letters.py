@@ -39,7 +39,9 @@ def _no_backups(monkeypatch: pytest.MonkeyPatch) -> None:
                         lambda ws, reason: type("B", (), {"path": Path(f"{reason}.sqlite3")})())
 
 
-def test_numbers_follow_one_another_per_office_and_year(workspace: Workspace, approver_ws: Workspace) -> None:
+def test_numbers_follow_one_another_per_office_and_year(workspace: Workspace, approver_ws: Workspace,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(letters, "today", lambda: date(2027, 1, 4))  # the first working day of the next year
     cases = [approved(workspace, approver_ws, n) for n in range(1, 5)]
     first = [letters.issue(workspace, c.application_id, issued_on=DAY) for c in cases[:3]]
     assert [x.seq for x in first] == [1, 2, 3]
@@ -341,3 +343,29 @@ def test_a_kept_pdf_changed_outside_the_app_is_not_handed_out(workspace: Workspa
     with pytest.raises(ServiceError) as caught:
         letters.print_pdf(workspace, letter.id)
     assert caught.value.code == "letter_tampered"
+
+
+def test_a_letter_is_dated_from_its_review_date_to_today_and_a_reprint_keeps_it(
+        workspace: Workspace, approver_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(letters, "today", lambda: DAY)
+    one, two = (approved(workspace, approver_ws, n) for n in (1, 2))  # reviewed on 2026-06-30
+    with pytest.raises(ServiceError) as caught:
+        letters.issue(workspace, one.application_id, issued_on=date(2026, 6, 29))
+    assert caught.value.code == "letter_date_before_review"
+    assert "早于审核日期2026-06-30" in str(caught.value)
+    with pytest.raises(ServiceError) as caught:
+        letters.issue(workspace, one.application_id, issued_on=date(2026, 11, 25))
+    assert caught.value.code == "letter_date_future" and "晚于今天（2026-11-24）" in str(caught.value)
+    assert reviews.case(workspace, one.application_id).status == "approved"  # nothing issued, no number taken
+    on_review_day = letters.issue(workspace, one.application_id, issued_on=date(2026, 6, 30))
+    today = letters.issue(workspace, two.application_id)
+    assert (on_review_day.seq, today.seq) == (1, 2)
+    assert letters.content_of(today).issued_on == DAY
+
+    monkeypatch.setattr(letters, "today", lambda: date(2027, 3, 1))  # printed again months later
+    letters.print_pdf(workspace, on_review_day.id)
+    copy = letters.print_pdf(workspace, on_review_day.id)
+    assert letters.content_of(store_letters.letter(workspace.store, on_review_day.id)).issued_on == date(2026, 6, 30)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=copy, capture_output=True, check=True).stdout.decode()
+        assert "2026年6月30日" in text.replace(" ", "") and "2027年3月1日" not in text.replace(" ", "")

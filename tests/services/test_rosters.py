@@ -1,4 +1,4 @@
-"""Importing rosters through the services: the shared samples, preview then commit, and never half an import."""
+"""Importing rosters through the services: the sample rosters (tests/data), preview then commit, and never half an import."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
 from desktop.store.audit import verify_chain
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.roster_factory import RosterSpec, build, write_csv, write_encrypted_xlsx, write_xlsx
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 TODAY = datetime.date(2026, 11, 24)
 
@@ -82,7 +82,7 @@ def counted_by_simple_rule(row: Any, review: datetime.date) -> bool:
 
 
 # --------------------------------------------------------------------------
-# The shared samples, row by row as expected.json says
+# The sample rosters in tests/data, row by row as expected.json says
 
 
 def test_clean_sample(workspace: Workspace, enterprise: Enterprise) -> None:
@@ -112,7 +112,7 @@ def test_messy_sample_row_by_row(workspace: Workspace, enterprise: Enterprise) -
             continue
         assert row.status == "valid" and row.errors == [], (e, row.codes)
         assert row.id_number == e["id"], e
-        assert GROUP_LABELS.get(row.priority_group or "", "") == e["group"], e
+        assert GROUP_LABELS.get(row.priority_claim or "", "") == e["group"], e
         assert CONTRACT_LABELS[row.contract_type] == e["contract_type"], e
         assert (row.hukou_code in PAIRED) == e["paired"], e
         assert counted_by_simple_rule(row, review) == (verdict == "valid"), e
@@ -393,9 +393,11 @@ def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspac
     assert yanbian == sum((r.hukou_code or "").startswith("2224") for r in rows)
     paired = dataclasses.replace(q, hukou_codes=("222401", "220882"))
     assert svc.count_roster(workspace, paired) == sum(r.hukou_code in ("222401", "220882") for r in rows)
-    grouped = svc.count_roster(workspace, dataclasses.replace(q, priority_group="any"))
-    assert grouped == sum(r.priority_group is not None for r in rows)
-    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - grouped
+    # The roster's 重点群体 column is the enterprise's claim: nothing is verified by an import.
+    claimed = svc.count_roster(workspace, dataclasses.replace(q, priority_group="claimed"))
+    assert claimed == sum(r.priority_claim is not None for r in rows) > 0
+    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="any")) == 0
+    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - claimed
 
     ids = svc.roster_ids(workspace, dataclasses.replace(q, sort="name", descending=True))
     records = svc.roster_records(workspace, ids[:5])
@@ -445,6 +447,58 @@ def test_problem_copy_of_a_csv_is_a_new_workbook(tmp_path: Path, workspace: Work
     assert sheet["D4"].fill.fgColor.rgb.endswith("FFC7CE")  # error: red
     assert sheet["K6"].fill.fgColor.rgb.endswith("FFEB9C")  # warning: yellow
     assert sheet["B2"].value == built.grid[1][1]
+
+
+def _formula_like_source(kind: str, folder: Path) -> Path:
+    import openpyxl
+
+    from tests.roster_factory import formula_like_grid
+
+    grid = formula_like_grid()
+    if kind == "xls":  # a real BIFF8 file (tests/data/make_formula_like_xls.py)
+        return DATA / "roster_formula_like.xls"
+    if kind == "csv":
+        return write_csv(folder / "r.csv", grid, encoding="utf-8")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "名册"
+    for r, row in enumerate(grid, start=1):
+        for c, value in enumerate(row, start=1):
+            if value not in ("", None):
+                cell = sheet.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # the enterprise typed it as text
+    sheet.cell(len(grid) + 2, 14, "=1+2")  # and one real formula of its own
+    path = folder / "r.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "csv"])
+def test_problem_copy_keeps_formula_like_cells_as_text(tmp_path: Path, workspace: Workspace, enterprise: Enterprise,
+                                                       kind: str) -> None:
+    """= + - @ (and a leading tab or CR) are written as text, never as a formula, content unchanged."""
+    import openpyxl
+
+    from tests.roster_factory import FORMULA_LIKE
+
+    preview = prepare(workspace, enterprise, _formula_like_source(kind, tmp_path))
+    assert preview.problem_records()
+    out = svc.write_problems_copy(workspace, preview, tmp_path / "退回.xlsx")
+    preview.close()
+    workbook = openpyxl.load_workbook(out)
+    sheet = workbook.worksheets[0]
+    for row, value in enumerate(FORMULA_LIKE, start=2):
+        cell = sheet.cell(row, 14)
+        assert cell.data_type == "s", (kind, value, cell.data_type)
+        assert cell.value == value.replace("\r", "\n"), (kind, value)  # XML reads a CR as LF; nothing else changes
+    if kind == "xlsx":
+        formula = sheet.cell(len(FORMULA_LIKE) + 3, 14)
+        assert (formula.value, formula.data_type) == ("=1+2", "s")
+    for listing_row in workbook["问题清单"].iter_rows():
+        for cell in listing_row:
+            assert cell.data_type != "f"
 
 
 def test_template_has_text_ids_lists_and_instructions(tmp_path: Path, workspace: Workspace,

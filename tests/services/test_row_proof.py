@@ -31,25 +31,25 @@ from tests.conftest import PASSWORD
 
 ROW_KINDS = ("changed", "added", "deleted")
 
-# How an editor changes one row of each table: (column, new value as SQL, triggers in the way).
-UPDATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "offices": ("name", "'伪造的单位'", ()),
-    "settings": ("value", "value || ' '", ()),
-    "users": ("role", "CASE role WHEN 'admin' THEN 'clerk' ELSE 'admin' END", ()),
-    "enterprises": ("staff_total", "staff_total + 500", ()),
-    "applications": ("amount_wan", "9999", ()),
-    "persons": ("name", "'李四'", ()),
-    "roster_imports": ("file_name", "'别的名册.xlsx'", ()),
-    "employments": ("priority_group", "'registered_unemployed'", ()),  # a priority mark
-    "decisions": ("qualifying_count", "qualifying_count + 7", ()),
-    "letters": ("print_count", "print_count + 1", ()),
-    "letter_files": ("pdf", "X'25504446'", ("letter_files_fixed",)),
-    "batches": ("status", "'received'", ()),
-    "batch_items": ("application_id", "application_id + 1000", ()),
-    "own_keys": ("retired_at", "'2026-01-01T00:00:00+08:00'", ()),
-    "peer_keys": ("office_name", "'冒名的省厅'", ()),
-    "batch_quarantine": ("reason", "'accepted'", ()),
-    "batch_refs": ("local_id", "local_id + 1", ()),
+# How an editor changes one row of each table: (SET clause, triggers in the way).
+UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "offices": ("name = '伪造的单位'", ()),
+    "settings": ("value = value || ' '", ()),
+    "users": ("role = CASE role WHEN 'admin' THEN 'clerk' ELSE 'admin' END", ()),
+    "enterprises": ("staff_total = staff_total + 500", ()),
+    "applications": ("amount_wan = 9999", ()),
+    "persons": ("name = '李四'", ()),
+    "roster_imports": ("file_name = '别的名册.xlsx'", ()),
+    "employments": ("priority_group = 'registered_unemployed', priority_evidence = '伪造的证明'", ()),  # a priority mark
+    "decisions": ("qualifying_count = qualifying_count + 7", ()),
+    "letters": ("print_count = print_count + 1", ()),
+    "letter_files": ("pdf = X'25504446'", ("letter_files_fixed",)),
+    "batches": ("status = 'received'", ()),
+    "batch_items": ("application_id = application_id + 1000", ()),
+    "own_keys": ("retired_at = '2026-01-01T00:00:00+08:00'", ()),
+    "peer_keys": ("office_name = '冒名的省厅'", ()),
+    "batch_quarantine": ("reason = 'accepted'", ()),
+    "batch_refs": ("local_id = local_id + 1", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -180,11 +180,11 @@ def test_every_table_of_the_record_is_covered(office: Path) -> None:
 
 @pytest.mark.parametrize("table", TABLES)
 def test_a_field_changed_outside_is_reported(office: Path, editor: sqlite3.Connection, table: str) -> None:
-    column, value, in_the_way = UPDATES[table]
+    assignment, in_the_way = UPDATES[table]
     rowid = _first_row(editor, table)
     for trigger in in_the_way:
         editor.execute(f"DROP TRIGGER {trigger}")
-    editor.execute(f"UPDATE {table} SET {column} = {value} WHERE rowid = ?", (rowid,))
+    editor.execute(f"UPDATE {table} SET {assignment} WHERE rowid = ?", (rowid,))
     editor.commit()
     found = _row_findings(_check(office), table)
     assert found, f"{table}: a changed row was not reported"

@@ -22,6 +22,7 @@ from desktop.ui.first_paint import seconds_since_process_start
 from desktop.ui.compat import keep_none_alive
 from desktop.ui.errors import excepthook
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.setup_dialog import SetupDialog
 from desktop.ui.widgets import select_data
 
@@ -61,8 +62,15 @@ def test_a_file_that_is_not_a_database_gives_a_message(
     path = tmp_path / "report.sqlite3"
     path.write_bytes(b"PK\x03\x04 not a database")
     refuse_dialog(monkeypatch, SetupDialog)
-    assert run_gui(path) == 1
-    assert "不是劳协数据库" in message_boxes.shown[0][1]
+    offered: list[str] = []
+
+    def cancel(dialog: RecoveryDialog) -> int:  # 从备份恢复 is offered; the clerk closes it
+        offered.append(dialog.problemLabel.text())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(RecoveryDialog, "exec", cancel)
+    assert run_gui(path) == 0
+    assert len(offered) == 1 and "不是劳协数据库" in offered[0]
     assert path.read_bytes() == b"PK\x03\x04 not a database"
 
 
@@ -227,12 +235,17 @@ def test_a_fresh_application_speaks_chinese() -> None:
         "from PySide6.QtCore import QCoreApplication\n"
         "from desktop.ui.app import create_app\n"
         "app = create_app(sys.argv)\n"
+        "from PySide6.QtCore import Qt\n"
         "print(app.applicationName(), app.windowIcon().isNull(),"
-        " QCoreApplication.translate('QPlatformTheme', 'Cancel'))\n"
+        " QCoreApplication.translate('QPlatformTheme', 'Cancel'),"
+        " QCoreApplication.translate('QFileDialog', 'Look in:'),"
+        " app.testAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=60,
         cwd=Path(app_module.__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["laoxie", "False", "取消"]
+    # Qt's own file dialog (not GTK's, English on most machines) with Qt's Chinese texts
+    native_off = str(sys.platform.startswith("linux"))
+    assert done.stdout.split() == ["laoxie", "False", "取消", "查找范围：", native_off]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from desktop.services import audit
 from desktop.services.enterprises import update_enterprise
 from desktop.services.workspace import Workspace
 from desktop.ui import audit_dialog
@@ -117,7 +118,7 @@ def test_details_are_one_line_with_personal_numbers_masked(
     model = AuditModel(approver_ws)
     model.set_filters(action="enterprise.update")
     [text] = [model.index(r, AuditColumn.DETAIL).data() for r in range(model.rowCount())]
-    assert "改动 （contact_phone 139****5678 → 138****1111）" in text
+    assert "改动 （联系电话 139****5678 → 138****1111）" in text
     assert "13800001111" not in text
     assert "13800001111" not in model.index(0, AuditColumn.DETAIL).data(Qt.ItemDataRole.ToolTipRole)
 
@@ -127,5 +128,20 @@ def test_compact_detail() -> None:
         "文件 x.sqlite3；原因 自动；大小 2 KB；第二备份 —")
     assert compact_detail({"username": "li", "role": "approver", "active": False}) == (
         "用户名 li；角色 审核人；在用 否")
-    assert compact_detail({"replaced_chain_head": "a" * 64}) == "replaced_chain_head aaaaaaaaaaaa…"
+    assert compact_detail({"replaced_chain_head": "a" * 64}) == "被替换日志的末条校验值 aaaaaaaaaaaa…"
     assert len(compact_detail({"detail": "长" * 1000})) == audit_dialog.DETAIL_MAX
+
+
+def test_the_codes_the_issue_saw_read_in_chinese() -> None:
+    """key.import_province, confirmed_by_phone and "applications 15" appeared raw in the viewer."""
+    peer = compact_detail({"office_code": "220000", "purpose": "encryption", "confirmed_by_phone": True},
+                          action="key.import_province")
+    assert peer == "用途 加密密钥；单位代码 220000；已电话核对指纹 是"
+    assert compact_detail({"applications": [15, 16], "counts": {"enterprises": 2, "workers": 40}}) == (
+        "数量 （企业 2，职工 40）；贷款申请 15、16")
+    assert compact_detail({"from": "submitted", "to": "approved", "reason": "材料齐全"}) == (
+        "原因 材料齐全；原状态 已提交审批；新状态 已批准")
+    assert compact_detail({"from": "/backups/a.sqlite3"}, action="db.restore") == "恢复自 /backups/a.sqlite3"
+    assert compact_detail({"fields": ["legal_representative"], "loan_type": "working_capital"}) == (
+        "贷款类型 流动资金贷款；填写的栏目 法定代表人")
+    assert audit.ACTION_LABELS["key.import_province"] == "导入省级公钥"

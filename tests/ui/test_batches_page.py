@@ -61,13 +61,15 @@ def test_a_receipt_that_cannot_be_read_is_said(qtbot: QtBot, clerk: Workspace, r
     assert message_boxes.shown and "回执" in message_boxes.shown[-1][1]
 
 
-def test_the_keys_dialog_says_how_to_set_keys_up(qtbot: QtBot, clerk: Workspace, runner: TaskRunner) -> None:
+def test_the_keys_dialog_says_what_to_do_without_a_terminal(qtbot: QtBot, clerk: Workspace,
+                                                             runner: TaskRunner) -> None:
     page = open_page(qtbot, clerk, runner)
     page.keysButton.click()
     dialog = page.keys_dialog
     assert dialog is not None and dialog.isVisible()
-    text = dialog.text.toPlainText()
-    assert "laoxie keys create" in text and "laoxie keys import-province" in text
+    assert "尚未生成签名密钥" in dialog.ownLabel.text() and "导出到 U 盘" in dialog.ownLabel.text()
+    assert not dialog.createButton.isEnabled() and "无权" in dialog.createButton.toolTip()  # a clerk
+    assert "laoxie" not in dialog.ownLabel.text() + dialog.peerGroup.toolTip()
     dialog.reject()
 
 
@@ -86,8 +88,9 @@ def test_the_province_imports_batches_and_sees_fingerprints(qtbot: QtBot, runner
         assert isinstance(page.import_dialog, BatchImportDialog) and page.import_dialog.isVisible()
         page.import_dialog.reject()
         page.keysButton.click()
-        assert page.keys_dialog is not None
-        text = page.keys_dialog.text.toPlainText()
-        assert "已登记的县级签名公钥" in text and "延吉市就业服务局（222401）" in text and "电话核对：" in text
+        dialog = page.keys_dialog
+        assert dialog is not None and dialog.peerGroup.title() == "已登记的县级签名公钥"
+        assert dialog.peerTable.item(0, 0).text() == "延吉市就业服务局" and dialog.peerTable.item(0, 1).text() == "222401"
+        assert len(dialog.peerTable.item(0, 2).text().split("\u3000")) == 6  # six groups of digits
         page.keys_dialog.reject()
         page.close()

@@ -26,14 +26,14 @@ from desktop.store import rosters as roster_store
 from desktop.ui.import_wizard import FILE_PAGE, MAPPING_PAGE, PREVIEW_PAGE, RESULT_PAGE, ImportWizard
 from desktop.ui.import_wizard_models import ERROR_COLOR, WARNING_COLOR, ProblemColumn
 from desktop.ui.tasks import TaskRunner
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.letters.cases import add_case
 from tests.roster_factory import RosterSpec, build, write_encrypted_xlsx, write_xlsx
 from tests.ui.conftest import draft
 
 pytestmark = pytest.mark.gui
 
-SAMPLES = SHARED / "samples"
+SAMPLES = DATA
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 WAIT = 30_000
 

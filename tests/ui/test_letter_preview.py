@@ -7,12 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.letters import LetterPrint, fontset, render_letter
 from desktop.ui.letter_preview import LetterPreviewDialog, PdfError, load_pdf, print_document
+from desktop.ui.screen import available_area, room
 from tests.letters.cases import sample_content
 
 pytestmark = pytest.mark.gui
@@ -75,3 +77,57 @@ def test_print_uses_the_counted_pdf_after_the_dialog(qtbot: QtBot, letter_pdf: b
 def test_bytes_that_are_not_a_pdf(qtbot: QtBot) -> None:
     with pytest.raises(PdfError):
         load_pdf(b"not a pdf")
+
+
+def test_the_preview_opens_at_the_screens_height_with_its_buttons_on_screen(qtbot: QtBot, letter_pdf: bytes) -> None:
+    dialog = LetterPreviewDialog(letter_pdf, "确认书")
+    qtbot.addWidget(dialog)
+    space = room(available_area(dialog))
+    assert dialog.height() == space.height() and dialog.width() <= space.width()
+    dialog.show()
+    for button in (dialog.print_button, dialog.save_button, dialog.zoom_in_button, dialog.fit_page_button):
+        corner = button.mapTo(dialog, button.rect().bottomRight())
+        assert dialog.rect().contains(corner), f"{button.text()} is outside the dialog"
+
+
+def test_zoom_fit_width_fit_page(qtbot: QtBot, letter_pdf: bytes) -> None:
+    dialog = LetterPreviewDialog(letter_pdf, "确认书")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth and dialog.fit_width_button.isChecked()
+    fitted = dialog.zoom()
+    dialog.zoom_in_button.click()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom and not dialog.fit_width_button.isChecked()
+    assert dialog.zoom() == pytest.approx(fitted * 1.25)
+    assert dialog.zoom_label.text() == f"{round(fitted * 125)}%"
+    for _ in range(20):
+        dialog.zoom_out_button.click()
+    assert dialog.zoom() == pytest.approx(0.25) and not dialog.zoom_out_button.isEnabled()
+    dialog.fit_page_button.click()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView and dialog.fit_page_button.isChecked()
+    assert dialog.zoom() < fitted  # a whole A4 page in a landscape-ish window is smaller than its width fitted
+
+
+def test_save_as_writes_the_counted_pdf(qtbot: QtBot, letter_pdf: bytes, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+
+    def counted() -> bytes:
+        asked.append(1)
+        return letter_pdf + b"%counted"
+
+    dialog = LetterPreviewDialog(letter_pdf, "确认书 延吉人社劳协确〔2026〕12号", print_source=counted)
+    qtbot.addWidget(dialog)
+    offered: list[str] = []
+
+    def choose(_parent: object, _title: str, name: str, _filter: str) -> tuple[str, str]:
+        offered.append(name)
+        return str(tmp_path / "letter"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    assert dialog.save_button.text() == "另存为…"
+    dialog.save_button.click()
+    assert offered == ["确认书 延吉人社劳协确〔2026〕12号.pdf"]
+    assert (tmp_path / "letter.pdf").read_bytes() == letter_pdf + b"%counted" and asked == [1]
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: ("", ""))
+    assert dialog.save_with_dialog() is None and asked == [1]  # cancelled: nothing counted

@@ -50,7 +50,7 @@ def cell(page: LettersPage, row: int, column: LetterColumn) -> str:
 
 
 def test_an_approved_application_gets_its_letter(qtbot: QtBot, clerk: Workspace, approver: Workspace,
-                                                 runner: TaskRunner) -> None:
+                                                 runner: TaskRunner, message_boxes: MessageBoxes) -> None:
     approve(clerk, approver, 3)
     page = open_page(qtbot, clerk, runner)
     assert page.waitingTable.rowCount() == 1 and "图们江物流" in page.waitingTable.item(0, 1).text()
@@ -59,6 +59,8 @@ def test_an_approved_application_gets_its_letter(qtbot: QtBot, clerk: Workspace,
     assert page.select_application(3)
     assert page.issueButton.isEnabled()
     page.issueButton.click()
+    (title, text), = message_boxes.asked
+    assert title == "出具确认书" and "第 3 号" in text and "文号" in text and "作废" in text
     assert page.issuing is not None and not page.issueButton.isEnabled()  # on the worker, one at a time
     qtbot.waitUntil(lambda: page.issuing is None and runner.pending == 0)
     letter = letters.letter_in_force(clerk, 3)

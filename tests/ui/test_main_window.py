@@ -104,7 +104,7 @@ def test_importing_a_roster_from_the_roster_page(qtbot: QtBot, workspace: Worksp
 
     from desktop.services.enterprises import add_enterprise
     from desktop.ui.import_wizard import ImportWizard
-    from tests.conftest import SHARED
+    from tests.conftest import DATA
     from tests.ui.conftest import draft
 
     enterprise = add_enterprise(workspace, draft(1, name="延吉市长白山食品有限公司"))
@@ -116,7 +116,7 @@ def test_importing_a_roster_from_the_roster_page(qtbot: QtBot, workspace: Worksp
     window.roster.importButton.click()
     wizard = window.findChild(ImportWizard)
     assert wizard is not None and wizard.isVisible() and wizard.enterprise_id == enterprise.id
-    wizard.open_file(str(SHARED / "samples" / "roster_clean.xlsx"))
+    wizard.open_file(str(DATA / "roster_clean.xlsx"))
     qtbot.waitUntil(lambda: not wizard.busy and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
                     timeout=30_000)
     wizard.next()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -54,10 +54,12 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "demo.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(demo_template) + suffix)
-        if source.exists():
-            shutil.copy(source, str(copy) + suffix)
+    source, target = sqlite3.connect(demo_template), sqlite3.connect(copy)
+    try:  # through SQLite: never copy a live file's -wal and -shm by hand
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
     return copy
 
 
@@ -150,7 +152,7 @@ def test_a_failing_decision_is_red_and_says_why(qtbot: QtBot, clerk: Workspace) 
     page = open_page(qtbot, clerk, "延吉市一心仓储有限公司")
     assert "不通过" in page.resultLabel.text() and "#b3261e" in page.resultLabel.text()
     assert page.resultDetailLabel.text() == "不符合认定标准：人数和占比均未达标（正常标准）"
-    assert page.priorityValue.text() == "否（计入人员中没有重点群体人员）"
+    assert page.priorityValue.text() == "否（计入人员中没有经核实的重点群体人员）"
 
 
 def test_the_worker_filter(qtbot: QtBot, clerk: Workspace, qtmodeltester: Any) -> None:
@@ -193,7 +195,9 @@ def test_an_enterprise_without_application_is_only_a_trial(qtbot: QtBot, clerk: 
         " WHERE a.enterprise_id = e.id) ORDER BY name LIMIT 1").fetchone()[0]
     page = open_page(qtbot, clerk, without)
     assert page.application_id is None and not page.applicationCombo.isEnabled()
-    assert "尚无贷款申请" in page.applicationCombo.currentText()
+    assert "尚未登记贷款申请" in page.applicationCombo.currentText()
+    assert "尚未登记贷款申请" in page.applicationHintLabel.text() and page.newApplicationButton.isEnabled()
+    assert not page.formButton.isEnabled() and page.formButton.toolTip() == "该企业尚未登记贷款申请"
     assert page.sourceLabel.text().startswith("按名册试算")
     assert page.workers.rowCount() > 0
     assert not page.recordButton.isEnabled() and "尚无贷款申请" in page.recordButton.toolTip()

@@ -89,8 +89,10 @@ def add_roster(ws: Workspace, enterprise_id: int, workers: list[tuple[str, str, 
         for name, *_rest, evidence, _wage, active in workers:
             number = numbers[name]
             store.conn.execute(
-                "UPDATE employments SET priority_evidence = ?, active = ? WHERE person_id ="
-                " (SELECT id FROM persons WHERE id_number = ?) AND enterprise_id = ?",
+                # a group with evidence is one the clerk verified; without, the enterprise's claim
+                "UPDATE employments SET priority_evidence = ?1, priority_group = CASE WHEN ?1 <> ''"
+                " THEN priority_claim END, active = ?2 WHERE person_id ="
+                " (SELECT id FROM persons WHERE id_number = ?3) AND enterprise_id = ?4",
                 (evidence, int(active), number, enterprise_id))
     return numbers
 
@@ -222,6 +224,26 @@ def test_typing_filters_by_name_or_id_digits_after_a_pause(
     typist(page.searchEdit, roster.id_numbers["陈静"][-4:])  # the last four digits of an ID number
     qtbot.waitUntil(lambda: page.roster.query is not None and page.roster.query.text.isdigit())
     assert column(page, RosterColumn.NAME) == ["陈静"]
+
+
+@pytest.mark.parametrize("user", ["clerk", "approver"])
+def test_the_search_box_tells_a_masked_digit_only_to_a_permitted_user(
+    qtbot: QtBot, workspace: Workspace, approver_ws: Workspace, roster: Roster, tasks: TaskRunner, user: str
+) -> None:
+    ws = workspace if user == "clerk" else approver_ws
+    page = open_page(qtbot, ws, tasks, roster.enterprise_id)
+    number = roster.id_numbers["陈静"]
+    page.searchEdit.setText(number[6:12])  # birth year and month: hidden in 220882********xxxx
+    page.apply_filter()
+    assert column(page, RosterColumn.NAME) == ([] if user == "clerk" else ["陈静"])
+    assert len(audit(ws, "pii.unmask")) == (user == "approver")  # a search on hidden digits is logged
+    page.searchEdit.setText(number[:6] + number[6])  # the visible prefix and one hidden digit
+    page.apply_filter()
+    assert ("陈静" in column(page, RosterColumn.NAME)) == (user == "approver")
+    page.searchEdit.setText(number)
+    page.apply_filter()
+    assert column(page, RosterColumn.NAME) == ["陈静"]
+    assert all("*" in i for i in column(page, RosterColumn.ID))  # found, still masked
 
 
 def test_each_filter_control_asks_the_database(qtbot: QtBot, workspace: Workspace, roster: Roster,
@@ -403,7 +425,9 @@ def test_mark_a_selection_then_unmark_it(qtbot: QtBot, workspace: Workspace, ros
     fill_dialog(qtbot, dialog, PriorityGroup.REGISTERED_UNEMPLOYED, "延失登 0042", typist)
     with qtbot.waitSignal(dialog.accepted):
         dialog.ok_button.click()
-    assert [column(page, RosterColumn.GROUP)[r] for r in rows] == ["登记失业人员"] * 3
+    # 李芳's roster claims 就业困难人员: the clerk's verified group is shown, the claim beside it
+    assert [column(page, RosterColumn.GROUP)[r] for r in rows] == [
+        "登记失业人员", "登记失业人员（已核实；企业申报为就业困难人员）", "登记失业人员"]
     assert [column(page, RosterColumn.EVIDENCE)[r] for r in rows] == ["延失登 0042"] * 3
     assert column(page, RosterColumn.GROUP)[row_named(page, "张伟")] == "脱贫人口"  # untouched
     [entry] = audit(workspace, "roster.mark_priority")
@@ -414,7 +438,7 @@ def test_mark_a_selection_then_unmark_it(qtbot: QtBot, workspace: Workspace, ros
     assert page.unmarkButton.isEnabled()
     qtbot.mouseClick(page.unmarkButton, Qt.MouseButton.LeftButton)
     assert message_boxes.asked and "取消 2 人的重点群体标记" in message_boxes.asked[0][1]
-    assert [column(page, RosterColumn.GROUP)[r] for r in rows] == ["", "", "登记失业人员"]
+    assert [column(page, RosterColumn.GROUP)[r] for r in rows] == ["", "就业困难人员（企业申报，未核实）", "登记失业人员"]
     assert [column(page, RosterColumn.EVIDENCE)[r] for r in rows] == ["", "", "延失登 0042"]
     [cleared] = audit(workspace, "roster.unmark_priority")
     assert json.loads(cleared["detail"])["count"] == 2
@@ -645,7 +669,7 @@ def test_a_roster_of_100000_filters_fast_and_reads_only_what_is_shown(
     assert sum(fetched) == page.roster.rowCount() == 800  # never more records than rows shown
     assert column(page, RosterColumn.NAME)[799] == "工人000799"
 
-    for change in (lambda: choose(page.groupCombo, "any"), lambda: page.sort_by(RosterColumn.NAME,
+    for change in (lambda: choose(page.groupCombo, "claimed"), lambda: page.sort_by(RosterColumn.NAME,
                                                                                  Qt.SortOrder.DescendingOrder),
                    lambda: choose(page.hukouCombo, "paired")):
         fetched.clear()
@@ -653,7 +677,7 @@ def test_a_roster_of_100000_filters_fast_and_reads_only_what_is_shown(
         change()
         assert time.perf_counter() - started < 1.0
         assert sum(fetched) <= 400  # the first page (and at most one more to fill the view)
-    assert page.roster.total == 30_000  # in a priority group (2 in 5) and from 延吉, 敦化 or 大安 (3 in 4)
+    assert page.roster.total == 30_000  # claimed a priority group on the roster (2 in 5) and from 延吉, 敦化 or 大安 (3 in 4)
     assert column(page, RosterColumn.NAME)[0] > column(page, RosterColumn.NAME)[1]  # by name, descending
     page.select_rows([0])
     assert page.markButton.isEnabled()

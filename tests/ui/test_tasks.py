@@ -335,3 +335,29 @@ def test_shutdown_closes_a_kept_workspace(qtbot: QtBot, workspace: Workspace) ->
     runner.shutdown()
     assert not kept.is_open
     runner.deleteLater()
+
+
+def test_a_native_panic_in_a_task_becomes_a_chinese_message(
+    qtbot: QtBot, runner: TaskRunner, window: QWidget, tmp_path: Path, message_boxes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """python-calamine panics (pyo3 PanicException, a BaseException) on a date cell of -1e12."""
+    import python_calamine
+
+    from tests.roster_factory import panicking_xlsx
+
+    monkeypatch.setattr("desktop.crash.log_dir", lambda: tmp_path / "logs")
+    path = panicking_xlsx(tmp_path / "negative-date.xlsx")
+
+    def read_raw(state: TaskState) -> list[Any]:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return list(book.get_sheet_by_index(0).iter_rows())
+
+    task = runner.run(read_raw, parent=window)
+    with qtbot.waitSignal(task.finished, timeout=WAIT_S * 1000):
+        pass
+    assert task.outcome is Outcome.FAILED
+    assert not isinstance(task.error, Exception)  # it really was a panic, not an ordinary error
+    [(title, message)] = message_boxes.shown
+    assert title == "劳协" and "无法识别" in message and "Panic" not in message
+    assert list((tmp_path / "logs").glob("crash-*.txt"))  # the original kept for the maintainers

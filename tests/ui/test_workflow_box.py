@@ -66,6 +66,7 @@ def test_the_approver_may_not_approve_what_they_submitted(qtbot: QtBot, approver
 
 def test_another_approver_approves_then_reopens_with_a_reason(
     qtbot: QtBot, clerk: Workspace, approver: Workspace, monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageBoxes,
 ) -> None:
     _page, app_id = submitted_by_clerk(qtbot, clerk)
     page = open_page(qtbot, approver)
@@ -73,6 +74,7 @@ def test_another_approver_approves_then_reopens_with_a_reason(
     assert box.approveButton.isEnabled() and box.returnButton.isEnabled()
     assert not box.reopenButton.isEnabled()
     box.approveButton.click()
+    assert message_boxes.asked and message_boxes.asked[-1][0] == "批准"
     assert reviews.case(approver, app_id).status == "approved"
     assert "已批准" in box.statusLabel.text() and "审核人" in box.statusLabel.text()
     assert not box.approveButton.isEnabled() and box.reopenButton.isEnabled()
@@ -145,3 +147,28 @@ def test_in_the_window_the_steps_run_on_the_worker(qtbot: QtBot, clerk: Workspac
     finally:
         runner.shutdown()
         runner.deleteLater()
+
+
+def test_approving_asks_first_and_says_what_will_happen(qtbot: QtBot, clerk: Workspace, approver: Workspace,
+                                                        message_boxes: MessageBoxes) -> None:
+    _page, app_id = submitted_by_clerk(qtbot, clerk)
+    page = open_page(qtbot, approver)
+    box = page.workflow
+    assert box.approveButton.isEnabled()
+    message_boxes.answer = message_boxes.answer.Cancel
+    box.approveButton.click()
+    (title, text), = message_boxes.asked
+    assert title == "批准" and f"第 {app_id} 号" in text and "自动备份" in text and "锁定" in text
+    assert reviews.case(approver, app_id).status == "submitted"  # cancelled: nothing happened
+
+
+def test_an_empty_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
+    dialog = workflow_box.ReasonDialog(None, "退回", "退回给经办人的理由：")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reasonEdit.setPlainText("   ")
+    dialog.buttonBox.button(dialog.buttonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and dialog.result() == 0 and "理由必须填写" in dialog.problemLabel.text()
+    dialog.reasonEdit.setPlainText("名册缺两人")
+    dialog.buttonBox.button(dialog.buttonBox.StandardButton.Ok).click()
+    assert not dialog.isVisible() and dialog.reason == "名册缺两人"

@@ -1,0 +1,120 @@
+"""Every window within the screen, and the full text of a cut-off table cell in its tooltip.
+
+County offices run 1024×768 and 1366×768 screens. The forms give windows
+sizes that suit a larger screen (the main window 1180×720, the import wizard
+1000×700); :class:`ScreenFit`, installed once on the application, shrinks each
+window as it is first shown to the screen's available area (the taskbar
+excluded) and moves it inside, never below what its layout needs. The main
+window opens maximised when its form size does not fit. One filter on the
+application covers every dialog, including the ones written after this.
+
+Table cells do not wrap (a Chinese name wraps at any character and the row
+shows half a line): the filter turns wrapping off in every table of a window
+it fits, a long text is elided, and when the model gives no tooltip of its
+own, hovering shows the whole text.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QHelpEvent
+from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QStyle, QTableView, QToolTip, QWidget
+
+# What a window manager adds around a window: borders and the title bar.
+FRAME: Final = QSize(16, 40)
+_FITTED: Final = "laoxie_screen_fitted"  # a window is fitted once, on its first show
+
+
+def available_area(widget: QWidget | None = None) -> QRect:
+    """The part of the widget's screen windows may use (without the taskbar)."""
+    screen = widget.screen() if widget is not None else None
+    if screen is None:
+        screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 728)
+
+
+def room(area: QRect) -> QSize:
+    """The largest client size of a window whose frame fits ``area``."""
+    return QSize(max(area.width() - FRAME.width(), 0), max(area.height() - FRAME.height(), 0))
+
+
+def needed_size(window: QWidget) -> QSize:
+    """The smallest size the window's layout allows (a wizard gives no minimumSizeHint: ask its layout)."""
+    hint = window.minimumSizeHint()
+    if not hint.isValid():
+        layout = window.layout()
+        hint = layout.totalMinimumSize() if layout is not None else QSize(0, 0)
+    return hint.expandedTo(window.minimumSize())
+
+
+def fits(size: QSize, area: QRect) -> bool:
+    space = room(area)
+    return size.width() <= space.width() and size.height() <= space.height()
+
+
+def fit_window(window: QWidget, area: QRect) -> None:
+    """Shrink ``window`` to ``area`` (not below what it needs) and move it inside; a main window
+    that does not fit at its own size is maximised instead."""
+    if isinstance(window, QMainWindow) and not fits(window.size(), area):
+        window.setGeometry(area.adjusted(0, 0, -FRAME.width(), -FRAME.height()))
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
+    size = window.size().boundedTo(room(area)).expandedTo(needed_size(window))
+    if size != window.size():
+        window.resize(size)
+    frame = QRect(window.pos(), size + FRAME)
+    parent = window.parentWidget()
+    if parent is not None and parent.isVisible():
+        frame.moveCenter(parent.window().frameGeometry().center())
+    frame.moveLeft(max(area.left(), min(frame.left(), area.right() + 1 - frame.width())))
+    frame.moveTop(max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height())))
+    window.move(frame.topLeft())
+
+
+def cell_text_cut_off(view: QAbstractItemView, pos: QPoint) -> str:
+    """The display text of the cell at viewport ``pos`` when it is too wide to show whole, else ''."""
+    index = view.indexAt(pos)
+    if not index.isValid():
+        return ""
+    text = index.data()
+    if not isinstance(text, str) or not text:
+        return ""
+    rect = view.visualRect(index)
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    width = max(view.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+    icon = view.iconSize().width() if index.data(Qt.ItemDataRole.DecorationRole) is not None else 0
+    return text if width + 2 * margin + icon > rect.width() else ""
+
+
+class ScreenFit(QObject):
+    """Installed on the application: fits each window on its first show; tooltips for cut-off cells."""
+
+    def __init__(self, parent: QObject | None = None, *, area: QRect | None = None) -> None:
+        super().__init__(parent)
+        self.area = area  # tests give a screen size; None: the window's own screen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.Show:
+            if isinstance(watched, QWidget) and watched.isWindow() and not watched.property(_FITTED):
+                watched.setProperty(_FITTED, True)
+                if watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+                    fit_window(watched, self.area if self.area is not None else available_area(watched))
+                    views = watched.findChildren(QTableView)
+                    for view in [watched, *views] if isinstance(watched, QTableView) else views:
+                        view.setWordWrap(False)
+        elif kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            view = watched.parent() if isinstance(watched, QWidget) else None
+            if isinstance(view, QAbstractItemView) and watched is view.viewport():
+                index = view.indexAt(event.pos())
+                if index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole) is None:  # no tip of the model's own
+                    text = cell_text_cut_off(view, event.pos())
+                    if text:
+                        QToolTip.showText(event.globalPos(), text, view, view.visualRect(index))
+                        return True
+        return False
+
+
+__all__ = ["FRAME", "ScreenFit", "available_area", "fit_window", "fits", "needed_size", "room"]

@@ -1,0 +1,323 @@
+"""Install the Windows build under Wine and use it as a clerk would (`make windows-test`).
+
+    python packaging/windows/wine_test.py [--skip-suite]
+
+In a fresh Wine prefix (build/windows/wine-prefix):
+
+1. the installer, silent (/S), per user: files, Start-menu and desktop
+   shortcuts, the uninstall entry in HKCU;
+2. `laoxie-cli --self-test`;
+3. a command-line round trip on the default database (%LOCALAPPDATA%\\laoxie):
+   demo, a new enterprise, a sample roster imported (tests/data), check,
+   application, review, approval, a letter issued as PDF; and `init` plus
+   `db check` on a database in a folder with Chinese characters and spaces;
+4. the window: `laoxie-cli gui` signs in, paints once and quits (start-up
+   time), and packaging/windows/wine/window_smoke.py saves a screenshot;
+5. the test suite without Qt (-m "not gui and not slow") on the Windows Python;
+6. the uninstaller, silent: the program and its shortcuts are gone, the
+   office data is still there;
+7. the portable zip unpacked in a folder with Chinese characters and spaces:
+   its data stays beside it.
+
+What this prefix adds to Wine 8, and why, is said where it is done (a CJK font
+like a Chinese Windows has, bcryptprimitives.dll).  Wine's console programs
+break when stdin or stdout is a file (WinError 6), so both are pipes here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+BUILD = ROOT / "build" / "windows"
+PREFIX = BUILD / "wine-prefix"
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian's fonts-wqy-zenhei
+SAMPLE_ROSTER = ROOT / "tests" / "data" / "roster_clean.xlsx"
+PASSWORD = "laoxie-demo"
+USCC = "91222401MA17YJ6X21"  # a valid code (check digit 1) no demo enterprise has
+
+ENV = {
+    **os.environ,
+    "WINEPREFIX": str(PREFIX),
+    "WINEDEBUG": "-all",
+    "WINEDLLOVERRIDES": "mscoree,mshtml=",  # no Mono/Gecko download prompts
+    "LAOXIE_PASSWORD": PASSWORD,
+}
+ENV.pop("DISPLAY", None)  # nothing here needs a display: Qt runs offscreen
+ENV.pop("WAYLAND_DISPLAY", None)
+
+timings: dict[str, float] = {}
+
+
+class Failed(Exception):
+    pass
+
+
+def say(text: str) -> None:
+    print(f"wine-test: {text}", flush=True)
+
+
+def wine(*args: str, cwd: Path | None = None, timeout: float = 600, check: bool = True,
+         env: dict[str, str] | None = None) -> str:
+    """Run a Windows program; stdin and stdout are pipes (files break Wine's console Python)."""
+    done = subprocess.run(["wine", *args], input="", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env={**ENV, **(env or {})}, cwd=cwd, timeout=timeout, encoding="utf-8",
+                          errors="replace")
+    if check and done.returncode != 0:
+        raise Failed(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout[-4000:]}")
+    return done.stdout
+
+
+def unix_path(windows_path: str) -> Path:
+    out = subprocess.run(["winepath", "-u", windows_path], env=ENV, capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+def windows_path(path: Path) -> str:
+    out = subprocess.run(["winepath", "-w", str(path)], env=ENV, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise Failed(what)
+    say(f"ok  {what}")
+
+
+def timed(name: str, start: float) -> None:
+    timings[name] = time.monotonic() - start
+
+
+# --------------------------------------------------------------------------
+
+
+def fresh_prefix() -> None:
+    start = time.monotonic()
+    if PREFIX.exists():
+        subprocess.run(["wineserver", "-k"], env=ENV, check=False)
+        shutil.rmtree(PREFIX)
+    PREFIX.parent.mkdir(parents=True, exist_ok=True)
+    wine("wineboot", "--init", check=False)
+    subprocess.run(["wineserver", "-w"], env=ENV, check=False)
+    system32 = PREFIX / "drive_c" / "windows" / "system32"
+    # Rust's std (cryptography, pyrage, python-calamine) needs ProcessPrng, which Wine 8 lacks.
+    subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", str(system32 / "bcryptprimitives.dll"),
+                    str(HERE / "wine" / "bcryptprimitives.c"), str(HERE / "wine" / "bcryptprimitives.def"),
+                    "-lbcrypt"], check=True)
+    # A Chinese Windows has SimSun and Microsoft YaHei; Wine has no CJK font at all.
+    if not CJK_FONT.is_file():
+        raise Failed(f"{CJK_FONT} is missing: apt-get install fonts-wqy-zenhei")
+    shutil.copy2(CJK_FONT, PREFIX / "drive_c" / "windows" / "Fonts" / CJK_FONT.name)
+    # No display here: Qt draws offscreen.  Wine does not pass QT_* variables on from
+    # Linux, so they go into the user's Windows environment.
+    wine("reg", "add", r"HKCU\Environment", "/v", "QT_QPA_PLATFORM", "/d", "offscreen", "/f")
+    timed("prefix", start)
+
+
+def install(setup: Path) -> Path:
+    start = time.monotonic()
+    wine(str(setup), "/S")
+    timed("install", start)
+    local = wine("cmd", "/c", "echo", "%LOCALAPPDATA%").strip().splitlines()[-1]
+    target = unix_path(local + r"\Programs\laoxie")
+    for name in ("laoxie.exe", "laoxie-cli.exe", "uninstall.exe", "python/pythonw.exe", "app/desktop/cli/__init__.py",
+                 "app/resources/areas/jilin.json", "app/forms", "app/db"):
+        expect((target / name).exists(), f"installed {name}")
+    expect(not (target / "python" / "Lib" / "site-packages" / "pip").exists(), "pip is not shipped")
+    start_menu = unix_path(wine("cmd", "/c", "echo", "%APPDATA%").strip().splitlines()[-1]
+                           + r"\Microsoft\Windows\Start Menu\Programs")
+    expect((start_menu / "劳协.lnk").is_file(), "Start-menu shortcut 劳协.lnk")
+    desktop = unix_path(wine("cmd", "/c", "echo", "%USERPROFILE%").strip().splitlines()[-1] + r"\Desktop")
+    expect((desktop / "劳协.lnk").is_file(), "desktop shortcut 劳协.lnk")
+    key = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\laoxie"
+    expect("uninstall.exe" in wine("reg", "query", key, "/v", "UninstallString"), "uninstall entry in HKCU")
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    timings["installed MB"] = size / 1e6
+    return target
+
+
+def cli(app: Path, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
+    return wine(str(app / "laoxie-cli.exe"), *args, check=check, env=env)
+
+
+def self_test(app: Path) -> None:
+    start = time.monotonic()
+    out = cli(app, "--self-test")
+    timed("self-test (first run)", start)
+    expect("自检通过" in out and r"\app" in out, "laoxie-cli --self-test: 自检通过, data from the installed app")
+    start = time.monotonic()
+    cli(app, "--version")
+    timed("laoxie-cli --version", start)
+
+
+def round_trip(app: Path, work: Path) -> Path:
+    """The clerk's day on the default database; returns where that database is."""
+    start = time.monotonic()
+    out = cli(app, "demo", "--json")
+    expect('"ok": true' in out, "demo on the default database")
+    db = Path(re.search(r'"path": "(.*)"', out).group(1).replace("\\\\", "\\"))  # type: ignore[union-attr]
+    db_unix = unix_path(str(db))
+    expect(db_unix.is_file() and r"AppData\Local\laoxie" in str(db), f"default database in %LOCALAPPDATA%\\laoxie ({db})")
+    roster = work / "名册 样本" / "roster_clean.xlsx"  # a Chinese folder name with a space
+    roster.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(SAMPLE_ROSTER, roster)
+    cli(app, "--user", "clerk", "enterprise", "add", "--name", "延吉市测试劳务有限公司", "--uscc", USCC,
+        "--county", "延吉市", "--industry", "工业", "--staff", "100", "--revenue", "3000")
+    out = cli(app, "--user", "clerk", "import", windows_path(roster), "--enterprise", USCC)
+    expect("新增 30" in out and "已导入" in out, "roster_clean.xlsx imported: 30 new workers")
+    cli(app, "--user", "clerk", "application", "new", USCC, "--amount", "300")
+    out = cli(app, "--user", "clerk", "check", USCC)
+    expect("计入" in out, "check explains who counts")
+    cli(app, "--user", "clerk", "review", "submit", USCC, "--evidence", "contracts,wages")
+    out = cli(app, "--user", "approver", "review", "approve", USCC)
+    expect("符合认定标准" in out, "approved")
+    letter = work / "确认书 输出" / "确认书.pdf"
+    letter.parent.mkdir(parents=True, exist_ok=True)
+    out = cli(app, "--user", "clerk", "letter", USCC, "--out", windows_path(letter))
+    expect("已出具确认书" in out and letter.read_bytes().startswith(b"%PDF"), "letter issued as a PDF")
+    out = cli(app, "--user", "clerk", "db", "check")
+    expect("失败" not in out and "错误" not in out, "db check on the default database")
+    timed("round trip", start)
+
+    start = time.monotonic()
+    office = work / "县 人社局 数据" / ("很长的文件夹名称" * 12) / "办公 数据库.sqlite3"
+    office.parent.mkdir(parents=True, exist_ok=True)
+    expect(len(windows_path(office)) > 260, f"a path longer than 260 characters ({len(windows_path(office))})")
+    cli(app, "--db", windows_path(office), "init", "--county", "222401", "--office", "延吉市就业服务局",
+        "--prefix", "延吉人社劳协确", "--admin", "admin")
+    out = cli(app, "--db", windows_path(office), "--user", "admin", "db", "check")
+    expect(office.is_file() and "错误" not in out, "init and db check in a long Chinese path with spaces")
+    timed("init in a long path", start)
+    return db_unix
+
+
+def window(app: Path, db: Path) -> None:
+    start = time.monotonic()
+    out = cli(app, "gui", env={"LAOXIE_USER": "clerk", "LAOXIE_EXIT_AFTER_PAINT": "1"})
+    match = re.search(r"first-paint ([0-9.]+)", out)
+    expect(match is not None, "the window signs in and paints (laoxie-cli gui)")
+    timings["window first paint (in process)"] = float(match.group(1))  # type: ignore[union-attr]
+    timed("window start to quit (wall)", start)
+    shot = BUILD / "wine-window.png"
+    shot.unlink(missing_ok=True)
+    out = wine(str(app / "python" / "python.exe"), windows_path(HERE / "wine" / "window_smoke.py"),
+               windows_path(db), windows_path(shot), env={"LAOXIE_USER": "clerk"})
+    expect(shot.is_file() and shot.stat().st_size > 10_000, f"screenshot of the main window: {shot}")
+    say(out.strip().splitlines()[-1] if out.strip() else "")
+
+
+def suite(app: Path) -> None:
+    """The tests that need no Qt, run by the installed Windows Python on the installed program."""
+    start = time.monotonic()
+    work = BUILD / "wine-suite"
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "site").mkdir(parents=True)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    sys.path.insert(0, str(HERE))
+    import build as windows_build  # the same hash-checked downloads as the build
+
+    for wheel in windows_build.download_wheels(windows_build.cache_dir(), HERE / "requirements-test.txt"):
+        windows_build.unpack_wheel(wheel, work / "site")
+    ignore = ["tests/test_bundle.py", "tests/test_architecture.py", "tests/test_crash.py", "tests/ui"]
+    code = (
+        "import sys; sys.path[:0] = [r'{site}']; import pytest; "
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-m', 'not gui and not slow', {ignores}]))"
+    ).format(site=windows_path(work / "site"), ignores=", ".join(f"'--ignore={p}'" for p in ignore))
+    out = wine(str(app / "python" / "python.exe"), "-c", code, cwd=work, timeout=3000, check=False)
+    tail = out.strip().splitlines()[-30:]
+    print("\n".join(tail), flush=True)
+    timed("test suite on Windows Python", start)
+    summary = [line for line in tail if re.search(r"\d+ (passed|failed)", line)]
+    if not summary or "failed" in summary[-1] or "error" in summary[-1]:
+        raise Failed("the test suite under Wine did not pass")
+    say(f"ok  test suite on the Windows Python: {summary[-1].strip('= ')}")
+
+
+def uninstall(app: Path, db: Path) -> None:
+    start = time.monotonic()
+    wine(str(app / "uninstall.exe"), "/S")
+    # The uninstaller copies itself to %TEMP% and runs from there: wait for it.
+    deadline = time.monotonic() + 120
+    while (app / "laoxie.exe").exists() or (app / "python").exists():
+        if time.monotonic() > deadline:
+            raise Failed("the uninstaller did not remove the program within 2 minutes")
+        time.sleep(1)
+    subprocess.run(["wineserver", "-w"], env=ENV, check=False)
+    timed("uninstall", start)
+    expect(not (app / "python").exists() and not (app / "app").exists(), "uninstall removed the program")
+    expect(not app.exists(), "uninstall removed the empty program folder")
+    expect(db.is_file(), "the office database is kept")
+    key = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\laoxie"
+    expect("UninstallString" not in wine("reg", "query", key, check=False), "uninstall entry removed")
+
+
+def portable(zip_path: Path, work: Path) -> None:
+    start = time.monotonic()
+    stick = work / "U盘 便携"
+    if stick.exists():
+        shutil.rmtree(stick)
+    stick.mkdir(parents=True)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(stick)
+    folder = next(stick.iterdir())
+    expect((folder / "laoxie-portable.txt").is_file(), "the portable zip carries its marker")
+    out = cli(folder, "demo", "--json")
+    expect((folder / "data" / "laoxie.sqlite3").is_file(), "portable: the database is beside the program")
+    expect(windows_path(folder / "data") in out.replace("\\\\", "\\"), "portable: demo names the database beside it")
+    timed("portable", start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-suite", action="store_true", help="leave out the test suite (the longest part)")
+    args = parser.parse_args()
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    setup = ROOT / "dist" / f"laoxie-setup-{version}.exe"
+    portable_zip = ROOT / "dist" / f"laoxie-portable-{version}.zip"
+    if not setup.is_file():
+        raise SystemExit(f"{setup} is missing: run `make windows` first")
+    began = time.monotonic()
+    work = BUILD / "wine-work"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    try:
+        say("a fresh Wine prefix")
+        fresh_prefix()
+        say(f"installing {setup.name} silently")
+        app = install(setup)
+        self_test(app)
+        db = round_trip(app, work)
+        window(app, db)
+        if not args.skip_suite:
+            suite(app)
+        uninstall(app, db)
+        if portable_zip.is_file():
+            portable(portable_zip, work)
+    except Failed as exc:
+        print(f"wine-test: FAILED: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        subprocess.run(["wineserver", "-k"], env=ENV, check=False)
+    timings["total"] = time.monotonic() - began
+    for name, value in timings.items():
+        unit = "" if name.endswith("MB") else " s"
+        say(f"{name}: {value:.1f}{unit}")
+    say(f"installer {setup.stat().st_size / 1e6:.1f} MB; all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

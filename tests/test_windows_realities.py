@@ -1,0 +1,36 @@
+"""What Windows does differently, imitated on Linux (make windows-test tries the real thing under Wine)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.services import backups
+from desktop.store import backup as store_backup
+
+
+def windows_fsync(fd: int) -> None:
+    """os.fsync as on Windows: FlushFileBuffers refuses a handle opened for reading only."""
+    import fcntl
+
+    if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+        raise PermissionError(errno.EACCES, "Access is denied")
+    real_fsync(fd)
+
+
+real_fsync = os.fsync
+
+
+def test_a_backup_and_its_second_copy_flush_through_a_handle_windows_accepts(
+        workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if sys.platform != "win32":  # on Windows (make windows-test) the real one answers
+        monkeypatch.setattr(store_backup.os, "fsync", windows_fsync)
+    stick = tmp_path / "U盘 备份"
+    made = backups.make_backup(workspace, "manual")
+    assert made.path.is_file() and store_backup.verify_copy(made.path).size > 0
+    second = store_backup.copy_file_safely(made.path, stick / made.path.name)
+    assert second.read_bytes() == made.path.read_bytes()
