@@ -10,6 +10,7 @@ with reason ``bad_archive``.
 from __future__ import annotations
 
 import io
+import logging
 import struct
 import zipfile
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from desktop.core.batch import (
     MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_RATIO, MAX_TOTAL_BYTES, BatchRefused, member_name_problem, refuse,
 )
+
+log = logging.getLogger(__name__)
 
 _EOCD = b"PK\x05\x06"
 _STORED_SUFFIXES = (".pdf",)  # already compressed: storing them saves time and nothing else
@@ -54,8 +57,9 @@ def read(data: bytes) -> dict[str, bytes]:
     """Every member's bytes by name, or BatchRefused("bad_archive")."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise refuse("bad_archive", detail=f"无法读取 ZIP（{exc}）") from exc
+    except Exception as exc:  # noqa: BLE001 - zipfile fails many ways on a crafted directory
+        log.warning("not a readable ZIP: %s: %s", type(exc).__name__, exc)
+        raise refuse("bad_archive", detail="无法读取 ZIP：不是 ZIP 文件，或其目录已损坏") from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -90,8 +94,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)  # never more than declared (+1 to notice a lie)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise refuse("bad_archive", detail=f"{info.filename} 无法解压（{exc}）") from exc
+    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError, …
+        log.warning("member %s does not unpack: %s: %s", info.filename, type(exc).__name__, exc)
+        raise refuse("bad_archive", detail=f"{info.filename} 无法解压（数据已损坏）") from exc
     if len(data) != info.file_size:
         raise refuse("bad_archive", detail=f"{info.filename} 的大小与目录不符")
     return data

@@ -21,6 +21,8 @@ from desktop.cli.common import (
     json_default,
 )
 from desktop.core.identifiers import IdentifierError
+from desktop.core.oserrors import os_reason
+from desktop.crash import setup_logging
 from desktop.core.roster import RosterError
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store import StoreError
@@ -51,6 +53,7 @@ def _fail(args: argparse.Namespace, code: str, message: str, extra: dict[str, An
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
+    setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("json", False), ("db", None), ("user", None)):
@@ -80,11 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except OSError as exc:
-        _fail(args, "os_error", f"{exc.filename or ''} {exc.strerror or exc}".strip())
+        _fail(args, "os_error", f"{exc.filename or ''} {os_reason(exc)}".strip())
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in a report
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a bug (or a native panic): say so plainly, keep the details
         from desktop.crash import write_crash_report
 
         report = write_crash_report(exc)

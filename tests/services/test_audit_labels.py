@@ -19,7 +19,8 @@ import desktop.services.reviews  # noqa: F401
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.roster import SheetCheck
 from desktop.services.audit import ACTION_LABELS
-from desktop.services.audit_labels import DETAIL_KEYS, NESTED_KEYS, key_label, step_actions
+from desktop.core.batch import REASONS
+from desktop.services.audit_labels import BATCH_REASONS, DETAIL_KEYS, NESTED_KEYS, key_label, step_actions
 
 ROOT = Path(__file__).resolve().parents[2] / "desktop"
 ACTION = re.compile(r"[a-z_]+\.[a-z_]+")
@@ -123,3 +124,7 @@ def test_keys_inside_values_have_labels() -> None:
                                      "skipped_closing"}
     assert counted <= set(NESTED_KEYS["counts"])
     assert all(re.search(r"[\u4e00-\u9fff]", label) for label in DETAIL_KEYS.values() if label != "SHA-256")
+
+
+def test_every_batch_reason_has_a_label() -> None:
+    assert set(BATCH_REASONS) == set(REASONS)

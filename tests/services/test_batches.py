@@ -28,6 +28,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import Store
 from desktop.store import eligibility as store_eligibility
 from tests.batches import factory
+from tests.batches.crafted import header_end, open_members, reseal, resign
 from tests.batches.factory import PASSPHRASE, PASSWORD
 
 
@@ -310,29 +311,6 @@ def test_a_forged_receipt_is_not_taken(exchange: Exchange) -> None:
 # -- tampering: each refused with its reason, the province unchanged -------------------
 
 
-def open_members(data: bytes) -> dict[str, bytes]:
-    plain = factory.decryption_key("province").decrypt(data)
-    with zipfile.ZipFile(io.BytesIO(plain)) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
-def reseal(members: dict[str, bytes], *, recipient: str = "province", pad: bool = True) -> bytes:
-    suite = crypto.suite()
-    packed = archive.build(list(members.items()), date_time=(2026, 7, 1, 10, 0, 0),
-                           pad_to=suite.plaintext_block() if pad else 1)
-    return suite.encrypt(packed, suite.encryption_public(factory.key_material(recipient).public))
-
-
-def resign(members: dict[str, bytes], key: str = "county", **changes: Any) -> dict[str, bytes]:
-    """Recompute the manifest's file list (and apply ``changes``), sign it with ``key``."""
-    manifest = Manifest.from_bytes(members[MANIFEST_NAME])
-    entries = {n: FileEntry(hashlib.sha256(b).hexdigest(), len(b)) for n, b in members.items()
-               if n not in (MANIFEST_NAME, SIGNATURE_NAME)}
-    manifest = replace(manifest, files=entries, **changes)
-    body = manifest.to_bytes()
-    return {**members, MANIFEST_NAME: body, SIGNATURE_NAME: factory.signing_key(key).sign(body, SIGNATURE_NAMESPACE)}
-
-
 def province_state(path: Path) -> tuple[object, ...]:
     """Everything in the province file but the audit and row logs, the quarantine and the backup bookkeeping."""
     rows = factory.dump(path, skip=("audit_log", "row_log", "batch_quarantine"))
@@ -381,10 +359,6 @@ def flip(data: bytes, position: int) -> bytes:
     changed = bytearray(data)
     changed[position] ^= 0x01
     return bytes(changed)
-
-
-def header_end(data: bytes) -> int:
-    return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
 
 
 @pytest.mark.parametrize("where", ["first chunk", "middle", "last byte"])
@@ -528,7 +502,8 @@ def test_records_the_database_refuses_roll_back_everything(exchange: Exchange, t
         second = svc.export_batch(ws, exchange.stick, PASSPHRASE, letter_pdfs=False)
     assert exchange.import_(exchange.export().path)[0].accepted
     outcome = refused_unchanged(exchange, second.path.read_bytes(), second.path.name)
-    assert outcome.reason_codes == ("data_invalid",) and "UNIQUE" in outcome.message
+    assert outcome.reason_codes == ("data_invalid",) and "与省里已有的记录重复（letters.verification_code）" in outcome.message
+    assert "UNIQUE" not in outcome.message  # SQLite's English stays in the log
     assert factory.table_rows(exchange.province, "SELECT count(*) FROM offices WHERE code = '222402'") == [(0,)]
 
 

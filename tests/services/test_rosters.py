@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
+from desktop.core.pinyin_order import person_sort_key
 from desktop.core.roster import Field, RosterError
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
@@ -403,7 +404,7 @@ def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspac
     records = svc.roster_records(workspace, ids[:5])
     assert [r.employment_id for r in records] == ids[:5]
     names = [r.name for r in svc.roster_records(workspace, ids)]
-    assert names == sorted(names, reverse=True)
+    assert names == sorted(names, key=person_sort_key, reverse=True)  # by pinyin, not by code point
     with pytest.raises(ValueError):
         svc.roster_page(workspace, dataclasses.replace(q, sort="1; DROP TABLE persons"))
 

@@ -141,3 +141,31 @@ def test_migration_names_must_match_the_pattern(tmp_path: Path) -> None:
 def test_migration_is_a_value() -> None:
     m = available_migrations()[0]
     assert isinstance(m, Migration) and m.sql().strip()
+
+
+def test_migration_8_fills_the_pinyin_sort_keys_of_existing_names(db_path: Path) -> None:
+    from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
+
+    version = next(m.version for m in available_migrations() if m.name == "name_sort_keys")
+    conn = open_connection(db_path, migrations=available_migrations()[:version - 1])
+    conn.execute(
+        "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"
+        " VALUES ('222401', '延吉市就业服务局', 'county', '延吉人社劳协确', 1, 'now', 'now')"
+    )
+    for n, name in enumerate(["延吉市长白山食品有限公司", "延吉市北山冷面餐饮有限公司"]):
+        conn.execute(
+            "INSERT INTO enterprises (office_id, uscc, name, county_code, industry, staff_total, created_at,"
+            f" updated_at) VALUES (1, '9122240100000000{n}X', ?, '222401', 'other', 30, 'now', 'now')", (name,))
+    conn.execute("INSERT INTO persons (id_number, name, created_at, updated_at)"
+                 " VALUES ('222401199001011234', '单田芳', 'now', 'now')")
+    conn.close()
+
+    conn = open_connection(db_path)
+    try:
+        keys = dict(conn.execute("SELECT name, name_key FROM enterprises").fetchall())
+        assert keys == {name: enterprise_sort_key(name) for name in keys}
+        assert [r[0] for r in conn.execute("SELECT name FROM enterprises ORDER BY name_key")] == [
+            "延吉市北山冷面餐饮有限公司", "延吉市长白山食品有限公司"]
+        assert conn.execute("SELECT name_key FROM persons").fetchone()[0] == person_sort_key("单田芳")
+    finally:
+        conn.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
+from desktop.core.pinyin_order import enterprise_sort_key
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.ui import enterprise_model
@@ -79,7 +80,7 @@ def test_row_of_fetches_until_found(
 ) -> None:
     monkeypatch.setattr(enterprise_model, "PAGE_SIZE", 1)
     model = EnterpriseModel(workspace)
-    last = max(enterprises, key=lambda e: e.name)
+    last = max(enterprises, key=lambda e: enterprise_sort_key(e.name))  # the list is in pinyin order
     assert model.row_of(last.id) == 3
     assert model.row_of(10_000) is None
 

@@ -34,7 +34,8 @@ def names(window: MainWindow) -> list[str]:
 
 def test_lists_the_enterprises_by_name(qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise]) -> None:
     window = open_window(qtbot, workspace)
-    assert names(window) == sorted(e.name for e in enterprises)
+    assert names(window) == ["延吉市北山冷面餐饮有限公司", "延吉市长白山食品有限公司", "延吉市金达莱超市有限公司",
+                             "延吉市图们江物流有限公司"]  # by pinyin: běi, cháng, jīn, tú
     assert window.enterpriseCountLabel.text() == "共 4 家企业"
     assert window.windowTitle() == "劳协 — 延吉市就业服务局"
 

@@ -31,6 +31,7 @@ from desktop.services.keys import PublicKeyFile
 from desktop.services.rosters import roster_page
 from desktop.store.rosters import RosterQuery
 from desktop.services.workspace import Workspace
+from desktop.store import StoreError
 from desktop.ui.app import use_cjk_font
 from desktop.ui.main_window import MainWindow
 from desktop.ui.screen import FRAME, ScreenFit, fit_window, fits, needed_size
@@ -117,6 +118,7 @@ class Samples:
             "int": lambda: enterprise.id,
             "Enterprise": lambda: enterprise,
             "bool": lambda: True,
+            "Exception": lambda: StoreError("not_a_database", path=tmp_path / "office.sqlite3"),
             "PublicKeyFile": lambda: PublicKeyFile("encryption", "age1" + "q" * 58, Fingerprint.of(b"k" * 32),
                                                    "220000", LONG_TEXT),
             "Callable[[str, str, str], KeyInfo]": lambda: lambda *_a: None,

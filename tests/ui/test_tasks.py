@@ -361,3 +361,17 @@ def test_a_native_panic_in_a_task_becomes_a_chinese_message(
     [(title, message)] = message_boxes.shown
     assert title == "劳协" and "无法识别" in message and "Panic" not in message
     assert list((tmp_path / "logs").glob("crash-*.txt"))  # the original kept for the maintainers
+
+
+def test_a_failure_shown_in_a_dialog_of_its_own_carries_no_library_english(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.errors import failure_text
+
+    monkeypatch.setattr("desktop.crash.log_dir", lambda: tmp_path / "logs")
+    text = failure_text(ZeroDivisionError("division by zero"))
+    [report] = (tmp_path / "logs").glob("crash-*.txt")
+    assert "division by zero" not in text and str(report) in text
+    assert "division by zero" in report.read_text(encoding="utf-8")  # the original, for the maintainers
+    text = failure_text(FileNotFoundError(2, "No such file or directory", "/media/stick/x.age"))
+    assert "No such file" not in text and "文件或文件夹不存在" in text and "/media/stick/x.age" in text

@@ -1,0 +1,72 @@
+"""Names sort by pinyin, as a dictionary orders them: at the surname readings pypinyin lacks,
+at the tones, at same-sounding surnames, and at enterprise names it would misread."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from desktop.core.pinyin_order import SURNAME_READINGS, enterprise_sort_key, person_sort_key
+
+# In the order a Chinese reader expects. Code-point order puts 丁 first and 解 … 查 anywhere.
+PEOPLE = [
+    "艾青",    # ài
+    "曹雪芹",  # cáo
+    "丁玲",    # dīng
+    "盖叫天",  # gě, not gài
+    "李安",    # lǐ 李 …
+    "李明",
+    "里安",    # … then lǐ 里: one surname's people together
+    "林黛玉",  # lín after lǐ: li is a prefix of lin
+    "妈祖",    # mā
+    "麻林",    # má
+    "马云",    # mǎ: by tone
+    "区寄",    # ōu, not qū
+    "潘安",    # pān
+    "朴成浩",  # piáo, not pǔ (the Korean surname, frequent in 延边)
+    "仇英",    # qiú, not chóu
+    "单田芳",  # shàn, not dān
+    "解缙",    # xiè, not jiě
+    "尉迟恭",  # yùchí, a compound surname
+    "乐毅",    # yuè, not lè
+    "曾国藩",  # zēng, not céng
+    "查良镛",  # zhā, not chá
+    "张飞",    # zhāng
+]
+
+
+def test_people_sort_by_the_surname_as_a_surname_is_read() -> None:
+    shuffled = PEOPLE[:]
+    random.Random(7).shuffle(shuffled)
+    assert sorted(shuffled, key=person_sort_key) == PEOPLE
+    assert sorted(PEOPLE) != PEOPLE  # code-point order is not it
+
+
+@pytest.mark.parametrize(("name", "key_start"), [
+    ("单雄信", "shan4单"), ("曾敏", "zeng1曾"), ("解放", "xie4解"), ("仇海", "qiu2仇"), ("区志", "ou1区"),
+    ("查文", "zha1查"), ("朴英", "piao2朴"), ("盖明", "ge3盖"), ("乐平", "yue4乐"), ("尉迟敬", "yu4尉 chi2迟"),
+])
+def test_the_surname_readings_pypinyin_lacks(name: str, key_start: str) -> None:
+    assert person_sort_key(name).startswith(key_start)
+
+
+def test_only_the_surname_is_read_as_a_surname() -> None:
+    assert person_sort_key("王单") == "wang2王 dan1单"  # 单 inside a given name: its common reading
+    assert person_sort_key(" 曾敏 ") == person_sort_key("曾敏")
+    assert all(len(readings) == len(surname) for surname, readings in SURNAME_READINGS.items())
+
+
+def test_enterprises_read_words_as_words_but_not_across_a_place_name() -> None:
+    names = ["延吉市图们江物流有限公司", "延吉市长白山食品有限公司", "延吉市北山冷面餐饮有限公司",
+             "延吉市金达莱超市有限公司"]
+    # 北 běi, 长 cháng (not zhǎng of 市长 "mayor"), 金 jīn, 图 tú
+    assert sorted(names, key=enterprise_sort_key) == [names[2], names[1], names[3], names[0]]
+    assert "chang2长 chun1春" in enterprise_sort_key("吉林省长春市一汽配件厂")  # not 省长 "governor"
+    assert "hang2行" in enterprise_sort_key("吉林银行延吉分行")
+    assert enterprise_sort_key("重庆小面馆").startswith("chong2重")
+
+
+def test_letters_and_digits_stay_words() -> None:
+    assert enterprise_sort_key("ABC物流") == "abc wu4物 liu2流"
+    assert sorted(["第2分公司", "A公司", "12号店"], key=enterprise_sort_key) == ["12号店", "A公司", "第2分公司"]
