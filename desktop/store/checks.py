@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.store import seals
 from desktop.store.audit import ChainBreak, chain_tip, verify_chain
-from desktop.store.db import available_migrations
+from desktop.store.db import available_migrations, register_functions
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -73,6 +73,7 @@ def row_changes(conn: sqlite3.Connection) -> list[seals.RowChange]:
 def expected_triggers() -> dict[str, str]:
     """The triggers the migrations create (name -> SQL): an empty schema built from db/ in memory."""
     scratch = sqlite3.connect(":memory:")
+    register_functions(scratch)
     try:
         for migration in available_migrations():
             scratch.executescript(migration.sql())

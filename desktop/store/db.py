@@ -77,13 +77,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
+    register_functions(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The functions the schema's SQL and the store's triggers call, on every connection we open."""
     # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
     conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
     conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
-    seals.register(conn)
-    return conn
+    seals.register(conn)  # the row digests of the TEMP triggers (desktop/store/seals.py)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
