@@ -20,7 +20,8 @@ import random
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import openpyxl
 
@@ -400,3 +401,21 @@ def formula_like_grid() -> list[list[object]]:
     for row, value in zip(grid[1:], FORMULA_LIKE, strict=True):
         row.append(value)
     return grid
+
+
+def workbook_of(grid: list[list[object]], style: Callable[[Any, int, object], None] | None = None
+                ) -> openpyxl.Workbook:
+    """A workbook whose sheet 名册 holds ``grid`` (empty cells left out); ``style(cell, row, value)``
+    may change each cell written (its type, its number format)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "名册"
+    for r, row in enumerate(grid, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = sheet.cell(r, c, value)
+            if style is not None:
+                style(cell, r, value)
+    return workbook

@@ -15,6 +15,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from desktop.private_files import PRIVATE_FILE, make_private
+
 PART_SUFFIX = ".part"
 _READ_BLOCK = 1 << 20
 
@@ -32,7 +34,9 @@ def write_part(target: Path, data: bytes) -> Path:
     part = part_path(target)
     expected = hashlib.sha256(data).hexdigest()
     try:
-        with part.open("wb") as handle:
+        # created 0600: batches, receipts and exported keys are the office's alone
+        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb") as handle:
+            make_private(part)  # an old .part keeps its mode through O_TRUNC
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

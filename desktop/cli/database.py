@@ -32,8 +32,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         made = backups.make_backup(ws, "manual", to=Path(args.to) if args.to else None)
-    emit(args, {"backup": {"path": made.path, "size": made.size, "taken_at": made.taken_at.isoformat()}},
-         f"已备份并校验：{made.path}（{made.size // 1024} KB）")
+    text = f"已备份并校验：{made.path}（{made.size // 1024} KB）"
+    if made.mirror_error:
+        text += f"\n注意：复制到第二备份文件夹失败：{made.mirror_error}"
+    emit(args, {"backup": {"path": made.path, "size": made.size, "taken_at": made.taken_at.isoformat(),
+                           "mirror_error": made.mirror_error}}, text)
     return EXIT_OK
 
 

@@ -6,17 +6,24 @@ import argparse
 from typing import Any
 
 from desktop.cli.auth import new_demo_password, read_password
-from desktop.cli.common import EXIT_OK, county_code, db_path, emit
+from desktop.cli.common import EXIT_OK, UsageError, county_code, db_path, emit
 from desktop.services import demo as demo_service
 from desktop.services import offices as office_service
 
+PROVINCE_CODE = "220000"  # 吉林省
+
 
 def cmd_init(args: argparse.Namespace) -> int:
-    county = county_code(args.county)
+    if args.province:
+        county, kind = args.county or PROVINCE_CODE, "province"
+    elif args.county:
+        county, kind = county_code(args.county), "county"
+    else:
+        raise UsageError("请用 --county 写明所在县（市、区），或用 --province 设置省级单位")
     password = read_password(f"管理员 {args.admin} 的密码：", user=args.admin, confirm=True)
     office = office_service.initialise_office(
         db_path(args), county_code=county, name=args.office, letter_prefix=args.prefix,
-        admin_username=args.admin, admin_password=password,
+        admin_username=args.admin, admin_password=password, kind=kind,
     )
     emit(args, {"db": db_path(args), "office": office},
          f"已建立 {office.name}（{office.code}）的数据库：{db_path(args)}")
@@ -53,7 +60,9 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="首次设置本单位")
-    p.add_argument("--county", required=True, help="所在县（市、区）代码或名称")
+    p.add_argument("--county", help="所在县（市、区）代码或名称")
+    p.add_argument("--province", action="store_true",
+                   help="省级单位（省就业服务局）：接收各县报送批次、汇总、报送省开行；区划代码 220000")
     p.add_argument("--office", required=True, help="单位名称，如 延吉市就业服务局")
     p.add_argument("--prefix", required=True, help="确认书文号前缀，如 延吉人社劳协确")
     p.add_argument("--admin", required=True, help="第一位管理员的用户名（密码从提示输入或 LAOXIE_PASSWORD）")

@@ -34,6 +34,10 @@ class Office:
     kind: str  # "county" or "province"
     letter_prefix: str
 
+    @property
+    def is_province(self) -> bool:
+        return self.kind == "province"
+
     def letter_number(self, year: int, seq: int) -> str:
         """文号 as GB/T 9704 writes it: 延吉人社劳协确〔2026〕12号."""
         return f"{self.letter_prefix}〔{year}〕{seq}号"
@@ -58,10 +62,17 @@ MESSAGES.update({
         "problems", "所在县（市、区）“{value}”不是吉林省现行的县级行政区划代码"
     ),
     "office_name_empty": QT_TRANSLATE_NOOP("problems", "请填写单位名称"),
+    "office_province_unknown": QT_TRANSLATE_NOOP(
+        "problems", "“{value}”不是本程序服务的省级行政区划代码（吉林省为 220000）"
+    ),
     "prefix_empty": QT_TRANSLATE_NOOP("problems", "请填写确认书文号前缀，如“延吉人社劳协确”"),
     "prefix_chars": QT_TRANSLATE_NOOP("problems", "文号前缀不能含空格或括号〔〕[]【】：年份和括号由程序加上"),
     "prefix_long": QT_TRANSLATE_NOOP("problems", "文号前缀太长（最多 20 个字）"),
 })
+
+# The provinces a provincial office can be set up for: code -> name (the policy is Jilin's).
+PROVINCES = {"220000": QT_TRANSLATE_NOOP("office", "吉林省")}
+OFFICE_KINDS = ("county", "province")
 
 _PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]【】\s]")
 

@@ -231,6 +231,10 @@ MESSAGES.update({
     "roster_sheet_not_found": QT_TRANSLATE_NOOP(
         "problems", "文件中没有名为“{sheet}”的工作表。可选的工作表：{sheets}"
     ),
+    "roster_sheet_too_large": QT_TRANSLATE_NOOP(
+        "problems",
+        "文件 {path} 的工作表“{sheet}”范围过大（到第 {rows} 行、第 {columns} 列），无法读取：很可能远处的单元格里有内容。请在 Excel 或 WPS 中删除名册以外多余的行和列后另存，再导入。",
+    ),
     "roster_sheet_empty": QT_TRANSLATE_NOOP(
         "problems", "工作表“{sheet}”是空的。请确认选择了填有名册的工作表。"
     ),

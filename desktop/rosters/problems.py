@@ -23,6 +23,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.private_files import make_private
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.roster import Field, HeaderLayout, RosterError
@@ -243,6 +244,7 @@ def write_problem_copy(
     partial = out.with_name(out.name + ".part")
     try:
         workbook.save(partial)
+        make_private(partial)  # ID numbers and names: the owner's alone
         partial.replace(out)
     except OSError as exc:
         partial.unlink(missing_ok=True)

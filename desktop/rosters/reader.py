@@ -15,8 +15,11 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import html
 import io
 import logging
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +184,11 @@ class RosterFile:
     def _load(self, name: str) -> Sheet:
         if self._workbook is None:  # closed: read again from the bytes we hold
             self._workbook = _calamine_workbook(self.path, self.data)
+        if self.kind == "xlsx":
+            extent = xlsx_extent(self.data, name)
+            if extent is not None and extent[0] * extent[1] > MAX_CELLS:
+                raise RosterError("roster_sheet_too_large", path=self.path, sheet=name, rows=extent[0],
+                                  columns=extent[1])
         try:
             raw = self._workbook.get_sheet_by_name(name)
             start, end = raw.start, raw.end
@@ -200,6 +208,64 @@ class RosterFile:
                 pass
             self._workbook = None
         self._sheets.clear()
+
+
+# python-calamine holds every cell of a sheet's extent (about 32 bytes each) and aborts the whole
+# process when that cannot be allocated: one cell in XFD1048576 asks for 512 GiB.
+MAX_CELLS: Final = 30_000_000
+_ROW_REF: Final = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL_REF: Final = re.compile(rb'r="([A-Z]{2,3})\d')  # a cell in column AA or beyond (a quick pattern)
+_SHEET_TAG: Final = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
+_RELATION_TAG: Final = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_ATTRIBUTE: Final = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def xlsx_extent(data: bytes, sheet: str) -> tuple[int, int] | None:
+    """(last row, last column) that a cell of ``sheet`` names, read from its XML as it streams by;
+    None when the part is not found (the reader then says what is wrong with the file)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return None
+            rows = columns = 0
+            tail = b""
+            with archive.open(part) as handle:
+                while block := handle.read(1 << 22):
+                    text = tail + block
+                    found = _ROW_REF.findall(text)
+                    if found:
+                        rows = max(rows, max(map(int, found)))
+                    for letters in _WIDE_CELL_REF.findall(text):
+                        columns = max(columns, _column_number(letters))
+                    tail = text[-256:]
+            return rows, max(columns, 26)
+    except Exception:  # noqa: BLE001 - a damaged archive: calamine reports it in its own way
+        return None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    relations = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = None
+    for match in _SHEET_TAG.finditer(workbook):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if html.unescape(attributes.get("name", "")) == sheet:
+            rid = next((v for k, v in attributes.items() if k.endswith(":id")), None)
+            break
+    for match in _RELATION_TAG.finditer(relations):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if rid is not None and attributes.get("Id") == rid:
+            target = attributes.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
 
 
 def _merged_ranges(raw: Any) -> list[Merged]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from desktop.core.permissions import Permission
 from desktop.services.workspace import Workspace
+from desktop.private_files import private_folder
+from desktop.services.errors import ServiceError
 from desktop.store import StoreError
 from desktop.store.backup import (
     Anchor, append_anchor, copy_file_safely, office_of_copy, read_anchors, restore_into, verify_copy, write_copy,
@@ -31,6 +33,7 @@ class Backup:
     taken_at: datetime
     reason: str
     size: int
+    mirror_error: str = ""  # the copy to the second folder failed: why (the command and the window say it)
 
 
 def backup_folder(ws: Workspace) -> Path:
@@ -98,11 +101,20 @@ def thin(folder: Path, now: datetime | None = None) -> list[Path]:
 
 
 def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None) -> Backup:
-    """A verified copy now; `to` overrides the folder (for a one-off copy elsewhere)."""
+    """A verified copy now; `to` overrides the folder (for a one-off copy elsewhere).
+
+    Only an administrator copies the office's data to a folder of their choosing; others may
+    name the configured folders.  A folder that is not there is refused, never created, except
+    the default one beside the database.
+    """
     ws.require(Permission.BACKUP)
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason}")
+    if to is not None and not ws.can(Permission.OFFICE_SETTINGS) and not _configured(ws, to):
+        raise ServiceError("backup_to_not_allowed", user=ws.actor.username, path=to)
     folder = to or backup_folder(ws)
+    if to is None and not ws.store.setting("backup.folder"):
+        private_folder(folder)
     now = datetime.now()
     target = folder / f"{ws.store.path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.sqlite3"
     if target.exists():  # two in one second: keep the first
@@ -115,18 +127,17 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
         _anchor(ws, folder, Anchor(entry, head, target.name))
     except OSError as exc:  # a folder that is a file, no permission, an offline share
         raise StoreError("backup_failed", path=target, detail=_why(exc, folder)) from exc
-    mirrored = ""
+    mirrored = mirror_error = ""
     mirror = second_folder(ws)
     if mirror is not None and to is None:
         try:
-            if not mirror.is_dir():  # a stick that was pulled out: never create its folder elsewhere
-                raise FileNotFoundError(f"{mirror} 不存在")
-            copy_file_safely(target, mirror / target.name)
+            copy_file_safely(target, mirror / target.name)  # a stick pulled out: refused, never created
             _anchor(ws, mirror, Anchor(entry, head, target.name))
             thin(mirror, now)
             mirrored = str(mirror)
         except (OSError, StoreError) as exc:  # a stick that is not there must not stop the backup
-            mirrored = f"failed: {exc}"
+            mirror_error = str(exc) if isinstance(exc, StoreError) else f"{mirror / target.name}：{_why(exc, mirror)}"
+            mirrored = f"failed: {mirror_error}"
     if to is None:
         thin(folder, now)
     with ws.store.transaction():
@@ -134,7 +145,12 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
             {"path": str(target), "at": now.isoformat(timespec="seconds"), "size": copy.size}, ensure_ascii=False))
         ws.audit("db.backup", detail={"file": target.name, "reason": reason, "size": copy.size,
                                       "mirror": mirrored})
-    return Backup(target, now.replace(microsecond=0), reason, copy.size)
+    return Backup(target, now.replace(microsecond=0), reason, copy.size, mirror_error)
+
+
+def _configured(ws: Workspace, folder: Path) -> bool:
+    chosen = [f for f in (backup_folder(ws), second_folder(ws)) if f is not None]
+    return any(folder.resolve() == f.resolve() for f in chosen)
 
 
 def _anchor(ws: Workspace, folder: Path, anchor: Anchor) -> None:
@@ -201,8 +217,11 @@ def restore(ws: Workspace, backup: Path) -> Backup:
         stamp = datetime.now()
         kept = keep_pages(ws.store.conn, ws.store.path.with_name(f"{ws.store.path.name}.damaged-{stamp:%Y%m%d-%H%M%S}"))
         safety, kept_damaged = Backup(kept, stamp.replace(microsecond=0), "before-restore", kept.stat().st_size), True
-        report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
-        salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
+        try:  # best effort: the kept pages are the damaged file in any case
+            report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
+            salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
+        except (StoreError, OSError) as exc:
+            salvaged = {"salvage_failed": str(exc)}
     try:
         previous_head = ws.store.audit_chain_head()
     except StoreError:

@@ -44,10 +44,12 @@ from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.services import keys
 from desktop.services.backups import make_backup
+from desktop.private_files import private_folder
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
 from desktop.store import letters as store_letters
+from desktop.store import province as store_province
 from desktop.store.batches import BatchRow, ExportCandidate, QuarantineRow, RecordsRefused
 from desktop.store.db import now_iso
 from desktop.store.errors import StoreError
@@ -348,7 +350,7 @@ def _summary_csv(tables: Mapping[str, Sequence[tuple[Any, ...]]], letters: Seque
 
 def _write_part(target: Path, data: bytes) -> Path:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         return files.write_part(target, data)
     except OSError as exc:
         raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
@@ -363,8 +365,7 @@ def _commit(part: Path, target: Path) -> None:
 
 
 def _keep_copy(ws: Workspace, name: str, data: bytes) -> Path:
-    folder = batch_folder(ws) / "outgoing"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(batch_folder(ws) / "outgoing")
     return files.write_verified(folder / name, data)
 
 
@@ -567,6 +568,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
                         created_at=manifest.created_at,
                     ),
                 )
+                store_province.keep_letter_pdfs(ws.store, office_id, opened.letters)
                 ws.audit("batch.import", entity="batch", entity_id=batch_id, detail={
                     "office_code": manifest.office_code, "batch_uuid": manifest.batch_id, "seq": manifest.seq,
                     "file": path.name, "sha256": sha, "counts": manifest.counts, "written": written,
@@ -604,7 +606,7 @@ def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: s
     stored: Path | None = None
     if data is not None:
         stored = batch_folder(ws) / "quarantine" / f"{stamp}-{sha[:12]}-{path.name}"
-        stored.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(stored.parent)
         if not stored.exists():
             files.write_verified(stored, data)
     report = {
@@ -644,8 +646,7 @@ def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: s
 
 def _archive(ws: Workspace, name: str, data: bytes) -> None:
     """Keep the accepted file as it came (still encrypted): its letters' PDFs are in it."""
-    folder = batch_folder(ws) / "incoming"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(batch_folder(ws) / "incoming")
     target = folder / name
     if not target.exists():
         files.write_verified(target, data)
@@ -654,7 +655,7 @@ def _archive(ws: Workspace, name: str, data: bytes) -> None:
 def _write_receipt(path: Path, receipts_to: Path | None, receipt: Receipt) -> tuple[Path | None, str]:
     target = (receipts_to or path.parent) / receipt_file_name(path.name, receipt.status == "accepted")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         return files.write_verified(target, receipt.to_bytes()), ""
     except OSError as exc:  # a read-only stick: the import stands, the receipt can be written again
         return None, f"{target}：{os_reason(exc)}"

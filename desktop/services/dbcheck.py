@@ -72,6 +72,10 @@ TABLE_LABELS: dict[str, str] = {
     "batch_quarantine": QT_TRANSLATE_NOOP("dbcheck", "隔离的批次"),
     "own_keys": QT_TRANSLATE_NOOP("dbcheck", "本单位密钥"),
     "peer_keys": QT_TRANSLATE_NOOP("dbcheck", "登记的对方公钥"),
+    "identity_conflicts": QT_TRANSLATE_NOOP("dbcheck", "身份信息不一致的人员"),
+    "duplicate_rulings": QT_TRANSLATE_NOOP("dbcheck", "重复用工的裁定"),
+    "province_rulings": QT_TRANSLATE_NOOP("dbcheck", "省里下发的裁定"),
+    "bank_lists": QT_TRANSLATE_NOOP("dbcheck", "报省开行的名单"),
 }
 ROWS_SHOWN = 20  # per table: the rest are counted
 _NOTED = re.compile(r"^(\d+):([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})$")

@@ -46,6 +46,9 @@ SERVICE_MESSAGES: dict[str, str] = {
         "service", "选中的人员在企业名册中都没有申报重点群体；要标记他们，请用“标记重点群体”并选择类别。"
     ),
     "priority_evidence_too_long": QT_TRANSLATE_NOOP("service", "证明材料编号太长（不超过 {limit} 个字）。"),
+    "backup_to_not_allowed": QT_TRANSLATE_NOOP(
+        "service", "用户“{user}”只能备份到设置中的备份文件夹；备份到别处（{path}）须由管理员操作。"
+    ),
     "demo_exists": QT_TRANSLATE_NOOP(
         "service", "文件 {path} 已存在。演示数据库只建在新文件上；请删除该文件或用 --db 指定另一个路径。"
     ),

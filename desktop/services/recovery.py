@@ -99,12 +99,15 @@ def restore_damaged(db_path: Path, backup: Path, username: str, password: str, *
         _remove_with_journal(incoming)
         raise
     kept = _set_aside(db_path, stamp)
-    report = None
-    if keep_salvage and kept is not None:
-        report = salvage(kept, db_path.with_name(f"{db_path.stem}.salvaged-{stamp}.sqlite3"))
-    os.replace(incoming, db_path)
+    os.replace(incoming, db_path)  # the office has a working file again before anything else is tried
     for suffix in ("-wal", "-shm"):  # a stale journal of the copy must not follow it
         Path(f"{incoming}{suffix}").unlink(missing_ok=True)
+    report = None
+    if keep_salvage and kept is not None:
+        try:
+            report = salvage(kept, db_path.with_name(f"{db_path.stem}.salvaged-{stamp}.sqlite3"))
+        except (StoreError, OSError):  # best effort: the damaged file itself is kept in any case
+            report = None
     ws = sign_in(db_path, username, password)
     try:
         with ws.store.transaction():

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.private_files import PRIVATE_FILE, new_private_file
 from desktop.store.db import APPLICATION_ID, available_migrations
 from desktop.store.errors import StoreError
 
@@ -58,7 +59,12 @@ def verify_copy(path: Path) -> VerifiedCopy:
 
 
 def ensure_free_space(folder: Path, needed: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Enough room in `folder`, which must exist: a backup folder that is not there (a USB stick
+    pulled out, a share not mounted) is never created on the local disk in its place."""
+    if folder.exists() and not folder.is_dir():
+        raise StoreError("backup_failed", path=folder, detail=f"{folder} 不是可用的文件夹（同名的文件挡住了它）")
+    if not folder.is_dir():
+        raise StoreError("backup_folder_missing", path=folder)
     free = shutil.disk_usage(folder).free
     if free < needed:
         raise StoreError("disk_low", path=folder, free_mb=free // 2**20, needed_mb=max(1, needed // 2**20))
@@ -68,8 +74,8 @@ def write_copy(conn: sqlite3.Connection, source_size: int, target: Path) -> Veri
     """A checked copy of the open database at `target` (never half-written)."""
     ensure_free_space(target.parent, source_size * 2 + 16 * 2**20)
     partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
     try:
+        new_private_file(partial)  # empty and the owner's alone: VACUUM INTO fills an empty file
         conn.execute("VACUUM INTO ?", (str(partial),))
         _fsync(partial)
         copy = verify_copy(partial)
@@ -91,7 +97,7 @@ def copy_file_safely(source: Path, target: Path) -> Path:
     ensure_free_space(target.parent, source.stat().st_size + 4 * 2**20)
     partial = target.with_name(target.name + ".part")
     try:
-        shutil.copyfile(source, partial)
+        shutil.copyfile(source, new_private_file(partial))  # copyfile keeps the mode of a file it overwrites
         _fsync(partial)
         os.replace(partial, target)
     except BaseException:
@@ -141,7 +147,8 @@ def append_anchor(folder: Path, stem: str, anchor: Anchor, at: str) -> None:
     """One JSON line in the folder's ledger, flushed to disk (a line that fails to parse is skipped)."""
     line = json.dumps({"kind": anchor.kind, "entry": anchor.entry, "head": anchor.head,
                        "source": anchor.source, "at": at}, ensure_ascii=False)
-    with anchor_ledger(folder, stem).open("a", encoding="utf-8") as handle:
+    fd = os.open(anchor_ledger(folder, stem), os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
         handle.flush()
         os.fsync(handle.fileno())

@@ -382,7 +382,7 @@ def _store_incoming(store: Store, office_code: str, office_name: str, tables: Ma
          for r in tables[APPLICATIONS].records()],
     )
 
-    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now)
+    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now, office_id, batch_id)
 
     letters = refs.load("letter")
     for r in tables[LETTERS].records():
@@ -511,35 +511,15 @@ _EMPLOYMENT_COLUMNS = (
 )
 
 
-def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str) -> int:
+def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str, office_id: int,
+                    batch_id: int) -> int:
     columns = table.columns
     at = {c: i for i, c in enumerate(columns)}
     persons: dict[str, tuple[str, str, str | None, str | None]] = {}
     for row in table.rows:
         persons[row[at["id_number"]]] = (row[at["id_number"]], row[at["name"]], row[at["sex"]], row[at["birth_date"]])
     conn = store.conn
-    conn.executemany(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2))"
-        " ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,"
-        " sex = coalesce(excluded.sex, sex),"
-        " birth_date = coalesce(excluded.birth_date, birth_date), updated_at = excluded.updated_at"
-        " WHERE name <> excluded.name OR sex IS NOT excluded.sex OR birth_date IS NOT excluded.birth_date",
-        [(*p, now, now) for p in persons.values()],
-    )
-    person_ids: dict[str, int] = {}
-    numbers = list(persons)
-    factory = conn.row_factory
-    conn.row_factory = None
-    try:
-        for start in range(0, len(numbers), _CHUNK):
-            chunk = numbers[start:start + _CHUNK]
-            for number, person_id in conn.execute(
-                f"SELECT id_number, id FROM persons WHERE id_number IN ({', '.join('?' for _ in chunk)})", chunk
-            ):
-                person_ids[number] = person_id
-    finally:
-        conn.row_factory = factory
+    person_ids = _person_ids(store, persons, office_id, batch_id, now)
     picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
     group_at, evidence_at = _EMPLOYMENT_COLUMNS.index("priority_group"), _EMPLOYMENT_COLUMNS.index("priority_evidence")
 
@@ -561,6 +541,58 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
          for row in table.rows],
     )
     return len(table.rows)
+
+
+def _person_ids(store: Store, persons: Mapping[str, tuple[str, str, str | None, str | None]], office_id: int,
+                batch_id: int, now: str) -> dict[str, int]:
+    """The person row of each ID number, made when new. A person already known under another name or
+    birth date is not renamed: the difference is kept as an identity conflict for a person to settle.
+    Only a missing sex or birth date is filled in."""
+    conn = store.conn
+    known: dict[str, tuple[int, str, str | None]] = {}
+    numbers = list(persons)
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        for chunk, marks in _chunks(numbers):
+            for number, person_id, name, birth in conn.execute(
+                f"SELECT id_number, id, name, birth_date FROM persons WHERE id_number IN ({marks})", chunk
+            ):
+                known[number] = (person_id, name, birth)
+    finally:
+        conn.row_factory = factory
+    conn.executemany(
+        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, person_sort_key(?2))",
+        [(*p, now, now) for number, p in persons.items() if number not in known],
+    )
+    conn.executemany(
+        "UPDATE persons SET sex = coalesce(sex, ?), birth_date = coalesce(birth_date, ?), updated_at = ?"
+        " WHERE id = ? AND ((sex IS NULL AND ? IS NOT NULL) OR (birth_date IS NULL AND ? IS NOT NULL))",
+        [(p[2], p[3], now, known[n][0], p[2], p[3]) for n, p in persons.items() if n in known],
+    )
+    conflicts = []
+    for number, (_, name, _sex, birth) in persons.items():
+        if number not in known:
+            continue
+        person_id, known_name, known_birth = known[number]
+        if name != known_name or (birth is not None and known_birth is not None and birth != known_birth):
+            conflicts.append((person_id, known_name, known_birth, person_id, name, birth, office_id, batch_id, now))
+    conn.executemany(
+        "INSERT OR IGNORE INTO identity_conflicts (person_id, known_name, known_birth_date, known_office_id,"
+        " arriving_name, arriving_birth_date, arriving_office_id, batch_id, found_at)"
+        " VALUES (?, ?, ?, (SELECT e.office_id FROM employments m JOIN enterprises e ON e.id = m.enterprise_id"
+        "  WHERE m.person_id = ? ORDER BY m.id LIMIT 1), ?, ?, ?, ?, ?)",
+        conflicts,
+    )
+    ids: dict[str, int] = {}
+    conn.row_factory = None
+    try:
+        for chunk, marks in _chunks(numbers):
+            ids.update(conn.execute(f"SELECT id_number, id FROM persons WHERE id_number IN ({marks})", chunk))
+    finally:
+        conn.row_factory = factory
+    return ids
 
 
 def _upsert_letter(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any], applications: Mapping[int, int],

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
+from desktop.private_files import make_private, new_private_file, private_folder
 from desktop.resources import migrations_dir
 from desktop.store import seals
 from desktop.store.errors import NewerSchemaError, StoreError
@@ -97,8 +98,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     """A consistent copy of the open database (SQLite's online backup API)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = new_private_file(target.with_name(target.name + ".part"))
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
@@ -172,13 +172,16 @@ def open_connection(
     path = Path(path)
     migrations = available_migrations() if migrations is None else migrations
     supported = migrations[-1].version if migrations else 0
-    if not path.exists():
+    new = not path.exists()
+    if new:
         if not create:
             raise StoreError("missing", path=path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     try:
         conn = _connect(path)
         try:
+            if new and str(path) != ":memory:":  # SQLite made it just now, empty: the owner's alone before a byte (and -wal, -shm) is written
+                make_private(path)
             # The first read checks the header: a file that is not SQLite fails here
             # ("file is not a database") and is left untouched.  Never sniff the file
             # with open(): closing any other handle on it drops ALL of this process's

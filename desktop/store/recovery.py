@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.private_files import make_private, new_private_file
 from desktop.store.audit import GENESIS
 from desktop.store.db import open_connection
 
@@ -63,6 +64,7 @@ def copy_database(source: Path, target: Path) -> None:
     src = _read_only(source)
     try:
         dest = sqlite3.connect(target)
+        make_private(target)
         try:
             src.backup(dest)
         finally:
@@ -86,7 +88,7 @@ def keep_pages(conn: sqlite3.Connection, target: Path) -> Path:
     without walking the tables, so the file is kept as it is.
     """
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(conn.serialize())
+    new_private_file(partial).write_bytes(conn.serialize())
     partial.replace(target)
     return target
 

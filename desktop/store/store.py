@@ -68,6 +68,10 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise db.translate_error(exc, self.path) from exc
 
+    def data_version(self) -> int:
+        """Changes when another connection (a `laoxie` command, the window's worker) commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def schema_version(self) -> int:
         return db.schema_version(self.conn)
 

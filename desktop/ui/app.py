@@ -26,6 +26,7 @@ from desktop.ui.errors import excepthook_installed, show_error
 from desktop.ui.first_paint import EXIT_AFTER_PAINT, quit_after_first_paint
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.qt_texts import QtGaps
 from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.screen import ScreenFit
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
@@ -91,6 +92,10 @@ def _install_translators(app: QApplication) -> None:
     if qt.load(language, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         _translators.append(qt)
+    if language.language() == QLocale.Language.Chinese:
+        gaps = QtGaps(app)  # what qtbase_zh_CN leaves in English (the file dialog's labels)
+        app.installTranslator(gaps)
+        _translators.append(gaps)
 
 
 def _open_or_set_up(db_path: Path) -> Workspace | None:
@@ -116,7 +121,7 @@ def _first_run(db_path: Path) -> Workspace | None:
     def save(values: SetupValues) -> Office:
         return initialise_office(
             db_path, county_code=values.county_code, name=values.name, letter_prefix=values.letter_prefix,
-            admin_username=values.admin_username, admin_password=values.admin_password,
+            admin_username=values.admin_username, admin_password=values.admin_password, kind=values.kind,
         )
 
     dialog = SetupDialog(AreaTable.default(), db_path, save)
@@ -192,6 +197,8 @@ class Session(QObject):
         old_window, old_workspace = self.window, self.workspace
         self.workspace = workspace
         self.window = self._open(workspace)
+        if old_window is not None:  # the enterprise the clerk handed over stays selected for the next person
+            self.window.follow_enterprise(old_window.current_enterprise_id)
         self.window.show()  # before the old one closes, so the application does not quit in between
         self._close(old_window, old_workspace)
 

@@ -81,6 +81,8 @@ def _value_text(key: str, value: object, action: str = "") -> str:
     if isinstance(value, bool):
         return _tr(_YES) if value else _tr(_NO)
     if isinstance(value, dict):
+        if not value:
+            return "—"
         if set(value) == {"before", "after"}:
             return f"{_value_text(key, value['before'], action)} → {_value_text(key, value['after'], action)}"
         return "（" + "，".join(f"{_key_text(k, key)} {_value_text(k, v, action)}" for k, v in value.items()) + "）"

@@ -40,7 +40,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text, problem_text, size_label
-from desktop.ui.widgets import fill_county_combo, mark_problem, select_data
+from desktop.ui.widgets import fill_county_combo, mark_problem, offer, reserve_lines, select_data
 
 # 万元 amounts: digits with an optional fraction; empty means "not known".
 _AMOUNT = QRegularExpression(r"^(\d{1,9}(\.\d{0,4})?)?$")
@@ -91,6 +91,7 @@ class EnterpriseDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         load_form("enterprise_dialog", self)
+        reserve_lines(self.usccProblem, 2)  # the longest hint wraps once
         self._ws = workspace
         self._original = enterprise
         self.enterprise: Enterprise | None = None  # the saved enterprise, once saved
@@ -175,9 +176,8 @@ class EnterpriseDialog(QDialog):
     # -- live feedback -----------------------------------------------------------
     def _check_uscc(self) -> None:
         hint, valid = uscc_hint(self.usccEdit.text())
-        self.usccProblem.setText(hint)
-        self.usccProblem.setVisible(bool(hint))
-        self.ok_button.setEnabled(valid)
+        self.usccProblem.setText(hint)  # its two lines are reserved: nothing below moves
+        offer(self.ok_button, valid, hint or self.tr("请先填写统一社会信用代码（18 位）"))
 
     def _update_size(self) -> None:
         self.sizeReasonEdit.setEnabled(bool(self.sizeCombo.currentData()))

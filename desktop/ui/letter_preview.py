@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QResizeEvent
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -123,6 +123,7 @@ class LetterPreviewDialog(QDialog):
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.buttons)
+        self.view.viewport().installEventFilter(self)
         self.fit_width()
         # As tall as the screen allows, so a page shows whole and the buttons stay on screen.
         space = room(available_area(parent))
@@ -180,9 +181,10 @@ class LetterPreviewDialog(QDialog):
         self.zoom_out_button.setEnabled(self.zoom() > MIN_ZOOM + 1e-6)
         self.zoom_in_button.setEnabled(self.zoom() < MAX_ZOOM - 1e-6)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._show_zoom()  # a fitted page changes scale with the window
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._show_zoom()  # a fitted page changes scale with the view (the dialog's own resize comes earlier)
+        return False
 
     # -- out ------------------------------------------------------------------------------
     def _outgoing(self) -> bytes:

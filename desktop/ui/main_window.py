@@ -7,10 +7,11 @@ idle lock that covers everything until the user's password is typed again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,7 +52,7 @@ from desktop.ui.settings_page import Restored, SettingsPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
 from desktop.ui.user_menu import UserActions
-from desktop.ui.widgets import inform, offer
+from desktop.ui.widgets import DisabledReasons, inform, offer
 
 SEARCH_DELAY_MS: Final = 200
 BACKUP_CHECK_MS: Final = 5 * 60_000  # how often to ask whether an automatic backup is due
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.events = DataEvents(self)  # every change to the office's data, for every page
         self.current_enterprise_id: int | None = None  # follows the clerk from page to page
         self.model = EnterpriseModel(workspace, self)
+        self._seen_data_version = workspace.store.data_version()  # see show_changes_made_elsewhere
         self.settings = SettingsPage(workspace, self.tasks, self.settingsPage)
         settings_layout = self.settingsPage.layout()
         assert settings_layout is not None  # forms/main_window.ui gives the page a layout
@@ -125,6 +127,10 @@ class MainWindow(QMainWindow):
         self._hidden_windows: list[QWidget] = []
         self.idle = IdleWatcher(idle_lock_minutes(workspace), self)
 
+        self.disabled_reasons = DisabledReasons(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.disabled_reasons)
         self._set_up_table()
         self._set_up_status_bar()
         self._apply_permissions()
@@ -157,7 +163,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self._path_label)
         self._user_label.setText(self.tr("当前用户：{user}").format(user=user_text(self._ws.actor)))
-        self._path_label.setText(self.tr("数据库：{path}").format(path=self._ws.store.path))
+        # The file's name: its whole path ran off the right of a 1024 px screen (设置 and the tooltip show it).
+        path = Path(self._ws.store.path)
+        self._path_label.setText(self.tr("数据库：{name}").format(name=path.name))
+        self._path_label.setToolTip(str(path))
 
     def _apply_permissions(self) -> None:
         """Offer only what the signed-in user may do (the services check again)."""
@@ -225,6 +234,12 @@ class MainWindow(QMainWindow):
         enterprise_id = getattr(enterprise, "id", None)
         if enterprise_id is not None:
             self.current_enterprise_id = enterprise_id
+
+    def follow_enterprise(self, enterprise_id: int | None) -> None:
+        """Make this the current enterprise (a new window after 切换用户 keeps the one handed over)."""
+        if enterprise_id is not None:
+            self.current_enterprise_id = enterprise_id
+            self._follow_enterprise(self.navList.currentRow())
 
     def _follow_enterprise(self, _row: int) -> None:
         """The page just shown selects the enterprise the clerk was working on."""
@@ -496,8 +511,27 @@ class MainWindow(QMainWindow):
             show_error(self, exc)  # the file is gone or broken: still leave
         self.signed_out.emit()
 
+    # -- changes made beside the window -----------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.show_changes_made_elsewhere()
+
+    def show_changes_made_elsewhere(self) -> bool:
+        """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
+        version = self._ws.store.data_version()
+        if version == self._seen_data_version:
+            return False
+        self._seen_data_version = version
+        self.model.reload()
+        self.refresh_backup_status()
+        return True
+
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.disabled_reasons)
         self.idle.uninstall()
         self._backup_timer.stop()
         self.tasks.shutdown()  # waits for a backup or restore under way: the file is never left half-done

@@ -65,9 +65,9 @@ def fit_window(window: QWidget, area: QRect) -> None:
     if size != window.size():
         window.resize(size)
     frame = QRect(window.pos(), size + FRAME)
-    parent = window.parentWidget()
-    if parent is not None and parent.isVisible():
-        frame.moveCenter(parent.window().frameGeometry().center())
+    owner = window.parentWidget().window() if window.parentWidget() is not None else None
+    if owner is not None and owner.isVisible():  # over the window it belongs to (its page may be hidden)
+        frame.moveCenter(owner.frameGeometry().center())
     frame.moveLeft(max(area.left(), min(frame.left(), area.right() + 1 - frame.width())))
     frame.moveTop(max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height())))
     window.move(frame.topLeft())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.areas import AreaTable
 from desktop.core.messages import Problem
-from desktop.core.office import Office, letter_prefix_problem
+from desktop.core.office import PROVINCES, Office, letter_prefix_problem
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store import StoreError
 from desktop.ui.forms import load_form
@@ -36,6 +36,7 @@ class SetupValues:
     letter_prefix: str
     admin_username: str = ""  # first run only
     admin_password: str = ""
+    kind: str = "county"  # or "province" (省级: county_code is the province's code)
 
 
 SaveOffice = Callable[[SetupValues], Office]
@@ -44,6 +45,8 @@ SaveOffice = Callable[[SetupValues], Office]
 class SetupDialog(QDialog):
     # From forms/setup_dialog.ui (load_form sets them).
     introLabel: QLabel
+    levelCombo: QComboBox  # 0 县级, 1 省级
+    countyCaption: QLabel
     countyCombo: QComboBox
     officeNameEdit: QLineEdit
     prefixEdit: QLineEdit
@@ -76,9 +79,14 @@ class SetupDialog(QDialog):
             "username": self.adminUserEdit, "password": self.passwordEdit,
         }
 
+        self._areas = areas
+        self._county_hints = (self.officeNameEdit.placeholderText(), self.prefixEdit.placeholderText())
         fill_county_combo(self.countyCombo, areas)
         self.dbPathLabel.setText(str(db_path))
         if office is not None:
+            self.levelCombo.setCurrentIndex(1 if office.is_province else 0)
+            self._level_changed()
+            self.levelCombo.setEnabled(False)  # a county's file never becomes the province's
             self.setWindowTitle(self.tr("本单位信息"))
             self.introLabel.setText(self.tr("修改后，新出具的确认书和报送批次使用新的信息；已出具的不变。"))
             self.adminGroup.hide()
@@ -86,6 +94,7 @@ class SetupDialog(QDialog):
             self.officeNameEdit.setText(office.name)
             self.prefixEdit.setText(office.letter_prefix)
 
+        self.levelCombo.currentIndexChanged.connect(self._level_changed)
         self.countyCombo.currentIndexChanged.connect(self._refresh)
         for edit in (self.officeNameEdit, self.prefixEdit, self.adminUserEdit, self.passwordEdit,
                      self.passwordAgainEdit):
@@ -98,6 +107,26 @@ class SetupDialog(QDialog):
     def ok_button(self) -> QPushButton:
         return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
 
+    @property
+    def kind(self) -> str:
+        return "province" if self.levelCombo.currentIndex() == 1 else "county"
+
+    def _level_changed(self) -> None:
+        """省级 offers the province, 县级 the counties."""
+        self.countyCombo.clear()
+        if self.kind == "province":
+            self.countyCaption.setText(self.tr("所在省："))
+            for code, name in PROVINCES.items():
+                self.countyCombo.addItem(f"{self.tr(name)}（{code}）", code)
+            self.officeNameEdit.setPlaceholderText(self.tr("如：吉林省就业服务局"))
+            self.prefixEdit.setPlaceholderText(self.tr("如：吉人社劳协"))
+        else:
+            self.countyCaption.setText(self.tr("所在县（市、区）："))
+            fill_county_combo(self.countyCombo, self._areas)
+            self.officeNameEdit.setPlaceholderText(self._county_hints[0])
+            self.prefixEdit.setPlaceholderText(self._county_hints[1])
+        self._refresh()
+
     def values(self) -> SetupValues:
         return SetupValues(
             county_code=str(self.countyCombo.currentData() or ""),
@@ -105,6 +134,7 @@ class SetupDialog(QDialog):
             letter_prefix=self.prefixEdit.text(),
             admin_username=self.adminUserEdit.text().strip() if self._first_run else "",
             admin_password=self.passwordEdit.text() if self._first_run else "",
+            kind=self.kind,
         )
 
     def _refresh(self) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop.core.areas import AreaTable
 
@@ -51,6 +51,16 @@ def offer(widget: QWidget, allowed: bool, why: str) -> None:
     widget.setToolTip("" if allowed else why)
 
 
+def reserve_lines(label: QLabel, lines: int) -> None:
+    """A message line that keeps its place: ``lines`` lines high whether it says something or not,
+    so the fields below do not move away from under the mouse while the clerk types."""
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    margins = label.contentsMargins()
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom())
+    label.setVisible(True)
+
+
 def mark_problem(widget: QWidget, on: bool) -> None:
     """Highlight (or clear) an input named by a problem."""
     widget.setProperty(PROBLEM_PROPERTY, on)
@@ -71,3 +81,26 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                   QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Yes
+
+
+class DisabledReasons(QObject):
+    """A disabled button's reason (its tooltip, set by :func:`offer`) also in the window's status line
+    while the pointer is over it: a tooltip needs a pause, the status line is there at once."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._shown = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind in (QEvent.Type.Enter, QEvent.Type.Leave) and isinstance(watched, QAbstractButton) \
+                and watched.window() is self._window:
+            bar = self._window.statusBar()
+            if kind == QEvent.Type.Enter and not watched.isEnabled() and watched.toolTip():
+                self._shown = watched.toolTip()
+                bar.showMessage(self._shown)
+            elif self._shown and bar.currentMessage() == self._shown:
+                bar.clearMessage()
+                self._shown = ""
+        return False

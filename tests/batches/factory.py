@@ -21,12 +21,12 @@ from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import USCC_ALPHABET, id_check_char, uscc_check_char
 from desktop.core.office import Role
 from desktop.services import keys
-from desktop.services.accounts import add_user, create_user, sign_in
+from desktop.services.accounts import add_user, sign_in
 from desktop.services.batches import LetterForBatch, stored_letters
 from desktop.services.eligibility import record_decision
 from desktop.services.enterprises import add_enterprise
 from desktop.services.offices import initialise_office
-from desktop.services.workspace import Workspace, system_actor
+from desktop.services.workspace import Workspace
 from desktop.store import Store
 
 PASSWORD = "yanji-2026!"
@@ -80,15 +80,12 @@ def county_db(path: Path, code: str = "222401", name: str = "延吉市就业服�
 
 
 def province_db(path: Path) -> Path:
-    """The province is an office of kind 'province' (its own set-up comes later)."""
-    actor = system_actor()
-    with Store.open(path, create=True) as store, store.transaction():
-        office = store.insert_local_office(PROVINCE[0], PROVINCE[1], "", kind="province")
-        store.audit(actor, "office.init", office_id=office.id, entity="office", entity_id=office.id,
-                    detail={"code": office.code, "name": office.name, "kind": "province"})
-        create_user(store, office.id, actor, username="admin", role=Role.ADMIN, password=PASSWORD)
-        create_user(store, office.id, actor, username="clerk", role=Role.CLERK, password=PASSWORD,
-                    display_name="省经办")
+    """The province's office file, set up as `laoxie init --province` does, with a clerk."""
+    initialise_office(path, county_code=PROVINCE[0], name=PROVINCE[1], letter_prefix="吉人社劳协",
+                      admin_username="admin", admin_password=PASSWORD, kind="province")
+    with sign_in(path, "admin", PASSWORD) as ws:
+        add_user(ws, "clerk", Role.CLERK, PASSWORD, "省经办", temporary=False)
+        add_user(ws, "approver", Role.APPROVER, PASSWORD, "省科长", temporary=False)
     return path
 
 
@@ -115,8 +112,21 @@ def id_number(n: int, area: str) -> str:
     return first17 + id_check_char(first17)
 
 
-def enterprise_with_roster(ws: Workspace, e: int, workers: int, rng: random.Random) -> int:
-    """Enterprise number ``e`` with ``workers`` roster rows (one in ten from outside the paired areas)."""
+@dataclass(frozen=True)
+class Extra:
+    """A named worker added to an enterprise's roster (a person another office also sends)."""
+
+    id_number: str
+    name: str
+    contract_start: str = "2026-01-01"
+    contract_end: str = "2027-12-31"
+    hukou_code: str = "222424"
+
+
+def enterprise_with_roster(ws: Workspace, e: int, workers: int, rng: random.Random,
+                           extra: Sequence[Extra] = ()) -> int:
+    """Enterprise number ``e`` with ``workers`` roster rows (one in ten from outside the paired areas),
+    then the ``extra`` workers."""
     enterprise = add_enterprise(ws, EnterpriseDraft(
         name=f"测试企业{e:04d}有限公司", uscc=uscc(e, ws.office.code), county_code=ws.office.code,
         industry="industry", staff_total=workers * 3, revenue_wan=2500.0, assets_wan=1000.0,
@@ -137,6 +147,15 @@ def enterprise_with_roster(ws: Workspace, e: int, workers: int, rng: random.Rand
             "priority_group": "poverty_alleviated" if w % 17 == 0 else None,
             "priority_evidence": "防返贫监测 001" if w % 17 == 0 else "", "source_row": w + 2,
         })
+    for i, x in enumerate(extra):
+        persons.append((x.id_number, x.name, "M", None))
+        rows.append({
+            "enterprise_id": enterprise.id, "id_number": x.id_number, "hukou_text": "汪清县",
+            "hukou_code": x.hukou_code, "contract_type": "fixed", "contract_start": x.contract_start,
+            "contract_end": x.contract_end, "hire_date": x.contract_start, "job": "操作工", "monthly_wage": 3000.0,
+            "paid_months": '["2026-04","2026-05"]', "social_insurance": 1, "phone": "13900000000",
+            "priority_group": None, "priority_evidence": "", "source_row": workers + i + 2,
+        })
     with ws.store.transaction():
         ids = ws.store.upsert_persons(persons)
         for row in rows:
@@ -147,7 +166,8 @@ def enterprise_with_roster(ws: Workspace, e: int, workers: int, rng: random.Rand
 
 
 def approved_applications(ws: Workspace, enterprises: int, workers: int, *, first: int = 0,
-                          letters: bool = True, seed: int = 7) -> list[int]:
+                          letters: bool = True, seed: int = 7, review: date = REVIEW,
+                          extra: Mapping[int, Sequence[Extra]] | None = None) -> list[int]:
     """``enterprises`` enterprises of ``workers`` workers each (most counted), each with an approved
     application, its recorded decision and (``letters``) an issued letter, written straight into the
     tables (quick: no backup before each approval). Returns the application ids."""
@@ -156,20 +176,20 @@ def approved_applications(ws: Workspace, enterprises: int, workers: int, *, firs
     approver_id = approver["id"] if approver else ws.actor.user_id
     application_ids = []
     for e in range(first, first + enterprises):
-        enterprise_id = enterprise_with_roster(ws, e, workers, rng)
+        enterprise_id = enterprise_with_roster(ws, e, workers, rng, (extra or {}).get(e, ()))
         with ws.store.transaction():
             app_id = ws.store.insert_application(enterprise_id, loan_type="working_capital", amount_wan=500.0,
                                                  applied_on="2026-06-01", prepared_by=ws.actor.user_id)
             ws.store.conn.execute("UPDATE applications SET review_date = ?, evidence_contracts = 1,"
-                                  " evidence_wages = 1 WHERE id = ?", (REVIEW.isoformat(), app_id))
+                                  " evidence_wages = 1 WHERE id = ?", (review.isoformat(), app_id))
             ws.audit("test.factory", entity="application", entity_id=app_id)
-        stored = record_decision(ws, app_id, REVIEW)
+        stored = record_decision(ws, app_id, review)
         with ws.store.transaction():
             status = "issued" if letters else "approved"
             ws.store.conn.execute(
                 "UPDATE applications SET status = ?, approved_by = ?, submitted_at = ?, approved_at = ?,"
                 " approved_decision_id = ? WHERE id = ?",
-                (status, approver_id, "2026-06-30T09:00:00+08:00", "2026-06-30T15:00:00+08:00", stored.id, app_id))
+                (status, approver_id, f"{review}T09:00:00+08:00", f"{review}T15:00:00+08:00", stored.id, app_id))
             if letters:
                 ws.store.conn.execute(
                     "INSERT INTO letters (office_id, application_id, decision_id, year, seq, number,"

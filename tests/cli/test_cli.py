@@ -158,3 +158,25 @@ def test_user_add_needs_an_admin(capsys: pytest.CaptureFixture[str], office_db: 
     assert code == EXIT_OK and out["user"]["role"] == "approver"  # type: ignore[index]
     code, out = run(capsys, "--db", str(office_db), "--user", "admin", "user", "list", "--json")
     assert [u["username"] for u in out["users"]] == ["admin", "approver", "clerk", "newbie"]  # type: ignore[union-attr]
+
+
+def test_init_province_sets_up_the_provincial_office(
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    code, out = run(capsys, "--db", str(db_path), "init", "--province", "--office", "吉林省就业服务局",
+                    "--prefix", "吉人社劳协", "--admin", "chief", "--json")
+    assert code == EXIT_OK
+    assert (out["office"]["code"], out["office"]["kind"]) == ("220000", "province")  # type: ignore[index]
+
+
+def test_init_without_county_or_province_says_what_is_missing(
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    code = main(["--db", str(db_path), "init", "--office", "吉林省就业服务局", "--prefix", "吉人社劳协",
+                 "--admin", "chief"])
+    assert code == EXIT_USAGE and "--province" in capsys.readouterr().err
+    code = main(["--db", str(db_path), "init", "--province", "--county", "210000", "--office", "辽宁",
+                 "--prefix", "辽人社", "--admin", "chief"])
+    assert code == EXIT_FAILED and "220000" in capsys.readouterr().err

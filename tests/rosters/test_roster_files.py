@@ -219,3 +219,32 @@ def test_stopping_early_is_no_error(tmp_path: Path) -> None:
     assert next(rows)
     rows.close()
     assert sheet.head(2) and len(list(sheet.rows())) == 6
+
+
+def test_a_cell_in_the_last_row_and_column_is_refused_not_allocated(tmp_path: Path) -> None:
+    """python-calamine holds every cell of the sheet's extent: one cell in XFD1048576 asked for
+    512 GiB and aborted the whole process (a window would vanish). Run in a child process so that
+    an abort is a failed test, not a dead test run."""
+    import sys
+
+    path = write_xlsx(tmp_path / "far.xlsx", build(RosterSpec(workers=3)))
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                                          b"<is><t>end</t></is></c></row></sheetData>")
+            target.writestr(item, content)
+    source.close()
+    path.write_bytes(out.getvalue())
+    script = (
+        "import sys\nfrom desktop.core.roster import RosterError\nfrom desktop.rosters.reader import RosterFile\n"
+        "try:\n    RosterFile.open(sys.argv[1]).sheet()\nexcept RosterError as exc:\n"
+        "    print(exc.code, exc.params['rows'], exc.params['columns'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "RUST_BACKTRACE": "0"})
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split() == ["roster_sheet_too_large", "1048576", "16384"]

@@ -162,3 +162,17 @@ def test_encrypted_workbook_under_any_spreadsheet_name(office: tuple[Workspace, 
             RosterFile.open(path)
         assert caught.value.code == "roster_file_encrypted"
         try_import(*office, path)
+
+
+@FUZZ
+@given(st.integers(0, 10**6))
+def test_mutated_rosters_of_every_kind(office: tuple[Workspace, int], tmp_path_factory: pytest.TempPathFactory,
+                                       seed: int) -> None:
+    """tests/roster_mutations.py (byte flips, ZIP parts, extreme sheet XML, giant cells, weird dates,
+    formulas, CSV encodings, random bytes); bench/bench_roster_fuzz.py runs 2,000 with a timeout each."""
+    from tests.roster_mutations import mutant
+
+    made = mutant(seed)
+    path = tmp_path_factory.mktemp("fuzz") / f"m{made.suffix}"
+    path.write_bytes(made.data)
+    try_import(*office, path)

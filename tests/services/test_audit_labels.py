@@ -75,8 +75,14 @@ def _dict_keys(node: ast.AST) -> set[str]:
 
 
 def written_detail_keys() -> dict[str, set[str]]:
-    """Detail keys by where they are written."""
+    """Detail keys by where they are written (also a helper's ``detail={…}`` that it passes on to the log)."""
     found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "detail" and isinstance(keyword.value, ast.Dict):
+                        found[f"{path.relative_to(ROOT.parent)}:{node.lineno}"] = _dict_keys(keyword.value)
     for path, tree, call in _audit_calls():
         for keyword in call.keywords:
             if keyword.arg != "detail":

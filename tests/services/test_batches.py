@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -701,3 +702,20 @@ def test_letters_issued_before_originals_were_kept_are_drawn_for_the_batch(tmp_p
     with sign_in(province, "clerk", PASSWORD) as ws:
         [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
     assert outcome.accepted, outcome.message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_batches_receipts_and_their_folders_are_the_owners_alone(exchange: Exchange) -> None:
+    old = os.umask(0o022)  # what would make them readable by everyone
+    try:
+        result = exchange.export()
+        [outcome] = exchange.import_(result.path)
+    finally:
+        os.umask(old)
+    county_folder = exchange.county.parent / f"{exchange.county.stem}-batches"
+    province_folder = exchange.province.parent / f"{exchange.province.stem}-batches"
+    files_made = [result.path, county_folder / "outgoing" / result.path.name,
+                  province_folder / "incoming" / result.path.name, outcome.receipt]
+    assert {oct(Path(f).stat().st_mode & 0o777) for f in files_made if f is not None} == {"0o600"}
+    folders = [county_folder, county_folder / "outgoing", province_folder, province_folder / "incoming"]
+    assert {oct(f.stat().st_mode & 0o777) for f in folders} == {"0o700"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime
 import json
 import sqlite3
@@ -451,25 +452,20 @@ def test_problem_copy_of_a_csv_is_a_new_workbook(tmp_path: Path, workspace: Work
 
 
 def _formula_like_source(kind: str, folder: Path) -> Path:
-    import openpyxl
-
-    from tests.roster_factory import formula_like_grid
+    from tests.roster_factory import formula_like_grid, workbook_of
 
     grid = formula_like_grid()
     if kind == "xls":  # a real BIFF8 file (tests/data/make_formula_like_xls.py)
         return DATA / "roster_formula_like.xls"
     if kind == "csv":
         return write_csv(folder / "r.csv", grid, encoding="utf-8")
-    workbook = openpyxl.Workbook()
+    def as_text(cell: Any, row: int, value: object) -> None:
+        if isinstance(value, str):
+            cell.data_type = "s"  # the enterprise typed it as text
+
+    workbook = workbook_of(grid, as_text)
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "名册"
-    for r, row in enumerate(grid, start=1):
-        for c, value in enumerate(row, start=1):
-            if value not in ("", None):
-                cell = sheet.cell(r, c, value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # the enterprise typed it as text
     sheet.cell(len(grid) + 2, 14, "=1+2")  # and one real formula of its own
     path = folder / "r.xlsx"
     workbook.save(path)
@@ -583,3 +579,16 @@ def test_a_preview_made_on_another_connection_commits_the_ordinary_way(
     assert result.counts["new"] == 30
     assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
     preview.close()  # twice is fine
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_the_problem_copy_holds_full_id_numbers_so_it_is_the_owners_alone(
+    tmp_path: Path, workspace: Workspace, enterprise: Enterprise
+) -> None:
+    preview = prepare(workspace, enterprise, SAMPLES / "roster_messy.xlsx")
+    old = os.umask(0o022)
+    try:
+        out = svc.write_problems_copy(workspace, preview, tmp_path / "退回.xlsx")
+    finally:
+        os.umask(old)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"

@@ -50,6 +50,10 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "peer_keys": ("office_name = '冒名的省厅'", ()),
     "batch_quarantine": ("reason = 'accepted'", ()),
     "batch_refs": ("local_id = local_id + 1", ()),
+    "identity_conflicts": ("settled_name = '冒名'", ()),
+    "duplicate_rulings": ("ruling = 'a_only'", ()),
+    "province_rulings": ("counts_here = 1 - counts_here", ()),
+    "bank_lists": ("rows = rows + 1", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -71,6 +75,10 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "peer_keys": {"retired_at": "'2026-01-01'"},
     "batch_quarantine": {},
     "batch_refs": {"source_id": "source_id + 1000"},
+    "identity_conflicts": {"arriving_name": "'另一个名字'"},
+    "duplicate_rulings": {"superseded_at": "'2026-01-01'"},
+    "province_rulings": {"ruling_uid": "'220000:999'"},
+    "bank_lists": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -106,6 +114,20 @@ def _build(folder: Path) -> Path:
                          " '2026-06-01T09:00:00+08:00')", ("b" * 64,))
             conn.execute("INSERT INTO batch_refs (office_id, entity, source_id, local_id, batch_id)"
                          " VALUES (?, 'enterprise', 7, ?, ?)", (ws.office.id, enterprise_id, batch_id))
+            person_id = conn.execute("SELECT min(id) FROM persons").fetchone()[0]
+            first, second = conn.execute("SELECT id FROM employments ORDER BY id LIMIT 2").fetchall()
+            conn.execute("INSERT INTO identity_conflicts (person_id, known_name, arriving_name, arriving_office_id,"
+                         " batch_id, found_at) VALUES (?, '张三', '张叁', ?, ?, '2026-06-01T09:00:00+08:00')",
+                         (person_id, ws.office.id, batch_id))
+            conn.execute("INSERT INTO duplicate_rulings (person_id, employment_a, employment_b, ruling, reason,"
+                         " ruled_at) VALUES (?, ?, ?, 'not_duplicate', '两份合同均有效', '2026-06-01T09:00:00+08:00')",
+                         (person_id, first[0], second[0]))
+            conn.execute("INSERT INTO province_rulings (ruling_uid, id_number, name, enterprise_uscc, counts_here,"
+                         " ruling, reason, other_office, other_enterprise, ruled_at, received_at) VALUES"
+                         " ('220000:1', ?, '张三', ?, 1, 'a_only', '以先签合同为准', '图们市', '乙公司',"
+                         " '2026-06-01', '2026-06-02')", (factory.id_number(1, "222401"), factory.uscc(1)))
+            conn.execute("INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_at)"
+                         " VALUES ('2026-06', '名单.xlsx', ?, 12, '2026-06-30T09:00:00+08:00')", ("c" * 64,))
             ws.store.set_setting("policy.example", "{}")
             ws.audit("test.fill", detail={"tables": 3})
     return county

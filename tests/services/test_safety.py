@@ -136,7 +136,8 @@ def test_cli_db_check_exits_non_zero_when_something_is_wrong(
 def test_cli_backup_and_restore(office_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
-    assert main(["--db", str(office_db), "--user", "clerk", "db", "backup", "--to", str(tmp_path / "u"),
+    (tmp_path / "u").mkdir()  # a folder of the admin's choosing (never created for them)
+    assert main(["--db", str(office_db), "--user", "admin", "db", "backup", "--to", str(tmp_path / "u"),
                  "--json"]) == EXIT_OK
     made = json.loads(capsys.readouterr().out)["backup"]["path"]
     assert main(["--db", str(office_db), "--user", "admin", "db", "restore", made, "--json"]) == EXIT_OK

@@ -115,3 +115,4 @@ def test_nothing_but_sqlite_opens_the_live_file(office_db: Path, tmp_path: Path)
     finally:
         _WATCHED.clear()
     assert _OPENED == []
+

@@ -145,3 +145,6 @@ def test_the_codes_the_issue_saw_read_in_chinese() -> None:
     assert compact_detail({"fields": ["legal_representative"], "loan_type": "working_capital"}) == (
         "贷款类型 流动资金贷款；填写的栏目 法定代表人")
     assert audit.ACTION_LABELS["key.import_province"] == "导入省级公钥"
+    # seen on the 1024×768 screenshot: a result code, a helper's key, an empty choice
+    assert compact_detail({"result": "pass", "backup": "a.sqlite3", "choices": {}}) == (
+        "结论 符合认定标准；备份文件 a.sqlite3；选择 —")

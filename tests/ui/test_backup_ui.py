@@ -180,6 +180,7 @@ def test_restore_from_another_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stick = tmp_path / "usb"
+    stick.mkdir()
     made = backups.make_backup(admin_ws, "manual", to=stick)
     add_enterprise(admin_ws, draft(1))
     window = open_window(admin_ws)

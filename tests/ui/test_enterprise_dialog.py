@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.enterprise import Enterprise
@@ -201,3 +201,23 @@ def test_amounts_accept_only_numbers(qtbot: QtBot, workspace: Workspace, typist:
 def test_hint_for_an_empty_code_is_silent() -> None:
     assert uscc_hint("") == ("", False)
     assert uscc_hint(" 9111 0000 6000 3734 1l ") == ("", True)
+
+
+def test_the_credit_code_hint_keeps_its_place(qtbot: QtBot, workspace: Workspace, typist: Typist) -> None:
+    """The hint line appeared and pushed the fields below away from under the mouse."""
+    window = open_window(qtbot, workspace)
+    dialog = open_add_dialog(qtbot, window)
+    below = dialog.countyCombo
+
+    def county_y() -> int:
+        QApplication.processEvents()
+        return below.mapTo(dialog, below.rect().topLeft()).y()
+
+    empty_at = county_y()
+    for typed in ("9", "9122240I", "91110000600037341X"):
+        typist(dialog.usccEdit, typed)
+        assert dialog.usccProblem.text() and county_y() == empty_at, typed
+        dialog.usccEdit.clear()
+    typist(dialog.usccEdit, NEW_USCC)
+    assert dialog.usccProblem.text() == "" and county_y() == empty_at
+    dialog.reject()

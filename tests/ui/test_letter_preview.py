@@ -95,7 +95,11 @@ def test_zoom_fit_width_fit_page(qtbot: QtBot, letter_pdf: bytes) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth and dialog.fit_width_button.isChecked()
+    qtbot.waitUntil(lambda: dialog.view.viewport().width() > 400)
     fitted = dialog.zoom()
+    page_px = dialog.document.pagePointSize(0).width() * dialog.view.logicalDpiX() / 72
+    assert fitted == pytest.approx((dialog.view.viewport().width() - 12) / page_px, rel=0.05)
+    assert dialog.zoom_label.text() == f"{round(fitted * 100)}%"  # as the view is now, not as it was laid out
     dialog.zoom_in_button.click()
     assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom and not dialog.fit_width_button.isChecked()
     assert dialog.zoom() == pytest.approx(fitted * 1.25)

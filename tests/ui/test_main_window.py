@@ -45,7 +45,10 @@ def test_status_bar_says_office_user_and_database(qtbot: QtBot, workspace: Works
     texts = [label.text() for label in window.statusbar.findChildren(type(window.enterpriseCountLabel))]
     assert "延吉市就业服务局（222401）" in texts
     assert "当前用户：金经办（经办人）" in texts
-    assert f"数据库：{workspace.store.path}" in texts
+    assert f"数据库：{workspace.store.path.name}" in texts  # the whole path in the tooltip
+    path_label = next(label for label in window.statusbar.findChildren(type(window.enterpriseCountLabel))
+                      if label.text().startswith("数据库："))
+    assert path_label.toolTip() == str(workspace.store.path)
 
 
 def test_search_waits_for_a_pause_then_asks_the_database(

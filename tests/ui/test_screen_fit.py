@@ -236,6 +236,27 @@ def test_a_dialog_too_big_for_the_screen_shrinks_and_moves_inside(qtbot: QtBot) 
     client_fits(small, area)
 
 
+def test_a_dialog_opens_over_its_window_even_from_a_hidden_page(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QStackedWidget
+
+    owner = QMainWindow()
+    qtbot.addWidget(owner)
+    pages = QStackedWidget(owner)
+    owner.setCentralWidget(pages)
+    shown, hidden = QWidget(), QWidget()
+    pages.addWidget(shown)
+    pages.addWidget(hidden)
+    owner.setGeometry(100, 50, 800, 600)
+    owner.show()
+    dialog = QDialog(hidden)  # e.g. the keys dialog of the 报送批次 page, opened from elsewhere
+    qtbot.addWidget(dialog)
+    dialog.resize(400, 300)
+    fit_window(dialog, SCREENS["1366x768"])
+    center = QRect(dialog.pos(), dialog.size() + FRAME).center()
+    assert abs(center.x() - owner.frameGeometry().center().x()) <= 1
+    assert abs(center.y() - owner.frameGeometry().center().y()) <= 1
+
+
 def test_a_cut_off_cell_shows_its_whole_text_in_a_tooltip(qtbot: QtBot, screen_fit: Callable[[QRect], ScreenFit],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QEvent

@@ -28,7 +28,7 @@ def first_run_dialog(qtbot: QtBot, path: Path) -> SetupDialog:
     def save(values: SetupValues) -> Office:
         return initialise_office(
             path, county_code=values.county_code, name=values.name, letter_prefix=values.letter_prefix,
-            admin_username=values.admin_username, admin_password=values.admin_password,
+            admin_username=values.admin_username, admin_password=values.admin_password, kind=values.kind,
         )
 
     dialog = SetupDialog(AreaTable.default(), path, save)
@@ -125,3 +125,19 @@ def test_cancel_creates_nothing(qtbot: QtBot, db_path: Path, typist: Typist) -> 
     with qtbot.waitSignal(dialog.rejected):
         dialog.reject()
     assert not db_path.exists()
+
+
+def test_setup_of_the_province(qtbot: QtBot, db_path: Path, typist: Typist) -> None:
+    dialog = first_run_dialog(qtbot, db_path)
+    dialog.levelCombo.setCurrentIndex(1)
+    assert dialog.countyCombo.count() == 1 and dialog.countyCombo.currentData() == "220000"
+    typist(dialog.officeNameEdit, "吉林省就业服务局")
+    typist(dialog.prefixEdit, "吉人社劳协")
+    typist(dialog.passwordEdit, PASSWORD)
+    typist(dialog.passwordAgainEdit, PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    with sign_in(db_path, "admin", PASSWORD) as ws:
+        assert (ws.office.code, ws.office.kind, ws.office.name) == ("220000", "province", "吉林省就业服务局")
+    dialog.levelCombo.setCurrentIndex(0)  # back to 县级: the counties again
+    assert dialog.countyCombo.count() > 60

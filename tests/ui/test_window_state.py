@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.core.enterprise import Enterprise
@@ -62,3 +65,16 @@ def test_a_change_on_one_page_shows_on_the_others(qtbot: QtBot, open_window: Any
     reviews.set_evidence(workspace, app_id, contracts=True, wages=False)
     window.events.changed.emit("application", first.id)
     assert window.review.workflow.contractsCheck.isChecked()
+
+
+def test_a_disabled_button_says_why_in_the_status_line(qtbot: QtBot, open_window: Any, workspace: Workspace,
+                                                       enterprises: list[Enterprise]) -> None:
+    window: MainWindow = open_window(workspace)
+    show_page(window, window.reviewPage)
+    assert window.review.select_enterprise(enterprises[0].id)
+    button = window.review.formButton
+    assert not button.isEnabled() and button.toolTip() == "该企业尚未登记贷款申请"
+    QApplication.sendEvent(button, QEnterEvent(QPointF(2, 2), QPointF(2, 2), QPointF(2, 2)))
+    assert window.statusbar.currentMessage() == "该企业尚未登记贷款申请"
+    QApplication.sendEvent(button, QEvent(QEvent.Type.Leave))
+    assert window.statusbar.currentMessage() == ""

@@ -1,0 +1,321 @@
+"""The province's work on what the counties sent: the register of every county's enterprises,
+identity conflicts, workers counted by two enterprises and the rulings on them (sent back to the
+counties in a notice file), and the list for 省开行 (国家开发银行吉林省分行).
+
+Every window action here is also a command (`laoxie province …`). The bank workbook is written by
+:mod:`desktop.services.bank_list`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.batches import files
+from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.permissions import Permission
+from desktop.services.errors import SERVICE_MESSAGES, ServiceError
+from desktop.services.workspace import Workspace
+from desktop.store import province as store_province
+from desktop.store.db import now_iso
+from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow
+
+__all__ = [
+    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "county_rulings",
+    "bank_list", "duplicates", "identity_conflicts", "import_notice", "register", "rule", "write_notice",
+]
+
+NOTICE_FORMAT = "laoxie.notice/1"
+RULINGS = {
+    "not_duplicate": QT_TRANSLATE_NOOP("ruling", "不属于重复（两边都可计入）"),
+    "a_only": QT_TRANSLATE_NOOP("ruling", "只计入第一家企业"),
+    "b_only": QT_TRANSLATE_NOOP("ruling", "只计入第二家企业"),
+}
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+SERVICE_MESSAGES.update({
+    "province_only": QT_TRANSLATE_NOOP("service", "这是省级单位的功能；本数据库属于县级单位。"),
+    "county_only": QT_TRANSLATE_NOOP("service", "这是县级单位的功能；本数据库属于省级单位。"),
+    "period_invalid": QT_TRANSLATE_NOOP("service", "期间“{value}”不对：请写年月，如 2026-11。"),
+    "ruling_unknown": QT_TRANSLATE_NOOP("service", "没有“{value}”这种裁定：可选 not_duplicate、a_only、b_only。"),
+    "ruling_reason_empty": QT_TRANSLATE_NOOP("service", "请写明裁定的理由。"),
+    "duplicate_not_found": QT_TRANSLATE_NOOP("service", "找不到这条重复人员记录（{key}）：可能已因新批次而改变，请刷新。"),
+    "notice_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是省里的裁定通知：{detail}"),
+    "bank_passphrase_short": QT_TRANSLATE_NOOP("service", "压缩包密码至少 {length} 个字符（电话告知开行经办人）。"),
+    "bank_list_empty": QT_TRANSLATE_NOOP("service", "{period} 没有批准且认定符合的企业，没有生成名单。"),
+    "notice_other_office": QT_TRANSLATE_NOOP("service", "{path} 是发给 {office} 的通知，不是发给本单位的。"),
+})
+
+
+def _province(ws: Workspace) -> None:
+    if ws.office.kind != "province":
+        raise ServiceError("province_only")
+
+
+def check_period(period: str) -> str:
+    if not _PERIOD.match(period.strip()):
+        raise ServiceError("period_invalid", value=period)
+    return period.strip()
+
+
+# --------------------------------------------------------------------------
+# The register
+
+
+def register(ws: Workspace, *, county: str | None = None, status: str | None = None, period: str | None = None,
+             search: str = "") -> list[RegisterRow]:
+    """Every county's applications with their decisions and letters, filtered."""
+    _province(ws)
+    return store_province.register(ws.store, county=county, status=status,
+                                   period=check_period(period) if period else None, search=search)
+
+
+def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
+    """The same ID number that arrived with another name or birth date, with both sources."""
+    _province(ws)
+    return store_province.identity_conflicts(ws.store, open_only=open_only)
+
+
+# --------------------------------------------------------------------------
+# Workers counted twice
+
+
+def duplicates(ws: Workspace) -> list[Duplicate]:
+    """Each person counted by two enterprises (one county or two) in overlapping contract periods."""
+    _province(ws)
+    return store_province.duplicates(ws.store)
+
+
+def rule(ws: Workspace, key: tuple[int, int], ruling: str, reason: str) -> int:
+    """Record the province's ruling on a duplicate (a later one replaces it, both kept)."""
+    _province(ws)
+    ws.require(Permission.APPROVE_REVIEW)
+    if ruling not in RULINGS:
+        raise ServiceError("ruling_unknown", value=ruling)
+    if not reason.strip():
+        raise ServiceError("ruling_reason_empty")
+    found = next((d for d in store_province.duplicates(ws.store) if d.key == tuple(key)), None)
+    if found is None:
+        raise ServiceError("duplicate_not_found", key=f"{key[0]}/{key[1]}")
+    with ws.store.transaction():
+        ruling_id = store_province.record_ruling(ws.store, found.person_id, found.key, ruling, reason.strip(),
+                                                 ws.actor.user_id)
+        ws.audit("province.rule", entity="person", entity_id=found.person_id, detail={
+            "ruling": ruling, "reason": reason.strip(), "a": found.a.uscc, "b": found.b.uscc,
+            "a_office": found.a.county_code, "b_office": found.b.county_code,
+        })
+    return ruling_id
+
+
+def notice_rulings(ws: Workspace, county_code: str) -> list[dict[str, object]]:
+    """The current rulings that concern a county, as its notice carries them (one per side in that county)."""
+    out: list[dict[str, object]] = []
+    for d in store_province.duplicates(ws.store):
+        if d.ruling is None:
+            continue
+        for here, other, counts in ((d.a, d.b, d.ruling.ruling in ("not_duplicate", "a_only")),
+                                    (d.b, d.a, d.ruling.ruling in ("not_duplicate", "b_only"))):
+            if here.county_code != county_code:
+                continue
+            out.append({
+                "ruling_uid": f"{ws.office.code}:{d.ruling.id}:{here.employment_id}", "id_number": d.id_number,
+                "name": d.name, "enterprise_uscc": here.uscc, "counts_here": counts, "ruling": d.ruling.ruling,
+                "reason": d.ruling.reason, "other_office": f"{other.county_name}（{other.county_code}）",
+                "other_enterprise": f"{other.enterprise_name}（{other.uscc}）", "ruled_at": d.ruling.ruled_at,
+            })
+    return out
+
+
+def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
+    """The rulings concerning one county, as a notice file it imports (`laoxie batch notice FILE`)."""
+    _province(ws)
+    ws.require(Permission.EXPORT_BATCHES)
+    rulings = notice_rulings(ws, county_code)
+    issued = now_iso()
+    data = json.dumps({
+        "format": NOTICE_FORMAT, "province": {"code": ws.office.code, "name": ws.office.name},
+        "office": county_code, "issued_at": issued, "rulings": rulings,
+    }, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    target = out / f"{county_code}-裁定通知-{issued[:10]}-{len(rulings)}.laoxie-notice.json" if out.is_dir() \
+        or not out.suffix else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        files.write_verified(target, data)
+    except OSError as exc:
+        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+    with ws.store.transaction():
+        ws.audit("province.notice", entity="office", entity_id=county_code,
+                 detail={"office_code": county_code, "rulings": len(rulings), "file": str(target)})
+    return target
+
+
+# --------------------------------------------------------------------------
+# County side
+
+
+def import_notice(ws: Workspace, path: Path) -> int:
+    """Keep the province's rulings for this county; returns how many were new (a notice taken twice adds none)."""
+    if ws.office.kind != "county":
+        raise ServiceError("county_only")
+    ws.require(Permission.EXPORT_BATCHES)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise ServiceError("batch_read_failed", path=path, detail=exc.strerror or str(exc)) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ServiceError("notice_invalid", path=path, detail="不是 JSON 文件") from exc
+    rulings = _notice_rulings(path, data)
+    if data["office"] != ws.office.code:
+        raise ServiceError("notice_other_office", path=path, office=data["office"])
+    with ws.store.transaction():
+        taken = store_province.insert_county_rulings(ws.store, rulings)
+        ws.audit("province.notice_import", entity="office", entity_id=ws.office.code,
+                 detail={"file": path.name, "rulings": len(rulings), "new": taken})
+    return taken
+
+
+def _notice_rulings(path: Path, data: object) -> list[CountyRuling]:
+    if not isinstance(data, dict) or data.get("format") != NOTICE_FORMAT or not isinstance(data.get("rulings"), list):
+        raise ServiceError("notice_invalid", path=path, detail=f"格式不是 {NOTICE_FORMAT}")
+    received = now_iso()
+    try:
+        return [CountyRuling(
+            ruling_uid=str(r["ruling_uid"]), id_number=str(r["id_number"]), name=str(r["name"]),
+            enterprise_uscc=str(r["enterprise_uscc"]), counts_here=bool(r["counts_here"]),
+            ruling=str(r["ruling"]) if r["ruling"] in RULINGS else _bad(path, "裁定"), reason=str(r["reason"]),
+            other_office=str(r["other_office"]), other_enterprise=str(r["other_enterprise"]),
+            ruled_at=str(r["ruled_at"]), received_at=received,
+        ) for r in data["rulings"]]
+    except (KeyError, TypeError) as exc:
+        raise ServiceError("notice_invalid", path=path, detail=f"缺少 {exc}") from exc
+
+
+def _bad(path: Path, what: str) -> str:
+    raise ServiceError("notice_invalid", path=path, detail=f"{what}不对")
+
+
+def county_rulings(ws: Workspace) -> list[CountyRuling]:
+    """On a county: the province's rulings on its workers counted elsewhere too."""
+    return store_province.county_rulings(ws.store)
+
+
+# --------------------------------------------------------------------------
+# The list for 省开行
+
+BANK_COLUMNS = (
+    ("企业名称", 36), ("统一社会信用代码", 22), ("所在县（市、区）", 18), ("联系人", 10), ("联系电话", 15),
+    ("企业规模", 8), ("职工总数", 9), ("认定劳务协作人数", 10), ("占比", 9), ("重点群体人数", 9),
+    ("适用标准", 12), ("认定结果", 9), ("确认书文号", 26), ("核验码", 22), ("贷款类型", 14),
+    ("申请金额（万元）", 12), ("批准日期", 12),
+)
+_TEXT_COLUMNS = (1, 2, 4, 12, 13)  # 0-based: USCC, county, phone, letter number, code stay text
+LOAN_TYPES = {"working_capital": QT_TRANSLATE_NOOP("loan", "流动资金贷款"),
+              "fixed_asset": QT_TRANSLATE_NOOP("loan", "固定资产贷款")}
+RESULTS = {"pass": QT_TRANSLATE_NOOP("result", "符合"), "fail": QT_TRANSLATE_NOOP("result", "不符合")}
+BANK_STATUSES = ("approved", "issued")
+MIN_PASSPHRASE = 10
+
+
+@dataclass(frozen=True)
+class BankListResult:
+    path: Path
+    period: str
+    rows: int
+    letters: int
+    missing_letters: tuple[str, ...]  # letter numbers without a stored PDF
+    sha256: str
+    record_id: int
+
+
+def bank_rows(ws: Workspace, period: str) -> list[RegisterRow]:
+    """The enterprises approved in the period (YYYY-MM) that passed, by county and name."""
+    _province(ws)
+    rows = store_province.register(ws.store, period=check_period(period))
+    return [r for r in rows if r.status in BANK_STATUSES and r.result == "pass"]
+
+
+def bank_workbook(rows: list[RegisterRow], period: str) -> bytes:
+    """The workbook: Chinese column names, the header frozen, filters on, IDs and codes as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"{period} 劳务协作企业"
+    sheet.append([name for name, _ in BANK_COLUMNS])
+    for r in rows:
+        sheet.append([
+            r.enterprise_name, r.uscc, f"{r.county_name}（{r.county_code}）", r.contact_name, r.contact_phone,
+            r.size_label, r.staff_total, r.qualifying_count, r.share_percent, r.priority_workers,
+            r.standard_label, RESULTS.get(r.result or "", r.result or ""), r.letter_number, r.verification_code,
+            LOAN_TYPES.get(r.loan_type, r.loan_type), r.amount_wan, (r.approved_at or "")[:10],
+        ])
+    for row in sheet.iter_rows(min_row=2):
+        for index in _TEXT_COLUMNS:
+            row[index].number_format = "@"
+            row[index].data_type = "s"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, (_, width) in enumerate(BANK_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(BANK_COLUMNS))}{max(1, len(rows) + 1)}"
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def bank_list(ws: Workspace, period: str, out: Path, *, passphrase: str) -> BankListResult:
+    """The period's list for 省开行 with the letters' PDFs, as one AES-256 ZIP (7-Zip and WinRAR open it);
+    the passphrase is given to the bank by phone. Recorded and audited; can be made again."""
+    import hashlib
+    import io
+
+    import pyzipper
+
+    _province(ws)
+    ws.require(Permission.EXPORT_BATCHES)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ServiceError("bank_passphrase_short", length=MIN_PASSPHRASE)
+    period = check_period(period)
+    rows = bank_rows(ws, period)
+    if not rows:
+        raise ServiceError("bank_list_empty", period=period)
+    pdfs = store_province.letter_pdfs(ws.store, [r.letter_id for r in rows if r.letter_id is not None])
+    missing = tuple(r.letter_number or r.enterprise_name for r in rows if r.letter_id not in pdfs)
+    stamp = now_iso()[:19].replace(":", "").replace("-", "")
+    name = f"省开行劳务协作企业名单-{period}"
+    buffer = io.BytesIO()
+    with pyzipper.AESZipFile(buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES) as z:
+        z.setpassword(passphrase.encode("utf-8"))
+        z.setencryption(pyzipper.WZ_AES, nbits=256)
+        z.writestr(f"{name}.xlsx", bank_workbook(rows, period))
+        for r in rows:
+            if r.letter_id in pdfs:
+                z.writestr(f"确认书/{r.county_code}-{r.uscc}-{r.verification_code}.pdf", pdfs[r.letter_id],
+                           compress_type=pyzipper.ZIP_STORED)
+    data = buffer.getvalue()
+    target = out / f"{name}-{stamp}.zip"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        files.write_verified(target, data)
+    except OSError as exc:
+        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+    sha = hashlib.sha256(data).hexdigest()
+    with ws.store.transaction():
+        record = store_province.insert_bank_list(ws.store, period=period, file_name=target.name, file_sha256=sha,
+                                                 rows=len(rows), user_id=ws.actor.user_id)
+        ws.audit("province.bank_list", entity="bank_list", entity_id=record, detail={
+            "period": period, "rows": len(rows), "letters": len(pdfs), "file": str(target), "sha256": sha,
+            "missing_letters": list(missing),
+        })
+    return BankListResult(target, period, len(rows), len(pdfs), missing, sha, record)

@@ -1,0 +1,327 @@
+"""The province's register in the database (SQL only here): every county's applications with
+their decisions and letters, identity conflicts, workers counted by two enterprises and the
+province's rulings, the bank lists it made; and, on a county, the rulings the province sent it.
+
+A county's records at the province belong to offices with ``is_local = 0``. Writes run inside
+the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.store import db
+from desktop.store.store import Store
+
+# The decision an application stands on: the one approved, else its latest.
+_DECISION_OF = ("coalesce(a.approved_decision_id, (SELECT max(x.id) FROM decisions x"
+                " WHERE x.application_id = a.id))")
+_LETTER_OF = ("(SELECT max(y.id) FROM letters y WHERE y.application_id = a.id AND y.voided_at IS NULL)")
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    application_id: int
+    county_code: str
+    county_name: str
+    enterprise_id: int
+    enterprise_name: str
+    uscc: str
+    contact_name: str
+    contact_phone: str
+    status: str
+    loan_type: str
+    amount_wan: float | None
+    approved_at: str | None
+    decision_id: int | None
+    result: str | None  # "pass" / "fail"
+    standard: str | None  # "normal" / "reduced"
+    standard_label: str
+    size_label: str
+    staff_total: int | None
+    qualifying_count: int | None
+    share_percent: str
+    priority_workers: int
+    letter_id: int | None
+    letter_number: str
+    verification_code: str
+
+
+def register(store: Store, *, county: str | None = None, status: str | None = None, period: str | None = None,
+             search: str = "") -> list[RegisterRow]:
+    """The counties' applications (``period``: YYYY-MM of approval), by county then enterprise name."""
+    where = ["o.is_local = 0"]
+    params: list[Any] = []
+    if county:
+        where.append("o.code = ?")
+        params.append(county)
+    if status:
+        where.append("a.status = ?")
+        params.append(status)
+    if period:
+        where.append("substr(a.approved_at, 1, 7) = ?")
+        params.append(period)
+    if search.strip():
+        where.append("(e.name LIKE ? OR e.uscc LIKE ? OR l.number LIKE ? OR l.verification_code LIKE ?)")
+        params.extend([f"%{search.strip()}%"] * 4)
+    rows = store.conn.execute(
+        "SELECT a.id, o.code, o.name AS county_name, e.id AS enterprise_id, e.name, e.uscc, e.contact_name,"
+        " e.contact_phone, a.status, a.loan_type, a.amount_wan, a.approved_at, d.id AS decision_id, d.final_result,"
+        " d.standard, json_extract(d.payload, '$.standard.label') AS standard_label,"
+        " json_extract(d.payload, '$.size.label') AS size_label, d.staff_total, d.qualifying_count,"
+        " json_extract(d.payload, '$.share_percent') AS share_percent,"
+        " (SELECT coalesce(sum(c.value), 0) FROM json_each(d.payload, '$.priority_counts') c) AS priority,"
+        " l.id AS letter_id, l.number, l.verification_code"
+        " FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
+        f" LEFT JOIN decisions d ON d.id = {_DECISION_OF} LEFT JOIN letters l ON l.id = {_LETTER_OF}"
+        f" WHERE {' AND '.join(where)} ORDER BY o.code, e.name, a.id", params,
+    ).fetchall()
+    return [RegisterRow(
+        application_id=int(r[0]), county_code=str(r[1]), county_name=str(r[2]), enterprise_id=int(r[3]),
+        enterprise_name=str(r[4]), uscc=str(r[5]), contact_name=str(r[6] or ""), contact_phone=str(r[7] or ""),
+        status=str(r[8]), loan_type=str(r[9] or ""), amount_wan=r[10], approved_at=r[11], decision_id=r[12],
+        result=r[13], standard=r[14], standard_label=str(r[15] or ""), size_label=str(r[16] or ""),
+        staff_total=r[17], qualifying_count=r[18], share_percent=str(r[19] or ""), priority_workers=int(r[20] or 0),
+        letter_id=r[21], letter_number=str(r[22] or ""), verification_code=str(r[23] or ""),
+    ) for r in rows]
+
+
+def letter_pdfs(store: Store, letter_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored original PDFs of these letters (those that have one)."""
+    found: dict[int, bytes] = {}
+    ids = list(letter_ids)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        found.update((int(r[0]), bytes(r[1])) for r in store.conn.execute(
+            f"SELECT letter_id, pdf FROM letter_files WHERE letter_id IN ({', '.join('?' for _ in chunk)})", chunk))
+    return found
+
+
+def keep_letter_pdfs(store: Store, office_id: int, pdfs: Mapping[str, bytes]) -> int:
+    """Keep the PDFs a county's batch carried ("letters/<code>-<ref>.pdf") with the letters they print,
+    as the originals; a letter that has one keeps it. Returns how many were new."""
+    refs = {int(r[0]): int(r[1]) for r in store.conn.execute(
+        "SELECT source_id, local_id FROM batch_refs WHERE office_id = ? AND entity = 'letter'", (office_id,))}
+    now = db.now_iso()
+    rows = []
+    for member, pdf in pdfs.items():
+        ref = member.rsplit("-", 1)[-1].removesuffix(".pdf")
+        if ref.isdigit() and int(ref) in refs:
+            rows.append((refs[int(ref)], pdf, hashlib.sha256(pdf).hexdigest(), now))
+    before = store.conn.total_changes
+    store.conn.executemany("INSERT OR IGNORE INTO letter_files (letter_id, pdf, sha256, created_at)"
+                           " VALUES (?, ?, ?, ?)", rows)
+    return store.conn.total_changes - before
+
+
+def letter_content(store: Store, letter_id: int) -> tuple[str, str, str, str | None]:
+    """(number, verification code, digest, content) of a stored letter."""
+    r = store.conn.execute("SELECT number, verification_code, digest, content FROM letters WHERE id = ?",
+                           (letter_id,)).fetchone()
+    return str(r[0]), str(r[1]), str(r[2]), r[3]
+
+
+# --------------------------------------------------------------------------
+# Identity conflicts
+
+
+@dataclass(frozen=True)
+class IdentitySource:
+    name: str
+    birth_date: str | None
+    county_code: str
+    county_name: str
+
+
+@dataclass(frozen=True)
+class IdentityConflict:
+    id: int
+    person_id: int
+    id_number: str
+    known: IdentitySource
+    arriving: IdentitySource
+    batch_file: str
+    found_at: str
+    settled_name: str | None
+    settled_reason: str | None
+    settled_at: str | None
+
+
+def identity_conflicts(store: Store, *, open_only: bool = True) -> list[IdentityConflict]:
+    rows = store.conn.execute(
+        "SELECT c.id, c.person_id, p.id_number, c.known_name, c.known_birth_date, coalesce(ko.code, ''),"
+        " coalesce(ko.name, ''), c.arriving_name, c.arriving_birth_date, ao.code, ao.name, b.file_name, c.found_at,"
+        " c.settled_name, c.settled_reason, c.settled_at"
+        " FROM identity_conflicts c JOIN persons p ON p.id = c.person_id"
+        " LEFT JOIN offices ko ON ko.id = c.known_office_id JOIN offices ao ON ao.id = c.arriving_office_id"
+        " JOIN batches b ON b.id = c.batch_id"
+        + (" WHERE c.settled_at IS NULL" if open_only else "") + " ORDER BY c.id").fetchall()
+    return [IdentityConflict(
+        int(r[0]), int(r[1]), str(r[2]), IdentitySource(r[3], r[4], r[5], r[6]), IdentitySource(r[7], r[8], r[9], r[10]),
+        str(r[11]), str(r[12]), r[13], r[14], r[15],
+    ) for r in rows]
+
+
+def settle_identity(store: Store, conflict_id: int, *, name: str, reason: str, user_id: int | None) -> int:
+    """Settle the conflict: the person's name becomes ``name``. Returns the person id."""
+    person_id = int(store.conn.execute("SELECT person_id FROM identity_conflicts WHERE id = ?",
+                                       (conflict_id,)).fetchone()[0])
+    now = db.now_iso()
+    store.conn.execute("UPDATE persons SET name = ?1, name_key = person_sort_key(?1), updated_at = ?2 WHERE id = ?3",
+                       (name, now, person_id))
+    store.conn.execute(
+        "UPDATE identity_conflicts SET settled_name = ?, settled_reason = ?, settled_by = ?, settled_at = ?"
+        " WHERE id = ?", (name, reason, user_id, now, conflict_id))
+    return person_id
+
+
+# --------------------------------------------------------------------------
+# Workers counted twice
+
+
+@dataclass(frozen=True)
+class Side:
+    employment_id: int
+    county_code: str
+    county_name: str
+    enterprise_id: int
+    enterprise_name: str
+    uscc: str
+    contract_start: str | None
+    contract_end: str | None
+    letter_number: str
+    verification_code: str
+
+
+@dataclass(frozen=True)
+class Ruling:
+    id: int
+    ruling: str  # not_duplicate / a_only / b_only
+    reason: str
+    ruled_by: str
+    ruled_at: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    person_id: int
+    id_number: str
+    name: str
+    a: Side
+    b: Side
+    ruling: Ruling | None
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.a.employment_id, self.b.employment_id)
+
+    @property
+    def overlap_start(self) -> str:
+        return max(self.a.contract_start or "", self.b.contract_start or "")
+
+    @property
+    def overlap_end(self) -> str:
+        ends = [e for e in (self.a.contract_end, self.b.contract_end) if e]
+        return min(ends) if ends else ""
+
+
+_COUNTED = (
+    "WITH stands AS (SELECT a.enterprise_id, " + _DECISION_OF + " AS decision_id, " + _LETTER_OF + " AS letter_id"
+    "  FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
+    "  WHERE o.is_local = 0 AND a.id = (SELECT max(z.id) FROM applications z WHERE z.enterprise_id = a.enterprise_id)),"
+    " counted AS (SELECT s.enterprise_id, s.letter_id, json_extract(w.value, '$.id_number') AS id_number"
+    "  FROM stands s JOIN decisions d ON d.id = s.decision_id, json_each(d.payload, '$.workers') w"
+    "  WHERE json_extract(w.value, '$.counted'))"
+)
+_SIDE = ("m{x}.id, o{x}.code, o{x}.name, e{x}.id, e{x}.name, e{x}.uscc, m{x}.contract_start, m{x}.contract_end,"
+         " coalesce(l{x}.number, ''), coalesce(l{x}.verification_code, '')")
+
+
+def duplicates(store: Store) -> list[Duplicate]:
+    """Pairs of counted employments of one person in two enterprises whose contract periods overlap."""
+    sql = (
+        _COUNTED + " SELECT p.id, p.id_number, p.name, " + _SIDE.format(x="a") + ", " + _SIDE.format(x="b") +
+        ", r.id, r.ruling, r.reason, coalesce(u.display_name, u.username, ''), r.ruled_at"
+        " FROM counted ca JOIN persons p ON p.id_number = ca.id_number"
+        " JOIN employments ma ON ma.person_id = p.id AND ma.enterprise_id = ca.enterprise_id"
+        " JOIN employments mb ON mb.person_id = p.id AND mb.id > ma.id AND mb.enterprise_id <> ma.enterprise_id"
+        " JOIN counted cb ON cb.enterprise_id = mb.enterprise_id AND cb.id_number = p.id_number"
+        " JOIN enterprises ea ON ea.id = ma.enterprise_id JOIN offices oa ON oa.id = ea.office_id"
+        " JOIN enterprises eb ON eb.id = mb.enterprise_id JOIN offices ob ON ob.id = eb.office_id"
+        " LEFT JOIN letters la ON la.id = ca.letter_id LEFT JOIN letters lb ON lb.id = cb.letter_id"
+        " LEFT JOIN duplicate_rulings r ON r.employment_a = ma.id AND r.employment_b = mb.id"
+        "  AND r.superseded_at IS NULL LEFT JOIN users u ON u.id = r.ruled_by"
+        " WHERE coalesce(ma.contract_start, '0000') <= coalesce(mb.contract_end, '9999')"
+        " AND coalesce(mb.contract_start, '0000') <= coalesce(ma.contract_end, '9999')"
+        " ORDER BY p.id_number, ma.id, mb.id"
+    )
+    found = []
+    for r in store.conn.execute(sql).fetchall():
+        a, b = Side(*r[3:13]), Side(*r[13:23])
+        ruling = Ruling(int(r[23]), str(r[24]), str(r[25]), str(r[26]), str(r[27])) if r[23] is not None else None
+        found.append(Duplicate(int(r[0]), str(r[1]), str(r[2]), a, b, ruling))
+    return found
+
+
+def record_ruling(store: Store, person_id: int, key: tuple[int, int], ruling: str, reason: str,
+                  user_id: int | None) -> int:
+    """A new ruling on the pair; the one it replaces stays, marked superseded."""
+    now = db.now_iso()
+    store.conn.execute("UPDATE duplicate_rulings SET superseded_at = ? WHERE employment_a = ? AND employment_b = ?"
+                       " AND superseded_at IS NULL", (now, *key))
+    cur = store.conn.execute(
+        "INSERT INTO duplicate_rulings (person_id, employment_a, employment_b, ruling, reason, ruled_by, ruled_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", (person_id, *key, ruling, reason, user_id, now))
+    return int(cur.lastrowid or 0)
+
+
+# --------------------------------------------------------------------------
+# County: the rulings the province sent
+
+
+@dataclass(frozen=True)
+class CountyRuling:
+    ruling_uid: str
+    id_number: str
+    name: str
+    enterprise_uscc: str
+    counts_here: bool
+    ruling: str
+    reason: str
+    other_office: str
+    other_enterprise: str
+    ruled_at: str
+    received_at: str
+
+
+def insert_county_rulings(store: Store, rulings: Sequence[CountyRuling]) -> int:
+    """Keep the rulings not seen before; returns how many were new."""
+    before = store.conn.total_changes
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO province_rulings (ruling_uid, id_number, name, enterprise_uscc, counts_here, ruling,"
+        " reason, other_office, other_enterprise, ruled_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r.ruling_uid, r.id_number, r.name, r.enterprise_uscc, int(r.counts_here), r.ruling, r.reason,
+          r.other_office, r.other_enterprise, r.ruled_at, r.received_at) for r in rulings])
+    return store.conn.total_changes - before
+
+
+def county_rulings(store: Store) -> list[CountyRuling]:
+    return [CountyRuling(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), str(r[5]), str(r[6]), str(r[7]),
+                         str(r[8]), str(r[9]), str(r[10])) for r in store.conn.execute(
+        "SELECT ruling_uid, id_number, name, enterprise_uscc, counts_here, ruling, reason, other_office,"
+        " other_enterprise, ruled_at, received_at FROM province_rulings ORDER BY id")]
+
+
+# --------------------------------------------------------------------------
+# Bank lists
+
+
+def insert_bank_list(store: Store, *, period: str, file_name: str, file_sha256: str, rows: int,
+                     user_id: int | None) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)", (period, file_name, file_sha256, rows, user_id, db.now_iso()))
+    return int(cur.lastrowid or 0)

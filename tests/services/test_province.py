@@ -1,0 +1,175 @@
+"""The province's side, end to end: three counties send their batches; one sends a worker another
+county already counts, one renames a person another county sent. The province ends with the right
+register, one duplicate and one identity conflict listed, a ruling that reaches the county, and a
+bank workbook with the right rows."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+import pyzipper
+
+from desktop.batches import crypto
+from desktop.services import batches as svc
+from desktop.services import province
+from desktop.services.accounts import sign_in
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from tests.batches import factory
+from tests.batches.factory import PASSPHRASE, PASSWORD, Extra
+
+SHARED = factory.id_number(999_001, "222424")  # counted by 延吉 and by 图们: a duplicate
+MOVED = factory.id_number(999_002, "222426")  # 延吉 sends him; 敦化 later, under another name
+COUNTIES = {
+    "yanji": ("222401", "延吉市就业服务局", "延吉人社劳协确", "county"),
+    "tumen": ("222402", "图们市就业服务局", "图们人社劳协确", "county2"),
+    "dunhua": ("222403", "敦化市就业服务局", "敦化人社劳协确", "county3"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _unlock_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+
+
+@dataclass
+class Round:
+    tmp: Path
+    province: Path
+    counties: dict[str, Path]
+    stick: Path
+
+    def province_ws(self, user: str = "clerk") -> Workspace:
+        return sign_in(self.province, user, PASSWORD)
+
+    def county_ws(self, name: str) -> Workspace:
+        return sign_in(self.counties[name], "clerk", PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Round:
+    tmp = tmp_path_factory.mktemp("round")
+    stick = tmp / "stick"
+    stick.mkdir()
+    province_path = factory.province_db(tmp / "province.sqlite3")
+    counties: dict[str, Path] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        for name, (code, office, prefix, key) in COUNTIES.items():
+            path = factory.county_db(tmp / f"{name}.sqlite3", code, office, prefix)
+            factory.exchange_keys(path, province_path, tmp, county_key=key)
+            counties[name] = path
+        plans = {
+            "yanji": dict(first=0, extra={0: [Extra(SHARED, "金成哲"),
+                                               Extra(MOVED, "朴永浩", "2025-07-01", "2026-12-31")]}),
+            "tumen": dict(first=10, extra={10: [Extra(SHARED, "金成哲", "2026-03-01", "2028-02-29")]}),
+            "dunhua": dict(first=20, review=date(2027, 3, 31),
+                           extra={20: [Extra(MOVED, "朴勇浩", "2027-01-01", "2028-12-31")]}),
+        }
+        for name, plan in plans.items():
+            with sign_in(counties[name], "clerk", PASSWORD) as ws:
+                factory.approved_applications(ws, 2, 6, **plan)  # type: ignore[arg-type]
+            with sign_in(counties[name], "clerk", PASSWORD) as ws:
+                svc.export_batch(ws, stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
+        with sign_in(province_path, "clerk", PASSWORD) as ws:
+            outcomes = svc.import_batches(ws, svc.batch_files_in(stick), PASSPHRASE, backup=False)
+        assert [o.status for o in outcomes] == ["accepted"] * 3, [o.message for o in outcomes]
+    return Round(tmp, province_path, counties, stick)
+
+
+def test_the_register_holds_every_county_s_enterprises(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        rows = province.register(ws)
+        assert sorted((r.county_code, r.uscc) for r in rows) == sorted(
+            (code, factory.uscc(e, code)) for code, first in (("222401", 0), ("222402", 10), ("222403", 20))
+            for e in (first, first + 1))
+        assert all(r.result == "pass" and r.letter_number and r.verification_code for r in rows)
+        assert {r.county_code for r in province.register(ws, county="222402")} == {"222402"}
+        assert len(province.register(ws, period="2027-03")) == 2
+        assert [r.uscc for r in province.register(ws, search="测试企业0010")] == [factory.uscc(10, "222402")]
+
+
+def test_a_second_county_does_not_rename_a_person_the_first_sent(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        name = ws.store.conn.execute("SELECT name FROM persons WHERE id_number = ?", (MOVED,)).fetchone()[0]
+        assert name == "朴永浩"
+        conflicts = province.identity_conflicts(ws)
+    assert [(c.id_number, c.known.name, c.known.county_code, c.arriving.name, c.arriving.county_code)
+            for c in conflicts] == [(MOVED, "朴永浩", "222401", "朴勇浩", "222403")]
+
+
+def test_one_worker_counted_twice_is_listed_with_both_sides(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        found = province.duplicates(ws)
+    assert len(found) == 1
+    d = found[0]
+    assert d.id_number == SHARED
+    assert {d.a.county_code, d.b.county_code} == {"222401", "222402"}
+    assert {d.a.uscc, d.b.uscc} == {factory.uscc(0, "222401"), factory.uscc(10, "222402")}
+    assert d.a.letter_number and d.b.letter_number
+    assert (d.overlap_start, d.overlap_end) == ("2026-03-01", "2027-12-31")
+    assert d.ruling is None
+
+
+def test_a_ruling_reaches_the_county(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        with pytest.raises(ServiceError, match="无权"):  # a clerk lists; an approver rules
+            province.rule(ws, province.duplicates(ws)[0].key, "a_only", "理由")
+    with round_trip.province_ws("approver") as ws:
+        d = province.duplicates(ws)[0]
+        with pytest.raises(ServiceError):
+            province.rule(ws, d.key, "a_only", "  ")
+        province.rule(ws, d.key, "a_only", "图们的合同晚于延吉，且工资由延吉企业发放")
+        ruled = province.duplicates(ws)[0]
+        assert ruled.ruling is not None and ruled.ruling.ruling == "a_only"
+        notice = province.write_notice(ws, "222402", round_trip.tmp / "notices")
+    with round_trip.county_ws("tumen") as ws:
+        taken = province.import_notice(ws, notice)
+        assert taken == 1
+        assert province.import_notice(ws, notice) == 0  # the same notice again changes nothing
+        rulings = province.county_rulings(ws)
+    assert [(r.id_number, r.counts_here, r.reason) for r in rulings] == [
+        (SHARED, False, "图们的合同晚于延吉，且工资由延吉企业发放")]
+
+
+def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) -> None:
+    out = round_trip.tmp / "bank"
+    with round_trip.province_ws() as ws:
+        result = province.bank_list(ws, "2026-06", out, passphrase="开行-2026-吉林")
+    assert result.rows == 4
+    with pyzipper.AESZipFile(result.path) as z:
+        z.setpassword("开行-2026-吉林".encode("utf-8"))
+        names = z.namelist()
+        workbook_name = next(n for n in names if n.endswith(".xlsx"))
+        (out / "open").mkdir()
+        (out / "open" / "list.xlsx").write_bytes(z.read(workbook_name))
+        pdfs = [n for n in names if n.endswith(".pdf")]
+    assert len(pdfs) == 4
+    book = openpyxl.load_workbook(out / "open" / "list.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["企业名称", "统一社会信用代码", "所在县（市、区）"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref
+    usccs = sorted(str(row[1].value) for row in sheet.iter_rows(min_row=2))
+    assert usccs == sorted(factory.uscc(e, code) for code, first in (("222401", 0), ("222402", 10))
+                           for e in (first, first + 1))
+    assert all(row[1].data_type == "s" for row in sheet.iter_rows(min_row=2))
+    if shutil.which("7z"):
+        listing = subprocess.run(["7z", "t", f"-p开行-2026-吉林", str(result.path)], capture_output=True,
+                                 text=True, check=False)
+        assert listing.returncode == 0, listing.stdout + listing.stderr
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        done = subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(out / "csv"),
+                               str(out / "open" / "list.xlsx")], capture_output=True, check=False, timeout=180)
+        assert done.returncode == 0
+        text = (out / "csv" / "list.csv").read_text(encoding="utf-8", errors="replace")
+        assert sum(1 for line in text.splitlines() if line.strip()) == 5
