@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop import __version__
-from desktop.cli import auth, batch, check, database, enterprise, keys, letter, office, policy, review, roster
+from desktop.cli import (
+    auth, batch, check, database, enterprise, keys, letter, office, policy, province, review, roster,
+)
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
@@ -29,7 +31,7 @@ from desktop.store import StoreError
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, review, letter]
+COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter]
 
 
 def build_parser() -> argparse.ArgumentParser:

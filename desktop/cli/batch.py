@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli import province
 from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, emit, open_workspace
 from desktop.cli.keys import read_passphrase
 from desktop.services import batches as batch_service
@@ -143,3 +144,4 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_receipt)
     p = batch_sub.add_parser("list", parents=[common], help="列出报送批次（省：含隔离区）")
     p.set_defaults(handler=cmd_list)
+    province.register_county(batch_sub, common)

@@ -106,7 +106,7 @@ BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
 
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
-    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "contract_dates_missing",
+    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "local_worker", "contract_dates_missing",
     "contract_too_short", "contract_not_active", "no_paid_month", "duplicate_person",
     "counted_elsewhere_pending", "counted_elsewhere_excluded",
 )
@@ -115,6 +115,9 @@ register_messages({
     "too_young": QT_TRANSLATE_NOOP("problems", "劳动合同开始时未满16周岁（{age}岁）"),
     "hukou_unresolved": QT_TRANSLATE_NOOP("problems", "户籍地“{text}”无法确定所在县（市、区），请核对"),
     "not_paired_area": QT_TRANSLATE_NOOP("problems", "户籍地{place}不在劳务协作对口地区名单中"),
+    "local_worker": QT_TRANSLATE_NOOP(
+        "problems", "户籍地{place}就是企业所在县（市、区），属本地就业，不是劳务协作对口地区劳动者"
+    ),
     "contract_dates_missing": QT_TRANSLATE_NOOP("problems", "劳动合同起止日期不全（{contract}）"),
     "contract_too_short": QT_TRANSLATE_NOOP(
         "problems", "劳动合同不足{months}个月：{start}至{end}，至少应到{min_end}"

@@ -9,7 +9,9 @@ How the notice is read here (each point is also in the rule file's sources):
 
 * A worker counts when the ID number is valid, the person was 16 or older when
   the contract started, the 户籍地 is in a paired area (a county code that no
-  longer exists is read as its successor), the labor contract is long enough
+  longer exists is read as its successor) and is not the enterprise's own
+  county (a paired area is a source area paired *with* the destination, 三（一）:
+  a local hire is not 劳务协作, unless the policy data says otherwise), the labor contract is long enough
   and covers the review date, and (where the roster lists the months wages
   were paid) enough months up to the review date were paid. One person counts
   once per enterprise.
@@ -271,6 +273,8 @@ class _Context:
 
     def __init__(self, rules: RuleSet, enterprise: EnterpriseFacts, review: date, areas: AreaTable) -> None:
         self.claims_count = rules.labor.reduced.unverified_claims_count
+        # the enterprise's own county: its workers from there are local hires (unless the policy counts them)
+        self.home = None if rules.labor.local_workers_count else enterprise.county_code
         self.review = review
         self.review_text = review.isoformat()
         self.review_month = self.review_text[:7]
@@ -303,7 +307,12 @@ class _Context:
                     "current_name": successor.name,
                 })
                 code, name = successor.code, successor.name
-            reason = None if code in self.paired else Problem("not_paired_area", {"place": f"{name}（{code}）"})
+            if code == self.home:
+                reason = Problem("local_worker", {"place": f"{name}（{code}）"})
+            elif code in self.paired:
+                reason = None
+            else:
+                reason = Problem("not_paired_area", {"place": f"{name}（{code}）"})
             known = self.places[key] = (name, reason, note)
         return known
 
@@ -717,6 +726,7 @@ _REASON_LABELS: Final = {
     "too_young": QT_TRANSLATE_NOOP("eligibility", "未满16周岁"),
     "hukou_unresolved": QT_TRANSLATE_NOOP("eligibility", "户籍地无法确定"),
     "not_paired_area": QT_TRANSLATE_NOOP("eligibility", "户籍地不在对口地区"),
+    "local_worker": QT_TRANSLATE_NOOP("eligibility", "户籍在企业所在地，属本地就业"),
     "contract_dates_missing": QT_TRANSLATE_NOOP("eligibility", "合同起止日期不全"),
     "contract_too_short": QT_TRANSLATE_NOOP("eligibility", "合同不足规定月数"),
     "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),

@@ -118,6 +118,9 @@ class LaborCoopRules:
     contract_min_months: int
     contract_source: str
     wage_evidence: WageEvidenceRule
+    # Whether a worker whose 户籍地 is the enterprise's own county counts (default: no, a local hire).
+    local_workers_count: bool = False
+    local_workers_source: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -411,7 +414,7 @@ class _PolicyReader(Reader):
 
 _LABOR_KEYS: Final = (
     "id", "version", "title", "document", "effective_from", "note", "standards", "reduced",
-    "contract_min_months", "wage_evidence",
+    "local_workers_count", "contract_min_months", "wage_evidence",
 )
 
 
@@ -421,6 +424,7 @@ class _LaborReader(_PolicyReader):
         standards_raw = self.obj(top["standards"], "standards", tuple(size.value for size in SIZES))
         standards = {size: self.threshold(standards_raw[size.value], f"standards.{size.value}") for size in SIZES}
         months, months_source = self.cited(top["contract_min_months"], "contract_min_months")
+        local, local_source = self.cited(top["local_workers_count"], "local_workers_count")
         return LaborCoopRules(
             id=self.text(top["id"], "id"),
             version=self.text(top["version"], "version"),
@@ -433,6 +437,8 @@ class _LaborReader(_PolicyReader):
             contract_min_months=self.whole(months, "contract_min_months.value", minimum=1),
             contract_source=months_source,
             wage_evidence=self.wage(top["wage_evidence"]),
+            local_workers_count=self.flag(local, "local_workers_count.value"),
+            local_workers_source=local_source,
         )
 
     def threshold(self, raw: object, where: str) -> SizeThreshold:

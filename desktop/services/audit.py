@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, str] = {
     "batch.import": QT_TRANSLATE_NOOP("audit", "导入报送批次"),
     "batch.quarantine": QT_TRANSLATE_NOOP("audit", "隔离未通过核验的批次"),
     "batch.receipt": QT_TRANSLATE_NOOP("audit", "导入批次回执"),
+    "batch.recheck": QT_TRANSLATE_NOOP("audit", "重新核验隔离的批次"),
     "province.rule": QT_TRANSLATE_NOOP("audit", "裁定重复计入的人员"),
     "province.notice": QT_TRANSLATE_NOOP("audit", "写出裁定通知"),
     "province.notice_import": QT_TRANSLATE_NOOP("audit", "导入省里的裁定通知"),

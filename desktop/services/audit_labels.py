@@ -83,6 +83,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "written": QT_TRANSLATE_NOOP("audit", "写入"),
     "counts": QT_TRANSLATE_NOOP("audit", "数量"),
     "count": QT_TRANSLATE_NOOP("audit", "数量"),
+    "claims": QT_TRANSLATE_NOOP("audit", "企业申报的类别"),
     "problems": QT_TRANSLATE_NOOP("audit", "问题数"),
     "rows": QT_TRANSLATE_NOOP("audit", "行数"),
     "workers": QT_TRANSLATE_NOOP("audit", "人数"),

@@ -180,6 +180,8 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
     while len(rows) < count:
         paired = rng.random() < 0.8
         code, hukou = rng.choice(PAIRED_HUKOU if paired else OTHER_HUKOU)
+        if paired and code == ws.office.code:  # the office's own county: a local hire, not a paired-area worker
+            code, hukou = next(pair for pair in PAIRED_HUKOU if pair[0] != ws.office.code)
         id_area = HISTORICAL_ID_CODES.get(code, code) if rng.random() < 0.15 else code
         born = date(1966, 1, 1) + timedelta(days=rng.randrange(365 * 38))
         male = rng.random() < 0.55

@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.batches import files
+from desktop.batches.crypto import DecryptionKey
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.services import batches as batch_service
+from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
+from desktop.store import batches as store_batches
 from desktop.store import province as store_province
+from desktop.store.batches import QuarantineRow
 from desktop.store.db import now_iso
-from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow
+from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
 
 __all__ = [
-    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "county_rulings",
+    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "Side", "county_rulings",
     "bank_list", "duplicates", "identity_conflicts", "import_notice", "register", "rule", "write_notice",
 ]
 
@@ -45,6 +51,7 @@ SERVICE_MESSAGES.update({
     "notice_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是省里的裁定通知：{detail}"),
     "bank_passphrase_short": QT_TRANSLATE_NOOP("service", "压缩包密码至少 {length} 个字符（电话告知开行经办人）。"),
     "bank_list_empty": QT_TRANSLATE_NOOP("service", "{period} 没有批准且认定符合的企业，没有生成名单。"),
+    "quarantine_not_found": QT_TRANSLATE_NOOP("service", "隔离区没有编号为 {id} 的批次。"),
     "notice_other_office": QT_TRANSLATE_NOOP("service", "{path} 是发给 {office} 的通知，不是发给本单位的。"),
 })
 
@@ -70,6 +77,12 @@ def register(ws: Workspace, *, county: str | None = None, status: str | None = N
     _province(ws)
     return store_province.register(ws.store, county=county, status=status,
                                    period=check_period(period) if period else None, search=search)
+
+
+def explanation(ws: Workspace, decision_id: int) -> list[str]:
+    """How the county's decision was reached, step by step."""
+    _province(ws)
+    return store_province.decision_explanation(ws.store, decision_id)
 
 
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
@@ -199,6 +212,60 @@ def _bad(path: Path, what: str) -> str:
 def county_rulings(ws: Workspace) -> list[CountyRuling]:
     """On a county: the province's rulings on its workers counted elsewhere too."""
     return store_province.county_rulings(ws.store)
+
+
+# --------------------------------------------------------------------------
+# Quarantine
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    row: QuarantineRow
+    reasons: tuple[str, ...]  # each reason in Chinese, as the report gives it
+    report: dict[str, object]
+
+
+def quarantine(ws: Workspace, *, include_rechecked: bool = False) -> list[QuarantineEntry]:
+    """The batches refused, newest first, each with its reasons and full report (those checked again
+    and settled only when asked)."""
+    _province(ws)
+    done = store_province.rechecked(ws.store)
+    found = []
+    for row in reversed(store_batches.quarantine(ws.store)):
+        if row.id in done and not include_rechecked:
+            continue
+        try:
+            report = json.loads(row.report)
+        except ValueError:
+            report = {}
+        reasons = tuple(str(r.get("message") or r.get("code")) for r in report.get("reasons", [])
+                        if isinstance(r, dict)) or (row.reason,)
+        found.append(QuarantineEntry(row, reasons, report))
+    return found
+
+
+def recheck_quarantined(ws: Workspace, quarantine_id: int, passphrase: str | None = None, *,
+                        key: DecryptionKey | None = None) -> ImportOutcome:
+    """Import a quarantined file again, as it came (say, once its county's key is registered).
+    The quarantine row stays, marked with the outcome; a refusal again is a new quarantine row."""
+    _province(ws)
+    row = next((q for q in store_batches.quarantine(ws.store) if q.id == quarantine_id), None)
+    if row is None:
+        raise ServiceError("quarantine_not_found", id=quarantine_id)
+    try:
+        data = Path(row.stored_as).read_bytes()
+    except OSError as exc:
+        raise ServiceError("batch_read_failed", path=row.stored_as, detail=exc.strerror or str(exc)) from exc
+    with tempfile.TemporaryDirectory(prefix="laoxie-recheck-") as folder:
+        copy = Path(folder) / row.file_name  # under the name it came with
+        copy.write_bytes(data)
+        outcome = batch_service.import_batches(ws, [copy], passphrase, key=key, backup=False,
+                                               receipts_to=batch_service.batch_folder(ws) / "receipts")[0]
+    with ws.store.transaction():
+        store_province.mark_rechecked(ws.store, quarantine_id, outcome.status, ws.actor.user_id)
+        ws.audit("batch.recheck", entity="batch_quarantine", entity_id=quarantine_id, detail={
+            "file": row.file_name, "status": outcome.status, "reasons": list(outcome.reason_codes)})
+    return outcome
 
 
 # --------------------------------------------------------------------------

@@ -117,6 +117,17 @@ def keep_letter_pdfs(store: Store, office_id: int, pdfs: Mapping[str, bytes]) ->
     return max(cur.rowcount, 0)
 
 
+def decision_explanation(store: Store, decision_id: int) -> list[str]:
+    """The steps of a decision as the county's program wrote them (Chinese sentences)."""
+    row = store.conn.execute("SELECT json_extract(payload, '$.explanation') FROM decisions WHERE id = ?",
+                             (decision_id,)).fetchone()
+    if row is None or row[0] is None:
+        return []
+    import json
+
+    return [str(line) for line in json.loads(row[0])]
+
+
 def letter_content(store: Store, letter_id: int) -> tuple[str, str, str, str | None]:
     """(number, verification code, digest, content) of a stored letter."""
     r = store.conn.execute("SELECT number, verification_code, digest, content FROM letters WHERE id = ?",
@@ -324,3 +335,18 @@ def insert_bank_list(store: Store, *, period: str, file_name: str, file_sha256: 
         "INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)", (period, file_name, file_sha256, rows, user_id, db.now_iso()))
     return int(cur.lastrowid or 0)
+
+
+# --------------------------------------------------------------------------
+# Quarantine: checked again
+
+
+def mark_rechecked(store: Store, quarantine_id: int, result: str, user_id: int | None) -> None:
+    store.conn.execute("INSERT INTO quarantine_rechecks (quarantine_id, result, rechecked_by, rechecked_at)"
+                       " VALUES (?, ?, ?, ?)", (quarantine_id, result, user_id, db.now_iso()))
+
+
+def rechecked(store: Store) -> dict[int, tuple[str, str]]:
+    """Quarantine rows checked again: id -> (when, result) of the latest check."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
+        "SELECT quarantine_id, rechecked_at, result FROM quarantine_rechecks ORDER BY id")}

@@ -36,7 +36,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.letter_preview import LetterPreviewDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, problem_text
-from desktop.ui.widgets import mark_problem, offer
+from desktop.ui.widgets import mark_problem, offer, reserve_lines
 
 PROBLEM_COLOR: Final = "#b3261e"
 MUTED_COLOR: Final = "#666666"
@@ -102,6 +102,8 @@ class ApplicationDialog(QDialog):
                                    kind.value)
         self.appliedDateEdit.setDate(QDate.currentDate())
         self.missingLabel.setStyleSheet(f"color: {MUTED_COLOR};")
+        reserve_lines(self.missingLabel, 2)  # messages keep their place: nothing moves under the mouse
+        reserve_lines(self.problemLabel, 2)
         self.problemLabel.setStyleSheet(f"color: {PROBLEM_COLOR};")
         self.buttonBox.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
@@ -169,12 +171,12 @@ class ApplicationDialog(QDialog):
                 editor.setTabChangesFocus(True)
                 editor.setFixedHeight(editor.fontMetrics().lineSpacing() * LONG_LINES + 12)
                 editor.setPlainText(values.get(f.key, ""))
-                editor.textChanged.connect(self._changed)
+                editor.textChanged.connect(lambda e=editor: self._edited(e))
             else:
                 editor = QLineEdit(values.get(f.key, ""), self.fieldsWidget)
                 editor.setPlaceholderText(_placeholder(f))
                 editor.setMaxLength(f.max_length)
-                editor.textEdited.connect(self._changed)
+                editor.textEdited.connect(lambda _text, e=editor: self._edited(e))
             editor.setObjectName(f"field_{f.key}")
             editor.setReadOnly(bool(self._locked_why))
             self.editors[f.key] = editor
@@ -196,6 +198,14 @@ class ApplicationDialog(QDialog):
     def _type_changed(self) -> None:
         kept = self.values()
         self._build_fields(self.loan_type, kept)  # fields the other form lacks are dropped
+        self._changed()
+
+    def _edited(self, editor: Editor) -> None:
+        """A field named by a refused save is being corrected: its mark (and, the last one gone, the message) goes."""
+        if editor.property("problem"):
+            mark_problem(editor, False)
+            if not any(e.property("problem") for e in self.editors.values()):
+                self.problemLabel.clear()
         self._changed()
 
     def _changed(self) -> None:

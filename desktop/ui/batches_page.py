@@ -128,14 +128,24 @@ class BatchesPage(QWidget):
             for button in (self.exportButton, self.receiptButton, self.importButton):
                 offer(button, False, denied)
         else:
-            offer(self.exportButton, not self.is_province, county_only)
+            missing = "" if self.is_province else self._keys_missing()
+            offer(self.exportButton, not self.is_province and not missing, county_only if self.is_province else missing)
             offer(self.receiptButton, not self.is_province, county_only)
             offer(self.importButton, self.is_province, self.tr("只有省级单位导入各县的报送批次"))
         self.exportButton.setVisible(not self.is_province)
         self.receiptButton.setVisible(not self.is_province)
         self.importButton.setVisible(self.is_province)
 
+    def _keys_missing(self) -> str:
+        """Why a county cannot export yet ("" when its key and the province's are there)."""
+        if keys.own_key(self._ws) is None:
+            return self.tr("还没有签名密钥：请先点“密钥…”生成密钥，并导入省级公钥")
+        if not keys.peer_keys(self._ws):
+            return self.tr("还没有导入省级公钥：请先点“密钥…”导入，并与省里电话核对指纹")
+        return ""
+
     def reload(self) -> None:
+        self._apply_permissions()
         try:
             rows = batches.incoming_batches(self._ws) if self.is_province else batches.outgoing_batches(self._ws)
         except (ServiceError, StoreError) as exc:
@@ -187,6 +197,7 @@ class BatchesPage(QWidget):
 
     def open_keys_dialog(self) -> KeysDialog:
         dialog = KeysDialog(self._ws, self._tasks, self)
+        dialog.changed.connect(lambda: self._batch_done(False))  # the export may be offered now
         dialog.changed.connect(lambda: announce(self, Change.KEY))
         dialog.finished.connect(dialog.deleteLater)
         self.keys_dialog = dialog

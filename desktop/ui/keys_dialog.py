@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHeaderView, QLabel, QLineEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QWidget,
@@ -34,7 +34,7 @@ from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import mark_problem, offer
+from desktop.ui.widgets import mark_problem, offer, reserve_lines
 
 FAIL_COLOR: Final = "#b3261e"
 OK_COLOR: Final = "#1b7f3b"
@@ -73,6 +73,7 @@ class KeyCreateDialog(QDialog):
             intro += "\n" + self.tr("注意：换用新密钥后，旧密钥停用，对方须重新登记新公钥并电话核对指纹。")
         self.introLabel.setText(intro)
         self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        reserve_lines(self.problemLabel, 2)
         self.ok_button.setText(self.tr("更换密钥") if replacing else self.tr("生成密钥"))
         self.passphraseEdit.textChanged.connect(self._update)
         self.againEdit.textChanged.connect(self._update)
@@ -162,6 +163,8 @@ class KeyConfirmDialog(QDialog):
             edit.setPlaceholderText(self.tr("第{n}组").format(n=index + 1))
             edit.textEdited.connect(lambda _t, i=index: self._typed(i))
         self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        reserve_lines(self.problemLabel, 2)
+        reserve_lines(self.matchLabel, 2)
         self.ok_button.setText(self.tr("指纹一致，登记公钥") if province else self.tr("指纹一致，导入公钥"))
         self.buttonBox.accepted.connect(self.accept)
         self.buttonBox.rejected.connect(self.reject)
@@ -170,6 +173,10 @@ class KeyConfirmDialog(QDialog):
     @property
     def ok_button(self) -> QPushButton:
         return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.group1Edit.setFocus()  # the office is read from the file; the digits are what the clerk types
 
     def typed(self) -> str:
         return " ".join(edit.text() for edit in self.groups)
@@ -288,12 +295,14 @@ class KeysDialog(QDialog):
         if self.own is None:
             self.ownLabel.setText(self.tr("尚未生成{what}。先生成密钥，再把公钥导出到 U 盘交给{other}，并电话核对指纹。").format(
                 what=self.what, other=self.tr("各县") if self.is_province else self.tr("省里")))
-            self.ownFingerprintLabel.setText(self.tr("（没有指纹）"))
+            self.ownFingerprintLabel.clear()
+            self.ownFingerprintLabel.hide()
             self.createButton.setText(self.tr("生成密钥…"))
         else:
             self.ownLabel.setText(self.tr("{what}（{since} 起使用）。电话核对时读出下面 6 组数字：").format(
                 what=self.what, since=self.own.since[:16].replace("T", " ")))
             self.ownFingerprintLabel.setText(spaced(self.own.fingerprint.digits))
+            self.ownFingerprintLabel.show()
             self.ownFingerprintLabel.setToolTip(self.own.fingerprint.sha256)
             self.createButton.setText(self.tr("更换密钥…"))
         offer(self.createButton, allowed and self.creating is None, denied if not allowed else self.tr("正在生成密钥"))
@@ -309,9 +318,9 @@ class KeysDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, column, item)
-        if not peers:
-            self.peerGroup.setToolTip(self.tr("尚未登记任何县的公钥") if self.is_province
-                                      else self.tr("尚未导入省级公钥：导入前不能导出报送批次"))
+        if not peers and not self.statusLabel.text():
+            self._say(self.tr("尚未登记任何县的公钥：各县的报送批次收到后无法核验") if self.is_province
+                      else self.tr("尚未导入省级公钥：导入前不能导出报送批次"))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.statusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")

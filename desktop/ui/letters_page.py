@@ -218,6 +218,11 @@ class LettersPage(QWidget):
                 return True
         return False
 
+    def select_enterprise(self, uscc: str) -> bool:
+        """The enterprise the clerk is working on: its approved application waiting for a letter, if any."""
+        waiting = next((w for w in self.waiting if w.uscc == uscc), None)
+        return waiting is not None and self.select_application(waiting.application_id)
+
     def select_application(self, application_id: int) -> bool:
         return self._select(self.waitingTable, application_id)
 

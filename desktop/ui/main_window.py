@@ -46,6 +46,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.province_pages import BankListPage, DuplicatesPage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
     enterprisePage: QWidget
     rosterPage: QWidget
     reviewPage: QWidget
+    letterPage: QWidget
+    batchPage: QWidget
     settingsPage: QWidget
     searchEdit: QLineEdit
     addButton: QPushButton
@@ -103,6 +106,9 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage.install(self.pages, workspace, self.tasks)
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
+        self.province_pages: list[QWidget] = []
+        if workspace.office.is_province:
+            self._show_province_pages()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -142,6 +148,33 @@ class MainWindow(QMainWindow):
         self._backup_timer.start()
 
     # -- setting up ------------------------------------------------------------------
+    def _show_province_pages(self) -> None:
+        """The province does not enter enterprises, rosters or reviews: it receives the counties'
+        batches and works on them. Those pages stay (hidden) so the window's code is one."""
+        for page in (self.enterprisePage, self.rosterPage, self.reviewPage, self.letterPage):
+            item = self.navList.item(self.pages.indexOf(page))
+            item.setHidden(True)
+        batches_row = self.pages.indexOf(self.batchPage)
+        self.navList.item(batches_row).setText(self.tr("收到的批次"))
+        self.quarantine = QuarantinePanel(self._ws, self.tasks, self.batchPage)
+        batch_layout = self.batchPage.layout()
+        assert batch_layout is not None  # forms/main_window.ui gives the page a layout
+        batch_layout.addWidget(self.quarantine)
+        self.quarantine.rechecked.connect(lambda _o: self.events.emit(Change.EVERYTHING, 0))
+        self.events.changed.connect(lambda *_: self.quarantine.reload())
+        self.register_page = RegisterPage(self._ws, self.tasks, self.pages)
+        self.duplicates_page = DuplicatesPage(self._ws, self.tasks, self.pages)
+        self.bank_page = BankListPage(self._ws, self.tasks, self.pages)
+        settings_row = self.pages.indexOf(self.settingsPage)
+        for offset, (page, label) in enumerate(((self.register_page, self.tr("企业汇总")),
+                                                (self.duplicates_page, self.tr("重复人员")),
+                                                (self.bank_page, self.tr("报送省开行")))):
+            self.pages.insertWidget(settings_row + offset, page)
+            self.navList.insertItem(settings_row + offset, label)
+            self.province_pages.append(page)
+        self.navList.setCurrentRow(batches_row)
+        self.pages.setCurrentIndex(batches_row)
+
     def _set_up_table(self) -> None:
         table = self.enterpriseTable
         table.setModel(self.model)
@@ -187,7 +220,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
-        for page in (self.roster, self.review, self.letters, self.batches):
+        for page in (self.roster, self.review, self.letters, self.batches, *self.province_pages):
             page.data_changed.connect(self.events.changed)
             self.events.changed.connect(page.on_data_changed)
         self.events.changed.connect(self._data_changed)
@@ -251,6 +284,10 @@ class MainWindow(QMainWindow):
             self.roster.select_enterprise(wanted)
         elif page is self.reviewPage and (self.review.enterprise is None or self.review.enterprise.id != wanted):
             self.review.select_enterprise(wanted)
+        elif page is self.letterPage and self.letters.selected_application() is None:
+            row = self.model.row_of(wanted)
+            if row is not None:
+                self.letters.select_enterprise(self.model.enterprise(row).uscc)
         elif page is self.enterprisePage:
             row = self.model.row_of(wanted)
             selected = self.enterpriseTable.selectionModel().selectedRows()

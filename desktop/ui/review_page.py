@@ -190,6 +190,7 @@ class ReviewPage(QWidget):
         decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
         self._connect()
         self._show_nothing(self.tr("请在左侧选择企业"))
+        self._update_application_actions()
 
     @classmethod
     def install(cls, pages: QStackedWidget, workspace: Workspace, tasks: TaskRunner | None = None) -> ReviewPage:
@@ -345,7 +346,8 @@ class ReviewPage(QWidget):
             hint = self.tr("该企业尚未登记贷款申请：下面按名册试算，不能记录。请点“登记贷款申请…”。")
         elif app is not None and app.status in ("draft", "returned"):
             hint = self.tr("下一步：填好申请表，核对名册和结论，记录认定结论，勾选材料后提交审核。")
-        offer(self.formButton, app is not None, self.tr("该企业尚未登记贷款申请"))
+        offer(self.formButton, app is not None,
+              self.tr("请先在左侧选择企业") if self._enterprise is None else self.tr("该企业尚未登记贷款申请"))
         if app is not None:
             self.formButton.setToolTip(self.tr("填写、预览、打印贷款申请表（附件1、附件2）"))
         self.applicationHintLabel.setText(hint)
@@ -450,7 +452,7 @@ class ReviewPage(QWidget):
                 source = self.tr("当前计算结果（审核日期 {day}），与第 {id} 号认定记录相同").format(
                     day=decision.review_date.isoformat(), id=same.stored.id)
             if self.application_id is None:
-                source = self.tr("按名册试算（审核日期 {day}）：该企业尚无贷款申请，不能记录").format(
+                source = self.tr("按名册试算（审核日期 {day}）：该企业尚未登记贷款申请，不能记录").format(
                     day=decision.review_date.isoformat())
             if decision.pending_choices:
                 source += self.tr("；有 {n} 人待决定是否在本企业计入").format(n=decision.pending_choices)
@@ -652,7 +654,10 @@ class ReviewPage(QWidget):
         if not self._can_record:
             offer(self.recordButton, False, not_allowed_text(actor, Permission.SUBMIT_REVIEW))
         elif not has_application:
-            offer(self.recordButton, False, self.tr("该企业尚无贷款申请，不能记录认定结论"))
+            offer(self.recordButton, False, self.tr("该企业尚未登记贷款申请，不能记录认定结论：请先点“登记贷款申请…”"))
+        elif (app := self._current_application()) is not None and app.status not in ("draft", "returned"):
+            offer(self.recordButton, False, self.tr("贷款申请{status}，数据已锁定，不能再记录认定结论").format(
+                status=label("review", review_service.STATUS_LABELS.get(app.status, app.status))))
         else:
             offer(self.recordButton, self._live is not None, self.tr("当前无法计算认定结论"))
         if not self._can_override:

@@ -33,7 +33,7 @@ from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR
 from desktop.ui.errors import environment_text, is_environment_error, show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text
-from desktop.ui.widgets import confirm, offer
+from desktop.ui.widgets import confirm, offer, reserve_lines
 
 _STATUS_COLORS = {
     Status.DRAFT: MUTED_COLOR, Status.SUBMITTED: "#9a6700", Status.RETURNED: FAIL_COLOR,
@@ -53,6 +53,7 @@ class ReasonDialog(QDialog):
         self.reasonEdit.setTabChangesFocus(True)
         self.problemLabel = QLabel(self)
         self.problemLabel.setStyleSheet(f"color: {FAIL_COLOR};")
+        reserve_lines(self.problemLabel, 1)  # the refusal does not move the buttons
         self.buttonBox = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                           self)
         layout = QVBoxLayout(self)
@@ -288,8 +289,9 @@ class WorkflowBox(QGroupBox):
         """批准, after saying what will happen."""
         if self._app_id is None:
             return False
-        text = self.tr("批准贷款申请第 {id} 号？\n\n批准前自动备份数据库；批准后申请的数据锁定，经办人可以出具确认书。"
-                       "如需修改，须由审核人重新打开（写明理由，作为新版本）。").format(id=self._app_id)
+        name = self.status.enterprise_name if self.status else ""
+        text = self.tr("批准“{name}”的贷款申请第 {id} 号？\n\n批准前自动备份数据库；批准后申请的数据锁定，经办人可以出具确认书。"
+                       "如需修改，须由审核人重新打开（写明理由，作为新版本）。").format(name=name, id=self._app_id)
         return confirm(self, self.tr("批准"), text) and self.approve()
 
     def approve(self) -> bool:

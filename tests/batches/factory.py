@@ -33,7 +33,7 @@ PASSWORD = "yanji-2026!"
 PASSPHRASE = "长白山-天池-2026"
 REVIEW = date(2026, 6, 30)
 PROVINCE = ("220000", "吉林省就业服务局")
-PAIRED = ("222401", "222402", "222403", "222404", "222405", "222424", "220882", "220821")
+PAIRED = ("222406", "222402", "222403", "222404", "222405", "222424", "220882", "220821")  # not 延吉: the office's own county
 
 
 UNLOCKED: dict[tuple[str, str], str] = {}  # crypto.UNLOCK_CACHE for tests: unlock each key once a run

@@ -14,7 +14,7 @@ from desktop.services.workspace import Workspace
 USCC = "912224010000000018"[:17] + uscc_check_char("912224010000000018"[:17])
 
 
-def id_number(n: int, area: str = "222401") -> str:
+def id_number(n: int, area: str = "222405") -> str:
     first17 = f"{area}19900101{n:03d}"
     return first17 + id_check_char(first17)
 
@@ -29,12 +29,12 @@ def office(workspace: Workspace, office_db: Path) -> Path:
         name="延吉市甲有限公司", uscc=USCC, county_code="222401", industry="industry", staff_total=100,
         revenue_wan=200.0, assets_wan=100.0,
     ))
-    people = [(id_number(i, "220102" if i == 5 else "222401"), f"职工{i}", "M", "1990-01-01") for i in range(1, 6)]
+    people = [(id_number(i, "220102" if i == 5 else "222405"), f"职工{i}", "M", "1990-01-01") for i in range(1, 6)]
     with workspace.store.transaction():
         ids = workspace.store.upsert_persons(people)
         workspace.store.insert_employments([{
             "enterprise_id": added.id, "person_id": ids[number], "hukou_text": "", "source_row": i + 2,
-            "hukou_code": "220102" if i == 4 else "222401", "contract_type": "fixed",
+            "hukou_code": "220102" if i == 4 else "222405", "contract_type": "fixed",
             "contract_start": "2026-01-01", "contract_end": "2026-12-31",
             "priority_group": "poverty_alleviated" if i == 0 else None,
             "priority_evidence": "核对县脱贫人口名单（2026年5月）" if i == 0 else "",

@@ -34,6 +34,9 @@ from desktop.core.size import EnterpriseSize, SizeResult, SizeStandard, classify
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.resources import resource_path
 
+# The enterprise of these tests is in 吉林市船营区 (220204), the 输入地; its workers come from 延边 and
+# other paired areas (a worker from the enterprise's own county is a local hire, see the golden cases).
+HOME = "220204"
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "eligibility_cases.json").read_text(encoding="utf-8"))
 DEFAULTS = GOLDEN["defaults"]
 REVIEW = date.fromisoformat(DEFAULTS["review_date"])
@@ -129,7 +132,7 @@ def run_case(case: dict[str, Any], policies: Policies) -> Decision:
     workers, claims, choices = workers_of(inputs["workers"])
     workers = with_other_claims(workers, claims, choices)
     enterprise = EnterpriseFacts(
-        name="延吉市甲有限公司", uscc="91110000600037341L", county_code="222401",
+        name="吉林市甲有限公司", uscc="91110000600037341L", county_code=inputs.get("county_code", HOME),
         staff_total=inputs["staff_total"],
         size=size_result(EnterpriseSize(inputs["size"]), inputs.get("size_reason")),
     )
@@ -211,7 +214,7 @@ def test_golden_table_covers_what_the_issue_asks() -> None:
 def decision_with(policies: Policies, *workers: WorkerFacts, staff: int = 100,
                   size: EnterpriseSize = EnterpriseSize.MICRO, review: date = REVIEW,
                   rules: RuleSet | None = None, evidence: bool = True) -> Decision:
-    enterprise = EnterpriseFacts("延吉市甲有限公司", "91110000600037341L", "222401", staff, size_result(size, None))
+    enterprise = EnterpriseFacts("吉林市甲有限公司", "91110000600037341L", HOME, staff, size_result(size, None))
     return decide(rules or RuleSet.load(), enterprise, ApplicationFacts(review, None, None, evidence, evidence),
                   list(workers))
 
@@ -300,7 +303,7 @@ def test_no_minimum_wage_period_means_no_wage_note(tmp_path: Path) -> None:
     data["periods"] = data["periods"][1:]  # the table starts in 2024-10
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     rules = RuleSet.load(folder)
-    enterprise = EnterpriseFacts("甲", "91110000600037341L", "222401", 10, size_result(EnterpriseSize.MICRO, None))
+    enterprise = EnterpriseFacts("甲", "91110000600037341L", HOME, 10, size_result(EnterpriseSize.MICRO, None))
     decision = decide(rules, enterprise, ApplicationFacts(date(2023, 1, 1)),
                       [worker(1, contract_start=date(2022, 6, 1), contract_end=date(2023, 6, 1), monthly_wage=100.0)])
     assert decision.workers[0].counted and decision.workers[0].notes == ()
@@ -309,7 +312,7 @@ def test_no_minimum_wage_period_means_no_wage_note(tmp_path: Path) -> None:
 def test_a_size_from_the_standard_is_explained() -> None:
     standard = SizeStandard.load()
     size = classify(standard, "industry", staff=350, revenue_wan=2500, assets_wan=None)
-    enterprise = EnterpriseFacts("甲", "91110000600037341L", "222401", 350, size)
+    enterprise = EnterpriseFacts("甲", "91110000600037341L", HOME, 350, size)
     decision = decide(RuleSet.load(), enterprise, ApplicationFacts(REVIEW), [worker(i) for i in range(20)])
     assert decision.size is EnterpriseSize.MEDIUM and not decision.size_manual
     assert decision.size_steps == size.steps
@@ -469,7 +472,7 @@ def test_an_office_paired_list_changes_decisions() -> None:
     rules = RuleSet.load()
     edited = rules.paired.with_group_counties("rural_revitalization_key", ["220102"], version="office-2026-11")
     w = worker(1, hukou_code="220102")
-    enterprise = EnterpriseFacts("甲", "91110000600037341L", "222401", 100, size_result(EnterpriseSize.MICRO, None))
+    enterprise = EnterpriseFacts("甲", "91110000600037341L", HOME, 100, size_result(EnterpriseSize.MICRO, None))
     shipped = decide(rules, enterprise, ApplicationFacts(REVIEW), [w])
     office = decide(rules.with_paired_areas(edited), enterprise, ApplicationFacts(REVIEW), [w],
                     areas=AreaTable.default())

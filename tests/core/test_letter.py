@@ -33,7 +33,7 @@ def ident(n: int, area: str = "222401") -> str:
 
 def decision(workers: int = 4, staff: int = 100, outsiders: int = 1) -> Decision:
     facts = [
-        WorkerFacts(id_number=ident(i), name=f"职工{i}", hukou_code="222401", hukou_text="延吉市",
+        WorkerFacts(id_number=ident(i), name=f"职工{i}", hukou_code="222405", hukou_text="龙井市",
                     contract_type=ContractType.FIXED, contract_start=date(2026, 1, 1), contract_end=date(2027, 12, 31),
                     priority_group=PriorityGroup.POVERTY_ALLEVIATED if i == 1 else None,
                     priority_claim=PriorityGroup.POVERTY_ALLEVIATED if i in (1, 2) else None)

@@ -50,8 +50,8 @@ def employ(ws: Workspace, enterprise_id: int, people: list[int], **row: Any) -> 
     with ws.store.transaction():
         ids = ws.store.upsert_persons(persons)
         ws.store.insert_employments([{
-            "enterprise_id": enterprise_id, "person_id": ids[id_number(p)], "hukou_text": "延吉市",
-            "hukou_code": "222401", "contract_type": "fixed", "contract_start": "2026-01-01",
+            "enterprise_id": enterprise_id, "person_id": ids[id_number(p)], "hukou_text": "龙井市",
+            "hukou_code": "222405", "contract_type": "fixed", "contract_start": "2026-01-01",
             "contract_end": "2026-12-31", "source_row": i + 2, **row,
         } for i, p in enumerate(people)])
 

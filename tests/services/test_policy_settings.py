@@ -234,7 +234,7 @@ def _application_with_workers(ws: Workspace) -> int:
     ))
     people = []
     for n in range(1, 7):
-        body = f"{'220102' if n == 6 else '222401'}1990010{n}00{n}"
+        body = f"{'220102' if n == 6 else '222405'}1990010{n}00{n}"
         people.append((body + id_check_char(body), f"职工{n}", "M", "1990-01-01"))
     with ws.store.transaction():
         ids = ws.store.upsert_persons(people)

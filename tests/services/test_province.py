@@ -5,17 +5,20 @@ bank workbook with the right rows."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 import pyzipper
 
 from desktop.batches import crypto
+from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from desktop.services import batches as svc
 from desktop.services import province
 from desktop.services.accounts import sign_in
@@ -173,3 +176,83 @@ def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) 
         assert done.returncode == 0
         text = (out / "csv" / "list.csv").read_text(encoding="utf-8", errors="replace")
         assert sum(1 for line in text.splitlines() if line.strip()) == 5
+
+
+# -- the same through the command line -----------------------------------------------
+
+
+def cli(capsys: pytest.CaptureFixture[str], db: Path, user: str, *argv: str) -> tuple[int, dict[str, Any]]:
+    code = main(["--db", str(db), "--user", user, "--json", *argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_the_command_line_lists_rules_and_makes_the_bank_list(
+    round_trip: Round, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "enterprises", "--county", "222403")
+    assert code == EXIT_OK and out["total"] == 2
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "duplicates")
+    assert code == EXIT_OK and len(out["duplicates"]) == 1 and len(out["identity_conflicts"]) == 1
+    shown = out["duplicates"][0]
+    assert shown["id_number"] == SHARED[:6] + "********" + SHARED[-4:]  # masked
+    code, out = cli(capsys, round_trip.province, "approver", "province", "rule", shown["key"], "not_duplicate",
+                    "--reason", "两家企业分属不同时段，经核实不重复")
+    assert code == EXIT_OK
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "notice", "--county", "222401",
+                    "--out", str(round_trip.tmp / "cli-notices"))
+    assert code == EXIT_OK
+    code, out = cli(capsys, round_trip.counties["yanji"], "clerk", "batch", "notice", out["file"])
+    assert code == EXIT_OK and out["new"] == 1 and out["rulings"][0]["counts_here"] is True
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-list", "--period", "2026-06",
+                    "--out", str(round_trip.tmp / "cli-bank"))
+    assert code == EXIT_OK and out["bank_list"]["rows"] == 4
+    with pyzipper.AESZipFile(out["bank_list"]["path"]) as z:
+        z.setpassword(out["passphrase"].encode("ascii"))
+        assert sum(n.endswith(".pdf") for n in z.namelist()) == 4
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-list", "--period", "2026-13",
+                    "--out", str(round_trip.tmp / "cli-bank"))
+    assert code == EXIT_FAILED and "2026-11" in out["error"]["message"]
+
+
+# -- quarantine --------------------------------------------------------------------------
+
+
+def unregistered_county_batch(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A province and a batch from 集安 whose key the province has not registered yet:
+    (province file, batch file, the county's public key text)."""
+    from desktop.services import keys
+
+    county = factory.county_db(tmp_path / "ji_an.sqlite3", "220582", "集安市就业服务局", "集安人社劳协确")
+    province_path = factory.province_db(tmp_path / "province.sqlite3")
+    with sign_in(county, "admin", PASSWORD) as cws, sign_in(province_path, "admin", PASSWORD) as pws:
+        factory.install_key(cws, "county4", tmp_path)
+        factory.install_key(pws, "province", tmp_path)
+        keys.import_province_key(cws, keys.public_key_file_text(pws))
+        county_public = keys.public_key_file_text(cws)
+    with sign_in(county, "clerk", PASSWORD) as ws:
+        factory.approved_applications(ws, 1, 5, first=40)
+        sent = svc.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
+    return province_path, sent.path, county_public
+
+
+def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(tmp_path: Path) -> None:
+    from desktop.services import keys
+
+    province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
+    with sign_in(province_path, "clerk", PASSWORD) as ws:
+        [outcome] = svc.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        assert outcome.status == "quarantined"
+        [entry] = province.quarantine(ws)
+        assert entry.row.file_name == batch_file.name and entry.row.office_code == "220582"
+        assert entry.row.reason == "unknown_signer" and entry.reasons[0] != "unknown_signer"  # said in Chinese
+        assert province.register(ws) == []
+    with sign_in(province_path, "admin", PASSWORD) as ws:
+        keys.register_county_key(ws, county_public)
+    with sign_in(province_path, "clerk", PASSWORD) as ws:
+        again = province.recheck_quarantined(ws, entry.row.id, PASSPHRASE)
+        assert again.status == "accepted" and again.path.name == batch_file.name
+        assert province.quarantine(ws) == []
+        [kept] = province.quarantine(ws, include_rechecked=True)
+        assert kept.row.id == entry.row.id
+        assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]

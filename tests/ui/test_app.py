@@ -245,6 +245,8 @@ def test_a_fresh_application_speaks_chinese() -> None:
         "print(*[label.text() for label in dialog.findChildren(QLabel)],"
         " QCoreApplication.translate('QAbstractFileIconProvider', 'Folder'),"
         " QCoreApplication.translate('QFileDialog', '&Open'))\n"
+        "from PySide6.QtCore import QDate, QLocale\n"
+        "print(QLocale().toString(QDate(2026, 12, 4), QLocale.FormatType.ShortFormat))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=60,
@@ -253,7 +255,8 @@ def test_a_fresh_application_speaks_chinese() -> None:
     assert done.returncode == 0, done.stderr
     # Qt's own file dialog (not GTK's, English on most machines) with Qt's Chinese texts
     native_off = str(sys.platform.startswith("linux"))
-    first, second = done.stdout.splitlines()
+    first, second, date = done.stdout.splitlines()
+    assert date == "2026/12/4"  # Qt's own dates in Chinese order too
     assert first.split() == ["laoxie", "False", "取消", "查找范围：", native_off]
     # its labels, which qtbase_zh_CN leaves in English, from our own texts (desktop/ui/qt_texts.py)
     assert second.split() == ["查找范围(&L)：", "文件名称(&N)：", "文件类型(&T)：", "文件夹", "打开(&O)"]

@@ -27,6 +27,8 @@ def open_page(qtbot: QtBot, ws: Workspace, enterprise: Enterprise) -> ReviewPage
     qtbot.addWidget(page)
     page.resize(1024, 700)
     page.show()
+    for button in (page.newApplicationButton, page.formButton):  # nothing chosen yet
+        assert not button.isEnabled() and button.toolTip() == "请先在左侧选择企业"
     assert page.select_enterprise(enterprise.id)
     page.destroyed.connect(runner.shutdown)
     return page
@@ -114,3 +116,15 @@ def test_the_form_is_previewed_saved_as_pdf_and_locked_once_submitted(
     assert "数据已锁定" in locked.save_button.toolTip() and "数据已锁定" in locked.missingLabel.text()
     assert locked.previewButton.isEnabled()  # printing a submitted form is fine
     locked.close()
+
+
+def test_correcting_a_refused_field_clears_its_mark(qtbot: QtBot, workspace: Workspace,
+                                                     enterprises: list[Enterprise]) -> None:
+    page = open_page(qtbot, workspace, enterprises[0])
+    dialog = page.open_application_dialog(new=True)
+    assert dialog is not None
+    fill(dialog, amount_wan="abc")
+    assert not dialog.save() and dialog.editors["amount_wan"].property("problem") is True
+    qtbot.keyClick(dialog.editors["amount_wan"], Qt.Key.Key_Backspace)  # the clerk corrects it
+    assert not dialog.editors["amount_wan"].property("problem") and dialog.problemLabel.text() == ""
+    dialog.close()

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
+from desktop.services import keys
 from desktop.services.accounts import sign_in
 from desktop.services.workspace import Workspace
 from desktop.ui.batch_import_dialog import BatchImportDialog
@@ -37,8 +38,11 @@ def open_page(qtbot: QtBot, ws: Workspace, runner: TaskRunner) -> BatchesPage:
     return page
 
 
-def test_the_county_opens_the_export_wizard(qtbot: QtBot, clerk: Workspace, runner: TaskRunner,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_county_opens_the_export_wizard(qtbot: QtBot, clerk: Workspace, runner: TaskRunner, demo_db: Path,
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with sign_in(demo_db, "admin", factory.PASSWORD) as admin:  # the keys, as the 密钥… dialog makes them
+        factory.install_key(admin, "county", tmp_path)
+        keys.import_province_key(admin, f"{factory.key_material('province').public}\n")
     page = open_page(qtbot, clerk, runner)
     assert page.exportButton.isVisible() and page.receiptButton.isVisible() and not page.importButton.isVisible()
     assert page.table.rowCount() == 0 and page.caption.text() == "报出的批次：0 个"
@@ -69,7 +73,9 @@ def test_the_keys_dialog_says_what_to_do_without_a_terminal(qtbot: QtBot, clerk:
     assert dialog is not None and dialog.isVisible()
     assert "尚未生成签名密钥" in dialog.ownLabel.text() and "导出到 U 盘" in dialog.ownLabel.text()
     assert not dialog.createButton.isEnabled() and "无权" in dialog.createButton.toolTip()  # a clerk
-    assert "laoxie" not in dialog.ownLabel.text() + dialog.peerGroup.toolTip()
+    assert "尚未导入省级公钥" in dialog.statusLabel.text()
+    assert "laoxie" not in dialog.ownLabel.text() + dialog.statusLabel.text()
+    assert not page.exportButton.isEnabled() and "密钥" in page.exportButton.toolTip()
     dialog.reject()
 
 

@@ -225,7 +225,7 @@ def walk_the_day(qtbot: QtBot, session: Session, province: Path, stick: Path, pr
     go_to(qtbot, window, window.letterPage)
     letters = window.letters
     assert letters.waitingTable.rowCount() == 1
-    letters.waitingTable.selectRow(0)
+    assert letters.selected_application() == review.application_id  # the enterprise followed here too
     when_modal(QMessageBox, say_yes)
     click(qtbot, letters.issueButton)
     qtbot.waitUntil(lambda: letters.issuing is None and letters.lettersTable.rowCount() == 1, timeout=WAIT)

@@ -200,7 +200,7 @@ def test_an_enterprise_without_application_is_only_a_trial(qtbot: QtBot, clerk: 
     assert not page.formButton.isEnabled() and page.formButton.toolTip() == "该企业尚未登记贷款申请"
     assert page.sourceLabel.text().startswith("按名册试算")
     assert page.workers.rowCount() > 0
-    assert not page.recordButton.isEnabled() and "尚无贷款申请" in page.recordButton.toolTip()
+    assert not page.recordButton.isEnabled() and "尚未登记贷款申请" in page.recordButton.toolTip()
 
 
 # -- the what-if -------------------------------------------------------------------------------

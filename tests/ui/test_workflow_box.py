@@ -172,3 +172,9 @@ def test_an_empty_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
     dialog.reasonEdit.setPlainText("名册缺两人")
     dialog.buttonBox.button(dialog.buttonBox.StandardButton.Ok).click()
     assert not dialog.isVisible() and dialog.reason == "名册缺两人"
+
+
+def test_a_submitted_case_offers_no_recording(qtbot: QtBot, clerk: Workspace) -> None:
+    page, _app_id = submitted_by_clerk(qtbot, clerk)
+    assert not page.recordButton.isEnabled()
+    assert page.recordButton.toolTip() == "贷款申请已提交审批，数据已锁定，不能再记录认定结论"

@@ -1,0 +1,154 @@
+"""`laoxie province …`: the province's register, identity conflicts, duplicates and rulings, notices
+for the counties, and the list for 省开行; `laoxie batch notice FILE` is the county's side.
+
+ID numbers are shown masked (first 6 + last 4), in the text and the JSON alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
+from desktop.core.identifiers import mask_id
+from desktop.services import province as svc
+from desktop.store.province import Duplicate
+
+PASSPHRASE_ENV = "LAOXIE_BANK_PASSPHRASE"
+_RESULT = {"pass": "符合", "fail": "不符合", None: "—"}
+
+
+def cmd_enterprises(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        rows = svc.register(ws, county=args.county, status=args.status, period=args.period, search=args.search or "")
+    lines = [f"{r.county_name} {r.enterprise_name} {r.uscc} {_RESULT.get(r.result, r.result)}"
+             f" 认定 {r.qualifying_count if r.qualifying_count is not None else '—'} 人"
+             f" {r.letter_number or '（无确认书）'} {r.verification_code}" for r in rows]
+    emit(args, {"enterprises": rows, "total": len(rows)}, "\n".join(lines + [f"共 {len(rows)} 件申请"]))
+    return EXIT_OK
+
+
+def _side(side: Any) -> dict[str, Any]:
+    return {"employment_id": side.employment_id, "county_code": side.county_code, "county_name": side.county_name,
+            "enterprise": side.enterprise_name, "uscc": side.uscc, "contract_start": side.contract_start,
+            "contract_end": side.contract_end, "letter_number": side.letter_number,
+            "verification_code": side.verification_code}
+
+
+def _duplicate(d: Duplicate) -> dict[str, Any]:
+    return {"key": f"{d.key[0]}-{d.key[1]}", "id_number": mask_id(d.id_number), "name": d.name,
+            "a": _side(d.a), "b": _side(d.b), "overlap": [d.overlap_start, d.overlap_end],
+            "ruling": None if d.ruling is None else {"ruling": d.ruling.ruling, "reason": d.ruling.reason,
+                                                     "by": d.ruling.ruled_by, "at": d.ruling.ruled_at}}
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        found = svc.duplicates(ws)
+        conflicts = svc.identity_conflicts(ws)
+    lines = []
+    for d in found:
+        lines.append(f"[{d.key[0]}-{d.key[1]}] {d.name} {mask_id(d.id_number)}  重叠 {d.overlap_start}～{d.overlap_end}")
+        for tag, s in (("甲", d.a), ("乙", d.b)):
+            lines.append(f"  {tag}：{s.county_name} {s.enterprise_name}（{s.uscc}）合同 {s.contract_start or '—'}"
+                         f"～{s.contract_end or '无固定期限'} 确认书 {s.letter_number or '—'} {s.verification_code}")
+        lines.append("  裁定：" + (f"{svc.RULINGS[d.ruling.ruling]}（{d.ruling.reason}，{d.ruling.ruled_by}）"
+                                   if d.ruling else "未裁定"))
+    for c in conflicts:
+        lines.append(f"身份不一致 {mask_id(c.id_number)}：{c.known.county_name} 报为“{c.known.name}”"
+                     f"{' ' + c.known.birth_date if c.known.birth_date else ''}，{c.arriving.county_name}"
+                     f" 报为“{c.arriving.name}”{' ' + c.arriving.birth_date if c.arriving.birth_date else ''}"
+                     f"（{c.batch_file}）")
+    lines.append(f"重复计入 {len(found)} 人次（未裁定 {sum(d.ruling is None for d in found)}），身份不一致 {len(conflicts)} 人")
+    emit(args, {"duplicates": [_duplicate(d) for d in found], "identity_conflicts": [
+        {"id": c.id, "id_number": mask_id(c.id_number), "known": c.known, "arriving": c.arriving,
+         "batch_file": c.batch_file, "found_at": c.found_at} for c in conflicts]}, "\n".join(lines))
+    return EXIT_OK
+
+
+def _key(text: str) -> tuple[int, int]:
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise UsageError(f"重复记录的编号“{text}”不对：请照 `laoxie province duplicates` 列出的写，如 12-57。")
+    return int(parts[0]), int(parts[1])
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    key = _key(args.key)
+    with open_workspace(args) as ws:
+        ruling_id = svc.rule(ws, key, args.ruling, args.reason)
+    emit(args, {"ruling_id": ruling_id, "key": args.key, "ruling": args.ruling},
+         f"已裁定 {args.key}：{svc.RULINGS[args.ruling]}")
+    return EXIT_OK
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        path = svc.write_notice(ws, args.county, Path(args.out))
+    emit(args, {"file": path}, f"已写出裁定通知 {path}；请连同回执一并交给该县。")
+    return EXIT_OK
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    passphrase = os.environ.get(PASSPHRASE_ENV, "")
+    chosen = not passphrase
+    if chosen:
+        passphrase = "-".join(secrets.token_hex(2) for _ in range(4))
+    with open_workspace(args) as ws:
+        result = svc.bank_list(ws, args.period, Path(args.out), passphrase=passphrase)
+    text = (f"已写出 {result.path}：企业 {result.rows} 家，确认书 PDF {result.letters} 份"
+            f"（AES-256 加密的 ZIP，7-Zip、WinRAR 可打开）\nSHA-256 {result.sha256}")
+    if result.missing_letters:
+        text += f"\n注意：以下确认书没有 PDF 原件：{'、'.join(result.missing_letters)}"
+    text += f"\n压缩包密码：{passphrase}（请电话告知开行经办人，不要与文件一同发送）" if chosen else \
+        f"\n压缩包密码为环境变量 {PASSPHRASE_ENV} 的值。"
+    emit(args, {"bank_list": result, **({"passphrase": passphrase} if chosen else {})}, text)
+    return EXIT_OK
+
+
+def cmd_import_notice(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        taken = svc.import_notice(ws, Path(args.file))
+        rulings = svc.county_rulings(ws)
+    lines = [f"{mask_id(r.id_number)} {r.name}：{'计入本县' if r.counts_here else '不计入本县'}"
+             f"（另一方 {r.other_office} {r.other_enterprise}；理由：{r.reason}）" for r in rulings]
+    emit(args, {"new": taken, "rulings": [{**r.__dict__, "id_number": mask_id(r.id_number)} for r in rulings]},
+         "\n".join([f"新收到裁定 {taken} 条；全部裁定："] + lines))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    province = sub.add_parser("province", parents=[common], help="省级：企业汇总、重复人员、裁定、报送省开行")
+    actions = province.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+                                      required=True)
+    p = actions.add_parser("enterprises", parents=[common], help="各县报送的企业（认定、确认书）")
+    p.add_argument("--county", metavar="CODE", help="只列该县（6 位代码）")
+    p.add_argument("--status", metavar="STATUS", help="申请状态，如 approved、issued")
+    p.add_argument("--period", metavar="YYYY-MM", help="批准的年月")
+    p.add_argument("--search", metavar="TEXT", help="企业名称、信用代码、文号或核验码")
+    p.set_defaults(handler=cmd_enterprises)
+    p = actions.add_parser("duplicates", parents=[common], help="两家企业重复计入的人员，以及身份不一致的人员")
+    p.set_defaults(handler=cmd_duplicates)
+    p = actions.add_parser("rule", parents=[common], help="裁定一条重复记录（审核人）")
+    p.add_argument("key", metavar="KEY", help="duplicates 列出的编号，如 12-57")
+    p.add_argument("ruling", choices=sorted(svc.RULINGS), help="not_duplicate 不属重复；a_only 只计甲；b_only 只计乙")
+    p.add_argument("--reason", required=True, help="裁定理由")
+    p.set_defaults(handler=cmd_rule)
+    p = actions.add_parser("notice", parents=[common], help="写出发给某县的裁定通知")
+    p.add_argument("--county", required=True, metavar="CODE")
+    p.add_argument("--out", required=True, metavar="DIR|FILE")
+    p.set_defaults(handler=cmd_notice)
+    p = actions.add_parser("bank-list", parents=[common], help="报送省开行：某月批准的企业名单和确认书（加密 ZIP）")
+    p.add_argument("--period", required=True, metavar="YYYY-MM")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.set_defaults(handler=cmd_bank_list)
+
+
+def register_county(batch_sub: Any, common: argparse.ArgumentParser) -> None:
+    """`laoxie batch notice FILE` (county)."""
+    p = batch_sub.add_parser("notice", parents=[common], help="县：导入省里的重复人员裁定通知")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_import_notice)

@@ -1,0 +1,447 @@
+"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters), 重复人员
+(workers counted by two enterprises, identity conflicts, rulings) and 报送省开行 (the period's list
+for the bank).
+
+The widgets are built here rather than in Designer forms: each page is a filter row, a table and a
+detail pane, the same three parts. The lists are read on the GUI thread: a province's register is a
+few thousand applications (rows, not workers); the bank list is written by a background task.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.identifiers import mask_id
+from desktop.core.permissions import Permission
+from desktop.services import province
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from desktop.ui.errors import show_exception
+from desktop.ui.tasks import TaskRunner, TaskState, opener
+from desktop.ui.text import error_text, not_allowed_text
+from desktop.ui.widgets import inform, offer
+
+_RESULT = {"pass": "符合", "fail": "不符合"}
+_STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
+           "returned": "已退回"}
+
+
+def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+class _Page(QWidget):
+    data_changed = Signal(str, int)  # as the other pages: (Change, enterprise id)
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws, self._tasks = workspace, tasks
+        self.layout_ = QVBoxLayout(self)
+        self.filters = QHBoxLayout()
+        self.layout_.addLayout(self.filters)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.reload()
+
+    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+
+class RegisterPage(_Page):
+    """企业汇总: the counties' applications, filtered by county, status, period and a search."""
+
+    HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
+               "占比", "确认书文号", "核验码", "批准日期")
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, tasks, parent)
+        self.countyCombo = QComboBox(self)
+        self.statusCombo = QComboBox(self)
+        self.statusCombo.addItem(self.tr("全部状态"), "")
+        for code, label in (("approved", "已批准"), ("issued", "已出具确认书")):
+            self.statusCombo.addItem(self.tr(label), code)
+        self.periodEdit = QLineEdit(self)
+        self.periodEdit.setPlaceholderText(self.tr("批准年月，如 2026-11"))
+        self.searchEdit = QLineEdit(self)
+        self.searchEdit.setPlaceholderText(self.tr("企业名称、信用代码、文号或核验码"))
+        self.searchEdit.setClearButtonEnabled(True)
+        for caption, widget in ((self.tr("县："), self.countyCombo), (self.tr("状态："), self.statusCombo),
+                                (self.tr("期间："), self.periodEdit), (self.tr("查找："), self.searchEdit)):
+            self.filters.addWidget(QLabel(caption, self))
+            self.filters.addWidget(widget)
+        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.layout_.addWidget(self.table, 3)
+        self.countLabel = QLabel(self)
+        self.layout_.addWidget(self.countLabel)
+        self.detail = QTextBrowser(self)
+        self.layout_.addWidget(self.detail, 1)
+        self.rows: list[province.RegisterRow] = []
+        for combo in (self.countyCombo, self.statusCombo):
+            combo.currentIndexChanged.connect(self.reload)
+        self.periodEdit.editingFinished.connect(self.reload)
+        self.searchEdit.textChanged.connect(self.reload)
+        self.table.itemSelectionChanged.connect(self._show_detail)
+
+    def _fill_counties(self) -> None:
+        current = self.countyCombo.currentData()
+        counties = sorted({(r.county_code, r.county_name) for r in province.register(self._ws)})
+        self.countyCombo.blockSignals(True)
+        self.countyCombo.clear()
+        self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
+        for code, name in counties:
+            self.countyCombo.addItem(f"{name}（{code}）", code)
+        index = self.countyCombo.findData(current)
+        self.countyCombo.setCurrentIndex(max(index, 0))
+        self.countyCombo.blockSignals(False)
+
+    def reload(self) -> None:
+        self._fill_counties()
+        period = self.periodEdit.text().strip()
+        try:
+            self.rows = province.register(
+                self._ws, county=self.countyCombo.currentData() or None,
+                status=self.statusCombo.currentData() or None, period=period or None, search=self.searchEdit.text())
+        except ServiceError as exc:
+            self.countLabel.setText(error_text(exc))
+            return
+        _fill(self.table, [(
+            f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
+            _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
+            r.letter_number, r.verification_code, (r.approved_at or "")[:10],
+        ) for r in self.rows])
+        counties = len({r.county_code for r in self.rows})
+        self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
+            counties=counties, total=len(self.rows)))
+
+    def _show_detail(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            self.detail.clear()
+            return
+        r = self.rows[selected[0].row()]
+        steps = province.explanation(self._ws, r.decision_id) if r.decision_id else []
+        html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} {r.contact_phone}"]
+        if r.letter_number:
+            html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
+        html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
+        self.detail.setHtml("<br>".join(html))
+
+
+class RulingDialog(QDialog):
+    """The ruling on one duplicate: not a duplicate, or counts for one side only, with a reason."""
+
+    def __init__(self, duplicate: province.Duplicate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("裁定重复计入"))
+        form = QFormLayout(self)
+        d = duplicate
+        form.addRow(QLabel(self.tr("{name}（{id}）同时计入：").format(name=d.name, id=mask_id(d.id_number)), self))
+        form.addRow(self.tr("甲："), QLabel(f"{d.a.county_name} {d.a.enterprise_name}", self))
+        form.addRow(self.tr("乙："), QLabel(f"{d.b.county_name} {d.b.enterprise_name}", self))
+        self.rulingCombo = QComboBox(self)
+        for code in ("a_only", "b_only", "not_duplicate"):
+            self.rulingCombo.addItem(self.tr(province.RULINGS[code]).replace("第一家", "甲").replace("第二家", "乙"),
+                                     code)
+        form.addRow(self.tr("裁定："), self.rulingCombo)
+        self.reasonEdit = QPlainTextEdit(self)
+        self.reasonEdit.setPlaceholderText(self.tr("理由（必填），如：乙企业合同晚于甲企业，工资由甲企业发放"))
+        form.addRow(self.tr("理由："), self.reasonEdit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        form.addRow(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reasonEdit.textChanged.connect(self._refresh)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        offer(ok, bool(self.reasonEdit.toPlainText().strip()), self.tr("请写明理由"))
+
+    def values(self) -> tuple[str, str]:
+        return str(self.rulingCombo.currentData()), self.reasonEdit.toPlainText()
+
+
+class DuplicatesPage(_Page):
+    """重复人员: workers counted by two enterprises, the rulings, and identity conflicts."""
+
+    HEADERS = ("姓名", "公民身份号码", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业", "乙：合同",
+               "乙：确认书", "重叠期间", "裁定")
+    CONFLICT_HEADERS = ("公民身份号码", "先报的县", "先报的姓名", "出生日期", "后报的县", "后报的姓名", "出生日期", "批次文件")
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, tasks, parent)
+        self.ruleButton = QPushButton(self.tr("裁定…"), self)
+        self.noticeButton = QPushButton(self.tr("写出裁定通知…"), self)
+        self.summaryLabel = QLabel(self)
+        self.filters.addWidget(self.summaryLabel, 1)
+        self.filters.addWidget(self.ruleButton)
+        self.filters.addWidget(self.noticeButton)
+        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.layout_.addWidget(self.table, 3)
+        self.layout_.addWidget(QLabel(self.tr("身份不一致（同一身份证号，姓名或出生日期不同）：待人工核实"), self))
+        self.conflicts = _table(self, [self.tr(h) for h in self.CONFLICT_HEADERS])
+        self.layout_.addWidget(self.conflicts, 1)
+        self.found: list[province.Duplicate] = []
+        self.ruleButton.clicked.connect(self.open_ruling_dialog)
+        self.noticeButton.clicked.connect(self._write_notices)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+
+    def reload(self) -> None:
+        self.found = province.duplicates(self._ws)
+        conflicts = province.identity_conflicts(self._ws)
+
+        def contract(s: province.Side) -> str:
+            return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
+
+        _fill(self.table, [(
+            d.name, mask_id(d.id_number), d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
+            d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
+            f"{d.overlap_start}～{d.overlap_end or '—'}",
+            (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
+        ) for d in self.found])
+        _fill(self.conflicts, [(
+            mask_id(c.id_number), c.known.county_name, c.known.name, c.known.birth_date, c.arriving.county_name,
+            c.arriving.name, c.arriving.birth_date, c.batch_file,
+        ) for c in conflicts])
+        open_count = sum(d.ruling is None for d in self.found)
+        self.summaryLabel.setText(self.tr("重复计入 {n} 人次，未裁定 {open}；身份不一致 {c} 人").format(
+            n=len(self.found), open=open_count, c=len(conflicts)))
+        self._selection_changed()
+
+    def _selected(self) -> province.Duplicate | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.found[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        if not self._ws.can(Permission.APPROVE_REVIEW):
+            offer(self.ruleButton, False, not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW))
+        else:
+            offer(self.ruleButton, self._selected() is not None, self.tr("请先在表中选择一条记录"))
+        offer(self.noticeButton, any(d.ruling for d in self.found), self.tr("还没有裁定"))
+
+    def open_ruling_dialog(self) -> RulingDialog | None:
+        duplicate = self._selected()
+        if duplicate is None:
+            return None
+        dialog = RulingDialog(duplicate, self)
+        dialog.accepted.connect(lambda: self._rule(duplicate, *dialog.values()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _rule(self, duplicate: province.Duplicate, ruling: str, reason: str) -> None:
+        try:
+            province.rule(self._ws, duplicate.key, ruling, reason)
+        except ServiceError as exc:
+            show_exception(self, exc)
+        self.reload()
+
+    def _write_notices(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
+        if folder:
+            self.write_notices(Path(folder))
+
+    def write_notices(self, folder: Path) -> list[Path]:
+        """One notice per county that a ruling concerns."""
+        counties = sorted({s.county_code for d in self.found if d.ruling for s in (d.a, d.b)})
+        written = []
+        try:
+            for code in counties:
+                written.append(province.write_notice(self._ws, code, folder))
+        except ServiceError as exc:
+            show_exception(self, exc)
+        if written:
+            inform(self, self.tr("裁定通知"), self.tr("已写出 {n} 份通知：\n{files}").format(
+                n=len(written), files="\n".join(p.name for p in written)))
+        return written
+
+
+def _recheck(ws: Workspace, state: TaskState, quarantine_id: int, passphrase: str) -> object:
+    state.progress(0, 1, "正在重新核验…")
+    return province.recheck_quarantined(ws, quarantine_id, passphrase)
+
+
+class QuarantinePanel(QWidget):
+    """Under 收到的批次: the batches refused, each with its reasons and report; 重新核验 once the
+    reason is gone (the county's key registered)."""
+
+    HEADERS = ("隔离时间", "文件", "县（市、区）", "序号", "原因")
+    rechecked = Signal(object)  # the ImportOutcome
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws, self._tasks = workspace, tasks
+        layout = QVBoxLayout(self)
+        margin = self.style().pixelMetric(self.style().PixelMetric.PM_LayoutLeftMargin)
+        layout.setContentsMargins(margin, 0, margin, margin)  # in line with the batch list above
+        bar = QHBoxLayout()
+        self.caption = QLabel(self)
+        self.recheckButton = QPushButton(self.tr("重新核验…"), self)
+        self.recheckButton.setToolTip(self.tr("登记了该县的公钥等原因消除后，再核验一次原文件"))
+        bar.addWidget(self.caption, 1)
+        bar.addWidget(self.recheckButton)
+        layout.addLayout(bar)
+        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        layout.addWidget(self.table, 1)
+        self.report = QTextBrowser(self)
+        layout.addWidget(self.report, 1)
+        self.entries: list[province.QuarantineEntry] = []
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.recheckButton.clicked.connect(self._ask_passphrase)
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = province.quarantine(self._ws)
+        _fill(self.table, [(
+            e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, e.row.office_code or self.tr("（无法读出）"),
+            e.row.seq, "；".join(e.reasons),
+        ) for e in self.entries])
+        self.caption.setText(self.tr("隔离区：{n} 个批次未通过核验").format(n=len(self.entries)))
+        self._selection_changed()
+
+    def _selected(self) -> province.QuarantineEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        entry = self._selected()
+        if not self._ws.can(Permission.EXPORT_BATCHES):
+            offer(self.recheckButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
+        else:
+            offer(self.recheckButton, entry is not None, self.tr("请先在隔离区中选择一个批次"))
+        if entry is None:
+            self.report.clear()
+            return
+        lines = [self.tr("文件：{name}（{size} 字节）").format(name=entry.row.file_name, size=entry.row.file_size),
+                 f"SHA-256：{entry.row.file_sha256}", self.tr("隔离副本：{path}").format(path=entry.row.stored_as)]
+        lines += [self.tr("原因：{reason}").format(reason=r) for r in entry.reasons]
+        self.report.setPlainText("\n".join(lines))
+
+    def _ask_passphrase(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        passphrase, ok = QInputDialog.getText(self, self.tr("重新核验"), self.tr("本单位解密密钥的口令："),
+                                              QLineEdit.EchoMode.Password)
+        if ok and passphrase:
+            self.recheck(passphrase)
+
+    def recheck(self, passphrase: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        task = self._tasks.run(_recheck, entry.row.id, passphrase, ws_factory=opener(self._ws),
+                               label=self.tr("正在重新核验…"), parent=self)
+        task.success(self._done)
+        task.failure(lambda exc: show_exception(self, exc))
+
+    def _done(self, outcome: object) -> None:
+        self.reload()
+        self.rechecked.emit(outcome)
+
+
+def _make_bank_list(ws: Workspace, state: TaskState, period: str, out: Path,
+                    passphrase: str) -> province.BankListResult:
+    state.progress(0, 1, "正在生成名单…")
+    return province.bank_list(ws, period, out, passphrase=passphrase)
+
+
+class BankListPage(_Page):
+    """报送省开行: the enterprises approved in a month, written as an AES-256 ZIP with their letters."""
+
+    HEADERS = ("企业名称", "统一社会信用代码", "县（市、区）", "联系人", "联系电话", "企业规模", "职工总数", "认定人数",
+               "占比", "重点群体", "适用标准", "确认书文号", "核验码")
+
+    finished = Signal(object)  # the BankListResult
+
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, tasks, parent)
+        self.periodEdit = QLineEdit(self)
+        self.periodEdit.setText(datetime.date.today().strftime("%Y-%m"))
+        self.makeButton = QPushButton(self.tr("生成名单…"), self)
+        self.filters.addWidget(QLabel(self.tr("批准年月："), self))
+        self.filters.addWidget(self.periodEdit)
+        self.filters.addStretch(1)
+        self.filters.addWidget(self.makeButton)
+        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.layout_.addWidget(self.table, 1)
+        self.resultLabel = QLabel(self)
+        self.resultLabel.setWordWrap(True)
+        self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.resultLabel)
+        self.rows: list[province.RegisterRow] = []
+        self.periodEdit.editingFinished.connect(self.reload)
+        self.makeButton.clicked.connect(self._choose_folder)
+
+    def reload(self) -> None:
+        try:
+            self.rows = province.bank_rows(self._ws, self.periodEdit.text())
+        except ServiceError as exc:
+            self.rows = []
+            self.resultLabel.setText(error_text(exc))
+        _fill(self.table, [(
+            r.enterprise_name, r.uscc, r.county_name, r.contact_name, r.contact_phone, r.size_label, r.staff_total,
+            r.qualifying_count, r.share_percent, r.priority_workers, r.standard_label, r.letter_number,
+            r.verification_code,
+        ) for r in self.rows])
+        if not self._ws.can(Permission.EXPORT_BATCHES):
+            offer(self.makeButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
+        else:
+            offer(self.makeButton, bool(self.rows), self.tr("该月没有批准且认定符合的企业"))
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("名单写到哪个文件夹"))
+        if folder:
+            self.make(Path(folder))
+
+    def make(self, folder: Path) -> None:
+        """Write the list in the background; the passphrase is shown once, to be given by phone."""
+        passphrase = "-".join(secrets.token_hex(2) for _ in range(4))
+        task = self._tasks.run(_make_bank_list, self.periodEdit.text().strip(), folder, passphrase,
+                               ws_factory=opener(self._ws), label=self.tr("正在生成报送省开行的名单…"), parent=self)
+        task.success(lambda result: self._made(result, passphrase))
+        task.failure(lambda exc: show_exception(self, exc))
+
+    def _made(self, result: province.BankListResult, passphrase: str) -> None:
+        text = self.tr("已写出 {path}：企业 {rows} 家，确认书 {letters} 份。压缩包密码：{passphrase}"
+                       "（请电话告知开行经办人，不要与文件一同发送）").format(
+            path=result.path, rows=result.rows, letters=result.letters, passphrase=passphrase)
+        if result.missing_letters:
+            text += self.tr("\n以下确认书没有 PDF 原件：{numbers}").format(numbers="、".join(result.missing_letters))
+        self.resultLabel.setText(text)
+        self.finished.emit(result)
+
+
+__all__ = ["BankListPage", "DuplicatesPage", "QuarantinePanel", "RegisterPage", "RulingDialog"]

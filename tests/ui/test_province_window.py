@@ -1,0 +1,107 @@
+"""The province's window after three counties' batches: province pages, not a county's entry pages;
+the register, the duplicate and the identity conflict, a ruling, the bank list."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from desktop.services import province
+from desktop.services.accounts import sign_in
+from tests.batches.factory import PASSWORD
+from tests.services.test_province import Round, round_trip  # noqa: F401 - the module's fixture
+
+pytestmark = pytest.mark.gui
+SHOTS = os.environ.get("LAOXIE_SHOTS")  # a folder: save screenshots of the pages to look at
+
+
+def shown_labels(window: Any) -> list[str]:
+    nav = window.navList
+    return [nav.item(i).text() for i in range(nav.count()) if not nav.item(i).isHidden()]
+
+
+def shoot(window: Any, name: str) -> None:
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - the fixture
+                             open_window: Callable[[Any], Any], tmp_path: Path) -> None:
+    ws = sign_in(round_trip.province, "approver", PASSWORD)
+    window = open_window(ws)
+    window.resize(1280, 800)
+    assert shown_labels(window) == ["收到的批次", "企业汇总", "重复人员", "报送省开行", "设置"]
+    assert window.pages.currentWidget() is window.batchPage
+    shoot(window, "1-batches")
+
+    window.navList.setCurrentRow(window.pages.indexOf(window.register_page))
+    page = window.register_page
+    assert page.table.rowCount() == 6 and "3 个县" in page.countLabel.text()
+    page.countyCombo.setCurrentIndex(page.countyCombo.findData("222402"))
+    assert page.table.rowCount() == 2
+    page.table.selectRow(0)
+    assert "确认书" in page.detail.toPlainText()
+    shoot(window, "2-register")
+
+    window.navList.setCurrentRow(window.pages.indexOf(window.duplicates_page))
+    dup = window.duplicates_page
+    assert dup.table.rowCount() == 1 and dup.conflicts.rowCount() == 1
+    assert "********" in dup.table.item(0, 1).text()  # masked
+    dup.table.selectRow(0)
+    dialog = dup.open_ruling_dialog()
+    assert dialog is not None
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reasonEdit.setPlainText("经核实，乙企业的合同晚于甲企业")
+    ok.click()
+    assert dup.table.item(0, 11).text().startswith("只计入")
+    written = dup.write_notices(tmp_path / "notices")
+    assert sorted(p.name[:6] for p in written) == ["222401", "222402"]
+    shoot(window, "3-duplicates")
+
+    window.navList.setCurrentRow(window.pages.indexOf(window.bank_page))
+    bank = window.bank_page
+    bank.periodEdit.setText("2026-06")
+    bank.reload()
+    assert bank.table.rowCount() == 4 and bank.makeButton.isEnabled()
+    with qtbot.waitSignal(bank.finished, timeout=30_000) as made:
+        bank.make(tmp_path / "bank")
+    result: province.BankListResult = made.args[0]
+    assert result.rows == 4 and result.path.exists() and "压缩包密码" in bank.resultLabel.text()
+    shoot(window, "4-bank")
+
+
+def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
+        qtbot: QtBot, open_window: Callable[[Any], Any], tmp_path: Path) -> None:
+    from desktop.batches import crypto
+    from desktop.services import batches, keys
+    from tests.batches import factory
+    from tests.batches.factory import PASSPHRASE
+    from tests.services.test_province import unregistered_county_batch
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
+        with sign_in(province_path, "clerk", PASSWORD) as ws:
+            batches.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        window = open_window(sign_in(province_path, "clerk", PASSWORD))
+        window.resize(1280, 800)
+        panel = window.quarantine
+        assert panel.table.rowCount() == 1 and "1 个批次" in panel.caption.text()
+        assert not panel.recheckButton.isEnabled()
+        panel.table.selectRow(0)
+        assert panel.recheckButton.isEnabled() and "SHA-256" in panel.report.toPlainText()
+        shoot(window, "0-quarantine")
+        with sign_in(province_path, "admin", PASSWORD) as admin:
+            keys.register_county_key(admin, county_public)
+        with qtbot.waitSignal(panel.rechecked, timeout=30_000) as done:
+            panel.recheck(PASSPHRASE)
+    assert done.args[0].status == "accepted"
+    assert panel.table.rowCount() == 0
+    assert window.batches.table.rowCount() == 1
