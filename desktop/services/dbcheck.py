@@ -76,6 +76,7 @@ TABLE_LABELS: dict[str, str] = {
     "duplicate_rulings": QT_TRANSLATE_NOOP("dbcheck", "重复用工的裁定"),
     "province_rulings": QT_TRANSLATE_NOOP("dbcheck", "省里下发的裁定"),
     "bank_lists": QT_TRANSLATE_NOOP("dbcheck", "报省开行的名单"),
+    "quarantine_rechecks": QT_TRANSLATE_NOOP("dbcheck", "隔离批次的复查"),
 }
 ROWS_SHOWN = 20  # per table: the rest are counted
 _NOTED = re.compile(r"^(\d+):([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})$")

@@ -54,6 +54,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "duplicate_rulings": ("ruling = 'a_only'", ()),
     "province_rulings": ("counts_here = 1 - counts_here", ()),
     "bank_lists": ("rows = rows + 1", ()),
+    "quarantine_rechecks": ("result = 'accepted'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -79,6 +80,7 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "duplicate_rulings": {"superseded_at": "'2026-01-01'"},
     "province_rulings": {"ruling_uid": "'220000:999'"},
     "bank_lists": {},
+    "quarantine_rechecks": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -128,6 +130,8 @@ def _build(folder: Path) -> Path:
                          " '2026-06-01', '2026-06-02')", (factory.id_number(1, "222401"), factory.uscc(1)))
             conn.execute("INSERT INTO bank_lists (period, file_name, file_sha256, rows, created_at)"
                          " VALUES ('2026-06', '名单.xlsx', ?, 12, '2026-06-30T09:00:00+08:00')", ("c" * 64,))
+            conn.execute("INSERT INTO quarantine_rechecks (quarantine_id, result, rechecked_at)"
+                         " VALUES ((SELECT max(id) FROM batch_quarantine), 'quarantined', '2026-06-02T09:00:00+08:00')")
             ws.store.set_setting("policy.example", "{}")
             ws.audit("test.fill", detail={"tables": 3})
     return county
