@@ -30,6 +30,7 @@ def test_a_backup_and_its_second_copy_flush_through_a_handle_windows_accepts(
     if sys.platform != "win32":  # on Windows (make windows-test) the real one answers
         monkeypatch.setattr(store_backup.os, "fsync", windows_fsync)
     stick = tmp_path / "U盘 备份"
+    stick.mkdir()  # a plugged-in stick: a missing folder is refused, never made on the local disk
     made = backups.make_backup(workspace, "manual")
     assert made.path.is_file() and store_backup.verify_copy(made.path).size > 0
     second = store_backup.copy_file_safely(made.path, stick / made.path.name)

@@ -55,6 +55,7 @@ _SSHSIG_HASH: Final = b"sha512"
 _ARMOR_BEGIN: Final = "-----BEGIN SSH SIGNATURE-----"
 _ARMOR_END: Final = "-----END SSH SIGNATURE-----"
 _ED25519: Final = b"ssh-ed25519"
+_RECEIPT_KEY_LABEL: Final = b"laoxie receipt signing key v1\n"
 
 
 class CryptoError(Exception):
@@ -115,6 +116,13 @@ class DecryptionKey:
     def private_text(self) -> str:
         """A standard age identity file: ``age -d -i`` reads it."""
         return (f"# laoxie province key\n# public key: {self.public.text}\n{self._identity}\n")
+
+    def receipt_signing_key(self) -> SigningKey:
+        """The Ed25519 key the province signs its receipts with, derived from this identity
+        (SHA-256 of a label and the identity's text as the seed): the one protected file keeps
+        both, so restoring the decryption key restores the receipt key too."""
+        seed = hashlib.sha256(_RECEIPT_KEY_LABEL + str(self._identity).encode("ascii")).digest()
+        return SigningKey(self._suite, Ed25519PrivateKey.from_private_bytes(seed))
 
 
 class Suite:

@@ -46,6 +46,8 @@ def cmd_letter(args: argparse.Namespace) -> int:
         return _verify(args)
     if args.fonts or args.font:
         return _fonts(args)
+    if args.page or args.red_line is not None or args.copy_to is not None or args.printer is not None:
+        return _page(args)
     if args.all:
         return _all(args)
     _need(args, "uscc")
@@ -73,6 +75,8 @@ def cmd_letter(args: argparse.Namespace) -> int:
             return EXIT_OK
         issued = None
         if row.status == Status.APPROVED.value:
+            for note in letter_service.font_report(ws)["notes"]:  # said before the letter is issued
+                print(f"注意：确认书字体{note}", file=sys.stderr)
             issued = letter_service.issue(ws, row.id, issued_on=review_date(args.date) if args.date else None)
         letter = letter_service.letter_in_force(ws, row.id)
         if letter is None:
@@ -116,6 +120,27 @@ def _fonts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _page(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    with open_workspace(args) as ws:
+        page = letter_service.letter_page(ws)
+        changes: dict[str, Any] = {}
+        if args.red_line is not None:
+            changes["red_line"] = args.red_line
+        if args.copy_to is not None:
+            changes["copy_to"] = args.copy_to
+        if args.printer is not None:
+            changes["printer"] = args.printer
+        if changes:
+            page = letter_service.set_letter_page(ws, replace(page, **changes))
+    lines = [f"红色分隔线：{'有' if page.red_line else '无'}", f"抄送：{page.copy_to or '（无）'}",
+             f"印发机关：{page.printer or ('（本单位名称）' if page.copy_to else '（无版记）')}"]
+    emit(args, {"page": {"red_line": page.red_line, "copy_to": page.copy_to, "printer": page.printer}},
+         "\n".join(lines))
+    return EXIT_OK
+
+
 def _all(args: argparse.Namespace) -> int:
     _need(args, "out")
     interactive = sys.stderr.isatty() and not args.json
@@ -151,4 +176,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--font", action="append", metavar="ROLE=PATH",
                    help="指定字体文件（管理员）：all、fangsong、heiti、kaiti、songti、xiaobiaosong")
     p.add_argument("--reason", help="作废理由")
+    mode.add_argument("--page", action="store_true", help="显示本单位确认书的版式（分隔线、抄送、印发机关）")
+    p.add_argument("--red-line", dest="red_line", action=argparse.BooleanOptionalAction, default=None,
+                   help="发文字号下加（或不加）红色分隔线（管理员）")
+    p.add_argument("--copy-to", dest="copy_to", metavar="抄送", help="版记的抄送机关，空字符串取消（管理员）")
+    p.add_argument("--printer", metavar="印发机关", help="版记的印发机关，空字符串取消（管理员）")
     p.set_defaults(handler=cmd_letter)

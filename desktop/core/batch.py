@@ -30,7 +30,9 @@ from desktop.core.names import MAX_ENTERPRISE_NAME, MAX_PERSON_NAME
 log = logging.getLogger(__name__)
 
 FORMAT: Final = "laoxie.batch/1"
-RECEIPT_FORMAT: Final = "laoxie.receipt/1"
+RECEIPT_FORMAT: Final = "laoxie.receipt/2"  # signed by the province
+RECEIPT_FORMATS: Final = ("laoxie.receipt/1", RECEIPT_FORMAT)  # /1 (unsigned) is read, to say so
+RECEIPT_NAMESPACE: Final = "laoxie-receipt@jilin"
 SIGNATURE_NAMESPACE: Final = "laoxie-batch@jilin"
 MANIFEST_NAME: Final = "manifest.json"
 SIGNATURE_NAME: Final = "manifest.json.sig"
@@ -641,6 +643,11 @@ class Receipt:
     reasons: tuple[dict[str, object], ...] = ()
     counts: dict[str, int] | None = None
     format: str = RECEIPT_FORMAT
+    signature: str | None = None  # SSHSIG (armored) of signed_bytes() by the province's receipt key
+
+    def signed_bytes(self) -> bytes:
+        """What the province signs: the receipt without its signature, canonical JSON."""
+        return canonical_json(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -653,15 +660,26 @@ class Receipt:
         }
 
     def to_bytes(self) -> bytes:
-        """Indented JSON (a person may open it), UTF-8."""
-        return (json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+        """Indented JSON (a person may open it), UTF-8, with the signature when there is one."""
+        d = self.to_dict()
+        if self.signature is not None:
+            d["signature"] = self.signature
+        return (json.dumps(d, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Receipt:
-        d = _exact(load_json(data, encoding="utf-8-sig"), "receipt", ("format", "status", "batch_file", "received_at", "province", "batch_id",
-                                    "office_code", "seq", "manifest_sha256", "reasons", "counts"))
-        if d["format"] != RECEIPT_FORMAT:
-            raise BatchFormatError(f"回执格式 {d['format']!r} 不受支持")
+        raw = load_json(data, encoding="utf-8-sig")
+        version = raw.get("format") if isinstance(raw, dict) else None
+        if version not in RECEIPT_FORMATS:
+            shown = repr(version) if isinstance(version, str) and len(version) <= 40 else "…"
+            raise BatchFormatError(f"回执格式 {shown} 不受支持")
+        keys = ("format", "status", "batch_file", "received_at", "province", "batch_id", "office_code", "seq",
+                "manifest_sha256", "reasons", "counts")
+        signed = version == RECEIPT_FORMAT and "signature" in raw  # one without is read, to refuse it plainly
+        d = _exact(raw, "receipt", keys + (("signature",) if signed else ()))
+        signature = d.get("signature")
+        if signature is not None and (not isinstance(signature, str) or len(signature) > 4000):
+            raise BatchFormatError("signature 应为签名文本")
         if d["status"] not in ("accepted", "quarantined"):
             raise BatchFormatError(f"status {d['status']!r} 无效")
         batch_file = _exact(d["batch_file"], "batch_file", ("name", "sha256"))
@@ -686,7 +704,7 @@ class Receipt:
             seq=None if d["seq"] is None else _positive(d["seq"], "seq"),
             manifest_sha256=None if d["manifest_sha256"] is None else _text(
                 d["manifest_sha256"], "manifest_sha256", _SHA256),
-            reasons=tuple(reasons), counts=counts,
+            reasons=tuple(reasons), counts=counts, format=version, signature=signature,
         )
 
 

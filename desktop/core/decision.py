@@ -206,6 +206,7 @@ class WorkerFacts:
     other_claims: tuple[OtherClaim, ...] = ()
     duplicate_choice: DuplicateChoice | None = None
     priority_claim: PriorityGroup | None = None  # as the enterprise wrote it on the roster (企业申报)
+    social_insurance: bool | None = None  # 参保 as the roster says; None: not stated
 
 
 # --------------------------------------------------------------------------
@@ -429,6 +430,7 @@ def _worker_dict(w: WorkerOutcome) -> dict[str, Any]:
         "paid_months": list(f.paid_months) if f.paid_months is not None else None,
         "priority_group": f.priority_group.value if f.priority_group else None,
         "priority_claim": f.priority_claim.value if f.priority_claim else None,
+        "social_insurance": f.social_insurance,
         "monthly_wage": f.monthly_wage,
         "counted": w.counted, "reasons": [_problem(p) for p in w.reasons], "notes": [_problem(p) for p in w.notes],
         "other_claims": [_claim_dict(c) for c in f.other_claims],
@@ -444,6 +446,7 @@ def _worker_from(d: Mapping[str, Any]) -> WorkerOutcome:
         paid_months=tuple(d["paid_months"]) if d["paid_months"] is not None else None,
         priority_group=PriorityGroup(d["priority_group"]) if d["priority_group"] else None,
         priority_claim=PriorityGroup(d["priority_claim"]) if d.get("priority_claim") else None,
+        social_insurance=d.get("social_insurance"),
         monthly_wage=d["monthly_wage"], ref=d["ref"],
         other_claims=tuple(
             OtherClaim(

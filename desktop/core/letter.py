@@ -30,6 +30,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from fractions import Fraction
 from typing import Any, Final
 
 from desktop.core.decision import Decision, Result, percent_text
@@ -86,7 +87,19 @@ class AnnexRow:
 
 
 _ANNEX_FIELDS = tuple(f.name for f in fields(AnnexRow))
-_LATER_FIELDS: Final = ("priority_claimed", "priority_verified", "unverified_claims_count")
+_LATER_FIELDS: Final = (
+    "priority_claimed", "priority_verified", "unverified_claims_count", "basis", "checks", "red_line", "copy_to",
+    "printer",
+)
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    """An office's choices for its letters' page (kept with each letter, so a reprint looks the same)."""
+
+    red_line: bool = False  # 红色分隔线 under the 发文字号
+    copy_to: str = ""  # 抄送 (e.g. 省人力资源和社会保障厅，国家开发银行吉林省分行)
+    printer: str = ""  # 印发机关 of the 版记 ("" with no 抄送: no 版记)
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,13 @@ class LetterContent:
     priority_claimed: int | None = None  # counted workers the enterprise claimed as priority groups
     priority_verified: int | None = None  # of whom the clerk verified (or marked) a group
     unverified_claims_count: bool | None = None  # the rule: unverified claims counted as well
+    basis: str | None = None  # the rule set as a reader names it (认定依据：…); the id stays in ruleset_version
+    checks: tuple[tuple[str, str], ...] | None = None  # what the review checked: (heading, text)
+    # The office's choices for the page (GB/T 9704 7.2.5, 8): a red separator line under the 版头,
+    # and the 版记 (抄送 and 印发机关, dated the day of issue); None or "" leaves them out.
+    red_line: bool | None = None
+    copy_to: str | None = None
+    printer: str | None = None
 
     # -- derived ------------------------------------------------------------
     @property
@@ -161,6 +181,8 @@ class LetterContent:
         data["priority"] = [list(p) for p in self.priority]
         data["annex"] = [{name: getattr(r, name) for name in _ANNEX_FIELDS} for r in self.annex]
         data["explanation"] = list(self.explanation)
+        if self.checks is not None:
+            data["checks"] = [list(c) for c in self.checks]
         for name in _LATER_FIELDS:
             if data[name] is None:
                 del data[name]
@@ -177,6 +199,8 @@ class LetterContent:
             values["priority"] = tuple((str(label), int(n)) for label, n in values["priority"])
             values["annex"] = tuple(AnnexRow(**row) for row in values["annex"])
             values["explanation"] = tuple(values["explanation"])
+            if values.get("checks") is not None:
+                values["checks"] = tuple((str(h), str(t)) for h, t in values["checks"])
             return cls(**values)
         except (KeyError, TypeError, ValueError) as exc:
             raise LetterError("letter_bad_content", detail=str(exc)) from exc
@@ -255,27 +279,113 @@ def contract_text(kind: ContractType, start: date | None, end: date | None) -> s
     return f"{begin}起{kind.label}"
 
 
-# The steps of the explanation that the letter keeps (the rest is in the record).
-_SHORT_STEPS: Final = frozenset({
-    "step_roster", "step_share", "step_share_approx", "step_share_none", "step_check",
-})
+# The steps of the explanation that the letter keeps word for word (the rest is in the record, and
+# the letter says the share and the check in its own words, without ≈ ≥ ÷).
+_SHORT_STEPS: Final = frozenset({"step_roster", "step_excluded"})
 
 
 def short_explanation(decision: Decision) -> tuple[str, ...]:
-    return tuple(step.text().strip().strip("\u3000") for step in decision.steps if step.code in _SHORT_STEPS)
+    lines = [step.text().strip().strip("\u3000") for step in decision.steps if step.code in _SHORT_STEPS]
+    return (*lines, _check_sentence(decision))
+
+
+def letter_percent(value: Fraction) -> str:
+    """15%, 7.5%, 约25.88% (the letter writes 约, not ≈)."""
+    text = percent_text(value)
+    return "约" + text[1:] if text.startswith("≈") else text
+
+
+def _check_sentence(decision: Decision) -> str:
+    s = decision.standard
+    count = "达到" if decision.count_met else "未达到"
+    if decision.share is None:
+        share = "职工总数为0，不计算占比"
+    else:
+        share = f"占职工总数的{letter_percent(decision.share)}，{'达到' if decision.share_met else '未达到'}" \
+                f"不低于{letter_percent(s.share_required)}的要求"
+    return (f"按{s.kind.label}，计入{decision.qualifying_count}人，{count}不少于{s.count_required}人的要求；"
+            f"{share}。")
+
+
+_RULE_NAMES: Final = {"labor-coop-2022": NOTICE}
+
+
+def basis_line(ruleset_version: str) -> str:
+    """The rule set as a reader names it: 认定依据：吉人社联〔2022〕19号；对口地区名单2022年第1版（本单位修订第1次）.
+
+    ``ruleset_version`` is the technical id (labor-coop-2022@1+paired-areas@2022.1+office.1+…#hash).
+    """
+    parts = ruleset_version.split("#", 1)[0].split("+")
+    names: list[str] = []
+    for i, part in enumerate(parts):
+        name, _, version = part.partition("@")
+        if name in _RULE_NAMES:
+            names.append(_RULE_NAMES[name])
+        elif name == "paired-areas":
+            year, _, edition = version.partition(".")
+            text = f"对口地区名单{year}年第{edition}版" if year.isdigit() and edition.isdigit() else f"对口地区名单{version}"
+            following = parts[i + 1] if i + 1 < len(parts) else ""
+            if following.startswith("office."):
+                text += f"（本单位修订第{following.removeprefix('office.')}次）"
+            names.append(text)
+    return "认定依据：" + "；".join(names or [NOTICE])
+
+
+def _checks(decision: Decision) -> tuple[tuple[str, str], ...]:
+    """What the review checked, in words for the letter (DOMAIN.md 6; issue 17, 8)."""
+    counted = decision.counted_workers
+    n = len(counted)
+    contracts = f"计入的{n}人均签订3个月以上劳动合同，审核日期在合同期限内"
+    contracts += "；已核对劳动合同复印件。" if decision.evidence_contracts else "；劳动合同复印件尚未核对。"
+    with_months = sum(1 for w in counted if w.facts.paid_months is not None)
+    wages = "已核对工资发放证明" if decision.evidence_wages else "工资发放证明尚未核对"
+    if with_months:
+        wages += f"；名册列有工资发放月份的{with_months}人，均已按认定规则核对审核日期前的发放月份"
+    by_place: dict[str, int] = {}
+    for w in counted:
+        by_place[w.hukou_name] = by_place.get(w.hukou_name, 0) + 1
+    places = "、".join(f"{place}{k}人" for place, k in sorted(by_place.items(), key=lambda item: (-item[1], item[0])))
+    local = any(w.facts.hukou_code == decision.county_code for w in counted)  # where the policy counts local hires
+    where = "" if local else "，且不在企业所在县（市、区）"
+    sources = f"计入人员的户籍地均在劳务协作对口地区{where}：{places}。" if n else "无计入人员。"
+    insured = sum(1 for w in counted if w.facts.social_insurance is True)
+    uninsured = sum(1 for w in counted if w.facts.social_insurance is False)
+    unknown = n - insured - uninsured
+    insurance = f"计入人员中已参加社会保险{insured}人"
+    insurance += f"，未参加{uninsured}人" if uninsured else ""
+    insurance += f"，名册未填写{unknown}人" if unknown else ""
+    return (
+        ("劳动合同。", contracts),
+        ("工资发放。", wages + "。"),
+        ("来源地区。", sources),
+        ("社会保险。", insurance + "。"),
+    )
+
+
+def _standard_words(decision: Decision) -> str:
+    """How the reduced standard came about, in words (the decision keeps the arithmetic)."""
+    s = decision.standard
+    if s.kind.value != "reduced":
+        return ""
+    factor = letter_percent(s.factor)
+    return (f"正常标准为不少于{s.base_count}人，或占职工总数不低于{letter_percent(s.base_share)}，该企业未达到；"
+            f"因吸纳经核实的重点群体人员，按原标准的{factor}适用降低标准（原则上不低于原标准的"
+            f"{letter_percent(s.floor)}），人数{s.base_count}人的{factor}向上取整为{s.count_required}人，"
+            f"占比为{letter_percent(s.share_required)}")
 
 
 def build_content(
     decision: Decision, *, office: Office, number: str, year: int, seq: int, issued_on: date,
     prepared_by: str, approved_by: str, decision_id: int, decision_digest: str,
-    application_id: int, application_version: int,
+    application_id: int, application_version: int, page: LetterPage | None = None,
 ) -> LetterContent:
+    page = page or LetterPage()
     s = decision.standard
     if decision.size_manual:
         size_how = f"经办人手工认定，理由：{decision.size_reason}"
     else:
         size_how = "按《中小企业划型标准规定》（工信部联企业〔2011〕300号）认定"
-    working = "；".join(w for w in (s.count_working, s.share_working) if w)
+    working = _standard_words(decision)
     override = decision.override
     annex = tuple(
         AnnexRow(
@@ -290,15 +400,17 @@ def build_content(
         issued_on=issued_on, enterprise_name=decision.enterprise_name, uscc=decision.uscc,
         size=decision.size.label, size_how=size_how, staff_total=decision.staff_total,
         qualifying_count=decision.qualifying_count,
-        share=percent_text(decision.share) if decision.share is not None else "",
+        share=letter_percent(decision.share) if decision.share is not None else "",
         priority=tuple((group.label, n) for group, n in decision.priority_counts if n),
-        standard=s.kind.label, count_required=s.count_required, share_required=percent_text(s.share_required),
+        standard=s.kind.label, count_required=s.count_required, share_required=letter_percent(s.share_required),
         standard_working=working, result=decision.final_result.value,
         computed_result=decision.computed_result.value,
         pass_by=decision.pass_by.label if decision.pass_by and decision.final_result is Result.PASS else "",
         priority_borrower=decision.priority_borrower,
         priority_claimed=decision.priority_claimed, priority_verified=decision.priority_verified,
         unverified_claims_count=decision.unverified_claims_count if decision.priority_claimed is not None else None,
+        basis=basis_line(decision.ruleset_version), checks=_checks(decision),
+        red_line=page.red_line, copy_to=page.copy_to or None, printer=page.printer or None,
         override_reason=override.reason if override else "", override_by=override.by if override else "",
         review_date=decision.review_date, ruleset_version=decision.ruleset_version,
         prepared_by=prepared_by, approved_by=approved_by, explanation=short_explanation(decision),
@@ -337,6 +449,8 @@ class LetterText:
     annex_note: Paragraph
     signature: str
     date: str
+    red_line: bool = False
+    record: tuple[str, str, str] | None = None  # 版记: (抄送 line or "", 印发机关, 印发日期)
 
 
 def _body(text: str, *, indent: int = 2) -> Paragraph:
@@ -365,18 +479,26 @@ def letter_text(c: LetterContent) -> LetterText:
     priority = _priority_sentence(c)
     paragraphs.append(_body(
         f"经核对劳动合同、工资发放证明等材料，该企业吸纳劳务协作对口地区劳动者{c.qualifying_count}人"
-        f"（名单见附件）{share}。{priority}"
+        f"（名单见附件）{share}。" + ("" if c.checks is not None else priority)
     ))
+    if c.checks is not None:
+        groups = priority.removeprefix("其中，").removeprefix("重点群体人员").removeprefix("其中")
+        numbered = [*c.checks[:3], ("重点群体。", groups), *c.checks[3:]]
+        for i, (head, text) in enumerate(numbered):
+            paragraphs.append(_sub(f"（{_NUMERALS[i]}）{head}", text))
     paragraphs.append(_heading("三、认定结论"))
     standard = (f"按{c.standard}：{c.size}企业吸纳对口地区劳动者不少于{c.count_required}人，"
                 f"或占职工总数不低于{c.share_required}。")
-    if c.standard_working:
+    if c.standard_working and c.basis is not None:
+        standard += f"{c.standard_working}。"
+    elif c.standard_working:
         standard += f"因吸纳重点群体人员，适当降低标准（{c.standard_working}）。"
     paragraphs.append(_sub("（一）适用标准。", standard))
     conclusion = f"该企业{c.result_label}"
     conclusion += f"（{c.pass_by}）。" if c.pass_by else "。"
     if c.priority_borrower:
-        conclusion += "该企业吸纳重点群体人员，为优先放贷支持对象。"
+        verified = "经核实的" if c.priority_claimed is not None and not c.unverified_claims_count else ""
+        conclusion += f"该企业吸纳{verified}重点群体人员，为优先放贷支持对象。"
     if c.override_reason:
         conclusion += (f"（计算结果为“{Result(c.computed_result).label}”，审核人{c.override_by}"
                        f"依据通知“原则上”的规定改变结论，理由：{c.override_reason}。）")
@@ -384,8 +506,9 @@ def letter_text(c: LetterContent) -> LetterText:
     if c.explanation:
         paragraphs.append(_sub("（三）认定过程。", "".join(_sentence(line) for line in c.explanation)))
     paragraphs.append(_heading("四、其他事项"))
+    rules = f"{c.basis}。" if c.basis is not None else f"认定规则版本：{c.ruleset_version}。"
     paragraphs.append(_body(
-        f"审核日期：{chinese_date(c.review_date)}。认定规则版本：{c.ruleset_version}。"
+        f"审核日期：{chinese_date(c.review_date)}。{rules}"
         f"经办人：{c.prepared_by}；审核人：{c.approved_by}。"
     ))
     paragraphs.append(_body(
@@ -396,8 +519,15 @@ def letter_text(c: LetterContent) -> LetterText:
         title=TITLE, number=c.number or "（未编号）", addressee=f"{ADDRESSEE}：",
         paragraphs=tuple(paragraphs),
         annex_note=Paragraph((Run("body", f"附件：{c.annex_title}"),), 2, 5),
-        signature=c.office_name, date=chinese_date(c.issued_on),
+        signature=c.office_name, date=chinese_date(c.issued_on), red_line=bool(c.red_line),
+        record=(
+            (f"抄送：{c.copy_to}。" if c.copy_to else "", c.printer or c.office_name, f"{chinese_date(c.issued_on)}印发")
+            if c.copy_to or c.printer else None
+        ),
     )
+
+
+_NUMERALS: Final = "一二三四五六七八九十"
 
 
 def _priority_sentence(c: LetterContent) -> str:

@@ -118,6 +118,7 @@ class PageLayout:
     table_rows: list[float] = field(default_factory=list)  # y of each horizontal rule
     qr: tuple[float, float, float] | None = None  # x, y, size
     rows_used: int = 0  # grid lines used by the letter's text
+    rules: list[tuple[str, float]] = field(default_factory=list)  # ("red" / "record", y) of lines drawn
 
 
 @dataclass
@@ -202,9 +203,11 @@ def _letter_rows(content: LetterContent, ts: Typesetter) -> tuple[list[_Row], in
     text = letter_text(content)
     s = _LetterSetter(ts)
     rows: list[_Row] = []
-    rows += s.centred("title", text.title, "xiaobiaosong", TITLE_SIZE)
-    rows.append(_blank())
+    # 版头 (GB/T 9704 7.2.4): the 发文字号 centred, then the office's red separator line if it has one
     rows += s.centred("number", text.number, "fangsong", BODY_SIZE, spacing=SPACING)
+    rows.append(_Row("red_rule", []) if text.red_line else _blank())
+    rows.append(_blank())
+    rows += s.centred("title", text.title, "xiaobiaosong", TITLE_SIZE)
     rows.append(_blank())
     rows += s.paragraph("addressee", Paragraph((Run("body", text.addressee),), 0))
     for p in text.paragraphs:
@@ -430,6 +433,8 @@ class _Drawer:
             for r, row in enumerate(page_rows):
                 for x, line in row.pieces:
                     self.text(page, row.kind, x, row_baseline(r, row.size), line)
+                if row.kind == "red_rule":
+                    self.red_rule(page, row_baseline(r - 1))
             if n == 1:
                 self.verification(page, letter)
             self.page_number(page)
@@ -438,7 +443,57 @@ class _Drawer:
             self.show_page()
         body_pages = len(layouts)
         layouts += self.annex(letter, len(layouts) + 1)
+        record = letter_text(content).record
+        if record is not None:
+            layouts.append(self.record_page(letter, len(layouts) + 1, record))
         return LetterLayout(content.number, layouts, body_pages)
+
+    def red_rule(self, page: PageLayout, number_baseline: float) -> None:
+        """The red separator line as wide as the text block, 4 mm under the 发文字号 (GB/T 9704 7.2.5)."""
+        y = number_baseline - 0.12 * BODY_SIZE - 4 * MM
+        self.c.saveState()
+        self.c.setStrokeColorRGB(*RED)
+        self.c.setLineWidth(1.0)
+        self.c.line(LEFT_MARGIN, y, BLOCK_RIGHT, y)
+        self.c.restoreState()
+        page.rules.append(("red", y))
+
+    def record_page(self, letter: LetterPrint, number: int, record: tuple[str, str, str]) -> PageLayout:
+        """The 版记 on the last page, after the annex (GB/T 9704 8): 抄送, then 印发机关 and 印发日期,
+        4号仿宋 between full-width lines (the first and last thicker), at the foot of the text block."""
+        copy_to, printer, printed = record
+        page = PageLayout(number, rows_used=0)
+        size = PAGE_NUMBER_SIZE  # 4号
+        pitch = size * 1.9
+        y = BLOCK_BOTTOM + 2.0
+        widths = [0.8]  # the last line: thicker
+        lines = [y]
+        issue_line = self.ts.set_text(printer, "fangsong", size, 0.0, BLOCK_W)[0]
+        date_line = self.ts.set_text(printed, "fangsong", size, 0.0, BLOCK_W)[0]
+        base = y + (pitch - size) / 2 + 0.12 * size
+        self.text(page, "record_printer", LEFT_MARGIN + CHAR_PITCH, base, issue_line)
+        self.text(page, "record_date", BLOCK_RIGHT - CHAR_PITCH - date_line.width, base, date_line)
+        y += pitch
+        if copy_to:
+            widths.append(0.5)
+            lines.append(y)
+            cc = self.ts.set_text(copy_to, "fangsong", size, 0.0, BLOCK_W - 2 * CHAR_PITCH)
+            for i, line in enumerate(reversed(cc)):
+                self.text(page, "record_copy_to", LEFT_MARGIN + CHAR_PITCH, y + (pitch - size) / 2 + 0.12 * size
+                          + i * size * 1.3, line)
+            y += pitch + (len(cc) - 1) * size * 1.3
+        widths.append(0.8)  # the first line: thicker
+        lines.append(y)
+        self.c.saveState()
+        for width, at in zip(widths, lines, strict=True):
+            self.c.setLineWidth(width)
+            self.c.line(LEFT_MARGIN, at, BLOCK_RIGHT, at)
+            page.rules.append(("record", at))
+        self.c.restoreState()
+        self.page_number(page)
+        self.mark(page, letter)
+        self.show_page()
+        return page
 
     def annex(self, letter: LetterPrint, first_number: int) -> list[PageLayout]:
         content = letter.content

@@ -27,16 +27,16 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
 from desktop.batches import crypto, files, package
-from desktop.batches.crypto import DecryptionKey
+from desktop.batches.crypto import CryptoError, DecryptionKey, SigningKey
 from desktop.core.batch import (
     APPLICATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, SUMMARY_CSV, TABLE_COLUMNS, USERS, WORKERS,
-    MAX_BATCH_FILE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
+    MAX_BATCH_FILE, RECEIPT_FORMAT, RECEIPT_NAMESPACE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
     receipt_file_name, refuse, sequence_gap, sequence_reasons, table_bytes,
 )
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
@@ -85,6 +85,15 @@ SERVICE_MESSAGES.update({
     ),
     "receipt_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是有效的回执文件：{detail}"),
     "receipt_unknown_batch": QT_TRANSLATE_NOOP("service", "回执 {path} 对应的批次不是本单位导出的。"),
+    "receipt_unsigned": QT_TRANSLATE_NOOP(
+        "service", "回执 {path} 没有省里的签名（旧版本或被改写的回执），未采用。请省里用新版本重新出具回执。"
+    ),
+    "receipt_forged": QT_TRANSLATE_NOOP(
+        "service", "回执 {path} 的签名不是省里的回执签名密钥所签：回执被改动过或不是省里出具的，未采用。"
+    ),
+    "receipt_key_missing": QT_TRANSLATE_NOOP(
+        "service", "还没有登记省里的回执签名公钥，无法核验回执。请管理员重新导入省里新导出的公钥文件（其中含回执签名公钥），并电话核对指纹。"
+    ),
     "receipt_not_authentic": QT_TRANSLATE_NOOP(
         "service", "回执 {path} 中的清单摘要与本单位导出的批次不符：回执不是省里解开该批次后出具的，未采用。"
     ),
@@ -423,6 +432,7 @@ def import_receipt(ws: Workspace, path: Path) -> ReceiptOutcome:
         raise ServiceError("batch_read_failed", path=path, detail=os_reason(exc)) from exc
     except BatchFormatError as exc:
         raise ServiceError("receipt_invalid", path=path, detail=exc.detail) from exc
+    _verify_receipt(ws, path, receipt)
     row = None
     if receipt.batch_id is not None:
         row = store_batches.outgoing_by_uuid(ws.store, ws.office.id, receipt.batch_id)
@@ -450,6 +460,23 @@ def import_receipt(ws: Workspace, path: Path) -> ReceiptOutcome:
     updated = store_batches.batch(ws.store, row.id)
     assert updated is not None
     return ReceiptOutcome(updated, receipt, True)
+
+
+def _verify_receipt(ws: Workspace, path: Path, receipt: Receipt) -> None:
+    """The province's signature, with the receipt key the county registered from the province's key
+    file: the county knows everything else a receipt says (it made the manifest), so without the
+    signature anyone with the county's file could write 省里已接收."""
+    if receipt.signature is None or receipt.format != RECEIPT_FORMAT:
+        raise ServiceError("receipt_unsigned", path=path)
+    public = keys.province_receipt_key(ws)
+    if public is None:
+        raise ServiceError("receipt_key_missing")
+    try:
+        crypto.suite(public.suite).verify(public, receipt.signed_bytes(), receipt.signature.encode("ascii", "replace"),
+                                          RECEIPT_NAMESPACE)
+    except CryptoError as exc:
+        log.warning("receipt %s: signature refused: %s", path, exc)
+        raise ServiceError("receipt_forged", path=path) from exc
 
 
 # --------------------------------------------------------------------------
@@ -511,10 +538,11 @@ def import_batches(
     if backup and paths:
         make_backup(ws, "before-batch-import")
     outcomes = []
+    receipts = _Receipts(receipts_to, key.receipt_signing_key())
     for index, path in enumerate(paths):
         report(f"导入 {path.name}", index, len(paths))
         try:
-            outcomes.append(_import_one(ws, Path(path), key, receipts_to))
+            outcomes.append(_import_one(ws, Path(path), key, receipts))
         except (ServiceError, StoreError, OSError) as exc:  # e.g. the quarantine folder cannot be written
             log.warning("importing %s failed: %s", path, exc, exc_info=True)
             detail = os_reason(exc) if isinstance(exc, OSError) else str(exc)
@@ -529,13 +557,13 @@ def batch_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".age"))
 
 
-def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path | None) -> ImportOutcome:
+def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts: _Receipts) -> ImportOutcome:
     try:
         size = path.stat().st_size
         if size > MAX_BATCH_FILE:  # refused before it is read whole
             _, sha = files.file_digest(path)
             refused = refuse("too_large", size=size, limit=MAX_BATCH_FILE)
-            return _quarantine(ws, path, None, size, sha, refused, None, receipts_to)
+            return _quarantine(ws, path, None, size, sha, refused, None, receipts)
         data = path.read_bytes()
     except OSError as exc:
         return ImportOutcome(path, "unreadable", message=SERVICE_MESSAGES["batch_read_failed"].format(
@@ -577,13 +605,13 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
         except RecordsRefused as exc:
             raise BatchRefused([Reason("data_invalid", {"name": "data", "detail": exc.detail})]) from exc
     except BatchRefused as refused:
-        return _quarantine(ws, path, data, len(data), sha, refused, seen[0] if seen else None, receipts_to)
+        return _quarantine(ws, path, data, len(data), sha, refused, seen[0] if seen else None, receipts)
     except (ServiceError, StoreError):
         raise  # the province's own file or key, not this batch
     except Exception:  # noqa: BLE001 - input no check foresaw: still this file's fault, and only its
         log.exception("batch %s could not be processed", path)
         return _quarantine(ws, path, data, len(data), sha, refuse("malformed"), seen[0] if seen else None,
-                           receipts_to)
+                           receipts)
     _archive(ws, path.name, data)
     receipt = Receipt(
         status="accepted", batch_file_sha256=sha, batch_file_name=path.name, received_at=now_iso(),
@@ -591,7 +619,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
         office_code=manifest.office_code, seq=manifest.seq, manifest_sha256=opened.manifest_sha256,
         counts=dict(manifest.counts),
     )
-    written_to, error = _write_receipt(path, receipts_to, receipt)
+    written_to, error = _write_receipt(path, receipts, receipt)
     return ImportOutcome(
         path, "accepted", (), warnings, manifest.office_code, manifest.office_name, manifest.batch_id,
         manifest.seq, dict(manifest.counts), sha, written_to, error, None, batch_id,
@@ -599,7 +627,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts_to: Path
 
 
 def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: str, refused: BatchRefused,
-                unpacked: package.Unpacked | None, receipts_to: Path | None) -> ImportOutcome:
+                unpacked: package.Unpacked | None, receipts: _Receipts) -> ImportOutcome:
     """``data`` None: a file too large to read whole is recorded (name, size, SHA-256), not copied."""
     manifest = unpacked.manifest if unpacked else None
     stamp = now_iso().replace(":", "").replace("-", "")[:15]
@@ -635,7 +663,7 @@ def _quarantine(ws: Workspace, path: Path, data: bytes | None, size: int, sha: s
         manifest_sha256=unpacked.manifest_sha256 if unpacked else None,
         reasons=tuple(r.as_dict() for r in refused.reasons),
     )
-    written_to, error = _write_receipt(path, receipts_to, receipt)
+    written_to, error = _write_receipt(path, receipts, receipt)
     return ImportOutcome(
         path, "quarantined", refused.reasons, (), manifest.office_code if manifest else None,
         manifest.office_name if manifest else None, manifest.batch_id if manifest else None,
@@ -652,10 +680,20 @@ def _archive(ws: Workspace, name: str, data: bytes) -> None:
         files.write_verified(target, data)
 
 
-def _write_receipt(path: Path, receipts_to: Path | None, receipt: Receipt) -> tuple[Path | None, str]:
-    target = (receipts_to or path.parent) / receipt_file_name(path.name, receipt.status == "accepted")
+@dataclass(frozen=True)
+class _Receipts:
+    """Where the receipts of an import run go (None: beside each batch file) and the province's
+    receipt key that signs them (derived from its decryption key)."""
+
+    folder: Path | None
+    signer: SigningKey
+
+
+def _write_receipt(path: Path, receipts: _Receipts, receipt: Receipt) -> tuple[Path | None, str]:
+    target = (receipts.folder or path.parent) / receipt_file_name(path.name, receipt.status == "accepted")
+    signature = receipts.signer.sign(receipt.signed_bytes(), RECEIPT_NAMESPACE).decode("ascii")
     try:
         private_folder(target.parent)
-        return files.write_verified(target, receipt.to_bytes()), ""
+        return files.write_verified(target, replace(receipt, signature=signature).to_bytes()), ""
     except OSError as exc:  # a read-only stick: the import stands, the receipt can be written again
         return None, f"{target}：{os_reason(exc)}"

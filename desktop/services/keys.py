@@ -25,6 +25,7 @@ from desktop.store import keys as store_keys
 from desktop.store.keys import OwnKeyRow, PeerKeyRow
 
 SIGNING, ENCRYPTION = crypto.SIGNING, crypto.ENCRYPTION
+RECEIPT_KEY_MARK = "receipt-key:"  # the line of the province's key file that carries its receipt key
 PROVINCE_CODE, PROVINCE_NAME = "220000", "吉林省就业服务局"  # when the key file does not say
 
 SERVICE_MESSAGES.update({
@@ -137,7 +138,19 @@ def create_key(ws: Workspace, passphrase: str, *, again: str | None = None, repl
         protected = suite.protect(key.private_text(), passphrase)
     except CryptoError as exc:
         raise _crypto_error(exc) from exc
-    return _keep_own(ws, purpose, key.public, protected, "key.create")
+    info = _keep_own(ws, purpose, key.public, protected, "key.create")
+    if isinstance(key, DecryptionKey):
+        _keep_receipt_key(ws, key, protected, "key.create")
+    return info
+
+
+def _keep_receipt_key(ws: Workspace, key: DecryptionKey, protected: str, action: str) -> None:
+    """The province's receipt key is derived from its decryption key (``receipt_signing_key``): its
+    row holds the same protected identity, and its public key goes out in the province's key file."""
+    public = key.receipt_signing_key().public
+    existing = own_key(ws, SIGNING)
+    if existing is None or existing.fingerprint != public.fingerprint:
+        _keep_own(ws, SIGNING, public, protected, action)
 
 
 def _keep_own(ws: Workspace, purpose: str, public: PublicKey, protected: str, action: str) -> KeyInfo:
@@ -199,6 +212,8 @@ def restore_private_key(ws: Workspace, source: Path, passphrase: str) -> KeyInfo
     except CryptoError as exc:
         raise _crypto_error(exc) from exc
     existing = own_key(ws, purpose)
+    if isinstance(key, DecryptionKey):
+        _keep_receipt_key(ws, key, protected, "key.restore")
     if existing is not None and existing.fingerprint == key.public.fingerprint:
         return existing
     return _keep_own(ws, purpose, key.public, protected, "key.restore")
@@ -211,8 +226,13 @@ def public_key_file_text(ws: Workspace) -> str:
         raise ServiceError("key_missing", what=_WHAT[own_purpose(ws)])
     if info.purpose == SIGNING:
         return f"{info.public_key} laoxie:{ws.office.code}:{ws.office.name}\n"
-    return (f"# 劳协 省级加密公钥 laoxie:{ws.office.code}:{ws.office.name}\n"
-            f"# 指纹 {info.fingerprint.digits}（{info.fingerprint.sha256}）\n{info.public_key}\n")
+    text = (f"# 劳协 省级加密公钥 laoxie:{ws.office.code}:{ws.office.name}\n"
+            f"# 指纹 {info.fingerprint.digits}（{info.fingerprint.sha256}）\n")
+    receipt = own_key(ws, SIGNING)
+    if receipt is not None:  # a comment for age (-R skips it); the county registers it for receipts
+        text += (f"# 回执签名公钥 指纹 {receipt.fingerprint.digits}\n"
+                 f"# {RECEIPT_KEY_MARK} {receipt.public_key} laoxie:{ws.office.code}:{ws.office.name}\n")
+    return text + f"{info.public_key}\n"
 
 
 def export_public_key(ws: Workspace, target: Path) -> Path:
@@ -236,13 +256,14 @@ class PublicKeyFile:
     fingerprint: Fingerprint
     office_code: str | None
     office_name: str | None
+    receipt_key: str | None = None  # the province's receipt signing key (ssh-ed25519 …), when the file has one
 
 
 def read_public_key(text: str) -> PublicKeyFile:
     """An OpenSSH ``.pub`` line (a county) or an age recipients file (the province), with the
     ``laoxie:CODE:NAME`` label our export writes, when present."""
     suite = crypto.suite()
-    code = name = None
+    code = name = receipt_line = None
     key_line = ""
     for raw in text.splitlines():
         line = raw.strip()
@@ -250,6 +271,8 @@ def read_public_key(text: str) -> PublicKeyFile:
             label = line[line.index("laoxie:"):].split(":", 2)
             if len(label) == 3:
                 code, name = label[1].strip(), label[2].strip()
+        if line.startswith("#") and RECEIPT_KEY_MARK in line:
+            receipt_line = line[line.index(RECEIPT_KEY_MARK) + len(RECEIPT_KEY_MARK):].strip()
         if line and not line.startswith("#"):
             key_line = key_line or line
     try:
@@ -257,15 +280,23 @@ def read_public_key(text: str) -> PublicKeyFile:
             public = suite.signing_public(key_line)
         else:
             public = suite.encryption_public(key_line.split()[0] if key_line else "")
+        receipt = suite.signing_public(receipt_line) if receipt_line else None
     except CryptoError as exc:
         raise _crypto_error(exc) from exc
-    return PublicKeyFile(public.purpose, public.text, public.fingerprint, code, name)
+    return PublicKeyFile(public.purpose, public.text, public.fingerprint, code, name,
+                         receipt.text if receipt else None)
 
 
 def _register(ws: Workspace, purpose: str, text: str, office_code: str | None, office_name: str | None,
               confirm: str | None, action: str, defaults: tuple[str, str] = ("", "")) -> KeyInfo:
     ws.require(Permission.OFFICE_SETTINGS)
     found = read_public_key(text)
+    return _register_found(ws, purpose, found, office_code, office_name, confirm, action, defaults)
+
+
+def _register_found(ws: Workspace, purpose: str, found: PublicKeyFile, office_code: str | None,
+                    office_name: str | None, confirm: str | None, action: str,
+                    defaults: tuple[str, str] = ("", "")) -> KeyInfo:
     if found.purpose != purpose:
         raise ServiceError("key_invalid", detail=f"这是{_WHAT[found.purpose]}的公钥，需要的是{_WHAT[purpose]}的公钥")
     code = (office_code or found.office_code or defaults[0]).strip()
@@ -294,8 +325,26 @@ def import_province_key(ws: Workspace, text: str, *, office_code: str | None = N
     """A county takes the province's public encryption key (``confirm``: the fingerprint read out)."""
     if ws.office.kind != "county":
         raise ServiceError("key_wrong_kind", what="省级加密公钥", kind="县级")
-    return _register(ws, ENCRYPTION, text, office_code, office_name, confirm, "key.import_province",
-                     (PROVINCE_CODE, PROVINCE_NAME))
+    ws.require(Permission.OFFICE_SETTINGS)
+    found = read_public_key(text)
+    info = _register_found(ws, ENCRYPTION, found, office_code, office_name, confirm, "key.import_province",
+                           (PROVINCE_CODE, PROVINCE_NAME))
+    if found.receipt_key is not None:  # the key the province's receipts are signed with
+        receipt = crypto.suite().signing_public(found.receipt_key)
+        existing = province_receipt_key(ws)
+        if existing is None or existing.fingerprint != receipt.fingerprint:
+            _register_found(ws, SIGNING, PublicKeyFile(SIGNING, receipt.text, receipt.fingerprint, None, None),
+                            info.office_code, info.office_name, None, "key.import_province")
+    return info
+
+
+def province_receipt_key(ws: Workspace) -> PublicKey | None:
+    """On a county: the registered key the province signs its receipts with (None: not registered)."""
+    rows = store_keys.peer_keys(ws.store, ENCRYPTION)
+    if not rows:
+        return None
+    row = store_keys.active_peer_key(ws.store, rows[0].office_code, SIGNING)
+    return _public(row.purpose, row.suite, row.public_key) if row else None
 
 
 def register_county_key(ws: Workspace, text: str, *, office_code: str | None = None,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.letter import (
-    LetterContent, LetterError, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
+    LetterContent, LetterError, LetterPage, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
     verification_code,
 )
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
@@ -54,11 +54,14 @@ from desktop.store.letters import LetterRow, NewLetter
 from desktop.store.reviews import CaseRow
 
 FONT_SETTING = "letters.fonts"
+PAGE_SETTING = "letters.page"
+COPY_TO_MAX = 200
 
 SERVICE_MESSAGES.update({code: MESSAGES[code] for code in (
     "letter_no_font", "letter_font_unusable", "letter_missing_glyph", "letter_bad_content",
 )})
 SERVICE_MESSAGES.update({
+    "letter_page_too_long": QT_TRANSLATE_NOOP("service", "抄送或印发机关太长（不超过 {limit} 个字）。"),
     "letter_date_before_review": QT_TRANSLATE_NOOP(
         "service", "确认书日期{date}早于审核日期{review}：确认书只能在审核之后出具，请改为审核日期当天或以后。"
     ),
@@ -86,6 +89,7 @@ ACTION_LABELS.update({
     "letter.original_kept": QT_TRANSLATE_NOOP("audit", "保存确认书原件"),
     "letter.void": QT_TRANSLATE_NOOP("audit", "作废确认书"),
     "letter.fonts": QT_TRANSLATE_NOOP("audit", "设置确认书字体"),
+    "letter.page": QT_TRANSLATE_NOOP("audit", "设置确认书版式（分隔线、抄送、印发机关）"),
     "application.form_printed": QT_TRANSLATE_NOOP("audit", "打印贷款申请表"),
 })
 
@@ -108,6 +112,29 @@ def fonts(ws: Workspace) -> FontSet:
         return fontset(font_choices(ws))
     except LetterError as exc:
         raise _letter_error(exc) from exc
+
+
+def letter_page(ws: Workspace) -> LetterPage:
+    """The office's choices for its letters: red separator line, 抄送 and 印发机关 of the 版记."""
+    raw = ws.store.setting(PAGE_SETTING)
+    data = dict(json.loads(raw)) if raw else {}
+    return LetterPage(red_line=bool(data.get("red_line", False)), copy_to=str(data.get("copy_to", "")),
+                      printer=str(data.get("printer", "")))
+
+
+def set_letter_page(ws: Workspace, page: LetterPage) -> LetterPage:
+    """Keep the office's letter page choices (letters issued from now on carry them; issued ones keep theirs)."""
+    ws.require(Permission.OFFICE_SETTINGS)
+    cleaned = LetterPage(red_line=bool(page.red_line), copy_to=" ".join(page.copy_to.split()),
+                         printer=" ".join(page.printer.split()))
+    for text in (cleaned.copy_to, cleaned.printer):
+        if len(text) > COPY_TO_MAX:
+            raise ServiceError("letter_page_too_long", limit=COPY_TO_MAX)
+    data = {"red_line": cleaned.red_line, "copy_to": cleaned.copy_to, "printer": cleaned.printer}
+    with ws.store.transaction():
+        ws.store.set_setting(PAGE_SETTING, json.dumps(data, ensure_ascii=False, sort_keys=True))
+        ws.audit("letter.page", detail=data)
+    return cleaned
 
 
 def set_font_choices(ws: Workspace, choices: Mapping[str, str]) -> FontSet:
@@ -171,7 +198,7 @@ def _content(ws: Workspace, row: CaseRow, *, number: str, year: int, seq: int, i
         prepared_by=names.get(row.prepared_by, "") if row.prepared_by else "",
         approved_by=names.get(row.approved_by, "") if row.approved_by else "",
         decision_id=decision_id, decision_digest=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        application_id=row.id, application_version=row.version,
+        application_id=row.id, application_version=row.version, page=letter_page(ws),
     )
 
 
@@ -523,7 +550,7 @@ def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
 
 
 __all__ = [
-    "PrintRun", "Verification", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
+    "LetterPage", "PrintRun", "Verification", "letter_page", "set_letter_page", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
     "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
     "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

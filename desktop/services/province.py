@@ -85,6 +85,12 @@ def explanation(ws: Workspace, decision_id: int) -> list[str]:
     return store_province.decision_explanation(ws.store, decision_id)
 
 
+def history(ws: Workspace, row: RegisterRow) -> list[store_province.Change]:
+    """What the county's later batches changed in this enterprise and application, with the batch."""
+    _province(ws)
+    return store_province.history(ws.store, row.enterprise_id, row.application_id)
+
+
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
     """The same ID number that arrived with another name or birth date, with both sources."""
     _province(ws)

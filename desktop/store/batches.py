@@ -445,8 +445,30 @@ def _upsert_user(store: Store, refs: _Refs, office_id: int, office_code: str, r:
 _ENTERPRISE_COLUMNS = TABLE_COLUMNS[ENTERPRISES][1:]
 
 
+_UNTRACKED = ("created_at", "updated_at")
+
+
+def _keep_changes(store: Store, refs: _Refs, entity: str, local_id: int, before: Mapping[str, Any],
+                  after: Mapping[str, Any]) -> None:
+    """What a later batch changes in a record is kept (record_history), never lost."""
+    changes = {c: [before[c], after[c]] for c in after if c not in _UNTRACKED and before[c] != after[c]}
+    if changes:
+        store.conn.execute(
+            "INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            (entity, local_id, refs.batch_id, json.dumps(changes, ensure_ascii=False, sort_keys=True), db.now_iso()))
+
+
+def _current(store: Store, table: str, columns: Sequence[str], where: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    row = store.conn.execute(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {where}", params).fetchone()
+    return None if row is None else dict(zip(("id", *columns), tuple(row), strict=True))
+
+
 def _upsert_enterprise(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any]) -> int:
     values = [r[c] for c in _ENTERPRISE_COLUMNS]
+    before = _current(store, "enterprises", _ENTERPRISE_COLUMNS, "office_id = ? AND uscc = ?", (office_id, r["uscc"]))
+    if before is not None:
+        _keep_changes(store, refs, "enterprise", int(before["id"]), before, dict(zip(_ENTERPRISE_COLUMNS, values,
+                                                                                     strict=True)))
     row = store.conn.execute(
         f"INSERT INTO enterprises (office_id, {', '.join(_ENTERPRISE_COLUMNS)}, name_key)"
         f" VALUES (?, {', '.join('?' for _ in _ENTERPRISE_COLUMNS)}, enterprise_sort_key(?))"
@@ -476,6 +498,10 @@ def _upsert_application(store: Store, refs: _Refs, r: Mapping[str, Any], enterpr
         r["submitted_at"], r["approved_at"], r["created_at"], r["updated_at"],
     )
     if existing is not None:
+        before = _current(store, "applications", _APPLICATION_COLUMNS, "id = ?", (existing,))
+        if before is not None:
+            _keep_changes(store, refs, "application", existing, before,
+                          dict(zip(_APPLICATION_COLUMNS, values, strict=True)))
         store.conn.execute(
             f"UPDATE applications SET {', '.join(f'{c} = ?' for c in _APPLICATION_COLUMNS)} WHERE id = ?",
             (*values, existing))

@@ -135,6 +135,25 @@ def letter_content(store: Store, letter_id: int) -> tuple[str, str, str, str | N
     return str(r[0]), str(r[1]), str(r[2]), r[3]
 
 
+@dataclass(frozen=True)
+class Change:
+    entity: str
+    batch_file: str
+    recorded_at: str
+    changes: dict[str, list[Any]]  # column -> [before, after]
+
+
+def history(store: Store, enterprise_id: int, application_id: int | None = None) -> list[Change]:
+    """What later batches changed in an enterprise (and its application), oldest first."""
+    import json
+
+    rows = store.conn.execute(
+        "SELECT h.entity, b.file_name, h.recorded_at, h.changes FROM record_history h JOIN batches b ON b.id = h.batch_id"
+        " WHERE (h.entity = 'enterprise' AND h.local_id = ?) OR (h.entity = 'application' AND h.local_id = ?)"
+        " ORDER BY h.id", (enterprise_id, application_id if application_id is not None else -1)).fetchall()
+    return [Change(str(r[0]), str(r[1]), str(r[2]), json.loads(r[3])) for r in rows]
+
+
 # --------------------------------------------------------------------------
 # Identity conflicts
 

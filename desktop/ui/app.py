@@ -93,8 +93,8 @@ def _install_translators(app: QApplication) -> None:
         app.installTranslator(qt)
         _translators.append(qt)
     if language.language() == QLocale.Language.Chinese:
-        # Dates and numbers Qt formats itself (the file dialog's 修改日期) as the language reads them,
-        # not "4 12 2026" of a C locale.
+        # Dates and names Qt formats through QLocale() (a date field's calendar) as the language reads
+        # them. (The file dialog's 修改日期 follows the system's locale whatever we do.)
         QLocale.setDefault(language)
         gaps = QtGaps(app)  # what qtbase_zh_CN leaves in English (the file dialog's labels)
         app.installTranslator(gaps)

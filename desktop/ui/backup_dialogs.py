@@ -29,6 +29,7 @@ from desktop.services.dbcheck import FINDINGS, CheckReport
 from desktop.services.recovery import RecoveryBackup
 from desktop.ui.forms import load_form
 from desktop.ui.text import translated
+from desktop.ui.widgets import offer
 
 _CONTEXT: Final = "backups"
 OK_STYLE: Final = "color: #1e7d32;"
@@ -185,7 +186,7 @@ class RestoreDialog(QDialog):
         return self._backups[rows[0].row()] if rows else None
 
     def _refresh(self) -> None:
-        self.ok_button.setEnabled(self.selected() is not None)
+        offer(self.ok_button, self.selected() is not None, self.tr("请先在列表中选择一个备份"))
 
     def accept(self) -> None:
         backup = self.selected()

@@ -31,6 +31,7 @@ from desktop.ui.text import error_text, translated
 
 APPLICATION_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 CHOOSE_PAGE, TARGET_PAGE, EXPORT_PAGE = 0, 1, 2
+PAINT_FIRST_MS: Final = 100
 _RESULTS: Final = {"pass": "符合", "fail": "不符合"}
 
 
@@ -162,10 +163,14 @@ class BatchExportWizard(QWizard):
         self.resultLabel.clear()
         passphrase = self.passphraseEdit.text()
         self.passphraseEdit.clear()
-        task = self._tasks.run(
-            _export, Path(self.folderEdit.text().strip()), passphrase, self.chosen(),
-            self.includeUnreceivedCheck.isChecked(), self.pdfCheck.isChecked(), ws_factory=opener(self._ws),
-        )
+        args = (Path(self.folderEdit.text().strip()), passphrase, self.chosen(), self.includeUnreceivedCheck.isChecked(),
+                self.pdfCheck.isChecked())
+        # Unlocking the key (scrypt in pyrage) holds Python's lock for about a second: let this page
+        # paint first, so the clerk sees what is under way instead of the previous page frozen.
+        QTimer.singleShot(PAINT_FIRST_MS, lambda: self._run(args))
+
+    def _run(self, args: tuple[Any, ...]) -> None:
+        task = self._tasks.run(_export, *args, ws_factory=opener(self._ws))
         task.progressed.connect(self._progress)
         task.success(self._done).failure(self._failed)
 

@@ -282,14 +282,25 @@ class LettersPage(QWidget):
         text = self.tr("为“{name}”（贷款申请第 {id} 号）出具确认书？\n\n将使用 {year} 年的下一个文号，并保存确认书原件。"
                        "文号一经使用不再收回：出错只能作废后重新出具（新文号）。").format(
             name=waiting.enterprise_name, id=app_id, year=date.today().year)
+        notes = self.font_notes()
+        if notes:
+            text += "\n\n" + self.tr("注意：本机缺少公文字体，确认书将用代用字体：\n{notes}\n"
+                                     "可在“设置”中指定字体文件后再出具。").format(notes="\n".join(notes))
         return self.issue_selected() if confirm(self, self.tr("出具确认书"), text) else None
+
+    def font_notes(self) -> list[str]:
+        """Which letter fonts stand in for missing ones (GB/T 9704 asks for 小标宋, 仿宋, 黑体, 楷体)."""
+        try:
+            return [str(n) for n in letters.font_report(self._ws)["notes"]]
+        except ServiceError as exc:
+            return [str(exc)]
 
     def issue_selected(self) -> Task | None:
         """出具确认书 on the database worker (numbering, drawing and storing the PDF: the first takes a second)."""
         app_id = self.selected_application()
         if app_id is None or self.issuing is not None:
             return None
-        self.issueButton.setEnabled(False)
+        offer(self.issueButton, False, self.tr("正在出具确认书…"))
         self._say(self.tr("正在出具确认书…"))
         task = self._tasks.run(_issue, app_id, ws_factory=opener(self._ws), label=self.tr("正在出具确认书…"),
                                parent=self)
@@ -362,7 +373,7 @@ class LettersPage(QWidget):
         return True
 
     def print_all(self) -> Task:
-        self.printAllButton.setEnabled(False)
+        offer(self.printAllButton, False, self.tr("正在全部打印…"))
         task = self._tasks.run(_print_all, ws_factory=opener(self._ws), label=self.tr("正在出具并排版确认书…"),
                                parent=self, cancellable=True)
         task.success(self._printed_all)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QWidget
 
 from desktop.ui.forms import load_form
+from desktop.ui.widgets import offer
 
 MINUTE_MS: Final = 60_000
 # Restarting a timer on every mouse move is wasted work: once a second is enough.
@@ -106,8 +107,9 @@ class LockScreen(QWidget):
         load_form("lock_screen", self)
         self.unlockButton.clicked.connect(self._unlock)
         self.passwordEdit.returnPressed.connect(self._unlock)
-        self.passwordEdit.textChanged.connect(lambda text: self.unlockButton.setEnabled(bool(text)))
-        self.unlockButton.setEnabled(False)
+        why = self.tr("请先输入密码")
+        self.passwordEdit.textChanged.connect(lambda text: offer(self.unlockButton, bool(text), why))
+        offer(self.unlockButton, False, why)
 
     def prepare(self, office: str, user: str, why: str) -> None:
         """``why``: "已有 10 分钟没有操作" or "已手动锁定"."""

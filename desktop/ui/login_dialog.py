@@ -13,6 +13,7 @@ from desktop.store import StoreError
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text
 from desktop.ui.user_dialogs import PasswordDialog
+from desktop.ui.widgets import offer
 
 # Takes user name and password; returns the signed-in workspace or raises ServiceError.
 SignIn = Callable[[str, str], Workspace]
@@ -51,7 +52,8 @@ class LoginDialog(QDialog):
         return self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
 
     def _refresh(self) -> None:
-        self.ok_button.setEnabled(bool(self.usernameEdit.text().strip() and self.passwordEdit.text()))
+        offer(self.ok_button, bool(self.usernameEdit.text().strip() and self.passwordEdit.text()),
+              self.tr("请输入用户名和密码"))
 
     def accept(self) -> None:
         password = self.passwordEdit.text()

@@ -204,9 +204,9 @@ class MainWindow(QMainWindow):
     def _apply_permissions(self) -> None:
         """Offer only what the signed-in user may do (the services check again)."""
         self._can_edit = self._ws.can(Permission.EDIT_ENTERPRISES)
-        self.addButton.setEnabled(self._can_edit)
-        if not self._can_edit:
-            self.addButton.setToolTip(self.tr("当前用户无权登记和修改企业"))
+        denied = not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES)
+        offer(self.addButton, self._can_edit, denied)
+        offer(self.editButton, False, self.tr("请先在表中选择企业") if self._can_edit else denied)
 
     def _connect(self) -> None:
         self.navList.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -551,11 +551,13 @@ class MainWindow(QMainWindow):
     # -- changes made beside the window -----------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self.show_changes_made_elsewhere()
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and not self._ws.store.closed:
+            self.show_changes_made_elsewhere()  # (a window being replaced by 切换用户 has its file closed)
 
     def show_changes_made_elsewhere(self) -> bool:
         """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
+        if self._ws.store.closed:  # signed out or switched user: this window is on its way out
+            return False
         version = self._ws.store.data_version()
         if version == self._seen_data_version:
             return False

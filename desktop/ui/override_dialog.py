@@ -22,6 +22,7 @@ from desktop.store import StoreError
 from desktop.ui.decision_view import label, result_detail, result_html
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text
+from desktop.ui.widgets import offer
 
 SaveOverride = Callable[[Result, str], StoredDecision]
 
@@ -70,7 +71,7 @@ class OverrideDialog(QDialog):
         return Result.PASS if self.passRadio.isChecked() else Result.FAIL
 
     def _refresh(self) -> None:
-        self.ok_button.setEnabled(bool(self.reasonEdit.toPlainText().strip()))
+        offer(self.ok_button, bool(self.reasonEdit.toPlainText().strip()), self.tr("请先写明改变结论的理由"))
 
     def accept(self) -> None:
         try:

@@ -230,9 +230,10 @@ class PairedAreasDialog(QDialog):
     def _refresh_buttons(self) -> None:
         if not self.editable:
             return
-        self.addButton.setEnabled(bool(self._code_to_add()))
-        self.removeButton.setEnabled(self._selected() is not None)
-        self.save_button.setEnabled(self._dirty() and bool(self.reasonEdit.text().strip()))
+        offer(self.addButton, bool(self._code_to_add()), self.tr("请先选择要添加的地区"))
+        offer(self.removeButton, self._selected() is not None, self.tr("请先在名单中选择地区"))
+        offer(self.save_button, self._dirty() and bool(self.reasonEdit.text().strip()),
+              self.tr("请填写修改理由") if self._dirty() else self.tr("名单没有改动"))
         if self._dirty() and not self.reasonEdit.text().strip():
             self.save_button.setToolTip(self.tr("请先写明修改理由"))
         else:

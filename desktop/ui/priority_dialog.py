@@ -30,6 +30,7 @@ from desktop.ui.decision_view import label
 from desktop.ui.errors import show_error
 from desktop.ui.forms import load_form
 from desktop.ui.roster_model import group_label
+from desktop.ui.widgets import offer
 
 SavePriority = Callable[[PriorityGroup, str], int]
 
@@ -114,7 +115,8 @@ class PriorityDialog(QDialog):
         self._refresh()
 
     def _refresh(self) -> None:
-        self.ok_button.setEnabled(self.group is not None and bool(self.evidenceEdit.text().strip()))
+        offer(self.ok_button, self.group is not None and bool(self.evidenceEdit.text().strip()),
+              self.tr("请选择重点群体类别") if self.group is None else self.tr("请填写核实所依据的证明材料"))
 
     def accept(self) -> None:
         group = self.group

@@ -156,6 +156,11 @@ class RegisterPage(_Page):
         if r.letter_number:
             html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
         html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
+        changes = province.history(self._ws, r)
+        if changes:
+            html.append(self.tr("<b>后来的批次改动过：</b>"))
+            html += [f"{c.recorded_at[:16].replace('T', ' ')} {c.batch_file}：" + "；".join(
+                f"{column} {before} → {after}" for column, (before, after) in c.changes.items()) for c in changes]
         self.detail.setHtml("<br>".join(html))
 
 

@@ -428,7 +428,7 @@ class ReviewPage(QWidget):
         self.explanationText.clear()
         self.workers.set_decision(None)
         self.duplicateTable.setRowCount(0)
-        self.whatIfGroup.setEnabled(False)
+        offer(self.whatIfGroup, False, self.tr("请先选择企业：按它的名册试算"))
         self._update_tabs()
         self._update_actions()
 
@@ -578,7 +578,7 @@ class ReviewPage(QWidget):
 
     # -- what-if -----------------------------------------------------------------------------------------
     def _reset_what_if_inputs(self, decision: Decision) -> None:
-        self.whatIfGroup.setEnabled(True)
+        offer(self.whatIfGroup, True, "")
         for widget in (self.whatIfStaffSpin, self.whatIfSizeCombo):
             widget.blockSignals(True)
         self.whatIfStaffSpin.setValue(decision.staff_total)

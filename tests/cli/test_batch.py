@@ -54,7 +54,9 @@ def test_set_up_export_import_and_receipt(capsys: pytest.CaptureFixture[str], tm
     assert code == EXIT_OK and (out["key"]["office_code"], out["key"]["office_name"]) == ("220000", "吉林省就业服务局")
     code, out = run(capsys, county, "clerk", "keys", "show")
     assert [k["fingerprint_digits"] for k in out["own"]] == [county_digits]
-    assert [k["fingerprint_digits"] for k in out["peers"]] == [province_digits]
+    peers = {k["purpose"]: k for k in out["peers"]}
+    assert sorted(peers) == ["encryption", "signing"] and peers["encryption"]["fingerprint_digits"] == province_digits
+    assert peers["signing"]["office_code"] == "220000"  # the province's receipt key, from the same file
 
     factory.issued_through_the_workflow(county, 2, 6)
     code, out = run(capsys, county, "clerk", "batch", "candidates")

@@ -66,7 +66,9 @@ def test_content_from_a_decision() -> None:
         "延吉市甲有限公司", "91110000600037341L", "微型", 100, 4)
     assert (c.share, c.result, c.standard, c.count_required) == ("4%", "pass", "降低标准", 3)
     assert c.priority == (("脱贫人口", 1),) and c.priority_borrower
-    assert c.standard_working == "5×0.5=2.5，向上取整为3人；15%×0.5=7.5%"
+    assert c.standard_working == (  # both standards, in words (the decision keeps the arithmetic)
+        "正常标准为不少于5人，或占职工总数不低于15%，该企业未达到；因吸纳经核实的重点群体人员，按原标准的50%"
+        "适用降低标准（原则上不低于原标准的50%），人数5人的50%向上取整为3人，占比为7.5%")
     assert c.ruleset_version and c.ruleset_version == decision().ruleset_version
     assert c.size_how.startswith("按《中小企业划型标准规定》")
     assert [r.index for r in c.annex] == [1, 2, 3, 4]  # counted workers only
@@ -137,15 +139,20 @@ def test_letter_text() -> None:
     assert "延吉市甲有限公司（统一社会信用代码：91110000600037341L）" in body
     assert "该企业为微型企业" in body and "职工总数100人" in body
     assert "吸纳劳务协作对口地区劳动者4人（名单见附件），占职工总数的4%" in body
-    assert "其中，重点群体人员企业申报2人、已核实1人（脱贫人口1人）。" in body
+    assert "（四）重点群体。企业申报2人、已核实1人（脱贫人口1人）。" in body
+    assert "（三）来源地区。计入人员的户籍地均在劳务协作对口地区，且不在企业所在县（市、区）：龙井市4人。" in body
+    assert "（五）社会保险。计入人员中已参加社会保险0人，名册未填写4人。" in body
+    assert "认定依据：吉人社联〔2022〕19号；对口地区名单2022年第1版。" in body and c.ruleset_version not in body
+    assert not set("≈≥÷×") & set(body)
     assert "按降低标准：微型企业吸纳对口地区劳动者不少于3人，或占职工总数不低于7.5%" in body
-    assert "该企业符合认定标准（按人数达标）。该企业吸纳重点群体人员，为优先放贷支持对象。" in body
-    assert f"认定规则版本：{c.ruleset_version}" in body and "经办人：金经办；审核人：朴科长" in body
+    assert "该企业符合认定标准（按人数达标）。该企业吸纳经核实的重点群体人员，为优先放贷支持对象。" in body
+    assert "经办人：金经办；审核人：朴科长" in body
     assert "审核日期：2026年6月30日" in body
     headings = [p.runs[0].text for p in text.paragraphs if p.runs[0].style == "heading"]
     assert headings == ["一、企业基本情况", "二、吸纳劳务协作对口地区劳动者情况", "三、认定结论", "四、其他事项"]
     subs = [p.runs[0].text for p in text.paragraphs if p.runs[0].style == "subheading"]
-    assert subs == ["（一）适用标准。", "（二）审查结论。", "（三）认定过程。"]
+    assert subs == ["（一）劳动合同。", "（二）工资发放。", "（三）来源地区。", "（四）重点群体。", "（五）社会保险。",
+                    "（一）适用标准。", "（二）审查结论。", "（三）认定过程。"]  # what was checked, then the conclusion
     assert text.date == "2026年11月24日" and text.signature == "延吉市就业服务局"
     assert text.annex_note.runs[0].text == "附件：劳务协作地区就业人员名册"
 

@@ -60,7 +60,12 @@ def test_pdftotext_holds_the_chinese_content(letter40: tuple[LetterContent, Rend
                      "劳务协作地区就业人员名册", "延吉市就业服务局", "2026年11月24日", "经办人：金经办；审核人：朴科长",
                      format_code(content.verification_code()), "合计：共40人", "身份证号码"):
         assert expected in flat, expected
-    assert f"认定规则版本：{content.ruleset_version}" in flat
+    # the rule set as a reader names it; its technical id only in the verification data; no ≈ ≥ ÷
+    assert "认定依据：吉人社联〔2022〕19号；对口地区名单2022年第1版" in flat
+    assert content.ruleset_version not in flat and "labor-coop" not in flat
+    assert not set("≈≥÷×") & set(flat)
+    for heading in ("（一）劳动合同。", "（二）工资发放。", "（三）来源地区。", "（四）重点群体。", "（五）社会保险。"):
+        assert heading in flat, heading
     for row in content.annex:
         assert row.masked_id in text and row.name in text
     for i in range(40):  # never a full ID number
@@ -105,7 +110,7 @@ def test_the_constants_are_gb_t_9704() -> None:
 
 def test_every_line_sits_on_the_grid_inside_the_text_block(letter40: tuple[LetterContent, Rendered]) -> None:
     layout = letter40[1].layouts[0]
-    assert layout.body_pages == 2
+    assert layout.body_pages == 3
     for page in layout.pages[: layout.body_pages]:
         assert page.rows_used <= LINES
         rows = []
@@ -146,10 +151,10 @@ def test_title_number_and_signature_block(letter40: tuple[LetterContent, Rendere
     first = layout.pages[0].items
     title = next(i for i in first if i.kind == "title")
     number = next(i for i in first if i.kind == "number")
-    assert title.size == TITLE_SIZE and grid_row(title.y, TITLE_SIZE) == 0
+    # 版头 first (GB/T 9704 7.2.4): the 发文字号 on the first line, the title on the fourth
+    assert grid_row(number.y) == 0 and title.size == TITLE_SIZE and grid_row(title.y, TITLE_SIZE) == 3
     assert title.x + title.width / 2 == pytest.approx(LEFT_MARGIN + BLOCK_W / 2, abs=0.01)  # centred
     assert number.x + number.width / 2 == pytest.approx(LEFT_MARGIN + BLOCK_W / 2, abs=0.01)
-    assert grid_row(number.y) == 2
     last = layout.pages[layout.body_pages - 1].items
     name = next(i for i in last if i.kind == "signature")
     date = next(i for i in last if i.kind == "date")
@@ -233,7 +238,7 @@ def test_page_count_and_repeated_table_header(fonts: FontSet, tmp_path: Path, wo
     content = sample_content(workers)
     rendered = render_letter(printed(content), fonts)
     layout = rendered.layouts[0]
-    assert layout.body_pages == 2
+    assert layout.body_pages == 3
     assert rendered.pages == layout.body_pages + annex_pages == len(layout.pages)
     for page in layout.pages[layout.body_pages:]:
         text = pdf_text(rendered.pdf, tmp_path, first=page.number, last=page.number)
@@ -249,8 +254,8 @@ def test_page_count_and_repeated_table_header(fonts: FontSet, tmp_path: Path, wo
 
 def test_page_numbers_start_again_for_each_letter(fonts: FontSet) -> None:
     rendered = render_letters([printed(sample_content(3, seq=1)), printed(sample_content(3, seq=2))], fonts)
-    assert [[p.number for p in layout.pages] for layout in rendered.layouts] == [[1, 2, 3], [1, 2, 3]]
-    assert rendered.pages == 6
+    assert [[p.number for p in layout.pages] for layout in rendered.layouts] == [[1, 2, 3, 4], [1, 2, 3, 4]]
+    assert rendered.pages == 8
 
 
 def test_a_short_letter_keeps_its_seal_with_text(fonts: FontSet) -> None:
@@ -303,3 +308,24 @@ def test_rendering_is_fast_enough_to_matter(fonts: FontSet) -> None:
     for _ in range(5):
         render_letter(printed(replace(content, seq=content.seq + 1)), fonts)
     assert (time.perf_counter() - started) / 5 < 0.5
+
+
+def test_the_offices_red_line_and_record_go_with_the_letter(fonts: FontSet, tmp_path: Path) -> None:
+    """GB/T 9704: a red separator line 4 mm under the 发文字号, as wide as the text block, and the 版记
+    (抄送, 印发机关 and date) on a last page after the annex, only where the office asked for them."""
+    plain = render_letter(printed(sample_content(3)), fonts).layouts[0]
+    assert all(not p.rules for p in plain.pages)
+    content = replace(sample_content(3), red_line=True, copy_to="吉林省人力资源和社会保障厅",
+                                  printer="延吉市就业服务局")
+    rendered = render_letter(printed(content), fonts)
+    layout = rendered.layouts[0]
+    first = layout.pages[0]
+    number = next(i for i in first.items if i.kind == "number")
+    [(kind, y)] = first.rules
+    assert kind == "red" and number.y - y == pytest.approx(0.12 * BODY_SIZE + 4 * MM)
+    last = layout.pages[-1]
+    assert len(layout.pages) == len(plain.pages) + 1 and [k for k, _ in last.rules] == ["record"] * 3
+    assert {i.kind: i.text for i in last.items if i.kind.startswith("record")} == {
+        "record_copy_to": "抄送：吉林省人力资源和社会保障厅。", "record_printer": "延吉市就业服务局",
+        "record_date": "2026年11月24日印发"}
+    assert min(y for _, y in last.rules) >= BLOCK_BOTTOM

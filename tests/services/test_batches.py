@@ -16,7 +16,7 @@ import pytest
 
 from desktop.batches import archive, crypto, files
 from desktop.core.batch import (
-    MANIFEST_NAME, SIGNATURE_NAME, SIGNATURE_NAMESPACE, WORKERS, FileEntry, Manifest, canonical_json,
+    MANIFEST_NAME, SIGNATURE_NAME, SIGNATURE_NAMESPACE, WORKERS, FileEntry, Manifest, Receipt, canonical_json,
 )
 from desktop.core.decision import Result
 from desktop.services import batches as svc
@@ -286,27 +286,71 @@ def test_a_refusal_receipt_marks_the_batch_refused_and_a_replay_receipt_changes_
         assert svc.import_receipt(ws, accepted.receipt).batch.status == "received"
 
 
+def _receipt_code(exchange: Exchange, path: Path) -> str:
+    with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
+        svc.import_receipt(ws, path)
+    assert "回执" in str(caught.value)  # said in Chinese
+    return caught.value.code
+
+
 def test_a_forged_receipt_is_not_taken(exchange: Exchange) -> None:
     result = exchange.export()
     [outcome] = exchange.import_(result.path)
     assert outcome.receipt is not None
-    forged = json.loads(outcome.receipt.read_text("utf-8"))
-    forged["manifest_sha256"] = "1" * 64
+    genuine = json.loads(outcome.receipt.read_text("utf-8"))
+    assert genuine["format"] == "laoxie.receipt/2" and "BEGIN SSH SIGNATURE" in genuine["signature"]
     path = exchange.tmp / "forged.receipt.json"
-    path.write_text(json.dumps(forged), encoding="utf-8")
+    for field, value in (("manifest_sha256", "1" * 64), ("status", "quarantined"), ("received_at", "2030-01-01")):
+        path.write_text(json.dumps({**genuine, field: value}), encoding="utf-8")
+        assert _receipt_code(exchange, path) == "receipt_forged", field
+    path.write_text("{not json", encoding="utf-8")
+    assert _receipt_code(exchange, path) == "receipt_invalid"
     with exchange.county_ws() as ws:
-        with pytest.raises(ServiceError) as caught:
-            svc.import_receipt(ws, path)
-        assert caught.value.code == "receipt_not_authentic"
-        forged["batch_id"], forged["batch_file"]["sha256"] = "0f0e0d0c-0b0a-4908-8706-050403020100", "2" * 64
-        path.write_text(json.dumps(forged), encoding="utf-8")
-        with pytest.raises(ServiceError) as caught:
-            svc.import_receipt(ws, path)
-        assert caught.value.code == "receipt_unknown_batch"
-        path.write_text("{not json", encoding="utf-8")
-        with pytest.raises(ServiceError) as caught:
-            svc.import_receipt(ws, path)
-        assert caught.value.code == "receipt_invalid"
+        assert svc.import_receipt(ws, outcome.receipt).batch.status == "received"  # the genuine one
+
+
+def test_the_county_file_alone_cannot_make_a_receipt(exchange: Exchange) -> None:
+    """Everything an accepted-receipt says is in the county's own file (it made the manifest); only the
+    province's signature is not. A receipt written from the county file is refused, signed or not."""
+    result = exchange.export()
+    manifest = factory.table_rows(exchange.county, "SELECT manifest FROM batches WHERE id = ?", (result.batch_id,))
+    made = Receipt(
+        status="accepted", batch_file_sha256=result.file_sha256, batch_file_name=result.path.name,
+        received_at="2026-07-05T09:00:00+08:00", province_code="220000", province_name="吉林省就业服务局",
+        batch_id=result.batch_uuid, office_code="222401", seq=result.seq,
+        manifest_sha256=hashlib.sha256(manifest[0][0].encode("utf-8")).hexdigest(), counts=result.counts,
+    )
+    path = exchange.tmp / "made.receipt.json"
+    old = {k: v for k, v in json.loads(made.to_bytes()).items()} | {"format": "laoxie.receipt/1"}
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")  # what was taken before
+    assert _receipt_code(exchange, path) == "receipt_unsigned"
+    path.write_bytes(made.to_bytes())
+    assert _receipt_code(exchange, path) == "receipt_unsigned"
+    county_signed = replace(made, signature=factory.signing_key("county").sign(
+        made.signed_bytes(), "laoxie-receipt@jilin").decode("ascii"))
+    path.write_bytes(county_signed.to_bytes())
+    assert _receipt_code(exchange, path) == "receipt_forged"
+    province_key_signed = replace(made, signature=factory.decryption_key("other_province").receipt_signing_key().sign(
+        made.signed_bytes(), "laoxie-receipt@jilin").decode("ascii"))
+    path.write_bytes(province_key_signed.to_bytes())
+    assert _receipt_code(exchange, path) == "receipt_forged"
+    with exchange.county_ws() as ws:
+        assert svc.outgoing_batches(ws)[0].status == "written"  # never marked received
+
+
+def test_a_county_without_the_province_receipt_key_is_told_to_import_it(exchange: Exchange, tmp_path: Path) -> None:
+    result = exchange.export()
+    [outcome] = exchange.import_(result.path)
+    assert outcome.receipt is not None
+    with Store.open(exchange.county, create=False) as store, store.transaction():
+        store.conn.execute("UPDATE peer_keys SET retired_at = '2026-07-01' WHERE purpose = 'signing'")
+    assert _receipt_code(exchange, outcome.receipt) == "receipt_key_missing"
+    with sign_in(exchange.county, "admin", PASSWORD) as ws, sign_in(exchange.province, "admin", PASSWORD) as pws:
+        text = keys.public_key_file_text(pws)
+        assert "receipt-key: ssh-ed25519 " in text
+        keys.import_province_key(ws, text)
+    with exchange.county_ws() as ws:
+        assert svc.import_receipt(ws, outcome.receipt).batch.status == "received"
 
 
 # -- tampering: each refused with its reason, the province unchanged -------------------

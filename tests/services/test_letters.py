@@ -369,3 +369,32 @@ def test_a_letter_is_dated_from_its_review_date_to_today_and_a_reprint_keeps_it(
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=copy, capture_output=True, check=True).stdout.decode()
         assert "2026年6月30日" in text.replace(" ", "") and "2027年3月1日" not in text.replace(" ", "")
+
+
+def test_the_offices_letter_page_goes_with_letters_issued_from_then_on(
+        workspace: Workspace, approver_ws: Workspace, admin_ws: Workspace) -> None:
+    first, second = approved(workspace, approver_ws, 1), approved(workspace, approver_ws, 2)
+    before = letters.issue(workspace, first.application_id, issued_on=DAY)
+    with pytest.raises(ServiceError):
+        letters.set_letter_page(workspace, letters.LetterPage(red_line=True))  # a clerk may not
+    page = letters.set_letter_page(admin_ws, letters.LetterPage(
+        red_line=True, copy_to=" 吉林省人力资源和社会保障厅，  国家开发银行吉林省分行 ", printer="延吉市就业服务局"))
+    assert page.copy_to == "吉林省人力资源和社会保障厅， 国家开发银行吉林省分行"
+    after = letters.issue(workspace, second.application_id, issued_on=DAY)
+    old, new = letters.content_of(before), letters.content_of(after)
+    assert (old.red_line, old.copy_to, old.printer) == (False, None, None)
+    assert (new.red_line, new.copy_to, new.printer) == (True, page.copy_to, "延吉市就业服务局")
+    [entry] = [r[0] for r in workspace.store.conn.execute("SELECT action FROM audit_log WHERE action = 'letter.page'")]
+    assert entry == "letter.page"
+
+
+def test_a_letter_issued_before_the_new_fields_keeps_its_digest() -> None:
+    from desktop.core.letter import LetterContent
+    from tests.letters.cases import sample_content
+
+    data = sample_content(3).to_dict()
+    for later in ("priority_claimed", "priority_verified", "unverified_claims_count", "basis", "checks",
+                  "red_line", "copy_to", "printer"):
+        data.pop(later, None)
+    again = LetterContent.from_dict(data)
+    assert again.to_dict() == data and again.basis is None  # nothing added: the stored digest still matches

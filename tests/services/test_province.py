@@ -256,3 +256,29 @@ def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(
         [kept] = province.quarantine(ws, include_rechecked=True)
         assert kept.row.id == entry.row.id
         assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]
+
+
+# -- a later batch (runs last: it changes the round trip's records) ----------------------
+
+
+def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round) -> None:
+    with round_trip.county_ws("yanji") as ws, ws.store.transaction():
+        ws.store.conn.execute("UPDATE enterprises SET contact_phone = '13904330000', contact_name = '崔新'"
+                              " WHERE uscc = ?", (factory.uscc(1, "222401"),))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        with round_trip.county_ws("yanji") as ws:
+            sent = svc.export_batch(ws, round_trip.tmp / "second", PASSPHRASE, include_unreceived=True,
+                                    letters=factory.letters_with_fake_pdfs, backup=False)
+        with round_trip.province_ws() as ws:
+            [outcome] = svc.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
+    assert outcome.status == "accepted"
+    with round_trip.province_ws() as ws:
+        [row] = province.register(ws, search=factory.uscc(1, "222401"))
+        assert (row.contact_name, row.contact_phone) == ("崔新", "13904330000")
+        [change] = province.history(ws, row)
+        assert change.entity == "enterprise" and change.batch_file == sent.path.name
+        assert change.changes == {"contact_name": ["联系人1", "崔新"], "contact_phone": ["13800000001", "13904330000"]}
+        [other] = province.register(ws, search=factory.uscc(0, "222401"))
+        assert province.history(ws, other) == []  # sent again unchanged: nothing recorded
+        assert len(province.register(ws)) == 6

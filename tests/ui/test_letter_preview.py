@@ -37,19 +37,19 @@ def test_the_preview_shows_every_page(qtbot: QtBot, letter_pdf: bytes) -> None:
     dialog = LetterPreviewDialog(letter_pdf, "延吉人社劳协确〔2026〕12号")
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.document.pageCount() == 4 and dialog.view.document() is dialog.document
-    assert dialog.pages_label.text() == "共 4 页" and dialog.print_button.text() == "打印…"
+    assert dialog.document.pageCount() == 5 and dialog.view.document() is dialog.document
+    assert dialog.pages_label.text() == "共 5 页" and dialog.print_button.text() == "打印…"
 
 
 def test_printing_renders_each_page_into_the_printer(letter_pdf: bytes, tmp_path: Path, qtbot: QtBot) -> None:
     document = load_pdf(letter_pdf)
     seen: list[tuple[int, int]] = []
     out = tmp_path / "printed.pdf"
-    assert print_document(document, pdf_printer(out), lambda d, t: seen.append((d, t)) is None) == 4
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and out.stat().st_size > 0
+    assert print_document(document, pdf_printer(out), lambda d, t: seen.append((d, t)) is None) == 5
+    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)] and out.stat().st_size > 0
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
-        assert "Pages:           4" in info
+        assert "Pages:           5" in info
 
 
 def test_print_uses_the_counted_pdf_after_the_dialog(qtbot: QtBot, letter_pdf: bytes, tmp_path: Path,
@@ -69,7 +69,7 @@ def test_print_uses_the_counted_pdf_after_the_dialog(qtbot: QtBot, letter_pdf: b
     monkeypatch.setattr(QPrintDialog, "exec", accept)
     dialog = LetterPreviewDialog(letter_pdf, "确认书", print_source=counted)
     qtbot.addWidget(dialog)
-    assert dialog.print_with_dialog() == 4 and asked == [1]
+    assert dialog.print_with_dialog() == 5 and asked == [1]
     monkeypatch.setattr(QPrintDialog, "exec", lambda _self: QDialog.DialogCode.Rejected.value)
     assert dialog.print_with_dialog() == 0 and asked == [1]  # cancelled: nothing drawn, nothing counted
 

@@ -137,3 +137,20 @@ def test_print_all_runs_in_the_background(qtbot: QtBot, clerk: Workspace, approv
     assert "出具了 2 份，打印 2 份" in page.statusLabel.text()
     assert page.preview is not None and page.preview.isVisible()
     page.preview.reject()
+
+
+def test_issuing_says_before_it_when_the_letter_fonts_stand_in(
+        qtbot: QtBot, clerk: Workspace, approver: Workspace, runner: TaskRunner, message_boxes: MessageBoxes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    approve(clerk, approver, 3)
+    page = open_page(qtbot, clerk, runner)
+    assert page.select_application(3)
+    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": ["仿宋：未找到，用黑体代替"]})
+    message_boxes.answer = message_boxes.answer.No
+    page.issueButton.click()
+    (title, text), = message_boxes.asked
+    assert "缺少公文字体" in text and "仿宋：未找到，用黑体代替" in text and "设置" in text
+    assert letters.letter_in_force(clerk, 3) is None  # the clerk said no: nothing issued
+    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": []})
+    page.issueButton.click()
+    assert "缺少公文字体" not in message_boxes.asked[-1][1]

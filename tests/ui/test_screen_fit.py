@@ -32,6 +32,7 @@ from desktop.services.rosters import roster_page
 from desktop.store.rosters import RosterQuery
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
+from desktop.store.province import Duplicate, Side
 from desktop.ui.app import use_cjk_font
 from desktop.ui.main_window import MainWindow
 from desktop.ui.screen import FRAME, ScreenFit, fit_window, fits, needed_size
@@ -44,6 +45,11 @@ DEMO_PASSWORD = "laoxie-demo-1"
 # 1024×768 and 1366×768 screens less a 40 px taskbar.
 SCREENS = {"1024x768": QRect(0, 0, 1024, 728), "1366x768": QRect(0, 0, 1366, 728)}
 LONG_TEXT = "延吉市长白山国际旅游度假区食品加工与冷链物流有限责任公司第二分公司"
+
+
+def _side(n: int) -> Side:
+    return Side(n, "222401", "延吉市", n, LONG_TEXT, f"9122240100000000{n}X", "2025-01-01", None,
+                f"延吉人社劳协确〔2026〕{n}号", "C4W9Z-CDS3E")
 
 
 def window_classes() -> list[type[QWidget]]:
@@ -119,6 +125,7 @@ class Samples:
             "Enterprise": lambda: enterprise,
             "bool": lambda: True,
             "Exception": lambda: StoreError("not_a_database", path=tmp_path / "office.sqlite3"),
+            "province.Duplicate": lambda: Duplicate(1, "222401199001011234", "朴成浩", _side(1), _side(2), None),
             "PublicKeyFile": lambda: PublicKeyFile("encryption", "age1" + "q" * 58, Fingerprint.of(b"k" * 32),
                                                    "220000", LONG_TEXT),
             "Callable[[str, str, str], KeyInfo]": lambda: lambda *_a: None,
@@ -191,6 +198,30 @@ def test_every_page_of_the_main_window_fits(user: str, demo_db: Path, qtbot: QtB
                                             screen_fit: Callable[[QRect], ScreenFit]) -> None:
     screen_fit(SCREENS["1024x768"])
     ws = sign_in(demo_db, user, DEMO_PASSWORD)
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        for row in range(window.navList.count()):
+            window.navList.setCurrentRow(row)
+            QApplication.processEvents()
+            needed = needed_size(window)
+            assert fits(needed, SCREENS["1024x768"]), \
+                f"page {window.navList.item(row).text()} needs a window of {needed.width()}×{needed.height()} px"
+    finally:
+        window.close()
+        ws.close()
+
+
+def test_every_page_of_the_provinces_window_fits(tmp_path: Path, qtbot: QtBot,
+                                                 screen_fit: Callable[[QRect], ScreenFit]) -> None:
+    from desktop.services.offices import initialise_office
+
+    path = tmp_path / "province.sqlite3"
+    initialise_office(path, county_code="220000", name="吉林省就业服务局", letter_prefix="吉人社劳协确", kind="province",
+                      admin_username="admin", admin_password=DEMO_PASSWORD)
+    screen_fit(SCREENS["1024x768"])
+    ws = sign_in(path, "admin", DEMO_PASSWORD)
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QEnterEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.enterprise import Enterprise
@@ -78,3 +78,26 @@ def test_a_disabled_button_says_why_in_the_status_line(qtbot: QtBot, open_window
     assert window.statusbar.currentMessage() == "该企业尚未登记贷款申请"
     QApplication.sendEvent(button, QEvent(QEvent.Type.Leave))
     assert window.statusbar.currentMessage() == ""
+
+
+def said_why(widget: QWidget) -> bool:
+    """A tooltip on the widget or, as Qt shows it, on the nearest parent that has one."""
+    while widget is not None:
+        if widget.toolTip():
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
+def test_every_disabled_button_on_every_page_says_why(qtbot: QtBot, open_window: Any, workspace: Workspace,
+                                                      enterprises: list[Enterprise]) -> None:
+    window: MainWindow = open_window(workspace)
+    silent: list[str] = []
+    for row in range(window.navList.count()):
+        window.navList.setCurrentRow(row)
+        page = window.pages.currentWidget()
+        for button in page.findChildren(QAbstractButton):
+            if button.isVisibleTo(window) and not button.isEnabled() and not said_why(button) \
+                    and not isinstance(button.parent(), QTabBar):
+                silent.append(f"{window.navList.item(row).text()}: {button.text() or button.objectName()}")
+    assert not silent, silent
