@@ -77,6 +77,7 @@ TABLE_LABELS: dict[str, str] = {
     "province_rulings": QT_TRANSLATE_NOOP("dbcheck", "省里下发的裁定"),
     "bank_lists": QT_TRANSLATE_NOOP("dbcheck", "报省开行的名单"),
     "quarantine_rechecks": QT_TRANSLATE_NOOP("dbcheck", "隔离批次的复查"),
+    "record_history": QT_TRANSLATE_NOOP("dbcheck", "县级记录的变更历史"),
 }
 ROWS_SHOWN = 20  # per table: the rest are counted
 _NOTED = re.compile(r"^(\d+):([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})$")

@@ -55,6 +55,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "province_rulings": ("counts_here = 1 - counts_here", ()),
     "bank_lists": ("rows = rows + 1", ()),
     "quarantine_rechecks": ("result = 'accepted'", ()),
+    "record_history": ("changes = '{}'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -81,10 +82,11 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "province_rulings": {"ruling_uid": "'220000:999'"},
     "bank_lists": {},
     "quarantine_rechecks": {},
+    "record_history": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
-    "batch_quarantine": ("batch_quarantine_no_delete",),
+    "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
 }
 TABLES = sorted(UPDATES)
 
@@ -132,6 +134,8 @@ def _build(folder: Path) -> Path:
                          " VALUES ('2026-06', '名单.xlsx', ?, 12, '2026-06-30T09:00:00+08:00')", ("c" * 64,))
             conn.execute("INSERT INTO quarantine_rechecks (quarantine_id, result, rechecked_at)"
                          " VALUES ((SELECT max(id) FROM batch_quarantine), 'quarantined', '2026-06-02T09:00:00+08:00')")
+            conn.execute("INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES"
+                         " ('enterprise', ?, ?, '{\"name\": [\"甲\", \"乙\"]}', '2026-06-02')", (enterprise_id, batch_id))
             ws.store.set_setting("policy.example", "{}")
             ws.audit("test.fill", detail={"tables": 3})
     return county
