@@ -1,4 +1,4 @@
--- 0012 every row proves itself (issue 11).  Each change the app makes to a row of the
+-- 0013 every row proves itself (issue 11).  Each change the app makes to a row of the
 -- office's record is logged here with a digest of the row as written (NULL: the row was
 -- deleted).  The app's connections log by TEMP triggers (desktop/store/seals.py): they live
 -- only in the app's own connections, so a change made with another tool is not logged and
