@@ -8,6 +8,7 @@ backup API.  A file written by a newer version is refused untouched.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
 from desktop.private_files import make_private, new_private_file, private_folder
 from desktop.resources import migrations_dir
 from desktop.store.errors import NewerSchemaError, StoreError
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 APPLICATION_ID = 0x4C58_4945  # "LXIE": marks the file as ours (PRAGMA application_id)
@@ -66,9 +69,24 @@ def translate_error(exc: sqlite3.Error, path: Path | str, *, opening: bool = Fal
         return StoreError("disk_full", path=path)
     if "file is not a database" in text or "malformed" in text:
         return StoreError("not_a_database", path=path)
+    log.warning("SQLite error on %s: %s", path, exc)
+    detail = sqlite_reason(text)
     if opening:
-        return StoreError("cannot_open", path=path, detail=str(exc))
-    return StoreError("write_failed", path=path, detail=str(exc))
+        return StoreError("cannot_open", path=path, detail=detail)
+    return StoreError("write_failed", path=path, detail=detail)
+
+
+def sqlite_reason(text: str) -> str:
+    """A Chinese phrase for SQLite's (English) error text; the text itself goes to the log."""
+    text = text.lower()
+    for needle, reason in (("unable to open", "文件无法打开（文件夹不存在或没有权限）"),
+                           ("disk i/o", "磁盘读写出错（U 盘或网络盘可能已断开）"),
+                           ("no such table", "数据库缺少应有的表（不是本程序的数据库，或已损坏）"),
+                           ("constraint", "数据不符合数据库的规则"), ("interrupt", "操作被中断"),
+                           ("out of memory", "内存不足"), ("too big", "数据过大")):
+        if needle in text:
+            return reason
+    return "数据库出错（详细原因已写入日志）"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -134,7 +152,7 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
                 conn.execute("ROLLBACK")
             raise StoreError(
                 "migration_failed", path=path, version=migration.version,
-                detail=str(exc), backup=backup or "-",
+                detail=sqlite_reason(str(exc)), backup=backup or "-",
             ) from exc
         applied.append(migration.version)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()

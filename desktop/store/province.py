@@ -325,6 +325,7 @@ class CountyRuling:
     other_enterprise: str
     ruled_at: str
     received_at: str
+    other_uscc: str = ""
 
 
 def insert_county_rulings(store: Store, rulings: Sequence[CountyRuling]) -> int:
@@ -332,17 +333,29 @@ def insert_county_rulings(store: Store, rulings: Sequence[CountyRuling]) -> int:
     before = store.conn.total_changes
     store.conn.executemany(
         "INSERT OR IGNORE INTO province_rulings (ruling_uid, id_number, name, enterprise_uscc, counts_here, ruling,"
-        " reason, other_office, other_enterprise, ruled_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " reason, other_office, other_enterprise, ruled_at, received_at, other_uscc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(r.ruling_uid, r.id_number, r.name, r.enterprise_uscc, int(r.counts_here), r.ruling, r.reason,
-          r.other_office, r.other_enterprise, r.ruled_at, r.received_at) for r in rulings])
+          r.other_office, r.other_enterprise, r.ruled_at, r.received_at, r.other_uscc) for r in rulings])
     return store.conn.total_changes - before
 
 
 def county_rulings(store: Store) -> list[CountyRuling]:
+    return _county_rulings(store, "", ())
+
+
+def county_rulings_for(store: Store, enterprise_id: int) -> list[CountyRuling]:
+    """The province's rulings on this enterprise's workers, the latest for each person last."""
+    return _county_rulings(store, " WHERE enterprise_uscc = (SELECT uscc FROM enterprises WHERE id = ?)",
+                           (enterprise_id,))
+
+
+def _county_rulings(store: Store, where: str, params: Sequence[Any]) -> list[CountyRuling]:
     return [CountyRuling(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), str(r[5]), str(r[6]), str(r[7]),
-                         str(r[8]), str(r[9]), str(r[10])) for r in store.conn.execute(
+                         str(r[8]), str(r[9]), str(r[10]), str(r[11])) for r in store.conn.execute(
         "SELECT ruling_uid, id_number, name, enterprise_uscc, counts_here, ruling, reason, other_office,"
-        " other_enterprise, ruled_at, received_at FROM province_rulings ORDER BY id")]
+        " other_enterprise, ruled_at, received_at, other_uscc FROM province_rulings" + where + " ORDER BY ruled_at, id",
+        params)]
 
 
 # --------------------------------------------------------------------------
