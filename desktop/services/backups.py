@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop.core.permissions import Permission
-from desktop.services.workspace import Workspace
 from desktop.private_files import private_folder
 from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.store.backup import (
     Anchor, append_anchor, copy_file_safely, office_of_copy, read_anchors, restore_into, verify_copy, write_copy,

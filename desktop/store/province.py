@@ -77,7 +77,7 @@ def register(store: Store, *, county: str | None = None, status: str | None = No
         " l.id AS letter_id, l.number, l.verification_code"
         " FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
         f" LEFT JOIN decisions d ON d.id = {_DECISION_OF} LEFT JOIN letters l ON l.id = {_LETTER_OF}"
-        f" WHERE {' AND '.join(where)} ORDER BY o.code, e.name, a.id", params,
+        f" WHERE {' AND '.join(where)} ORDER BY o.code, e.name_key, a.id", params,
     ).fetchall()
     return [RegisterRow(
         application_id=int(r[0]), county_code=str(r[1]), county_name=str(r[2]), enterprise_id=int(r[3]),
