@@ -9,6 +9,7 @@ from typing import Any
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 from desktop.core.areas import AreaTable
 from desktop.core.policy import PairedAreas
+from desktop.core.policy_params import parameters
 from desktop.services import policy as policy_service
 from desktop.services.workspace import Workspace
 
@@ -40,6 +41,7 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
+        "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
         "paired_areas": areas.to_dict(),
         "counties": [
             {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
@@ -61,6 +63,11 @@ def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
     if record["file"]:
         lines.append(f"省厅文件：{record['file']}")
     lines.append(f"认定规则版本：{record['ruleset_version']}")
+    lines += ["", "认定参数（数值、施行日期、出处）："]
+    for p in record["parameters"]:
+        since = f"，{p['effective_from']}起" if p["effective_from"] else ""
+        lines.append(f"  {p['label']}：{p['value']}{since}")
+        lines.append(f"    出处：{p['source']}")
     for group in areas.groups:
         lines.append("")
         lines.append(f"[{group.code}] {group.name}（{len(group.counties)} 个）")

@@ -148,6 +148,9 @@ register_messages({
     "priority_claim_differs": QT_TRANSLATE_NOOP(
         "problems", "企业申报为{claim}，经办人核实为{group}"
     ),
+    "wage_months_short": QT_TRANSLATE_NOOP(
+        "problems", "审核日期前{window}个月（{months}）中有工资发放的只有{found}个月，不足{min}个月，请核实"
+    ),
     "wage_under_minimum": QT_TRANSLATE_NOOP(
         "problems", "月工资{wage}元低于当地最低工资标准{minimum}元（第{tier}档），请核实"
     ),

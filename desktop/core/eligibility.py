@@ -133,6 +133,9 @@ register_messages({
     "warn_wage_below_minimum": QT_TRANSLATE_NOOP(
         "problems", "{n}人的月工资低于当地最低工资标准，请核实（不影响认定）"
     ),
+    "warn_wage_months_short": QT_TRANSLATE_NOOP(
+        "problems", "计入人员中{n}人审核日期前{window}个月中有工资发放的月份不足{min}个月，请核对工资发放证明"
+    ),
     "warn_pending_choices": QT_TRANSLATE_NOOP(
         "problems", "{n}人待经办人决定是否在本企业计入，决定后请重新计算"
     ),
@@ -283,6 +286,11 @@ class _Context:
         self.months = rules.labor.contract_min_months
         wage = rules.labor.wage_evidence
         self.min_paid = wage.min_paid_months if wage.mode == "paid_months_column" else 0
+        # the calendar months before the review month whose pay is looked at, and how many must show it
+        window = wage.recent_window_months if wage.mode == "paid_months_column" else 0
+        self.recent = frozenset(add_months(review.replace(day=1), -i)[0].isoformat()[:7] for i in range(1, window + 1))
+        self.recent_min = wage.recent_min_paid_months if window else 0
+        self.recent_window = window
         found = rules.min_wage.on(review, enterprise.county_code)
         self.min_wage = None if found is None else (float(found[1].monthly), found[1])
         self.places: dict[str, tuple[str, Problem | None, Problem | None]] = {}
@@ -408,8 +416,14 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
     # 工资发放
     if ctx.min_paid and facts.paid_months is not None:
         month = ctx.review_month
-        if len({m[:7] for m in facts.paid_months if m[:7] <= month}) < ctx.min_paid:
+        paid = {m[:7] for m in facts.paid_months}
+        if len({m for m in paid if m <= month}) < ctx.min_paid:
             reasons.append(Problem("no_paid_month", {"min": ctx.min_paid}))
+        elif ctx.recent_min and len(paid & ctx.recent) < ctx.recent_min:
+            notes.append(Problem("wage_months_short", {
+                "window": ctx.recent_window, "min": ctx.recent_min, "found": len(paid & ctx.recent),
+                "months": "、".join(sorted(ctx.recent)),
+            }))
     if ctx.min_wage is not None and facts.monthly_wage is not None and facts.monthly_wage < ctx.min_wage[0]:
         tier = ctx.min_wage[1]
         notes.append(Problem("wage_under_minimum", {
@@ -470,6 +484,7 @@ class _Tally:
     counted: int = 0
     pending: int = 0
     low_wage: int = 0
+    short_pay: int = 0  # counted workers whose recent paid months are fewer than the rule asks
     claimed: int = 0  # counted workers whose roster claims a priority group
     verified: int = 0  # counted workers whose group the clerk verified
     unverified: int = 0  # counted workers with a claim but no verified group
@@ -515,6 +530,8 @@ def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[Worke
             notes.append(claim_note)
         if notes and any(n.code == "wage_under_minimum" for n in notes):
             tally.low_wage += 1
+        if notes and not reasons and any(n.code == "wage_months_short" for n in notes):
+            tally.short_pay += 1
         append(WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes)))
     return outcomes, tally
 
@@ -680,6 +697,11 @@ def decide(
         warnings.append(Problem("warn_evidence_wages"))
     if tally.low_wage:
         warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
+    if tally.short_pay:
+        wage = rules.labor.wage_evidence
+        warnings.append(Problem("warn_wage_months_short", {
+            "n": tally.short_pay, "window": wage.recent_window_months, "min": wage.recent_min_paid_months,
+        }))
 
     return Decision(
         ruleset_version=rules.version,

@@ -101,8 +101,10 @@ class ReducedStandard:
 @dataclass(frozen=True)
 class WageEvidenceRule:
     mode: str  # one of WAGE_MODES
-    min_paid_months: int
+    min_paid_months: int  # paid months up to the review month, else not counted
     source: str
+    recent_window_months: int = 0  # the calendar months before the review month looked at …
+    recent_min_paid_months: int = 0  # … and how many of them must show pay, else the worker is flagged
 
 
 @dataclass(frozen=True)
@@ -471,11 +473,17 @@ class _LaborReader(_PolicyReader):
 
     def wage(self, raw: object) -> WageEvidenceRule:
         value, source = self.cited(raw, "wage_evidence")
-        rule = self.obj(value, "wage_evidence.value", ("mode", "min_paid_months"))
+        rule = self.obj(value, "wage_evidence.value",
+                        ("mode", "min_paid_months", "recent_window_months", "recent_min_paid_months"))
+        window = self.whole(rule["recent_window_months"], "wage_evidence.value.recent_window_months")
+        least = self.whole(rule["recent_min_paid_months"], "wage_evidence.value.recent_min_paid_months")
+        if least > window:
+            raise self.fail("wage_evidence.value.recent_min_paid_months",
+                            f"should be at most recent_window_months ({window}), not {least}")
         return WageEvidenceRule(
             mode=self.choice(rule["mode"], "wage_evidence.value.mode", WAGE_MODES),
             min_paid_months=self.whole(rule["min_paid_months"], "wage_evidence.value.min_paid_months"),
-            source=source,
+            source=source, recent_window_months=window, recent_min_paid_months=least,
         )
 
 

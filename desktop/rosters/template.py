@@ -1,15 +1,21 @@
 """Our roster template (附件4 劳务协作地区就业人员名册) for enterprises.
 
-One header row with the names the importer knows, the ID and phone columns
-formatted as text (so Excel keeps all 18 digits), drop-down lists for 性别,
-重点群体类别, 合同类型, 户籍地 and 社会保险, date checks on the date columns,
-and a 填写说明 sheet.
+It works both ways (issue 17, 9): filled in on screen and imported (the
+importer finds the header row under the title), and printed by the enterprise
+as the form it signs and stamps: the title, 填报单位（盖章）, 填报日期 and 合计
+(a count of the names filled in) above the header row, those three rows
+repeated at the top of every printed page, 填表人 and 联系电话 with the page
+number at the foot of every page, A4 landscape, one page wide, grid lines
+printed.  The header row holds the names the importer knows; the ID and phone
+columns are formatted as text (so Excel keeps all 18 digits); drop-down
+lists for 性别, 重点群体类别, 合同类型, 户籍地 and 社会保险, date checks on the
+date columns, and a 填写说明 sheet.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -24,6 +30,9 @@ from desktop.core.workers import ContractType, PriorityGroup
 from desktop.rosters.problems import wrapped_lines
 
 ROWS: Final = 1000  # rows prepared with formats and lists
+TITLE: Final = QT_TRANSLATE_NOOP("roster", "劳务协作地区就业人员名册")
+HEADER_ROW: Final = 3  # under the title and the 填报单位 line
+FIRST_ROW: Final = HEADER_ROW + 1
 GUIDE_WIDTH: Final = 70
 SHEET: Final = QT_TRANSLATE_NOOP("roster", "名册")
 GUIDE: Final = QT_TRANSLATE_NOOP("roster", "填写说明")
@@ -94,6 +103,24 @@ def _list_validation(formula: str, *, title: str, prompt: str, strict: bool = Tr
     return validation
 
 
+def _form_head(sheet: Any) -> None:
+    """The title and the line the enterprise fills in and stamps (rows 1 and 2)."""
+    width = len(TEMPLATE_COLUMNS)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    title = sheet.cell(1, 1, TITLE)
+    title.font = Font(name="宋体", bold=True, size=18)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 36
+    for first, last, text in ((1, 7, "填报单位（盖章）："), (8, 11, "填报日期：　　　　年　　月　　日"),
+                              (12, 12, "合计：")):
+        if last > first:
+            sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=last)
+        cell = sheet.cell(2, first, text)
+        cell.font = Font(name="宋体", size=12)
+        cell.alignment = Alignment(horizontal="right" if text == "合计：" else "left", vertical="center")
+    sheet.row_dimensions[2].height = 28
+
+
 def write_roster_template(out: Path, areas: AreaTable) -> Path:
     """Write the template to ``out`` (an .xlsx); returns the path written."""
     workbook = openpyxl.Workbook()
@@ -104,10 +131,11 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
     lists = workbook.create_sheet(LISTS)
 
     letters: dict[Field, str] = {}
+    _form_head(sheet)
     for index, (f, width, number_format) in enumerate(TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(index)
         letters[f] = letter
-        cell = sheet.cell(1, index, f.label)
+        cell = sheet.cell(HEADER_ROW, index, f.label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -116,17 +144,23 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
         # Format the cells themselves: Excel applies a column's style only to
         # cells typed later, LibreOffice and WPS differ, so set both.
         sheet.column_dimensions[letter].number_format = number_format
-        for row in range(2, ROWS + 2):
+        for row in range(FIRST_ROW, ROWS + FIRST_ROW):
             sheet.cell(row, index).number_format = number_format
-    sheet.freeze_panes = "A2"
+    last = ROWS + HEADER_ROW
+    sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.row_dimensions[1].height = 30
-    last = ROWS + 1
+    sheet.print_title_rows = f"1:{HEADER_ROW}"  # the title, the 填报单位 line and the columns on every page
+    sheet.print_options.gridLines = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.top, sheet.page_margins.bottom = 0.6, 0.8
+    sheet.oddFooter.left.text = "填表人：＿＿＿＿＿＿　　联系电话：＿＿＿＿＿＿＿＿"
+    sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
+    sheet.row_dimensions[HEADER_ROW].height = 30
+    sheet["M2"] = f'=COUNTA(B{FIRST_ROW}:B{last})&"人"'  # 合计: the names filled in
 
     # 代码表: the lists behind the drop-downs (hidden; names are data, not code).
     counties = county_choices(areas)
@@ -173,7 +207,7 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
     wage_rule.showErrorMessage = wage_rule.showInputMessage = True
     rules.append((Field.WAGE, wage_rule))
     for f, validation in rules:
-        validation.add(f"{letters[f]}2:{letters[f]}{last}")
+        validation.add(f"{letters[f]}{FIRST_ROW}:{letters[f]}{last}")
         sheet.add_data_validation(validation)
 
     guide.column_dimensions["A"].width = GUIDE_WIDTH

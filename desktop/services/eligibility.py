@@ -12,19 +12,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, Result, apply_override
-from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide, with_other_claims
+from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, OtherClaim, Result, apply_override
+from desktop.core.eligibility import ApplicationFacts, ClaimRow, EnterpriseFacts, decide, with_other_claims
 from desktop.core.enterprise import Enterprise
 from desktop.core.identifiers import mask_id
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.core.policy import RuleSet
 from desktop.core.size import MissingIndicatorError, SizeResult, decide_size
+from desktop.core.workers import ContractType
 from desktop.services import policy as policy_service
 from desktop.services.enterprises import find_enterprise
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as store_eligibility
+from desktop.store import province as store_province
 from desktop.store.db import now_iso
 from desktop.store.eligibility import ApplicationRecord, StoredDecision
 
@@ -69,6 +71,21 @@ def _previous_choices(ws: Workspace, application_id: int | None) -> dict[str, Du
     }
 
 
+def province_claims(ws: Workspace, enterprise_id: int) -> tuple[list[ClaimRow], dict[str, DuplicateChoice]]:
+    """On a county: the workers the province found counted by an enterprise elsewhere too, as other
+    claims, each with the province's ruling as the answer (counts here, or not)."""
+    if ws.office.kind != "county":
+        return [], {}
+    claims: dict[tuple[str, str], ClaimRow] = {}
+    ruled: dict[str, DuplicateChoice] = {}
+    for r in store_province.county_rulings_for(ws.store, enterprise_id):  # oldest first: the latest stays
+        claims[(r.id_number, r.other_uscc or r.other_enterprise)] = ClaimRow(r.id_number, OtherClaim(
+            enterprise_name=r.other_enterprise, uscc=r.other_uscc, office_name=r.other_office,
+            contract_type=ContractType.FIXED, contract_start=None, contract_end=None))
+        ruled[r.id_number] = DuplicateChoice.COUNT_HERE if r.counts_here else DuplicateChoice.EXCLUDE_HERE
+    return list(claims.values()), ruled
+
+
 def _decide(
     ws: Workspace, enterprise: Enterprise, application: ApplicationFacts, rules: RuleSet,
     choices: Mapping[str, DuplicateChoice],
@@ -77,10 +94,11 @@ def _decide(
         name=enterprise.name, uscc=enterprise.uscc, county_code=enterprise.county_code,
         staff_total=enterprise.staff_total, size=_size(rules, enterprise),
     )
+    claims, ruled = province_claims(ws, enterprise.id)
     workers = with_other_claims(
         store_eligibility.roster(ws.store, enterprise.id),
-        store_eligibility.other_claims(ws.store, enterprise.id),
-        choices,
+        [*store_eligibility.other_claims(ws.store, enterprise.id), *claims],
+        {**ruled, **choices},  # the province's ruling, unless the clerk answered otherwise
     )
     try:
         return decide(rules, facts, application, workers, areas=ws.areas)

@@ -131,6 +131,9 @@ def salvage(damaged: Path, target: Path) -> SalvageReport:
                 _salvage_table(source, conn, table, report)
         finally:
             source.close()
+        # Rows from a file older than migration 0008 come without their pinyin sort keys.
+        conn.execute("UPDATE enterprises SET name_key = enterprise_sort_key(name) WHERE name_key = ''")
+        conn.execute("UPDATE persons SET name_key = person_sort_key(name) WHERE name_key = ''")
     finally:
         conn.close()
     return report

@@ -44,7 +44,7 @@ _RESULT_WORDS: Final = {
     Result.FAIL: QT_TRANSLATE_NOOP("DecisionView", "不通过"),
 }
 _TRIGGERS: Final = {
-    "any_qualifying_priority_worker": QT_TRANSLATE_NOOP("DecisionView", "计入人员中有重点群体人员"),
+    "any_qualifying_priority_worker": QT_TRANSLATE_NOOP("DecisionView", "计入人员中有经核实的重点群体人员"),
     "never": QT_TRANSLATE_NOOP("DecisionView", "现行规则未启用降低标准"),
 }
 
@@ -104,9 +104,10 @@ def standard_text(decision: Decision) -> str:
     s = decision.standard
     size = size_label(s.size)
     if s.kind is StandardKind.REDUCED:
-        text = _tr("降低标准（{size}企业；触发条件：{trigger}）：人数 {count_working}；占比 {share_working}").format(
+        text = _tr("已适用降低标准（{size}企业；触发条件：{trigger}）：人数 {count_working}；占比 {share_working}。"
+                   "正常标准为不少于 {count} 人或 {share}，未达到").format(
             size=size, trigger=trigger_text(s.trigger), count_working=s.count_working,
-            share_working=s.share_working,
+            share_working=s.share_working, count=s.base_count, share=percent_text(s.base_share),
         )
     else:
         text = _tr("正常标准（{size}企业）：合格人员不少于 {count} 人，或占职工总数不低于 {share}").format(

@@ -551,8 +551,8 @@ class MainWindow(QMainWindow):
     # -- changes made beside the window -----------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self.show_changes_made_elsewhere()
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and not self._ws.store.closed:
+            self.show_changes_made_elsewhere()  # (a window being replaced by 切换用户 has its file closed)
 
     def show_changes_made_elsewhere(self) -> bool:
         """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""

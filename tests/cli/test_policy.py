@@ -34,6 +34,11 @@ def test_show(capsys: pytest.CaptureFixture[str], office_db: Path) -> None:
     assert {"code": "222401", "name": "延吉市", "groups": ["yanbian"]} in out["policy"]["counties"]
     code, text, _ = run(capsys, "--db", str(office_db), "policy", "show")
     assert code == EXIT_OK and "延吉市（222401）" in text and "程序自带的默认名单" in text
+    # every parameter with its value, date and source
+    keys = {p["key"] for p in out["policy"]["parameters"]}
+    assert {"standards.micro.count", "reduced.factor", "contract_min_months", "wage_evidence.recent"} <= keys
+    assert "微型企业：对口地区劳动者人数不少于：5人，2022-02-22起" in text
+    assert "出处：吉人社联〔2022〕19号 三（二）：微型企业不低于5人" in text
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -133,7 +133,7 @@ def test_template_command(capsys: pytest.CaptureFixture[str], tmp_path: Path, cl
     code, out = run(capsys, "template", str(out_file), "--json")
     assert code == EXIT_OK and out["template"] == str(out_file)
     sheet = openpyxl.load_workbook(out_file)["名册"]
-    assert sheet["D1"].value == "公民身份号码" and sheet["D2"].number_format == "@"
+    assert sheet["D3"].value == "公民身份号码" and sheet["D4"].number_format == "@"  # under the title lines
 
 
 def test_mark_and_unmark_priority_workers(capsys: pytest.CaptureFixture[str], with_enterprise: Path) -> None:

@@ -19,7 +19,9 @@ import pyzipper
 
 from desktop.batches import crypto
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from desktop.core.decision import DuplicateChoice
 from desktop.services import batches as svc
+from desktop.services import eligibility
 from desktop.services import province
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
@@ -133,12 +135,21 @@ def test_a_ruling_reaches_the_county(round_trip: Round) -> None:
         assert ruled.ruling is not None and ruled.ruling.ruling == "a_only"
         notice = province.write_notice(ws, "222402", round_trip.tmp / "notices")
     with round_trip.county_ws("tumen") as ws:
+        before = eligibility.check_enterprise(ws, factory.uscc(10, "222402"))
         taken = province.import_notice(ws, notice)
         assert taken == 1
         assert province.import_notice(ws, notice) == 0  # the same notice again changes nothing
         rulings = province.county_rulings(ws)
     assert [(r.id_number, r.counts_here, r.reason) for r in rulings] == [
         (SHARED, False, "图们的合同晚于延吉，且工资由延吉企业发放")]
+    with round_trip.county_ws("tumen") as ws:  # the county's next check shows the ruling
+        decision = eligibility.check_enterprise(ws, factory.uscc(10, "222402"))
+    [worker] = [w for w in decision.workers if w.id_number == SHARED]
+    assert not worker.counted
+    assert [c.uscc for c in worker.facts.other_claims] == [factory.uscc(0, "222401")]
+    assert worker.facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE
+    assert decision.qualifying_count == before.qualifying_count - 1 and not decision.pending_choices
+    assert [w.counted for w in before.workers if w.id_number == SHARED] == [True]
 
 
 def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) -> None:

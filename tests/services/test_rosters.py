@@ -63,6 +63,8 @@ def snapshot(ws: Workspace) -> dict[str, int]:
     conn = ws.store.conn
     counts["audit_log"] -= conn.execute("SELECT count(*) FROM audit_log WHERE action = 'db.backup'").fetchone()[0]
     counts["settings"] -= conn.execute("SELECT count(*) FROM settings WHERE key = 'backup.last_good'").fetchone()[0]
+    counts["row_log"] -= conn.execute(
+        "SELECT count(*) FROM row_log WHERE tbl = 'settings' AND rid = 'backup.last_good'").fetchone()[0]
     return counts
 
 
@@ -508,15 +510,23 @@ def test_template_has_text_ids_lists_and_instructions(tmp_path: Path, workspace:
     assert workbook.sheetnames == ["名册", "填写说明", "代码表"]
     assert workbook["代码表"].sheet_state == "hidden"
     sheet = workbook["名册"]
-    headers = [c.value for c in sheet[1]]
+    # a form to print, sign and stamp: title, 填报单位（盖章）, 填报日期 and 合计 above the columns
+    assert sheet["A1"].value == "劳务协作地区就业人员名册" and "A1:O1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A2"].value == "填报单位（盖章）：" and sheet["H2"].value.startswith("填报日期：")
+    assert sheet["L2"].value == "合计：" and sheet["M2"].value == '=COUNTA(B4:B1003)&"人"'
+    assert sheet.print_title_rows == "$1:$3" and sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == 9 and sheet.print_options.gridLines  # A4
+    assert "填表人" in sheet.oddFooter.left.text and "联系电话" in sheet.oddFooter.left.text
+    assert "&P" in sheet.oddFooter.right.text
+    headers = [c.value for c in sheet[3]]
     assert headers == [f.label for f, _, _ in TEMPLATE_COLUMNS]
     id_letter = "D"
-    assert headers[3] == "公民身份号码" and sheet[f"{id_letter}2"].number_format == "@"
-    assert sheet[f"{id_letter}1001"].number_format == "@" and sheet["O2"].number_format == "@"
+    assert headers[3] == "公民身份号码" and sheet[f"{id_letter}4"].number_format == "@"
+    assert sheet[f"{id_letter}1003"].number_format == "@" and sheet["O4"].number_format == "@"
     rules = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
-    assert rules["C2"].formula1 == '"男,女"'
-    assert rules["F2"].type == "list" and "代码表" in rules["F2"].formula1
-    assert rules["G2"].type == "list" and rules["E2"].type == "list" and rules["E2"].errorStyle == "warning"
+    assert rules["C4"].formula1 == '"男,女"'
+    assert rules["F4"].type == "list" and "代码表" in rules["F4"].formula1
+    assert rules["G4"].type == "list" and rules["E4"].type == "list" and rules["E4"].errorStyle == "warning"
     county_list = [r[0] for r in workbook["代码表"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert "汪清县" in county_list and len(county_list) == 60
     assert all(workspace.areas.resolve(name) is not None for name in county_list)
@@ -530,7 +540,7 @@ def test_template_has_text_ids_lists_and_instructions(tmp_path: Path, workspace:
         prepare(workspace, enterprise, out)
     assert caught.value.code == "roster_no_rows"
     for column, value in enumerate(EXAMPLE, start=1):
-        sheet.cell(2, column, value)
+        sheet.cell(4, column, value)
     workbook.save(tmp_path / "filled.xlsx")
     preview = prepare(workspace, enterprise, tmp_path / "filled.xlsx")
     assert [r.status for r in preview.rows] == ["valid"]

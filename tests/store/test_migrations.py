@@ -169,3 +169,20 @@ def test_migration_8_fills_the_pinyin_sort_keys_of_existing_names(db_path: Path)
         assert conn.execute("SELECT name_key FROM persons").fetchone()[0] == person_sort_key("单田芳")
     finally:
         conn.close()
+
+
+def test_a_salvage_from_a_file_before_migration_8_gets_its_sort_keys(db_path: Path, tmp_path: Path) -> None:
+    from desktop.core.pinyin_order import person_sort_key
+    from desktop.store.recovery import salvage
+
+    version = next(m.version for m in available_migrations() if m.name == "name_sort_keys")
+    conn = open_connection(db_path, migrations=available_migrations()[:version - 1])
+    conn.execute("INSERT INTO persons (id_number, name, created_at, updated_at)"
+                 " VALUES ('222401199001011234', '曾敏', 'now', 'now')")
+    conn.close()
+    report = salvage(db_path, tmp_path / "salvaged.sqlite3")
+    conn = sqlite3.connect(report.path)
+    try:
+        assert conn.execute("SELECT name_key FROM persons").fetchone()[0] == person_sort_key("曾敏")
+    finally:
+        conn.close()

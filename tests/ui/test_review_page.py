@@ -125,8 +125,9 @@ def test_selecting_an_enterprise_shows_its_decision(qtbot: QtBot, clerk: Workspa
     assert page.sourceLabel.text().startswith("当前计算结果（审核日期 2026-06-30），尚未记录")
     assert page.countsValue.text().startswith("职工总数 63 人，对口地区合格人员 7 人，占 ≈11.11%")
     standard = page.standardValue.text()
-    assert standard.startswith("降低标准（小型企业；触发条件：计入人员中有重点群体人员）")
+    assert standard.startswith("已适用降低标准（小型企业；触发条件：计入人员中有经核实的重点群体人员）")
     assert "10×0.5=5人" in standard and "15%×0.5=7.5%" in standard
+    assert standard.endswith("正常标准为不少于 10 人或 15%，未达到")  # both standards, the reduced one applied
     assert page.priorityValue.text().startswith("是（计入的重点群体人员 1 人")
     assert shown_version(page) == expected.ruleset_version == eligibility_service.current_rules(clerk).version
 

@@ -213,6 +213,30 @@ def test_every_page_of_the_main_window_fits(user: str, demo_db: Path, qtbot: QtB
         ws.close()
 
 
+def test_every_page_of_the_provinces_window_fits(tmp_path: Path, qtbot: QtBot,
+                                                 screen_fit: Callable[[QRect], ScreenFit]) -> None:
+    from desktop.services.offices import initialise_office
+
+    path = tmp_path / "province.sqlite3"
+    initialise_office(path, county_code="220000", name="吉林省就业服务局", letter_prefix="吉人社劳协确", kind="province",
+                      admin_username="admin", admin_password=DEMO_PASSWORD)
+    screen_fit(SCREENS["1024x768"])
+    ws = sign_in(path, "admin", DEMO_PASSWORD)
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        for row in range(window.navList.count()):
+            window.navList.setCurrentRow(row)
+            QApplication.processEvents()
+            needed = needed_size(window)
+            assert fits(needed, SCREENS["1024x768"]), \
+                f"page {window.navList.item(row).text()} needs a window of {needed.width()}×{needed.height()} px"
+    finally:
+        window.close()
+        ws.close()
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_the_main_window_opens_within_the_screen(screen: str, demo_ws: Workspace, qtbot: QtBot) -> None:
     area = SCREENS[screen]
