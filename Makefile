@@ -8,7 +8,7 @@ DEMO   := .demo/laoxie-demo.sqlite3
 export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils age openssh-client
 
 .PHONY: translations setup run demo-reset test test-core lint typecheck bench bundle bundle-test sysdeps clean \
-	windows windows-test
+	windows windows-test deb deb-test
 
 sysdeps:
 	@sh .ci/sysdeps.sh
@@ -77,6 +77,17 @@ windows: setup
 windows-test: windows
 	@LAOXIE_EXTRA_PACKAGES="$(WINDOWS_PACKAGES) $(WINE_PACKAGES)" sh .ci/sysdeps.sh
 	$(PY) packaging/windows/wine_test.py
+
+# A .deb of the one-folder bundle for Debian-based office desktops (统信UOS, 麒麟; x86-64),
+# and its test: installed into a clean Debian 12 chroot (debootstrap) and run there.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 1)
+
+deb: bundle
+	sh packaging/linux/build_deb.sh $(VERSION)
+
+deb-test: deb
+	@LAOXIE_EXTRA_PACKAGES="debootstrap" sh .ci/sysdeps.sh
+	sh packaging/linux/deb_test.sh dist/laoxie_$(VERSION)_amd64.deb
 
 # Extract every translatable string (tr(), .ui files, QT_TRANSLATE_NOOP markers) into the
 # Korean and English catalogues, then compile them; the window loads laoxie_<locale>.qm.

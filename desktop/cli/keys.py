@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
+from desktop.core.oserrors import os_reason
 from desktop.services import keys as key_service
 from desktop.services.errors import ServiceError
 from desktop.services.keys import KeyInfo
@@ -101,7 +102,7 @@ def _read_key_file(value: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ServiceError("batch_read_failed", path=value, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_read_failed", path=value, detail=os_reason(exc)) from exc
 
 
 def cmd_import_province(args: argparse.Namespace) -> int:

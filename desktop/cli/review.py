@@ -24,6 +24,8 @@ from typing import Any
 from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 from desktop.core.loan_form import BY_KEY, LoanType, fields_for
+from desktop.core.oserrors import os_reason
+from desktop.private_files import new_private_file, private_folder
 from desktop.services import letters as letter_service
 from desktop.services import reviews as review_service
 from desktop.services.reviews import ReviewStatus
@@ -41,8 +43,8 @@ def write_pdf(path: str, data: bytes) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"输出文件应以 .pdf 结尾：{path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    private_folder(target.parent)
+    partial = new_private_file(target.with_name(target.name + ".part"))  # the office's alone, as every export
     partial.write_bytes(data)
     partial.replace(target)
     return target
@@ -131,8 +133,10 @@ def _form_changes(args: argparse.Namespace) -> dict[str, object]:
     if args.file:
         try:
             data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"无法读取表单文件 {args.file}：{exc}") from exc
+        except OSError as exc:
+            raise UsageError(f"无法读取表单文件 {args.file}：{os_reason(exc)}") from exc
+        except ValueError as exc:  # not UTF-8, not JSON
+            raise UsageError(f"无法读取表单文件 {args.file}：不是 UTF-8 编码的 JSON 文件") from exc
         if not isinstance(data, dict):
             raise UsageError("表单文件应是一个 JSON 对象：{\"栏目\": 值, …}")
         changes.update(data.get("fields", data) if isinstance(data.get("fields"), dict) else data)

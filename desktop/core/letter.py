@@ -197,7 +197,7 @@ class LetterContent:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LetterContent:
         if data.get("schema") != SCHEMA:
-            raise LetterError("letter_bad_content", detail=f"schema {data.get('schema')!r}")
+            raise LetterError("letter_bad_content", detail="不是本程序的确认书格式")
         try:
             values = dict(data)
             values["issued_on"] = date.fromisoformat(values["issued_on"])
@@ -209,7 +209,8 @@ class LetterContent:
                 values["checks"] = tuple((str(h), str(t)) for h, t in values["checks"])
             return cls(**values)
         except (KeyError, TypeError, ValueError) as exc:
-            raise LetterError("letter_bad_content", detail=str(exc)) from exc
+            field = f"“{exc.args[0]}”" if isinstance(exc, KeyError) and exc.args else ""
+            raise LetterError("letter_bad_content", detail=f"缺少字段{field}或字段格式不对") from exc
 
     def canonical_json(self) -> str:
         return canonical_json(self.to_dict())

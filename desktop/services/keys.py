@@ -9,6 +9,7 @@ safe keeping and restored from that file. Every change is in the audit log.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import keys as store_keys
 from desktop.store.keys import OwnKeyRow, PeerKeyRow
+
+log = logging.getLogger(__name__)
 
 SIGNING, ENCRYPTION = crypto.SIGNING, crypto.ENCRYPTION
 RECEIPT_KEY_MARK = "receipt-key:"  # the line of the province's key file that carries its receipt key
@@ -108,7 +111,15 @@ def _crypto_error(exc: CryptoError) -> ServiceError:
         return ServiceError("key_passphrase_wrong")
     if exc.code == "passphrase_short":
         return ServiceError("key_passphrase_short", min=crypto.MIN_PASSPHRASE)
-    return ServiceError("key_invalid", detail=exc.detail or exc.code)
+    log.warning("key refused: %s", exc)  # the library's own words, kept out of the message
+    return ServiceError("key_invalid", detail=_CRYPTO_DETAILS.get(exc.code, "密钥文件无法识别"))
+
+
+_CRYPTO_DETAILS = {
+    "key_invalid": "不是有效的密钥文件（内容不完整或已损坏）",
+    "key_kind": "密钥的种类不对（应为本程序生成的签名密钥或加密密钥）",
+    "suite_unknown": "不支持的算法组合",
+}
 
 
 # --------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from pathlib import Path
 from desktop.batches import files
 from desktop.batches.crypto import DecryptionKey
 from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
+from desktop.private_files import private_folder
 from desktop.services import batches as batch_service
 from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
@@ -159,11 +161,11 @@ def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
     }, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     target = out / f"{county_code}-裁定通知-{issued[:10]}-{len(rulings)}.laoxie-notice.json" if out.is_dir() \
         or not out.suffix else out
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     try:
         files.write_verified(target, data)
     except OSError as exc:
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
     with ws.store.transaction():
         ws.audit("province.notice", entity="office", entity_id=county_code,
                  detail={"office_code": county_code, "rulings": len(rulings), "file": str(target)})
@@ -182,7 +184,7 @@ def import_notice(ws: Workspace, path: Path) -> int:
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise ServiceError("batch_read_failed", path=path, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_read_failed", path=path, detail=os_reason(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ServiceError("notice_invalid", path=path, detail="不是 JSON 文件") from exc
     rulings = _notice_rulings(path, data)
@@ -261,7 +263,7 @@ def recheck_quarantined(ws: Workspace, quarantine_id: int, passphrase: str | Non
     try:
         data = Path(row.stored_as).read_bytes()
     except OSError as exc:
-        raise ServiceError("batch_read_failed", path=row.stored_as, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_read_failed", path=row.stored_as, detail=os_reason(exc)) from exc
     with tempfile.TemporaryDirectory(prefix="laoxie-recheck-") as folder:
         copy = Path(folder) / row.file_name  # under the name it came with
         copy.write_bytes(data)
@@ -382,7 +384,7 @@ def bank_list(ws: Workspace, period: str, out: Path, *, passphrase: str) -> Bank
         out.mkdir(parents=True, exist_ok=True)
         files.write_verified(target, data)
     except OSError as exc:
-        raise ServiceError("batch_write_failed", path=target, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
     sha = hashlib.sha256(data).hexdigest()
     with ws.store.transaction():
         record = store_province.insert_bank_list(ws.store, period=period, file_name=target.name, file_sha256=sha,

@@ -8,6 +8,7 @@ backup API.  A file written by a newer version is refused untouched.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -20,7 +21,10 @@ from desktop import __version__
 from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
 from desktop.private_files import make_private, new_private_file, private_folder
 from desktop.resources import migrations_dir
+from desktop.store import seals
 from desktop.store.errors import NewerSchemaError, StoreError
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 APPLICATION_ID = 0x4C58_4945  # "LXIE": marks the file as ours (PRAGMA application_id)
@@ -66,9 +70,24 @@ def translate_error(exc: sqlite3.Error, path: Path | str, *, opening: bool = Fal
         return StoreError("disk_full", path=path)
     if "file is not a database" in text or "malformed" in text:
         return StoreError("not_a_database", path=path)
+    log.warning("SQLite error on %s: %s", path, exc)
+    detail = sqlite_reason(text)
     if opening:
-        return StoreError("cannot_open", path=path, detail=str(exc))
-    return StoreError("write_failed", path=path, detail=str(exc))
+        return StoreError("cannot_open", path=path, detail=detail)
+    return StoreError("write_failed", path=path, detail=detail)
+
+
+def sqlite_reason(text: str) -> str:
+    """A Chinese phrase for SQLite's (English) error text; the text itself goes to the log."""
+    text = text.lower()
+    for needle, reason in (("unable to open", "文件无法打开（文件夹不存在或没有权限）"),
+                           ("disk i/o", "磁盘读写出错（U 盘或网络盘可能已断开）"),
+                           ("no such table", "数据库缺少应有的表（不是本程序的数据库，或已损坏）"),
+                           ("constraint", "数据不符合数据库的规则"), ("interrupt", "操作被中断"),
+                           ("out of memory", "内存不足"), ("too big", "数据过大")):
+        if needle in text:
+            return reason
+    return "数据库出错（详细原因已写入日志）"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -77,12 +96,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
-    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
-    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
-    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
+    register_functions(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The functions the schema's SQL and the store's triggers call, on every connection we open."""
+    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
+    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
+    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
+    seals.register(conn)  # the row digests of the TEMP triggers (desktop/store/seals.py)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -120,27 +145,42 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
         backup = backup_copy(conn, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
     applied: list[int] = []
     for migration in pending:
-        script = (
-            "BEGIN IMMEDIATE;\n"
-            + migration.sql()
-            + f"\nINSERT INTO schema_history (version, name, app_version, applied_at)"
-            f" VALUES ({migration.version}, '{migration.name}', '{__version__}', '{now_iso()}');"
-            + f"\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-        )
+        seals.install_triggers(conn)  # a migration's own changes to rows are logged like the app's
         try:
-            conn.executescript(script)
+            conn.executescript("BEGIN IMMEDIATE;\n" + migration.sql())
+            if migration.name == SEALING_MIGRATION:
+                _seal_existing(conn)
+            conn.execute(
+                "INSERT INTO schema_history (version, name, app_version, applied_at) VALUES (?, ?, ?, ?)",
+                (migration.version, migration.name, __version__, now_iso()))
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(
                 "migration_failed", path=path, version=migration.version,
-                detail=str(exc), backup=backup or "-",
+                detail=sqlite_reason(str(exc)), backup=backup or "-",
             ) from exc
         applied.append(migration.version)
+    seals.install_triggers(conn)  # the last migration may have changed the tables (or made the log)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise StoreError("cannot_open", path=path, detail=f"foreign_key_check: {len(problems)} rows")
     return applied
+
+
+SEALING_MIGRATION = "row_seals"  # by name: its number is whichever was free when it landed
+
+
+def _seal_existing(conn: sqlite3.Connection) -> None:
+    """Bring the rows already in the file under the row log, bound by an audit entry."""
+    from desktop.core.office import Actor
+    from desktop.store import audit
+
+    counts = seals.seal_existing(conn)
+    if counts:
+        audit.append(conn, Actor(username="system"), "db.seal", office_id=None, detail={"rows": counts})
 
 
 def open_connection(
@@ -179,6 +219,7 @@ def open_connection(
             if app_id == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate(conn, path, migrations)
+            seals.install_triggers(conn)
         except BaseException:
             conn.close()
             raise

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.oserrors import os_reason
 from desktop.services import recovery
 from desktop.services.errors import ServiceError
 from desktop.services.recovery import Recovered, RecoveryBackup
@@ -144,7 +145,7 @@ class RecoveryDialog(QDialog):
             done = recovery.restore_damaged(self.db_path, backup, self.usernameEdit.text().strip(),
                                             self.passwordEdit.text())
         except (ServiceError, StoreError, OSError) as exc:
-            self.resultLabel.setText(error_text(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc)))
+            self.resultLabel.setText(error_text(exc) if not isinstance(exc, OSError) else QCoreApplication.translate("problems", os_reason(exc)))
             self.passwordEdit.clear()
             return
         finally:
