@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, str] = {
     "key.export_private": QT_TRANSLATE_NOOP("audit", "导出私钥"),
     "db.backup": QT_TRANSLATE_NOOP("audit", "备份数据库"),
     "db.restore": QT_TRANSLATE_NOOP("audit", "从备份恢复"),
+    "db.seal": QT_TRANSLATE_NOOP("audit", "为已有数据建立逐行校验"),
     "backup.settings": QT_TRANSLATE_NOOP("audit", "修改备份设置"),
     "pii.unmask": QT_TRANSLATE_NOOP("audit", "查看或导出完整个人信息"),
     "pii.export": QT_TRANSLATE_NOOP("audit", "导出含完整个人信息的文件"),

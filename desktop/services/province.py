@@ -19,6 +19,7 @@ from desktop.batches.crypto import DecryptionKey
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
+from desktop.private_files import private_folder
 from desktop.services import batches as batch_service
 from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
@@ -160,7 +161,7 @@ def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
     }, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     target = out / f"{county_code}-裁定通知-{issued[:10]}-{len(rulings)}.laoxie-notice.json" if out.is_dir() \
         or not out.suffix else out
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     try:
         files.write_verified(target, data)
     except OSError as exc:
