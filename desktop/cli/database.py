@@ -9,16 +9,19 @@ from typing import Any
 from desktop.cli.auth import credentials
 from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, db_path, emit, open_workspace
 from desktop.services import backups, recovery
+from desktop.services.dbcheck import check_workspace, parse_fingerprint
 from desktop.services.workspace import window_lock
-from desktop.services.dbcheck import check_database
 from desktop.store import StoreError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    noted = [parse_fingerprint(text) for text in args.anchor or ()]
     with open_workspace(args) as ws:
-        report = check_database(ws.store)
-    lines = [f"已检查：{'、'.join(report.checked)}；操作日志 {report.audit_entries} 条"]
+        report = check_workspace(ws, noted)
+    lines = [f"已检查：{'、'.join(report.checked)}；操作日志 {report.audit_entries} 条；"
+             f"与 {report.anchors} 个库外记录核对"]
     lines += [f"问题：{f.text()}" for f in report.findings] or ["未发现问题"]
+    lines.append(f"数据库指纹：{report.fingerprint}（请抄下保存，日后用 --anchor 核对）")
     if args.json:
         emit(args, {"check": report.as_dict()}, "")
     else:
@@ -76,6 +79,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser("db", parents=[common], help="数据库：检查、备份、恢复")
     db_sub = db.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser, required=True)
     p = db_sub.add_parser("check", parents=[common], help="检查数据库（有问题时返回非零）")
+    p.add_argument("--anchor", action="append", metavar="指纹",
+                   help="与以前记下的数据库指纹核对（形如 1234:3f9a-77c2-01bd，可重复）")
     p.set_defaults(handler=cmd_check)
     p = db_sub.add_parser("backup", parents=[common], help="立即备份（经校验）")
     p.add_argument("--to", metavar="DIR", help="备份到此文件夹（如 U 盘）")

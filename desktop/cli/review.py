@@ -25,6 +25,7 @@ from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 from desktop.core.loan_form import BY_KEY, LoanType, fields_for
 from desktop.core.oserrors import os_reason
+from desktop.private_files import new_private_file, private_folder
 from desktop.services import letters as letter_service
 from desktop.services import reviews as review_service
 from desktop.services.reviews import ReviewStatus
@@ -42,8 +43,8 @@ def write_pdf(path: str, data: bytes) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"输出文件应以 .pdf 结尾：{path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    private_folder(target.parent)
+    partial = new_private_file(target.with_name(target.name + ".part"))  # the office's alone, as every export
     partial.write_bytes(data)
     partial.replace(target)
     return target

@@ -23,10 +23,10 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.private_files import make_private
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.roster import Field, HeaderLayout, RosterError
+from desktop.private_files import make_private
 from desktop.rosters.reader import RosterFile
 
 ERROR_FILL: Final = PatternFill("solid", fgColor="FFC7CE")

@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop.core.permissions import Permission
-from desktop.services.workspace import Workspace
 from desktop.private_files import private_folder
 from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
 from desktop.store import StoreError
-from desktop.store.backup import copy_file_safely, office_of_copy, restore_into, verify_copy, write_copy
+from desktop.store.backup import (
+    Anchor, append_anchor, copy_file_safely, office_of_copy, read_anchors, restore_into, verify_copy, write_copy,
+)
 from desktop.store.recovery import damaged, keep_pages, salvage
 
 REASONS = ("auto", "manual", "before-import", "before-approval", "before-restore", "before-batch-import",
@@ -119,8 +121,10 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
         return Backup(target, now.replace(microsecond=0), reason, target.stat().st_size)
     for stale in folder.glob(f"{ws.store.path.stem}-*.sqlite3.part"):  # left by a crash mid-backup
         stale.unlink(missing_ok=True)
+    entry, head = ws.store.audit_chain_tip()  # the copy holds at least this entry
     try:
         copy = write_copy(ws.store.conn, _db_size(ws), target)
+        _anchor(ws, folder, Anchor(entry, head, target.name))
     except OSError as exc:  # a folder that is a file, no permission, an offline share
         raise StoreError("backup_failed", path=target, detail=_why(exc, folder)) from exc
     mirrored = mirror_error = ""
@@ -128,6 +132,7 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
     if mirror is not None and to is None:
         try:
             copy_file_safely(target, mirror / target.name)  # a stick pulled out: refused, never created
+            _anchor(ws, mirror, Anchor(entry, head, target.name))
             thin(mirror, now)
             mirrored = str(mirror)
         except (OSError, StoreError) as exc:  # a stick that is not there must not stop the backup
@@ -146,6 +151,23 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
 def _configured(ws: Workspace, folder: Path) -> bool:
     chosen = [f for f in (backup_folder(ws), second_folder(ws)) if f is not None]
     return any(folder.resolve() == f.resolve() for f in chosen)
+
+
+def _anchor(ws: Workspace, folder: Path, anchor: Anchor) -> None:
+    """The chain's head beside the backups: an editor of the database cannot reach it (issue 11)."""
+    append_anchor(folder, ws.store.path.stem, anchor, datetime.now().isoformat(timespec="seconds"))
+
+
+def recorded_anchors(ws: Workspace) -> list[Anchor]:
+    """The heads recorded beside this file's backups since its last restore (a restore starts over)."""
+    found: list[Anchor] = []
+    for folder in (backup_folder(ws), second_folder(ws)):
+        if folder is None or not folder.is_dir():
+            continue
+        records = read_anchors(folder, ws.store.path.stem)
+        starts = [i for i, a in enumerate(records) if a.kind == "restore"]
+        found += records[starts[-1] if starts else 0:]
+    return found
 
 
 def _why(exc: OSError, folder: Path) -> str:
@@ -224,4 +246,9 @@ def restore(ws: Workspace, backup: Path) -> Backup:
         ws.audit("db.restore", detail={"from": str(backup), "safety_copy": "" if kept_damaged else str(safety.path),
                                        "damaged_kept_as": str(safety.path) if kept_damaged else "",
                                        "replaced_chain_head": previous_head, **salvaged})
+    entry, head = ws.store.audit_chain_tip()
+    try:
+        _anchor(ws, backup_folder(ws), Anchor(entry, head, backup.name, kind="restore"))
+    except OSError:  # the data is back; the next backup records the head again
+        pass
     return safety

@@ -42,9 +42,9 @@ from desktop.core.batch import (
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
+from desktop.private_files import private_folder
 from desktop.services import keys
 from desktop.services.backups import make_backup
-from desktop.private_files import private_folder
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches

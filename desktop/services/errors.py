@@ -11,6 +11,8 @@ SERVICE_MESSAGES: dict[str, str] = {
     "not_initialised": QT_TRANSLATE_NOOP(
         "service", "数据库 {path} 尚未设置本单位信息。请先运行 laoxie init，或在窗口中完成首次设置。"
     ),
+    "bad_fingerprint": QT_TRANSLATE_NOOP(
+        "service", "“{value}”不是数据库指纹：指纹形如 1234:3f9a-77c2-01bd（检查数据库时显示）。"),
     "forbidden": QT_TRANSLATE_NOOP("service", "用户“{user}”（{role}）无权{permission}。"),
     "login_failed": QT_TRANSLATE_NOOP("service", "用户名或密码不对。"),
     "login_locked": QT_TRANSLATE_NOOP(

@@ -86,6 +86,7 @@ SERVICE_MESSAGES.update({
 ACTION_LABELS.update({
     "letter.issue": QT_TRANSLATE_NOOP("audit", "出具确认书"),
     "letter.print": QT_TRANSLATE_NOOP("audit", "打印确认书"),
+    "letter.original_kept": QT_TRANSLATE_NOOP("audit", "保存确认书原件"),
     "letter.void": QT_TRANSLATE_NOOP("audit", "作废确认书"),
     "letter.fonts": QT_TRANSLATE_NOOP("audit", "设置确认书字体"),
     "letter.page": QT_TRANSLATE_NOOP("audit", "设置确认书版式（分隔线、抄送、印发机关）"),
@@ -288,7 +289,9 @@ def _keep_original(ws: Workspace, letter: LetterRow) -> None:
     try:
         pdf = _render(ws, [_print_of(letter, Mark.ORIGINAL)])
         with ws.store.transaction():
-            store_letters.save_letter_pdf(ws.store, letter.id, pdf)
+            if store_letters.save_letter_pdf(ws.store, letter.id, pdf):  # every write is in the log
+                ws.audit("letter.original_kept", entity="application", entity_id=letter.application_id,
+                         detail={"letter_id": letter.id, "number": letter.number})
     except (ServiceError, StoreError):
         return
 

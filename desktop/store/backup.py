@@ -8,13 +8,14 @@ looks like a backup.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.private_files import new_private_file
+from desktop.private_files import PRIVATE_FILE, new_private_file
 from desktop.store.db import APPLICATION_ID, available_migrations
 from desktop.store.errors import StoreError
 
@@ -125,3 +126,47 @@ def office_of_copy(path: Path) -> str | None:
     finally:
         conn.close()
     return str(row[0]) if row else None
+
+
+# -- anchors: the audit chain's head, kept outside the database ---------------------------------
+@dataclass(frozen=True)
+class Anchor:
+    """An audit entry's hash (or the start of it) recorded where an editor of the file cannot reach."""
+
+    entry: int
+    head: str  # the full hash, or a prefix written down by hand
+    source: str  # the backup's file name, or the fingerprint as written
+    kind: str = "backup"  # "backup", "restore" (later records only count from here) or "noted"
+
+
+def anchor_ledger(folder: Path, stem: str) -> Path:
+    return folder / f"{stem}-anchors.jsonl"
+
+
+def append_anchor(folder: Path, stem: str, anchor: Anchor, at: str) -> None:
+    """One JSON line in the folder's ledger, flushed to disk (a line that fails to parse is skipped)."""
+    line = json.dumps({"kind": anchor.kind, "entry": anchor.entry, "head": anchor.head,
+                       "source": anchor.source, "at": at}, ensure_ascii=False)
+    fd = os.open(anchor_ledger(folder, stem), os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_anchors(folder: Path, stem: str) -> list[Anchor]:
+    """The ledger's records in order; unreadable lines (a crash mid-write) are left out."""
+    path = anchor_ledger(folder, stem)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+            found.append(Anchor(int(record["entry"]), str(record["head"]), str(record["source"]),
+                                str(record.get("kind", "backup"))))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import lru_cache
 from typing import Any
 
-from desktop.store.audit import ChainBreak, verify_chain
+from desktop.store import seals
+from desktop.store.audit import ChainBreak, chain_tip, verify_chain
+from desktop.store.db import available_migrations, register_functions
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -60,3 +63,40 @@ def all_uscc(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def all_id_numbers(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     return [(int(r[0]), str(r[1])) for r in conn.execute("SELECT id, id_number FROM persons")]
+
+
+def row_changes(conn: sqlite3.Connection) -> list[seals.RowChange]:
+    return list(seals.compare_rows(conn))
+
+
+@lru_cache(maxsize=1)
+def expected_triggers() -> dict[str, str]:
+    """The triggers the migrations create (name -> SQL): an empty schema built from db/ in memory."""
+    scratch = sqlite3.connect(":memory:")
+    register_functions(scratch)
+    try:
+        for migration in available_migrations():
+            scratch.executescript(migration.sql())
+        return {str(r[0]): str(r[1]) for r in scratch.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        scratch.close()
+
+
+def trigger_problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return seals.trigger_differences(conn, expected_triggers())
+
+
+def entry_hashes(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """The hash of each of these audit entries that is still in the log."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update({int(r[0]): str(r[1]) for r in conn.execute(
+            f"SELECT id, hash FROM audit_log WHERE id IN ({marks})", chunk)})
+    return found
+
+
+def audit_tip(conn: sqlite3.Connection) -> tuple[int, str]:
+    return chain_tip(conn)

@@ -21,6 +21,7 @@ from desktop import __version__
 from desktop.core.pinyin_order import enterprise_sort_key, person_sort_key
 from desktop.private_files import make_private, new_private_file, private_folder
 from desktop.resources import migrations_dir
+from desktop.store import seals
 from desktop.store.errors import NewerSchemaError, StoreError
 
 log = logging.getLogger(__name__)
@@ -95,12 +96,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         detect_types=0,
     )
     conn.row_factory = sqlite3.Row
-    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
-    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
-    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
+    register_functions(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The functions the schema's SQL and the store's triggers call, on every connection we open."""
+    # Names sort by pinyin through a key column the store writes with these (migration 0008 uses them too).
+    conn.create_function("person_sort_key", 1, person_sort_key, deterministic=True)
+    conn.create_function("enterprise_sort_key", 1, enterprise_sort_key, deterministic=True)
+    seals.register(conn)  # the row digests of the TEMP triggers (desktop/store/seals.py)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -138,15 +145,16 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
         backup = backup_copy(conn, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
     applied: list[int] = []
     for migration in pending:
-        script = (
-            "BEGIN IMMEDIATE;\n"
-            + migration.sql()
-            + f"\nINSERT INTO schema_history (version, name, app_version, applied_at)"
-            f" VALUES ({migration.version}, '{migration.name}', '{__version__}', '{now_iso()}');"
-            + f"\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-        )
+        seals.install_triggers(conn)  # a migration's own changes to rows are logged like the app's
         try:
-            conn.executescript(script)
+            conn.executescript("BEGIN IMMEDIATE;\n" + migration.sql())
+            if migration.name == SEALING_MIGRATION:
+                _seal_existing(conn)
+            conn.execute(
+                "INSERT INTO schema_history (version, name, app_version, applied_at) VALUES (?, ?, ?, ?)",
+                (migration.version, migration.name, __version__, now_iso()))
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -155,10 +163,24 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Migration] | 
                 detail=sqlite_reason(str(exc)), backup=backup or "-",
             ) from exc
         applied.append(migration.version)
+    seals.install_triggers(conn)  # the last migration may have changed the tables (or made the log)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise StoreError("cannot_open", path=path, detail=f"foreign_key_check: {len(problems)} rows")
     return applied
+
+
+SEALING_MIGRATION = "row_seals"  # by name: its number is whichever was free when it landed
+
+
+def _seal_existing(conn: sqlite3.Connection) -> None:
+    """Bring the rows already in the file under the row log, bound by an audit entry."""
+    from desktop.core.office import Actor
+    from desktop.store import audit
+
+    counts = seals.seal_existing(conn)
+    if counts:
+        audit.append(conn, Actor(username="system"), "db.seal", office_id=None, detail={"rows": counts})
 
 
 def open_connection(
@@ -197,6 +219,7 @@ def open_connection(
             if app_id == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate(conn, path, migrations)
+            seals.install_triggers(conn)
         except BaseException:
             conn.close()
             raise

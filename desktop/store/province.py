@@ -111,10 +111,10 @@ def keep_letter_pdfs(store: Store, office_id: int, pdfs: Mapping[str, bytes]) ->
         ref = member.rsplit("-", 1)[-1].removesuffix(".pdf")
         if ref.isdigit() and int(ref) in refs:
             rows.append((refs[int(ref)], pdf, hashlib.sha256(pdf).hexdigest(), now))
-    before = store.conn.total_changes
-    store.conn.executemany("INSERT OR IGNORE INTO letter_files (letter_id, pdf, sha256, created_at)"
-                           " VALUES (?, ?, ?, ?)", rows)
-    return store.conn.total_changes - before
+    # rowcount, not total_changes: that also counts the row log's TEMP triggers (desktop/store/seals.py)
+    cur = store.conn.executemany("INSERT OR IGNORE INTO letter_files (letter_id, pdf, sha256, created_at)"
+                                 " VALUES (?, ?, ?, ?)", rows)
+    return max(cur.rowcount, 0)
 
 
 def decision_explanation(store: Store, decision_id: int) -> list[str]:
@@ -330,14 +330,13 @@ class CountyRuling:
 
 def insert_county_rulings(store: Store, rulings: Sequence[CountyRuling]) -> int:
     """Keep the rulings not seen before; returns how many were new."""
-    before = store.conn.total_changes
-    store.conn.executemany(
+    cur = store.conn.executemany(  # rowcount: total_changes would count the row log's triggers too
         "INSERT OR IGNORE INTO province_rulings (ruling_uid, id_number, name, enterprise_uscc, counts_here, ruling,"
         " reason, other_office, other_enterprise, ruled_at, received_at, other_uscc)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(r.ruling_uid, r.id_number, r.name, r.enterprise_uscc, int(r.counts_here), r.ruling, r.reason,
           r.other_office, r.other_enterprise, r.ruled_at, r.received_at, r.other_uscc) for r in rulings])
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
 
 
 def county_rulings(store: Store) -> list[CountyRuling]:

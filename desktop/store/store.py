@@ -90,6 +90,10 @@ class Store:
         except sqlite3.DatabaseError as exc:  # a damaged file
             raise db.translate_error(exc, self.path) from exc
 
+    def audit_chain_tip(self) -> tuple[int, str]:
+        """(id, hash) of the newest audit entry."""
+        return audit.chain_tip(self.conn)
+
     def audit_entries(self, limit: int = 200) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]

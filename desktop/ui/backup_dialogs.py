@@ -52,6 +52,9 @@ CHECKED_LABELS: Final[dict[str, str]] = {
     "schema": QT_TRANSLATE_NOOP("backups", "数据结构版本"),
     "invariants": QT_TRANSLATE_NOOP("backups", "业务规则（本单位、管理员、文号连续、两人审核、改判理由）"),
     "identifiers": QT_TRANSLATE_NOOP("backups", "统一社会信用代码和身份证号码"),
+    "anchors": QT_TRANSLATE_NOOP("backups", "操作日志与备份旁的记录、记下的指纹核对"),
+    "rows": QT_TRANSLATE_NOOP("backups", "每一行数据与程序最后写入的是否一致"),
+    "triggers": QT_TRANSLATE_NOOP("backups", "保护数据的触发器"),
 }
 
 
@@ -213,6 +216,7 @@ class CheckDialog(QDialog):
     # From forms/check_dialog.ui (load_form sets them).
     summaryLabel: QLabel
     checkedLabel: QLabel
+    fingerprintLabel: QLabel
     findingsList: QListWidget
     adviceLabel: QLabel
     buttonBox: QDialogButtonBox
@@ -225,6 +229,9 @@ class CheckDialog(QDialog):
         checked = [translated(_CONTEXT, CHECKED_LABELS[c], n=report.audit_entries) if c in CHECKED_LABELS else c
                    for c in report.checked]
         self.checkedLabel.setText(self.tr("已检查：") + "".join(f"\n　· {item}" for item in checked))
+        self.fingerprintLabel.setText(self.tr(
+            "数据库指纹：{fingerprint}\n请抄下保存。日后检查时可用它核对操作日志没有被改写（laoxie db check --anchor {fingerprint}）。"
+        ).format(fingerprint=report.fingerprint))
         texts = [finding_text(f.code, f.params) for f in report.findings]
         self.findingsList.addItems(texts)
         self.findingsList.setVisible(bool(texts))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
+from desktop.private_files import new_private_file
 from desktop.ui.screen import available_area, room
 
 
@@ -202,7 +203,7 @@ class LetterPreviewDialog(QDialog):
     def save_to(self, path: Path) -> Path:
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        path.write_bytes(self._outgoing())
+        new_private_file(path).write_bytes(self._outgoing())  # the office's alone, as every export
         self.saved_to = path
         return path
 

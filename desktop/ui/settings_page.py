@@ -28,7 +28,7 @@ from desktop.core.office import Actor, Office
 from desktop.core.permissions import Permission
 from desktop.services import backups
 from desktop.services.accounts import IDLE_LOCK_MAX, IDLE_LOCK_MIN, idle_lock_minutes, set_idle_lock_minutes
-from desktop.services.dbcheck import CheckReport, check_database
+from desktop.services.dbcheck import CheckReport, check_workspace
 from desktop.services.errors import ServiceError
 from desktop.services.offices import update_office
 from desktop.services.workspace import Workspace
@@ -61,7 +61,7 @@ def _restore(ws: Workspace, state: TaskState, backup: Path) -> Restored:
 
 
 def _check(ws: Workspace, state: TaskState) -> CheckReport:
-    return check_database(ws.store)
+    return check_workspace(ws)
 
 
 class SettingsPage(QWidget):

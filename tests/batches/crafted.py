@@ -505,8 +505,9 @@ class RunResult:
     seconds: float
 
 
-# What a quarantine run may change: its own rows and audit entries, the backup taken first.
-QUARANTINE_TABLES = ("batch_quarantine", "audit_log", "settings")
+# What a quarantine run may change: its own rows and audit entries, the backup taken first (and
+# the row log of those, checked below to name only these tables).
+QUARANTINE_TABLES = ("batch_quarantine", "audit_log", "settings", "row_log")
 
 
 def run(setting: Setting, folder: Path, variants: Iterable[Crafted]) -> RunResult:
@@ -521,6 +522,7 @@ def run(setting: Setting, folder: Path, variants: Iterable[Crafted]) -> RunResul
         before = table_digests(setting.province)
         settings_before = factory.table_rows(setting.province, "SELECT key, value FROM settings ORDER BY key")
         audit_from = int(factory.table_rows(setting.province, "SELECT max(id) FROM audit_log")[0][0])
+        logged_from = int(factory.table_rows(setting.province, "SELECT coalesce(max(id), 0) FROM row_log")[0][0])
         started = time.perf_counter()
         found = batches.batch_files_in(folder)
         outcomes = batches.import_batches(ws, found, factory.PASSPHRASE)
@@ -544,6 +546,8 @@ def run(setting: Setting, folder: Path, variants: Iterable[Crafted]) -> RunResul
         setting.province, "SELECT action FROM audit_log WHERE id > ?", (audit_from,))}
     if actions - {"user.login", "db.backup", "batch.quarantine"}:
         changed.append(f"audit_log: {sorted(actions)}")
+    logged = {r[0] for r in factory.table_rows(setting.province, "SELECT tbl FROM row_log WHERE id > ?", (logged_from,))}
+    changed += [f"row_log: {t}" for t in sorted(logged - set(QUARANTINE_TABLES))]
     quarantined = factory.table_rows(setting.province, "SELECT count(*) FROM batch_quarantine")[0][0]
     if quarantined != len(written):
         changed.append(f"batch_quarantine: {quarantined} rows for {len(written)} files")

@@ -161,6 +161,7 @@ def enterprise_with_roster(ws: Workspace, e: int, workers: int, rng: random.Rand
         for row in rows:
             row["person_id"] = ids[str(row.pop("id_number"))]
         ws.store.insert_employments(rows)
+        ws.audit("test.factory", entity="enterprise", entity_id=enterprise.id, detail={"rows": workers})
     return enterprise.id
 
 
@@ -181,6 +182,7 @@ def approved_applications(ws: Workspace, enterprises: int, workers: int, *, firs
                                                  applied_on="2026-06-01", prepared_by=ws.actor.user_id)
             ws.store.conn.execute("UPDATE applications SET review_date = ?, evidence_contracts = 1,"
                                   " evidence_wages = 1 WHERE id = ?", (review.isoformat(), app_id))
+            ws.audit("test.factory", entity="application", entity_id=app_id)
         stored = record_decision(ws, app_id, review)
         with ws.store.transaction():
             status = "issued" if letters else "approved"
@@ -194,6 +196,7 @@ def approved_applications(ws: Workspace, enterprises: int, workers: int, *, firs
                     " verification_code, digest, issued_by, issued_at) VALUES (?, ?, ?, 2026, ?, ?, ?, ?, ?, ?)",
                     (ws.office.id, app_id, stored.id, e + 1, ws.office.letter_number(2026, e + 1),
                      f"{ws.office.code}-{e:06d}-K7Q2", "0" * 64, approver_id, "2026-07-01T10:00:00+08:00"))
+            ws.audit("test.factory", entity="application", entity_id=app_id)  # every write is in the log
         application_ids.append(app_id)
     return application_ids
 

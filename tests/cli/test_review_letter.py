@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -81,6 +82,7 @@ def test_letter_issue_reprint_void_and_verify(capsys: pytest.CaptureFixture[str]
     assert code == EXIT_OK and out["issued"] is True and out["copy"] is False
     letter = out["letter"]
     assert letter["number"] == "延吉人社劳协确〔2026〕1号" and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert os.name != "posix" or (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o600  # the office's alone
     code, out = run(capsys, office_db, "letter", case.uscc, "--out", str(tmp_path / "b.pdf"))
     assert code == EXIT_OK and out["issued"] is False and out["copy"] is True and out["letter"]["print_count"] == 2
     if shutil.which("pdftotext"):

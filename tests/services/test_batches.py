@@ -357,8 +357,8 @@ def test_a_county_without_the_province_receipt_key_is_told_to_import_it(exchange
 
 
 def province_state(path: Path) -> tuple[object, ...]:
-    """Everything in the province file but the audit log, the quarantine and the backup bookkeeping."""
-    rows = factory.dump(path, skip=("audit_log", "batch_quarantine"))
+    """Everything in the province file but the audit and row logs, the quarantine and the backup bookkeeping."""
+    rows = factory.dump(path, skip=("audit_log", "row_log", "batch_quarantine"))
     rows["settings"] = [r for r in rows["settings"] if r[0] != "backup.last_good"]
     return tuple(sorted(rows.items()))
 

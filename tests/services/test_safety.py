@@ -115,7 +115,7 @@ def test_a_row_changed_outside_the_app_is_reported(office_db: Path, workspace: A
     raw.commit()
     raw.close()
     report = check_database(workspace.store)
-    assert {f.code for f in report.findings} == {"audit_hash", "bad_uscc"}
+    assert {f.code for f in report.findings} == {"audit_hash", "bad_uscc", "row_changed", "trigger_missing"}
     assert all(f.text() for f in report.findings)
 
 

@@ -210,6 +210,8 @@ def test_check_database_finds_nothing_then_finds_a_changed_log_entry(
     assert dialog.summaryLabel.text() == "未发现问题" and "#1e7d32" in dialog.summaryLabel.styleSheet()
     assert "操作日志逐条核对" in dialog.checkedLabel.text() and "数据库文件的完整性" in dialog.checkedLabel.text()
     assert dialog.findings() == [] and dialog.findingsList.isHidden()
+    tip = workspace.store.audit_chain_tip()  # the fingerprint to write down: newest entry, start of its hash
+    assert f"{tip[0]}:{tip[1][:4]}-{tip[1][4:8]}-{tip[1][8:12]}" in dialog.fingerprintLabel.text()
     dialog.close()
 
     raw = sqlite3.connect(office_db)
@@ -222,8 +224,8 @@ def test_check_database_finds_nothing_then_finds_a_changed_log_entry(
     qtbot.mouseClick(window.settings.checkButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(CheckDialog)))
     [dialog] = [d for d in window.findChildren(CheckDialog) if d.isVisible()]
-    assert dialog.summaryLabel.text() == "发现 1 个问题" and "#b3261e" in dialog.summaryLabel.styleSheet()
-    assert dialog.findings() == [f"操作日志第 {entry} 条在程序之外被改动过"]
+    assert dialog.summaryLabel.text() == "发现 2 个问题" and "#b3261e" in dialog.summaryLabel.styleSheet()
+    assert dialog.findings() == [f"操作日志第 {entry} 条在程序之外被改动过", "保护数据的触发器 audit_log_no_update 被删除了"]
     assert dialog.adviceLabel.text()
     dialog.close()
 
