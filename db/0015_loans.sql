@@ -1,4 +1,4 @@
--- 0014 loans (issue 14, 跟踪评估): the loan an enterprise signed for an approved application.
+-- 0015 loans (issue 14, 跟踪评估): the loan an enterprise signed for an approved application.
 -- The LPR the rate was compared with is kept as it was at recording (date, tenor, value, source),
 -- with the warnings the clerk acknowledged, so a later LPR table does not change what was seen.
 CREATE TABLE loans (
