@@ -114,6 +114,7 @@ def main() -> int:
     seeds = list(range(args.first, args.first + args.count))
     pending = list(reversed(seeds))
     by_kind: Counter[tuple[str, str]] = Counter()
+    refusals: Counter[str] = Counter()
     failures: list[str] = []
     hangs: list[int] = []
     slowest: list[tuple[float, int, str]] = []
@@ -157,6 +158,8 @@ def main() -> int:
                 continue
             done += 1
             by_kind[(kind, status)] += 1
+            if status == "refused":
+                refusals[detail] += 1
             slowest.append((seconds, seed, kind))
             if status == "traceback":
                 failures.append(f"seed {seed} ({kind}): {detail}")
@@ -172,6 +175,7 @@ def main() -> int:
     for kind in kinds:
         print(f"  {kind:<14} {by_kind[(kind, 'imported')]:>9} {by_kind[(kind, 'refused')]:>8}"
               f" {by_kind[(kind, 'traceback')]:>10}")
+    print("refused, by message: " + ", ".join(f"{code} {n}" for code, n in refusals.most_common()))
     slowest.sort(reverse=True)
     print("slowest: " + ", ".join(f"seed {s} ({k}) {t:.1f} s" for t, s, k in slowest[:3]))
     print(f"tracebacks: {len(failures)}; hangs (> {args.timeout:.0f} s): {len(hangs)} {hangs[:10]}")

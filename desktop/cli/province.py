@@ -58,7 +58,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         lines.append("  裁定：" + (f"{svc.RULINGS[d.ruling.ruling]}（{d.ruling.reason}，{d.ruling.ruled_by}）"
                                    if d.ruling else "未裁定"))
     for c in conflicts:
-        lines.append(f"身份不一致 {mask_id(c.id_number)}：{c.known.county_name} 报为“{c.known.name}”"
+        lines.append(f"身份不一致 [{c.id}] {mask_id(c.id_number)}：{c.known.county_name} 报为“{c.known.name}”"
                      f"{' ' + c.known.birth_date if c.known.birth_date else ''}，{c.arriving.county_name}"
                      f" 报为“{c.arriving.name}”{' ' + c.arriving.birth_date if c.arriving.birth_date else ''}"
                      f"（{c.batch_file}）")
@@ -82,6 +82,13 @@ def cmd_rule(args: argparse.Namespace) -> int:
         ruling_id = svc.rule(ws, key, args.ruling, args.reason)
     emit(args, {"ruling_id": ruling_id, "key": args.key, "ruling": args.ruling},
          f"已裁定 {args.key}：{svc.RULINGS[args.ruling]}")
+    return EXIT_OK
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        svc.settle_identity(ws, args.conflict, args.name, args.reason)
+    emit(args, {"conflict": args.conflict, "name": args.name}, f"已核实：第 {args.conflict} 条身份不一致，姓名为 {args.name}")
     return EXIT_OK
 
 
@@ -137,6 +144,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("ruling", choices=sorted(svc.RULINGS), help="not_duplicate 不属重复；a_only 只计甲；b_only 只计乙")
     p.add_argument("--reason", required=True, help="裁定理由")
     p.set_defaults(handler=cmd_rule)
+    p = actions.add_parser("settle", parents=[common], help="核实一条身份不一致（审核人）")
+    p.add_argument("conflict", type=int, metavar="ID", help="duplicates 列出的身份不一致编号")
+    p.add_argument("--name", required=True, help="核实后的姓名")
+    p.add_argument("--reason", required=True, help="如何核实的，如：与两县电话核对身份证")
+    p.set_defaults(handler=cmd_settle)
     p = actions.add_parser("notice", parents=[common], help="写出发给某县的裁定通知")
     p.add_argument("--county", required=True, metavar="CODE")
     p.add_argument("--out", required=True, metavar="DIR|FILE")

@@ -41,6 +41,7 @@ ACTION_LABELS: dict[str, str] = {
     "batch.quarantine": QT_TRANSLATE_NOOP("audit", "隔离未通过核验的批次"),
     "batch.receipt": QT_TRANSLATE_NOOP("audit", "导入批次回执"),
     "batch.recheck": QT_TRANSLATE_NOOP("audit", "重新核验隔离的批次"),
+    "province.settle_identity": QT_TRANSLATE_NOOP("audit", "核实身份不一致的人员"),
     "province.rule": QT_TRANSLATE_NOOP("audit", "裁定重复计入的人员"),
     "province.notice": QT_TRANSLATE_NOOP("audit", "写出裁定通知"),
     "province.notice_import": QT_TRANSLATE_NOOP("audit", "导入省里的裁定通知"),

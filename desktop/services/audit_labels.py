@@ -47,6 +47,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     # who and what
     "kind": QT_TRANSLATE_NOOP("audit", "单位层级"),
     "ruling": QT_TRANSLATE_NOOP("audit", "裁定"),
+    "arriving": QT_TRANSLATE_NOOP("audit", "后报的姓名"),
     "rulings": QT_TRANSLATE_NOOP("audit", "裁定条数"),
     "new": QT_TRANSLATE_NOOP("audit", "新增"),
     "a": QT_TRANSLATE_NOOP("audit", "第一家企业"),

@@ -214,7 +214,11 @@ def export_private_key(ws: Workspace, target: Path) -> Path:
 def restore_private_key(ws: Workspace, source: Path, passphrase: str) -> KeyInfo:
     """Take back a key exported for safe keeping (a new computer, a restored office)."""
     ws.require(Permission.OFFICE_SETTINGS)
-    protected = source.read_text(encoding="ascii", errors="replace").strip() + "\n"
+    text = source.read_text(encoding="ascii", errors="replace")
+    # The armor has no blank lines and no spaces.  A copy written in text mode on Windows
+    # gains a carriage return per line ("\r\r\n", read back as blank lines), and mail or
+    # an editor may add blank lines or trailing spaces: take the lines, not the layout.
+    protected = "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
     purpose = own_purpose(ws)
     suite = crypto.suite()
     try:

@@ -53,6 +53,8 @@ SERVICE_MESSAGES.update({
     "notice_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是省里的裁定通知：{detail}"),
     "bank_passphrase_short": QT_TRANSLATE_NOOP("service", "压缩包密码至少 {length} 个字符（电话告知开行经办人）。"),
     "bank_list_empty": QT_TRANSLATE_NOOP("service", "{period} 没有批准且认定符合的企业，没有生成名单。"),
+    "identity_name_empty": QT_TRANSLATE_NOOP("service", "请写明核实后的姓名。"),
+    "identity_conflict_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的未处理身份不一致记录。"),
     "quarantine_not_found": QT_TRANSLATE_NOOP("service", "隔离区没有编号为 {id} 的批次。"),
     "notice_other_office": QT_TRANSLATE_NOOP("service", "{path} 是发给 {office} 的通知，不是发给本单位的。"),
 })
@@ -97,6 +99,26 @@ def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[Identit
     """The same ID number that arrived with another name or birth date, with both sources."""
     _province(ws)
     return store_province.identity_conflicts(ws.store, open_only=open_only)
+
+
+def settle_identity(ws: Workspace, conflict_id: int, name: str, reason: str) -> None:
+    """A person checked the ID (say, by phone with both counties): the person's name becomes ``name``,
+    the conflict is closed with the reason; both names stay in the conflict's record."""
+    _province(ws)
+    ws.require(Permission.APPROVE_REVIEW)
+    if not name.strip():
+        raise ServiceError("identity_name_empty")
+    if not reason.strip():
+        raise ServiceError("ruling_reason_empty")
+    conflict = next((c for c in store_province.identity_conflicts(ws.store) if c.id == conflict_id), None)
+    if conflict is None:
+        raise ServiceError("identity_conflict_not_found", id=conflict_id)
+    with ws.store.transaction():
+        store_province.settle_identity(ws.store, conflict_id, name=name.strip(), reason=reason.strip(),
+                                       user_id=ws.actor.user_id)
+        ws.audit("province.settle_identity", entity="person", entity_id=conflict.person_id, detail={
+            "before": conflict.known.name, "arriving": conflict.arriving.name, "after": name.strip(),
+            "reason": reason.strip(), "office_code": conflict.arriving.county_code})
 
 
 # --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.keys import KeyInfo, PublicKeyFile
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
+from desktop.ui.decision_view import local_time
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
@@ -300,7 +301,7 @@ class KeysDialog(QDialog):
             self.createButton.setText(self.tr("生成密钥…"))
         else:
             self.ownLabel.setText(self.tr("{what}（{since} 起使用）。电话核对时读出下面 6 组数字：").format(
-                what=self.what, since=self.own.since[:16].replace("T", " ")))
+                what=self.what, since=local_time(self.own.since)))
             self.ownFingerprintLabel.setText(spaced(self.own.fingerprint.digits))
             self.ownFingerprintLabel.show()
             self.ownFingerprintLabel.setToolTip(self.own.fingerprint.sha256)
@@ -314,7 +315,7 @@ class KeysDialog(QDialog):
         table.setRowCount(len(peers))
         for row, info in enumerate(peers):
             for column, text in enumerate((info.office_name, info.office_code, spaced(info.fingerprint.digits),
-                                           info.since[:16].replace("T", " "))):
+                                           local_time(info.since))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, column, item)

@@ -219,14 +219,22 @@ class DuplicatesPage(_Page):
         self.layout_.addWidget(QLabel(self.tr("身份不一致（同一身份证号，姓名或出生日期不同）：待人工核实"), self))
         self.conflicts = _table(self, [self.tr(h) for h in self.CONFLICT_HEADERS])
         self.layout_.addWidget(self.conflicts, 1)
+        self.settleButton = QPushButton(self.tr("核实身份…"), self)
+        settle_bar = QHBoxLayout()
+        settle_bar.addStretch(1)
+        settle_bar.addWidget(self.settleButton)
+        self.layout_.addLayout(settle_bar)
         self.found: list[province.Duplicate] = []
+        self.open_conflicts: list[province.IdentityConflict] = []
+        self.settleButton.clicked.connect(self._ask_settlement)
+        self.conflicts.itemSelectionChanged.connect(self._selection_changed)
         self.ruleButton.clicked.connect(self.open_ruling_dialog)
         self.noticeButton.clicked.connect(self._write_notices)
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
     def reload(self) -> None:
         self.found = province.duplicates(self._ws)
-        conflicts = province.identity_conflicts(self._ws)
+        conflicts = self.open_conflicts = province.identity_conflicts(self._ws)
 
         def contract(s: province.Side) -> str:
             return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
@@ -256,6 +264,36 @@ class DuplicatesPage(_Page):
         else:
             offer(self.ruleButton, self._selected() is not None, self.tr("请先在表中选择一条记录"))
         offer(self.noticeButton, any(d.ruling for d in self.found), self.tr("还没有裁定"))
+        if not self._ws.can(Permission.APPROVE_REVIEW):
+            offer(self.settleButton, False, not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW))
+        else:
+            offer(self.settleButton, bool(self.conflicts.selectionModel().selectedRows()),
+                  self.tr("请先在身份不一致表中选择一人"))
+
+    def _selected_conflict(self) -> province.IdentityConflict | None:
+        rows = self.conflicts.selectionModel().selectedRows()
+        return self.open_conflicts[rows[0].row()] if rows else None
+
+    def _ask_settlement(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        conflict = self._selected_conflict()
+        if conflict is None:
+            return
+        names = list(dict.fromkeys((conflict.known.name, conflict.arriving.name)))
+        name, ok = QInputDialog.getItem(self, self.tr("核实身份"), self.tr("核实后的姓名："), names, 0, True)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("核实身份"), self.tr("如何核实的（必填）："))
+        if ok:
+            self.settle(conflict, name, reason)
+
+    def settle(self, conflict: province.IdentityConflict, name: str, reason: str) -> None:
+        try:
+            province.settle_identity(self._ws, conflict.id, name, reason)
+        except ServiceError as exc:
+            show_exception(self, exc)
+        self.reload()
 
     def open_ruling_dialog(self) -> RulingDialog | None:
         duplicate = self._selected()

@@ -269,6 +269,18 @@ def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(
         assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]
 
 
+def test_an_identity_conflict_is_settled_by_an_approver(round_trip: Round) -> None:
+    with round_trip.province_ws("approver") as ws:
+        [conflict] = province.identity_conflicts(ws)
+        with pytest.raises(ServiceError, match="理由"):
+            province.settle_identity(ws, conflict.id, "朴永浩", " ")
+        province.settle_identity(ws, conflict.id, "朴永浩", "与敦化市电话核对身份证，敦化名册笔误")
+        assert province.identity_conflicts(ws) == []
+        [settled] = province.identity_conflicts(ws, open_only=False)
+        assert (settled.settled_name, settled.arriving.name) == ("朴永浩", "朴勇浩")
+        assert ws.store.conn.execute("SELECT name FROM persons WHERE id_number = ?", (MOVED,)).fetchone()[0] == "朴永浩"
+
+
 # -- a later batch (runs last: it changes the round trip's records) ----------------------
 
 

@@ -61,9 +61,14 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     dialog.reasonEdit.setPlainText("经核实，乙企业的合同晚于甲企业")
     ok.click()
     assert dup.table.item(0, 11).text().startswith("只计入")
+    assert not dup.settleButton.isEnabled()
+    dup.conflicts.selectRow(0)
+    assert dup.settleButton.isEnabled()
+    shoot(window, "3-duplicates")
+    dup.settle(dup.open_conflicts[0], "朴永浩", "与敦化市电话核对")
+    assert dup.conflicts.rowCount() == 0
     written = dup.write_notices(tmp_path / "notices")
     assert sorted(p.name[:6] for p in written) == ["222401", "222402"]
-    shoot(window, "3-duplicates")
 
     window.navList.setCurrentRow(window.pages.indexOf(window.bank_page))
     bank = window.bank_page
