@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "roster.mapping_forget": QT_TRANSLATE_NOOP("audit", "清除记住的名册列对应"),
     "roster.problems_export": QT_TRANSLATE_NOOP("audit", "导出名册问题清单"),
     "roster.mark_priority": QT_TRANSLATE_NOOP("audit", "标记重点群体"),
+    "roster.hukou_check": QT_TRANSLATE_NOOP("audit", "记录户口簿核对结果（身份证地区与户籍地不同）"),
     "roster.verify_priority": QT_TRANSLATE_NOOP("audit", "核实企业申报的重点群体"),
     "roster.unmark_priority": QT_TRANSLATE_NOOP("audit", "取消重点群体标记"),
     "decision.create": QT_TRANSLATE_NOOP("audit", "记录审核结果"),

@@ -86,6 +86,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "count": QT_TRANSLATE_NOOP("audit", "数量"),
     "claims": QT_TRANSLATE_NOOP("audit", "企业申报的类别"),
     "red_line": QT_TRANSLATE_NOOP("audit", "红色分隔线"),
+    "check": QT_TRANSLATE_NOOP("audit", "核对结果"),
     "copy_to": QT_TRANSLATE_NOOP("audit", "抄送"),
     "printer": QT_TRANSLATE_NOOP("audit", "印发机关"),
     "problems": QT_TRANSLATE_NOOP("audit", "问题数"),
