@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import backups
+from desktop.services import backups, keys
 from desktop.store import backup as store_backup
 
 
@@ -35,3 +35,18 @@ def test_a_backup_and_its_second_copy_flush_through_a_handle_windows_accepts(
     assert made.path.is_file() and store_backup.verify_copy(made.path).size > 0
     second = store_backup.copy_file_safely(made.path, stick / made.path.name)
     assert second.read_bytes() == made.path.read_bytes()
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r\r\n", "\n\n"])
+def test_a_saved_private_key_comes_back_whatever_happened_to_its_line_ends(
+        admin_ws, tmp_path: Path, newline: str) -> None:
+    """Windows writes "\r\n"; a text-mode copy of that on Windows has "\r\r\n" (was: invalid armor)."""
+    from tests.batches import factory
+
+    protected = factory.key_material("county").protected
+    lines = [line for line in protected.splitlines() if line]
+    path = tmp_path / "备份 密钥" / "county.key.age"
+    path.parent.mkdir()
+    path.write_bytes(newline.join(lines).encode("ascii") + newline.encode("ascii"))
+    restored = keys.restore_private_key(admin_ws, path, factory.PASSPHRASE)
+    assert restored.fingerprint == factory.signing_key("county").public.fingerprint

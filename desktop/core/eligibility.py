@@ -133,6 +133,9 @@ register_messages({
     "warn_wage_below_minimum": QT_TRANSLATE_NOOP(
         "problems", "{n}人的月工资低于当地最低工资标准，请核实（不影响认定）"
     ),
+    "warn_id_area_differs": QT_TRANSLATE_NOOP(
+        "problems", "{n}人身份证号码所示地区与户籍地不同：请核对户口簿后记为“已核对户口簿”，或决定不计入"
+    ),
     "warn_wage_months_short": QT_TRANSLATE_NOOP(
         "problems", "计入人员中{n}人审核日期前{window}个月中有工资发放的月份不足{min}个月，请核对工资发放证明"
     ),
@@ -295,6 +298,20 @@ class _Context:
         self.min_wage = None if found is None else (float(found[1].monthly), found[1])
         self.places: dict[str, tuple[str, Problem | None, Problem | None]] = {}
 
+    def id_area_differs(self, id_code: str, hukou_code: str, place: str) -> dict[str, object] | None:
+        """The words for an ID number's area that is not the 户籍地 (old codes read as their successors)."""
+        area = self.areas.by_code(id_code)
+        current = id_code
+        if area is not None and not area.current and area.successor_code is not None:
+            current = area.successor_code
+        hukou = self.areas.by_code(hukou_code)
+        hukou_current = hukou.successor_code if hukou is not None and not hukou.current and hukou.successor_code \
+            else hukou_code
+        if current == hukou_current:
+            return None
+        name = area.name if area is not None else ""
+        return {"id_area": f"{name}（{id_code}）" if name else id_code, "place": f"{place}（{hukou_current}）"}
+
     def place(self, code: str) -> tuple[str, Problem | None, Problem | None]:
         """(name, reason or None, note or None) of a 户籍地 county code, worked out once per code.
 
@@ -396,6 +413,16 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
             reasons.append(reason)
         if note is not None:
             notes.append(note)
+
+    # 身份证号码的地区 and 户籍地 (a cross-check: the 户籍地 decides, DOMAIN.md 3.1)
+    if parsed is not None and facts.hukou_code is not None:
+        differs = ctx.id_area_differs(parsed[0][:6], facts.hukou_code, place)
+        if differs is not None:
+            if facts.hukou_check == "excluded":
+                reasons.append(Problem("hukou_excluded", differs))
+            else:
+                notes.append(Problem("id_area_checked" if facts.hukou_check == "checked" else "id_area_differs",
+                                     differs))
 
     # 劳动合同
     end = facts.contract_end
@@ -697,6 +724,9 @@ def decide(
         warnings.append(Problem("warn_evidence_wages"))
     if tally.low_wage:
         warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
+    differing = sum(1 for o in outcomes if any(n.code == "id_area_differs" for n in o.notes))
+    if differing:
+        warnings.append(Problem("warn_id_area_differs", {"n": differing}))
     if tally.short_pay:
         wage = rules.labor.wage_evidence
         warnings.append(Problem("warn_wage_months_short", {
@@ -754,6 +784,7 @@ _REASON_LABELS: Final = {
     "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),
     "no_paid_month": QT_TRANSLATE_NOOP("eligibility", "无工资发放月份"),
     "duplicate_person": QT_TRANSLATE_NOOP("eligibility", "名册内重复"),
+    "hukou_excluded": QT_TRANSLATE_NOOP("eligibility", "身份证地区与户籍地不同，决定不计入"),
     "counted_elsewhere_pending": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，待决定"),
     "counted_elsewhere_excluded": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，决定不计入"),
 }

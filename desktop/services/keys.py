@@ -92,6 +92,14 @@ def _public(purpose: str, suite_name: str, text: str) -> PublicKey:
     return suite.signing_public(text) if purpose == SIGNING else suite.encryption_public(text)
 
 
+def key_work_apart(on: bool) -> None:
+    """The window's choice: protect and unlock keys (seconds of scrypt that hold Python's lock)
+    in a child process, so the window keeps painting; off again, the child process ends."""
+    crypto.SCRYPT_IN_CHILD = on
+    if not on:
+        crypto.stop_child()
+
+
 def own_purpose(ws: Workspace) -> str:
     """A county signs batches; the province decrypts them."""
     return ENCRYPTION if ws.office.kind == "province" else SIGNING
@@ -214,7 +222,11 @@ def export_private_key(ws: Workspace, target: Path) -> Path:
 def restore_private_key(ws: Workspace, source: Path, passphrase: str) -> KeyInfo:
     """Take back a key exported for safe keeping (a new computer, a restored office)."""
     ws.require(Permission.OFFICE_SETTINGS)
-    protected = source.read_text(encoding="ascii", errors="replace").strip() + "\n"
+    text = source.read_text(encoding="ascii", errors="replace")
+    # The armor has no blank lines and no spaces.  A copy written in text mode on Windows
+    # gains a carriage return per line ("\r\r\n", read back as blank lines), and mail or
+    # an editor may add blank lines or trailing spaces: take the lines, not the layout.
+    protected = "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
     purpose = own_purpose(ws)
     suite = crypto.suite()
     try:
