@@ -7,7 +7,7 @@ The province file is written straight into the tables (what the import writes, w
 crypto): persons, employments, an approved application per enterprise and its decision, whose
 payload lists every worker as the county's program writes it (about 700 bytes a worker, the
 reasons and notes included), and who each enterprise counts (``province_counted``, which the import
-keeps; migration 0014). Measured: ``store.province.duplicates`` (what the 重复人员 page and
+keeps; migration 0016). Measured: ``store.province.duplicates`` (what the 重复人员 page and
 `laoxie province duplicates` run), warm, best of three.
 
 Usage: python bench/bench_province_duplicates.py [--employments 100000]

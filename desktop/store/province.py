@@ -259,7 +259,7 @@ class Duplicate:
 
 
 def refresh_counted(store: Store, batch_id: int) -> int:
-    """Rebuild who the enterprises a batch brought count (province_counted, migration 0014):
+    """Rebuild who the enterprises a batch brought count (province_counted, migration 0016):
     the decision each one's latest application stands on, with that application's letter."""
     enterprises = [int(r[0]) for r in store.conn.execute(
         "SELECT DISTINCT a.enterprise_id FROM batch_items bi JOIN applications a ON a.id = bi.application_id"

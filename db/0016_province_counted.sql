@@ -1,4 +1,4 @@
--- 0014 province: who each enterprise counts, kept at import so the duplicate search is an indexed
+-- 0016 province: who each enterprise counts, kept at import so the duplicate search is an indexed
 -- join, not a read of every decision's payload. One row per enterprise and person the decision its
 -- latest application stands on (the approved one, else the latest) counts, with that application's
 -- letter in force. Rebuilt for an enterprise whenever a batch brings it.
