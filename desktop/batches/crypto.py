@@ -53,7 +53,6 @@ UNLOCK_CACHE: MutableMapping[tuple[str, str], str] | None = None
 # nothing repaints meanwhile. The window sets this, and the passphrase work runs in a child
 # process; the command line and the tests run it here.
 SCRYPT_IN_CHILD: bool = False
-_child: ProcessPoolExecutor | None = None
 
 _AGE_MAGIC: Final = b"age-encryption.org/v1\n"
 _AGE_CHUNK: Final = 64 * 1024
@@ -281,24 +280,16 @@ def passphrase_work(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]
 
 
 def _with_passphrase(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]:
-    global _child
     if not SCRYPT_IN_CHILD:
         return passphrase_work(op, data, passphrase)
     try:
-        if _child is None:  # "spawn": a fresh interpreter, never a fork of a threaded Qt process
-            _child = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _child.submit(passphrase_work, op, data, passphrase).result()
+        # A child for each piece of work ("spawn": a fresh interpreter, never a fork of a threaded
+        # Qt process). Starting it costs a fraction of the scrypt, and none is left behind idle
+        # when the window is killed.
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+            return child.submit(passphrase_work, op, data, passphrase).result()
     except (BrokenProcessPool, OSError, RuntimeError):  # no child process here: slower, but done
-        _child = None
         return passphrase_work(op, data, passphrase)
-
-
-def stop_child() -> None:
-    """Let the child process go (the window closing)."""
-    global _child
-    child, _child = _child, None
-    if child is not None:
-        child.shutdown(wait=True, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------

@@ -94,10 +94,8 @@ def _public(purpose: str, suite_name: str, text: str) -> PublicKey:
 
 def key_work_apart(on: bool) -> None:
     """The window's choice: protect and unlock keys (seconds of scrypt that hold Python's lock)
-    in a child process, so the window keeps painting; off again, the child process ends."""
+    in a child process, so the window keeps painting."""
     crypto.SCRYPT_IN_CHILD = on
-    if not on:
-        crypto.stop_child()
 
 
 def own_purpose(ws: Workspace) -> str:
