@@ -41,6 +41,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "key": QT_TRANSLATE_NOOP("audit", "本单位密钥"),
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
+    "loan": QT_TRANSLATE_NOOP("audit", "贷款"),
 }
 
 DETAIL_KEYS: Final[dict[str, str]] = {
@@ -137,6 +138,16 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "choices": QT_TRANSLATE_NOOP("audit", "选择"),
     "used": QT_TRANSLATE_NOOP("audit", "使用的字体"),
     "source": QT_TRANSLATE_NOOP("audit", "来源"),
+    # a loan (跟踪评估)
+    "bank_branch": QT_TRANSLATE_NOOP("audit", "贷款银行"),
+    "contract_number": QT_TRANSLATE_NOOP("audit", "借款合同编号"),
+    "start_date": QT_TRANSLATE_NOOP("audit", "贷款起始日期"),
+    "term_months": QT_TRANSLATE_NOOP("audit", "贷款期限（月）"),
+    "rate": QT_TRANSLATE_NOOP("audit", "贷款利率（%）"),
+    "preferential_end": QT_TRANSLATE_NOOP("audit", "优惠期截止日期"),
+    "lpr_value": QT_TRANSLATE_NOOP("audit", "对照的LPR（%）"),
+    "lpr_effective_from": QT_TRANSLATE_NOOP("audit", "LPR施行日期"),
+    "acknowledged": QT_TRANSLATE_NOOP("audit", "经办人确认的提示"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
     "version": QT_TRANSLATE_NOOP("audit", "版本"),
@@ -144,6 +155,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "review_date": QT_TRANSLATE_NOOP("audit", "审核日期"),
     "ruleset_version": QT_TRANSLATE_NOOP("audit", "规则版本"),
     "decision_id": QT_TRANSLATE_NOOP("audit", "结论编号"),
+    "application_id": QT_TRANSLATE_NOOP("audit", "贷款申请编号"),
     "replaces": QT_TRANSLATE_NOOP("audit", "取代结论"),
     "letter_id": QT_TRANSLATE_NOOP("audit", "确认书编号"),
     "roster_import_id": QT_TRANSLATE_NOOP("audit", "导入编号"),

@@ -6,6 +6,8 @@ dropped trigger.  A file the app alone wrote reports nothing."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -16,7 +18,9 @@ import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from desktop.core.enterprise import EnterpriseDraft
+from desktop.core.loans import LoanDraft
 from desktop.services import backups
+from desktop.services import loans as loan_service
 from desktop.services.accounts import sign_in
 from desktop.services.batches import export_batch
 from desktop.services.dbcheck import CheckReport, check_database, check_workspace
@@ -56,6 +60,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bank_lists": ("rows = rows + 1", ()),
     "quarantine_rechecks": ("result = 'accepted'", ()),
     "record_history": ("changes = '{}'", ()),
+    "loans": ("rate = '2.5'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -83,6 +88,7 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "bank_lists": {},
     "quarantine_rechecks": {},
     "record_history": {},
+    "loans": {"contract_number": "'FORGED-1'"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -137,6 +143,10 @@ def _build(folder: Path) -> Path:
             conn.execute("INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES"
                          " ('enterprise', ?, ?, '{\"name\": [\"甲\", \"乙\"]}', '2026-06-02')", (enterprise_id, batch_id))
             ws.store.set_setting("policy.example", "{}")
+        loan_service.add_loan(ws, factory.uscc(0, ws.office.code), LoanDraft(
+            bank_branch="国家开发银行吉林省分行", contract_number="C-1", amount_wan=Decimal(500),
+            start_date=date(2026, 8, 1), term_months=36, rate=Decimal("3.00")))
+        with ws.store.transaction():
             ws.audit("test.fill", detail={"tables": 3})
     return county
 
