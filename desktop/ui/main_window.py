@@ -524,6 +524,7 @@ class MainWindow(QMainWindow):
         self.user_actions.set_locked(False)
         self.lock_screen.passwordEdit.clear()
         self.tasks.hold_results(False)  # a dialog whose task ended meanwhile closes here
+        self.show_changes_made_elsewhere()
         hidden, self._hidden_windows = self._hidden_windows, []
         for window in hidden:
             if shiboken6.isValid(window):
@@ -557,6 +558,8 @@ class MainWindow(QMainWindow):
     def show_changes_made_elsewhere(self) -> bool:
         """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
         if self._ws.store.closed:  # signed out or switched user: this window is on its way out
+            return False
+        if self.is_locked:  # nothing changes behind the lock screen; unlocking looks again
             return False
         version = self._ws.store.data_version()
         if version == self._seen_data_version:
