@@ -56,6 +56,7 @@ from desktop.core.decision import (
 )
 from desktop.core.identifiers import ID_CHECK_MAP, ID_WEIGHTS, IdentifierError, parse_id_number
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
+from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import RuleSet
 from desktop.core.size import EnterpriseSize, SizeResult
 from desktop.core.workers import ContractType, PriorityGroup
@@ -322,7 +323,8 @@ class _Context:
         if known is None:
             key = code
             area = self.areas.by_code(code)
-            name = area.name if area else code
+            national = None if area else NationalAreas.default().by_code(code)  # a county outside Jilin
+            name = area.name if area else national.full_name if national else code
             note = None
             if area is not None and not area.current and area.successor_code is not None:
                 successor = self.areas.by_code(area.successor_code)
