@@ -69,6 +69,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     records, lines = [], []
     for d in found:
         last = d.last
+        assert d.due_on is not None  # due() lists only loans with a check to come
         records.append({"loan": loan_record(d.loan), "due_on": d.due_on.isoformat(), "overdue": d.overdue,
                         "last_check": None if last is None else {
                             "date": last.check_date, "verdict": last.verdict,

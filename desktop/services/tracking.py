@@ -78,7 +78,7 @@ class CheckResult:
 @dataclass(frozen=True)
 class DueCheck:
     loan: LoanRow
-    due_on: date
+    due_on: date | None  # None: no check due any more (the loan has ended)
     overdue: bool
     last: StoredCheck | None
 
@@ -250,14 +250,19 @@ def next_due(loan: LoanRow, last: StoredCheck | None, interval: int) -> date | N
         k += 1
 
 
-def due(ws: Workspace, on: date, *, within_days: int = 30) -> list[DueCheck]:
-    """The loans whose next check falls on or before ``on`` + ``within_days``, the overdue first."""
+def loan_overview(ws: Workspace, on: date) -> list[DueCheck]:
+    """Every loan of the office with its next check (None after the loan's end) and its latest check."""
     interval = tracking_rules().check_interval_months
     loans = loan_store.loans(ws.store, ws.office.id)
     last = tracking_store.last_checks(ws.store, [loan.id for loan in loans])
     found = []
     for loan in loans:
         when = next_due(loan, last.get(loan.id), interval)
-        if when is not None and when <= on + timedelta(days=within_days):
-            found.append(DueCheck(loan, when, when < on, last.get(loan.id)))
-    return sorted(found, key=lambda d: (d.due_on, d.loan.id))
+        found.append(DueCheck(loan, when, when is not None and when < on, last.get(loan.id)))
+    return found
+
+
+def due(ws: Workspace, on: date, *, within_days: int = 30) -> list[DueCheck]:
+    """The loans whose next check falls on or before ``on`` + ``within_days``, the earliest first."""
+    found = [d for d in loan_overview(ws, on) if d.due_on is not None and d.due_on <= on + timedelta(days=within_days)]
+    return sorted(found, key=lambda d: (d.due_on or on, d.loan.id))
