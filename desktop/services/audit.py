@@ -35,6 +35,8 @@ ACTION_LABELS: dict[str, str] = {
     "roster.verify_priority": QT_TRANSLATE_NOOP("audit", "核实企业申报的重点群体"),
     "roster.unmark_priority": QT_TRANSLATE_NOOP("audit", "取消重点群体标记"),
     "loan.create": QT_TRANSLATE_NOOP("audit", "登记贷款"),
+    "track.import": QT_TRANSLATE_NOOP("audit", "导入贷款期内名单"),
+    "track.check": QT_TRANSLATE_NOOP("audit", "贷款期内核实"),
     "decision.create": QT_TRANSLATE_NOOP("audit", "记录审核结果"),
     "decision.override": QT_TRANSLATE_NOOP("audit", "审核人调整结果（原则上）"),
     "batch.export": QT_TRANSLATE_NOOP("audit", "导出报送批次"),

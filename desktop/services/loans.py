@@ -34,7 +34,7 @@ SERVICE_MESSAGES.update({
     "loan_contract_exists": QT_TRANSLATE_NOOP(
         "service", "{bank}的借款合同 {number} 已登记（企业“{name}”，贷款编号 {loan_id}）。"),
     "loan_warnings_unacknowledged": QT_TRANSLATE_NOOP(
-        "service", "这笔贷款有须经办人确认的提示：{warnings}。核实后请确认（命令行加 --acknowledge）再登记。"),
+        "service", "这笔贷款有须经办人确认的提示：{warnings}。核实后请确认这些提示（--acknowledge），再登记。"),
 })
 
 _APPROVED = ("approved", "issued")

@@ -28,6 +28,8 @@ from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import tracking as tracking_store
+from desktop.store.tracking import ListRow
 from desktop.store.audit import entry_hash
 from desktop.store.letters import save_letter_pdf
 from tests.batches import factory
@@ -62,6 +64,9 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "record_history": ("changes = '{}'", ()),
     "province_counted": ("letter_id = NULL", ()),
     "loans": ("rate = '2.5'", ()),
+    "tracking_lists": ("staff_total = staff_total + 100", ()),
+    "tracking_list_rows": ("name = '冒名'", ()),
+    "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -91,10 +96,14 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "record_history": {},
     "province_counted": {"person_id": "person_id + 100000"},
     "loans": {"contract_number": "'FORGED-1'"},
+    "tracking_lists": {},
+    "tracking_list_rows": {"id_number": "'22240119800101001X'"},
+    "tracking_checks": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
     "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
+    "tracking_checks": ("tracking_checks_kept",),
 }
 TABLES = sorted(UPDATES)
 
@@ -151,6 +160,15 @@ def _build(folder: Path) -> Path:
             bank_branch="国家开发银行吉林省分行", contract_number="C-1", amount_wan=Decimal(500),
             start_date=date(2026, 8, 1), term_months=36, rate=Decimal("3.00")))
         with ws.store.transaction():
+            loan_id = ws.store.conn.execute("SELECT max(id) FROM loans").fetchone()[0]
+            list_id = tracking_store.insert_list(
+                ws.store, enterprise_id, period="2026-08", staff_total=30, file_name="名单.csv", sha256="d" * 64,
+                rows=[ListRow(factory.id_number(1, "222424"), "张三", "汪清县", "222424", "fixed", "2026-01-01",
+                              "2027-12-31", "2026-01-01", 1)], user_id=ws.actor.user_id)
+            tracking_store.insert_check(
+                ws.store, loan_id, check_date="2026-08-31", verdict="not_met", needs_attention=True, qualifying=1,
+                staff_total=30, latest_period="2026-08", ruleset_version="x", payload={"list": list_id},
+                user_id=ws.actor.user_id)
             ws.audit("test.fill", detail={"tables": 3})
     return county
 
