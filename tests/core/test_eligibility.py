@@ -274,9 +274,11 @@ def test_warnings(policies: Policies) -> None:
     assert note.text() == "月工资1000.5元低于当地最低工资标准1920元（第2档），请核实"
 
 
-def test_unknown_hukou_code_is_shown_as_written(policies: Policies) -> None:
-    decision = decision_with(policies, worker(1, hukou_code="110105"))
-    assert decision.workers[0].reasons[0].text() == "户籍地110105（110105）不在劳务协作对口地区名单中"
+def test_a_hukou_code_outside_jilin_is_named_from_gb2260_and_an_unknown_one_shown_as_written(
+        policies: Policies) -> None:
+    decision = decision_with(policies, worker(1, hukou_code="110105"), worker(2, hukou_code="999999"))
+    assert decision.workers[0].reasons[0].text() == "户籍地北京市朝阳区（110105）不在劳务协作对口地区名单中"
+    assert decision.workers[1].reasons[0].text() == "户籍地999999（999999）不在劳务协作对口地区名单中"
 
 
 def test_open_contract_periods_in_reasons(policies: Policies) -> None:
