@@ -24,8 +24,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import multiprocessing
 import struct
 from collections.abc import MutableMapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Final
 
@@ -45,6 +48,11 @@ DEFAULT_SUITE: Final = "ed25519-sshsig+age-x25519"
 # Unlocking a key costs a deliberate second or so (scrypt).  Tests set this to
 # a dict to pay it once per key and passphrase; the program leaves it None.
 UNLOCK_CACHE: MutableMapping[tuple[str, str], str] | None = None
+
+# pyrage's scrypt holds Python's lock for the whole second (several on a busy PC): in a window
+# nothing repaints meanwhile. The window sets this, and the passphrase work runs in a child
+# process; the command line and the tests run it here.
+SCRYPT_IN_CHILD: bool = False
 
 _AGE_MAGIC: Final = b"age-encryption.org/v1\n"
 _AGE_CHUNK: Final = 64 * 1024
@@ -157,7 +165,10 @@ class Suite:
         """The private key encrypted with the passphrase (age, scrypt, armored)."""
         if len(passphrase) < MIN_PASSPHRASE:
             raise CryptoError("passphrase_short", str(MIN_PASSPHRASE))
-        return age_passphrase.encrypt(private_text.encode("utf-8"), passphrase, armored=True).decode("ascii")
+        ok, result = _with_passphrase("encrypt", private_text.encode("utf-8"), passphrase)
+        if not ok:
+            raise CryptoError("key_invalid", result.decode("utf-8", "replace"))
+        return result.decode("ascii")
 
     def unlock_signing_key(self, protected: str, passphrase: str) -> SigningKey:
         text = _unlock(protected, passphrase)
@@ -243,16 +254,42 @@ def _unlock(protected: str, passphrase: str) -> str:
     if UNLOCK_CACHE is not None and cache_key in UNLOCK_CACHE:
         return UNLOCK_CACHE[cache_key]
     try:
-        text = age_passphrase.decrypt(protected.encode("ascii"), passphrase).decode("utf-8")
-    except pyrage.DecryptError as exc:
-        if "Decryption failed" in str(exc) or "passphrase" in str(exc).lower():
-            raise CryptoError("passphrase_wrong") from exc
-        raise CryptoError("key_invalid", str(exc)) from exc
+        ok, result = _with_passphrase("decrypt", protected.encode("ascii"), passphrase)
+        if not ok:
+            message = result.decode("utf-8", "replace")
+            if "Decryption failed" in message or "passphrase" in message.lower():
+                raise CryptoError("passphrase_wrong")
+            raise CryptoError("key_invalid", message)
+        text = result.decode("utf-8")
     except (UnicodeError, ValueError) as exc:
         raise CryptoError("key_invalid", str(exc)) from exc
     if UNLOCK_CACHE is not None:
         UNLOCK_CACHE[cache_key] = text
     return text
+
+
+def passphrase_work(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]:
+    """age with a passphrase: (True, the result) or (False, pyrage's message). Module-level and
+    plain in what it returns, so a child process can run it and send the answer back."""
+    try:
+        if op == "encrypt":
+            return True, age_passphrase.encrypt(data, passphrase, armored=True)
+        return True, age_passphrase.decrypt(data, passphrase)
+    except (pyrage.DecryptError, pyrage.EncryptError) as exc:
+        return False, str(exc).encode("utf-8")
+
+
+def _with_passphrase(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]:
+    if not SCRYPT_IN_CHILD:
+        return passphrase_work(op, data, passphrase)
+    try:
+        # A child for each piece of work ("spawn": a fresh interpreter, never a fork of a threaded
+        # Qt process). Starting it costs a fraction of the scrypt, and none is left behind idle
+        # when the window is killed.
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+            return child.submit(passphrase_work, op, data, passphrase).result()
+    except (BrokenProcessPool, OSError, RuntimeError):  # no child process here: slower, but done
+        return passphrase_work(op, data, passphrase)
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from typing import Any
 
 from desktop import __version__
 from desktop.cli import (
-    auth, batch, check, database, enterprise, keys, letter, office, policy, province, review, roster,
+    auth, batch, check, database, enterprise, keys, letter, loan, office, policy, province, review, roster,
+    track,
 )
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
@@ -31,7 +32,8 @@ from desktop.store import StoreError
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter]
+COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter,
+                   loan, track]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -282,6 +282,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_hukou(args: argparse.Namespace) -> int:
+    from desktop.services.priority import record_hukou_check
+
+    check = "checked" if args.checked else "excluded" if args.exclude else None
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        ids = _employment_ids(ws, enterprise.id, args.id)
+        changed = record_hukou_check(ws, enterprise.id, ids, check)
+    what = {"checked": "记为“已核对户口簿”", "excluded": "决定不计入", None: "撤销户口簿核对结果"}[check]
+    emit(args, {"changed": changed, "check": check}, f"{enterprise.name}：{what} {changed} 人")
+    return EXIT_OK
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
@@ -347,6 +360,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--all-claimed", action="store_true", help="核实这家企业全部尚未核实的申报")
     p.add_argument("--evidence", required=True, help="所核对的证明材料，如“核对县脱贫人口名单（2026年11月）”")
     p.set_defaults(handler=cmd_verify)
+
+    p = roster_sub.add_parser("hukou", parents=[common],
+                              help="身份证号码所示地区与户籍地不同的人员：记为已核对户口簿，或决定不计入")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--checked", action="store_true", help="已核对户口簿，户籍地无误")
+    answer.add_argument("--exclude", action="store_true", help="不计入")
+    answer.add_argument("--clear", action="store_true", help="撤销已记录的结果")
+    p.set_defaults(handler=cmd_hukou)
 
     p = roster_sub.add_parser("unmark", parents=[common], help="取消人员的重点群体标记")
     p.add_argument("--enterprise", required=True, metavar="USCC")

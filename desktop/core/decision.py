@@ -107,7 +107,7 @@ BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
     "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "local_worker", "contract_dates_missing",
-    "contract_too_short", "contract_not_active", "no_paid_month", "duplicate_person",
+    "contract_too_short", "contract_not_active", "no_paid_month", "duplicate_person", "hukou_excluded",
     "counted_elsewhere_pending", "counted_elsewhere_excluded",
 )
 register_messages({
@@ -141,6 +141,15 @@ register_messages({
     ),
     "hukou_historical": QT_TRANSLATE_NOOP(
         "problems", "户籍地代码{old_code}（{old_name}）已撤销，按现行{current_code}（{current_name}）认定"
+    ),
+    "hukou_excluded": QT_TRANSLATE_NOOP(
+        "problems", "身份证号码所示地区{id_area}与户籍地{place}不同，经办人决定不计入"
+    ),
+    "id_area_differs": QT_TRANSLATE_NOOP(
+        "problems", "身份证号码所示地区{id_area}与户籍地{place}不同：请核对户口簿，或决定不计入"
+    ),
+    "id_area_checked": QT_TRANSLATE_NOOP(
+        "problems", "身份证号码所示地区{id_area}与户籍地{place}不同，已核对户口簿"
     ),
     "priority_claim_unverified": QT_TRANSLATE_NOOP(
         "problems", "企业申报为{claim}，尚未核实"
@@ -210,6 +219,7 @@ class WorkerFacts:
     duplicate_choice: DuplicateChoice | None = None
     priority_claim: PriorityGroup | None = None  # as the enterprise wrote it on the roster (企业申报)
     social_insurance: bool | None = None  # 参保 as the roster says; None: not stated
+    hukou_check: str | None = None  # where the ID's area differs: "checked" (已核对户口簿), "excluded", None
 
 
 # --------------------------------------------------------------------------
@@ -434,6 +444,7 @@ def _worker_dict(w: WorkerOutcome) -> dict[str, Any]:
         "priority_group": f.priority_group.value if f.priority_group else None,
         "priority_claim": f.priority_claim.value if f.priority_claim else None,
         "social_insurance": f.social_insurance,
+        "hukou_check": f.hukou_check,
         "monthly_wage": f.monthly_wage,
         "counted": w.counted, "reasons": [_problem(p) for p in w.reasons], "notes": [_problem(p) for p in w.notes],
         "other_claims": [_claim_dict(c) for c in f.other_claims],
@@ -450,6 +461,7 @@ def _worker_from(d: Mapping[str, Any]) -> WorkerOutcome:
         priority_group=PriorityGroup(d["priority_group"]) if d["priority_group"] else None,
         priority_claim=PriorityGroup(d["priority_claim"]) if d.get("priority_claim") else None,
         social_insurance=d.get("social_insurance"),
+        hukou_check=d.get("hukou_check"),
         monthly_wage=d["monthly_wage"], ref=d["ref"],
         other_claims=tuple(
             OtherClaim(

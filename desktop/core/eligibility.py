@@ -56,8 +56,9 @@ from desktop.core.decision import (
 )
 from desktop.core.identifiers import ID_CHECK_MAP, ID_WEIGHTS, IdentifierError, parse_id_number
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
+from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import RuleSet
-from desktop.core.size import SizeResult
+from desktop.core.size import EnterpriseSize, SizeResult
 from desktop.core.workers import ContractType, PriorityGroup
 
 __all__ = [
@@ -132,6 +133,9 @@ register_messages({
     "warn_evidence_wages": QT_TRANSLATE_NOOP("problems", "尚未勾选“已核对工资发放证明”"),
     "warn_wage_below_minimum": QT_TRANSLATE_NOOP(
         "problems", "{n}人的月工资低于当地最低工资标准，请核实（不影响认定）"
+    ),
+    "warn_id_area_differs": QT_TRANSLATE_NOOP(
+        "problems", "{n}人身份证号码所示地区与户籍地不同：请核对户口簿后记为“已核对户口簿”，或决定不计入"
     ),
     "warn_wage_months_short": QT_TRANSLATE_NOOP(
         "problems", "计入人员中{n}人审核日期前{window}个月中有工资发放的月份不足{min}个月，请核对工资发放证明"
@@ -295,6 +299,20 @@ class _Context:
         self.min_wage = None if found is None else (float(found[1].monthly), found[1])
         self.places: dict[str, tuple[str, Problem | None, Problem | None]] = {}
 
+    def id_area_differs(self, id_code: str, hukou_code: str, place: str) -> dict[str, object] | None:
+        """The words for an ID number's area that is not the 户籍地 (old codes read as their successors)."""
+        area = self.areas.by_code(id_code)
+        current = id_code
+        if area is not None and not area.current and area.successor_code is not None:
+            current = area.successor_code
+        hukou = self.areas.by_code(hukou_code)
+        hukou_current = hukou.successor_code if hukou is not None and not hukou.current and hukou.successor_code \
+            else hukou_code
+        if current == hukou_current:
+            return None
+        name = area.name if area is not None else ""
+        return {"id_area": f"{name}（{id_code}）" if name else id_code, "place": f"{place}（{hukou_current}）"}
+
     def place(self, code: str) -> tuple[str, Problem | None, Problem | None]:
         """(name, reason or None, note or None) of a 户籍地 county code, worked out once per code.
 
@@ -305,7 +323,8 @@ class _Context:
         if known is None:
             key = code
             area = self.areas.by_code(code)
-            name = area.name if area else code
+            national = None if area else NationalAreas.default().by_code(code)  # a county outside Jilin
+            name = area.name if area else national.full_name if national else code
             note = None
             if area is not None and not area.current and area.successor_code is not None:
                 successor = self.areas.by_code(area.successor_code)
@@ -396,6 +415,16 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
             reasons.append(reason)
         if note is not None:
             notes.append(note)
+
+    # 身份证号码的地区 and 户籍地 (a cross-check: the 户籍地 decides, DOMAIN.md 3.1)
+    if parsed is not None and facts.hukou_code is not None:
+        differs = ctx.id_area_differs(parsed[0][:6], facts.hukou_code, place)
+        if differs is not None:
+            if facts.hukou_check == "excluded":
+                reasons.append(Problem("hukou_excluded", differs))
+            else:
+                notes.append(Problem("id_area_checked" if facts.hukou_check == "checked" else "id_area_differs",
+                                     differs))
 
     # 劳动合同
     end = facts.contract_end
@@ -586,6 +615,78 @@ def _check_step(kind: StandardKind, counted: int, share: Fraction | None, count:
     })
 
 
+def priority_text(counts: Sequence[tuple[PriorityGroup, int]]) -> str:
+    """The priority groups and their numbers, as the steps list them (脱贫人口2人、登记失业人员1人)."""
+    return Problem("elig_list_sep").text().join(f"{g.label}{n}人" for g, n in counts)
+
+
+def share_step(staff: int, qualifying: int, share: Fraction | None) -> Problem:
+    """The step that states the share of qualifying workers in the staff total."""
+    if share is None:
+        return Problem("step_share_none")
+    percent = percent_text(share)
+    code = "step_share_approx" if percent.startswith("≈") else "step_share"
+    return Problem(code, {"staff": staff, "counted": qualifying, "percent": percent})
+
+
+@dataclass(frozen=True)
+class StandardCheck:
+    """The standard applied to a count and a share, with the steps that explain it."""
+
+    kind: StandardKind
+    count_required: int
+    share_required: Fraction
+    met: tuple[bool, bool]  # (count, share)
+    trigger_met: bool
+    count_working: str
+    share_working: str
+    steps: tuple[Problem, ...]
+
+    @property
+    def pass_by(self) -> PassBy | None:
+        met = self.met
+        return (PassBy.BOTH if all(met) else PassBy.COUNT if met[0] else PassBy.SHARE) if any(met) else None
+
+
+def check_standard(rules: RuleSet, size: EnterpriseSize, qualifying: int, share: Fraction | None,
+                   priority: int, group_text: str) -> StandardCheck:
+    """The one implementation of 三（二）: the normal standard for ``size``, and when it is not met and
+    ``priority`` verified priority-group workers trigger it, the reduced standard (used by the
+    decision and by the re-verification during the loan)."""
+    threshold = rules.threshold(size)
+    reduced = rules.labor.reduced
+    steps: list[Problem] = [Problem("step_normal_standard", {
+        "size": size.label, "count": threshold.count, "share": percent_text(threshold.share),
+        "source": threshold.count_source,
+    })]
+    normal = _met(qualifying, share, threshold.count, threshold.share)
+    steps.append(_check_step(StandardKind.NORMAL, qualifying, share, threshold.count, threshold.share, normal))
+    trigger_met = reduced.trigger == "any_qualifying_priority_worker" and priority > 0
+    kind, count_required, share_required, met = StandardKind.NORMAL, threshold.count, threshold.share, normal
+    count_working = share_working = ""
+    if reduced.trigger == "never":
+        if not any(normal):
+            steps.append(Problem("step_reduced_off"))
+    elif not trigger_met:
+        if not any(normal):
+            steps.append(Problem("step_reduced_none"))
+    elif any(normal):
+        steps.append(Problem("step_reduced_not_needed", {"n": priority, "groups": group_text}))
+    else:
+        kind = StandardKind.REDUCED
+        count_required, count_working = _reduced_count(threshold.count, reduced.factor, reduced.floor)
+        share_required, share_working = _reduced_share(threshold.share, reduced.factor, reduced.floor)
+        steps.append(Problem("step_reduced", {
+            "n": priority, "groups": group_text, "count_working": count_working,
+            "share_working": share_working, "source": reduced.floor_source,
+        }))
+        met = _met(qualifying, share, count_required, share_required)
+        steps.append(_check_step(kind, qualifying, share, count_required, share_required, met))
+    return StandardCheck(kind=kind, count_required=count_required, share_required=share_required, met=met,
+                         trigger_met=trigger_met, count_working=count_working, share_working=share_working,
+                         steps=tuple(steps))
+
+
 # --------------------------------------------------------------------------
 # The decision
 
@@ -615,7 +716,7 @@ def decide(
     groups = tally.by_group
     priority_counts = tuple((g, groups[g]) for g in PriorityGroup if g in groups)
     priority = sum(groups.values())
-    group_text = Problem("elig_list_sep").text().join(f"{g.label}{n}人" for g, n in priority_counts)
+    group_text = priority_text(priority_counts)
 
     steps: list[Problem] = [Problem("step_rules", {
         "document": rules.labor.document, "review_date": ctx.review_text, "version": rules.version,
@@ -634,12 +735,7 @@ def decide(
     )
     if pending:
         steps.append(Problem("step_pending", {"n": pending}))
-    if share is not None:
-        percent = percent_text(share)
-        code = "step_share_approx" if percent.startswith("≈") else "step_share"
-        steps.append(Problem(code, {"staff": staff, "counted": qualifying, "percent": percent}))
-    else:
-        steps.append(Problem("step_share_none"))
+    steps.append(share_step(staff, qualifying, share))
     if tally.claimed or tally.verified:
         steps.append(Problem("step_priority_claims", {"claimed": tally.claimed, "verified": tally.verified}))
         if tally.unverified:
@@ -647,36 +743,9 @@ def decide(
                 "step_priority_unverified_on" if reduced.unverified_claims_count else "step_priority_unverified_off",
                 {"n": tally.unverified, "source": reduced.unverified_claims_source},
             ))
-    steps.append(Problem("step_normal_standard", {
-        "size": size.label, "count": threshold.count, "share": percent_text(threshold.share),
-        "source": threshold.count_source,
-    }))
-
-    normal = _met(qualifying, share, threshold.count, threshold.share)
-    steps.append(_check_step(StandardKind.NORMAL, qualifying, share, threshold.count, threshold.share, normal))
-    trigger_met = reduced.trigger == "any_qualifying_priority_worker" and priority > 0
-    kind, count_required, share_required, met = StandardKind.NORMAL, threshold.count, threshold.share, normal
-    count_working = share_working = ""
-    if reduced.trigger == "never":
-        if not any(normal):
-            steps.append(Problem("step_reduced_off"))
-    elif not trigger_met:
-        if not any(normal):
-            steps.append(Problem("step_reduced_none"))
-    elif any(normal):
-        steps.append(Problem("step_reduced_not_needed", {"n": priority, "groups": group_text}))
-    else:
-        kind = StandardKind.REDUCED
-        count_required, count_working = _reduced_count(threshold.count, reduced.factor, reduced.floor)
-        share_required, share_working = _reduced_share(threshold.share, reduced.factor, reduced.floor)
-        steps.append(Problem("step_reduced", {
-            "n": priority, "groups": group_text, "count_working": count_working,
-            "share_working": share_working, "source": reduced.floor_source,
-        }))
-        met = _met(qualifying, share, count_required, share_required)
-        steps.append(_check_step(kind, qualifying, share, count_required, share_required, met))
-
-    pass_by = (PassBy.BOTH if all(met) else PassBy.COUNT if met[0] else PassBy.SHARE) if any(met) else None
+    standard = check_standard(rules, size, qualifying, share, priority, group_text)
+    steps.extend(standard.steps)
+    kind, met, pass_by = standard.kind, standard.met, standard.pass_by
     result = Result.PASS if pass_by else Result.FAIL
     if pass_by is not None:
         steps.append(Problem("step_result", {"result": result.label, "how": pass_by.label, "kind": kind.label}))
@@ -697,6 +766,9 @@ def decide(
         warnings.append(Problem("warn_evidence_wages"))
     if tally.low_wage:
         warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
+    differing = sum(1 for o in outcomes if any(n.code == "id_area_differs" for n in o.notes))
+    if differing:
+        warnings.append(Problem("warn_id_area_differs", {"n": differing}))
     if tally.short_pay:
         wage = rules.labor.wage_evidence
         warnings.append(Problem("warn_wage_months_short", {
@@ -720,9 +792,9 @@ def decide(
         share=share,
         standard=StandardApplied(
             kind=kind, size=size, base_count=threshold.count, base_share=threshold.share,
-            count_required=count_required, share_required=share_required, reduced_available=trigger_met,
-            trigger=reduced.trigger, factor=reduced.factor, floor=reduced.floor,
-            count_working=count_working, share_working=share_working,
+            count_required=standard.count_required, share_required=standard.share_required,
+            reduced_available=standard.trigger_met, trigger=reduced.trigger, factor=reduced.factor,
+            floor=reduced.floor, count_working=standard.count_working, share_working=standard.share_working,
         ),
         count_met=met[0],
         share_met=met[1],
@@ -754,6 +826,7 @@ _REASON_LABELS: Final = {
     "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),
     "no_paid_month": QT_TRANSLATE_NOOP("eligibility", "无工资发放月份"),
     "duplicate_person": QT_TRANSLATE_NOOP("eligibility", "名册内重复"),
+    "hukou_excluded": QT_TRANSLATE_NOOP("eligibility", "身份证地区与户籍地不同，决定不计入"),
     "counted_elsewhere_pending": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，待决定"),
     "counted_elsewhere_excluded": QT_TRANSLATE_NOOP("eligibility", "同时列在其他企业，决定不计入"),
 }

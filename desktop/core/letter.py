@@ -33,7 +33,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Final
 
-from desktop.core.decision import Decision, Result, percent_text
+from desktop.core.decision import Decision, Result, WorkerOutcome, percent_text
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem
 from desktop.core.office import Office
 from desktop.core.workers import ContractType
@@ -84,6 +84,7 @@ class AnnexRow:
     hukou: str
     group: str
     contract: str
+    note: str = ""  # e.g. the ID number's area is not the 户籍地 (left out of the JSON when empty)
 
 
 _ANNEX_FIELDS = tuple(f.name for f in fields(AnnexRow))
@@ -170,7 +171,11 @@ class LetterContent:
 
     @property
     def annex_subtitle(self) -> tuple[str, ...]:
-        return (f"企业名称：{self.enterprise_name}", f"统一社会信用代码：{self.uscc}")
+        lines = [f"企业名称：{self.enterprise_name}", f"统一社会信用代码：{self.uscc}"]
+        notes = dict.fromkeys(r.note for r in self.annex if r.note)
+        if notes:
+            lines.append("注：户籍地后标※的，" + "；".join(notes) + "。")
+        return tuple(lines)
 
     def to_dict(self) -> dict[str, Any]:
         # field by field, as asdict would give it (asdict deep-copies every value of a 200-row annex:
@@ -179,7 +184,8 @@ class LetterContent:
         data["issued_on"] = self.issued_on.isoformat()
         data["review_date"] = self.review_date.isoformat()
         data["priority"] = [list(p) for p in self.priority]
-        data["annex"] = [{name: getattr(r, name) for name in _ANNEX_FIELDS} for r in self.annex]
+        data["annex"] = [{name: getattr(r, name) for name in _ANNEX_FIELDS if name != "note" or r.note}
+                         for r in self.annex]
         data["explanation"] = list(self.explanation)
         if self.checks is not None:
             data["checks"] = [list(c) for c in self.checks]
@@ -363,6 +369,16 @@ def _checks(decision: Decision) -> tuple[tuple[str, str], ...]:
     )
 
 
+_ANNEX_NOTES: Final = {
+    "id_area_checked": "身份证号码所示地区与户籍地不同，已核对户口簿",
+    "id_area_differs": "身份证号码所示地区与户籍地不同，尚未核对户口簿",
+}
+
+
+def _annex_note(worker: WorkerOutcome) -> str:
+    return next((_ANNEX_NOTES[n.code] for n in worker.notes if n.code in _ANNEX_NOTES), "")
+
+
 def _standard_words(decision: Decision) -> str:
     """How the reduced standard came about, in words (the decision keeps the arithmetic)."""
     s = decision.standard
@@ -390,7 +406,8 @@ def build_content(
     override = decision.override
     annex = tuple(
         AnnexRow(
-            index=i, name=w.facts.name, masked_id=w.masked_id, hukou=w.hukou_name,
+            index=i, name=w.facts.name, masked_id=w.masked_id,
+            hukou=w.hukou_name + ("※" if _annex_note(w) else ""), note=_annex_note(w),
             group=w.facts.priority_group.label if w.facts.priority_group else "",
             contract=contract_text(w.facts.contract_type, w.facts.contract_start, w.facts.contract_end),
         )

@@ -23,6 +23,7 @@ from typing import Any, Final, Literal
 from desktop.core.areas import AreaTable
 from desktop.core.identifiers import ID_CHECK_MAP, IdentifierError, digits_check_char, parse_id_number
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem, message
+from desktop.core.national_areas import NationalAreas
 from desktop.core.names import MAX_PERSON_NAME, length_params
 from desktop.core.roster_headers import (
     FIELD_LABELS, HEADER_ALIASES, HEADER_SEARCH_ROWS, REQUIRED_FIELDS, CancelFn, Field, HeaderLayout, Merged,
@@ -482,7 +483,11 @@ class RowChecker:
             elif squeezed(text).startswith(_OTHER_PROVINCES) or (
                 len(squeezed(text)) == 6 and squeezed(text).isdigit() and not squeezed(text).startswith("22")
             ):
-                result = (text, None, "hukou_other_province", {"value": text})
+                # a county elsewhere in China, by its code or its full name (GB/T 2260): an office may
+                # have an agreement with it; the rules decide whether it counts
+                national = NationalAreas.default().resolve(squeezed(text))
+                result = ((text, national.code, None, {}) if national is not None
+                          else (text, None, "hukou_other_province", {"value": text}))
             else:
                 result = (text, None, "hukou_unknown", {"value": text})
         try:

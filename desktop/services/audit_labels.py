@@ -23,6 +23,7 @@ from desktop.core.office import Role
 from desktop.core.review import Status, Step
 from desktop.core.roster_headers import Field
 from desktop.core.size import EnterpriseSize
+from desktop.core.tracking import Verdict
 from desktop.core.workers import ContractType, PriorityGroup
 
 CONTEXT: Final = "audit"
@@ -41,6 +42,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "key": QT_TRANSLATE_NOOP("audit", "本单位密钥"),
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
+    "loan": QT_TRANSLATE_NOOP("audit", "贷款"),
 }
 
 DETAIL_KEYS: Final[dict[str, str]] = {
@@ -86,6 +88,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "count": QT_TRANSLATE_NOOP("audit", "数量"),
     "claims": QT_TRANSLATE_NOOP("audit", "企业申报的类别"),
     "red_line": QT_TRANSLATE_NOOP("audit", "红色分隔线"),
+    "check": QT_TRANSLATE_NOOP("audit", "核对结果"),
     "copy_to": QT_TRANSLATE_NOOP("audit", "抄送"),
     "printer": QT_TRANSLATE_NOOP("audit", "印发机关"),
     "problems": QT_TRANSLATE_NOOP("audit", "问题数"),
@@ -136,6 +139,22 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "choices": QT_TRANSLATE_NOOP("audit", "选择"),
     "used": QT_TRANSLATE_NOOP("audit", "使用的字体"),
     "source": QT_TRANSLATE_NOOP("audit", "来源"),
+    # a loan (跟踪评估)
+    "bank_branch": QT_TRANSLATE_NOOP("audit", "贷款银行"),
+    "contract_number": QT_TRANSLATE_NOOP("audit", "借款合同编号"),
+    "start_date": QT_TRANSLATE_NOOP("audit", "贷款起始日期"),
+    "term_months": QT_TRANSLATE_NOOP("audit", "贷款期限（月）"),
+    "rate": QT_TRANSLATE_NOOP("audit", "贷款利率（%）"),
+    "preferential_end": QT_TRANSLATE_NOOP("audit", "优惠期截止日期"),
+    "lpr_value": QT_TRANSLATE_NOOP("audit", "对照的LPR（%）"),
+    "lpr_effective_from": QT_TRANSLATE_NOOP("audit", "LPR施行日期"),
+    "acknowledged": QT_TRANSLATE_NOOP("audit", "经办人确认的提示"),
+    "check_date": QT_TRANSLATE_NOOP("audit", "核实日期"),
+    "verdict": QT_TRANSLATE_NOOP("audit", "核实结论"),
+    "qualifying": QT_TRANSLATE_NOOP("audit", "现计入人数"),
+    "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
+    "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
+    "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
     "version": QT_TRANSLATE_NOOP("audit", "版本"),
@@ -143,6 +162,10 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "review_date": QT_TRANSLATE_NOOP("audit", "审核日期"),
     "ruleset_version": QT_TRANSLATE_NOOP("audit", "规则版本"),
     "decision_id": QT_TRANSLATE_NOOP("audit", "结论编号"),
+    "application_id": QT_TRANSLATE_NOOP("audit", "贷款申请编号"),
+    "loan_id": QT_TRANSLATE_NOOP("audit", "贷款编号"),
+    "list_id": QT_TRANSLATE_NOOP("audit", "名单编号"),
+    "check_id": QT_TRANSLATE_NOOP("audit", "核实编号"),
     "replaces": QT_TRANSLATE_NOOP("audit", "取代结论"),
     "letter_id": QT_TRANSLATE_NOOP("audit", "确认书编号"),
     "roster_import_id": QT_TRANSLATE_NOOP("audit", "导入编号"),
@@ -266,6 +289,7 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "purpose": _field_labels(_PURPOSES),
     "status": {**_field_labels(_RECEIPT_STATUS), **_STATUS},
     "reasons": _field_labels(BATCH_REASONS),
+    "verdict": _enum(Verdict, "tracking"),
 }
 
 

@@ -597,6 +597,7 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts: _Receip
                     ),
                 )
                 store_province.keep_letter_pdfs(ws.store, office_id, opened.letters)
+                store_province.refresh_counted(ws.store, batch_id)
                 ws.audit("batch.import", entity="batch", entity_id=batch_id, detail={
                     "office_code": manifest.office_code, "batch_uuid": manifest.batch_id, "seq": manifest.seq,
                     "file": path.name, "sha256": sha, "counts": manifest.counts, "written": written,

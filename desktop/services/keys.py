@@ -92,6 +92,12 @@ def _public(purpose: str, suite_name: str, text: str) -> PublicKey:
     return suite.signing_public(text) if purpose == SIGNING else suite.encryption_public(text)
 
 
+def key_work_apart(on: bool) -> None:
+    """The window's choice: protect and unlock keys (seconds of scrypt that hold Python's lock)
+    in a child process, so the window keeps painting."""
+    crypto.SCRYPT_IN_CHILD = on
+
+
 def own_purpose(ws: Workspace) -> str:
     """A county signs batches; the province decrypts them."""
     return ENCRYPTION if ws.office.kind == "province" else SIGNING

@@ -72,7 +72,7 @@ SERVICE_MESSAGES.update({
         "service", "确认书{number}已于{at}作废（{reason}），不能再打印；如需留档，请用预览。"
     ),
     "letter_tampered": QT_TRANSLATE_NOOP(
-        "service", "确认书{number}的内容与登记的摘要不符，数据库中的记录可能被改动过，已停止打印。请运行 laoxie db check。"
+        "service", "确认书{number}的内容与登记的摘要不符，数据库中的记录可能被改动过，已停止打印。请在“设置”中点“检查数据库”。"
     ),
     "letter_code_invalid": QT_TRANSLATE_NOOP(
         "service", "“{text}”不是有效的校验码：应为 10 位数字和字母（如 ABCDE-FGHJK）。"

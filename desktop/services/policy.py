@@ -32,6 +32,7 @@ from typing import Any, Final
 from desktop.core.datafile import parse_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import PairedAreas, RuleSet
 from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
@@ -58,7 +59,10 @@ SERVICE_MESSAGES.update({
         "service", "对口地区名单中一个县（市）也没有：这样任何人员都不能计入。请至少保留一个县（市）。"
     ),
     "policy_county_unknown": QT_TRANSLATE_NOOP(
-        "service", "“{county}”不是吉林省现行的县级行政区划代码，不能列为对口地区。"
+        "service", "“{county}”不是现行的县级行政区划代码（GB/T 2260），不能列为对口地区。"
+    ),
+    "policy_county_withdrawn": QT_TRANSLATE_NOOP(
+        "service", "{county}（{name}）已撤销（最后见于{last}的行政区划代码），请填写现行的县级代码。"
     ),
     "policy_county_historical": QT_TRANSLATE_NOOP(
         "service", "代码 {county}（{name}）已撤销，请改用现行代码 {successor}（{successor_name}）。"
@@ -166,9 +170,12 @@ def office_rules(ws: Workspace) -> RuleSet:
 
 
 def county_label(ws: Workspace, code: str) -> str:
-    """延吉市（222401）; the code alone when the area table does not know it."""
+    """延吉市（222401）, 黑龙江省牡丹江市宁安市（231084） outside Jilin; the code alone when no table knows it."""
     area = ws.areas.by_code(code)
-    return f"{area.name}（{code}）" if area else code
+    if area is not None:
+        return f"{area.name}（{code}）"
+    national = NationalAreas.default().by_code(code)
+    return f"{national.full_name}（{code}）" if national else code
 
 
 # -- pure edits (no database) ----------------------------------------------------
@@ -215,10 +222,20 @@ def with_counties_removed(areas: PairedAreas, codes: Iterable[str], group: str |
 
 
 def check_county(ws: Workspace, code: str) -> None:
-    """Refuse a code that is not a current county (a historical one names its successor)."""
+    """Refuse a code that is not a current county (a historical one names its successor).
+
+    Jilin's own table first; a county elsewhere in China is checked against the
+    national GB/T 2260 table (a source area that signed an agreement may be anywhere).
+    """
     area = ws.areas.by_code(code)
     if area is None:
-        raise ServiceError("policy_county_unknown", county=code)
+        national = NationalAreas.default().by_code(code)
+        if national is None or not national.county_level:
+            raise ServiceError("policy_county_unknown", county=code)
+        if not national.current:
+            raise ServiceError("policy_county_withdrawn", county=code, name=national.full_name,
+                               last=f"{national.last_revision[:4]}年{int(national.last_revision[4:])}月")
+        return
     if not area.current:
         successor = ws.areas.by_code(area.successor_code or "")
         raise ServiceError(

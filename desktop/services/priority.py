@@ -104,6 +104,35 @@ def verify_claims(ws: Workspace, enterprise_id: int, employment_ids: Sequence[in
     return len(changed)
 
 
+HUKOU_CHECKS: Final = ("checked", "excluded")
+
+
+def record_hukou_check(ws: Workspace, enterprise_id: int, employment_ids: Sequence[int], check: str | None) -> int:
+    """Where an ID number's area differs from the 户籍地: "checked" (已核对户口簿: the 户籍地 stands),
+    "excluded" (the worker is not counted), or None (not yet answered). Returns how many changed."""
+    ws.require(Permission.MARK_PRIORITY)
+    ensure_enterprise_editable(ws, enterprise_id)
+    if check is not None and check not in HUKOU_CHECKS:
+        raise ValueError(f"not a 户口簿 answer: {check!r}")
+    wanted = list(dict.fromkeys(int(i) for i in employment_ids))
+    if not wanted:
+        raise ServiceError("no_workers_selected")
+    with ws.store.transaction():
+        before = priority_store.hukou_checks(ws.store, enterprise_id, wanted)
+        missing = [i for i in wanted if i not in before]
+        if missing:
+            raise ServiceError("workers_not_found", count=len(missing))
+        changed = [i for i in wanted if before[i] != check]
+        if not changed:
+            return 0
+        priority_store.set_hukou_check(ws.store, changed, check)
+        ws.audit("roster.hukou_check", entity="enterprise", entity_id=enterprise_id, detail={
+            "check": check, "count": len(changed), "employment_ids": changed[:_AUDIT_IDS],
+            "before": [[i, before[i]] for i in changed[:_AUDIT_IDS]],
+        })
+    return len(changed)
+
+
 def employments_by_id_number(ws: Workspace, enterprise_id: int, id_numbers: Sequence[str]) -> dict[str, int]:
     """The enterprise's employment id of each of these ID numbers it has on file (the others are left out)."""
     return priority_store.employments_of(ws.store, enterprise_id, id_numbers)

@@ -298,13 +298,24 @@ def prepare_import(
         raise
 
 
-def _prepare(
-    ws: Workspace, enterprise: Enterprise, rf: RosterFile, sheet: str | None,
-    columns: Mapping[Field, int | None] | None, header_row: int | None, today: datetime.date,
-    progress: ProgressFn | None, cancel: CancelFn | None,
-) -> RosterPreview:
-    enterprise_id = enterprise.id
-    remembered = remembered_mapping(ws, enterprise_id)
+@dataclass(frozen=True)
+class ReadSheet:
+    """A roster sheet read and checked row by row, not yet compared with anything on file."""
+
+    check: SheetCheck
+    unmapped: dict[str, str]  # field -> header the clerk chose to ignore
+    remembered: bool  # a column mapping remembered for this enterprise was applied
+    minimum_wage: float | None
+
+
+def read_sheet(
+    ws: Workspace, enterprise: Enterprise, rf: RosterFile, *, sheet: str | None = None,
+    columns: Mapping[Field, int | None] | None = None, header_row: int | None = None,
+    today: datetime.date, progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+) -> ReadSheet:
+    """Find the header, map the columns (guessed, remembered for the enterprise, chosen now) and check
+    every row: the reading both an import and a periodic list during the loan (跟踪评估) use."""
+    remembered = remembered_mapping(ws, enterprise.id)
     learned = learned_aliases(remembered["fields"])
     name, layout, loaded = _choose_sheet(rf, sheet, learned, None if header_row is None else header_row - 1, cancel)
 
@@ -328,14 +339,25 @@ def _prepare(
 
     minimum = _minimum_wage(enterprise.county_code, today)
     checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
-    fields = employment_fields_of(layout)
-    store_state = ws.store.audit_chain_head()
-    stored = roster_store.stored_workers(ws.store, enterprise_id)
-
     checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
                           total_rows=loaded.height, progress=progress, cancel=cancel)
     if not checked.rows:
         raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
+    return ReadSheet(checked, unmapped, bool(learned or remembered["ignored"]), minimum)
+
+
+def _prepare(
+    ws: Workspace, enterprise: Enterprise, rf: RosterFile, sheet: str | None,
+    columns: Mapping[Field, int | None] | None, header_row: int | None, today: datetime.date,
+    progress: ProgressFn | None, cancel: CancelFn | None,
+) -> RosterPreview:
+    enterprise_id = enterprise.id
+    store_state = ws.store.audit_chain_head()
+    stored = roster_store.stored_workers(ws.store, enterprise_id)
+    read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
+                      progress=progress, cancel=cancel)
+    checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    fields = employment_fields_of(layout)
     check_cancel(cancel)
     if progress:
         progress("compare", 0, len(checked.rows))
@@ -357,8 +379,8 @@ def _prepare(
             token = ""
     return RosterPreview(
         enterprise=enterprise, file=rf, sheets=rf.sheets(), check=checked, fields=fields, counts=counts,
-        absent=absent, today=today, minimum_wage=minimum, remembered=bool(learned or remembered["ignored"]),
-        unmapped=unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
+        absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
+        unmapped=read.unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
     )
 
 

@@ -77,7 +77,8 @@ def latest_application(store: Store, enterprise_id: int) -> ApplicationRecord | 
 
 _ROSTER_SQL = (
     "SELECT m.enterprise_id, m.id, p.id_number, p.name, m.hukou_text, m.hukou_code, m.contract_type,"
-    " m.contract_start, m.contract_end, m.paid_months, m.priority_group, m.monthly_wage, m.priority_claim, m.social_insurance"
+    " m.contract_start, m.contract_end, m.paid_months, m.priority_group, m.monthly_wage, m.priority_claim, m.social_insurance,"
+    " m.hukou_check"
     " FROM employments m JOIN persons p ON p.id = m.person_id"
 )
 
@@ -87,7 +88,7 @@ def _day(text: str | None) -> date | None:
 
 
 def _worker(row: tuple[Any, ...]) -> WorkerFacts:
-    _, ref, number, name, hukou_text, hukou_code, kind, start, end, paid, group, wage, claim, insured = row
+    _, ref, number, name, hukou_text, hukou_code, kind, start, end, paid, group, wage, claim, insured, checked = row
     return WorkerFacts(
         id_number=str(number), name=str(name), hukou_code=str(hukou_code) if hukou_code else None,
         contract_type=ContractType(kind), contract_start=_day(start),
@@ -96,6 +97,7 @@ def _worker(row: tuple[Any, ...]) -> WorkerFacts:
         priority_group=PriorityGroup(group) if group else None,
         priority_claim=PriorityGroup(claim) if claim else None,
         social_insurance=None if insured is None else bool(insured),
+        hukou_check=str(checked) if checked else None,
         monthly_wage=float(wage) if wage is not None else None,
         ref=int(ref),
     )

@@ -46,6 +46,21 @@ def employments_of(store: Store, enterprise_id: int, id_numbers: Sequence[str]) 
     )}
 
 
+def hukou_checks(store: Store, enterprise_id: int, employment_ids: Sequence[int]) -> dict[int, str | None]:
+    """The clerk's 户口簿 answer of these employments of the enterprise (others are left out)."""
+    return {int(i): check for i, check in store.conn.execute(
+        "SELECT m.id, m.hukou_check FROM json_each(?) AS j JOIN employments m ON m.id = j.value"
+        " WHERE m.enterprise_id = ?", (json.dumps([int(i) for i in employment_ids]), enterprise_id))}
+
+
+def set_hukou_check(store: Store, employment_ids: Sequence[int], check: str | None) -> int:
+    cur = store.conn.execute(
+        "UPDATE employments SET hukou_check = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+        (check, db.now_iso(), json.dumps([int(i) for i in employment_ids])),
+    )
+    return max(cur.rowcount, 0)
+
+
 def verify_claims(store: Store, employment_ids: Sequence[int], evidence: str) -> int:
     """Each of these employments' claimed group becomes its verified group, with this evidence reference."""
     cur = store.conn.execute(

@@ -258,14 +258,29 @@ class Duplicate:
         return min(ends) if ends else ""
 
 
-_COUNTED = (
-    "WITH stands AS (SELECT a.enterprise_id, " + _DECISION_OF + " AS decision_id, " + _LETTER_OF + " AS letter_id"
-    "  FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
-    "  WHERE o.is_local = 0 AND a.id = (SELECT max(z.id) FROM applications z WHERE z.enterprise_id = a.enterprise_id)),"
-    " counted AS (SELECT s.enterprise_id, s.letter_id, json_extract(w.value, '$.id_number') AS id_number"
-    "  FROM stands s JOIN decisions d ON d.id = s.decision_id, json_each(d.payload, '$.workers') w"
-    "  WHERE json_extract(w.value, '$.counted'))"
-)
+def refresh_counted(store: Store, batch_id: int) -> int:
+    """Rebuild who the enterprises a batch brought count (province_counted, migration 0016):
+    the decision each one's latest application stands on, with that application's letter."""
+    enterprises = [int(r[0]) for r in store.conn.execute(
+        "SELECT DISTINCT a.enterprise_id FROM batch_items bi JOIN applications a ON a.id = bi.application_id"
+        " WHERE bi.batch_id = ?", (batch_id,))]
+    before = store.conn.total_changes
+    for start in range(0, len(enterprises), 900):
+        chunk = enterprises[start:start + 900]
+        marks = ", ".join("?" for _ in chunk)
+        store.conn.execute(f"DELETE FROM province_counted WHERE enterprise_id IN ({marks})", chunk)
+        store.conn.execute(
+            "INSERT OR IGNORE INTO province_counted (enterprise_id, person_id, letter_id)"
+            " SELECT s.enterprise_id, p.id, s.letter_id FROM (SELECT a.enterprise_id, " + _DECISION_OF
+            + " AS decision_id, " + _LETTER_OF + " AS letter_id FROM applications a"
+            f"  WHERE a.enterprise_id IN ({marks})"
+            "  AND a.id = (SELECT max(z.id) FROM applications z WHERE z.enterprise_id = a.enterprise_id)) s"
+            " JOIN decisions d ON d.id = s.decision_id, json_each(d.payload, '$.workers') w"
+            " JOIN persons p ON p.id_number = json_extract(w.value, '$.id_number')"
+            " WHERE json_extract(w.value, '$.counted')", chunk)
+    return store.conn.total_changes - before
+
+
 _SIDE = ("m{x}.id, o{x}.code, o{x}.name, e{x}.id, e{x}.name, e{x}.uscc, m{x}.contract_start, m{x}.contract_end,"
          " coalesce(l{x}.number, ''), coalesce(l{x}.verification_code, '')")
 
@@ -273,12 +288,13 @@ _SIDE = ("m{x}.id, o{x}.code, o{x}.name, e{x}.id, e{x}.name, e{x}.uscc, m{x}.con
 def duplicates(store: Store) -> list[Duplicate]:
     """Pairs of counted employments of one person in two enterprises whose contract periods overlap."""
     sql = (
-        _COUNTED + " SELECT p.id, p.id_number, p.name, " + _SIDE.format(x="a") + ", " + _SIDE.format(x="b") +
+        "SELECT p.id, p.id_number, p.name, " + _SIDE.format(x="a") + ", " + _SIDE.format(x="b") +
         ", r.id, r.ruling, r.reason, coalesce(u.display_name, u.username, ''), r.ruled_at"
-        " FROM counted ca JOIN persons p ON p.id_number = ca.id_number"
+        " FROM province_counted ca JOIN province_counted cb ON cb.person_id = ca.person_id"
+        "  AND cb.enterprise_id <> ca.enterprise_id"
+        " JOIN persons p ON p.id = ca.person_id"
         " JOIN employments ma ON ma.person_id = p.id AND ma.enterprise_id = ca.enterprise_id"
-        " JOIN employments mb ON mb.person_id = p.id AND mb.id > ma.id AND mb.enterprise_id <> ma.enterprise_id"
-        " JOIN counted cb ON cb.enterprise_id = mb.enterprise_id AND cb.id_number = p.id_number"
+        " JOIN employments mb ON mb.person_id = p.id AND mb.enterprise_id = cb.enterprise_id AND mb.id > ma.id"
         " JOIN enterprises ea ON ea.id = ma.enterprise_id JOIN offices oa ON oa.id = ea.office_id"
         " JOIN enterprises eb ON eb.id = mb.enterprise_id JOIN offices ob ON ob.id = eb.office_id"
         " LEFT JOIN letters la ON la.id = ca.letter_id LEFT JOIN letters lb ON lb.id = cb.letter_id"

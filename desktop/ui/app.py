@@ -18,6 +18,7 @@ from desktop.core.office import Office
 from desktop.resources import resource_path
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
+from desktop.services.keys import key_work_apart
 from desktop.services.offices import initialise_office
 from desktop.services.recovery import needs_recovery
 from desktop.services.workspace import APP_NAME, Workspace, window_lock
@@ -257,9 +258,11 @@ def run_gui(db_path: Path) -> int:
         except StoreError as exc:
             show_error(None, exc)
             return 1
+        key_work_apart(True)  # unlocking a key must not freeze the window for seconds
         try:
             return _run(app, Path(db_path))
         finally:
+            key_work_apart(False)
             lock.release()
 
 

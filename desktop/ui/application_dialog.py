@@ -40,7 +40,8 @@ from desktop.ui.widgets import mark_problem, offer, reserve_lines
 
 PROBLEM_COLOR: Final = "#b3261e"
 MUTED_COLOR: Final = "#666666"
-LONG_LINES: Final = 3  # a 用途 or 经营范围 box shows three lines before it scrolls
+LONG_LINES: Final = 3
+READ_ONLY_STYLE: Final = "background: palette(window);"  # a 用途 or 经营范围 box shows three lines before it scrolls
 
 Editor = QLineEdit | QPlainTextEdit
 
@@ -179,6 +180,11 @@ class ApplicationDialog(QDialog):
                 editor.textEdited.connect(lambda _text, e=editor: self._edited(e))
             editor.setObjectName(f"field_{f.key}")
             editor.setReadOnly(bool(self._locked_why))
+            if self._locked_why:  # read-only should look it: white boxes invite typing
+                editor.setStyleSheet(READ_ONLY_STYLE)
+                editor.setToolTip(self._locked_why)
+                if isinstance(editor, QLineEdit):
+                    editor.setPlaceholderText("")  # no "万元，如 200" hints where nothing can be typed
             self.editors[f.key] = editor
             layout.addRow(caption, editor)
 

@@ -230,7 +230,7 @@ class CheckDialog(QDialog):
                    for c in report.checked]
         self.checkedLabel.setText(self.tr("已检查：") + "".join(f"\n　· {item}" for item in checked))
         self.fingerprintLabel.setText(self.tr(
-            "数据库指纹：{fingerprint}\n请抄下保存。日后检查时可用它核对操作日志没有被改写（laoxie db check --anchor {fingerprint}）。"
+            "数据库指纹：{fingerprint}\n请抄下保存。日后检查数据库时可用它核对操作日志没有被改写。"
         ).format(fingerprint=report.fingerprint))
         texts = [finding_text(f.code, f.params) for f in report.findings]
         self.findingsList.addItems(texts)

@@ -314,7 +314,9 @@ class KeysDialog(QDialog):
         table = self.peerTable
         table.setRowCount(len(peers))
         for row, info in enumerate(peers):
-            for column, text in enumerate((info.office_name, info.office_code, spaced(info.fingerprint.digits),
+            what = self._peer_label(info)
+            for column, text in enumerate((f"{info.office_name}（{what}）", info.office_code,
+                                           spaced(info.fingerprint.digits),
                                            local_time(info.since))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -322,6 +324,12 @@ class KeysDialog(QDialog):
         if not peers and not self.statusLabel.text():
             self._say(self.tr("尚未登记任何县的公钥：各县的报送批次收到后无法核验") if self.is_province
                       else self.tr("尚未导入省级公钥：导入前不能导出报送批次"))
+
+    def _peer_label(self, info: KeyInfo) -> str:
+        if self.is_province:
+            return self.tr("签名公钥")
+        # A county holds the province's encryption key and the key its receipts are signed with.
+        return self.tr("加密公钥") if info.purpose == keys.ENCRYPTION else self.tr("回执签名公钥")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.statusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")

@@ -50,6 +50,7 @@ from desktop.ui.province_pages import BankListPage, DuplicatesPage, QuarantinePa
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
+from desktop.ui.tracking_page import TrackingPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
 from desktop.ui.user_menu import UserActions
@@ -107,8 +108,11 @@ class MainWindow(QMainWindow):
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
         self.province_pages: list[QWidget] = []
+        self.tracking: TrackingPage | None = None
         if workspace.office.is_province:
             self._show_province_pages()
+        else:
+            self._add_tracking_page()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -174,6 +178,14 @@ class MainWindow(QMainWindow):
             self.province_pages.append(page)
         self.navList.setCurrentRow(batches_row)
         self.pages.setCurrentIndex(batches_row)
+
+    def _add_tracking_page(self) -> None:
+        """跟踪 (issue 14): the loans and their re-verifications, before 设置."""
+        self.tracking = TrackingPage(self._ws, self.pages)
+        settings_row = self.pages.indexOf(self.settingsPage)
+        self.pages.insertWidget(settings_row, self.tracking)
+        self.navList.insertItem(settings_row, self.tr("跟踪"))
+        self.events.changed.connect(self.tracking.on_data_changed)
 
     def _set_up_table(self) -> None:
         table = self.enterpriseTable
@@ -524,6 +536,7 @@ class MainWindow(QMainWindow):
         self.user_actions.set_locked(False)
         self.lock_screen.passwordEdit.clear()
         self.tasks.hold_results(False)  # a dialog whose task ended meanwhile closes here
+        self.show_changes_made_elsewhere()
         hidden, self._hidden_windows = self._hidden_windows, []
         for window in hidden:
             if shiboken6.isValid(window):
@@ -557,6 +570,8 @@ class MainWindow(QMainWindow):
     def show_changes_made_elsewhere(self) -> bool:
         """Back from a terminal where a `laoxie` command wrote to the file: show its rows.  True if reloaded."""
         if self._ws.store.closed:  # signed out or switched user: this window is on its way out
+            return False
+        if self.is_locked:  # nothing changes behind the lock screen; unlocking looks again
             return False
         version = self._ws.store.data_version()
         if version == self._seen_data_version:

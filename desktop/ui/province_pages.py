@@ -202,8 +202,8 @@ class RulingDialog(QDialog):
 class DuplicatesPage(_Page):
     """重复人员: workers counted by two enterprises, the rulings, and identity conflicts."""
 
-    HEADERS = ("姓名", "公民身份号码", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业", "乙：合同",
-               "乙：确认书", "重叠期间", "裁定")
+    HEADERS = ("姓名", "公民身份号码", "裁定", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业",
+               "乙：合同", "乙：确认书", "重叠期间")
     CONFLICT_HEADERS = ("公民身份号码", "先报的县", "先报的姓名", "出生日期", "后报的县", "后报的姓名", "出生日期", "批次文件")
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -240,10 +240,11 @@ class DuplicatesPage(_Page):
             return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
 
         _fill(self.table, [(
-            d.name, mask_id(d.id_number), d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
+            d.name, mask_id(d.id_number),
+            (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
+            d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
             d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
             f"{d.overlap_start}～{d.overlap_end or '—'}",
-            (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
         ) for d in self.found])
         _fill(self.conflicts, [(
             mask_id(c.id_number), c.known.county_name, c.known.name, c.known.birth_date, c.arriving.county_name,
@@ -478,8 +479,8 @@ class BankListPage(_Page):
         task.failure(lambda exc: show_exception(self, exc))
 
     def _made(self, result: province.BankListResult, passphrase: str) -> None:
-        text = self.tr("已写出 {path}：企业 {rows} 家，确认书 {letters} 份。压缩包密码：{passphrase}"
-                       "（请电话告知开行经办人，不要与文件一同发送）").format(
+        text = self.tr("已写出名单：企业 {rows} 家，确认书 {letters} 份。\n压缩包密码：{passphrase}"
+                       "（请电话告知开行经办人，不要与文件一同发送）\n文件：{path}").format(
             path=result.path, rows=result.rows, letters=result.letters, passphrase=passphrase)
         if result.missing_letters:
             text += self.tr("\n以下确认书没有 PDF 原件：{numbers}").format(numbers="、".join(result.missing_letters))

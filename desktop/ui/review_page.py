@@ -86,6 +86,7 @@ from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
+from desktop.ui.screen import split_above
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.text import error_text, not_allowed_text, size_label
 from desktop.ui.widgets import offer
@@ -188,6 +189,11 @@ class ReviewPage(QWidget):
         decision_layout = self.decisionPane.layout()
         assert isinstance(decision_layout, QVBoxLayout)  # forms/review_page.ui: decisionLayout
         decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
+        summary = next(i for i in range(decision_layout.count())
+                       if (item := decision_layout.itemAt(i)) is not None and item.layout() is not None
+                       and item.layout().objectName() == "summaryRow")
+        # At 768 px the conclusion left the worker table two rows: a handle lets the clerk trade one for the other.
+        self.detailSplitter = split_above(decision_layout, summary, self.workflow, self.detailTabs)
         self._connect()
         self._show_nothing(self.tr("请在左侧选择企业"))
         self._update_application_actions()

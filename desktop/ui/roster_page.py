@@ -40,7 +40,7 @@ from desktop.core.permissions import Permission
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services.errors import ServiceError
 from desktop.services.policy import paired_areas
-from desktop.services.priority import mark_priority
+from desktop.services.priority import mark_priority, record_hukou_check
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.rosters import RosterQuery, count_roster, roster_history, write_template
 from desktop.services.workspace import Workspace
@@ -461,6 +461,19 @@ class RosterPage(QWidget):
         unmark.setToolTip(self.unmarkButton.toolTip())
         unmark.triggered.connect(self.unmark_selected)
         menu.addSeparator()
+        # where an ID number's area differs from the 户籍地 (the check and the review page say so)
+        for text, check, tip in (
+            (self.tr("已核对户口簿"), "checked",
+             self.tr("身份证号码所示地区与户籍地不同：已核对户口簿，户籍地无误")),
+            (self.tr("不计入（身份证地区与户籍地不同）"), "excluded",
+             self.tr("身份证号码所示地区与户籍地不同，无法核实：在本企业不计入")),
+            (self.tr("撤销户口簿核对结果"), None, self.tr("撤销已记录的户口簿核对结果")),
+        ):
+            action = menu.addAction(text)
+            action.setEnabled(self.markButton.isEnabled())
+            action.setToolTip(tip if self.markButton.isEnabled() else self.markButton.toolTip())
+            action.triggered.connect(lambda _checked=False, c=check: self.record_hukou(c))
+        menu.addSeparator()
         reveal = menu.addAction(self.tr("显示完整身份证号"))
         records = self.roster.records(self.selected_rows())
         if not self._can_unmask:
@@ -528,6 +541,22 @@ class RosterPage(QWidget):
         self._update_actions()
         if changed and self._enterprise is not None:
             announce(self, Change.ROSTER, self._enterprise.id)
+
+    def record_hukou(self, check: str | None) -> int:
+        """已核对户口簿 / 不计入 / 撤销 for the selected rows (an ID area that differs from the 户籍地)."""
+        enterprise = self._enterprise
+        ids = [r.employment_id for r in self.roster.records(self.selected_rows())]
+        if enterprise is None or not ids:
+            return 0
+        try:
+            changed = record_hukou_check(self._ws, enterprise.id, ids, check)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
+            return 0
+        what = {"checked": self.tr("记为“已核对户口簿”"), "excluded": self.tr("决定不计入"),
+                None: self.tr("撤销户口簿核对结果")}[check]
+        self._status(self.tr("已将 {n} 人{what}，并记入操作日志；请重新计算审核结果").format(n=changed, what=what))
+        return changed
 
     def unmark_selected(self) -> int:
         """取消标记 for the selected rows that have a mark, after asking; returns how many changed."""

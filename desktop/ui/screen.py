@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QHelpEvent
-from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QStyle, QTableView, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QMainWindow, QScrollArea, QSplitter, QStyle, QTableView, QToolTip, QVBoxLayout,
+    QWidget,
+)
 
 # What a window manager adds around a window: borders and the title bar.
 FRAME: Final = QSize(16, 40)
@@ -73,6 +76,82 @@ def fit_window(window: QWidget, area: QRect) -> None:
     window.move(frame.topLeft())
 
 
+def split_above(layout: QVBoxLayout, first: int, kept: QWidget, lower: QWidget) -> QSplitter:
+    """Put the items of ``layout`` from ``first`` down to ``kept`` in a scroll area, and ``kept`` with
+    ``lower`` under it, a handle between the two. The part above shows whole while ``lower`` keeps its
+    minimum; on a low screen the clerk drags the handle up to see more of ``lower`` (a table) and the
+    part above scrolls; ``kept`` (the workflow's buttons) stays in sight above ``lower``."""
+    end = layout.indexOf(kept)
+    top = QWidget()
+    top_layout = QVBoxLayout(top)
+    top_layout.setContentsMargins(0, 0, 0, 0)
+    for _ in range(first, end):
+        item = layout.takeAt(first)
+        if item is None:
+            break
+        widget, sub = item.widget(), item.layout()
+        if widget is not None:
+            top_layout.addWidget(widget)
+        elif sub is not None:
+            sub.setParent(None)
+            top_layout.addLayout(sub)
+        else:
+            top_layout.addItem(item)
+    layout.removeWidget(kept)
+    layout.removeWidget(lower)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(top)
+    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, scroll)
+    scroll.setMinimumWidth(top.minimumSizeHint().width() + bar)  # scrolls up and down only
+    below = QWidget()
+    below_layout = QVBoxLayout(below)
+    below_layout.setContentsMargins(0, 0, 0, 0)
+    below_layout.addWidget(kept)
+    below_layout.addWidget(lower, 1)
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.addWidget(scroll)
+    splitter.addWidget(below)
+    splitter.setChildrenCollapsible(False)
+    splitter.setStretchFactor(0, 0)
+    splitter.setStretchFactor(1, 1)
+    layout.insertWidget(first, splitter, 1)
+    _WholeAbove(splitter, top, below)
+    return splitter
+
+
+class _WholeAbove(QObject):
+    """Until the clerk drags a handle: the part above as tall as its content, the table the rest
+    (never below its minimum), again whenever the content above changes."""
+
+    def __init__(self, splitter: QSplitter, top: QWidget, below: QWidget) -> None:
+        super().__init__(splitter)
+        self._splitter, self._top, self._below = splitter, top, below
+        self._dragged = False
+        splitter.splitterMoved.connect(self._moved)
+        top.installEventFilter(self)
+        splitter.installEventFilter(self)
+
+    def _moved(self, _pos: int, _index: int) -> None:
+        self._dragged = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if not self._dragged and event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize, QEvent.Type.Show):
+            QTimer.singleShot(0, self, self.apply)  # dropped with the splitter if it goes first
+        return False
+
+    def apply(self) -> None:
+        if self._dragged or not self._splitter.isVisible():
+            return
+        total = sum(self._splitter.sizes())
+        above = max(min(self._top.sizeHint().height(), total - self._below.minimumSizeHint().height()), 0)
+        wanted = [above, total - above]
+        if wanted != self._splitter.sizes():
+            self._splitter.setSizes(wanted)
+
+
 def cell_text_cut_off(view: QAbstractItemView, pos: QPoint) -> str:
     """The display text of the cell at viewport ``pos`` when it is too wide to show whole, else ''."""
     index = view.indexAt(pos)
@@ -117,4 +196,4 @@ class ScreenFit(QObject):
         return False
 
 
-__all__ = ["FRAME", "ScreenFit", "available_area", "fit_window", "fits", "needed_size", "room"]
+__all__ = ["FRAME", "ScreenFit", "available_area", "fit_window", "fits", "needed_size", "room", "split_above"]

@@ -80,8 +80,8 @@ def policies(tmp_path_factory: pytest.TempPathFactory) -> Policies:
     return Policies(tmp_path_factory.mktemp("policies"))
 
 
-def generated_id(index: int) -> str:
-    first17 = f"222401{date(1980, 1, 1) + timedelta(days=index):%Y%m%d}{index % 1000:03d}"
+def generated_id(index: int, area: str = "222401") -> str:
+    first17 = f"{area}{date(1980, 1, 1) + timedelta(days=index):%Y%m%d}{index % 1000:03d}"
     return first17 + id_check_char(first17)
 
 
@@ -94,12 +94,13 @@ def workers_of(specs: list[dict[str, Any]]) -> tuple[list[WorkerFacts], list[Cla
     claims: list[ClaimRow] = []
     choices: dict[str, DuplicateChoice] = {}
     allowed = {"n", "id", "hukou_code", "hukou_text", "contract_type", "start", "end", "paid_months",
-               "priority_group", "priority_claim", "monthly_wage", "claims", "choice"}
+               "priority_group", "priority_claim", "monthly_wage", "claims", "choice", "hukou_check"}
     for spec in specs:
         assert set(spec) <= allowed, set(spec) - allowed
         merged = {**DEFAULTS["worker"], **spec}
         for _ in range(spec["n"]):
-            number = merged.get("id") or generated_id(len(workers))
+            hukou = merged["hukou_code"]  # a generated number is issued where the 户籍地 is
+            number = merged.get("id") or generated_id(len(workers), hukou if hukou and len(hukou) == 6 else "222401")
             workers.append(WorkerFacts(
                 id_number=number, name=f"职工{len(workers) + 1}", hukou_code=merged["hukou_code"],
                 contract_type=ContractType(merged["contract_type"]), contract_start=_day(merged["start"]),
@@ -107,6 +108,7 @@ def workers_of(specs: list[dict[str, Any]]) -> tuple[list[WorkerFacts], list[Cla
                 paid_months=tuple(merged["paid_months"]) if merged.get("paid_months") is not None else None,
                 priority_group=PriorityGroup(merged["priority_group"]) if merged.get("priority_group") else None,
                 priority_claim=PriorityGroup(merged["priority_claim"]) if merged.get("priority_claim") else None,
+                hukou_check=merged.get("hukou_check"),
                 monthly_wage=merged.get("monthly_wage"), ref=len(workers) + 1,
             ))
             for claim in merged.get("claims", []):
@@ -204,7 +206,7 @@ def test_golden_table_covers_what_the_issue_asks() -> None:
         assert f"{size}: exactly" in names and f"{size}: " in names
     for words in ("reduced", "floor", "rounding up", "override", "not started", "short", "exactly 3 months",
                   "open-ended", "twice", "another enterprise", "claimed", "verified",
-                  "blocks"):
+                  "blocks", "ID area"):
         assert words in names, words
 
 
@@ -272,9 +274,11 @@ def test_warnings(policies: Policies) -> None:
     assert note.text() == "月工资1000.5元低于当地最低工资标准1920元（第2档），请核实"
 
 
-def test_unknown_hukou_code_is_shown_as_written(policies: Policies) -> None:
-    decision = decision_with(policies, worker(1, hukou_code="110105"))
-    assert decision.workers[0].reasons[0].text() == "户籍地110105（110105）不在劳务协作对口地区名单中"
+def test_a_hukou_code_outside_jilin_is_named_from_gb2260_and_an_unknown_one_shown_as_written(
+        policies: Policies) -> None:
+    decision = decision_with(policies, worker(1, hukou_code="110105"), worker(2, hukou_code="999999"))
+    assert decision.workers[0].reasons[0].text() == "户籍地北京市朝阳区（110105）不在劳务协作对口地区名单中"
+    assert decision.workers[1].reasons[0].text() == "户籍地999999（999999）不在劳务协作对口地区名单中"
 
 
 def test_open_contract_periods_in_reasons(policies: Policies) -> None:

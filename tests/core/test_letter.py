@@ -33,7 +33,7 @@ def ident(n: int, area: str = "222401") -> str:
 
 def decision(workers: int = 4, staff: int = 100, outsiders: int = 1) -> Decision:
     facts = [
-        WorkerFacts(id_number=ident(i), name=f"职工{i}", hukou_code="222405", hukou_text="龙井市",
+        WorkerFacts(id_number=ident(i, "222405"), name=f"职工{i}", hukou_code="222405", hukou_text="龙井市",
                     contract_type=ContractType.FIXED, contract_start=date(2026, 1, 1), contract_end=date(2027, 12, 31),
                     priority_group=PriorityGroup.POVERTY_ALLEVIATED if i == 1 else None,
                     priority_claim=PriorityGroup.POVERTY_ALLEVIATED if i in (1, 2) else None)
@@ -79,10 +79,10 @@ def test_content_from_a_decision() -> None:
 
 def test_the_annex_and_the_content_hold_masked_id_numbers_only() -> None:
     c = content()
-    assert c.annex[0].masked_id == ident(1)[:6] + "********" + ident(1)[-4:]
+    assert c.annex[0].masked_id == ident(1, "222405")[:6] + "********" + ident(1, "222405")[-4:]
     text = c.canonical_json()
     for i in range(1, 5):
-        assert ident(i) not in text
+        assert ident(i, "222405") not in text
     assert ident(900, "220102") not in text and "外地0" not in text  # not counted, not listed
 
 
@@ -226,3 +226,21 @@ def test_form_json_round_trip() -> None:
     assert read_form(stored, LoanType.FIXED_ASSET) == form
     assert read_form("{}", LoanType.FIXED_ASSET).values == {}
     assert all(key in BY_KEY for key in form.values)
+
+
+def test_the_annex_marks_an_id_area_that_differs_from_the_hukou() -> None:
+    from dataclasses import replace
+
+    d = decision()
+    other = "22240319900101555"  # issued in 敦化, the 户籍地 is 龙井
+    other += id_check_char(other)
+    facts = [replace(w.facts, id_number=other, hukou_check="checked") if i == 0 else w.facts
+             for i, w in enumerate(d.workers)]
+    enterprise = EnterpriseFacts(name=d.enterprise_name, uscc=d.uscc, county_code=d.county_code,
+                                 staff_total=d.staff_total, size=SizeResult(d.size, False, "", "std", ()))
+    c = content(decide(RuleSet.load(), enterprise, ApplicationFacts(d.review_date, 7, 2, True, True), facts))
+    assert c.annex[0].hukou == "龙井市※" and c.annex[0].note == "身份证号码所示地区与户籍地不同，已核对户口簿"
+    assert c.annex_subtitle[-1] == "注：户籍地后标※的，身份证号码所示地区与户籍地不同，已核对户口簿。"
+    assert all(not r.note and "※" not in r.hukou for r in c.annex[1:])
+    assert "note" not in c.to_dict()["annex"][1]  # left out when empty: letters issued before keep their digest
+    assert LetterContent.from_dict(c.to_dict()) == c

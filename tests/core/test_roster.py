@@ -198,7 +198,8 @@ def test_warnings_keep_the_row() -> None:
     assert set(rows[0].codes) == {"sex_mismatch", "under_16", "wage_below_minimum", "group_unknown",
                                   "insurance_unreadable"}
     assert rows[1].codes == []  # a historical code whose successor is the 户籍地
-    assert rows[2].codes == ["hukou_other_province"] and rows[2].hukou_code is None
+    # another province's county is found in the national table (GB/T 2260); its ID area differs
+    assert rows[2].codes == ["id_area_mismatch"] and rows[2].hukou_code == "231084"
 
 
 def test_contract_problems() -> None:
@@ -390,3 +391,17 @@ def test_a_name_at_the_limit_is_kept_and_one_over_is_refused(block: bool) -> Non
     [problem] = rows[1].problems
     assert problem.text() == f"姓名过长：{MAX_PERSON_NAME + 1} 个字，最多 {MAX_PERSON_NAME} 个字"
     assert rows[2].status == "valid"
+
+
+def test_a_county_of_another_province_resolves_by_name_or_code_and_an_unknown_one_is_said() -> None:
+    number = "23108419900101003"
+    number += id_check_char(number)
+    grid: list[list[object]] = [
+        ["姓名", "身份证号", "户籍地", "合同始期", "合同终期"],
+        ["甲", number, "黑龙江省宁安市", "2026.1.1", "2027.12.31"],
+        ["乙", number[:16] + "1" + id_check_char(number[:16] + "1"), "231084", "2026.1.1", "2027.12.31"],
+        ["丙", number[:16] + "5" + id_check_char(number[:16] + "5"), "黑龙江省无此县", "2026.1.1", "2027.12.31"],
+    ]
+    rows = checked(grid)
+    assert [r.hukou_code for r in rows] == ["231084", "231084", None]
+    assert rows[0].codes == [] and rows[1].codes == [] and rows[2].codes == ["hukou_other_province"]

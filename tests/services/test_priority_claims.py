@@ -127,3 +127,32 @@ def test_existing_offices_migrate_marks_with_evidence_stay_verified(tmp_path: Pa
         (None, "", "registered_unemployed"),  # the roster's column without evidence: now a claim
         (None, "", None),
     ]
+
+
+def test_the_clerk_answers_an_id_area_that_differs_from_the_hukou(workspace: Workspace, case: Case) -> None:
+    from desktop.services.priority import record_hukou_check
+
+    ids = ids_of(workspace, case.enterprise_id)
+    # the first worker's ID number was issued in 龙井 (222405); the roster now says 敦化 (222403)
+    with workspace.store.transaction():
+        workspace.store.conn.execute("UPDATE employments SET hukou_code = '222403', hukou_text = '敦化市' WHERE id = ?",
+                                     (ids[0],))
+    before = eligibility.check_application(workspace, case.application_id)
+    first = next(w for w in before.workers if w.facts.ref == ids[0])
+    assert first.counted and [n.code for n in first.notes] == ["id_area_differs"]
+    assert "与户籍地敦化市（222403）不同：请核对户口簿，或决定不计入" in first.notes[0].text()
+    assert "warn_id_area_differs" in [w.code for w in before.warnings]
+
+    assert record_hukou_check(workspace, case.enterprise_id, ids[:1], "checked") == 1
+    checked = eligibility.check_application(workspace, case.application_id)
+    first = next(w for w in checked.workers if w.facts.ref == ids[0])
+    assert first.counted and [n.code for n in first.notes] == ["id_area_checked"]
+    assert "warn_id_area_differs" not in [w.code for w in checked.warnings]
+
+    assert record_hukou_check(workspace, case.enterprise_id, ids[:1], "excluded") == 1
+    excluded = eligibility.check_application(workspace, case.application_id)
+    assert excluded.qualifying_count == before.qualifying_count - 1
+    [entry, again] = [json.loads(r[0]) for r in workspace.store.conn.execute(
+        "SELECT detail FROM audit_log WHERE action = 'roster.hukou_check' ORDER BY id")]
+    assert (entry["check"], again["check"], again["before"]) == ("checked", "excluded", [[ids[0], "checked"]])
+    assert verify_chain(workspace.store.conn) == []

@@ -6,6 +6,8 @@ dropped trigger.  A file the app alone wrote reports nothing."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -16,7 +18,9 @@ import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from desktop.core.enterprise import EnterpriseDraft
+from desktop.core.loans import LoanDraft
 from desktop.services import backups
+from desktop.services import loans as loan_service
 from desktop.services.accounts import sign_in
 from desktop.services.batches import export_batch
 from desktop.services.dbcheck import CheckReport, check_database, check_workspace
@@ -24,6 +28,8 @@ from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import tracking as tracking_store
+from desktop.store.tracking import ListRow
 from desktop.store.audit import entry_hash
 from desktop.store.letters import save_letter_pdf
 from tests.batches import factory
@@ -56,6 +62,11 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bank_lists": ("rows = rows + 1", ()),
     "quarantine_rechecks": ("result = 'accepted'", ()),
     "record_history": ("changes = '{}'", ()),
+    "province_counted": ("letter_id = NULL", ()),
+    "loans": ("rate = '2.5'", ()),
+    "tracking_lists": ("staff_total = staff_total + 100", ()),
+    "tracking_list_rows": ("name = '冒名'", ()),
+    "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -83,10 +94,16 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "bank_lists": {},
     "quarantine_rechecks": {},
     "record_history": {},
+    "province_counted": {"person_id": "person_id + 100000"},
+    "loans": {"contract_number": "'FORGED-1'"},
+    "tracking_lists": {},
+    "tracking_list_rows": {"id_number": "'22240119800101001X'"},
+    "tracking_checks": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
     "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
+    "tracking_checks": ("tracking_checks_kept",),
 }
 TABLES = sorted(UPDATES)
 
@@ -136,7 +153,22 @@ def _build(folder: Path) -> Path:
                          " VALUES ((SELECT max(id) FROM batch_quarantine), 'quarantined', '2026-06-02T09:00:00+08:00')")
             conn.execute("INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES"
                          " ('enterprise', ?, ?, '{\"name\": [\"甲\", \"乙\"]}', '2026-06-02')", (enterprise_id, batch_id))
+            conn.execute("INSERT INTO province_counted (enterprise_id, person_id, letter_id) VALUES"
+                         " (?, ?, (SELECT min(id) FROM letters))", (enterprise_id, person_id))
             ws.store.set_setting("policy.example", "{}")
+        loan_service.add_loan(ws, factory.uscc(0, ws.office.code), LoanDraft(
+            bank_branch="国家开发银行吉林省分行", contract_number="C-1", amount_wan=Decimal(500),
+            start_date=date(2026, 8, 1), term_months=36, rate=Decimal("3.00")))
+        with ws.store.transaction():
+            loan_id = ws.store.conn.execute("SELECT max(id) FROM loans").fetchone()[0]
+            list_id = tracking_store.insert_list(
+                ws.store, enterprise_id, period="2026-08", staff_total=30, file_name="名单.csv", sha256="d" * 64,
+                rows=[ListRow(factory.id_number(1, "222424"), "张三", "汪清县", "222424", "fixed", "2026-01-01",
+                              "2027-12-31", "2026-01-01", 1)], user_id=ws.actor.user_id)
+            tracking_store.insert_check(
+                ws.store, loan_id, check_date="2026-08-31", verdict="not_met", needs_attention=True, qualifying=1,
+                staff_total=30, latest_period="2026-08", ruleset_version="x", payload={"list": list_id},
+                user_id=ws.actor.user_id)
             ws.audit("test.fill", detail={"tables": 3})
     return county
 
@@ -218,7 +250,7 @@ def test_a_field_changed_outside_is_reported(office: Path, editor: sqlite3.Conne
     editor.commit()
     found = _row_findings(_check(office), table)
     assert found, f"{table}: a changed row was not reported"
-    if table not in ("batch_items", "settings", "batch_refs"):  # keyed by their columns: a new key
+    if table not in ("batch_items", "settings", "batch_refs", "province_counted"):  # keyed by their columns
         assert {"code": "row_changed", "table": table, "row": rowid} in found
 
 

@@ -96,7 +96,7 @@ def test_the_province_imports_batches_and_sees_fingerprints(qtbot: QtBot, runner
         page.keysButton.click()
         dialog = page.keys_dialog
         assert dialog is not None and dialog.peerGroup.title() == "已登记的县级签名公钥"
-        assert dialog.peerTable.item(0, 0).text() == "延吉市就业服务局" and dialog.peerTable.item(0, 1).text() == "222401"
+        assert dialog.peerTable.item(0, 0).text() == "延吉市就业服务局（签名公钥）" and dialog.peerTable.item(0, 1).text() == "222401"
         assert len(dialog.peerTable.item(0, 2).text().split("\u3000")) == 6  # six groups of digits
         page.keys_dialog.reject()
         page.close()

@@ -259,7 +259,10 @@ def walk_the_day(qtbot: QtBot, session: Session, province: Path, stick: Path, pr
     for edit, group in zip(confirm.groups, province_digits.split(), strict=True):
         qtbot.keyClicks(edit, group)  # as the province reads them out
     click(qtbot, confirm.ok_button)
-    assert keys_dialog.peerTable.rowCount() == 1
+    table = keys_dialog.peerTable
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert {row[1] for row in rows} == {"220000"}  # the province's encryption key (and its receipt key)
+    assert ["吉林省就业服务局（加密公钥）", province_digits.replace(" ", "\u3000")] in [[r[0], r[2]] for r in rows]
     keys_dialog.close()
 
     with sign_in(province, "admin", factory.PASSWORD) as pws:  # the province registers the county's key

@@ -76,7 +76,7 @@ def test_the_roster_page_is_in_its_place(qtbot: QtBot, workspace: Workspace) -> 
 
 def test_settings_page_shows_the_office(qtbot: QtBot, workspace: Workspace) -> None:
     window = open_window(qtbot, workspace)
-    window.navList.setCurrentRow(5)
+    window.navList.setCurrentRow(window.pages.indexOf(window.settingsPage))  # the last page: 跟踪 comes before it
     assert window.pages.currentWidget() is window.settingsPage
     settings = window.settings
     assert settings.countyValue.text() == "延边朝鲜族自治州延吉市（222401）"
@@ -89,7 +89,7 @@ def test_settings_page_shows_the_office(qtbot: QtBot, workspace: Workspace) -> N
 
 def test_admin_edits_the_office(qtbot: QtBot, admin_ws: Workspace, typist: Typist) -> None:
     window = open_window(qtbot, admin_ws)
-    window.navList.setCurrentRow(5)
+    window.navList.setCurrentRow(window.pages.indexOf(window.settingsPage))
     qtbot.mouseClick(window.settings.editOfficeButton, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SetupDialog)
     assert dialog is not None and dialog.isVisible()

@@ -680,3 +680,22 @@ def test_a_roster_of_100000_filters_fast_and_reads_only_what_is_shown(
     assert column(page, RosterColumn.NAME)[0] > column(page, RosterColumn.NAME)[1]  # by name, descending
     page.select_rows([0])
     assert page.markButton.isEnabled()
+
+
+def test_the_clerk_records_the_hukou_check_from_the_menu(qtbot: QtBot, workspace: Workspace, roster: Roster,
+                                                        tasks: TaskRunner) -> None:
+    page = open_page(qtbot, workspace, tasks, roster.enterprise_id)
+    page.select_rows([row_named(page, "王明")])
+    menu = page.table_menu()
+    texts = [a.text() for a in menu.actions()]
+    assert "已核对户口簿" in texts and "不计入（身份证地区与户籍地不同）" in texts and "撤销户口簿核对结果" in texts
+    checked = next(a for a in menu.actions() if a.text() == "已核对户口簿")
+    assert checked.isEnabled()
+    checked.trigger()
+    number = roster.id_numbers["王明"]
+    stored = workspace.store.conn.execute(
+        "SELECT m.hukou_check FROM employments m JOIN persons p ON p.id = m.person_id WHERE p.id_number = ?",
+        (number,)).fetchone()[0]
+    assert stored == "checked" and "已核对户口簿" in page.statusLabel.text()
+    assert page.record_hukou("excluded") == 1 and page.record_hukou(None) == 1
+    assert len(audit(workspace, "roster.hukou_check")) == 3

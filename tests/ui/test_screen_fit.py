@@ -318,3 +318,34 @@ def test_a_cut_off_cell_shows_its_whole_text_in_a_tooltip(qtbot: QtBot, screen_f
     shown.clear()
     hover(0)
     assert shown == []  # the model's own tooltip wins (Qt shows it)
+
+
+def test_the_part_above_a_table_shows_whole_then_gives_way_to_a_drag(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
+
+    from desktop.ui.screen import split_above
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    layout = QVBoxLayout(page)
+    conclusion = QLabel("认定结论\n" * 12)
+    layout.addWidget(conclusion)
+    buttons = QPushButton("提交审核")
+    layout.addWidget(buttons)
+    table = QTableView()
+    table.setMinimumHeight(120)
+    layout.addWidget(table)
+    splitter = split_above(layout, 0, buttons, table)
+    page.resize(600, 700)
+    page.show()
+    qtbot.waitUntil(lambda: splitter.sizes()[0] >= conclusion.sizeHint().height())  # whole while there is room
+    page.resize(600, 300)
+    qtbot.waitUntil(lambda: table.height() >= 120 and splitter.sizes()[0] < conclusion.sizeHint().height())
+    assert buttons.isVisible()
+    assert buttons.mapTo(page, buttons.rect().bottomLeft()).y() < table.mapTo(page, table.rect().topLeft()).y()
+    splitter.setSizes([40, 260])
+    splitter.splitterMoved.emit(40, 1)  # as the clerk's drag says
+    page.resize(600, 320)
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert splitter.sizes()[0] < conclusion.sizeHint().height() / 2  # near where the clerk put it, not whole again

@@ -1,0 +1,105 @@
+"""`laoxie track import|check|due`: lists and re-verifications during the loan (跟踪评估)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from desktop.cli.check import review_date
+from desktop.cli.common import EXIT_OK, ChineseArgumentParser, emit, open_workspace
+from desktop.cli.loan import loan_record
+from desktop.core.tracking import Reverification, Verdict, span_text
+from desktop.core.identifiers import mask_id
+from desktop.services import tracking as tracking_service
+
+ATTENTION = "需关注"
+
+
+def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
+    return {
+        "id": check_id, "date": result.on.isoformat(), "verdict": result.verdict.value,
+        "verdict_label": result.verdict.label, "needs_attention": result.needs_attention,
+        "qualifying": result.qualifying, "staff_total": result.staff_total,
+        "latest_period": f"{result.latest_month:%Y-%m}",
+        "counted_still_employed": len(result.still_employed), "counted_left": len(result.left),
+        "new_paired": len(result.new_paired),
+        "steps": [p.text() for p in result.steps],
+        "workers": [{
+            "id_number": mask_id(s.id_number), "name": s.name, "counted_at_approval": s.counted,
+            "employed": s.employed, "start": s.start.isoformat() if s.start else None,
+            "end": s.end.isoformat() if s.end else None, "span": s.text, "months": s.months, "days": s.days,
+            "reaches": s.reaches,
+        } for s in result.spans.values()],
+    }
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        done = tracking_service.import_list(ws, args.enterprise, args.file, period=args.period,
+                                            staff_total=args.staff, loan_id=args.loan)
+    text = f"已导入 {done.period} 的名单：{done.rows} 人，职工总数 {done.staff_total} 人"
+    if done.refused:
+        text += f"；{done.refused} 行有错未收（用 laoxie import --dry-run 查看每行的问题）"
+    emit(args, {"list": {"id": done.list_id, "period": done.period, "rows": done.rows,
+                         "refused": done.refused, "staff_total": done.staff_total}}, text)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    on = review_date(args.date) if args.date else date.today()
+    with open_workspace(args) as ws:
+        done = tracking_service.check(ws, args.uscc, on, loan_id=args.loan)
+    result = done.result
+    flag = f"  【{ATTENTION}】" if result.needs_attention else ""
+    lines = [f"{done.loan.enterprise_name}（{done.loan.uscc}）贷款 {done.loan.contract_number}："
+             f"{result.verdict.label}{flag}", *(p.text() for p in result.steps)]
+    short = [s for s in result.spans.values() if s.employed and not s.reaches]
+    if short:
+        lines.append("连续就业未满期限的在职人员：" + "、".join(f"{s.name}（{span_text(s.months, s.days)}）"
+                                                  for s in short))
+    emit(args, {"loan": loan_record(done.loan), "check": check_record(done.check_id, result)}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    on = review_date(args.date) if args.date else date.today()
+    with open_workspace(args) as ws:
+        found = tracking_service.due(ws, on, within_days=args.within)
+    records, lines = [], []
+    for d in found:
+        last = d.last
+        assert d.due_on is not None  # due() lists only loans with a check to come
+        records.append({"loan": loan_record(d.loan), "due_on": d.due_on.isoformat(), "overdue": d.overdue,
+                        "last_check": None if last is None else {
+                            "date": last.check_date, "verdict": last.verdict,
+                            "needs_attention": last.needs_attention}})
+        state = "已逾期" if d.overdue else "待核实"
+        previous = "尚未核实" if last is None else f"上次 {last.check_date} {Verdict(last.verdict).label}" + (
+            f"【{ATTENTION}】" if last.needs_attention else "")
+        lines.append(f"{d.due_on}  {state}  {d.loan.uscc}  {d.loan.enterprise_name}  {d.loan.contract_number}  {previous}")
+    lines.append(f"共 {len(found)} 笔贷款到期待核实（截至 {on}，含此后 {args.within} 天内到期的）")
+    emit(args, {"date": on.isoformat(), "due": records}, "\n".join(lines))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    track = sub.add_parser("track", parents=[common], help="贷款期内跟踪评估：名单、核实、到期")
+    track_sub = track.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+                                     required=True)
+    p = track_sub.add_parser("import", parents=[common], help="导入企业某月的名单（与名册同样的格式）")
+    p.add_argument("file", help="名单文件（.xlsx/.xls/.csv）")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
+    p.add_argument("--period", required=True, help="名单所属月份 YYYY-MM")
+    p.add_argument("--staff", type=int, help="该月职工总数（默认：企业登记的职工总数）")
+    p.add_argument("--loan", type=int, help="贷款编号（默认：企业最新的贷款）")
+    p.set_defaults(handler=cmd_import)
+    p = track_sub.add_parser("check", parents=[common], help="核实企业贷款期内是否持续达标（每次另存一条记录）")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
+    p.add_argument("--date", help="核实日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--loan", type=int, help="贷款编号（默认：企业最新的贷款）")
+    p.set_defaults(handler=cmd_check)
+    p = track_sub.add_parser("due", parents=[common], help="列出到期待核实的贷款")
+    p.add_argument("--date", help="截至日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--within", type=int, default=30, help="也列出此后几天内到期的（默认 30）")
+    p.set_defaults(handler=cmd_due)

@@ -1,0 +1,268 @@
+"""Tracking during the loan (跟踪评估, issue 14 step 3): periodic lists, re-verifications, checks due.
+
+* :func:`import_list` reads the enterprise's roster for a period (a month,
+  ``2026-11``) with the roster importer's reading
+  (:func:`desktop.services.rosters.read_sheet`) and keeps its valid rows as
+  that period's list, with the staff total of the period; the case's roster
+  and decision are not touched. A period imported again gets a new list (the
+  newest is used, the earlier is kept).
+* :func:`check` re-verifies the enterprise's loan at a date
+  (:func:`desktop.core.tracking.reverify`): the workers counted by the approved
+  decision, and each list read by the same eligibility engine (a new worker
+  counts when the decision would count them at that month's end). Every check
+  is a new record with its audit entry; one below the standard is 需关注.
+* :func:`due` lists the loans whose next check is due: every
+  ``check_interval_months`` (policy data) from the loan's start, until its end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from desktop.core.decision import Decision, EligibilityError, WorkerFacts
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
+from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.permissions import Permission
+from desktop.core.size import SizeResult
+from desktop.core.tracking import CountedWorker, ListedWorker, MonthlyList, Reverification, month_of, reverify
+from desktop.core.workers import ContractType
+from desktop.services.eligibility import current_rules
+from desktop.services.enterprises import find_enterprise
+from desktop.services.errors import SERVICE_MESSAGES, ServiceError
+from desktop.services.loans import tracking_rules
+from desktop.services.rosters import open_roster, read_sheet
+from desktop.services.workspace import Workspace
+from desktop.store import eligibility as eligibility_store
+from desktop.store import loans as loan_store
+from desktop.store import reviews as review_store
+from desktop.store import tracking as tracking_store
+from desktop.store.loans import LoanRow
+from desktop.store.tracking import ListRow, StoredCheck
+
+SERVICE_MESSAGES.update({
+    "track_bad_period": QT_TRANSLATE_NOOP("service", "“{value}”不是名单所属的月份：请写成 YYYY-MM，如 2026-11。"),
+    "track_bad_staff": QT_TRANSLATE_NOOP("service", "职工总数应为0或正整数，现为{value}。"),
+    "track_no_loan": QT_TRANSLATE_NOOP(
+        "service", "企业“{name}”（{uscc}）还没有登记贷款：贷款期内的名单和核实从登记贷款开始（laoxie loan add）。"),
+    "track_loan_not_found": QT_TRANSLATE_NOOP("service", "企业“{name}”没有编号为 {loan_id} 的贷款。"),
+    "track_period_outside": QT_TRANSLATE_NOOP(
+        "service", "名单月份 {period} 不在贷款期 {start} 至 {end} 内。"),
+    "track_no_valid_rows": QT_TRANSLATE_NOOP(
+        "service", "名单中没有一行有效数据（共 {rows} 行有错）：请按导入名册时的提示改正后再导入。"),
+    "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
+    "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
+})
+
+_PERIOD = re.compile(r"(\d{4})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class ListImport:
+    list_id: int
+    period: str
+    staff_total: int
+    rows: int
+    refused: int  # rows with errors, left out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check_id: int
+    loan: LoanRow
+    result: Reverification
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    loan: LoanRow
+    due_on: date | None  # None: no check due any more (the loan has ended)
+    overdue: bool
+    last: StoredCheck | None
+
+
+def parse_period(text: str) -> date:
+    found = _PERIOD.fullmatch(text.strip())
+    if found is None or not 1 <= int(found[2]) <= 12:
+        raise ServiceError("track_bad_period", value=text)
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def _month_end(month: date) -> date:
+    return add_months(month, 1)[0] - timedelta(days=1)
+
+
+def enterprise_loan(ws: Workspace, uscc: str, loan_id: int | None = None) -> LoanRow:
+    """The enterprise's loan: the one named, else its latest."""
+    enterprise = find_enterprise(ws, uscc)
+    loans = loan_store.loans(ws.store, ws.office.id, enterprise.id)
+    if not loans:
+        raise ServiceError("track_no_loan", name=enterprise.name, uscc=enterprise.uscc)
+    if loan_id is None:
+        return loans[-1]
+    for loan in loans:
+        if loan.id == loan_id:
+            return loan
+    raise ServiceError("track_loan_not_found", name=enterprise.name, loan_id=loan_id)
+
+
+def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
+                loan_id: int | None = None) -> ListImport:
+    """Keep the valid rows of the roster file as the enterprise's list of ``period`` (YYYY-MM)."""
+    ws.require(Permission.IMPORT_ROSTERS)
+    month = parse_period(period)
+    loan = enterprise_loan(ws, uscc, loan_id)
+    if not month_of(date.fromisoformat(loan.start_date)) <= month <= date.fromisoformat(loan.end_date):
+        raise ServiceError("track_period_outside", period=period, start=loan.start_date, end=loan.end_date)
+    enterprise = ws.store.enterprise(loan.enterprise_id)
+    staff = enterprise.staff_total if staff_total is None else staff_total
+    if staff < 0:
+        raise ServiceError("track_bad_staff", value=staff)
+    rf = open_roster(path)
+    try:
+        read = read_sheet(ws, enterprise, rf, today=_month_end(month))
+    finally:
+        rf.close()
+    valid = [r for r in read.check.rows if r.status == "valid"]
+    refused = len(read.check.rows) - len(valid)
+    if not valid:
+        raise ServiceError("track_no_valid_rows", rows=refused)
+    rows = list({r.id_number: ListRow(
+        r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
+        r.hire_date, r.social_insurance) for r in valid}.values())
+    label = f"{month:%Y-%m}"
+    with ws.store.transaction():
+        list_id = tracking_store.insert_list(ws.store, enterprise.id, period=label, staff_total=staff,
+                                             file_name=rf.name, sha256=rf.sha256, rows=rows,
+                                             user_id=ws.actor.user_id)
+        ws.audit("track.import", entity="enterprise", entity_id=enterprise.id, detail={
+            "period": label, "file": rf.name, "sha256": rf.sha256, "rows": len(rows), "refused_rows": refused,
+            "staff_total": staff, "loan_id": loan.id, "list_id": list_id,
+        })
+    return ListImport(list_id, label, staff, len(rows), refused)
+
+
+def _worker(row: ListRow) -> WorkerFacts:
+    return WorkerFacts(
+        id_number=row.id_number, name=row.name, hukou_code=row.hukou_code, hukou_text=row.hukou_text,
+        contract_type=ContractType(row.contract_type),
+        contract_start=date.fromisoformat(row.contract_start) if row.contract_start else None,
+        contract_end=date.fromisoformat(row.contract_end) if row.contract_end else None,
+        social_insurance=None if row.social_insurance is None else bool(row.social_insurance),
+    )
+
+
+def _started(row: ListRow) -> date | None:
+    text = row.hire_date or row.contract_start
+    return date.fromisoformat(text) if text else None
+
+
+def _approved_decision(ws: Workspace, loan: LoanRow) -> Decision:
+    case = review_store.case(ws.store, loan.application_id)
+    if case.approved_decision_id is not None:
+        return eligibility_store.decision(ws.store, case.approved_decision_id).decision
+    latest = eligibility_store.latest_decision(ws.store, loan.application_id)
+    assert latest is not None, "an approved application has its decision"
+    return latest.decision
+
+
+def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
+    """The re-verification of ``loan`` at ``on`` (nothing saved)."""
+    if on < date.fromisoformat(loan.start_date):
+        raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
+    rules = current_rules(ws)
+    approved = _approved_decision(ws, loan)
+    counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
+    size = SizeResult(approved.size, approved.size_manual, approved.size_reason, "", approved.size_steps)
+    stored = tracking_store.current_lists(ws.store, loan.enterprise_id)
+    rows = tracking_store.list_rows(ws.store, [s.id for s in stored])
+    lists = []
+    try:
+        for s in stored:
+            month = parse_period(s.period)
+            if month > month_of(on):
+                continue
+            facts = EnterpriseFacts(approved.enterprise_name, approved.uscc, approved.county_code, s.staff_total, size)
+            mine = rows.get(s.id, [])
+            review = min(_month_end(month), on)
+            outcome = decide(rules, facts, ApplicationFacts(review_date=review), [_worker(r) for r in mine],
+                             areas=ws.areas)
+            counts = {o.id_number: o.counted for o in outcome.workers}
+            lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
+                r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
+        return reverify(rules, tracking_rules(), size=approved.size, counted=counted, lists=lists, on=on,
+                        since=date.fromisoformat(loan.start_date))
+    except EligibilityError as exc:
+        raise ServiceError("track_refused", message=str(exc)) from exc
+
+
+def _payload(result: Reverification) -> dict[str, object]:
+    return {
+        "steps": [p.text() for p in result.steps],
+        "still_employed": list(result.still_employed), "left": list(result.left),
+        "new_paired": list(result.new_paired),
+        "spans": [{
+            "id_number": s.id_number, "name": s.name, "counted": s.counted, "employed": s.employed,
+            "start": s.start.isoformat() if s.start else None, "end": s.end.isoformat() if s.end else None,
+            "months": s.months, "days": s.days, "reaches": s.reaches,
+        } for s in result.spans.values()],
+    }
+
+
+def check(ws: Workspace, uscc: str, on: date, *, loan_id: int | None = None) -> CheckResult:
+    """Re-verify the enterprise's loan at ``on`` and keep the result as a new record."""
+    ws.require(Permission.EDIT_ENTERPRISES)
+    loan = enterprise_loan(ws, uscc, loan_id)
+    result = reverify_loan(ws, loan, on)
+    version = current_rules(ws).version
+    with ws.store.transaction():
+        check_id = tracking_store.insert_check(
+            ws.store, loan.id, check_date=on.isoformat(), verdict=result.verdict.value,
+            needs_attention=result.needs_attention, qualifying=result.qualifying, staff_total=result.staff_total,
+            latest_period=f"{result.latest_month:%Y-%m}", ruleset_version=version, payload=_payload(result),
+            user_id=ws.actor.user_id)
+        ws.audit("track.check", entity="loan", entity_id=loan.id, detail={
+            "check_date": on.isoformat(), "verdict": result.verdict.value, "qualifying": result.qualifying,
+            "staff_total": result.staff_total, "latest_period": f"{result.latest_month:%Y-%m}",
+            "needs_attention": result.needs_attention, "check_id": check_id, "ruleset_version": version,
+        })
+    return CheckResult(check_id, loan, result)
+
+
+def checks(ws: Workspace, uscc: str, loan_id: int | None = None) -> list[StoredCheck]:
+    """Every re-verification of the enterprise's loan, oldest first."""
+    return tracking_store.checks(ws.store, enterprise_loan(ws, uscc, loan_id).id)
+
+
+def next_due(loan: LoanRow, last: StoredCheck | None, interval: int) -> date | None:
+    """The first scheduled date (start + k × interval months) after the last check; None after the loan's end."""
+    start, end = date.fromisoformat(loan.start_date), date.fromisoformat(loan.end_date)
+    after = date.fromisoformat(last.check_date) if last else start
+    k = 1
+    while True:
+        scheduled = add_months(start, k * interval)[0]
+        if scheduled > end:
+            return None
+        if scheduled > after:
+            return scheduled
+        k += 1
+
+
+def loan_overview(ws: Workspace, on: date) -> list[DueCheck]:
+    """Every loan of the office with its next check (None after the loan's end) and its latest check."""
+    interval = tracking_rules().check_interval_months
+    loans = loan_store.loans(ws.store, ws.office.id)
+    last = tracking_store.last_checks(ws.store, [loan.id for loan in loans])
+    found = []
+    for loan in loans:
+        when = next_due(loan, last.get(loan.id), interval)
+        found.append(DueCheck(loan, when, when is not None and when < on, last.get(loan.id)))
+    return found
+
+
+def due(ws: Workspace, on: date, *, within_days: int = 30) -> list[DueCheck]:
+    """The loans whose next check falls on or before ``on`` + ``within_days``, the earliest first."""
+    found = [d for d in loan_overview(ws, on) if d.due_on is not None and d.due_on <= on + timedelta(days=within_days)]
+    return sorted(found, key=lambda d: (d.due_on or on, d.loan.id))

@@ -1,0 +1,147 @@
+"""The 跟踪 page (issue 14): every loan of the office, its next re-verification and its latest result.
+
+Built in code like the province's pages (a row of controls, a table, a detail pane). The rows are
+few (an office's loans, not workers), so they are read on the GUI thread. Colours: the latest
+result 达标 green, 有风险 amber, 不达标 red (需关注); an overdue check in red text. The colour is
+never the only sign: the words are in the cells.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from desktop.core.tracking import Verdict
+from desktop.services import tracking
+from desktop.services.errors import ServiceError
+from desktop.services.tracking import DueCheck
+from desktop.services.workspace import Workspace
+from desktop.ui.text import error_text
+
+VERDICT_COLOURS = {  # light backgrounds that keep black text readable
+    Verdict.MET.value: QColor("#d9f2d9"),
+    Verdict.AT_RISK.value: QColor("#fff0c2"),
+    Verdict.NOT_MET.value: QColor("#f8d0d0"),
+}
+OVERDUE_COLOUR = QColor("#b00020")
+
+
+class TrackingColumn:
+    NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
+
+
+class TrackingPage(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.today = datetime.date.today()
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.titleLabel = QLabel(self)
+        top.addWidget(self.titleLabel, 1)
+        self.refreshButton = QPushButton(self.tr("刷新"), self)
+        top.addWidget(self.refreshButton)
+        layout.addLayout(top)
+        headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
+                   self.tr("利率 / LPR"), self.tr("下次核实"), self.tr("核实状态"), self.tr("最近核实"),
+                   self.tr("核实结论"))
+        self.table = QTableWidget(0, len(headers), self)
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TrackingColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 3)
+        self.countLabel = QLabel(self)
+        layout.addWidget(self.countLabel)
+        self.detail = QTextBrowser(self)
+        layout.addWidget(self.detail, 2)
+        self.rows: list[DueCheck] = []
+        self.refreshButton.clicked.connect(self.reload)
+        self.table.itemSelectionChanged.connect(self._show_detail)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.reload()
+
+    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        self.titleLabel.setText(self.tr("贷款期内跟踪评估（截至 {date}，每 {n} 个月核实一次）").format(
+            date=self.today.isoformat(), n=tracking.tracking_rules().check_interval_months))
+        try:
+            rows = tracking.loan_overview(self._ws, self.today)
+        except ServiceError as exc:
+            self.countLabel.setText(error_text(exc))
+            return
+        # the overdue first, then by the date due; loans with nothing due last
+        self.rows = sorted(rows, key=lambda d: (not d.overdue, d.due_on or datetime.date.max, d.loan.id))
+        self.table.setRowCount(len(self.rows))
+        for r, d in enumerate(self.rows):
+            self._fill_row(r, d)
+        overdue = sum(1 for d in self.rows if d.overdue)
+        attention = sum(1 for d in self.rows if d.last is not None and d.last.needs_attention)
+        self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家").format(
+            n=len(self.rows), overdue=overdue, attention=attention))
+        if self.rows and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self._show_detail()
+
+    def _state(self, d: DueCheck) -> str:
+        if d.due_on is None:
+            return self.tr("贷款期已满")
+        if d.overdue:
+            return self.tr("已逾期")
+        return self.tr("待核实") if d.due_on <= self.today + datetime.timedelta(days=30) else self.tr("未到期")
+
+    def _fill_row(self, r: int, d: DueCheck) -> None:
+        loan, last = d.loan, d.last
+        verdict = "" if last is None else Verdict(last.verdict).label + (
+            self.tr("（需关注）") if last.needs_attention else "")
+        values = (loan.enterprise_name, loan.uscc, f"{loan.bank_branch} {loan.contract_number}",
+                  f"{loan.start_date} 至 {loan.end_date}", f"{loan.rate}% / {loan.lpr_value}%",
+                  d.due_on.isoformat() if d.due_on else "", self._state(d),
+                  last.check_date if last else self.tr("尚未核实"), verdict)
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setData(Qt.ItemDataRole.UserRole, loan.id)
+            if last is not None:
+                item.setBackground(QBrush(VERDICT_COLOURS[last.verdict]))
+            if d.overdue and c in (TrackingColumn.DUE, TrackingColumn.STATE):
+                item.setForeground(QBrush(OVERDUE_COLOUR))
+            self.table.setItem(r, c, item)
+
+    def selected(self) -> DueCheck | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+
+    def _show_detail(self) -> None:
+        d = self.selected()
+        if d is None:
+            self.detail.setHtml(html.escape(self.tr("还没有登记贷款：在命令行用 laoxie loan add 登记。"))
+                                if not self.rows else "")
+            return
+        loan, last = d.loan, d.last
+        parts = [f"<b>{html.escape(loan.enterprise_name)}</b>（{html.escape(loan.uscc)}）",
+                 html.escape(self.tr("贷款 {amount} 万元，{start} 至 {end}，利率 {rate}%；对照 {lpr_date} 的 LPR {lpr}%。").format(
+                     amount=loan.amount_wan, start=loan.start_date, end=loan.end_date, rate=loan.rate,
+                     lpr_date=loan.lpr_effective_from, lpr=loan.lpr_value))]
+        parts.extend(html.escape(self.tr("经办人已确认：{text}").format(text=w["text"])) for w in loan.warnings)
+        if last is None:
+            parts.append(html.escape(self.tr("尚未核实。")))
+        else:
+            parts.append(html.escape(self.tr("最近一次核实（{date}）：").format(date=last.check_date)))
+            parts.extend(html.escape(str(step)) for step in last.payload.get("steps", []))
+        self.detail.setHtml("<br>".join(parts))

@@ -1,0 +1,84 @@
+"""The 跟踪 page: loans with their next check and latest result, coloured by the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.loans import LoanDraft
+from desktop.services import loans as loan_service
+from desktop.services import tracking
+from desktop.services.workspace import Workspace
+from desktop.ui.tracking_page import OVERDUE_COLOUR, VERDICT_COLOURS, TrackingColumn, TrackingPage
+from tests.batches import factory
+from tests.services.test_tracking import _write
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def two_loans(workspace: Workspace, tmp_path: Path) -> list[str]:
+    return make_two_loans(workspace, tmp_path)
+
+
+def make_two_loans(workspace: Workspace, tmp_path: Path) -> list[str]:
+    """Two enterprises with loans: the first checked (below the standard in September), the second never."""
+    factory.approved_applications(workspace, 2, 10)
+    usccs = [factory.uscc(e, workspace.office.code) for e in range(2)]
+    for n, (uscc, start) in enumerate(zip(usccs, (date(2026, 6, 1), date(2026, 7, 1)))):
+        loan_service.add_loan(workspace, uscc, LoanDraft(
+            bank_branch="国家开发银行吉林省分行", contract_number=f"T-{n}", amount_wan=Decimal(300),
+            start_date=start, term_months=24, rate=Decimal("3.00")))
+    one = [r for r in workspace.store.conn.execute(
+        "SELECT p.id_number, p.name, m.hukou_code FROM employments m JOIN persons p ON p.id = m.person_id"
+        " JOIN enterprises e ON e.id = m.enterprise_id WHERE e.uscc = ? AND m.hukou_code <> '220102'"
+        " ORDER BY m.id LIMIT 2", (usccs[0],))]
+    tracking.import_list(workspace, usccs[0], _write(tmp_path / "09.csv", [tuple(r) for r in one]), period="2026-09")
+    tracking.check(workspace, usccs[0], date(2026, 9, 30))
+    return usccs
+
+
+def _page(qtbot: QtBot, ws: Workspace, today: date) -> TrackingPage:
+    page = TrackingPage(ws)
+    qtbot.addWidget(page)
+    page.today = today
+    page.resize(1100, 600)
+    page.show()
+    page.reload()
+    return page
+
+
+def test_overdue_first_coloured_by_the_latest_result(qtbot: QtBot, workspace: Workspace,
+                                                     two_loans: list[str]) -> None:
+    page = _page(qtbot, workspace, date(2026, 10, 15))
+    table = page.table
+    assert table.rowCount() == 2
+    # the second loan (from 2026-07-01) is due 2026-10-01 and was never checked: overdue, first
+    assert table.item(0, TrackingColumn.USCC).text() == two_loans[1]
+    assert table.item(0, TrackingColumn.STATE).text() == "已逾期"
+    assert table.item(0, TrackingColumn.STATE).foreground().color() == OVERDUE_COLOUR
+    assert table.item(0, TrackingColumn.LAST).text() == "尚未核实"
+    # the first (from 2026-06-01), checked 2026-09-30: next due 2026-12-01, 不达标 in red
+    assert table.item(1, TrackingColumn.DUE).text() == "2026-12-01"
+    assert table.item(1, TrackingColumn.STATE).text() == "未到期"
+    assert table.item(1, TrackingColumn.VERDICT).text() == "不达标（需关注）"
+    assert table.item(1, TrackingColumn.NAME).background().color() == VERDICT_COLOURS["not_met"]
+    assert "逾期未核实 1 笔；需关注 1 家" in page.countLabel.text()
+    table.selectRow(1)
+    text = page.detail.toPlainText()
+    assert "最近一次核实（2026-09-30）" in text and "结论：不达标" in text
+
+
+def test_the_window_has_the_page(open_window: Callable[[Workspace], Any], workspace: Workspace) -> None:
+    window = open_window(workspace)
+    labels = [window.navList.item(i).text() for i in range(window.navList.count())]
+    assert "跟踪" in labels and labels.index("跟踪") == labels.index("设置") - 1
+    window.navList.setCurrentRow(labels.index("跟踪"))
+    assert window.pages.currentWidget() is window.tracking
+    assert "共 0 笔贷款" in window.tracking.countLabel.text()
