@@ -62,11 +62,11 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bank_lists": ("rows = rows + 1", ()),
     "quarantine_rechecks": ("result = 'accepted'", ()),
     "record_history": ("changes = '{}'", ()),
+    "province_counted": ("letter_id = NULL", ()),
     "loans": ("rate = '2.5'", ()),
     "tracking_lists": ("staff_total = staff_total + 100", ()),
     "tracking_list_rows": ("name = '冒名'", ()),
     "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
-    "province_counted": ("letter_id = 99", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -94,11 +94,11 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "bank_lists": {},
     "quarantine_rechecks": {},
     "record_history": {},
+    "province_counted": {"person_id": "person_id + 100000"},
     "loans": {"contract_number": "'FORGED-1'"},
     "tracking_lists": {},
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
     "tracking_checks": {},
-    "province_counted": {"person_id": "person_id + 100000"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -153,8 +153,8 @@ def _build(folder: Path) -> Path:
                          " VALUES ((SELECT max(id) FROM batch_quarantine), 'quarantined', '2026-06-02T09:00:00+08:00')")
             conn.execute("INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES"
                          " ('enterprise', ?, ?, '{\"name\": [\"甲\", \"乙\"]}', '2026-06-02')", (enterprise_id, batch_id))
-            conn.execute("INSERT INTO province_counted (enterprise_id, person_id) VALUES (?, ?)",
-                         (enterprise_id, person_id))
+            conn.execute("INSERT INTO province_counted (enterprise_id, person_id, letter_id) VALUES"
+                         " (?, ?, (SELECT min(id) FROM letters))", (enterprise_id, person_id))
             ws.store.set_setting("policy.example", "{}")
         loan_service.add_loan(ws, factory.uscc(0, ws.office.code), LoanDraft(
             bank_branch="国家开发银行吉林省分行", contract_number="C-1", amount_wan=Decimal(500),
