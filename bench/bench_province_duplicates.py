@@ -66,9 +66,9 @@ def build(path: Path, employments: int) -> int:
                 (office_ids[code], factory.uscc(e, code), f"测试企业{e:05d}有限公司", code, now, now)).lastrowid
             people = []
             for w in range(WORKERS):
-                n = e * 1000 + w
+                n = e * WORKERS + w  # below 4,500,000: factory.id_number gives each n its own number
                 if w == 0 and e % 2 == 1 and e >= len(COUNTIES):
-                    n = (e - 1) * 1000 + 1  # one of the previous enterprise's people: another county
+                    n = (e - 1) * WORKERS + 1  # one of the previous enterprise's people: another county
                     duplicates += 1
                 people.append((factory.id_number(n, "222424"), f"职工{n}"))
             conn.executemany("INSERT OR IGNORE INTO persons (id_number, name, created_at, updated_at)"

@@ -62,6 +62,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bank_lists": ("rows = rows + 1", ()),
     "quarantine_rechecks": ("result = 'accepted'", ()),
     "record_history": ("changes = '{}'", ()),
+    "province_counted": ("letter_id = NULL", ()),
     "loans": ("rate = '2.5'", ()),
     "tracking_lists": ("staff_total = staff_total + 100", ()),
     "tracking_list_rows": ("name = '冒名'", ()),
@@ -93,6 +94,7 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "bank_lists": {},
     "quarantine_rechecks": {},
     "record_history": {},
+    "province_counted": {"person_id": "person_id + 100000"},
     "loans": {"contract_number": "'FORGED-1'"},
     "tracking_lists": {},
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
@@ -151,6 +153,8 @@ def _build(folder: Path) -> Path:
                          " VALUES ((SELECT max(id) FROM batch_quarantine), 'quarantined', '2026-06-02T09:00:00+08:00')")
             conn.execute("INSERT INTO record_history (entity, local_id, batch_id, changes, recorded_at) VALUES"
                          " ('enterprise', ?, ?, '{\"name\": [\"甲\", \"乙\"]}', '2026-06-02')", (enterprise_id, batch_id))
+            conn.execute("INSERT INTO province_counted (enterprise_id, person_id, letter_id) VALUES"
+                         " (?, ?, (SELECT min(id) FROM letters))", (enterprise_id, person_id))
             ws.store.set_setting("policy.example", "{}")
         loan_service.add_loan(ws, factory.uscc(0, ws.office.code), LoanDraft(
             bank_branch="国家开发银行吉林省分行", contract_number="C-1", amount_wan=Decimal(500),
@@ -246,7 +250,7 @@ def test_a_field_changed_outside_is_reported(office: Path, editor: sqlite3.Conne
     editor.commit()
     found = _row_findings(_check(office), table)
     assert found, f"{table}: a changed row was not reported"
-    if table not in ("batch_items", "settings", "batch_refs"):  # keyed by their columns: a new key
+    if table not in ("batch_items", "settings", "batch_refs", "province_counted"):  # keyed by their columns
         assert {"code": "row_changed", "table": table, "row": rowid} in found
 
 
