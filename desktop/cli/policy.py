@@ -8,8 +8,9 @@ from typing import Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 from desktop.core.areas import AreaTable
+from desktop.core.loans import TrackingRules
 from desktop.core.policy import PairedAreas
-from desktop.core.policy_params import parameters
+from desktop.core.policy_params import parameters, tracking_parameters
 from desktop.services import policy as policy_service
 from desktop.services.workspace import Workspace
 
@@ -41,7 +42,8 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
-        "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
+        "parameters": [p.to_dict() for p in (*parameters(policy_service.office_rules(ws)),
+                                             *tracking_parameters(TrackingRules.load()))],
         "paired_areas": areas.to_dict(),
         "counties": [
             {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
