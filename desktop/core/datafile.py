@@ -36,21 +36,23 @@ def parse_json(text: str, origin: object, *, parse_float: Callable[[str], Any] =
         return json.loads(
             text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=parse_float
         )
-    except ValueError as exc:
-        raise ValueError(f"{origin}: not valid JSON: {exc}") from exc
+    except json.JSONDecodeError as exc:  # json's own words are English: say where, in Chinese
+        raise ValueError(f"{origin}: 第 {exc.lineno} 行第 {exc.colno} 列不是合格的 JSON") from exc
+    except ValueError as exc:  # ours (a duplicate key, NaN), already in Chinese
+        raise ValueError(f"{origin}: {exc}") from exc
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result: dict[str, object] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(f"键 {key!r} 出现了两次")
         result[key] = value
     return result
 
 
 def _no_constants(name: str) -> float:
-    raise ValueError(f"{name} is not allowed")
+    raise ValueError(f"不允许 {name}")
 
 
 def join(where: str, key: str) -> str:
@@ -95,8 +97,8 @@ class Reader:
     def date(self, raw: object, where: str) -> date:
         try:
             return date.fromisoformat(self.text(raw, where))
-        except ValueError as exc:
-            raise self.fail(where, f"should be a date YYYY-MM-DD ({exc})") from None
+        except ValueError:
+            raise self.fail(where, f"should be a date YYYY-MM-DD, not {raw!r}") from None
 
     def items(self, raw: object, where: str, *, empty: bool = False) -> list[object]:
         if not isinstance(raw, list) or (not raw and not empty):

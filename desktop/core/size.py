@@ -352,8 +352,8 @@ class _Reader(Reader):
         top = self.obj(raw, "", _TOP_KEYS)
         try:
             effective_from = date.fromisoformat(self.text(top["effective_from"], "effective_from"))
-        except ValueError as exc:
-            raise self.fail("effective_from", f"should be a date YYYY-MM-DD ({exc})") from None
+        except ValueError:
+            raise self.fail("effective_from", f"should be a date YYYY-MM-DD, not {top['effective_from']!r}") from None
         units = self.obj(top["units"], "units", INDICATORS)
         for name in INDICATORS:
             if units[name] != _UNITS[name]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.private_files import private_folder
 from desktop.services.errors import ServiceError
@@ -175,7 +176,7 @@ def _why(exc: OSError, folder: Path) -> str:
         return f"{folder} 不是可用的文件夹（同名的文件挡住了它）"
     if isinstance(exc, PermissionError):
         return f"没有写入 {folder} 的权限"
-    return exc.strerror or str(exc)
+    return os_reason(exc)
 
 
 def _db_size(ws: Workspace) -> int:
@@ -221,7 +222,7 @@ def restore(ws: Workspace, backup: Path) -> Backup:
             report = salvage(kept, ws.store.path.with_name(f"{ws.store.path.stem}.salvaged-{stamp:%Y%m%d-%H%M%S}.sqlite3"))
             salvaged = {"salvaged": str(report.path), "unreadable": sorted(report.unreadable)}
         except (StoreError, OSError) as exc:
-            salvaged = {"salvage_failed": str(exc)}
+            salvaged = {"salvage_failed": str(exc) if isinstance(exc, StoreError) else os_reason(exc)}
     try:
         previous_head = ws.store.audit_chain_head()
     except StoreError:

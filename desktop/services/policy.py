@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Any, Final
 
 from desktop.core.datafile import parse_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import PairedAreas, RuleSet
@@ -38,6 +40,8 @@ from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store.db import now_iso
+
+log = logging.getLogger(__name__)
 
 SETTING_KEY: Final = "policy.paired_areas"
 SETTING_SCHEMA: Final = "laoxie.paired_areas_setting/1"
@@ -154,7 +158,8 @@ def paired_areas_state(ws: Workspace) -> PairedAreasState:
             reason=str(doc["reason"]), file_name=str(doc["file"]), edits=int(doc["edits"]),
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise ServiceError("policy_setting_broken", detail=str(exc)) from exc
+        log.warning("paired-area setting: %s", exc)
+        raise ServiceError("policy_setting_broken", detail="详细原因已写入日志") from exc
 
 
 def paired_areas(ws: Workspace) -> PairedAreas:
@@ -331,7 +336,7 @@ def read_policy_file(ws: Workspace, path: Path | str) -> PairedAreas:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
     except OSError as exc:
-        raise ServiceError("policy_file_unreadable", path=name, detail=exc.strerror or str(exc)) from exc
+        raise ServiceError("policy_file_unreadable", path=name, detail=os_reason(exc)) from exc
     except UnicodeDecodeError as exc:
         raise ServiceError("policy_file_not_json", path=name, detail="不是 UTF-8 编码") from exc
     try:

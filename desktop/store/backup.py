@@ -9,6 +9,7 @@ looks like a backup.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.private_files import PRIVATE_FILE, new_private_file
-from desktop.store.db import APPLICATION_ID, available_migrations
+from desktop.store.db import APPLICATION_ID, available_migrations, sqlite_reason
 from desktop.store.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def verify_copy(path: Path) -> VerifiedCopy:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError("backup_bad", path=path, detail=str(exc)) from exc
+        log.warning("verify %s: %s", path, exc)
+        raise StoreError("backup_bad", path=path, detail=sqlite_reason(str(exc))) from exc
     if app_id != APPLICATION_ID:
         raise StoreError("backup_bad", path=path, detail="不是劳协数据库")
     if result != ["ok"]:
@@ -85,7 +89,8 @@ def write_copy(conn: sqlite3.Connection, source_size: int, target: Path) -> Veri
         text = str(exc).lower()
         if "full" in text:
             raise StoreError("disk_full", path=target) from exc
-        raise StoreError("backup_failed", path=target, detail=str(exc)) from exc
+        log.warning("backup to %s: %s", target, exc)
+        raise StoreError("backup_failed", path=target, detail=sqlite_reason(str(exc))) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

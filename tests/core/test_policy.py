@@ -257,8 +257,8 @@ def test_loader_rejects_and_names_file_and_key(tmp_path: Path, role: str, change
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [('{"id": "a", "id": "b"}', "duplicate key 'id'"), ('{"id": Infinity}', "Infinity is not allowed"),
-     ("[", "not valid JSON"), ("[]", r"\(top level\): should be an object")],
+    [('{"id": "a", "id": "b"}', "键 'id' 出现了两次"), ('{"id": Infinity}', "不允许 Infinity"),
+     ("[", "第 1 行第 2 列不是合格的 JSON"), ("[]", r"\(top level\): should be an object")],
 )
 def test_loader_rejects_raw_text(tmp_path: Path, text: str, match: str) -> None:
     folder = policy_copy(tmp_path)

@@ -351,9 +351,9 @@ def test_loader_rejects(tmp_path: Path, change: Any, match: str) -> None:
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ('{"id": "a", "id": "b"}', "duplicate key 'id'"),
-        ('{"id": NaN}', "NaN is not allowed"),
-        ("{", "not valid JSON"),
+        ('{"id": "a", "id": "b"}', "键 'id' 出现了两次"),
+        ('{"id": NaN}', "不允许 NaN"),
+        ("{", "第 1 行第 2 列不是合格的 JSON"),
     ],
 )
 def test_loader_rejects_raw_text(tmp_path: Path, text: str, match: str) -> None:
