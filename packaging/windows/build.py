@@ -276,7 +276,9 @@ def copy_app(target: Path) -> None:
 
 
 def compile_launchers(target: Path, build: Path) -> None:
-    cc, windres = "x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres"
+    # Debian's cross compiler has the target in its name; MinGW on Windows (CI) does not.
+    cc, windres = ("gcc", "windres") if sys.platform == "win32" else ("x86_64-w64-mingw32-gcc",
+                                                                        "x86_64-w64-mingw32-windres")
     for tool in (cc, windres):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is missing: apt-get install gcc-mingw-w64-x86-64-win32")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from pathlib import Path
 
@@ -44,7 +45,12 @@ def refused(data: bytes) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("name", ["../evil.bat", "/abs.txt", "a/../../b", "dir\\x.txt", "dir/"])
+@pytest.mark.parametrize("name", [
+    "../evil.bat", "/abs.txt", "a/../../b", "dir/",
+    # Python's zipfile on Windows turns "\\" into "/" when it writes a name, so there the
+    # test cannot make the archive it means to refuse (reading turns it into "/" too).
+    pytest.param("dir\\x.txt", marks=pytest.mark.skipif(sys.platform == "win32", reason="zipfile maps \\ to /")),
+])
 def test_names_that_could_escape_are_refused(name: str) -> None:
     assert "文件名" in refused(zipped(("ok.json", b"{}"), (name, b"x")))
 
