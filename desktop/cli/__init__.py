@@ -1,7 +1,8 @@
 """The command line: `laoxie [--db PATH] [--user NAME] COMMAND`.
 
 Each command group lives in its own module with a `register(sub, common)`
-function; each command calls the same service functions as the window.
+function; those modules import the services inside the command functions, so that
+building the parser (and `laoxie --help`) loads no service, store, PDF or crypto code; each command calls the same service functions as the window.
 With --json a command prints one JSON document; every failure exits
 non-zero with a Chinese message that says what is wrong (never a traceback).
 """
@@ -23,12 +24,7 @@ from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
 )
-from desktop.core.identifiers import IdentifierError
-from desktop.core.oserrors import os_reason
 from desktop.crash import setup_logging
-from desktop.core.roster import RosterError
-from desktop.services.errors import ServiceError, ValidationError
-from desktop.store import StoreError
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -60,6 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Imported once the command is known: `laoxie --help` and a usage error never pay for them.
+    from desktop.core.identifiers import IdentifierError
+    from desktop.core.oserrors import os_reason
+    from desktop.core.roster import RosterError
+    from desktop.services.errors import ServiceError, ValidationError
+    from desktop.store import StoreError
+
     for name, default in (("json", False), ("db", None), ("user", None)):
         setattr(args, name, getattr(args, name, default))
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

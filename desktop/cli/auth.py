@@ -15,14 +15,13 @@ import getpass
 import os
 import secrets
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, db_path, emit, UsageError
-from desktop.core.office import Role
-from desktop.core.permissions import Permission
-from desktop.services import accounts
-from desktop.services.errors import ServiceError
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.core.office import Role
+    from desktop.services.workspace import Workspace
 
 PASSWORD_ENV = "LAOXIE_PASSWORD"
 NEW_PASSWORD_ENV = "LAOXIE_NEW_PASSWORD"
@@ -34,6 +33,8 @@ def _interactive() -> bool:
 
 
 def read_password(prompt: str, *, user: str, confirm: bool = False) -> str:
+    from desktop.services.errors import ServiceError
+
     from_env = os.environ.get(PASSWORD_ENV)
     if from_env:
         return from_env
@@ -47,6 +48,8 @@ def read_password(prompt: str, *, user: str, confirm: bool = False) -> str:
 
 def read_new_password(prompt: str, *, generate: bool = False) -> tuple[str, bool]:
     """(the password, whether it was generated): --generate, LAOXIE_NEW_PASSWORD or a prompt typed twice."""
+    from desktop.services import accounts
+
     from_env = os.environ.get(NEW_PASSWORD_ENV)
     if generate and from_env:
         raise UsageError(f"--generate 与环境变量 {NEW_PASSWORD_ENV} 只能用一个")
@@ -65,6 +68,8 @@ def read_new_password(prompt: str, *, generate: bool = False) -> tuple[str, bool
 
 def credentials(args: argparse.Namespace, prompt: str = "用户 {user} 的密码：") -> tuple[str, str]:
     """The user named by --user (or LAOXIE_USER) and their password."""
+    from desktop.services.errors import ServiceError
+
     user = args.user or os.environ.get(USER_ENV)
     if not user:
         raise ServiceError("user_required")
@@ -72,11 +77,15 @@ def credentials(args: argparse.Namespace, prompt: str = "用户 {user} 的密码
 
 
 def _sign_in(args: argparse.Namespace) -> tuple[Workspace, str]:
+    from desktop.services import accounts
+
     user, password = credentials(args)
     return accounts.sign_in(db_path(args), user, password), password
 
 
 def signed_in_workspace(args: argparse.Namespace) -> Workspace:
+    from desktop.services.errors import ServiceError
+
     ws, _password = _sign_in(args)
     if ws.must_change_password:
         name = ws.actor.username
@@ -92,6 +101,8 @@ def new_demo_password() -> tuple[str, bool]:
 
 
 def _role(text: str) -> Role:
+    from desktop.core.office import Role
+
     roles = {r.value: r for r in Role} | {r.label: r for r in Role}
     if text not in roles:
         raise UsageError(f"无法识别的角色：{text}。请写 clerk、approver 或 admin。")
@@ -103,6 +114,9 @@ def _shown_once(password: str, generated: bool) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from desktop.core.permissions import Permission
+    from desktop.services import accounts
+
     role = _role(args.role)
     with signed_in_workspace(args) as ws:
         ws.require(Permission.MANAGE_USERS)  # before asking for a password
@@ -116,6 +130,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     """Your own password; the only command a user with a temporary password may run."""
+    from desktop.services import accounts
+
     ws, old = _sign_in(args)
     with ws:
         new, _generated = read_new_password(f"用户 {ws.actor.username} 的新密码：")
@@ -126,6 +142,9 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_user_reset(args: argparse.Namespace) -> int:
+    from desktop.core.permissions import Permission
+    from desktop.services import accounts
+
     with signed_in_workspace(args) as ws:
         ws.require(Permission.MANAGE_USERS)
         password, generated = read_new_password(f"用户 {args.name} 的临时密码：", generate=args.generate)
@@ -136,6 +155,8 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    from desktop.services import accounts
+
     with signed_in_workspace(args) as ws:
         users = accounts.list_users(ws)
     lines = [f"{u.username:16} {u.role.label:4} {'在用' if u.active else '停用'}"
@@ -145,6 +166,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_set(args: argparse.Namespace) -> int:
+    from desktop.services import accounts
+
     role = _role(args.role) if args.role else None
     active = None if args.active is None else args.active == "yes"
     with signed_in_workspace(args) as ws:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli import province
 from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, emit, open_workspace
 from desktop.cli.keys import read_passphrase
-from desktop.services import batches as batch_service
-from desktop.services.batches import ImportOutcome
+
+if TYPE_CHECKING:
+    from desktop.services.batches import ImportOutcome
 
 _STATUS = {"written": "已导出", "received": "省里已接收", "refused": "省里拒收", "accepted": "已接收",
            "quarantined": "已隔离", "unreadable": "无法读取"}
 
 
 def cmd_candidates(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     with open_workspace(args) as ws:
         found = batch_service.candidates(ws, include_unreceived=args.include_unreceived)
     lines = [f"{c.application_id:6} {c.enterprise_name} {c.uscc} {c.status}"
@@ -26,6 +29,8 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     with open_workspace(args) as ws:
         result = batch_service.export_batch(
             ws, Path(args.out), read_passphrase(), application_ids=args.application or None,
@@ -40,6 +45,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_again(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     with open_workspace(args) as ws:
         path = batch_service.export_again(ws, args.batch, Path(args.out))
     emit(args, {"file": path}, f"已再次写入 {path}")
@@ -75,6 +82,8 @@ def _outcome_text(o: ImportOutcome) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     paths: list[Path] = []
     for item in args.files:
         path = Path(item)
@@ -91,6 +100,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     with open_workspace(args) as ws:
         outcome = batch_service.import_receipt(ws, Path(args.file))
     b = outcome.batch
@@ -104,6 +115,8 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from desktop.services import batches as batch_service
+
     with open_workspace(args) as ws:
         outgoing = batch_service.outgoing_batches(ws) if ws.office.kind == "county" else []
         incoming = batch_service.incoming_batches(ws) if ws.office.kind == "province" else []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, UsageError, emit, open_workspace
-from desktop.core.decision import Decision, fraction_text, percent_text
-from desktop.services import eligibility as eligibility_service
-from desktop.services import enterprises as enterprise_service
-from desktop.services.privacy import show_full_ids
+
+if TYPE_CHECKING:
+    from desktop.core.decision import Decision
 
 
 def review_date(text: str) -> date:
@@ -22,6 +21,8 @@ def review_date(text: str) -> date:
 
 def check_record(decision: Decision, *, full_ids: bool) -> dict[str, Any]:
     """What `check --json` prints: the result, the standard, the counts and every worker."""
+    from desktop.core.decision import fraction_text, percent_text
+
     s = decision.standard
     return {
         "enterprise": decision.enterprise_name,
@@ -87,6 +88,9 @@ def check_text(decision: Decision) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.services import eligibility as eligibility_service, enterprises as enterprise_service
+    from desktop.services.privacy import show_full_ids
+
     when = review_date(args.date) if args.date else None
     with open_workspace(args) as ws:
         decision = eligibility_service.check_enterprise(ws, args.uscc, when)

@@ -8,11 +8,11 @@ import sys
 from dataclasses import asdict, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.core.areas import AreaTable
-from desktop.core.size import EnterpriseSize, SizeStandard
-from desktop.services.workspace import Workspace, default_db_path
+if TYPE_CHECKING:
+    from desktop.core.size import EnterpriseSize
+    from desktop.services.workspace import Workspace
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -55,6 +55,8 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
 
 
 def db_path(args: argparse.Namespace) -> Path:
+    from desktop.services.workspace import default_db_path
+
     return Path(args.db) if args.db else default_db_path()
 
 
@@ -67,6 +69,8 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
 
 # -- value parsers ----------------------------------------------------------
 def county_code(text: str) -> str:
+    from desktop.core.areas import AreaTable
+
     area = AreaTable.default().resolve(text)
     if area is None or not area.current:
         raise UsageError(f"无法识别的县（市、区）：{text}。请写 6 位代码（如 222401）或名称（如 延吉市）。")
@@ -74,6 +78,8 @@ def county_code(text: str) -> str:
 
 
 def industry_code(text: str) -> str:
+    from desktop.core.size import SizeStandard
+
     industries = SizeStandard.load().industries()
     for industry in industries:
         if text.strip() in (industry.code, industry.name):
@@ -83,6 +89,8 @@ def industry_code(text: str) -> str:
 
 
 def size_value(text: str) -> EnterpriseSize:
+    from desktop.core.size import EnterpriseSize
+
     for size in EnterpriseSize:
         if text.strip() in (size.value, size.label):
             return size

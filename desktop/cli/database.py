@@ -8,13 +8,11 @@ from typing import Any
 
 from desktop.cli.auth import credentials
 from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, db_path, emit, open_workspace
-from desktop.services import backups, recovery
-from desktop.services.dbcheck import check_workspace, parse_fingerprint
-from desktop.services.workspace import window_lock
-from desktop.store import StoreError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.services.dbcheck import check_workspace, parse_fingerprint
+
     noted = [parse_fingerprint(text) for text in args.anchor or ()]
     with open_workspace(args) as ws:
         report = check_workspace(ws, noted)
@@ -30,6 +28,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.services import backups
+
     with open_workspace(args) as ws:
         made = backups.make_backup(ws, "manual", to=Path(args.to) if args.to else None)
     text = f"已备份并校验：{made.path}（{made.size // 1024} KB）"
@@ -41,6 +41,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.services import backups, recovery
+    from desktop.store import StoreError
+
     try:
         ws = open_workspace(args)
     except StoreError as exc:
@@ -56,6 +59,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _restore_damaged(args: argparse.Namespace) -> int:
     """The file does not open: sign in to the backup as its admin, keep the damaged file aside."""
+    from desktop.services import recovery
+    from desktop.services.workspace import window_lock
+
     user, password = credentials(args, "用户 {user} 的密码（备份中的账户）：")
     lock: Any = window_lock(db_path(args))  # nobody may have the file open while it is moved aside
     try:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import (
     EXIT_OK, ChineseArgumentParser, county_code, emit, industry_code, open_workspace, size_value,
 )
-from desktop.core.enterprise import Enterprise, EnterpriseDraft
-from desktop.core.identifiers import mask_phone
 from desktop.core.size import EnterpriseSize
-from desktop.services import enterprises as enterprise_service
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.core.enterprise import Enterprise
+    from desktop.services.workspace import Workspace
 
 _SIZE_LABEL = {s.value: s.label for s in EnterpriseSize}
 
 
 def enterprise_record(ws: Workspace, e: Enterprise) -> dict[str, Any]:
+    from desktop.core.identifiers import mask_phone
+    from desktop.services import enterprises as enterprise_service
+
     size = enterprise_service.enterprise_size(ws, e)
     area = ws.areas.by_code(e.county_code)
     return {
@@ -31,6 +34,9 @@ def enterprise_record(ws: Workspace, e: Enterprise) -> dict[str, Any]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from desktop.core.enterprise import EnterpriseDraft
+    from desktop.services import enterprises as enterprise_service
+
     draft = EnterpriseDraft(
         name=args.name, uscc=args.uscc, county_code=county_code(args.county),
         industry=industry_code(args.industry), staff_total=args.staff,
@@ -46,6 +52,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service
+
     with open_workspace(args) as ws:
         found = enterprise_service.list_enterprises(ws, args.search or "", limit=args.limit)
         total = enterprise_service.count_enterprises(ws, args.search or "")

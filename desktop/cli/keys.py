@@ -11,18 +11,19 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.oserrors import os_reason
-from desktop.services import keys as key_service
-from desktop.services.errors import ServiceError
-from desktop.services.keys import KeyInfo
+
+if TYPE_CHECKING:
+    from desktop.services.keys import KeyInfo
 
 PASSPHRASE_ENV = "LAOXIE_KEY_PASSPHRASE"
 
 
 def read_passphrase(prompt: str = "密钥口令：", *, confirm: bool = False) -> str:
+    from desktop.services import keys as key_service
+
     from_env = os.environ.get(PASSPHRASE_ENV)
     if from_env:
         return from_env
@@ -51,6 +52,8 @@ def key_text(info: KeyInfo) -> str:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         passphrase = read_passphrase("新密钥的口令（至少 8 个字符）：", confirm=True)
         info = key_service.create_key(ws, passphrase, replace=args.replace)
@@ -60,6 +63,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         own = key_service.own_keys(ws)
         peers = key_service.peer_keys(ws, include_retired=args.all)
@@ -72,6 +77,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export_public(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         path = key_service.export_public_key(ws, Path(args.out))
         info = key_service.own_key(ws)
@@ -81,6 +88,8 @@ def cmd_export_public(args: argparse.Namespace) -> int:
 
 
 def cmd_export_private(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         path = key_service.export_private_key(ws, Path(args.out))
     emit(args, {"file": path},
@@ -89,6 +98,8 @@ def cmd_export_private(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         info = key_service.restore_private_key(ws, Path(args.file), read_passphrase())
     emit(args, {"key": key_record(info)}, "已恢复：\n" + key_text(info))
@@ -96,6 +107,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _read_key_file(value: str) -> str:
+    from desktop.core.oserrors import os_reason
+    from desktop.services.errors import ServiceError
+
     path = Path(value)
     if value.startswith(("age1", "ssh-")) and not path.exists():
         return value
@@ -106,6 +120,8 @@ def _read_key_file(value: str) -> str:
 
 
 def cmd_import_province(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         info = key_service.import_province_key(ws, _read_key_file(args.file), office_code=args.code,
                                                office_name=args.name, confirm=args.fingerprint)
@@ -115,6 +131,8 @@ def cmd_import_province(args: argparse.Namespace) -> int:
 
 
 def cmd_register_county(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         info = key_service.register_county_key(ws, _read_key_file(args.file), office_code=args.code,
                                                office_name=args.name, confirm=args.fingerprint)
@@ -124,6 +142,8 @@ def cmd_register_county(args: argparse.Namespace) -> int:
 
 
 def cmd_allowed_signers(args: argparse.Namespace) -> int:
+    from desktop.services import keys as key_service
+
     with open_workspace(args) as ws:
         path = key_service.export_allowed_signers(ws, Path(args.out))
     emit(args, {"file": path}, f"已写入 {path}（供 ssh-keygen -Y verify 使用）")

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit, open_workspace
 from desktop.cli.review import write_pdf
-from desktop.core.letter import format_code
-from desktop.core.review import Status
-from desktop.services import letters as letter_service
-from desktop.services import reviews as review_service
-from desktop.store.letters import LetterRow
+
+if TYPE_CHECKING:
+    from desktop.store.letters import LetterRow
 
 
 def letter_record(letter: LetterRow) -> dict[str, Any]:
+    from desktop.core.letter import format_code
     return {
         "id": letter.id, "number": letter.number, "year": letter.year, "seq": letter.seq,
         "verification_code": format_code(letter.verification_code), "digest": letter.digest,
@@ -42,6 +41,10 @@ def _need(args: argparse.Namespace, *names: str) -> None:
 
 
 def cmd_letter(args: argparse.Namespace) -> int:
+    from desktop.core.letter import format_code
+    from desktop.core.review import Status
+    from desktop.services import letters as letter_service, reviews as review_service
+
     if args.verify:
         return _verify(args)
     if args.fonts or args.font:
@@ -91,6 +94,9 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from desktop.core.letter import format_code
+    from desktop.services import letters as letter_service
+
     with open_workspace(args) as ws:
         found = letter_service.verify(ws, args.verify)
     if not found.found:
@@ -104,6 +110,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _fonts(args: argparse.Namespace) -> int:
+    from desktop.services import letters as letter_service
+
     with open_workspace(args) as ws:
         if args.font:
             choices = {}
@@ -121,6 +129,7 @@ def _fonts(args: argparse.Namespace) -> int:
 
 
 def _page(args: argparse.Namespace) -> int:
+    from desktop.services import letters as letter_service
     from dataclasses import replace
 
     with open_workspace(args) as ws:
@@ -142,6 +151,8 @@ def _page(args: argparse.Namespace) -> int:
 
 
 def _all(args: argparse.Namespace) -> int:
+    from desktop.services import letters as letter_service
+
     _need(args, "out")
     interactive = sys.stderr.isatty() and not args.json
 

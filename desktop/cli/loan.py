@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.loans import LoanDraft
-from desktop.services import loans as loan_service
-from desktop.store.loans import LoanRow
+
+if TYPE_CHECKING:
+    from desktop.store.loans import LoanRow
 
 _TENOR = {"one_year": "1年期", "five_year": "5年期以上"}
 
@@ -45,6 +45,9 @@ def _line(row: LoanRow) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from desktop.core.loans import LoanDraft
+    from desktop.services import loans as loan_service
+
     draft = LoanDraft(
         bank_branch=args.bank, contract_number=args.contract, amount_wan=decimal_value(args.amount),
         start_date=review_date(args.start), term_months=args.term, rate=decimal_value(args.rate),
@@ -60,6 +63,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from desktop.services import loans as loan_service
+
     with open_workspace(args) as ws:
         rows = loan_service.list_loans(ws, args.uscc)
     lines = [_line(r) for r in rows] + [f"共 {len(rows)} 笔贷款"]

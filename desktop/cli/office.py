@@ -7,13 +7,13 @@ from typing import Any
 
 from desktop.cli.auth import new_demo_password, read_password
 from desktop.cli.common import EXIT_OK, UsageError, county_code, db_path, emit
-from desktop.services import demo as demo_service
-from desktop.services import offices as office_service
 
 PROVINCE_CODE = "220000"  # 吉林省
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from desktop.services import offices as office_service
+
     if args.province:
         county, kind = args.county or PROVINCE_CODE, "province"
     elif args.county:
@@ -31,6 +31,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.services import demo as demo_service
+
     path = db_path(args)
     if args.replace:
         demo_service.remove_demo(path)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.areas import AreaTable
-from desktop.core.policy import PairedAreas
-from desktop.core.policy_params import parameters
-from desktop.services import policy as policy_service
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 
 def county_codes(texts: list[str]) -> list[str]:
     """6-digit codes or county names; a code is taken as written (the service checks it)."""
+    from desktop.core.areas import AreaTable
+
     areas = AreaTable.default()
     codes: list[str] = []
     for text in texts:
@@ -31,6 +31,10 @@ def county_codes(texts: list[str]) -> list[str]:
 
 
 def policy_record(ws: Workspace) -> dict[str, Any]:
+    from desktop.core.loans import TrackingRules
+    from desktop.core.policy_params import parameters, tracking_parameters
+    from desktop.services import policy as policy_service
+
     state = policy_service.paired_areas_state(ws)
     areas = state.areas
     return {
@@ -41,7 +45,8 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
-        "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
+        "parameters": [p.to_dict() for p in (*parameters(policy_service.office_rules(ws)),
+                                             *tracking_parameters(TrackingRules.load()))],
         "paired_areas": areas.to_dict(),
         "counties": [
             {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
@@ -56,6 +61,9 @@ def _name(ws: Workspace, code: str) -> str:
 
 
 def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
+    from desktop.core.policy import PairedAreas
+    from desktop.services import policy as policy_service
+
     areas = PairedAreas.from_dict(record["paired_areas"])
     lines = [f"对口地区名单：{areas.title}（版本 {areas.version}，{record['origin_label']}）"]
     if record["changed_at"]:
@@ -98,6 +106,8 @@ def _reason(args: argparse.Namespace) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from desktop.services import policy as policy_service
+
     codes = county_codes(args.codes)
     reason = _reason(args)
     with open_workspace(args) as ws:
@@ -107,6 +117,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from desktop.services import policy as policy_service
+
     codes = county_codes(args.codes)
     reason = _reason(args)
     with open_workspace(args) as ws:
@@ -116,6 +128,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services import policy as policy_service
+
     path = Path(args.file)
     with open_workspace(args) as ws:
         areas = policy_service.import_policy_file(ws, path, args.reason or "")
@@ -124,6 +138,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    from desktop.services import policy as policy_service
+
     with open_workspace(args) as ws:
         policy_service.reset_paired_areas(ws, args.reason or "")
         _show(args, ws, "已恢复程序自带的默认名单")

@@ -10,24 +10,28 @@ import argparse
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.identifiers import mask_id
-from desktop.services import province as svc
-from desktop.store.province import Duplicate
+
+if TYPE_CHECKING:
+    from desktop.store.province import Duplicate
 
 PASSPHRASE_ENV = "LAOXIE_BANK_PASSPHRASE"
 _RESULT = {"pass": "符合", "fail": "不符合", None: "—"}
 
 
 def cmd_enterprises(args: argparse.Namespace) -> int:
+    from desktop.core.identifiers import mask_phone
+    from desktop.services import province as svc
+
     with open_workspace(args) as ws:
         rows = svc.register(ws, county=args.county, status=args.status, period=args.period, search=args.search or "")
     lines = [f"{r.county_name} {r.enterprise_name} {r.uscc} {_RESULT.get(r.result, r.result)}"
              f" 认定 {r.qualifying_count if r.qualifying_count is not None else '—'} 人"
              f" {r.letter_number or '（无确认书）'} {r.verification_code}" for r in rows]
-    emit(args, {"enterprises": rows, "total": len(rows)}, "\n".join(lines + [f"共 {len(rows)} 件申请"]))
+    shown = [{**r.__dict__, "contact_phone": mask_phone(r.contact_phone)} for r in rows]  # the bank list has it in full
+    emit(args, {"enterprises": shown, "total": len(rows)}, "\n".join(lines + [f"共 {len(rows)} 件申请"]))
     return EXIT_OK
 
 
@@ -39,6 +43,8 @@ def _side(side: Any) -> dict[str, Any]:
 
 
 def _duplicate(d: Duplicate) -> dict[str, Any]:
+    from desktop.core.identifiers import mask_id
+
     return {"key": f"{d.key[0]}-{d.key[1]}", "id_number": mask_id(d.id_number), "name": d.name,
             "a": _side(d.a), "b": _side(d.b), "overlap": [d.overlap_start, d.overlap_end],
             "ruling": None if d.ruling is None else {"ruling": d.ruling.ruling, "reason": d.ruling.reason,
@@ -46,6 +52,9 @@ def _duplicate(d: Duplicate) -> dict[str, Any]:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
+    from desktop.core.identifiers import mask_id
+    from desktop.services import province as svc
+
     with open_workspace(args) as ws:
         found = svc.duplicates(ws)
         conflicts = svc.identity_conflicts(ws)
@@ -77,6 +86,8 @@ def _key(text: str) -> tuple[int, int]:
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
+    from desktop.services import province as svc
+
     key = _key(args.key)
     with open_workspace(args) as ws:
         ruling_id = svc.rule(ws, key, args.ruling, args.reason)
@@ -86,6 +97,8 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
+    from desktop.services import province as svc
+
     with open_workspace(args) as ws:
         svc.settle_identity(ws, args.conflict, args.name, args.reason)
     emit(args, {"conflict": args.conflict, "name": args.name}, f"已核实：第 {args.conflict} 条身份不一致，姓名为 {args.name}")
@@ -93,6 +106,8 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
+    from desktop.services import province as svc
+
     with open_workspace(args) as ws:
         path = svc.write_notice(ws, args.county, Path(args.out))
     emit(args, {"file": path}, f"已写出裁定通知 {path}；请连同回执一并交给该县。")
@@ -100,6 +115,8 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_list(args: argparse.Namespace) -> int:
+    from desktop.services import province as svc
+
     passphrase = os.environ.get(PASSPHRASE_ENV, "")
     chosen = not passphrase
     if chosen:
@@ -117,6 +134,9 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import_notice(args: argparse.Namespace) -> int:
+    from desktop.core.identifiers import mask_id
+    from desktop.services import province as svc
+
     with open_workspace(args) as ws:
         taken = svc.import_notice(ws, Path(args.file))
         rulings = svc.county_rulings(ws)
@@ -141,7 +161,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_duplicates)
     p = actions.add_parser("rule", parents=[common], help="裁定一条重复记录（审核人）")
     p.add_argument("key", metavar="KEY", help="duplicates 列出的编号，如 12-57")
-    p.add_argument("ruling", choices=sorted(svc.RULINGS), help="not_duplicate 不属重复；a_only 只计甲；b_only 只计乙")
+    p.add_argument("ruling", help="not_duplicate 不属重复；a_only 只计甲；b_only 只计乙")
     p.add_argument("--reason", required=True, help="裁定理由")
     p.set_defaults(handler=cmd_rule)
     p = actions.add_parser("settle", parents=[common], help="核实一条身份不一致（审核人）")

@@ -19,19 +19,18 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.loan_form import BY_KEY, LoanType, fields_for
-from desktop.core.oserrors import os_reason
-from desktop.private_files import new_private_file, private_folder
-from desktop.services import letters as letter_service
-from desktop.services import reviews as review_service
-from desktop.services.reviews import ReviewStatus
+
+if TYPE_CHECKING:
+    from desktop.core.loan_form import LoanType
+    from desktop.services.reviews import ReviewStatus
 
 
 def loan_type(text: str) -> LoanType:
+    from desktop.core.loan_form import LoanType
     for kind in LoanType:
         if text.strip() in (kind.value, kind.label, f"附件{kind.annex_number}"):
             return kind
@@ -40,6 +39,8 @@ def loan_type(text: str) -> LoanType:
 
 def write_pdf(path: str, data: bytes) -> Path:
     """Write next to the target, then move into place: a half-written PDF is never left behind."""
+    from desktop.private_files import new_private_file, private_folder
+
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"输出文件应以 .pdf 结尾：{path}")
@@ -71,12 +72,16 @@ def status_text(s: ReviewStatus) -> str:
 
 
 def _done(args: argparse.Namespace, ws: Any, application_id: int, verb: str) -> int:
+    from desktop.services import reviews as review_service
+
     s = review_service.status(ws, application_id)
     emit(args, {"review": s.to_dict()}, f"{verb}。\n{status_text(s)}")
     return EXIT_OK
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     evidence = [e.strip() for e in args.evidence.split(",") if e.strip()] if args.evidence else None
     when = review_date(args.date) if args.date else None
     with open_workspace(args) as ws:
@@ -86,6 +91,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
         review_service.approve(ws, row.id)
@@ -93,6 +100,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_return(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
         review_service.return_for_changes(ws, row.id, args.reason or "")
@@ -100,6 +109,8 @@ def cmd_return(args: argparse.Namespace) -> int:
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
         review_service.reopen(ws, row.id, args.reason or "")
@@ -107,6 +118,8 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
         review_service.withdraw(ws, row.id, args.reason or "")
@@ -114,12 +127,16 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
         return _done(args, ws, row.id, "贷款申请状态")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from desktop.services import reviews as review_service
+
     kind = loan_type(args.type)
     applied = review_date(args.applied_on) if args.applied_on else date.today()
     with open_workspace(args) as ws:
@@ -129,6 +146,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _form_changes(args: argparse.Namespace) -> dict[str, object]:
+    from desktop.core.oserrors import os_reason
+
     changes: dict[str, object] = {}
     if args.file:
         try:
@@ -149,6 +168,9 @@ def _form_changes(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_form(args: argparse.Namespace) -> int:
+    from desktop.core.loan_form import fields_for
+    from desktop.services import letters as letter_service, reviews as review_service
+
     kind = loan_type(args.type) if args.type else None
     with open_workspace(args) as ws:
         row = review_service.current_application(ws, args.uscc)
@@ -171,6 +193,8 @@ def cmd_form(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    from desktop.core.loan_form import BY_KEY
+
     review = sub.add_parser("review", parents=[common], help="审核流程：提交、批准、退回、重新开启")
     steps = review.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
                                   required=True)

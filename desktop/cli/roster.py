@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
-from desktop.core.roster import FIELD_LABELS, Field, field_of_header
-from desktop.core.workers import ContractType, PriorityGroup
-from desktop.services import enterprises as enterprise_service
-from desktop.services import rosters as roster_service
-from desktop.services.privacy import show_full_ids, shown_id, shown_phone
-from desktop.services.rosters import RosterPreview, RosterQuery
+
+if TYPE_CHECKING:
+    from desktop.core.roster import Field
+    from desktop.services import rosters as roster_service
+    from desktop.services.rosters import RosterPreview
 
 _STATUS = {"valid": "有效", "invalid": "有误", "duplicate": "重复"}
 _ACTION = {"new": "新增", "updated": "更新", "unchanged": "未变", "refused": "拒收"}
@@ -22,6 +21,8 @@ _TEXT_LIMIT = 200
 
 def field_named(text: str) -> Field:
     """A field by its code (id_number), its label (公民身份号码) or a header it is known by (身份证号)."""
+    from desktop.core.roster import FIELD_LABELS, Field, field_of_header
+
     value = text.strip()
     for f in Field:
         if value in (f.value, FIELD_LABELS[f]):
@@ -34,6 +35,8 @@ def field_named(text: str) -> Field:
 
 
 def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
+    from desktop.services import rosters as roster_service
+
     overrides: dict[Field, int | None] = {}
     for pair in pairs or []:
         name, sep, column = pair.partition("=")
@@ -48,6 +51,9 @@ def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
 
 def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
     """What `import --json` prints: the file, the mapping, the counts, every data row and every problem."""
+    from desktop.services import rosters as roster_service
+    from desktop.services.privacy import shown_id
+
     layout = preview.layout
     return {
         "file": preview.file.name, "sha256": preview.file.sha256, "kind": preview.file.kind,
@@ -86,6 +92,8 @@ def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
 
 
 def import_text(preview: RosterPreview, result: roster_service.ImportResult | None) -> str:
+    from desktop.services.privacy import shown_id
+
     c = result.counts if result else preview.counts
     layout = preview.layout
     lines = [
@@ -124,6 +132,8 @@ def import_text(preview: RosterPreview, result: roster_service.ImportResult | No
 
 
 def _shown(name: str, value: object) -> str:
+    from desktop.services.privacy import shown_phone
+
     if value is None or value == "":
         return "（空）"
     if name == "phone":
@@ -134,6 +144,9 @@ def _shown(name: str, value: object) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services.privacy import show_full_ids
+
     overrides = column_overrides(args.map)
     if args.header_row is not None and args.header_row < 1:
         raise UsageError("--header-row 是表头所在的行号，从 1 开始")
@@ -172,12 +185,19 @@ def _progress_printer() -> Any:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from desktop.services import rosters as roster_service
+
     written = roster_service.write_template(Path(args.out))
     emit(args, {"template": str(written)}, f"名册模板已写入 {written}")
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from desktop.core.workers import ContractType, PriorityGroup
+    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services.privacy import shown_id
+    from desktop.services.rosters import RosterQuery
+
     group = args.group or ""
     if group not in ("", "any", "none", "claimed") and group not in {g.value for g in PriorityGroup}:
         found = [g.value for g in PriorityGroup if g.label == group]
@@ -190,6 +210,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         if not found:
             raise UsageError(f"无法识别的合同类型：{contract}")
         contract = found[0]
+    if args.sort not in roster_service.SORT_COLUMNS:
+        raise UsageError(f"无法按“{args.sort}”排序。可用的排序列：" + "、".join(sorted(roster_service.SORT_COLUMNS)))
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
         query = RosterQuery(enterprise.id, text=args.search or "", priority_group=group, contract_type=contract,
@@ -216,6 +238,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _group_label(value: object) -> str:
     """The priority group in Chinese for the plain-text list (the JSON keeps the stable code)."""
+    from desktop.core.workers import PriorityGroup
+
     try:
         return PriorityGroup(value).label if value else ""
     except ValueError:
@@ -233,6 +257,7 @@ def _group_text(row: dict[str, Any]) -> str:
 
 def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int]:
     """The enterprise's employments of these ID numbers (each must be on its roster)."""
+    from desktop.services.privacy import shown_id
     from desktop.core.identifiers import normalize_id_text
     from desktop.services.priority import employments_by_id_number
 
@@ -245,6 +270,8 @@ def _employment_ids(ws: Any, enterprise_id: int, numbers: list[str]) -> list[int
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
+    from desktop.core.workers import PriorityGroup
+    from desktop.services import enterprises as enterprise_service
     from desktop.services.priority import mark_priority
 
     group: PriorityGroup | None = None
@@ -263,6 +290,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services.rosters import RosterQuery
     from desktop.services.priority import verify_claims
 
     with open_workspace(args) as ws:
@@ -283,6 +312,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_hukou(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service
     from desktop.services.priority import record_hukou_check
 
     check = "checked" if args.checked else "excluded" if args.exclude else None
@@ -296,6 +326,8 @@ def cmd_hukou(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
         imports = roster_service.roster_history(ws, enterprise.id)
@@ -311,6 +343,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    from desktop.core.workers import PriorityGroup
+
     p = sub.add_parser("import", parents=[common], help="导入企业报送的名册（.xlsx / .xls / .csv）")
     p.add_argument("file", help="名册文件")
     p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
@@ -336,7 +370,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--group", help="重点群体：类别名称、any（已核实的任一类）、claimed（企业申报、尚未核实）或 none（既无申报也无核实）")
     p.add_argument("--contract", help="合同类型")
     p.add_argument("--all", action="store_true", help="包括已离职人员")
-    p.add_argument("--sort", default="source_row", choices=sorted(roster_service.SORT_COLUMNS))
+    p.add_argument("--sort", default="source_row", metavar="COLUMN",
+                   help="排序列：source_row（名册行号，默认）、name、id_number、contract_start、contract_end 等")
     p.add_argument("--desc", action="store_true")
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--offset", type=int, default=0)

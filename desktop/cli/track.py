@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.check import review_date
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, emit, open_workspace
 from desktop.cli.loan import loan_record
-from desktop.core.tracking import Reverification, Verdict, span_text
-from desktop.core.identifiers import mask_id
-from desktop.services import tracking as tracking_service
+
+if TYPE_CHECKING:
+    from desktop.core.tracking import Reverification
 
 ATTENTION = "需关注"
 
 
 def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
+    from desktop.core.identifiers import mask_id
+
     return {
         "id": check_id, "date": result.on.isoformat(), "verdict": result.verdict.value,
         "verdict_label": result.verdict.label, "needs_attention": result.needs_attention,
@@ -35,6 +37,8 @@ def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services import tracking as tracking_service
+
     with open_workspace(args) as ws:
         done = tracking_service.import_list(ws, args.enterprise, args.file, period=args.period,
                                             staff_total=args.staff, loan_id=args.loan)
@@ -47,6 +51,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.core.tracking import span_text
+    from desktop.services import tracking as tracking_service
+
     on = review_date(args.date) if args.date else date.today()
     with open_workspace(args) as ws:
         done = tracking_service.check(ws, args.uscc, on, loan_id=args.loan)
@@ -63,6 +70,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
+    from desktop.core.tracking import Verdict
+    from desktop.services import tracking as tracking_service
+
     on = review_date(args.date) if args.date else date.today()
     with open_workspace(args) as ws:
         found = tracking_service.due(ws, on, within_days=args.within)

@@ -23,7 +23,6 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from pypinyin import Style, lazy_pinyin
 
 # Surnames whose reading differs from the character's most common one, as
 # 《现代汉语词典》(第7版, 商务印书馆 2016) marks them “姓” (single characters)
@@ -53,10 +52,17 @@ def _reading_key(char: str, reading: str) -> str:
     return reading + char
 
 
+def _readings(text: str) -> list[str]:
+    """pypinyin's readings with tone numbers; pypinyin loads its dictionaries (~0.5 s) on first use, not at import."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors="default")
+
+
 @lru_cache(maxsize=30000)
 def _char_key(char: str) -> str:
     """One character's key by its most common reading (a roster of 100,000 names reads few distinct ones)."""
-    reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors="default")[0]
+    reading = _readings(char)[0]
     return _reading_key(char, reading)
 
 
@@ -92,7 +98,7 @@ def enterprise_sort_key(name: str) -> str:
     """An enterprise's name, read a piece at a time so that words are read as words (银行 háng, 重庆 chóng)."""
     parts: list[str] = []
     for piece in _PIECE_END.split(name.strip()):
-        readings = lazy_pinyin(piece, style=Style.TONE3, neutral_tone_with_five=True, errors="default")
+        readings = _readings(piece)
         chars = list(piece)
         if len(readings) == len(chars):
             parts += [_reading_key(c, r) for c, r in zip(chars, readings, strict=True)]

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Final
 
 from desktop.core.decision import percent_text
+from desktop.core.loans import TrackingRules
 from desktop.core.policy import RuleSet
 
 _TRIGGER_WORDS: Final = {
@@ -97,3 +98,17 @@ def parameters(rules: RuleSet) -> list[PolicyParameter]:
     sizes = rules.sizes
     found.append(PolicyParameter("size_standard", "企业规模划型标准", sizes.title, sizes.effective_from, sizes.source))
     return found
+
+
+def tracking_parameters(tracking: TrackingRules) -> list[PolicyParameter]:
+    """The loan-period parameters (``tracking_2022.json``), as :func:`parameters` lists the rule set's."""
+    return [
+        PolicyParameter("tracking.preferential_max_months", "贷款优惠期限不超过",
+                        f"{tracking.preferential_max_months}个月", None, tracking.preferential_source),
+        PolicyParameter("tracking.lpr_five_year_above_months", "贷款期限超过此月数的对照5年期以上LPR",
+                        f"{tracking.lpr_five_year_above_months}个月", None, tracking.lpr_source),
+        PolicyParameter("tracking.continuous_min_months", "同一务工人员连续就业不低于",
+                        f"{tracking.continuous_min_months}个月", None, tracking.continuous_source),
+        PolicyParameter("tracking.check_interval_months", "贷款期内核实周期",
+                        f"每{tracking.check_interval_months}个月", None, tracking.interval_source),
+    ]

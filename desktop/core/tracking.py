@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 from fractions import Fraction
+from functools import lru_cache
 
 from desktop.core.decision import EligibilityError, register_messages
 from desktop.core.eligibility import (
@@ -169,6 +170,7 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+@lru_cache(maxsize=1024)
 def _month_end(month: date) -> date:
     return add_months(month, 1)[0] - timedelta(days=1)
 
@@ -198,28 +200,33 @@ def _names(names: Sequence[str]) -> str:
     return Problem("trk_names_more", {"names": sep.join(names[:_NAMES_SHOWN]), "n": len(names)}).text()
 
 
-def _span(id_number: str, name: str, counted: bool, lists: Sequence[MonthlyList], on: date,
-          minimum: int) -> WorkerSpan:
-    latest = lists[-1].month
-    present = [m.month for m in lists if id_number in m.workers]
-    if not present:
+def _ordinal(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _span(id_number: str, name: str, counted: bool, lists: Sequence[MonthlyList], ordinals: Sequence[int],
+          on: date, minimum: int) -> WorkerSpan:
+    """The worker's latest run of consecutive months on ``lists`` (by ``ordinals``, year × 12 + month − 1)."""
+    last = None
+    for i in range(len(lists) - 1, -1, -1):
+        if id_number in lists[i].workers:
+            last = i
+            break
+    if last is None:
         return WorkerSpan(id_number, name, counted, False, None, None, 0, 0, False)
-    run_end = present[-1]
-    run_start = run_end
-    months = set(present)
-    while add_months(run_start, -1)[0] in months:
-        run_start = add_months(run_start, -1)[0]
-    first_list = next(m for m in lists if m.month == run_start)
-    started = first_list.workers[id_number].started
+    first = last
+    while first > 0 and ordinals[first - 1] == ordinals[first] - 1 and id_number in lists[first - 1].workers:
+        first -= 1
+    run_start = lists[first].month
+    started = lists[first].workers[id_number].started
     start = run_start
-    if started is not None and (month_of(started) == run_start or (run_start == lists[0].month
-                                                                    and started < run_start)):
+    if started is not None and (month_of(started) == run_start or (first == 0 and started < run_start)):
         start = started
-    employed = run_end == latest
-    end = min(on, _month_end(run_end)) if employed else _month_end(run_end)
+    employed = last == len(lists) - 1
+    end = min(on, _month_end(lists[last].month)) if employed else _month_end(lists[last].month)
     if end < start:  # the list gives a start after the check date
-        end = start - timedelta(days=1)
-    m, d = span_length(start, end) if end >= start else (0, 0)
+        return WorkerSpan(id_number, name, counted, employed, start, start - timedelta(days=1), 0, 0, False)
+    m, d = span_length(start, end)
     return WorkerSpan(id_number, name, counted, employed, start, end, m, d, m >= minimum)
 
 
@@ -233,16 +240,17 @@ def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, c
     minimum = tracking.continuous_min_months
     latest = used[-1]
     counted_ids = {w.id_number: w for w in counted}
+    ordinals = [_ordinal(m.month) for m in used]
     spans: dict[str, WorkerSpan] = {}
     for worker in counted:
-        spans[worker.id_number] = _span(worker.id_number, worker.name, True, used, on, minimum)
+        spans[worker.id_number] = _span(worker.id_number, worker.name, True, used, ordinals, on, minimum)
     paired_names: dict[str, str] = {}
     for month in used:
         for number, listed in month.workers.items():
             if listed.paired and number not in counted_ids:
                 paired_names[number] = listed.name
     for number, name in paired_names.items():
-        spans[number] = _span(number, name, False, used, on, minimum)
+        spans[number] = _span(number, name, False, used, ordinals, on, minimum)
 
     still = tuple(w.id_number for w in counted if w.id_number in latest.workers)
     left = tuple(w.id_number for w in counted if w.id_number not in latest.workers)
@@ -256,7 +264,7 @@ def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, c
     standard = check_standard(rules, size, len(now), share, sum(groups.values()), priority_text(counts))
     reached = [n for n in now if spans[n].reaches]
     recent = add_months(latest.month, 1 - tracking.check_interval_months)[0]  # the interval's lists, the latest's included
-    left_short = [n for n in left if spans[n].end is not None and not spans[n].reaches and spans[n].end >= recent]
+    left_short = [n for n in left if not spans[n].reaches and (spans[n].end or date.min) >= recent]
 
     steps: list[Problem] = [Problem("trk_step_basis", {
         "date": on.isoformat(), "document": rules.labor.document, "first": _month_text(used[0].month),

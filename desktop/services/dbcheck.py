@@ -78,6 +78,11 @@ TABLE_LABELS: dict[str, str] = {
     "bank_lists": QT_TRANSLATE_NOOP("dbcheck", "报省开行的名单"),
     "quarantine_rechecks": QT_TRANSLATE_NOOP("dbcheck", "隔离批次的复查"),
     "record_history": QT_TRANSLATE_NOOP("dbcheck", "县级记录的变更历史"),
+    "loans": QT_TRANSLATE_NOOP("dbcheck", "贷款"),
+    "province_counted": QT_TRANSLATE_NOOP("dbcheck", "省里已计入的职工"),
+    "tracking_lists": QT_TRANSLATE_NOOP("dbcheck", "贷后跟踪名单"),
+    "tracking_list_rows": QT_TRANSLATE_NOOP("dbcheck", "贷后跟踪名单中的职工"),
+    "tracking_checks": QT_TRANSLATE_NOOP("dbcheck", "贷后复核"),
 }
 ROWS_SHOWN = 20  # per table: the rest are counted
 _NOTED = re.compile(r"^(\d+):([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})$")

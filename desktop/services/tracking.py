@@ -175,6 +175,7 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
     rules = current_rules(ws)
     approved = _approved_decision(ws, loan)
     counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
+    counted_ids = {w.id_number for w in counted}
     size = SizeResult(approved.size, approved.size_manual, approved.size_reason, "", approved.size_steps)
     stored = tracking_store.current_lists(ws.store, loan.enterprise_id)
     rows = tracking_store.list_rows(ws.store, [s.id for s in stored])
@@ -186,10 +187,13 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
                 continue
             facts = EnterpriseFacts(approved.enterprise_name, approved.uscc, approved.county_code, s.staff_total, size)
             mine = rows.get(s.id, [])
-            review = min(_month_end(month), on)
-            outcome = decide(rules, facts, ApplicationFacts(review_date=review), [_worker(r) for r in mine],
-                             areas=ws.areas)
-            counts = {o.id_number: o.counted for o in outcome.workers}
+            # the counted workers count by being on the list; the others as the decision would count them
+            others = [_worker(r) for r in mine if r.id_number not in counted_ids]
+            counts = {number: True for number in counted_ids}
+            if others:
+                outcome = decide(rules, facts, ApplicationFacts(review_date=min(_month_end(month), on)), others,
+                                 areas=ws.areas)
+                counts.update((o.id_number, o.counted) for o in outcome.workers)
             lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
                 r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
         return reverify(rules, tracking_rules(), size=approved.size, counted=counted, lists=lists, on=on,

@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
 
     def _add_tracking_page(self) -> None:
         """跟踪 (issue 14): the loans and their re-verifications, before 设置."""
-        self.tracking = TrackingPage(self._ws, self.pages)
+        self.tracking = TrackingPage(self._ws, self.tasks, self.pages)
         settings_row = self.pages.indexOf(self.settingsPage)
         self.pages.insertWidget(settings_row, self.tracking)
         self.navList.insertItem(settings_row, self.tr("跟踪"))

@@ -18,12 +18,17 @@ from PySide6.QtWidgets import (
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
 from desktop.services import tracking
 from desktop.services.errors import ServiceError
-from desktop.services.tracking import DueCheck
+from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.workspace import Workspace
-from desktop.ui.text import error_text
+from desktop.store import StoreError
+from desktop.ui.errors import show_exception
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
+from desktop.ui.text import error_text, not_allowed_text
+from desktop.ui.widgets import offer
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
     Verdict.MET.value: QColor("#d9f2d9"),
@@ -33,19 +38,26 @@ VERDICT_COLOURS = {  # light backgrounds that keep black text readable
 OVERDUE_COLOUR = QColor("#b00020")
 
 
+def _check(ws: Workspace, _state: TaskState, uscc: str, on: datetime.date, loan_id: int) -> CheckResult:
+    return tracking.check(ws, uscc, on, loan_id=loan_id)
+
+
 class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
 
 class TrackingPage(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = workspace
+        self._ws, self._tasks = workspace, tasks
+        self.checking: Task | None = None
         self.today = datetime.date.today()
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.titleLabel = QLabel(self)
         top.addWidget(self.titleLabel, 1)
+        self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
+        top.addWidget(self.checkButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
         top.addWidget(self.refreshButton)
         layout.addLayout(top)
@@ -68,6 +80,7 @@ class TrackingPage(QWidget):
         layout.addWidget(self.detail, 2)
         self.rows: list[DueCheck] = []
         self.refreshButton.clicked.connect(self.reload)
+        self.checkButton.clicked.connect(self.check_selected)
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -123,11 +136,48 @@ class TrackingPage(QWidget):
                 item.setForeground(QBrush(OVERDUE_COLOUR))
             self.table.setItem(r, c, item)
 
+    def _enable(self) -> None:
+        if not self._ws.can(Permission.EDIT_ENTERPRISES):
+            offer(self.checkButton, False, not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES))
+        elif self.selected() is None:
+            offer(self.checkButton, False, self.tr("请先在表中选一笔贷款"))
+        else:
+            offer(self.checkButton, self.checking is None, self.tr("正在核实…") if self.checking else "")
+
+    def check_selected(self) -> Task | None:
+        """核实 the selected loan at today's date on the database worker; the result is a new record."""
+        d = self.selected()
+        if d is None or self.checking is not None:
+            return None
+        task = self._tasks.run(_check, d.loan.uscc, self.today, d.loan.id, ws_factory=opener(self._ws),
+                               label=self.tr("正在核实…"), parent=self)
+        self.checking = task
+        self._enable()
+        task.success(self._checked)
+        task.failure(self._check_failed)
+        return task
+
+    def _checked(self, done: CheckResult) -> None:
+        self.checking = None
+        self.reload()
+        result = done.result
+        self.countLabel.setText(self.tr("已核实 {name}：{verdict}。").format(
+            name=done.loan.enterprise_name, verdict=result.verdict.label) + self.countLabel.text())
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.checking = None
+        self._enable()
+        if isinstance(exc, (ServiceError, StoreError)):
+            self.countLabel.setText(error_text(exc))
+            return
+        show_exception(self, exc)
+
     def selected(self) -> DueCheck | None:
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
 
     def _show_detail(self) -> None:
+        self._enable()
         d = self.selected()
         if d is None:
             self.detail.setHtml(html.escape(self.tr("还没有登记贷款：在命令行用 laoxie loan add 登记。"))

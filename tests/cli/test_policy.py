@@ -37,6 +37,8 @@ def test_show(capsys: pytest.CaptureFixture[str], office_db: Path) -> None:
     # every parameter with its value, date and source
     keys = {p["key"] for p in out["policy"]["parameters"]}
     assert {"standards.micro.count", "reduced.factor", "contract_min_months", "wage_evidence.recent"} <= keys
+    assert {"tracking.preferential_max_months", "tracking.check_interval_months"} <= keys  # the loan period's
+    assert "贷款期内核实周期：每3个月" in text
     assert "微型企业：对口地区劳动者人数不少于：5人，2022-02-22起" in text
     assert "出处：吉人社联〔2022〕19号 三（二）：微型企业不低于5人" in text
 

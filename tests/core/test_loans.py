@@ -106,3 +106,12 @@ def test_what_refuses_a_loan(changes: dict[str, object], code: str) -> None:
 
 def test_a_loan_ending_on_its_last_day_is_fine() -> None:
     assert check_loan(_draft(preferential_end=date(2029, 1, 14)), LPR, RULES).errors == ()
+
+
+def test_the_parameters_are_listed_with_their_sources() -> None:
+    from desktop.core.policy_params import tracking_parameters
+
+    found = {p.key: p for p in tracking_parameters(RULES)}
+    assert found["tracking.preferential_max_months"].value == "36个月"
+    assert found["tracking.check_interval_months"].value == "每3个月"
+    assert all(p.source for p in found.values()) and len(found) == 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +15,7 @@ from desktop.core.loans import LoanDraft
 from desktop.services import loans as loan_service
 from desktop.services import tracking
 from desktop.services.workspace import Workspace
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.tracking_page import OVERDUE_COLOUR, VERDICT_COLOURS, TrackingColumn, TrackingPage
 from tests.batches import factory
 from tests.services.test_tracking import _write
@@ -44,8 +45,16 @@ def make_two_loans(workspace: Workspace, tmp_path: Path) -> list[str]:
     return usccs
 
 
-def _page(qtbot: QtBot, ws: Workspace, today: date) -> TrackingPage:
-    page = TrackingPage(ws)
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    tasks = TaskRunner()
+    yield tasks
+    tasks.shutdown()
+    tasks.deleteLater()
+
+
+def _page(qtbot: QtBot, ws: Workspace, today: date, runner: TaskRunner) -> TrackingPage:
+    page = TrackingPage(ws, runner)
     qtbot.addWidget(page)
     page.today = today
     page.resize(1100, 600)
@@ -55,8 +64,8 @@ def _page(qtbot: QtBot, ws: Workspace, today: date) -> TrackingPage:
 
 
 def test_overdue_first_coloured_by_the_latest_result(qtbot: QtBot, workspace: Workspace,
-                                                     two_loans: list[str]) -> None:
-    page = _page(qtbot, workspace, date(2026, 10, 15))
+                                                     two_loans: list[str], runner: TaskRunner) -> None:
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
     table = page.table
     assert table.rowCount() == 2
     # the second loan (from 2026-07-01) is due 2026-10-01 and was never checked: overdue, first
@@ -73,6 +82,23 @@ def test_overdue_first_coloured_by_the_latest_result(qtbot: QtBot, workspace: Wo
     table.selectRow(1)
     text = page.detail.toPlainText()
     assert "最近一次核实（2026-09-30）" in text and "结论：不达标" in text
+
+
+def test_checking_the_selected_loan_keeps_a_new_record(qtbot: QtBot, workspace: Workspace,
+                                                       two_loans: list[str], runner: TaskRunner) -> None:
+    page = _page(qtbot, workspace, date(2026, 9, 30), runner)
+    page.table.selectRow(1)  # the first loan, with its September list
+    assert page.selected() is not None and page.selected().loan.uscc == two_loans[0]  # type: ignore[union-attr]
+    assert page.checkButton.isEnabled()
+    task = page.check_selected()
+    assert task is not None and not page.checkButton.isEnabled()
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    assert "已核实 测试企业0000有限公司：不达标" in page.countLabel.text()
+    assert len(tracking.checks(workspace, two_loans[0])) == 2
+    page.table.selectRow(0)  # the second loan has no list: refused with the reason
+    page.check_selected()
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    assert "没有导入任何名单" in page.countLabel.text() and page.checkButton.isEnabled()
 
 
 def test_the_window_has_the_page(open_window: Callable[[Workspace], Any], workspace: Workspace) -> None:
