@@ -22,6 +22,7 @@ _RESULT = {"pass": "符合", "fail": "不符合", None: "—"}
 
 
 def cmd_enterprises(args: argparse.Namespace) -> int:
+    from desktop.core.identifiers import mask_phone
     from desktop.services import province as svc
 
     with open_workspace(args) as ws:
@@ -29,7 +30,8 @@ def cmd_enterprises(args: argparse.Namespace) -> int:
     lines = [f"{r.county_name} {r.enterprise_name} {r.uscc} {_RESULT.get(r.result, r.result)}"
              f" 认定 {r.qualifying_count if r.qualifying_count is not None else '—'} 人"
              f" {r.letter_number or '（无确认书）'} {r.verification_code}" for r in rows]
-    emit(args, {"enterprises": rows, "total": len(rows)}, "\n".join(lines + [f"共 {len(rows)} 件申请"]))
+    shown = [{**r.__dict__, "contact_phone": mask_phone(r.contact_phone)} for r in rows]  # the bank list has it in full
+    emit(args, {"enterprises": shown, "total": len(rows)}, "\n".join(lines + [f"共 {len(rows)} 件申请"]))
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ No Qt here; the window previews and prints the bytes with QtPdf.
 """
 
 from desktop.letters.fonts import FontSet, fontset
+from desktop.letters.join import join_pdfs
 from desktop.letters.pdf import LetterPrint, Mark, Rendered, render_letter, render_letters
 
-__all__ = ["FontSet", "LetterPrint", "Mark", "Rendered", "fontset", "render_letter", "render_letters"]
+__all__ = ["FontSet", "LetterPrint", "Mark", "Rendered", "fontset", "join_pdfs", "render_letter", "render_letters"]

@@ -38,7 +38,7 @@ from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.batches.files import write_verified
 from desktop.core.permissions import Permission
 from desktop.core.review import ReviewError, Status, Step, check
-from desktop.letters import FontSet, LetterPrint, Mark, fontset, render_letters
+from desktop.letters import FontSet, LetterPrint, Mark, fontset, join_pdfs, render_letters
 from desktop.letters import forms as form_pdf_module
 from desktop.letters.fonts import ROLES, ROLE_LABELS
 from desktop.services import eligibility as eligibility_service
@@ -287,13 +287,26 @@ def _keep_original(ws: Workspace, letter: LetterRow) -> None:
     and its first print draws and keeps the original instead.
     """
     try:
-        pdf = _render(ws, [_print_of(letter, Mark.ORIGINAL)])
-        with ws.store.transaction():
-            if store_letters.save_letter_pdf(ws.store, letter.id, pdf):  # every write is in the log
-                ws.audit("letter.original_kept", entity="application", entity_id=letter.application_id,
-                         detail={"letter_id": letter.id, "number": letter.number})
+        _save_original(ws, letter, _render(ws, [_print_of(letter, Mark.ORIGINAL)]))
     except (ServiceError, StoreError):
         return
+
+
+def _save_original(ws: Workspace, letter: LetterRow, pdf: bytes) -> None:
+    with ws.store.transaction():
+        if store_letters.save_letter_pdf(ws.store, letter.id, pdf):  # every write is in the log
+            ws.audit("letter.original_kept", entity="application", entity_id=letter.application_id,
+                     detail={"letter_id": letter.id, "number": letter.number})
+
+
+def _kept_or_drawn_original(ws: Workspace, letter: LetterRow) -> bytes:
+    """The letter's original: the one kept when it was issued, else drawn now and kept."""
+    kept = original_pdf(ws, letter)
+    if kept is not None:
+        return kept
+    pdf = _render(ws, [_print_of(letter, Mark.ORIGINAL)])
+    _save_original(ws, letter, pdf)
+    return pdf
 
 
 def original_pdf(ws: Workspace, letter: LetterRow) -> bytes | None:
@@ -428,13 +441,14 @@ def print_all(ws: Workspace, *, issued_on: date | None = None,
             progress(done, total, f"已出具 {issued[-1].number}")
     to_print = [] if stopped else store_letters.unprinted(ws.store, ws.office.id)
     total = done + len(to_print)
-    prints = [_print_of(letter, Mark.ORIGINAL) for letter in to_print]
-
-    def rendered(n: int, _of: int) -> None:
+    originals: list[bytes] = []  # each letter drawn once: the original kept when it was issued
+    for letter in to_print:
+        if cancelled is not None and cancelled():
+            break
+        originals.append(_kept_or_drawn_original(ws, letter))
         if progress is not None:
-            progress(done + n, total, f"已排版 {to_print[n - 1].number}")
-
-    pdf = _render(ws, prints, progress=rendered, cancelled=cancelled) if prints else b""
+            progress(done + len(originals), total, f"已排版 {letter.number}")
+    pdf = join_pdfs(originals) if originals else b""
     printed = to_print
     if cancelled is not None and cancelled():
         stopped = True

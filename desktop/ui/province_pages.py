@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.identifiers import mask_id
+from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.permissions import Permission
 from desktop.services import province
 from desktop.services.errors import ServiceError
@@ -152,7 +152,8 @@ class RegisterPage(_Page):
             return
         r = self.rows[selected[0].row()]
         steps = province.explanation(self._ws, r.decision_id) if r.decision_id else []
-        html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} {r.contact_phone}"]
+        html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} "
+                f"{mask_phone(r.contact_phone)}"]
         if r.letter_number:
             html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
         html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
@@ -456,7 +457,8 @@ class BankListPage(_Page):
             self.rows = []
             self.resultLabel.setText(error_text(exc))
         _fill(self.table, [(
-            r.enterprise_name, r.uscc, r.county_name, r.contact_name, r.contact_phone, r.size_label, r.staff_total,
+            r.enterprise_name, r.uscc, r.county_name, r.contact_name, mask_phone(r.contact_phone), r.size_label,
+            r.staff_total,
             r.qualifying_count, r.share_percent, r.priority_workers, r.standard_label, r.letter_number,
             r.verification_code,
         ) for r in self.rows])

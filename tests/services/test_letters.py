@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.letter import format_code
+from desktop.letters import LetterPrint, Rendered
 from desktop.services import letters, reviews
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
@@ -216,6 +217,32 @@ def test_print_all_issues_and_prints_with_progress(workspace: Workspace, approve
     assert all(letters.letter_in_force(workspace, c.application_id).print_count == 1  # type: ignore[union-attr]
                for c in cases)
     assert letters.print_all(workspace).printed == []
+
+
+def test_print_all_draws_each_letter_once(workspace: Workspace, approver_ws: Workspace,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdfium2 as pdfium
+
+    for n in range(1, 4):
+        approved(workspace, approver_ws, n, workers=3)
+    drawn: list[str] = []
+    real = letters.render_letters
+
+    def counting(prints: list[LetterPrint], *args: object, **kwargs: object) -> Rendered:
+        drawn.extend(p.content.number for p in prints)
+        return real(prints, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(letters, "render_letters", counting)
+    run = letters.print_all(workspace, issued_on=DAY)
+    assert sorted(drawn) == sorted(x.number for x in run.printed) and len(drawn) == 3
+    originals = [letters.original_pdf(workspace, x) for x in run.printed]
+    joined = pdfium.PdfDocument(run.pdf)
+    assert len(joined) == sum(len(pdfium.PdfDocument(o)) for o in originals if o is not None)
+    first_pages = [0]
+    for o in originals[:-1]:
+        first_pages.append(first_pages[-1] + len(pdfium.PdfDocument(o)))
+    for letter, page in zip(run.printed, first_pages, strict=True):  # the originals, in number order
+        assert letter.number in joined[page].get_textpage().get_text_range()
 
 
 def test_print_all_can_be_cancelled(workspace: Workspace, approver_ws: Workspace) -> None:

@@ -203,6 +203,7 @@ def test_the_command_line_lists_rules_and_makes_the_bank_list(
     monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
     code, out = cli(capsys, round_trip.province, "clerk", "province", "enterprises", "--county", "222403")
     assert code == EXIT_OK and out["total"] == 2
+    assert {e["contact_phone"] for e in out["enterprises"]} == {"138****0020", "138****0021"}  # masked
     code, out = cli(capsys, round_trip.province, "clerk", "province", "duplicates")
     assert code == EXIT_OK and len(out["duplicates"]) == 1 and len(out["identity_conflicts"]) == 1
     shown = out["duplicates"][0]
