@@ -26,6 +26,7 @@ from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.errors import show_exception
+from desktop.ui.loan_dialog import LoanDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import offer
@@ -56,6 +57,8 @@ class TrackingPage(QWidget):
         top = QHBoxLayout()
         self.titleLabel = QLabel(self)
         top.addWidget(self.titleLabel, 1)
+        self.addButton = QPushButton(self.tr("登记贷款…"), self)
+        top.addWidget(self.addButton)
         self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
         top.addWidget(self.checkButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
@@ -81,6 +84,7 @@ class TrackingPage(QWidget):
         self.rows: list[DueCheck] = []
         self.refreshButton.clicked.connect(self.reload)
         self.checkButton.clicked.connect(self.check_selected)
+        self.addButton.clicked.connect(self.open_loan_dialog)
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -137,12 +141,22 @@ class TrackingPage(QWidget):
             self.table.setItem(r, c, item)
 
     def _enable(self) -> None:
-        if not self._ws.can(Permission.EDIT_ENTERPRISES):
+        allowed = self._ws.can(Permission.EDIT_ENTERPRISES)
+        offer(self.addButton, allowed, "" if allowed else not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES))
+        if not allowed:
             offer(self.checkButton, False, not_allowed_text(self._ws.actor, Permission.EDIT_ENTERPRISES))
         elif self.selected() is None:
             offer(self.checkButton, False, self.tr("请先在表中选一笔贷款"))
         else:
             offer(self.checkButton, self.checking is None, self.tr("正在核实…") if self.checking else "")
+
+    def open_loan_dialog(self) -> LoanDialog:
+        """登记贷款…: the page shows the new loan once the dialog has recorded it."""
+        dialog = LoanDialog(self._ws, self)
+        dialog.accepted.connect(self.reload)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def check_selected(self) -> Task | None:
         """核实 the selected loan at today's date on the database worker; the result is a new record."""
@@ -180,7 +194,7 @@ class TrackingPage(QWidget):
         self._enable()
         d = self.selected()
         if d is None:
-            self.detail.setHtml(html.escape(self.tr("还没有登记贷款：在命令行用 laoxie loan add 登记。"))
+            self.detail.setHtml(html.escape(self.tr("还没有登记贷款：企业带借款合同来后，点“登记贷款…”登记。"))
                                 if not self.rows else "")
             return
         loan, last = d.loan, d.last

@@ -108,3 +108,55 @@ def test_the_window_has_the_page(open_window: Callable[[Workspace], Any], worksp
     window.navList.setCurrentRow(labels.index("跟踪"))
     assert window.pages.currentWidget() is window.tracking
     assert "共 0 笔贷款" in window.tracking.countLabel.text()
+
+
+def test_a_clerk_records_a_loan_in_the_window_confirming_its_warning(
+        qtbot: QtBot, workspace: Workspace, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    factory.approved_applications(workspace, 1, 10)
+    uscc = factory.uscc(0, workspace.office.code)
+    page = _page(qtbot, workspace, date(2026, 12, 1), runner)
+    page.reload()
+    assert "登记贷款…" in page.detail.toPlainText() and "命令行" not in page.detail.toPlainText()
+    dialog = page.open_loan_dialog()
+    dialog.enterpriseCombo.setCurrentIndex(dialog.enterpriseCombo.findData(uscc))
+    dialog.bankEdit.setText("国家开发银行吉林省分行")  # keyClicks types Latin keys only
+    qtbot.keyClicks(dialog.contractEdit, "JL-2026-001")
+    dialog.amountEdit.setText("三百")
+    dialog.startEdit.setDate(dialog.startEdit.date().fromString("2026-11-20", "yyyy-MM-dd"))
+    qtbot.keyClicks(dialog.rateEdit, "9.5")  # far above the LPR: a warning the clerk must confirm
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "贷款金额请写数字" in dialog.messageLabel.text()
+    assert loan_service.list_loans(workspace) == []
+
+    dialog.amountEdit.setText("300")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (
+        asked.append(text), QMessageBox.StandardButton.No)[1])
+    dialog.ok_button.click()
+    assert asked and "LPR" in asked[0] and dialog.isVisible()
+    assert loan_service.list_loans(workspace) == []  # declined: nothing recorded
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    [loan] = loan_service.list_loans(workspace)
+    assert (loan.uscc, loan.contract_number, loan.warnings[0]["text"]) == (uscc, "JL-2026-001", asked[0].split("\n")[1][2:])
+    assert page.table.rowCount() == 1 and page.table.item(0, TrackingColumn.USCC).text() == uscc
+
+
+def test_a_loan_without_an_approved_application_is_refused_in_the_dialog(
+        qtbot: QtBot, workspace: Workspace, runner: TaskRunner) -> None:
+    from desktop.services.enterprises import list_enterprises
+
+    page = _page(qtbot, workspace, date(2026, 12, 1), runner)
+    dialog = page.open_loan_dialog()
+    assert dialog.enterpriseCombo.count() == len(list_enterprises(workspace))
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText("X-1")
+    dialog.amountEdit.setText("100")
+    dialog.rateEdit.setText("3.0")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialog.messageLabel.text()
+    assert loan_service.list_loans(workspace) == []
