@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
     QWidget,
 )
@@ -30,24 +30,11 @@ from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import inform, offer
+from desktop.ui.widgets import inform, offer, readonly_table
 
 _RESULT = {"pass": "符合", "fail": "不符合"}
 _STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
            "returned": "已退回"}
-
-
-def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -101,7 +88,7 @@ class RegisterPage(_Page):
                                 (self.tr("期间："), self.periodEdit), (self.tr("查找："), self.searchEdit)):
             self.filters.addWidget(QLabel(caption, self))
             self.filters.addWidget(widget)
-        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
         self.layout_.addWidget(self.table, 3)
         self.countLabel = QLabel(self)
         self.layout_.addWidget(self.countLabel)
@@ -215,10 +202,10 @@ class DuplicatesPage(_Page):
         self.filters.addWidget(self.summaryLabel, 1)
         self.filters.addWidget(self.ruleButton)
         self.filters.addWidget(self.noticeButton)
-        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
         self.layout_.addWidget(self.table, 3)
         self.layout_.addWidget(QLabel(self.tr("身份不一致（同一身份证号，姓名或出生日期不同）：待人工核实"), self))
-        self.conflicts = _table(self, [self.tr(h) for h in self.CONFLICT_HEADERS])
+        self.conflicts = readonly_table(self, [self.tr(h) for h in self.CONFLICT_HEADERS])
         self.layout_.addWidget(self.conflicts, 1)
         self.settleButton = QPushButton(self.tr("核实身份…"), self)
         settle_bar = QHBoxLayout()
@@ -359,7 +346,7 @@ class QuarantinePanel(QWidget):
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.recheckButton)
         layout.addLayout(bar)
-        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
         layout.addWidget(self.table, 1)
         self.report = QTextBrowser(self)
         layout.addWidget(self.report, 1)
@@ -440,7 +427,7 @@ class BankListPage(_Page):
         self.filters.addWidget(self.periodEdit)
         self.filters.addStretch(1)
         self.filters.addWidget(self.makeButton)
-        self.table = _table(self, [self.tr(h) for h in self.HEADERS])
+        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
         self.layout_.addWidget(self.table, 1)
         self.resultLabel = QLabel(self)
         self.resultLabel.setWordWrap(True)

@@ -14,7 +14,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -29,7 +29,7 @@ from desktop.ui.errors import show_exception
 from desktop.ui.loan_dialog import LoanDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import offer
+from desktop.ui.widgets import offer, readonly_table
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
     Verdict.MET.value: QColor("#d9f2d9"),
@@ -67,14 +67,9 @@ class TrackingPage(QWidget):
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
                    self.tr("利率 / LPR"), self.tr("下次核实"), self.tr("核实状态"), self.tr("最近核实"),
                    self.tr("核实结论"))
-        self.table = QTableWidget(0, len(headers), self)
-        self.table.setHorizontalHeaderLabels(list(headers))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.table = readonly_table(self, headers)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(TrackingColumn.NAME, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 3)
         self.countLabel = QLabel(self)

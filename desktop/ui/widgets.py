@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLabel, QMainWindow, QMessageBox, QTableWidget, QWidget,
+)
 
 from desktop.core.areas import AreaTable
 
@@ -104,3 +108,17 @@ class DisabledReasons(QObject):
                 bar.clearMessage()
                 self._shown = ""
         return False
+
+
+def readonly_table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
+    """A table of read-only rows chosen one at a time, columns sized to their contents."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
