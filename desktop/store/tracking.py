@@ -125,3 +125,10 @@ def last_checks(store: Store, loan_ids: Iterable[int]) -> dict[int, StoredCheck]
     return {c.loan_id: c for c in (_check(r) for r in store.conn.execute(
         f"SELECT {_CHECK_COLUMNS} FROM tracking_checks WHERE loan_id IN (SELECT value FROM json_each(?))"
         " ORDER BY check_date, id", (json.dumps([int(i) for i in loan_ids]),)))}
+
+
+def check_counts(store: Store, loan_ids: Iterable[int]) -> dict[int, int]:
+    """How many checks each of these loans has (those with none are left out)."""
+    return {int(r[0]): int(r[1]) for r in store.conn.execute(
+        "SELECT loan_id, count(*) FROM tracking_checks WHERE loan_id IN (SELECT value FROM json_each(?))"
+        " GROUP BY loan_id", (json.dumps([int(i) for i in loan_ids]),))}
