@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,39 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.cli.common import EXIT_USAGE
+    from desktop.services import tracking_reports
+
+    on = review_date(args.date) if args.date else date.today()
+    out = Path(args.out)
+    if args.all == bool(args.uscc):
+        print("请给出企业的统一社会信用代码（一家企业的跟踪报告，PDF），或 --all（全部贷款的状态表，xlsx），二者选一。",
+              file=sys.stderr)
+        return EXIT_USAGE
+    with open_workspace(args) as ws:
+        if args.all:
+            statuses = tracking_reports.loan_statuses(ws, on)
+            path = tracking_reports.save_loans_workbook(ws, out, on)
+            attention = sum(1 for s in statuses if s.last is not None and s.last.needs_attention)
+            overdue = sum(1 for s in statuses if s.overdue)
+            emit(args, {"workbook": str(path), "date": on.isoformat(), "loans": len(statuses),
+                        "needs_attention": attention, "overdue": overdue},
+                 f"已写出 {path}：{len(statuses)} 笔贷款，需关注 {attention} 笔，逾期未核实 {overdue} 笔")
+            return EXIT_OK
+        content = tracking_reports.report(ws, args.uscc, loan_id=args.loan, on=on)
+        path = tracking_reports.save_report_pdf(ws, args.uscc, out, loan_id=args.loan, on=on)
+    emit(args, {"report": str(path), "enterprise": content.enterprise_name, "uscc": content.uscc,
+                "checks": [{"date": c.check_date, "verdict": c.verdict, "needs_attention": c.needs_attention,
+                            "qualifying": c.qualifying, "required": c.required, "staff_total": c.staff_total,
+                            "latest_period": c.latest_period} for c in content.checks],
+                "next_due": content.next_due or None},
+         f"已写出 {path}：{content.enterprise_name}，核实 {len(content.checks)} 次")
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     track = sub.add_parser("track", parents=[common], help="贷款期内跟踪评估：名单、核实、到期")
     track_sub = track.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
@@ -147,3 +181,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="截至日期 YYYY-MM-DD（默认：今天）")
     p.add_argument("--within", type=int, default=30, help="也列出此后几天内到期的（默认 30）")
     p.set_defaults(handler=cmd_due)
+    p = track_sub.add_parser("report", parents=[common],
+                             help="一家企业的跟踪评估报告（PDF），或 --all 全部贷款的状态表（xlsx，报省级和开行）")
+    p.add_argument("uscc", nargs="?", help="企业的统一社会信用代码")
+    p.add_argument("--all", action="store_true", help="全部贷款的状态表（省级：各县报送的全部贷款）")
+    p.add_argument("--out", required=True, help="写出的文件（.pdf 或 .xlsx）")
+    p.add_argument("--loan", type=int, help="贷款编号（默认：企业最新的贷款）")
+    p.add_argument("--date", help="报告日期 YYYY-MM-DD（默认：今天）")
+    p.set_defaults(handler=cmd_report)

@@ -19,9 +19,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
@@ -168,7 +170,8 @@ def _started(row: ListRow) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _approved_decision(ws: Workspace, loan: LoanRow) -> Decision:
+def approved_decision(ws: Workspace, loan: LoanRow) -> Decision:
+    """The decision the loan rests on: the one the approver approved, else the application's latest."""
     case = review_store.case(ws.store, loan.application_id)
     if case.approved_decision_id is not None:
         return eligibility_store.decision(ws.store, case.approved_decision_id).decision
@@ -182,7 +185,7 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
     if on < date.fromisoformat(loan.start_date):
         raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
     rules = current_rules(ws)
-    approved = _approved_decision(ws, loan)
+    approved = approved_decision(ws, loan)
     counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
     counted_ids = {w.id_number for w in counted}
     size = SizeResult(approved.size, approved.size_manual, approved.size_reason, "", approved.size_steps)
@@ -211,9 +214,23 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
         raise ServiceError("track_refused", message=str(exc)) from exc
 
 
+def workers_required(count_required: int, share_required: Fraction, staff_total: int) -> int:
+    """The fewest counted workers that meet the standard at this staff total (by count or by share)."""
+    if staff_total <= 0:
+        return count_required
+    return min(count_required, math.ceil(share_required * staff_total))
+
+
 def _payload(result: Reverification) -> dict[str, object]:
+    standard = result.standard
     return {
         "steps": [p.text() for p in result.steps],
+        "standard": {
+            "kind": standard.kind.value, "count_required": standard.count_required,
+            "share_required": f"{standard.share_required.numerator}/{standard.share_required.denominator}",
+            "workers_required": workers_required(standard.count_required, standard.share_required,
+                                                 result.staff_total),
+        },
         "still_employed": list(result.still_employed), "left": list(result.left),
         "new_paired": list(result.new_paired),
         "spans": [{

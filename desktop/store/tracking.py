@@ -159,3 +159,10 @@ def insert_answer(store: Store, check_id: int, *, outcome: str, reason: str, use
         "INSERT INTO tracking_confirmations (check_id, outcome, reason, answered_by, answered_at)"
         " VALUES (?, ?, ?, ?, ?)", (check_id, outcome, reason, user_id, db.now_iso()))
     return int(cur.lastrowid or 0)
+
+
+def check_counts(store: Store, loan_ids: Iterable[int]) -> dict[int, int]:
+    """How many checks each of these loans has (those with none are left out)."""
+    return {int(r[0]): int(r[1]) for r in store.conn.execute(
+        "SELECT loan_id, count(*) FROM tracking_checks WHERE loan_id IN (SELECT value FROM json_each(?))"
+        " GROUP BY loan_id", (json.dumps([int(i) for i in loan_ids]),))}

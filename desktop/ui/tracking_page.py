@@ -12,18 +12,20 @@ from __future__ import annotations
 import datetime
 import html
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
 from desktop.core.tracking_confirm import Confirmation, Outcome
-from desktop.services import tracking
+from desktop.services import tracking, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.workspace import Workspace
@@ -46,6 +48,15 @@ def _check(ws: Workspace, _state: TaskState, uscc: str, on: datetime.date, loan_
     return tracking.check(ws, uscc, on, loan_id=loan_id)
 
 
+def _save_report(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, target: Path,
+                 on: datetime.date) -> Path:
+    return tracking_reports.save_report_pdf(ws, uscc, target, loan_id=loan_id, on=on)
+
+
+def _save_workbook(ws: Workspace, _state: TaskState, target: Path, on: datetime.date) -> Path:
+    return tracking_reports.save_loans_workbook(ws, target, on)
+
+
 class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
@@ -55,11 +66,13 @@ class TrackingPage(QWidget):
         super().__init__(parent)
         self._ws, self._tasks = workspace, tasks
         self.checking: Task | None = None
+        self.saving: Task | None = None
+        self.written: Path | None = None
         self.today = datetime.date.today()
         layout = QVBoxLayout(self)
+        self.titleLabel = QLabel(self)  # a line of its own: the buttons need the width
+        layout.addWidget(self.titleLabel)
         top = QHBoxLayout()
-        self.titleLabel = QLabel(self)
-        top.addWidget(self.titleLabel, 1)
         self.addButton = QPushButton(self.tr("登记贷款…"), self)
         top.addWidget(self.addButton)
         self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
@@ -68,8 +81,15 @@ class TrackingPage(QWidget):
         top.addWidget(self.confirmButton)
         self.returnButton = QPushButton(self.tr("退回…"), self)
         top.addWidget(self.returnButton)
+        self.reportButton = QPushButton(self.tr("跟踪报告…"), self)
+        self.reportButton.setToolTip(self.tr("所选贷款的跟踪评估报告（PDF）：贷款情况、每次核实的结论和说明"))
+        top.addWidget(self.reportButton)
+        self.workbookButton = QPushButton(self.tr("贷款状态表…"), self)
+        self.workbookButton.setToolTip(self.tr("全部贷款的核实状态（Excel 表），报省级和开行"))
+        top.addWidget(self.workbookButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
         top.addWidget(self.refreshButton)
+        top.addStretch(1)
         layout.addLayout(top)
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
                    self.tr("利率 / LPR"), self.tr("下次核实"), self.tr("核实状态"), self.tr("最近核实"),
@@ -89,6 +109,8 @@ class TrackingPage(QWidget):
         self.addButton.clicked.connect(self.open_loan_dialog)
         self.confirmButton.clicked.connect(self.confirm_selected)
         self.returnButton.clicked.connect(lambda: self.return_selected())
+        self.reportButton.clicked.connect(self._choose_report)
+        self.workbookButton.clicked.connect(self._choose_workbook)
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -158,6 +180,13 @@ class TrackingPage(QWidget):
         why = self._why_not_answer()
         for button in (self.confirmButton, self.returnButton):
             offer(button, not why, why)
+        busy = self.tr("正在写出…") if self.saving else ""
+        if self.selected() is None:
+            offer(self.reportButton, False, self.tr("请先在表中选一笔贷款"))
+        else:
+            offer(self.reportButton, self.saving is None, busy)
+        offer(self.workbookButton, self.saving is None and bool(self.rows),
+              busy or ("" if self.rows else self.tr("还没有登记贷款")))
 
     def _why_not_answer(self) -> str:
         """Why the approver's buttons are off now ('' when they are on)."""
@@ -231,6 +260,69 @@ class TrackingPage(QWidget):
         self._enable()
         if isinstance(exc, (ServiceError, StoreError)):
             self.countLabel.setText(error_text(exc))
+            return
+        show_exception(self, exc)
+
+    def _choose_report(self) -> None:
+        d = self.selected()
+        if d is None:
+            return
+        suggested = self.tr("{name}_跟踪评估报告_{date}.pdf").format(name=d.loan.enterprise_name,
+                                                                 date=self.today.isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存跟踪评估报告"), suggested,
+                                                    self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.save_report(Path(path))
+
+    def _choose_workbook(self) -> None:
+        suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=self.today.isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.save_workbook(Path(path))
+
+    def save_report(self, target: Path) -> Task | None:
+        """跟踪报告…: the selected loan's report written on the database worker (the same service as
+        ``laoxie track report USCC``)."""
+        d = self.selected()
+        if d is None or self.saving is not None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        return self._save(self._tasks.run(_save_report, d.loan.uscc, d.loan.id, target, self.today,
+                                          ws_factory=opener(self._ws), label=self.tr("正在排版跟踪评估报告…"),
+                                          parent=self))
+
+    def save_workbook(self, target: Path) -> Task | None:
+        """贷款状态表…: every loan's status (``laoxie track report --all``)."""
+        if self.saving is not None:
+            return None
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        return self._save(self._tasks.run(_save_workbook, target, self.today, ws_factory=opener(self._ws),
+                                          label=self.tr("正在写出贷款状态表…"), parent=self))
+
+    def _save(self, task: Task) -> Task:
+        self.saving = task
+        self._enable()
+        task.success(self._saved)
+        task.failure(self._save_failed)
+        return task
+
+    def _saved(self, path: Path) -> None:
+        self.saving = None
+        self.written = path
+        self._enable()
+        self.countLabel.setText(self.tr("已保存：{path}").format(path=path))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = None
+        self._enable()
+        if isinstance(exc, (ServiceError, StoreError)):
+            self.countLabel.setText(error_text(exc))
+            return
+        if isinstance(exc, OSError):
+            self.countLabel.setText(self.tr("无法写出文件：{reason}").format(reason=os_reason(exc)))
             return
         show_exception(self, exc)
 

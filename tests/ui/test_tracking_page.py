@@ -189,3 +189,28 @@ def test_a_loan_without_an_approved_application_is_refused_in_the_dialog(
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.messageLabel.text()
     assert loan_service.list_loans(workspace) == []
+
+
+def test_the_report_and_the_workbook_are_written_from_the_page(
+        qtbot: QtBot, workspace: Workspace, two_loans: list[str], runner: TaskRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    assert page.workbookButton.isEnabled()
+    page.table.clearSelection()
+    assert not page.reportButton.isEnabled()
+    page.table.selectRow(1)  # the loan checked in September
+    assert page.reportButton.isEnabled()
+    task = page.save_report(tmp_path / "报告")  # the suffix is added
+    assert task is not None and not page.reportButton.isEnabled() and not page.workbookButton.isEnabled()
+    qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+    assert page.written == tmp_path / "报告.pdf" and page.written.read_bytes().startswith(b"%PDF")
+    assert "已保存" in page.countLabel.text()
+    page.save_workbook(tmp_path / "状态表.xlsx")
+    qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+    sheet = load_workbook(tmp_path / "状态表.xlsx").active
+    assert sheet is not None and sheet.max_row == 3
+    assert {sheet.cell(r, 3).value for r in (2, 3)} == set(two_loans)
+    page.save_workbook(tmp_path / "no-such-folder" / "x.xlsx")
+    qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+    assert "无法写出文件" in page.countLabel.text() and page.workbookButton.isEnabled()
