@@ -31,8 +31,7 @@ def county_codes(texts: list[str]) -> list[str]:
 
 
 def policy_record(ws: Workspace) -> dict[str, Any]:
-    from desktop.core.loans import TrackingRules
-    from desktop.core.policy_params import parameters, tracking_parameters
+    from desktop.core.policy_params import parameters
     from desktop.services import policy as policy_service
 
     state = policy_service.paired_areas_state(ws)
@@ -45,8 +44,7 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
-        "parameters": [p.to_dict() for p in (*parameters(policy_service.office_rules(ws)),
-                                             *tracking_parameters(TrackingRules.load()))],
+        "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
         "paired_areas": areas.to_dict(),
         "counties": [
             {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
