@@ -154,6 +154,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "qualifying": QT_TRANSLATE_NOOP("audit", "现计入人数"),
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
+    "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
