@@ -19,7 +19,7 @@ from typing import Any
 from desktop import __version__
 from desktop.cli import (
     auth, batch, check, database, enterprise, keys, letter, loan, office, policy, province, review, roster,
-    track,
+    stats, track,
 )
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
@@ -30,7 +30,7 @@ from desktop.crash import setup_logging
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter,
-                   loan, track]
+                   loan, track, stats]
 
 
 def build_parser() -> argparse.ArgumentParser:
