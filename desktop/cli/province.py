@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.cli import stats
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="DIR")
     p.set_defaults(handler=cmd_bank_list)
+    stats.register_province(actions, common)
 
 
 def register_county(batch_sub: Any, common: argparse.ArgumentParser) -> None:

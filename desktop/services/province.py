@@ -335,40 +335,14 @@ def bank_rows(ws: Workspace, period: str) -> list[RegisterRow]:
 
 def bank_workbook(rows: list[RegisterRow], period: str) -> bytes:
     """The workbook: Chinese column names, the header frozen, filters on, IDs and codes as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from desktop.rosters.sheets import list_workbook
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"{period} 劳务协作企业"
-    sheet.append([name for name, _ in BANK_COLUMNS])
-    for r in rows:
-        sheet.append([
-            r.enterprise_name, r.uscc, f"{r.county_name}（{r.county_code}）", r.contact_name, r.contact_phone,
-            r.size_label, r.staff_total, r.qualifying_count, r.share_percent, r.priority_workers,
-            r.standard_label, RESULTS.get(r.result or "", r.result or ""), r.letter_number, r.verification_code,
-            LOAN_TYPES.get(r.loan_type, r.loan_type), r.amount_wan, (r.approved_at or "")[:10],
-        ])
-    for row in sheet.iter_rows(min_row=2):
-        for index in _TEXT_COLUMNS:
-            row[index].number_format = "@"
-            row[index].data_type = "s"
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for index, (_, width) in enumerate(BANK_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(BANK_COLUMNS))}{max(1, len(rows) + 1)}"
-    import io
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return list_workbook(f"{period} 劳务协作企业", BANK_COLUMNS, ([
+        r.enterprise_name, r.uscc, f"{r.county_name}（{r.county_code}）", r.contact_name, r.contact_phone,
+        r.size_label, r.staff_total, r.qualifying_count, r.share_percent, r.priority_workers,
+        r.standard_label, RESULTS.get(r.result or "", r.result or ""), r.letter_number, r.verification_code,
+        LOAN_TYPES.get(r.loan_type, r.loan_type), r.amount_wan, (r.approved_at or "")[:10],
+    ] for r in rows), _TEXT_COLUMNS)
 
 
 def bank_list(ws: Workspace, period: str, out: Path, *, passphrase: str) -> BankListResult:
