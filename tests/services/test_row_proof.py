@@ -28,6 +28,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import agreements as agreement_store
 from desktop.store import tracking as tracking_store
 from desktop.store.tracking import ListRow
 from desktop.store.audit import entry_hash
@@ -67,6 +68,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking_lists": ("staff_total = staff_total + 100", ()),
     "tracking_list_rows": ("name = '冒名'", ()),
     "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
+    "agreements": ("ends = '2099-12-31'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -99,11 +101,12 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "tracking_lists": {},
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
     "tracking_checks": {},
+    "agreements": {},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
     "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
-    "tracking_checks": ("tracking_checks_kept",),
+    "tracking_checks": ("tracking_checks_kept",), "agreements": ("agreements_no_delete",),
 }
 TABLES = sorted(UPDATES)
 
@@ -169,7 +172,9 @@ def _build(folder: Path) -> Path:
                 ws.store, loan_id, check_date="2026-08-31", verdict="not_met", needs_attention=True, qualifying=1,
                 staff_total=30, latest_period="2026-08", ruleset_version="x", payload={"list": list_id},
                 user_id=ws.actor.user_id)
-            ws.audit("test.fill", detail={"tables": 3})
+            agreement_store.insert_agreement(ws.store, "222424", "延吉—汪清劳务协作协议", "2026-01-01", None, "",
+                                             user_id=ws.actor.user_id)
+            ws.audit("test.fill", detail={"tables": 4})
     return county
 
 
