@@ -160,6 +160,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "qualifying": QT_TRANSLATE_NOOP("audit", "现计入人数"),
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
+    "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
@@ -172,6 +173,9 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "loan_id": QT_TRANSLATE_NOOP("audit", "贷款编号"),
     "list_id": QT_TRANSLATE_NOOP("audit", "名单编号"),
     "check_id": QT_TRANSLATE_NOOP("audit", "核实编号"),
+    "checks": QT_TRANSLATE_NOOP("audit", "核实次数"),
+    "loans": QT_TRANSLATE_NOOP("audit", "贷款笔数"),
+    "report_date": QT_TRANSLATE_NOOP("audit", "报告日期"),
     "replaces": QT_TRANSLATE_NOOP("audit", "取代结论"),
     "letter_id": QT_TRANSLATE_NOOP("audit", "确认书编号"),
     "roster_import_id": QT_TRANSLATE_NOOP("audit", "导入编号"),

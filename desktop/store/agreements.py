@@ -1,4 +1,4 @@
-"""The office's labor-cooperation agreements (SQL only here; db/0018).
+"""The office's labor-cooperation agreements (SQL only here; db/0019).
 
 Writes run inside the caller's transaction (the service adds the audit entry
 in the same one).

@@ -39,11 +39,15 @@ class LoanRow:
     acknowledged_by: int | None
     created_by: int | None
     created_at: str
+    county_code: str = ""  # the office the enterprise belongs to (a county's loans at the province)
+    county_name: str = ""
 
 
 _SELECT = (
-    "SELECT l.*, a.enterprise_id, e.name AS enterprise_name, e.uscc FROM loans l"
+    "SELECT l.*, a.enterprise_id, e.name AS enterprise_name, e.uscc, o.code AS county_code,"
+    " o.name AS county_name FROM loans l"
     " JOIN applications a ON a.id = l.application_id JOIN enterprises e ON e.id = a.enterprise_id"
+    " JOIN offices o ON o.id = e.office_id"
 )
 
 
@@ -59,7 +63,8 @@ def _loan(row: sqlite3.Row) -> LoanRow:
         warnings=tuple(json.loads(row["warnings"])),
         acknowledged_by=int(row["acknowledged_by"]) if row["acknowledged_by"] is not None else None,
         created_by=int(row["created_by"]) if row["created_by"] is not None else None,
-        created_at=str(row["created_at"]),
+        created_at=str(row["created_at"]), county_code=str(row["county_code"]),
+        county_name=str(row["county_name"]),
     )
 
 
@@ -88,11 +93,12 @@ def loan_by_contract(store: Store, bank_branch: str, contract_number: str) -> Lo
     return _loan(row) if row else None
 
 
-def loans(store: Store, office_id: int, enterprise_id: int | None = None) -> list[LoanRow]:
-    """The office's loans (of one enterprise when given), by start date then id."""
-    sql = f"{_SELECT} WHERE e.office_id = ?"
-    params: list[object] = [office_id]
+def loans(store: Store, office_id: int | None, enterprise_id: int | None = None) -> list[LoanRow]:
+    """The office's loans (every office's: None; of one enterprise when given), by start date then id."""
+    sql = f"{_SELECT} WHERE (? IS NULL OR e.office_id = ?)"
+    params: list[object] = [office_id, office_id]
     if enterprise_id is not None:
         sql += " AND e.id = ?"
         params.append(enterprise_id)
-    return [_loan(r) for r in store.conn.execute(sql + " ORDER BY l.start_date, l.id", params)]
+    order = " ORDER BY l.start_date, l.id" if office_id is not None else " ORDER BY o.code, e.name_key, l.start_date, l.id"
+    return [_loan(r) for r in store.conn.execute(sql + order, params)]

@@ -2,25 +2,30 @@
 
 Built in code like the province's pages (a row of controls, a table, a detail pane). The rows are
 few (an office's loans, not workers), so they are read on the GUI thread. Colours: the latest
-result 达标 green, 有风险 amber, 不达标 red (需关注); an overdue check in red text. The colour is
-never the only sign: the words are in the cells.
+result 达标 green, 有风险 amber, 不达标 red (待确认 until an approver who did not run the check
+confirms it, then 需关注; 确认不达标 / 退回… here, as `laoxie track confirm|return`); an overdue check
+in red text. The colour is never the only sign: the words are in the cells.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
-from desktop.services import tracking
+from desktop.core.tracking_confirm import Confirmation, Outcome
+from desktop.services import tracking, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.workspace import Workspace
@@ -43,6 +48,15 @@ def _check(ws: Workspace, _state: TaskState, uscc: str, on: datetime.date, loan_
     return tracking.check(ws, uscc, on, loan_id=loan_id)
 
 
+def _save_report(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, target: Path,
+                 on: datetime.date) -> Path:
+    return tracking_reports.save_report_pdf(ws, uscc, target, loan_id=loan_id, on=on)
+
+
+def _save_workbook(ws: Workspace, _state: TaskState, target: Path, on: datetime.date) -> Path:
+    return tracking_reports.save_loans_workbook(ws, target, on)
+
+
 class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
@@ -52,17 +66,30 @@ class TrackingPage(QWidget):
         super().__init__(parent)
         self._ws, self._tasks = workspace, tasks
         self.checking: Task | None = None
+        self.saving: Task | None = None
+        self.written: Path | None = None
         self.today = datetime.date.today()
         layout = QVBoxLayout(self)
+        self.titleLabel = QLabel(self)  # a line of its own: the buttons need the width
+        layout.addWidget(self.titleLabel)
         top = QHBoxLayout()
-        self.titleLabel = QLabel(self)
-        top.addWidget(self.titleLabel, 1)
         self.addButton = QPushButton(self.tr("登记贷款…"), self)
         top.addWidget(self.addButton)
         self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
         top.addWidget(self.checkButton)
+        self.confirmButton = QPushButton(self.tr("确认不达标"), self)
+        top.addWidget(self.confirmButton)
+        self.returnButton = QPushButton(self.tr("退回…"), self)
+        top.addWidget(self.returnButton)
+        self.reportButton = QPushButton(self.tr("跟踪报告…"), self)
+        self.reportButton.setToolTip(self.tr("所选贷款的跟踪评估报告（PDF）：贷款情况、每次核实的结论和说明"))
+        top.addWidget(self.reportButton)
+        self.workbookButton = QPushButton(self.tr("贷款状态表…"), self)
+        self.workbookButton.setToolTip(self.tr("全部贷款的核实状态（Excel 表），报省级和开行"))
+        top.addWidget(self.workbookButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
         top.addWidget(self.refreshButton)
+        top.addStretch(1)
         layout.addLayout(top)
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
                    self.tr("利率 / LPR"), self.tr("下次核实"), self.tr("核实状态"), self.tr("最近核实"),
@@ -80,6 +107,10 @@ class TrackingPage(QWidget):
         self.refreshButton.clicked.connect(self.reload)
         self.checkButton.clicked.connect(self.check_selected)
         self.addButton.clicked.connect(self.open_loan_dialog)
+        self.confirmButton.clicked.connect(self.confirm_selected)
+        self.returnButton.clicked.connect(lambda: self.return_selected())
+        self.reportButton.clicked.connect(self._choose_report)
+        self.workbookButton.clicked.connect(self._choose_workbook)
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -104,9 +135,11 @@ class TrackingPage(QWidget):
         for r, d in enumerate(self.rows):
             self._fill_row(r, d)
         overdue = sum(1 for d in self.rows if d.overdue)
-        attention = sum(1 for d in self.rows if d.last is not None and d.last.needs_attention)
-        self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家").format(
-            n=len(self.rows), overdue=overdue, attention=attention))
+        states = [d.last.confirmation for d in self.rows if d.last is not None]
+        self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家；"
+                                        "不达标待审核人确认 {pending} 笔").format(
+            n=len(self.rows), overdue=overdue, attention=states.count(Confirmation.CONFIRMED),
+            pending=states.count(Confirmation.PENDING)))
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_detail()
@@ -121,7 +154,7 @@ class TrackingPage(QWidget):
     def _fill_row(self, r: int, d: DueCheck) -> None:
         loan, last = d.loan, d.last
         verdict = "" if last is None else Verdict(last.verdict).label + (
-            self.tr("（需关注）") if last.needs_attention else "")
+            self.tr("（{state}）").format(state=last.confirmation.label) if last.needs_attention else "")
         values = (loan.enterprise_name, loan.uscc, f"{loan.bank_branch} {loan.contract_number}",
                   f"{loan.start_date} 至 {loan.end_date}", f"{loan.rate}% / {loan.lpr_value}%",
                   d.due_on.isoformat() if d.due_on else "", self._state(d),
@@ -144,6 +177,55 @@ class TrackingPage(QWidget):
             offer(self.checkButton, False, self.tr("请先在表中选一笔贷款"))
         else:
             offer(self.checkButton, self.checking is None, self.tr("正在核实…") if self.checking else "")
+        why = self._why_not_answer()
+        for button in (self.confirmButton, self.returnButton):
+            offer(button, not why, why)
+        busy = self.tr("正在写出…") if self.saving else ""
+        if self.selected() is None:
+            offer(self.reportButton, False, self.tr("请先在表中选一笔贷款"))
+        else:
+            offer(self.reportButton, self.saving is None, busy)
+        offer(self.workbookButton, self.saving is None and bool(self.rows),
+              busy or ("" if self.rows else self.tr("还没有登记贷款")))
+
+    def _why_not_answer(self) -> str:
+        """Why the approver's buttons are off now ('' when they are on)."""
+        if not self._ws.can(Permission.APPROVE_REVIEW):
+            return not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW)
+        d = self.selected()
+        if d is None or d.last is None or d.last.confirmation is not Confirmation.PENDING:
+            return self.tr("所选贷款最近一次核实没有待确认的“不达标”")
+        if d.last.created_by is not None and d.last.created_by == self._ws.actor.user_id:
+            return self.tr("这次核实是您做的：须由另一位审核人确认")
+        return ""
+
+    def confirm_selected(self) -> bool:
+        """确认不达标: the enterprise is 需关注 (the service refuses the person who ran the check)."""
+        d = self.selected()
+        if d is None or d.last is None:
+            return False
+        return self._answer(lambda: tracking.confirm_check(self._ws, d.last.id))  # type: ignore[union-attr]
+
+    def return_selected(self, reason: str | None = None) -> bool:
+        """退回… with a reason (asked for when not given): the clerk looks at the lists and checks again."""
+        d = self.selected()
+        if d is None or d.last is None:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, self.tr("退回核实"), self.tr("退回的理由（经办人将看到）："))
+            if not ok:
+                return False
+        check_id = d.last.id
+        return self._answer(lambda: tracking.return_check(self._ws, check_id, reason or ""))
+
+    def _answer(self, step: Callable[[], object]) -> bool:
+        try:
+            step()
+        except (ServiceError, StoreError) as exc:
+            self.countLabel.setText(error_text(exc))
+            return False
+        self.reload()
+        return True
 
     def open_loan_dialog(self) -> LoanDialog:
         """登记贷款…: the page shows the new loan once the dialog has recorded it."""
@@ -181,6 +263,69 @@ class TrackingPage(QWidget):
             return
         show_exception(self, exc)
 
+    def _choose_report(self) -> None:
+        d = self.selected()
+        if d is None:
+            return
+        suggested = self.tr("{name}_跟踪评估报告_{date}.pdf").format(name=d.loan.enterprise_name,
+                                                                 date=self.today.isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存跟踪评估报告"), suggested,
+                                                    self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.save_report(Path(path))
+
+    def _choose_workbook(self) -> None:
+        suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=self.today.isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.save_workbook(Path(path))
+
+    def save_report(self, target: Path) -> Task | None:
+        """跟踪报告…: the selected loan's report written on the database worker (the same service as
+        ``laoxie track report USCC``)."""
+        d = self.selected()
+        if d is None or self.saving is not None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        return self._save(self._tasks.run(_save_report, d.loan.uscc, d.loan.id, target, self.today,
+                                          ws_factory=opener(self._ws), label=self.tr("正在排版跟踪评估报告…"),
+                                          parent=self))
+
+    def save_workbook(self, target: Path) -> Task | None:
+        """贷款状态表…: every loan's status (``laoxie track report --all``)."""
+        if self.saving is not None:
+            return None
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        return self._save(self._tasks.run(_save_workbook, target, self.today, ws_factory=opener(self._ws),
+                                          label=self.tr("正在写出贷款状态表…"), parent=self))
+
+    def _save(self, task: Task) -> Task:
+        self.saving = task
+        self._enable()
+        task.success(self._saved)
+        task.failure(self._save_failed)
+        return task
+
+    def _saved(self, path: Path) -> None:
+        self.saving = None
+        self.written = path
+        self._enable()
+        self.countLabel.setText(self.tr("已保存：{path}").format(path=path))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = None
+        self._enable()
+        if isinstance(exc, (ServiceError, StoreError)):
+            self.countLabel.setText(error_text(exc))
+            return
+        if isinstance(exc, OSError):
+            self.countLabel.setText(self.tr("无法写出文件：{reason}").format(reason=os_reason(exc)))
+            return
+        show_exception(self, exc)
+
     def selected(self) -> DueCheck | None:
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
@@ -201,6 +346,14 @@ class TrackingPage(QWidget):
         if last is None:
             parts.append(html.escape(self.tr("尚未核实。")))
         else:
-            parts.append(html.escape(self.tr("最近一次核实（{date}）：").format(date=last.check_date)))
+            parts.append(html.escape(self.tr("最近一次核实（{date}，编号 {id}）：").format(
+                date=last.check_date, id=last.id)))
+            if last.answer is not None:
+                parts.append(html.escape(self.tr("审核人{user}于{at}{outcome}{reason}。").format(
+                    user=last.answer.answered_by_name, at=last.answer.answered_at[:16].replace("T", " "),
+                    outcome=Outcome(last.answer.outcome).label,
+                    reason=self.tr("，理由：{reason}").format(reason=last.answer.reason) if last.answer.reason else "")))
+            elif last.confirmation is Confirmation.PENDING:
+                parts.append(html.escape(self.tr("结论“不达标”待审核人确认（须由核实人以外的审核人）。")))
             parts.extend(html.escape(str(step)) for step in last.payload.get("steps", []))
         self.detail.setHtml("<br>".join(parts))

@@ -1,4 +1,4 @@
--- 0018 agreements (issue 17 item 2): the office's labor-cooperation agreements (劳务协作协议) with
+-- 0019 agreements (issue 17 item 2): the office's labor-cooperation agreements (劳务协作协议) with
 -- each source county (输出地), with the reference and the days they are in force. A county with an
 -- agreement recorded is a paired area only while one is in force on the review date; an agreement is
 -- ended by giving it a last day (never deleted, so the decisions made under it can still be read).
