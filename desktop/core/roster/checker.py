@@ -286,7 +286,7 @@ class RowChecker:
                 value = None
             read[f] = value
         get = read.get
-        kind, start, end, findings = contract(
+        kind, start, end, said = contract(
             get(Field.CONTRACT_TYPE), get(Field.CONTRACT_TERM), get(Field.CONTRACT_START),  # type: ignore[arg-type]
             get(Field.CONTRACT_END), readable=not any(p.field in _CONTRACT_FIELDS for p in problems))  # type: ignore[arg-type]
         wage = get(Field.WAGE)
@@ -296,6 +296,7 @@ class RowChecker:
         c = self._phone_col
         phone = "" if c is None else phone_text(cells[c])
 
+        findings = list(said)
         if sex is not None:
             findings.extend(f for f in (
                 sex_mismatch(get(Field.SEX), sex), id_area_mismatch(self.areas, number, hukou_text, hukou_code),

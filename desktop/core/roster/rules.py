@@ -86,7 +86,7 @@ EndCell = tuple[str | None, ContractType | None, str]  # the end date, or the ki
 def contract(
     declared: ContractType | None, term: Term | None, start_cell: str | None, end_cell: EndCell | None,
     readable: bool,
-) -> tuple[ContractType, str | None, str | None, list[Finding]]:
+) -> tuple[ContractType, str | None, str | None, tuple[Finding, ...]]:
     """The contract's kind, start and end, and what is wrong with them.
 
     The start and end come from the one-cell term or from the two date
@@ -108,25 +108,25 @@ def contract(
             term_kind, term_text = named, word
         elif end_date is not None:
             end = end_date
-    found: list[Finding] = []
+    found: tuple[Finding, ...] = ()  # a tuple: nothing allocated for the usual clean row
     kind = term_kind or ContractType.FIXED
     if declared is not None:
         kind = declared
         if (term_kind is not None and term_kind is not declared) or (
             declared is ContractType.OPEN_ENDED and end is not None
         ):
-            found.append((Field.CONTRACT_TYPE, "contract_type_conflict", {
-                "declared": kind.label, "term": term_text or (end or "")}))
+            found += ((Field.CONTRACT_TYPE, "contract_type_conflict", {
+                "declared": kind.label, "term": term_text or (end or "")}),)
     if kind is ContractType.OPEN_ENDED:
         end = None
     if readable:
         if start is None:
-            found.append((Field.CONTRACT_START, "contract_start_missing", {}))
+            found += ((Field.CONTRACT_START, "contract_start_missing", {}),)
         elif end is None:
             if kind is ContractType.FIXED:
-                found.append((Field.CONTRACT_END, "contract_end_missing", {}))
+                found += ((Field.CONTRACT_END, "contract_end_missing", {}),)
         elif end < start:  # ISO dates compare as text
-            found.append((Field.CONTRACT_END, "contract_end_before_start", {"start": start, "end": end}))
+            found += ((Field.CONTRACT_END, "contract_end_before_start", {"start": start, "end": end}),)
     return kind, start, end, found
 
 
