@@ -19,18 +19,17 @@ from typing import Any
 from desktop import __version__
 from desktop.cli import (
     auth, batch, check, database, enterprise, keys, letter, loan, office, policy, province, review, roster,
-    track,
+    stats, track,
 )
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
 )
-from desktop.crash import setup_logging
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter,
-                   loan, track]
+                   loan, track, stats]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,9 +53,11 @@ def _fail(args: argparse.Namespace, code: str, message: str, extra: dict[str, An
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
-    setup_logging()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and a usage error end here, before the log is set up
+    from desktop.crash import setup_logging
+
+    setup_logging()
     # Imported once the command is known (in _run too): `laoxie --help` and a usage error never pay for them.
     from desktop.core.oserrors import os_reason
 

@@ -53,7 +53,7 @@ from desktop.core.size import EnterpriseSize
 from desktop.core.workers import PriorityGroup
 
 __all__ = ["CountedWorker", "ListedWorker", "MonthlyList", "Reverification", "Verdict", "WorkerSpan",
-           "month_of", "reverify", "span_length"]
+           "month_end", "month_of", "reverify", "span_length"]
 
 _NAMES_SHOWN = 10
 
@@ -77,7 +77,7 @@ register_messages({
         "problems", "只算连续就业已满{months}个月的{n}人：{verdict}认定标准。"),
     "trk_result": QT_TRANSLATE_NOOP("problems", "结论：{verdict}（{why}）。"),
     "trk_why_met": QT_TRANSLATE_NOOP("problems", "现计入人员达到认定标准"),
-    "trk_why_not_met": QT_TRANSLATE_NOOP("problems", "现计入人员未达到认定标准，列为需关注"),
+    "trk_why_not_met": QT_TRANSLATE_NOOP("problems", "现计入人员未达到认定标准，经审核人确认后列为需关注"),
     "trk_why_short_only": QT_TRANSLATE_NOOP("problems", "达标依赖连续就业未满{months}个月的人员"),
     "trk_why_left_short": QT_TRANSLATE_NOOP("problems", "{n}名审核时计入的人员连续就业不足{months}个月即离开"),
     "trk_why_stale": QT_TRANSLATE_NOOP("problems", "名单已过核实周期"),
@@ -162,7 +162,7 @@ class Reverification:
 
     @property
     def needs_attention(self) -> bool:
-        """需关注: below the standard."""
+        """Below the standard: 需关注 once the approver confirms it (:mod:`desktop.core.tracking_confirm`)."""
         return self.verdict is Verdict.NOT_MET
 
 
@@ -171,7 +171,7 @@ def month_of(day: date) -> date:
 
 
 @lru_cache(maxsize=1024)
-def _month_end(month: date) -> date:
+def month_end(month: date) -> date:
     return add_months(month, 1)[0] - timedelta(days=1)
 
 
@@ -223,7 +223,7 @@ def _span(id_number: str, name: str, counted: bool, lists: Sequence[MonthlyList]
     if started is not None and (month_of(started) == run_start or (first == 0 and started < run_start)):
         start = started
     employed = last == len(lists) - 1
-    end = min(on, _month_end(lists[last].month)) if employed else _month_end(lists[last].month)
+    end = min(on, month_end(lists[last].month)) if employed else month_end(lists[last].month)
     if end < start:  # the list gives a start after the check date
         return WorkerSpan(id_number, name, counted, employed, start, start - timedelta(days=1), 0, 0, False)
     m, d = span_length(start, end)

@@ -10,7 +10,9 @@
   (:func:`desktop.core.tracking.reverify`): the workers counted by the approved
   decision, and each list read by the same eligibility engine (a new worker
   counts when the decision would count them at that month's end). Every check
-  is a new record with its audit entry; one below the standard is 需关注.
+  is a new record with its audit entry; one below the standard is 待确认 until an approver
+  who did not run it confirms it (:func:`confirm_check`: then 需关注) or returns it with a
+  reason (:func:`return_check`), :mod:`desktop.core.tracking_confirm`.
 * :func:`due` lists the loans whose next check is due: every
   ``check_interval_months`` (policy data) from the loan's start, until its end.
 """
@@ -26,15 +28,21 @@ from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
-from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.core.policy import RuleSet
+from desktop.core.review import ReviewError
 from desktop.core.size import SizeResult
-from desktop.core.tracking import CountedWorker, ListedWorker, MonthlyList, Reverification, month_of, reverify
+from desktop.core.tracking import (
+    CountedWorker, ListedWorker, MonthlyList, Reverification, Verdict, month_end, month_of, reverify,
+)
+from desktop.core.tracking_confirm import CONFIRM_CODES, ConfirmFacts, Outcome, check_confirmation
 from desktop.core.workers import ContractType
 from desktop.services.eligibility import current_rules
 from desktop.services.enterprises import find_enterprise
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.loans import tracking_rules
+from desktop.services.reviews import person
 from desktop.services.rosters import open_roster, read_sheet
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as eligibility_store
@@ -56,7 +64,9 @@ SERVICE_MESSAGES.update({
         "service", "名单中没有一行有效数据（共 {rows} 行有错）：请按导入名册时的提示改正后再导入。"),
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
+    "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
 })
+SERVICE_MESSAGES.update({code: MESSAGES[code] for code in CONFIRM_CODES})
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
@@ -92,10 +102,6 @@ def parse_period(text: str) -> date:
     return date(int(found[1]), int(found[2]), 1)
 
 
-def _month_end(month: date) -> date:
-    return add_months(month, 1)[0] - timedelta(days=1)
-
-
 def enterprise_loan(ws: Workspace, uscc: str, loan_id: int | None = None) -> LoanRow:
     """The enterprise's loan: the one named, else its latest."""
     enterprise = find_enterprise(ws, uscc)
@@ -124,7 +130,7 @@ def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staf
         raise ServiceError("track_bad_staff", value=staff)
     rf = open_roster(path)
     try:
-        read = read_sheet(ws, enterprise, rf, today=_month_end(month))
+        read = read_sheet(ws, enterprise, rf, today=month_end(month))
     finally:
         rf.close()
     valid = [r for r in read.check.rows if r.status == "valid"]
@@ -171,10 +177,19 @@ def approved_decision(ws: Workspace, loan: LoanRow) -> Decision:
     return latest.decision
 
 
-def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
-    """The re-verification of ``loan`` at ``on`` (nothing saved)."""
-    if on < date.fromisoformat(loan.start_date):
-        raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
+@dataclass(frozen=True)
+class LoanBasis:
+    """What every re-verification of a loan reads: the rules, the approval and the lists up to a date."""
+
+    rules: RuleSet
+    approved: Decision
+    counted: list[CountedWorker]
+    lists: list[MonthlyList]
+
+
+def loan_basis(ws: Workspace, loan: LoanRow, on: date) -> LoanBasis:
+    """The lists of the months up to ``on``, each worker read as the decision reads them (a worker not
+    counted at approval counts when :func:`decide` would count them at the month's end)."""
     rules = current_rules(ws)
     approved = approved_decision(ws, loan)
     counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
@@ -194,15 +209,29 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
             others = [_worker(r) for r in mine if r.id_number not in counted_ids]
             counts = {number: True for number in counted_ids}
             if others:
-                outcome = decide(rules, facts, ApplicationFacts(review_date=min(_month_end(month), on)), others,
+                outcome = decide(rules, facts, ApplicationFacts(review_date=min(month_end(month), on)), others,
                                  areas=ws.areas)
                 counts.update((o.id_number, o.counted) for o in outcome.workers)
             lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
                 r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
-        return reverify(rules, tracking_rules(), size=approved.size, counted=counted, lists=lists, on=on,
-                        since=date.fromisoformat(loan.start_date))
     except EligibilityError as exc:
         raise ServiceError("track_refused", message=str(exc)) from exc
+    return LoanBasis(rules, approved, counted, lists)
+
+
+def reverify_basis(basis: LoanBasis, loan: LoanRow, on: date) -> Reverification:
+    try:
+        return reverify(basis.rules, basis.rules.tracking, size=basis.approved.size, counted=basis.counted,
+                        lists=basis.lists, on=on, since=date.fromisoformat(loan.start_date))
+    except EligibilityError as exc:
+        raise ServiceError("track_refused", message=str(exc)) from exc
+
+
+def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
+    """The re-verification of ``loan`` at ``on`` (nothing saved)."""
+    if on < date.fromisoformat(loan.start_date):
+        raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
+    return reverify_basis(loan_basis(ws, loan, on), loan, on)
 
 
 def workers_required(count_required: int, share_required: Fraction, staff_total: int) -> int:
@@ -252,6 +281,45 @@ def check(ws: Workspace, uscc: str, on: date, *, loan_id: int | None = None) -> 
     return CheckResult(check_id, loan, result)
 
 
+def answer_check(ws: Workspace, check_id: int, outcome: Outcome, *, reason: str = "") -> StoredCheck:
+    """The approver's answer to a 不达标 check: 确认 (the enterprise is 需关注) or 退回 with a reason.
+
+    The approver must not be the person who ran the check (two persons, as for an approval);
+    the answer and its audit entry are written in one transaction, once per check.
+    """
+    ws.require(Permission.APPROVE_REVIEW)
+    with ws.store.transaction():
+        stored = tracking_store.check_by_id(ws.store, check_id)
+        if stored is None or stored.loan_id not in {loan.id for loan in loan_store.loans(ws.store, ws.office.id)}:
+            raise ServiceError("track_check_not_found", check_id=check_id)
+        answered = None if stored.answer is None else (
+            stored.answer.answered_by_name, stored.answer.answered_at[:16].replace("T", " "),
+            Outcome(stored.answer.outcome))
+        facts = ConfirmFacts(check_id, stored.verdict, Verdict(stored.verdict).label, stored.created_by, answered)
+        try:
+            check_confirmation(facts, person(ws), outcome, reason=reason)
+        except ReviewError as exc:
+            raise ServiceError(exc.code, **exc.params) from exc
+        assert ws.actor.user_id is not None  # the rule refuses a person without an account
+        tracking_store.insert_answer(ws.store, check_id, outcome=outcome.value, reason=reason.strip(),
+                                     user_id=ws.actor.user_id)
+        ws.audit("track.confirm" if outcome is Outcome.CONFIRMED else "track.return", entity="loan", entity_id=stored.loan_id, detail={
+            "check_id": check_id, "check_date": stored.check_date, "verdict": stored.verdict,
+            "checked_by": stored.created_by, **({"reason": reason.strip()} if reason.strip() else {}),
+        })
+    found = tracking_store.check_by_id(ws.store, check_id)
+    assert found is not None
+    return found
+
+
+def confirm_check(ws: Workspace, check_id: int) -> StoredCheck:
+    return answer_check(ws, check_id, Outcome.CONFIRMED)
+
+
+def return_check(ws: Workspace, check_id: int, reason: str) -> StoredCheck:
+    return answer_check(ws, check_id, Outcome.RETURNED, reason=reason)
+
+
 def checks(ws: Workspace, uscc: str, loan_id: int | None = None) -> list[StoredCheck]:
     """Every re-verification of the enterprise's loan, oldest first."""
     return tracking_store.checks(ws.store, enterprise_loan(ws, uscc, loan_id).id)
@@ -273,7 +341,7 @@ def next_due(loan: LoanRow, last: StoredCheck | None, interval: int) -> date | N
 
 def loan_overview(ws: Workspace, on: date) -> list[DueCheck]:
     """Every loan of the office with its next check (None after the loan's end) and its latest check."""
-    interval = tracking_rules().check_interval_months
+    interval = tracking_rules(ws).check_interval_months
     loans = loan_store.loans(ws.store, ws.office.id)
     last = tracking_store.last_checks(ws.store, [loan.id for loan in loans])
     found = []
