@@ -43,6 +43,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
     "loan": QT_TRANSLATE_NOOP("audit", "贷款"),
+    "agreement": QT_TRANSLATE_NOOP("audit", "劳务协作协议"),
 }
 
 DETAIL_KEYS: Final[dict[str, str]] = {
@@ -138,6 +139,11 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "minutes": QT_TRANSLATE_NOOP("audit", "分钟"),
     "command": QT_TRANSLATE_NOOP("audit", "命令"),
     "note": QT_TRANSLATE_NOOP("audit", "说明"),
+    "county": QT_TRANSLATE_NOOP("audit", "输出地"),
+    "agreement_ref": QT_TRANSLATE_NOOP("audit", "协议文号"),
+    "starts": QT_TRANSLATE_NOOP("audit", "协议起始日"),
+    "ends": QT_TRANSLATE_NOOP("audit", "协议终止日"),
+    "ends_before": QT_TRANSLATE_NOOP("audit", "原终止日"),
     "choices": QT_TRANSLATE_NOOP("audit", "选择"),
     "used": QT_TRANSLATE_NOOP("audit", "使用的字体"),
     "source": QT_TRANSLATE_NOOP("audit", "来源"),

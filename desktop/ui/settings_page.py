@@ -33,9 +33,11 @@ from desktop.services.errors import ServiceError
 from desktop.services.offices import update_office
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
+from desktop.ui.agreements_dialog import AgreementsDialog
 from desktop.ui.audit_dialog import AuditDialog
 from desktop.ui.backup_dialogs import CheckDialog, RestoreDialog
 from desktop.ui.errors import show_error
+from desktop.ui.letter_page_dialog import LetterPageDialog
 from desktop.ui.forms import load_form
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
@@ -66,6 +68,7 @@ def _check(ws: Workspace, state: TaskState) -> CheckReport:
 
 class SettingsPage(QWidget):
     office_changed = Signal()
+    policy_changed = Signal()  # an agreement recorded or ended: decisions read the rules again
     backup_requested = Signal()  # 立即备份: the window runs it (and the automatic ones)
     restored = Signal(object)  # Restored: the window queries everything again
     idle_minutes_changed = Signal(int)
@@ -82,6 +85,8 @@ class SettingsPage(QWidget):
     dbPathCaption: QLabel
     dbPathValue: QLabel
     editOfficeButton: QPushButton
+    agreementsButton: QPushButton
+    letterPageButton: QPushButton
     backupGroup: QGroupBox
     backupFolderCaption: QLabel
     backupFolderEdit: QLineEdit
@@ -149,6 +154,8 @@ class SettingsPage(QWidget):
 
     def _connect(self) -> None:
         self.editOfficeButton.clicked.connect(self.open_office_dialog)
+        self.agreementsButton.clicked.connect(self.open_agreements)
+        self.letterPageButton.clicked.connect(self.open_letter_page)
         self.backupFolderButton.clicked.connect(self.choose_backup_folder)
         self.secondFolderButton.clicked.connect(self.choose_second_folder)
         self.clearSecondButton.clicked.connect(lambda: self.save_folders(self.backup_folder(), None))
@@ -183,6 +190,20 @@ class SettingsPage(QWidget):
 
         dialog = SetupDialog(self._ws.areas, self._ws.store.path, save, office=self._ws.office, parent=self)
         dialog.accepted.connect(self._office_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_agreements(self) -> AgreementsDialog:
+        dialog = AgreementsDialog(self._ws, self)
+        dialog.changed.connect(self.policy_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_letter_page(self) -> LetterPageDialog:
+        dialog = LetterPageDialog(self._ws, self, self._tasks)
+        dialog.accepted.connect(lambda: self.message.emit(self.tr("确认书版式已保存，此后出具的确认书按新版式排版。")))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

@@ -28,6 +28,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import agreements as agreement_store
 from desktop.store import tracking as tracking_store
 from desktop.store.tracking import ListRow
 from desktop.store.audit import entry_hash
@@ -67,6 +68,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking_lists": ("staff_total = staff_total + 100", ()),
     "tracking_list_rows": ("name = '冒名'", ()),
     "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
+    "agreements": ("ends = '2099-12-31'", ()),
     "tracking_confirmations": ("outcome = 'confirmed', reason = ''", ("tracking_confirmations_fixed",)),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
@@ -100,12 +102,13 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "tracking_lists": {},
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
     "tracking_checks": {},
+    "agreements": {},
     "tracking_confirmations": {"check_id": "check_id + 1000"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
     "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
-    "tracking_checks": ("tracking_checks_kept",),
+    "tracking_checks": ("tracking_checks_kept",), "agreements": ("agreements_no_delete",),
     "tracking_confirmations": ("tracking_confirmations_kept",),
 }
 TABLES = sorted(UPDATES)
@@ -174,6 +177,8 @@ def _build(folder: Path) -> Path:
                 user_id=ws.actor.user_id)
             approver = ws.store.conn.execute("SELECT id FROM users WHERE role = 'approver'").fetchone()[0]
             tracking_store.insert_answer(ws.store, check_id, outcome="returned", reason="名单不全", user_id=approver)
+            agreement_store.insert_agreement(ws.store, "222424", "延吉—汪清劳务协作协议", "2026-01-01", None, "",
+                                             user_id=ws.actor.user_id)
             ws.audit("test.fill", detail={"tables": 4})
     return county
 
