@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
@@ -28,7 +27,7 @@ from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import inform, offer, readonly_table
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
 
 _RESULT = {"pass": "符合", "fail": "不符合"}
 _STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
@@ -42,7 +41,7 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
             table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
 
 
-class ProvincePage(QWidget):
+class ProvincePage(ReloadsWhenShown):
     data_changed = Signal(str, int)  # as the other pages: (Change, enterprise id)
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -51,17 +50,6 @@ class ProvincePage(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.filters = QHBoxLayout()
         self.layout_.addLayout(self.filters)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self.reload()
-
-    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
-        if self.isVisible():
-            self.reload()
-
-    def reload(self) -> None:
-        raise NotImplementedError
 
 
 class RegisterPage(ProvincePage):

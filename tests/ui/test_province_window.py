@@ -42,7 +42,7 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     ws = sign_in(round_trip.province, "approver", PASSWORD)
     window = open_window(ws)
     window.resize(1280, 800)
-    assert shown_labels(window) == ["收到的批次", "企业汇总", "重复人员", "报送省开行", "设置"]
+    assert shown_labels(window) == ["收到的批次", "企业汇总", "重复人员", "报送省开行", "统计分析", "设置"]
     assert window.pages.currentWidget() is window.batchPage
     shoot(window, "1-batches")
 
