@@ -166,6 +166,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
     "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
+    "list_kind": QT_TRANSLATE_NOOP("audit", "名单种类"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
@@ -310,6 +311,8 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "status": {**_field_labels(_RECEIPT_STATUS), **_STATUS},
     "reasons": _field_labels(BATCH_REASONS),
     "verdict": _enum(Verdict, "tracking"),
+    "list_kind": _field_labels({"roster": QT_TRANSLATE_NOOP("audit", "名册"),
+                                "insurance": QT_TRANSLATE_NOOP("audit", "社保缴费明细")}),
 }
 
 

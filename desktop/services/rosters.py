@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.enterprise import Enterprise
+from desktop.core.insurance_list import find_insurance_header
 from desktop.core.permissions import Permission
 from desktop.core.roster import (
     HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker, RowProblem,
@@ -214,6 +215,9 @@ def _choose_sheet(
         layout = find_header(head, merged=loaded.merged, learned=learned, header_row=header_row)
         if layout is not None:
             return name, layout, loaded
+        paid = find_insurance_header(head)
+        if paid is not None:  # the second layout: not a roster (laoxie track import reads it)
+            raise RosterError("roster_is_insurance_list", sheet=name, row=paid.header_row + 1)
     if first_nonempty is None:
         raise RosterError("roster_sheet_empty", sheet=names[0])
     raise RosterError("roster_header_not_found", sheet=first_nonempty, rows=HEADER_SEARCH_ROWS)
