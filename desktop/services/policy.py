@@ -100,6 +100,11 @@ ACTION_LABELS.update({
     "policy.paired_areas": QT_TRANSLATE_NOOP("audit", "修改对口地区名单"),
     "policy.import": QT_TRANSLATE_NOOP("audit", "导入省厅对口地区名单"),
     "policy.reset": QT_TRANSLATE_NOOP("audit", "恢复默认对口地区名单"),
+    # desktop.services.agreements and .policy_file: here, so every reader of the log has them
+    "agreement.add": QT_TRANSLATE_NOOP("audit", "登记劳务协作协议"),
+    "agreement.end": QT_TRANSLATE_NOOP("audit", "终止劳务协作协议"),
+    "policy.export": QT_TRANSLATE_NOOP("audit", "签名写出省厅政策文件"),
+    "policy.import_signed": QT_TRANSLATE_NOOP("audit", "导入省厅签名的政策文件"),
 })
 
 _KIND_WORDS: Final = {"object": "对象（{…}）", "list": "列表（[…]）"}

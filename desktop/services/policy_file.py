@@ -43,7 +43,6 @@ from desktop.core.policy import LaborCoopRules, PairedAreas, RuleSet, read_labor
 from desktop.private_files import private_folder
 from desktop.services import keys
 from desktop.services import policy as policy_service
-from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store.db import now_iso
@@ -71,11 +70,6 @@ SERVICE_MESSAGES.update({
     "policy_file_source_file": QT_TRANSLATE_NOOP("service", "无法读取 {path}：{detail}"),
     "policy_province_only": QT_TRANSLATE_NOOP("service", "政策文件只能由省级单位签名写出。"),
     "policy_date_invalid": QT_TRANSLATE_NOOP("service", "施行日期“{value}”不对：请写成 YYYY-MM-DD，如 2027-01-01。"),
-})
-
-ACTION_LABELS.update({
-    "policy.export": QT_TRANSLATE_NOOP("audit", "签名写出省厅政策文件"),
-    "policy.import_signed": QT_TRANSLATE_NOOP("audit", "导入省厅签名的政策文件"),
 })
 
 
