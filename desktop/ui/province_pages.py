@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from html import escape
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.permissions import Permission
+from desktop.core.tracking import Verdict
 from desktop.services import province
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -70,7 +72,7 @@ class RegisterPage(_Page):
     """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
     HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
-               "占比", "确认书文号", "核验码", "批准日期")
+               "占比", "确认书文号", "核验码", "批准日期", "贷款期内核实")
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -126,11 +128,42 @@ class RegisterPage(_Page):
         _fill(self.table, [(
             f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
             _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
-            r.letter_number, r.verification_code, (r.approved_at or "")[:10],
+            r.letter_number, r.verification_code, (r.approved_at or "")[:10], self._tracking(r),
         ) for r in self.rows])
         counties = len({r.county_code for r in self.rows})
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
             counties=counties, total=len(self.rows)))
+
+    def _tracking(self, r: province.RegisterRow) -> str:
+        if not r.loans:
+            return ""
+        if r.last_verdict is None:
+            return self.tr("已登记贷款，尚未核实")
+        text = f"{r.last_check_date} {Verdict(r.last_verdict).label}"
+        return text + (self.tr("（需关注）") if r.needs_attention else "")
+
+    def _tracking_html(self, r: province.RegisterRow) -> list[str]:
+        """The county clerk's answers for the workers, then each loan with its checks."""
+        html: list[str] = []
+        answers = province.answers(self._ws, r)
+        if answers.priority_claimed is not None:
+            html.append(self.tr("重点群体：企业申报 {claimed} 人、已核实 {verified} 人（计入人员）").format(
+                claimed=answers.priority_claimed, verified=answers.priority_verified or 0))
+        if answers.hukou_checked or answers.hukou_excluded:
+            html.append(self.tr("身份证地区与户籍地不同：已核对户口簿 {checked} 人，不计入 {excluded} 人").format(
+                checked=answers.hukou_checked, excluded=answers.hukou_excluded))
+        for loan, checks in province.loans_of(self._ws, r):
+            html.append(f"<b>{self.tr('贷款')}</b> " + escape(self.tr(
+                "{bank} 合同 {number}：{amount} 万元，{start} 至 {end}，利率 {rate}%（LPR {lpr}%）").format(
+                bank=loan.bank_branch, number=loan.contract_number, amount=loan.amount_wan, start=loan.start_date,
+                end=loan.end_date, rate=loan.rate, lpr=loan.lpr_value)))
+            if not checks:
+                html.append(self.tr("　尚未核实"))
+            for check in checks:
+                verdict = Verdict(check.verdict).label + (self.tr("（需关注）") if check.needs_attention else "")
+                html.append(escape(self.tr("　{date} 核实：{verdict}，计入 {n} 人，职工总数 {staff} 人").format(
+                    date=check.check_date, verdict=verdict, n=check.qualifying, staff=check.staff_total)))
+        return html
 
     def _show_detail(self) -> None:
         selected = self.table.selectionModel().selectedRows()
@@ -143,6 +176,7 @@ class RegisterPage(_Page):
                 f"{mask_phone(r.contact_phone)}"]
         if r.letter_number:
             html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
+        html += self._tracking_html(r)  # what happened since, before how the decision was reached
         html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
         changes = province.history(self._ws, r)
         if changes:
