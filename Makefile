@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := .demo/laoxie-demo.sqlite3
 export LAOXIE_EXTRA_PACKAGES ?= xvfb xauth poppler-utils age openssh-client
 
-.PHONY: translations setup run demo-reset test test-core lint typecheck bench bundle bundle-test sysdeps clean \
+.PHONY: translations setup run demo-reset test test-core lint typecheck bench bench-full bundle bundle-test sysdeps clean \
 	windows windows-test deb deb-test
 
 sysdeps:
@@ -47,8 +47,13 @@ test-core: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# Every bench/bench_*.py at a quick size, ending with one table (path, ours, floor, ratio,
+# goal, ok), also written to .bench/results.md; `make bench-full` at the goals' sizes.
 bench: setup
-	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+
+bench-full: setup
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py --full
 
 # One-folder PyInstaller build: dist/laoxie/ (docs/windows-build.md for Windows).
 bundle: setup

@@ -10,6 +10,7 @@ non-zero with a Chinese message that says what is wrong (never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -18,18 +19,17 @@ from typing import Any
 from desktop import __version__
 from desktop.cli import (
     auth, batch, check, database, enterprise, keys, letter, loan, office, policy, province, review, roster,
-    track,
+    stats, track,
 )
 from desktop.cli.common import (
     EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ChineseArgumentParser, UsageError, common_options,
     json_default,
 )
-from desktop.crash import setup_logging
 
 __all__ = ["EXIT_BUG", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 COMMAND_MODULES = [office, auth, database, enterprise, check, roster, policy, keys, batch, province, review, letter,
-                   loan, track]
+                   loan, track, stats]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,17 +53,15 @@ def _fail(args: argparse.Namespace, code: str, message: str, extra: dict[str, An
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
-    setup_logging()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    # Imported once the command is known: `laoxie --help` and a usage error never pay for them.
-    from desktop.core.identifiers import IdentifierError
-    from desktop.core.oserrors import os_reason
-    from desktop.core.roster import RosterError
-    from desktop.services.errors import ServiceError, ValidationError
-    from desktop.store import StoreError
+    args = parser.parse_args(argv)  # --help and a usage error end here, before the log is set up
+    from desktop.crash import setup_logging
 
-    for name, default in (("json", False), ("db", None), ("user", None)):
+    setup_logging()
+    # Imported once the command is known (in _run too): `laoxie --help` and a usage error never pay for them.
+    from desktop.core.oserrors import os_reason
+
+    for name, default in (("json", False), ("db", None), ("user", None), ("output", None)):
         setattr(args, name, getattr(args, name, default))
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if args.self_test:
@@ -73,6 +71,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.output is None:
+        return _run(args, handler)
+    # Everything the command prints, its errors too, goes to the file: the windowed
+    # laoxie.exe has no console, and a script reads the file whatever the console did.
+    try:
+        stream = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        print(f"错误：无法写入输出文件 {args.output}：{os_reason(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    with stream, contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+        return _run(args, handler)
+
+
+def _run(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:
+    from desktop.core.identifiers import IdentifierError
+    from desktop.core.oserrors import os_reason
+    from desktop.core.roster import RosterError
+    from desktop.services.errors import ServiceError, ValidationError
+    from desktop.store import StoreError
+
     try:
         return handler(args)
     except UsageError as exc:

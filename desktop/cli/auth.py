@@ -11,9 +11,7 @@ or reset password may run nothing but ``user passwd`` until they change it.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import secrets
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +38,8 @@ def read_password(prompt: str, *, user: str, confirm: bool = False) -> str:
         return from_env
     if not _interactive():
         raise ServiceError("password_required", user=user)
+    import getpass
+
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("再输入一次：") != first:
         raise UsageError("两次输入的密码不一致")
@@ -60,6 +60,8 @@ def read_new_password(prompt: str, *, generate: bool = False) -> tuple[str, bool
     if not _interactive():
         raise UsageError(f"请给出新密码：在提示时输入，设置环境变量 {NEW_PASSWORD_ENV}，或加 --generate 生成一个"
                          f"（不会使用当前用户的 {PASSWORD_ENV}）")
+    import getpass
+
     first = getpass.getpass(prompt)
     if getpass.getpass("再输入一次：") != first:
         raise UsageError("两次输入的密码不一致")
@@ -97,6 +99,8 @@ def signed_in_workspace(args: argparse.Namespace) -> Workspace:
 def new_demo_password() -> tuple[str, bool]:
     """The demo users' password: LAOXIE_PASSWORD, or a new one to print."""
     given = os.environ.get(PASSWORD_ENV)
+    import secrets
+
     return (given, False) if given else (secrets.token_urlsafe(9), True)
 
 

@@ -34,6 +34,7 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
     from desktop.core.loans import TrackingRules
     from desktop.core.policy_params import parameters, tracking_parameters
     from desktop.services import policy as policy_service
+    from desktop.services.agreements import list_agreements
 
     state = policy_service.paired_areas_state(ws)
     areas = state.areas
@@ -48,6 +49,10 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "parameters": [p.to_dict() for p in (*parameters(policy_service.office_rules(ws)),
                                              *tracking_parameters(TrackingRules.load()))],
         "paired_areas": areas.to_dict(),
+        "agreements": [
+            {"id": r.id, "county": r.county_code, "reference": r.reference, "starts": r.starts, "ends": r.ends}
+            for r in list_agreements(ws)
+        ],
         "counties": [
             {"code": code, "name": _name(ws, code), "groups": [g.code for g in areas.groups_of(code)]}
             for code in sorted(areas.counties)
@@ -84,6 +89,12 @@ def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
         names = [policy_service.county_label(ws, code) for code in group.counties]
         lines.append("  " + ("、".join(names) if names else "（暂无）"))
     lines += ["", f"共 {len(areas.counties)} 个县（市、区）"]
+    if record["agreements"]:
+        lines += ["", f"本单位登记的劳务协作协议 {len(record['agreements'])} 份（登记了协议的输出地只在协议期内计入）："]
+        for a in record["agreements"]:
+            lines.append(f"  [{a['id']}] {policy_service.county_label(ws, a['county'])}  {a['reference']}"
+                         f"  {a['starts']}至{a['ends'] or '长期'}")
+        lines.append("  （按日期查看：laoxie policy agreements list --on YYYY-MM-DD）")
     return "\n".join(lines)
 
 
@@ -164,6 +175,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--reason", help="修改理由（必填）")
         p.add_argument("--group", help="名单中的组代码（加入时默认为本单位增补组；移除时默认为所有组）")
         p.set_defaults(handler=handler)
+
+    from desktop.cli import agreements
+
+    agreements.register(pol_sub, common)
 
     p = pol_sub.add_parser("import", parents=[common], help="导入省厅下发的对口地区名单文件")
     p.add_argument("file", metavar="FILE")

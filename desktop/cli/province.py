@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.cli import stats
 from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
 
 if TYPE_CHECKING:
@@ -106,11 +107,12 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
+    from desktop.cli.keys import read_passphrase
     from desktop.services import province as svc
 
     with open_workspace(args) as ws:
-        path = svc.write_notice(ws, args.county, Path(args.out))
-    emit(args, {"file": path}, f"已写出裁定通知 {path}；请连同回执一并交给该县。")
+        path = svc.write_notice(ws, args.county, Path(args.out), read_passphrase("本单位解密密钥的口令（用于签名）："))
+    emit(args, {"file": path}, f"已写出裁定通知 {path}（已用省级签名密钥签名）；请连同回执一并交给该县。")
     return EXIT_OK
 
 
@@ -169,7 +171,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--name", required=True, help="核实后的姓名")
     p.add_argument("--reason", required=True, help="如何核实的，如：与两县电话核对身份证")
     p.set_defaults(handler=cmd_settle)
-    p = actions.add_parser("notice", parents=[common], help="写出发给某县的裁定通知")
+    p = actions.add_parser("notice", parents=[common], help="写出发给某县的裁定通知（用本单位密钥签名）")
     p.add_argument("--county", required=True, metavar="CODE")
     p.add_argument("--out", required=True, metavar="DIR|FILE")
     p.set_defaults(handler=cmd_notice)
@@ -177,6 +179,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="DIR")
     p.set_defaults(handler=cmd_bank_list)
+    stats.register_province(actions, common)
 
 
 def register_county(batch_sub: Any, common: argparse.ArgumentParser) -> None:

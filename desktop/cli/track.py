@@ -13,8 +13,10 @@ from desktop.cli.loan import loan_record
 
 if TYPE_CHECKING:
     from desktop.core.tracking import Reverification
+    from desktop.store.tracking import StoredCheck
 
 ATTENTION = "需关注"
+PENDING = "不达标，待审核人确认（laoxie track confirm {id}）"
 
 
 def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
         "verdict_label": result.verdict.label, "needs_attention": result.needs_attention,
         "qualifying": result.qualifying, "staff_total": result.staff_total,
         "latest_period": f"{result.latest_month:%Y-%m}",
+        "confirmation": "pending" if result.needs_attention else "not_needed",
         "counted_still_employed": len(result.still_employed), "counted_left": len(result.left),
         "new_paired": len(result.new_paired),
         "steps": [p.text() for p in result.steps],
@@ -59,7 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         done = tracking_service.check(ws, args.uscc, on, loan_id=args.loan)
     result = done.result
-    flag = f"  【{ATTENTION}】" if result.needs_attention else ""
+    flag = f"  【{PENDING.format(id=done.check_id)}】" if result.needs_attention else ""
     lines = [f"{done.loan.enterprise_name}（{done.loan.uscc}）贷款 {done.loan.contract_number}："
              f"{result.verdict.label}{flag}", *(p.text() for p in result.steps)]
     short = [s for s in result.spans.values() if s.employed and not s.reaches]
@@ -83,14 +86,38 @@ def cmd_due(args: argparse.Namespace) -> int:
         assert d.due_on is not None  # due() lists only loans with a check to come
         records.append({"loan": loan_record(d.loan), "due_on": d.due_on.isoformat(), "overdue": d.overdue,
                         "last_check": None if last is None else {
-                            "date": last.check_date, "verdict": last.verdict,
-                            "needs_attention": last.needs_attention}})
+                            "id": last.id, "date": last.check_date, "verdict": last.verdict,
+                            "needs_attention": last.needs_attention,
+                            "confirmation": last.confirmation.value}})
         state = "已逾期" if d.overdue else "待核实"
         previous = "尚未核实" if last is None else f"上次 {last.check_date} {Verdict(last.verdict).label}" + (
-            f"【{ATTENTION}】" if last.needs_attention else "")
+            f"【{last.confirmation.label}】" if last.needs_attention else "")
         lines.append(f"{d.due_on}  {state}  {d.loan.uscc}  {d.loan.enterprise_name}  {d.loan.contract_number}  {previous}")
     lines.append(f"共 {len(found)} 笔贷款到期待核实（截至 {on}，含此后 {args.within} 天内到期的）")
     emit(args, {"date": on.isoformat(), "due": records}, "\n".join(lines))
+    return EXIT_OK
+
+
+def answer_record(check: StoredCheck) -> dict[str, Any]:
+    answer = check.answer
+    return {"id": check.id, "loan_id": check.loan_id, "date": check.check_date, "verdict": check.verdict,
+            "confirmation": check.confirmation.value, "confirmation_label": check.confirmation.label,
+            "answer": None if answer is None else {
+                "outcome": answer.outcome, "reason": answer.reason, "by": answer.answered_by_name,
+                "at": answer.answered_at}}
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from desktop.services import tracking as tracking_service
+
+    with open_workspace(args) as ws:
+        if args.action == "confirm":
+            done = tracking_service.confirm_check(ws, args.check_id)
+            text = f"已确认核实 {done.id}（{done.check_date}）不达标：企业列为{ATTENTION}。"
+        else:
+            done = tracking_service.return_check(ws, args.check_id, args.reason or "")
+            text = f"已退回核实 {done.id}（{done.check_date}）：请核对名单后重新核实。"
+    emit(args, {"check": answer_record(done)}, text)
     return EXIT_OK
 
 
@@ -143,6 +170,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="核实日期 YYYY-MM-DD（默认：今天）")
     p.add_argument("--loan", type=int, help="贷款编号（默认：企业最新的贷款）")
     p.set_defaults(handler=cmd_check)
+    p = track_sub.add_parser("confirm", parents=[common], help="审核人确认“不达标”的核实（须由核实人以外的审核人）")
+    p.add_argument("check_id", type=int, help="核实编号（laoxie track check 的输出中）")
+    p.set_defaults(handler=cmd_answer)
+    p = track_sub.add_parser("return", parents=[common], help="审核人退回“不达标”的核实，写明理由")
+    p.add_argument("check_id", type=int, help="核实编号")
+    p.add_argument("--reason", default="", help="退回的理由（必填）")
+    p.set_defaults(handler=cmd_answer)
     p = track_sub.add_parser("due", parents=[common], help="列出到期待核实的贷款")
     p.add_argument("--date", help="截至日期 YYYY-MM-DD（默认：今天）")
     p.add_argument("--within", type=int, default=30, help="也列出此后几天内到期的（默认 30）")

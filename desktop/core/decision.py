@@ -106,7 +106,8 @@ BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
 
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).
 REASONS: Final = (
-    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "local_worker", "contract_dates_missing",
+    "invalid_id", "too_young", "hukou_unresolved", "not_paired_area", "local_worker", "agreement_expired",
+    "agreement_not_started", "contract_dates_missing",
     "contract_too_short", "contract_not_active", "no_paid_month", "duplicate_person", "hukou_excluded",
     "counted_elsewhere_pending", "counted_elsewhere_excluded",
 )
@@ -117,6 +118,14 @@ register_messages({
     "not_paired_area": QT_TRANSLATE_NOOP("problems", "户籍地{place}不在劳务协作对口地区名单中"),
     "local_worker": QT_TRANSLATE_NOOP(
         "problems", "户籍地{place}就是企业所在县（市、区），属本地就业，不是劳务协作对口地区劳动者"
+    ),
+    "agreement_expired": QT_TRANSLATE_NOOP(
+        "problems",
+        "户籍地{place}与本地签署的劳务协作协议（{reference}，{starts}至{ends}）已于{ends}到期，审核日期{review_date}不在协议期内，不计入对口地区人员"
+    ),
+    "agreement_not_started": QT_TRANSLATE_NOOP(
+        "problems",
+        "户籍地{place}与本地签署的劳务协作协议（{reference}）自{starts}起生效，审核日期{review_date}尚未生效，不计入对口地区人员"
     ),
     "contract_dates_missing": QT_TRANSLATE_NOOP("problems", "劳动合同起止日期不全（{contract}）"),
     "contract_too_short": QT_TRANSLATE_NOOP(

@@ -49,6 +49,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Final
 
+from desktop.core.agreements import EXPIRED, IN_FORCE, AgreementStatus
 from desktop.core.areas import AreaTable
 from desktop.core.decision import (
     Decision, DuplicateChoice, EligibilityError, OtherClaim, PassBy, Result, StandardApplied, StandardKind,
@@ -287,6 +288,7 @@ class _Context:
         self.review_month = self.review_text[:7]
         self.areas = areas
         self.paired = rules.paired_counties
+        self.agreements = rules.agreements
         self.months = rules.labor.contract_min_months
         wage = rules.labor.wage_evidence
         self.min_paid = wage.min_paid_months if wage.mode == "paid_months_column" else 0
@@ -334,14 +336,32 @@ class _Context:
                     "current_name": successor.name,
                 })
                 code, name = successor.code, successor.name
+            status = self.agreements.status(code, self.review)
             if code == self.home:
                 reason = Problem("local_worker", {"place": f"{name}（{code}）"})
+            elif status is not None:  # the office's agreements decide for this county
+                reason = _agreement_reason(status, f"{name}（{code}）", self.review_text)
             elif code in self.paired:
                 reason = None
             else:
                 reason = Problem("not_paired_area", {"place": f"{name}（{code}）"})
             known = self.places[key] = (name, reason, note)
         return known
+
+
+def _agreement_reason(status: AgreementStatus, place: str, review: str) -> Problem | None:
+    """None while an agreement with the county is in force on the review date, else why not."""
+    agreement = status.agreement
+    if status.state == IN_FORCE:
+        return None
+    if status.state == EXPIRED:
+        assert agreement.ends is not None
+        return Problem("agreement_expired", {
+            "place": place, "reference": agreement.reference, "starts": agreement.starts.isoformat(),
+            "ends": agreement.ends.isoformat(), "review_date": review})
+    return Problem("agreement_not_started", {
+        "place": place, "reference": agreement.reference, "starts": agreement.starts.isoformat(),
+        "review_date": review})
 
 
 @lru_cache(maxsize=65536)  # birth dates repeat a lot across rosters
@@ -821,6 +841,8 @@ _REASON_LABELS: Final = {
     "hukou_unresolved": QT_TRANSLATE_NOOP("eligibility", "户籍地无法确定"),
     "not_paired_area": QT_TRANSLATE_NOOP("eligibility", "户籍地不在对口地区"),
     "local_worker": QT_TRANSLATE_NOOP("eligibility", "户籍在企业所在地，属本地就业"),
+    "agreement_expired": QT_TRANSLATE_NOOP("eligibility", "劳务协作协议已到期"),
+    "agreement_not_started": QT_TRANSLATE_NOOP("eligibility", "劳务协作协议尚未生效"),
     "contract_dates_missing": QT_TRANSLATE_NOOP("eligibility", "合同起止日期不全"),
     "contract_too_short": QT_TRANSLATE_NOOP("eligibility", "合同不足规定月数"),
     "contract_not_active": QT_TRANSLATE_NOOP("eligibility", "审核日期不在合同期内"),

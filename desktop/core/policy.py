@@ -38,6 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from desktop.core.agreements import AgreementBook
 from desktop.core.datafile import Reader, load_json, parse_json
 from desktop.core.size import EnterpriseSize, SizeStandard
 from desktop.resources import resource_path
@@ -293,6 +294,7 @@ class RuleSet:
         lpr: LprTable,
         sizes: SizeStandard,
         digests: Mapping[str, str],
+        agreements: AgreementBook | None = None,
     ) -> None:
         self.labor = labor
         self.paired = paired
@@ -300,6 +302,8 @@ class RuleSet:
         self.lpr = lpr
         self.sizes = sizes
         self.paired_counties = paired.counties
+        # The office's dated agreements: for a county with one, it decides instead of the list.
+        self.agreements = agreements if agreements is not None else AgreementBook()
         self.components = (
             Component("labor_coop", labor.id, labor.version, digests["labor_coop"]),
             Component("paired_areas", paired.id, paired.version, digests["paired_areas"]),
@@ -341,13 +345,18 @@ class RuleSet:
             digests={role: content_digest(value) for role, value in raw.items()},
         )
 
-    def with_paired_areas(self, paired: PairedAreas) -> RuleSet:
-        """The same rules with another paired-area list (the office's or the province's)."""
+    def with_paired_areas(self, paired: PairedAreas, agreements: AgreementBook | None = None) -> RuleSet:
+        """The same rules with another paired-area list (the office's or the province's) and,
+        when given, the office's agreements (both part of the ``paired_areas`` digest, so recording
+        or ending an agreement gives a new version)."""
         digests = {c.role: c.digest for c in self.components}
-        digests["paired_areas"] = content_digest(paired.to_dict())
+        content: object = paired.to_dict()
+        if agreements:
+            content = {"list": content, "agreements": agreements.to_list()}
+        digests["paired_areas"] = content_digest(content)
         return RuleSet(
             labor=self.labor, paired=paired, min_wage=self.min_wage, lpr=self.lpr, sizes=self.sizes,
-            digests=digests,
+            digests=digests, agreements=agreements,
         )
 
     def is_paired(self, county_code: str) -> bool:

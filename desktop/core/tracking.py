@@ -77,7 +77,7 @@ register_messages({
         "problems", "只算连续就业已满{months}个月的{n}人：{verdict}认定标准。"),
     "trk_result": QT_TRANSLATE_NOOP("problems", "结论：{verdict}（{why}）。"),
     "trk_why_met": QT_TRANSLATE_NOOP("problems", "现计入人员达到认定标准"),
-    "trk_why_not_met": QT_TRANSLATE_NOOP("problems", "现计入人员未达到认定标准，列为需关注"),
+    "trk_why_not_met": QT_TRANSLATE_NOOP("problems", "现计入人员未达到认定标准，经审核人确认后列为需关注"),
     "trk_why_short_only": QT_TRANSLATE_NOOP("problems", "达标依赖连续就业未满{months}个月的人员"),
     "trk_why_left_short": QT_TRANSLATE_NOOP("problems", "{n}名审核时计入的人员连续就业不足{months}个月即离开"),
     "trk_why_stale": QT_TRANSLATE_NOOP("problems", "名单已过核实周期"),
@@ -162,7 +162,7 @@ class Reverification:
 
     @property
     def needs_attention(self) -> bool:
-        """需关注: below the standard."""
+        """Below the standard: 需关注 once the approver confirms it (:mod:`desktop.core.tracking_confirm`)."""
         return self.verdict is Verdict.NOT_MET
 
 

@@ -37,6 +37,8 @@ ACTION_LABELS: dict[str, str] = {
     "loan.create": QT_TRANSLATE_NOOP("audit", "登记贷款"),
     "track.import": QT_TRANSLATE_NOOP("audit", "导入贷款期内名单"),
     "track.check": QT_TRANSLATE_NOOP("audit", "贷款期内核实"),
+    "track.confirm": QT_TRANSLATE_NOOP("audit", "审核人确认核实不达标"),
+    "track.return": QT_TRANSLATE_NOOP("audit", "审核人退回不达标的核实"),
     "track.report": QT_TRANSLATE_NOOP("audit", "制作贷款跟踪评估报告"),
     "track.workbook": QT_TRANSLATE_NOOP("audit", "导出贷款跟踪状态表"),
     "decision.create": QT_TRANSLATE_NOOP("audit", "记录审核结果"),

@@ -43,6 +43,7 @@ ENTITY_LABELS: Final[dict[str, str]] = {
     "peer_key": QT_TRANSLATE_NOOP("audit", "对方单位公钥"),
     "setting": QT_TRANSLATE_NOOP("audit", "设置"),
     "loan": QT_TRANSLATE_NOOP("audit", "贷款"),
+    "agreement": QT_TRANSLATE_NOOP("audit", "劳务协作协议"),
 }
 
 DETAIL_KEYS: Final[dict[str, str]] = {
@@ -136,6 +137,11 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "minutes": QT_TRANSLATE_NOOP("audit", "分钟"),
     "command": QT_TRANSLATE_NOOP("audit", "命令"),
     "note": QT_TRANSLATE_NOOP("audit", "说明"),
+    "county": QT_TRANSLATE_NOOP("audit", "输出地"),
+    "agreement_ref": QT_TRANSLATE_NOOP("audit", "协议文号"),
+    "starts": QT_TRANSLATE_NOOP("audit", "协议起始日"),
+    "ends": QT_TRANSLATE_NOOP("audit", "协议终止日"),
+    "ends_before": QT_TRANSLATE_NOOP("audit", "原终止日"),
     "choices": QT_TRANSLATE_NOOP("audit", "选择"),
     "used": QT_TRANSLATE_NOOP("audit", "使用的字体"),
     "source": QT_TRANSLATE_NOOP("audit", "来源"),
@@ -154,6 +160,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "qualifying": QT_TRANSLATE_NOOP("audit", "现计入人数"),
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
+    "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),

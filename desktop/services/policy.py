@@ -168,10 +168,14 @@ def paired_areas(ws: Workspace) -> PairedAreas:
 
 
 def office_rules(ws: Workspace) -> RuleSet:
-    """The bundled rules with the office's paired-area list (the same object and version when unchanged)."""
+    """The bundled rules with the office's paired-area list and agreements (the same object and
+    version when neither was changed)."""
+    from desktop.services.agreements import agreement_book
+
     state = paired_areas_state(ws)
+    book = agreement_book(ws)
     rules = RuleSet.load()
-    return rules.with_paired_areas(state.areas) if state.customised else rules
+    return rules.with_paired_areas(state.areas, book) if state.customised or book else rules
 
 
 def county_label(ws: Workspace, code: str) -> str:

@@ -9,18 +9,21 @@ Every window action here is also a command (`laoxie province …`). The bank wor
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.batches import files
-from desktop.batches.crypto import DecryptionKey
+from desktop.batches import crypto, files
+from desktop.batches.crypto import CryptoError, DecryptionKey
+from desktop.core.batch import BatchFormatError, canonical_json, load_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.private_files import private_folder
 from desktop.services import batches as batch_service
+from desktop.services import keys
 from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
@@ -39,12 +42,15 @@ __all__ = [
     "bank_list", "duplicates", "identity_conflicts", "import_notice", "register", "rule", "write_notice",
 ]
 
-NOTICE_FORMAT = "laoxie.notice/1"
+NOTICE_FORMAT = "laoxie.notice/2"
+UNSIGNED_NOTICE_FORMATS = ("laoxie.notice/1",)  # read only to refuse them plainly
+NOTICE_NAMESPACE = "laoxie-notice@jilin"  # SSHSIG namespace: a notice's signature is never a receipt's
 RULINGS = {
     "not_duplicate": QT_TRANSLATE_NOOP("ruling", "不属于重复（两边都可计入）"),
     "a_only": QT_TRANSLATE_NOOP("ruling", "只计入第一家企业"),
     "b_only": QT_TRANSLATE_NOOP("ruling", "只计入第二家企业"),
 }
+log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 SERVICE_MESSAGES.update({
@@ -61,6 +67,12 @@ SERVICE_MESSAGES.update({
     "identity_conflict_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的未处理身份不一致记录。"),
     "quarantine_not_found": QT_TRANSLATE_NOOP("service", "隔离区没有编号为 {id} 的批次。"),
     "notice_other_office": QT_TRANSLATE_NOOP("service", "{path} 是发给 {office} 的通知，不是发给本单位的。"),
+    "notice_unsigned": QT_TRANSLATE_NOOP(
+        "service", "裁定通知 {path} 没有省里的签名（旧版本或被改写的通知），未采用。请省里用新版本重新写出通知。"),
+    "notice_forged": QT_TRANSLATE_NOOP(
+        "service", "裁定通知 {path} 的签名不是已登记的省级签名密钥所签：通知被改动过或不是省里出具的，未采用。"),
+    "notice_key_missing": QT_TRANSLATE_NOOP(
+        "service", "还没有登记省里的签名公钥，无法核验裁定通知。请管理员导入省里新导出的公钥文件（其中含签名公钥），并电话核对指纹。"),
 })
 
 
@@ -190,16 +202,25 @@ def notice_rulings(ws: Workspace, county_code: str) -> list[dict[str, object]]:
     return out
 
 
-def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
-    """The rulings concerning one county, as a notice file it imports (`laoxie batch notice FILE`)."""
+def write_notice(ws: Workspace, county_code: str, out: Path, passphrase: str | None = None, *,
+                 key: DecryptionKey | None = None) -> Path:
+    """The rulings concerning one county, as a notice file it imports (`laoxie batch notice FILE`),
+    signed with the province's receipt key (derived from its decryption key: ``passphrase`` unlocks
+    it unless ``key`` is given), which the county registered from the province's key file."""
     _province(ws)
     ws.require(Permission.EXPORT_BATCHES)
+    if key is None:
+        if not passphrase:
+            raise ServiceError("key_passphrase_required")
+        key = keys.unlock_decryption_key(ws, passphrase)
+    signer = key.receipt_signing_key()
     rulings = notice_rulings(ws, county_code)
     issued = now_iso()
-    data = json.dumps({
-        "format": NOTICE_FORMAT, "province": {"code": ws.office.code, "name": ws.office.name},
-        "office": county_code, "issued_at": issued, "rulings": rulings,
-    }, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    body = {"format": NOTICE_FORMAT, "province": {"code": ws.office.code, "name": ws.office.name},
+            "office": county_code, "issued_at": issued, "rulings": rulings}
+    signature = signer.sign(canonical_json(body), NOTICE_NAMESPACE).decode("ascii")
+    data = json.dumps({**body, "signature": signature}, ensure_ascii=False, sort_keys=True,
+                      indent=1).encode("utf-8")
     target = out / f"{county_code}-裁定通知-{issued[:10]}-{len(rulings)}.laoxie-notice.json" if out.is_dir() \
         or not out.suffix else out
     private_folder(target.parent)
@@ -208,9 +229,27 @@ def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
     except OSError as exc:
         raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
     with ws.store.transaction():
-        ws.audit("province.notice", entity="office", entity_id=county_code,
-                 detail={"office_code": county_code, "rulings": len(rulings), "file": str(target)})
+        ws.audit("province.notice", entity="office", entity_id=county_code, detail={
+            "office_code": county_code, "rulings": len(rulings), "file": str(target),
+            "fingerprint": signer.public.fingerprint.sha256})
     return target
+
+
+def notice_counties(ws: Workspace) -> list[str]:
+    """The counties a current ruling concerns (each gets a notice)."""
+    _province(ws)
+    return sorted({s.county_code for d in store_province.duplicates(ws.store) if d.ruling for s in (d.a, d.b)})
+
+
+def write_notices(ws: Workspace, out: Path, passphrase: str) -> list[Path]:
+    """One signed notice for each county a ruling concerns; the key is unlocked once."""
+    _province(ws)
+    ws.require(Permission.EXPORT_BATCHES)
+    counties = notice_counties(ws)
+    if not counties:
+        return []
+    key = keys.unlock_decryption_key(ws, passphrase)
+    return [write_notice(ws, code, out, key=key) for code in counties]
 
 
 # --------------------------------------------------------------------------
@@ -218,24 +257,48 @@ def write_notice(ws: Workspace, county_code: str, out: Path) -> Path:
 
 
 def import_notice(ws: Workspace, path: Path) -> int:
-    """Keep the province's rulings for this county; returns how many were new (a notice taken twice adds none)."""
+    """Keep the province's rulings for this county; returns how many were new (a notice taken twice adds none).
+    Only a notice whose signature verifies with the province's registered signing key is taken."""
     if ws.office.kind != "county":
         raise ServiceError("county_only")
     ws.require(Permission.EXPORT_BATCHES)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = load_json(path.read_bytes(), encoding="utf-8-sig")
     except OSError as exc:
         raise ServiceError("batch_read_failed", path=path, detail=os_reason(exc)) from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ServiceError("notice_invalid", path=path, detail="不是 JSON 文件") from exc
+    except BatchFormatError as exc:
+        raise ServiceError("notice_invalid", path=path, detail=exc.detail) from exc
+    fingerprint = _verify_notice(ws, path, data)
     rulings = _notice_rulings(path, data)
     if data["office"] != ws.office.code:
         raise ServiceError("notice_other_office", path=path, office=data["office"])
     with ws.store.transaction():
         taken = store_province.insert_county_rulings(ws.store, rulings)
         ws.audit("province.notice_import", entity="office", entity_id=ws.office.code,
-                 detail={"file": path.name, "rulings": len(rulings), "new": taken})
+                 detail={"file": path.name, "rulings": len(rulings), "new": taken, "fingerprint": fingerprint})
     return taken
+
+
+def _verify_notice(ws: Workspace, path: Path, data: object) -> str:
+    """The province's signature over the notice without its ``signature`` key (canonical JSON), with
+    the signing key the county registered from the province's key file; its fingerprint."""
+    version = data.get("format") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or version not in (NOTICE_FORMAT, *UNSIGNED_NOTICE_FORMATS):
+        raise ServiceError("notice_invalid", path=path, detail=f"格式不是 {NOTICE_FORMAT}")
+    signature = data.get("signature")
+    if version != NOTICE_FORMAT or not isinstance(signature, str):
+        raise ServiceError("notice_unsigned", path=path)
+    public = keys.province_receipt_key(ws)
+    if public is None:
+        raise ServiceError("notice_key_missing")
+    body = {k: v for k, v in data.items() if k != "signature"}
+    try:
+        crypto.suite(public.suite).verify(public, canonical_json(body), signature.encode("ascii", "replace"),
+                                          NOTICE_NAMESPACE)
+    except CryptoError as exc:
+        log.warning("notice %s: signature refused: %s", path, exc)
+        raise ServiceError("notice_forged", path=path) from exc
+    return public.fingerprint.sha256
 
 
 def _notice_rulings(path: Path, data: object) -> list[CountyRuling]:

@@ -10,7 +10,9 @@
   (:func:`desktop.core.tracking.reverify`): the workers counted by the approved
   decision, and each list read by the same eligibility engine (a new worker
   counts when the decision would count them at that month's end). Every check
-  is a new record with its audit entry; one below the standard is 需关注.
+  is a new record with its audit entry; one below the standard is 待确认 until an approver
+  who did not run it confirms it (:func:`confirm_check`: then 需关注) or returns it with a
+  reason (:func:`return_check`), :mod:`desktop.core.tracking_confirm`.
 * :func:`due` lists the loans whose next check is due: every
   ``check_interval_months`` (policy data) from the loan's start, until its end.
 """
@@ -26,15 +28,20 @@ from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
-from desktop.core.messages import QT_TRANSLATE_NOOP
+from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.core.review import ReviewError
 from desktop.core.size import SizeResult
-from desktop.core.tracking import CountedWorker, ListedWorker, MonthlyList, Reverification, month_of, reverify
+from desktop.core.tracking import (
+    CountedWorker, ListedWorker, MonthlyList, Reverification, Verdict, month_of, reverify,
+)
+from desktop.core.tracking_confirm import CONFIRM_CODES, ConfirmFacts, Outcome, check_confirmation
 from desktop.core.workers import ContractType
 from desktop.services.eligibility import current_rules
 from desktop.services.enterprises import find_enterprise
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.loans import tracking_rules
+from desktop.services.reviews import person
 from desktop.services.rosters import open_roster, read_sheet
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as eligibility_store
@@ -56,7 +63,9 @@ SERVICE_MESSAGES.update({
         "service", "名单中没有一行有效数据（共 {rows} 行有错）：请按导入名册时的提示改正后再导入。"),
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
+    "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
 })
+SERVICE_MESSAGES.update({code: MESSAGES[code] for code in CONFIRM_CODES})
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
@@ -250,6 +259,45 @@ def check(ws: Workspace, uscc: str, on: date, *, loan_id: int | None = None) -> 
             "needs_attention": result.needs_attention, "check_id": check_id, "ruleset_version": version,
         })
     return CheckResult(check_id, loan, result)
+
+
+def answer_check(ws: Workspace, check_id: int, outcome: Outcome, *, reason: str = "") -> StoredCheck:
+    """The approver's answer to a 不达标 check: 确认 (the enterprise is 需关注) or 退回 with a reason.
+
+    The approver must not be the person who ran the check (two persons, as for an approval);
+    the answer and its audit entry are written in one transaction, once per check.
+    """
+    ws.require(Permission.APPROVE_REVIEW)
+    with ws.store.transaction():
+        stored = tracking_store.check_by_id(ws.store, check_id)
+        if stored is None or stored.loan_id not in {loan.id for loan in loan_store.loans(ws.store, ws.office.id)}:
+            raise ServiceError("track_check_not_found", check_id=check_id)
+        answered = None if stored.answer is None else (
+            stored.answer.answered_by_name, stored.answer.answered_at[:16].replace("T", " "),
+            Outcome(stored.answer.outcome))
+        facts = ConfirmFacts(check_id, stored.verdict, Verdict(stored.verdict).label, stored.created_by, answered)
+        try:
+            check_confirmation(facts, person(ws), outcome, reason=reason)
+        except ReviewError as exc:
+            raise ServiceError(exc.code, **exc.params) from exc
+        assert ws.actor.user_id is not None  # the rule refuses a person without an account
+        tracking_store.insert_answer(ws.store, check_id, outcome=outcome.value, reason=reason.strip(),
+                                     user_id=ws.actor.user_id)
+        ws.audit("track.confirm" if outcome is Outcome.CONFIRMED else "track.return", entity="loan", entity_id=stored.loan_id, detail={
+            "check_id": check_id, "check_date": stored.check_date, "verdict": stored.verdict,
+            "checked_by": stored.created_by, **({"reason": reason.strip()} if reason.strip() else {}),
+        })
+    found = tracking_store.check_by_id(ws.store, check_id)
+    assert found is not None
+    return found
+
+
+def confirm_check(ws: Workspace, check_id: int) -> StoredCheck:
+    return answer_check(ws, check_id, Outcome.CONFIRMED)
+
+
+def return_check(ws: Workspace, check_id: int, reason: str) -> StoredCheck:
+    return answer_check(ws, check_id, Outcome.RETURNED, reason=reason)
 
 
 def checks(ws: Workspace, uscc: str, loan_id: int | None = None) -> list[StoredCheck]:

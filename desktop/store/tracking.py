@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core.tracking_confirm import Confirmation, state_of
 from desktop.store import db
 from desktop.store.store import Store
 
@@ -53,6 +54,21 @@ class StoredCheck:
     payload: dict[str, Any]
     created_by: int | None
     created_at: str
+    answer: Answer | None = None  # the approver's answer (不达标 only)
+
+    @property
+    def confirmation(self) -> Confirmation:
+        """待确认 until the approver answers a 不达标 check; 需关注 once confirmed."""
+        return state_of(self.verdict, self.answer.outcome if self.answer else None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str  # 'confirmed' | 'returned'
+    reason: str
+    answered_by: int
+    answered_by_name: str
+    answered_at: str
 
 
 def insert_list(store: Store, enterprise_id: int, *, period: str, staff_total: int, file_name: str, sha256: str,
@@ -105,26 +121,44 @@ def insert_check(store: Store, loan_id: int, *, check_date: str, verdict: str, n
 
 
 def _check(row: Sequence[Any]) -> StoredCheck:
+    answer = None if row[12] is None else Answer(str(row[12]), str(row[13]), int(row[14]), str(row[15] or ""),
+                                                 str(row[16]))
     return StoredCheck(int(row[0]), int(row[1]), str(row[2]), str(row[3]), bool(row[4]), int(row[5]), int(row[6]),
                        str(row[7]), str(row[8]), json.loads(row[9]), int(row[10]) if row[10] is not None else None,
-                       str(row[11]))
+                       str(row[11]), answer)
 
 
-_CHECK_COLUMNS = ("id, loan_id, check_date, verdict, needs_attention, qualifying, staff_total, latest_period,"
-                  " ruleset_version, payload, created_by, created_at")
+# a check with its answer, if any (c: tracking_checks, a: tracking_confirmations, u: who answered)
+_CHECK_COLUMNS = ("c.id, c.loan_id, c.check_date, c.verdict, c.needs_attention, c.qualifying, c.staff_total,"
+                  " c.latest_period, c.ruleset_version, c.payload, c.created_by, c.created_at,"
+                  " a.outcome, a.reason, a.answered_by, coalesce(nullif(u.display_name, ''), u.username),"
+                  " a.answered_at FROM tracking_checks c LEFT JOIN tracking_confirmations a ON a.check_id = c.id"
+                  " LEFT JOIN users u ON u.id = a.answered_by")
 
 
 def checks(store: Store, loan_id: int) -> list[StoredCheck]:
     """Every re-verification of the loan, in the order they were made."""
     return [_check(r) for r in store.conn.execute(
-        f"SELECT {_CHECK_COLUMNS} FROM tracking_checks WHERE loan_id = ? ORDER BY id", (loan_id,))]
+        f"SELECT {_CHECK_COLUMNS} WHERE c.loan_id = ? ORDER BY c.id", (loan_id,))]
 
 
 def last_checks(store: Store, loan_ids: Iterable[int]) -> dict[int, StoredCheck]:
     """The latest check (by check date, then id) of each of these loans that has one."""
     return {c.loan_id: c for c in (_check(r) for r in store.conn.execute(
-        f"SELECT {_CHECK_COLUMNS} FROM tracking_checks WHERE loan_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY check_date, id", (json.dumps([int(i) for i in loan_ids]),)))}
+        f"SELECT {_CHECK_COLUMNS} WHERE c.loan_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY c.check_date, c.id", (json.dumps([int(i) for i in loan_ids]),)))}
+
+
+def check_by_id(store: Store, check_id: int) -> StoredCheck | None:
+    row = store.conn.execute(f"SELECT {_CHECK_COLUMNS} WHERE c.id = ?", (check_id,)).fetchone()
+    return None if row is None else _check(row)
+
+
+def insert_answer(store: Store, check_id: int, *, outcome: str, reason: str, user_id: int) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO tracking_confirmations (check_id, outcome, reason, answered_by, answered_at)"
+        " VALUES (?, ?, ?, ?, ?)", (check_id, outcome, reason, user_id, db.now_iso()))
+    return int(cur.lastrowid or 0)
 
 
 def check_counts(store: Store, loan_ids: Iterable[int]) -> dict[int, int]:

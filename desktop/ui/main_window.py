@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.review.picker.chosen.connect(self._enterprise_chosen)
         self.navList.currentRowChanged.connect(self._follow_enterprise)
         self.settings.office_changed.connect(self._show_office)
+        self.settings.policy_changed.connect(lambda: self.events.emit(Change.APPLICATION))
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
         self.settings.idle_minutes_changed.connect(self.idle.set_minutes)

@@ -227,6 +227,7 @@ class DuplicatesPage(_Page):
     HEADERS = ("姓名", "公民身份号码", "裁定", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业",
                "乙：合同", "乙：确认书", "重叠期间")
     CONFLICT_HEADERS = ("公民身份号码", "先报的县", "先报的姓名", "出生日期", "后报的县", "后报的姓名", "出生日期", "批次文件")
+    notices_written = Signal(object)  # the notice files (list of Path)
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -336,23 +337,34 @@ class DuplicatesPage(_Page):
         self.reload()
 
     def _write_notices(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
-        if folder:
-            self.write_notices(Path(folder))
+        from PySide6.QtWidgets import QInputDialog
 
-    def write_notices(self, folder: Path) -> list[Path]:
-        """One notice per county that a ruling concerns."""
-        counties = sorted({s.county_code for d in self.found if d.ruling for s in (d.a, d.b)})
-        written = []
-        try:
-            for code in counties:
-                written.append(province.write_notice(self._ws, code, folder))
-        except ServiceError as exc:
-            show_exception(self, exc)
-        if written:
-            inform(self, self.tr("裁定通知"), self.tr("已写出 {n} 份通知：\n{files}").format(
-                n=len(written), files="\n".join(p.name for p in written)))
-        return written
+        folder = QFileDialog.getExistingDirectory(self, self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
+        if not folder:
+            return
+        passphrase, ok = QInputDialog.getText(self, self.tr("写出裁定通知"),
+                                              self.tr("通知用本单位密钥签名。本单位解密密钥的口令："),
+                                              QLineEdit.EchoMode.Password)
+        if ok and passphrase:
+            self.write_notices(Path(folder), passphrase)
+
+    def write_notices(self, folder: Path, passphrase: str) -> None:
+        """One signed notice per county that a ruling concerns, in the background (the key is unlocked
+        there); ``notices_written`` carries the files."""
+        task = self._tasks.run(_write_notices, folder, passphrase, ws_factory=opener(self._ws),
+                               label=self.tr("正在写出裁定通知…"), parent=self)
+        task.success(self._notices_written)
+        task.failure(lambda exc: show_exception(self, exc))
+
+    def _notices_written(self, written: list[Path]) -> None:
+        inform(self, self.tr("裁定通知"), self.tr("已写出 {n} 份通知（已签名）：\n{files}").format(
+            n=len(written), files="\n".join(p.name for p in written)))
+        self.notices_written.emit(written)
+
+
+def _write_notices(ws: Workspace, state: TaskState, folder: Path, passphrase: str) -> list[Path]:
+    state.progress(0, 1, "正在写出裁定通知…")
+    return province.write_notices(ws, folder, passphrase)
 
 
 def _recheck(ws: Workspace, state: TaskState, quarantine_id: int, passphrase: str) -> object:

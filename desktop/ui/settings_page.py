@@ -33,6 +33,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.offices import update_office
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
+from desktop.ui.agreements_dialog import AgreementsDialog
 from desktop.ui.audit_dialog import AuditDialog
 from desktop.ui.backup_dialogs import CheckDialog, RestoreDialog
 from desktop.ui.errors import show_error
@@ -66,6 +67,7 @@ def _check(ws: Workspace, state: TaskState) -> CheckReport:
 
 class SettingsPage(QWidget):
     office_changed = Signal()
+    policy_changed = Signal()  # an agreement recorded or ended: decisions read the rules again
     backup_requested = Signal()  # 立即备份: the window runs it (and the automatic ones)
     restored = Signal(object)  # Restored: the window queries everything again
     idle_minutes_changed = Signal(int)
@@ -82,6 +84,7 @@ class SettingsPage(QWidget):
     dbPathCaption: QLabel
     dbPathValue: QLabel
     editOfficeButton: QPushButton
+    agreementsButton: QPushButton
     backupGroup: QGroupBox
     backupFolderCaption: QLabel
     backupFolderEdit: QLineEdit
@@ -149,6 +152,7 @@ class SettingsPage(QWidget):
 
     def _connect(self) -> None:
         self.editOfficeButton.clicked.connect(self.open_office_dialog)
+        self.agreementsButton.clicked.connect(self.open_agreements)
         self.backupFolderButton.clicked.connect(self.choose_backup_folder)
         self.secondFolderButton.clicked.connect(self.choose_second_folder)
         self.clearSecondButton.clicked.connect(lambda: self.save_folders(self.backup_folder(), None))
@@ -183,6 +187,13 @@ class SettingsPage(QWidget):
 
         dialog = SetupDialog(self._ws.areas, self._ws.store.path, save, office=self._ws.office, parent=self)
         dialog.accepted.connect(self._office_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_agreements(self) -> AgreementsDialog:
+        dialog = AgreementsDialog(self._ws, self)
+        dialog.changed.connect(self.policy_changed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

@@ -2,26 +2,29 @@
 
 Built in code like the province's pages (a row of controls, a table, a detail pane). The rows are
 few (an office's loans, not workers), so they are read on the GUI thread. Colours: the latest
-result 达标 green, 有风险 amber, 不达标 red (需关注); an overdue check in red text. The colour is
-never the only sign: the words are in the cells.
+result 达标 green, 有风险 amber, 不达标 red (待确认 until an approver who did not run the check
+confirms it, then 需关注; 确认不达标 / 退回… here, as `laoxie track confirm|return`); an overdue check
+in red text. The colour is never the only sign: the words are in the cells.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
+from desktop.core.tracking_confirm import Confirmation, Outcome
 from desktop.services import tracking, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
@@ -67,13 +70,17 @@ class TrackingPage(QWidget):
         self.written: Path | None = None
         self.today = datetime.date.today()
         layout = QVBoxLayout(self)
+        self.titleLabel = QLabel(self)  # a line of its own: the buttons need the width
+        layout.addWidget(self.titleLabel)
         top = QHBoxLayout()
-        self.titleLabel = QLabel(self)
-        top.addWidget(self.titleLabel, 1)
         self.addButton = QPushButton(self.tr("登记贷款…"), self)
         top.addWidget(self.addButton)
         self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
         top.addWidget(self.checkButton)
+        self.confirmButton = QPushButton(self.tr("确认不达标"), self)
+        top.addWidget(self.confirmButton)
+        self.returnButton = QPushButton(self.tr("退回…"), self)
+        top.addWidget(self.returnButton)
         self.reportButton = QPushButton(self.tr("跟踪报告…"), self)
         self.reportButton.setToolTip(self.tr("所选贷款的跟踪评估报告（PDF）：贷款情况、每次核实的结论和说明"))
         top.addWidget(self.reportButton)
@@ -82,6 +89,7 @@ class TrackingPage(QWidget):
         top.addWidget(self.workbookButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
         top.addWidget(self.refreshButton)
+        top.addStretch(1)
         layout.addLayout(top)
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
                    self.tr("利率 / LPR"), self.tr("下次核实"), self.tr("核实状态"), self.tr("最近核实"),
@@ -99,6 +107,8 @@ class TrackingPage(QWidget):
         self.refreshButton.clicked.connect(self.reload)
         self.checkButton.clicked.connect(self.check_selected)
         self.addButton.clicked.connect(self.open_loan_dialog)
+        self.confirmButton.clicked.connect(self.confirm_selected)
+        self.returnButton.clicked.connect(lambda: self.return_selected())
         self.reportButton.clicked.connect(self._choose_report)
         self.workbookButton.clicked.connect(self._choose_workbook)
         self.table.itemSelectionChanged.connect(self._show_detail)
@@ -125,9 +135,11 @@ class TrackingPage(QWidget):
         for r, d in enumerate(self.rows):
             self._fill_row(r, d)
         overdue = sum(1 for d in self.rows if d.overdue)
-        attention = sum(1 for d in self.rows if d.last is not None and d.last.needs_attention)
-        self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家").format(
-            n=len(self.rows), overdue=overdue, attention=attention))
+        states = [d.last.confirmation for d in self.rows if d.last is not None]
+        self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家；"
+                                        "不达标待审核人确认 {pending} 笔").format(
+            n=len(self.rows), overdue=overdue, attention=states.count(Confirmation.CONFIRMED),
+            pending=states.count(Confirmation.PENDING)))
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_detail()
@@ -142,7 +154,7 @@ class TrackingPage(QWidget):
     def _fill_row(self, r: int, d: DueCheck) -> None:
         loan, last = d.loan, d.last
         verdict = "" if last is None else Verdict(last.verdict).label + (
-            self.tr("（需关注）") if last.needs_attention else "")
+            self.tr("（{state}）").format(state=last.confirmation.label) if last.needs_attention else "")
         values = (loan.enterprise_name, loan.uscc, f"{loan.bank_branch} {loan.contract_number}",
                   f"{loan.start_date} 至 {loan.end_date}", f"{loan.rate}% / {loan.lpr_value}%",
                   d.due_on.isoformat() if d.due_on else "", self._state(d),
@@ -165,6 +177,9 @@ class TrackingPage(QWidget):
             offer(self.checkButton, False, self.tr("请先在表中选一笔贷款"))
         else:
             offer(self.checkButton, self.checking is None, self.tr("正在核实…") if self.checking else "")
+        why = self._why_not_answer()
+        for button in (self.confirmButton, self.returnButton):
+            offer(button, not why, why)
         busy = self.tr("正在写出…") if self.saving else ""
         if self.selected() is None:
             offer(self.reportButton, False, self.tr("请先在表中选一笔贷款"))
@@ -172,6 +187,45 @@ class TrackingPage(QWidget):
             offer(self.reportButton, self.saving is None, busy)
         offer(self.workbookButton, self.saving is None and bool(self.rows),
               busy or ("" if self.rows else self.tr("还没有登记贷款")))
+
+    def _why_not_answer(self) -> str:
+        """Why the approver's buttons are off now ('' when they are on)."""
+        if not self._ws.can(Permission.APPROVE_REVIEW):
+            return not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW)
+        d = self.selected()
+        if d is None or d.last is None or d.last.confirmation is not Confirmation.PENDING:
+            return self.tr("所选贷款最近一次核实没有待确认的“不达标”")
+        if d.last.created_by is not None and d.last.created_by == self._ws.actor.user_id:
+            return self.tr("这次核实是您做的：须由另一位审核人确认")
+        return ""
+
+    def confirm_selected(self) -> bool:
+        """确认不达标: the enterprise is 需关注 (the service refuses the person who ran the check)."""
+        d = self.selected()
+        if d is None or d.last is None:
+            return False
+        return self._answer(lambda: tracking.confirm_check(self._ws, d.last.id))  # type: ignore[union-attr]
+
+    def return_selected(self, reason: str | None = None) -> bool:
+        """退回… with a reason (asked for when not given): the clerk looks at the lists and checks again."""
+        d = self.selected()
+        if d is None or d.last is None:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, self.tr("退回核实"), self.tr("退回的理由（经办人将看到）："))
+            if not ok:
+                return False
+        check_id = d.last.id
+        return self._answer(lambda: tracking.return_check(self._ws, check_id, reason or ""))
+
+    def _answer(self, step: Callable[[], object]) -> bool:
+        try:
+            step()
+        except (ServiceError, StoreError) as exc:
+            self.countLabel.setText(error_text(exc))
+            return False
+        self.reload()
+        return True
 
     def open_loan_dialog(self) -> LoanDialog:
         """登记贷款…: the page shows the new loan once the dialog has recorded it."""
@@ -292,6 +346,14 @@ class TrackingPage(QWidget):
         if last is None:
             parts.append(html.escape(self.tr("尚未核实。")))
         else:
-            parts.append(html.escape(self.tr("最近一次核实（{date}）：").format(date=last.check_date)))
+            parts.append(html.escape(self.tr("最近一次核实（{date}，编号 {id}）：").format(
+                date=last.check_date, id=last.id)))
+            if last.answer is not None:
+                parts.append(html.escape(self.tr("审核人{user}于{at}{outcome}{reason}。").format(
+                    user=last.answer.answered_by_name, at=last.answer.answered_at[:16].replace("T", " "),
+                    outcome=Outcome(last.answer.outcome).label,
+                    reason=self.tr("，理由：{reason}").format(reason=last.answer.reason) if last.answer.reason else "")))
+            elif last.confirmation is Confirmation.PENDING:
+                parts.append(html.escape(self.tr("结论“不达标”待审核人确认（须由核实人以外的审核人）。")))
             parts.extend(html.escape(str(step)) for step in last.payload.get("steps", []))
         self.detail.setHtml("<br>".join(parts))

@@ -134,6 +134,24 @@ def test_module_entry_point_runs_as_a_process(tmp_path: Path) -> None:
     assert "已设置" in again.stderr.decode("utf-8") and b"Traceback" not in again.stderr
 
 
+def test_output_file_takes_the_result_and_the_errors_instead_of_the_screen(
+    capsys: pytest.CaptureFixture[str], office_db: Path, cli_env: None, tmp_path: Path
+) -> None:
+    """laoxie.exe has no console and Wine's console may drop what it is given: --output FILE."""
+    result = tmp_path / "输出 结果" / "list.json"
+    result.parent.mkdir()
+    code = main(["--db", str(office_db), "enterprise", "list", "--json", "--output", str(result)])
+    assert code == EXIT_OK and capsys.readouterr() == ("", "")
+    assert json.loads(result.read_text(encoding="utf-8"))["ok"] is True
+    failed = tmp_path / "failed.txt"
+    code = main(["--db", str(tmp_path / "none.sqlite3"), "--output", str(failed), "enterprise", "list"])
+    assert code == EXIT_FAILED and capsys.readouterr() == ("", "")
+    assert "不存在" in failed.read_text(encoding="utf-8")
+    code = main(["--db", str(office_db), "enterprise", "list", "--output", str(tmp_path / "没有 这个" / "x.txt")])
+    err = capsys.readouterr().err
+    assert code == EXIT_FAILED and "无法写入输出文件" in err and "没有 这个" in err and "Traceback" not in err
+
+
 def test_commands_need_a_user_and_a_password(
     capsys: pytest.CaptureFixture[str], office_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

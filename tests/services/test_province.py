@@ -19,6 +19,7 @@ import pyzipper
 
 from desktop.batches import crypto
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from desktop.core.batch import canonical_json
 from desktop.core.decision import DuplicateChoice
 from desktop.services import batches as svc
 from desktop.services import eligibility
@@ -133,7 +134,7 @@ def test_a_ruling_reaches_the_county(round_trip: Round) -> None:
         province.rule(ws, d.key, "a_only", "图们的合同晚于延吉，且工资由延吉企业发放")
         ruled = province.duplicates(ws)[0]
         assert ruled.ruling is not None and ruled.ruling.ruling == "a_only"
-        notice = province.write_notice(ws, "222402", round_trip.tmp / "notices")
+        notice = province.write_notice(ws, "222402", round_trip.tmp / "notices", PASSPHRASE)
     with round_trip.county_ws("tumen") as ws:
         before = eligibility.check_enterprise(ws, factory.uscc(10, "222402"))
         taken = province.import_notice(ws, notice)
@@ -150,6 +151,104 @@ def test_a_ruling_reaches_the_county(round_trip: Round) -> None:
     assert worker.facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE
     assert decision.qualifying_count == before.qualifying_count - 1 and not decision.pending_choices
     assert [w.counted for w in before.workers if w.id_number == SHARED] == [True]
+
+
+# -- the notice is the province's, signed ------------------------------------------------
+
+
+def _signed_notice(round_trip: Round, folder: str) -> Path:
+    """A notice to 图们 with the one ruling (made as the approver if there is none yet)."""
+    with round_trip.province_ws("approver") as ws:
+        if province.duplicates(ws)[0].ruling is None:
+            province.rule(ws, province.duplicates(ws)[0].key, "a_only", "图们的合同晚于延吉")
+        return province.write_notice(ws, "222402", round_trip.tmp / folder, PASSPHRASE)
+
+
+def _take(round_trip: Round, notice: Path) -> int:
+    with round_trip.county_ws("tumen") as ws:
+        return province.import_notice(ws, notice)
+
+
+def test_a_notice_carries_the_province_s_signature_over_every_field(round_trip: Round) -> None:
+    notice = _signed_notice(round_trip, "signed")
+    data = json.loads(notice.read_text(encoding="utf-8"))
+    assert data["format"] == "laoxie.notice/2"
+    signature = data.pop("signature")
+    public = factory.decryption_key("province").receipt_signing_key().public
+    crypto.suite().verify(public, canonical_json(data), signature.encode("ascii"), province.NOTICE_NAMESPACE)
+    assert _take(round_trip, notice) >= 0  # the county takes it (new or already held)
+    with round_trip.county_ws("tumen") as ws:
+        entry = ws.store.conn.execute("SELECT detail FROM audit_log WHERE action = 'province.notice_import' "
+                                      "ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert json.loads(entry)["fingerprint"] == public.fingerprint.sha256
+
+
+@pytest.mark.parametrize("change", ["reason", "counts_here", "office", "signature_removed", "format_1"])
+def test_an_altered_notice_is_refused_and_nothing_is_taken(round_trip: Round, change: str) -> None:
+    notice = _signed_notice(round_trip, f"altered-{change}")
+    data = json.loads(notice.read_text(encoding="utf-8"))
+    if change == "reason":
+        data["rulings"][0]["reason"] += "（改）"
+    elif change == "counts_here":
+        data["rulings"][0]["counts_here"] = not data["rulings"][0]["counts_here"]
+    elif change == "office":
+        data["province"]["name"] = "吉林省人社厅"
+    elif change == "signature_removed":
+        del data["signature"]
+    else:
+        data["format"] = "laoxie.notice/1"
+    notice.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with round_trip.county_ws("tumen") as ws:
+        before = len(province.county_rulings(ws))
+        entries = ws.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        with pytest.raises(ServiceError) as refused:
+            province.import_notice(ws, notice)
+        assert len(province.county_rulings(ws)) == before
+        assert ws.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == entries
+    unsigned = change in ("signature_removed", "format_1")
+    assert refused.value.code == ("notice_unsigned" if unsigned else "notice_forged")
+    assert ("没有省里的签名" if unsigned else "签名不是已登记的省级签名密钥所签") in str(refused.value)
+
+
+def test_a_notice_signed_by_another_key_is_refused(round_trip: Round) -> None:
+    notice = _signed_notice(round_trip, "other-key")
+    data = json.loads(notice.read_text(encoding="utf-8"))
+    data["rulings"][0]["reason"] = "伪造的裁定"
+    data.pop("signature")
+    other = factory.decryption_key("other_province").receipt_signing_key()
+    data["signature"] = other.sign(canonical_json(data), province.NOTICE_NAMESPACE).decode("ascii")
+    notice.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with pytest.raises(ServiceError) as refused:
+        _take(round_trip, notice)
+    assert refused.value.code == "notice_forged"
+    # a receipt's signature (another namespace) is no notice's either
+    data.pop("signature")
+    own = factory.decryption_key("province").receipt_signing_key()
+    data["signature"] = own.sign(canonical_json(data), "laoxie-receipt@jilin").decode("ascii")
+    notice.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with pytest.raises(ServiceError, match="签名不是已登记的省级签名密钥所签"):
+        _take(round_trip, notice)
+
+
+def test_a_notice_is_refused_before_the_province_s_signing_key_is_registered(tmp_path: Path) -> None:
+    county = factory.county_db(tmp_path / "county.sqlite3", "222402", "图们市就业服务局", "图们人社劳协确")
+    notice = tmp_path / "n.json"
+    body = {"format": "laoxie.notice/2", "province": {"code": "220000", "name": "吉林省就业服务局"},
+            "office": "222402", "issued_at": "2026-12-05T10:00:00+08:00", "rulings": []}
+    signer = factory.decryption_key("province").receipt_signing_key()
+    notice.write_text(json.dumps({**body, "signature": signer.sign(canonical_json(body), province.NOTICE_NAMESPACE)
+                                  .decode("ascii")}), encoding="utf-8")
+    with sign_in(county, "clerk", PASSWORD) as ws, pytest.raises(ServiceError) as refused:
+        province.import_notice(ws, notice)
+    assert refused.value.code == "notice_key_missing" and "签名公钥" in str(refused.value)
+
+
+def test_writing_a_notice_needs_the_key_s_passphrase(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        with pytest.raises(ServiceError) as refused:
+            province.write_notice(ws, "222402", round_trip.tmp / "no-pass", "错误的口令-123")
+    assert refused.value.code == "key_passphrase_wrong"
+    assert not (round_trip.tmp / "no-pass").exists() or not any((round_trip.tmp / "no-pass").iterdir())
 
 
 def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) -> None:
@@ -201,6 +300,7 @@ def test_the_command_line_lists_rules_and_makes_the_bank_list(
     round_trip: Round, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    monkeypatch.setenv("LAOXIE_KEY_PASSPHRASE", PASSPHRASE)
     code, out = cli(capsys, round_trip.province, "clerk", "province", "enterprises", "--county", "222403")
     assert code == EXIT_OK and out["total"] == 2
     assert {e["contact_phone"] for e in out["enterprises"]} == {"138****0020", "138****0021"}  # masked

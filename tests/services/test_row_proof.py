@@ -28,6 +28,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import agreements as agreement_store
 from desktop.store import tracking as tracking_store
 from desktop.store.tracking import ListRow
 from desktop.store.audit import entry_hash
@@ -68,6 +69,8 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking_list_rows": ("name = '冒名'", ()),
     "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
     "batch_tracking_refs": ("local_id = local_id + 1", ()),
+    "agreements": ("ends = '2099-12-31'", ()),
+    "tracking_confirmations": ("outcome = 'confirmed', reason = ''", ("tracking_confirmations_fixed",)),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -101,11 +104,14 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
     "tracking_checks": {},
     "batch_tracking_refs": {"source_id": "source_id + 1000"},
+    "agreements": {},
+    "tracking_confirmations": {"check_id": "check_id + 1000"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
     "batch_quarantine": ("batch_quarantine_no_delete",), "record_history": ("record_history_kept",),
-    "tracking_checks": ("tracking_checks_kept",),
+    "tracking_checks": ("tracking_checks_kept",), "agreements": ("agreements_no_delete",),
+    "tracking_confirmations": ("tracking_confirmations_kept",),
 }
 TABLES = sorted(UPDATES)
 
@@ -167,11 +173,15 @@ def _build(folder: Path) -> Path:
                 ws.store, enterprise_id, period="2026-08", staff_total=30, file_name="名单.csv", sha256="d" * 64,
                 rows=[ListRow(factory.id_number(1, "222424"), "张三", "汪清县", "222424", "fixed", "2026-01-01",
                               "2027-12-31", "2026-01-01", 1)], user_id=ws.actor.user_id)
-            tracking_store.insert_check(
+            check_id = tracking_store.insert_check(
                 ws.store, loan_id, check_date="2026-08-31", verdict="not_met", needs_attention=True, qualifying=1,
                 staff_total=30, latest_period="2026-08", ruleset_version="x", payload={"list": list_id},
                 user_id=ws.actor.user_id)
-            ws.audit("test.fill", detail={"tables": 3})
+            approver = ws.store.conn.execute("SELECT id FROM users WHERE role = 'approver'").fetchone()[0]
+            tracking_store.insert_answer(ws.store, check_id, outcome="returned", reason="名单不全", user_id=approver)
+            agreement_store.insert_agreement(ws.store, "222424", "延吉—汪清劳务协作协议", "2026-01-01", None, "",
+                                             user_id=ws.actor.user_id)
+            ws.audit("test.fill", detail={"tables": 4})
         # the loan and its check go in a batch of their own (the applications went in the first)
         export_batch(ws, stick, factory.PASSPHRASE, backup=False, letters=factory.letters_with_fake_pdfs)
     return county

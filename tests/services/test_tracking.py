@@ -159,7 +159,7 @@ def test_the_command_line(office_db: Path, workspace: Workspace, tmp_path: Path,
     assert "已导入 2026-09 的名单：1 人" in capsys.readouterr().out
     assert main([*db, "track", "check", uscc, "--date", "2026-09-30"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "不达标  【需关注】" in out and "结论：不达标" in out
+    assert "不达标  【不达标，待审核人确认（laoxie track confirm" in out and "结论：不达标" in out
     assert main([*db, "track", "check", uscc, "--date", "2026-08-31", "--json"]) == EXIT_OK
     check = json.loads(capsys.readouterr().out)["check"]
     assert check["verdict"] == "met" and "*" in check["workers"][0]["id_number"]

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services import province
 from desktop.services.accounts import sign_in
-from tests.batches.factory import PASSWORD
+from tests.batches.factory import PASSPHRASE, PASSWORD
 from tests.services.test_province import Round, round_trip  # noqa: F401 - the module's fixture
 
 pytestmark = pytest.mark.gui
@@ -68,8 +68,9 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     shoot(window, "3-duplicates")
     dup.settle(dup.open_conflicts[0], "朴永浩", "与敦化市电话核对")
     assert dup.conflicts.rowCount() == 0
-    written = dup.write_notices(tmp_path / "notices")
-    assert sorted(p.name[:6] for p in written) == ["222401", "222402"]
+    with qtbot.waitSignal(dup.notices_written, timeout=30_000) as notices:
+        dup.write_notices(tmp_path / "notices", PASSPHRASE)
+    assert sorted(p.name[:6] for p in notices.args[0]) == ["222401", "222402"]
 
     window.navList.setCurrentRow(window.pages.indexOf(window.bank_page))
     bank = window.bank_page

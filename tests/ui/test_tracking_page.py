@@ -76,12 +76,41 @@ def test_overdue_first_coloured_by_the_latest_result(qtbot: QtBot, workspace: Wo
     # the first (from 2026-06-01), checked 2026-09-30: next due 2026-12-01, 不达标 in red
     assert table.item(1, TrackingColumn.DUE).text() == "2026-12-01"
     assert table.item(1, TrackingColumn.STATE).text() == "未到期"
-    assert table.item(1, TrackingColumn.VERDICT).text() == "不达标（需关注）"
+    assert table.item(1, TrackingColumn.VERDICT).text() == "不达标（待确认）"
     assert table.item(1, TrackingColumn.NAME).background().color() == VERDICT_COLOURS["not_met"]
-    assert "逾期未核实 1 笔；需关注 1 家" in page.countLabel.text()
+    assert "逾期未核实 1 笔；需关注 0 家；不达标待审核人确认 1 笔" in page.countLabel.text()
     table.selectRow(1)
     text = page.detail.toPlainText()
-    assert "最近一次核实（2026-09-30）" in text and "结论：不达标" in text
+    assert "最近一次核实（2026-09-30，编号" in text and "结论：不达标" in text
+    assert "待审核人确认" in text
+    assert not page.confirmButton.isEnabled() and "审核" in page.confirmButton.toolTip()  # a clerk
+
+
+def test_the_approver_confirms_or_returns_on_the_page(qtbot: QtBot, workspace: Workspace, approver_ws: Workspace,
+                                                      tmp_path: Path, runner: TaskRunner) -> None:
+    usccs = make_two_loans(workspace, tmp_path)  # the clerk checked the first loan: 不达标
+    page = _page(qtbot, approver_ws, date(2026, 10, 15), runner)
+    page.table.selectRow(0)  # never checked: nothing to confirm
+    assert not page.confirmButton.isEnabled() and not page.returnButton.isEnabled()
+    page.table.selectRow(1)
+    assert page.confirmButton.isEnabled() and page.returnButton.isEnabled()
+    assert page.return_selected("  ") is False and "须写明理由" in page.countLabel.text()
+    assert page.confirm_selected()
+    row = [r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == usccs[0]][0]
+    assert page.table.item(row, TrackingColumn.VERDICT).text() == "不达标（需关注）"
+    assert "需关注 1 家；不达标待审核人确认 0 笔" in page.countLabel.text()
+    page.table.selectRow(row)
+    assert not page.confirmButton.isEnabled()
+    assert "审核人朴科长于" in page.detail.toPlainText() and "确认不达标" in page.detail.toPlainText()
+
+
+def test_the_approver_who_checked_cannot_confirm_on_the_page(qtbot: QtBot, approver_ws: Workspace, tmp_path: Path,
+                                                             runner: TaskRunner) -> None:
+    make_two_loans(approver_ws, tmp_path)
+    page = _page(qtbot, approver_ws, date(2026, 10, 15), runner)
+    page.table.selectRow(1)
+    assert not page.confirmButton.isEnabled() and "另一位审核人" in page.confirmButton.toolTip()
+    assert page.confirm_selected() is False and "另一位审核人" in page.countLabel.text()
 
 
 def test_checking_the_selected_loan_keeps_a_new_record(qtbot: QtBot, workspace: Workspace,
