@@ -50,6 +50,7 @@ WORKERS: Final = "data/workers.json"
 LETTERS: Final = "data/letters.json"
 LOANS: Final = "data/loans.json"
 CHECKS: Final = "data/tracking_checks.json"
+CONFIRMATIONS: Final = "data/tracking_confirmations.json"
 SUMMARY_CSV: Final = "enterprises.csv"  # for people: UTF-8 with BOM, opens in Excel
 LETTER_FOLDER: Final = "letters/"
 
@@ -88,20 +89,23 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "ref", "loan_ref", "check_date", "verdict", "needs_attention", "qualifying", "staff_total", "latest_period",
         "ruleset_version", "payload", "created_by_ref", "created_at",
     ),
+    CONFIRMATIONS: ("ref", "check_ref", "outcome", "reason", "answered_by_ref", "answered_at"),
 }
 DATA_FILES: Final = tuple(TABLE_COLUMNS)
 
-COUNT_KEYS: Final = ("enterprises", "applications", "decisions", "workers", "letters", "loans", "checks")
+COUNT_KEYS: Final = ("enterprises", "applications", "decisions", "workers", "letters", "loans", "checks",
+                     "confirmations")
 _COUNTED_TABLE: Final = {
     "enterprises": ENTERPRISES, "applications": APPLICATIONS, "decisions": DECISIONS, "workers": WORKERS,
-    "letters": LETTERS, "loans": LOANS, "checks": CHECKS,
+    "letters": LETTERS, "loans": LOANS, "checks": CHECKS, "confirmations": CONFIRMATIONS,
 }
 
-# laoxie.batch/1: no loans or checks; a worker without the enterprise's claim and the 户口簿 answer.
+# laoxie.batch/1: no loans, checks or answers to them; a worker without the enterprise's claim and the
+# 户口簿 answer.
 _V1_ADDED: Final = {WORKERS: ("priority_claim", "hukou_check")}
 TABLE_COLUMNS_V1: Final[dict[str, tuple[str, ...]]] = {
     name: tuple(c for c in columns if c not in _V1_ADDED.get(name, ()))
-    for name, columns in TABLE_COLUMNS.items() if name not in (LOANS, CHECKS)
+    for name, columns in TABLE_COLUMNS.items() if name not in (LOANS, CHECKS, CONFIRMATIONS)
 }
 COUNT_KEYS_V1: Final = ("enterprises", "applications", "decisions", "workers", "letters")
 
@@ -548,7 +552,7 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
             reasons.append(Reason("data_invalid", {"name": name, "detail": detail}))
 
     refs: dict[str, set[object]] = {}
-    for name in (ENTERPRISES, USERS, APPLICATIONS, DECISIONS, LETTERS, LOANS, CHECKS):
+    for name in (ENTERPRISES, USERS, APPLICATIONS, DECISIONS, LETTERS, LOANS, CHECKS, CONFIRMATIONS):
         if name not in tables:  # an older format's batch
             continue
         values = [r[0] for r in tables[name].rows]
@@ -564,7 +568,7 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
         (LETTERS, "decision_ref", DECISIONS, False), (LETTERS, "issued_by_ref", USERS, True),
         (LETTERS, "voided_by_ref", USERS, True), (LOANS, "acknowledged_by_ref", USERS, True),
         (LOANS, "created_by_ref", USERS, True), (CHECKS, "loan_ref", LOANS, False),
-        (CHECKS, "created_by_ref", USERS, True),
+        (CHECKS, "created_by_ref", USERS, True), (CONFIRMATIONS, "answered_by_ref", USERS, False),
     )
     for table_name, column, target, optional in links:
         if table_name not in tables:
@@ -586,11 +590,13 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
         if not isinstance(payload, str) or not payload.startswith("{") or not _DECISION_MARK.search(payload):
             bad(DECISIONS, f"认定结果 {row[0]!r} 的 payload 不是 {DECISION_SCHEMA}")
             break
-    if LOANS in tables:
-        # a loan's application may have come in an earlier batch: the province looks it up when storing
-        at = TABLE_COLUMNS[LOANS].index("application_ref")
-        if not all(isinstance(r[at], int) and not isinstance(r[at], bool) for r in tables[LOANS].rows):
-            bad(LOANS, "application_ref 应为整数")
+    # a loan's application, an answer's check may have come in an earlier batch: the province looks
+    # them up when storing
+    for name, column in ((LOANS, "application_ref"), (CONFIRMATIONS, "check_ref")):
+        if name in tables:
+            at = TABLE_COLUMNS[name].index(column)
+            if not all(isinstance(r[at], int) and not isinstance(r[at], bool) for r in tables[name].rows):
+                bad(name, f"{column} 应为整数")
     if CHECKS in tables:
         at = TABLE_COLUMNS[CHECKS].index("payload")
         for row in tables[CHECKS].rows:

@@ -35,8 +35,8 @@ from desktop import __version__
 from desktop.batches import crypto, files, package
 from desktop.batches.crypto import CryptoError, DecryptionKey, SigningKey
 from desktop.core.batch import (
-    APPLICATIONS, CHECKS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, LOANS, SUMMARY_CSV, TABLE_COLUMNS, USERS,
-    WORKERS,
+    APPLICATIONS, CHECKS, CONFIRMATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, LOANS, SUMMARY_CSV,
+    TABLE_COLUMNS, USERS, WORKERS,
     MAX_BATCH_FILE, RECEIPT_FORMAT, RECEIPT_NAMESPACE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
     receipt_file_name, refuse, sequence_gap, sequence_reasons, table_bytes,
 )
@@ -215,7 +215,7 @@ def export_batch(
     signing_key = keys.unlock_signing_key(ws, passphrase)
     chosen = _chosen(ws, application_ids, include_unreceived)
     tracking = batch_tracking.rows_to_send(ws.store, ws.office.id, chosen, include_unreceived=include_unreceived)
-    if not chosen and not tracking.loans:
+    if not chosen and not tracking.loans and not tracking.answers:
         raise ServiceError("batch_nothing_to_send")
     seq = store_batches.next_outgoing_seq(ws.store, ws.office.id)
     batch_uuid = str(uuid.uuid4())
@@ -242,6 +242,7 @@ def export_batch(
         "enterprises": len(rows.tables[ENTERPRISES]), "applications": len(rows.tables[APPLICATIONS]),
         "decisions": len(rows.tables[DECISIONS]), "workers": len(rows.tables[WORKERS]),
         "letters": len(rows.tables[LETTERS]), "loans": len(rows.tables[LOANS]), "checks": len(rows.tables[CHECKS]),
+        "confirmations": len(rows.tables[CONFIRMATIONS]),
     }
     created_at = now_iso()
     manifest = Manifest(

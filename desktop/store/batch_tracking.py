@@ -1,10 +1,11 @@
 """Loans and their checks in batches (laoxie.batch/2; SQL only here).
 
-County side: the loans and checks still to send (those no batch carried yet,
-or — when asked — none a receipt confirmed), for applications the province
-has or gets in the same batch, and the record of which batch carried them.
-Province side: a county's loans (by the county's id, ``batch_tracking_refs``;
-sent again, the row is updated) and checks (kept once, never changed).
+County side: the loans, checks and approvers' answers to checks (确认不达标 /
+退回) still to send (those no batch carried yet, or — when asked — none a
+receipt confirmed), for applications the province has or gets in the same
+batch, and the record of which batch carried them. Province side: a county's
+loans (by the county's id, ``batch_tracking_refs``; sent again, the row is
+updated), checks and answers (kept once: neither is ever changed).
 Writes run inside the caller's transaction.
 """
 
@@ -15,11 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.batch import CHECKS, LOANS, TABLE_COLUMNS, Table
+from desktop.core.batch import CHECKS, CONFIRMATIONS, LOANS, TABLE_COLUMNS, Table
 from desktop.store.store import Store
 
 LOAN = "loan"
 CHECK = "tracking_check"
+ANSWER = "tracking_confirmation"
 
 _LOAN_COLUMNS = (
     "bank_branch", "contract_number", "amount_wan", "start_date", "term_months", "end_date", "rate",
@@ -39,12 +41,17 @@ class UnknownApplication(Exception):
         super().__init__(contract_number)
 
 
+class UnknownCheck(Exception):
+    """An approver's answer names a check of the county the province never received."""
+
+
 @dataclass
 class TrackingRows:
-    """The loans and checks of one batch in the format's column order, and the users they name."""
+    """The loans, checks and answers of one batch in the format's column order, and the users they name."""
 
     loans: list[tuple[Any, ...]]
     checks: list[tuple[Any, ...]]
+    answers: list[tuple[Any, ...]]
     user_ids: set[int]
 
 
@@ -76,6 +83,14 @@ def rows_to_send(store: Store, office_id: int, application_ids: Sequence[int], *
     loan_ids |= {int(r[0]) for r in conn.execute(
         "SELECT DISTINCT loan_id FROM tracking_checks WHERE id IN (SELECT value FROM json_each(?))",
         (_ids(check_ids),))}
+    # an answer goes once its check has gone (in an earlier batch) or goes now
+    answer_ids = [int(r[0]) for r in conn.execute(
+        "SELECT a.id FROM tracking_confirmations a JOIN tracking_checks c ON c.id = a.check_id JOIN loans l"
+        " ON l.id = c.loan_id JOIN applications p ON p.id = l.application_id JOIN enterprises e"
+        " ON e.id = p.enterprise_id WHERE e.office_id = :office"
+        " AND (c.id IN (SELECT value FROM json_each(:checks)) OR EXISTS (SELECT 1 FROM batch_tracking_refs r"
+        "  WHERE r.office_id = :office AND r.entity = 'tracking_check' AND r.source_id = c.id))"
+        f" AND {unsent.format(id='a.id')}", {**params, "entity": ANSWER, "checks": _ids(check_ids)})]
     factory = conn.row_factory
     conn.row_factory = None
     try:
@@ -86,13 +101,17 @@ def rows_to_send(store: Store, office_id: int, application_ids: Sequence[int], *
         checks = conn.execute(
             f"SELECT id, loan_id, {', '.join(_CHECK_COLUMNS)}, created_by, created_at FROM tracking_checks"
             " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (_ids(check_ids),)).fetchall()
+        answers = conn.execute(
+            "SELECT id, check_id, outcome, reason, answered_by, answered_at FROM tracking_confirmations"
+            " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (_ids(answer_ids),)).fetchall()
     finally:
         conn.row_factory = factory
     loan_at = {c: i for i, c in enumerate(TABLE_COLUMNS[LOANS])}
     check_at = {c: i for i, c in enumerate(TABLE_COLUMNS[CHECKS])}
     users = {r[loan_at[c]] for r in loans for c in ("acknowledged_by_ref", "created_by_ref")}
     users |= {r[check_at["created_by_ref"]] for r in checks}
-    return TrackingRows(loans, checks, {int(u) for u in users if u is not None})
+    users |= {r[TABLE_COLUMNS[CONFIRMATIONS].index("answered_by_ref")] for r in answers}
+    return TrackingRows(loans, checks, answers, {int(u) for u in users if u is not None})
 
 
 def mark_sent(store: Store, office_id: int, batch_id: int, rows: TrackingRows) -> None:
@@ -101,7 +120,8 @@ def mark_sent(store: Store, office_id: int, batch_id: int, rows: TrackingRows) -
         "INSERT INTO batch_tracking_refs (office_id, entity, source_id, local_id, batch_id) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (office_id, entity, source_id) DO UPDATE SET batch_id = excluded.batch_id",
         [(office_id, LOAN, int(r[0]), int(r[0]), batch_id) for r in rows.loans]
-        + [(office_id, CHECK, int(r[0]), int(r[0]), batch_id) for r in rows.checks])
+        + [(office_id, CHECK, int(r[0]), int(r[0]), batch_id) for r in rows.checks]
+        + [(office_id, ANSWER, int(r[0]), int(r[0]), batch_id) for r in rows.answers])
 
 
 # --------------------------------------------------------------------------
@@ -161,4 +181,18 @@ def store_tracking(store: Store, office_id: int, batch_id: int, tables: Mapping[
         checks[r["ref"]] = int(cur.lastrowid or 0)
         _keep(store, office_id, CHECK, int(r["ref"]), checks[r["ref"]], batch_id)
         new += 1
-    return {"loans": len(tables[LOANS].rows), "checks": new}
+    answers = _refs(store, office_id, ANSWER)
+    new_answers = 0
+    for r in tables[CONFIRMATIONS].records():
+        if r["ref"] in answers:
+            continue  # an answer is kept as it was given
+        check = checks.get(r["check_ref"])
+        if check is None:
+            raise UnknownCheck(str(r["answered_at"]))
+        cur = store.conn.execute(
+            "INSERT INTO tracking_confirmations (check_id, outcome, reason, answered_by, answered_at)"
+            " VALUES (?, ?, ?, ?, ?)", (check, r["outcome"], r["reason"], users[r["answered_by_ref"]],
+                                        r["answered_at"]))
+        _keep(store, office_id, ANSWER, int(r["ref"]), int(cur.lastrowid or 0), batch_id)
+        new_answers += 1
+    return {"loans": len(tables[LOANS].rows), "checks": new, "confirmations": new_answers}

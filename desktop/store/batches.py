@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.batch import (
-    APPLICATIONS, CHECKS, DECISIONS, ENTERPRISES, LETTERS, LOANS, TABLE_COLUMNS, USERS, WORKERS, AcceptedBatch,
-    Table,
+    APPLICATIONS, CHECKS, CONFIRMATIONS, DECISIONS, ENTERPRISES, LETTERS, LOANS, TABLE_COLUMNS, USERS, WORKERS,
+    AcceptedBatch, Table,
 )
 from desktop.store import db
-from desktop.store.batch_tracking import TrackingRows, UnknownApplication, store_tracking
+from desktop.store.batch_tracking import TrackingRows, UnknownApplication, UnknownCheck, store_tracking
 from desktop.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -174,6 +174,7 @@ def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Seque
         ENTERPRISES: enterprises, USERS: users, APPLICATIONS: applications, DECISIONS: decisions,
         WORKERS: workers, LETTERS: list(letter_rows),
         LOANS: list(tracking.loans) if tracking else [], CHECKS: list(tracking.checks) if tracking else [],
+        CONFIRMATIONS: list(tracking.answers) if tracking else [],
     }, versions)
 
 
@@ -329,6 +330,8 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     except UnknownApplication as exc:
         raise RecordsRefused(f"贷款（借款合同 {exc.contract_number[:40]}）所属的贷款申请省里尚未收到，"
                              "请县里把该申请一并报送") from exc
+    except UnknownCheck as exc:
+        raise RecordsRefused("审核人对贷款期内核实的确认所针对的核实记录省里尚未收到，请县里重新报送") from exc
     except sqlite3.IntegrityError as exc:
         log.warning("batch records refused by the database: %s", exc)
         raise RecordsRefused(_integrity_detail(str(exc))) from exc

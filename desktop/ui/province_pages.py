@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
+from desktop.core.tracking_confirm import Confirmation, Outcome, state_of
 from desktop.services import province
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -140,7 +141,8 @@ class RegisterPage(_Page):
         if r.last_verdict is None:
             return self.tr("已登记贷款，尚未核实")
         text = f"{r.last_check_date} {Verdict(r.last_verdict).label}"
-        return text + (self.tr("（需关注）") if r.needs_attention else "")
+        state = state_of(r.last_verdict, r.last_answer)
+        return text + (f"（{state.label}）" if state is not Confirmation.NOT_NEEDED else "")
 
     def _tracking_html(self, r: province.RegisterRow) -> list[str]:
         """The county clerk's answers for the workers, then each loan with its checks."""
@@ -160,9 +162,15 @@ class RegisterPage(_Page):
             if not checks:
                 html.append(self.tr("　尚未核实"))
             for check in checks:
-                verdict = Verdict(check.verdict).label + (self.tr("（需关注）") if check.needs_attention else "")
+                verdict = Verdict(check.verdict).label + (
+                    f"（{check.confirmation.label}）" if check.confirmation is not Confirmation.NOT_NEEDED else "")
                 html.append(escape(self.tr("　{date} 核实：{verdict}，计入 {n} 人，职工总数 {staff} 人").format(
                     date=check.check_date, verdict=verdict, n=check.qualifying, staff=check.staff_total)))
+                if check.answer is not None:
+                    html.append(escape(self.tr("　　审核人{outcome}：{name}，{date}{reason}").format(
+                        outcome=Outcome(check.answer.outcome).label, name=check.answer.answered_by_name,
+                        date=check.answer.answered_at[:10],
+                        reason=f"，理由：{check.answer.reason}" if check.answer.reason else "")))
         return html
 
     def _show_detail(self) -> None:

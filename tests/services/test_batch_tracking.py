@@ -1,11 +1,12 @@
-"""Loans, their re-verifications, priority claims and 户口簿 answers travel to the province
-(laoxie.batch/2, issues 14 item 5 and 17), and the province still reads a laoxie.batch/1 batch.
+"""Loans, their re-verifications, the approver's answers to them, priority claims and 户口簿 answers
+travel to the province (laoxie.batch/2, issues 14 item 5 and 17), and the province still reads a
+laoxie.batch/1 batch.
 
 The county of tests/services/test_batches.py (three approved applications) records a loan for the
 first, hands in lists for July–September and checks at the end of August (达标) and September
 (不达标: two workers left on the list); one counted worker's 户口簿 was checked, another claimed
-脱贫人口. The batch carries them; the province shows them in its register; a later batch carries only
-the check made since.
+脱贫人口. The batch carries them; the province shows them in its register (September 待确认); a later
+batch carries only what came since: the approver's confirmation of September and October's check.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ CHECK_SQL = (
     "SELECT l.contract_number, c.check_date, c.verdict, c.needs_attention, c.qualifying, c.staff_total,"
     " c.latest_period, c.ruleset_version, c.payload, c.created_at, cu.display_name FROM tracking_checks c"
     " JOIN loans l ON l.id = c.loan_id LEFT JOIN users cu ON cu.id = c.created_by ORDER BY c.check_date, c.id")
+CONFIRMATION_SQL = (
+    "SELECT c.check_date, t.outcome, t.reason, t.answered_at, u.display_name FROM tracking_confirmations t"
+    " JOIN tracking_checks c ON c.id = t.check_id JOIN users u ON u.id = t.answered_by ORDER BY c.check_date")
 ANSWER_SQL = (
     "SELECT e.uscc, p.id_number, m.priority_claim, m.priority_group, m.hukou_check FROM employments m"
     " JOIN persons p ON p.id = m.person_id JOIN enterprises e ON e.id = m.enterprise_id"
@@ -89,7 +93,8 @@ def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None
     ex = exchange
     uscc = _loan_with_checks(ex)
     result = ex.export()
-    assert (result.counts["applications"], result.counts["loans"], result.counts["checks"]) == (3, 1, 2)
+    assert (result.counts["applications"], result.counts["loans"], result.counts["checks"],
+            result.counts["confirmations"]) == (3, 1, 2, 0)
     manifest = Manifest.from_bytes(open_members(result.path.read_bytes())[MANIFEST_NAME])
     assert manifest.format == FORMAT == "laoxie.batch/2"
     [outcome] = ex.import_(result.path)
@@ -102,8 +107,8 @@ def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None
 
     with ex.province_ws() as ws:
         [row] = [r for r in province.register(ws) if r.uscc == uscc]
-        assert (row.loans, row.last_check_date, row.last_verdict, row.needs_attention) == (
-            1, "2026-09-30", "not_met", True)
+        assert (row.loans, row.last_check_date, row.last_verdict, row.needs_attention, row.last_answer) == (
+            1, "2026-09-30", "not_met", True, None)  # 待确认: the approver has not answered yet
         [(loan, checks)] = province.loans_of(ws, row)
         assert loan.contract_number == "JL-2026-7" and [c.verdict for c in checks] == ["met", "not_met"]
         answers = province.answers(ws, row)
@@ -115,20 +120,29 @@ def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None
         assert (status.loan.county_code, status.checks, status.last.verdict if status.last else None) == (
             "222401", 2, "not_met")
 
-    # a check made since goes in the next batch, alone: the application and the loan are there already
+    # what came since goes in the next batch, alone: the approver's answer to September's check (sent
+    # before) and October's check; the application and the loan are there already
     counted = _counted(ex)
+    with sign_in(ex.county, "approver", PASSWORD) as ws:
+        september = tracking.checks(ws, uscc)[1]
+        tracking.confirm_check(ws, september.id)
     with ex.county_ws() as ws:
         tracking.import_list(ws, uscc, _write(ex.tmp / "10.csv", counted), period="2026-10")
         tracking.check(ws, uscc, date(2026, 10, 31))
     second = ex.export()
-    assert (second.counts["applications"], second.counts["loans"], second.counts["checks"]) == (0, 1, 1)
+    assert (second.counts["applications"], second.counts["loans"], second.counts["checks"],
+            second.counts["confirmations"]) == (0, 1, 1, 1)
     [outcome] = ex.import_(second.path)
     assert outcome.accepted, outcome.message
-    assert factory.table_rows(ex.county, CHECK_SQL) == factory.table_rows(ex.province, CHECK_SQL)
+    for sql in (CHECK_SQL, CONFIRMATION_SQL):
+        mine = factory.table_rows(ex.county, sql)
+        assert mine and mine == factory.table_rows(ex.province, sql), sql[:30]
     assert len(factory.table_rows(ex.province, LOAN_SQL)) == 1
     with ex.province_ws() as ws:
         [row] = [r for r in province.register(ws) if r.uscc == uscc]
         assert (row.last_check_date, row.needs_attention) == ("2026-10-31", False)
+        [(_, checks)] = province.loans_of(ws, row)
+        assert [c.confirmation.value for c in checks] == ["not_needed", "confirmed", "not_needed"]
     with ex.county_ws() as ws, pytest.raises(ServiceError) as nothing:
         svc.export_batch(ws, ex.stick, PASSPHRASE)
     assert nothing.value.code == "batch_nothing_to_send"
@@ -160,6 +174,7 @@ def test_the_province_still_reads_a_batch_of_the_older_format(tmp_path: Path) ->
         [outcome] = svc.import_batches(ws, [copy], PASSPHRASE)
         assert outcome.accepted, outcome.message
         assert outcome.counts == {"enterprises": 2, "applications": 2, "decisions": 2, "workers": 20, "letters": 0}
+        assert [r.uscc for r in province.register(ws)] and province.loans_of(ws, province.register(ws)[0]) == []
         rows = province.register(ws)
         assert len(rows) == 2 and all(r.loans == 0 and r.last_verdict is None for r in rows)
         assert province.loans_of(ws, rows[0]) == []
@@ -168,3 +183,16 @@ def test_the_province_still_reads_a_batch_of_the_older_format(tmp_path: Path) ->
     assert factory.table_rows(province_db, "SELECT count(*) FROM employments WHERE hukou_check IS NOT NULL") == [(0,)]
     [(manifest,)] = factory.table_rows(province_db, "SELECT manifest FROM batches")
     assert json.loads(manifest)["format"] == FORMAT_V1
+
+
+def test_an_answer_to_a_check_the_province_never_received_is_refused(exchange: Exchange) -> None:  # noqa: F811
+    ex = exchange
+    _loan_with_checks(ex)
+    ex.export()  # the applications, the loan and its checks: lost on the way
+    with sign_in(ex.county, "approver", PASSWORD) as ws:
+        tracking.confirm_check(ws, tracking.checks(ws, factory.uscc(0, "222401"))[1].id)
+    alone = ex.export()
+    assert (alone.counts["applications"], alone.counts["checks"], alone.counts["confirmations"]) == (0, 0, 1)
+    [outcome] = ex.import_(alone.path)
+    assert not outcome.accepted and outcome.reason_codes == ("data_invalid",)
+    assert "核实记录省里尚未收到" in outcome.message
