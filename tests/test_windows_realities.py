@@ -50,3 +50,46 @@ def test_a_saved_private_key_comes_back_whatever_happened_to_its_line_ends(
     path.write_bytes(newline.join(lines).encode("ascii") + newline.encode("ascii"))
     restored = keys.restore_private_key(admin_ws, path, factory.PASSPHRASE)
     assert restored.fingerprint == factory.signing_key("county").public.fingerprint
+
+
+def pull_out_while_writing(stick: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stick goes away after the copy is written and before it is flushed and checked."""
+    real = store_backup._fsync
+
+    def pulled(path: Path) -> None:
+        if path.parent == stick:
+            for left in stick.iterdir():
+                left.unlink()
+            stick.rmdir()
+        real(path)
+
+    monkeypatch.setattr(store_backup, "_fsync", pulled)
+
+
+def test_a_stick_pulled_out_during_a_backup_says_so_and_leaves_the_database_whole(
+        admin_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.services.dbcheck import check_database
+    from desktop.store import StoreError
+
+    stick = tmp_path / "U盘 备份"
+    stick.mkdir()
+    before = admin_ws.store.audit_entries(1)[0]["id"]
+    pull_out_while_writing(stick, monkeypatch)
+    with pytest.raises(StoreError) as caught:
+        backups.make_backup(admin_ws, "manual", to=stick)
+    assert caught.value.code == "backup_folder_gone"
+    assert "U 盘被拔出" in str(caught.value) and "数据库本身完好" in str(caught.value)
+    assert not stick.exists()  # not made again on the local disk
+    assert admin_ws.store.audit_entries(1)[0]["id"] == before and backups.last_good_backup(admin_ws) is None
+    assert check_database(admin_ws.store).ok
+
+
+def test_a_second_copy_whose_stick_is_pulled_out_is_reported_and_the_backup_kept(
+        admin_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stick = tmp_path / "U盘 第二份"
+    stick.mkdir()
+    backups.set_folders(admin_ws, folder=None, second=stick)
+    pull_out_while_writing(stick, monkeypatch)
+    made = backups.make_backup(admin_ws, "manual")
+    assert made.path.is_file() and "U 盘被拔出" in made.mirror_error
+    assert not stick.exists()

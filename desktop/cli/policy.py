@@ -31,8 +31,7 @@ def county_codes(texts: list[str]) -> list[str]:
 
 
 def policy_record(ws: Workspace) -> dict[str, Any]:
-    from desktop.core.loans import TrackingRules
-    from desktop.core.policy_params import parameters, tracking_parameters
+    from desktop.core.policy_params import parameters
     from desktop.services import policy as policy_service
     from desktop.services.agreements import list_agreements
 
@@ -46,8 +45,7 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
-        "parameters": [p.to_dict() for p in (*parameters(policy_service.office_rules(ws)),
-                                             *tracking_parameters(TrackingRules.load()))],
+        "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
         "paired_areas": areas.to_dict(),
         "agreements": [
             {"id": r.id, "county": r.county_code, "reference": r.reference, "starts": r.starts, "ends": r.ends}

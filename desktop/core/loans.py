@@ -12,7 +12,7 @@ in force on the start date (with its source) and
   term (贷款利率原则上不高于同期LPR), a preferential period over the maximum
   (优惠期限原则上不超过3年).
 
-How it is read (the numbers are policy data, ``tracking_2022.json``):
+How it is read (the numbers are policy data, ``tracking_2022.json``, :mod:`desktop.core.policy_tracking`):
 
 * "同期" LPR: a loan of at most ``lpr_five_year_above_months`` months is
   compared with the 1-year LPR, a longer one with the 5-year-and-above LPR.
@@ -28,19 +28,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Final
 
-from desktop.core.datafile import Reader, load_json
 from desktop.core.decision import register_messages
 from desktop.core.eligibility import contract_min_end
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
 from desktop.core.policy import LprRate, LprTable
-from desktop.resources import resource_path
+from desktop.core.policy_tracking import TrackingRules
 
 __all__ = ["LoanCheck", "LoanDraft", "TrackingRules", "check_loan", "loan_end"]
 
-TRACKING_FILE: Final = "tracking_2022.json"
 TEXT_MAX: Final = 100
 
 register_messages({
@@ -64,47 +61,6 @@ register_messages({
     "lpr_one_year": QT_TRANSLATE_NOOP("problems", "1年期"),
     "lpr_five_year": QT_TRANSLATE_NOOP("problems", "5年期以上"),
 })
-
-
-@dataclass(frozen=True)
-class TrackingRules:
-    """The parameters of loan recording and re-verification, each with its source."""
-
-    id: str
-    version: str
-    preferential_max_months: int
-    preferential_source: str
-    lpr_five_year_above_months: int
-    lpr_source: str
-    continuous_min_months: int
-    continuous_source: str
-    check_interval_months: int
-    interval_source: str
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> TrackingRules:
-        path = path or resource_path("policy", TRACKING_FILE)
-        reader = Reader(path)
-        top = reader.obj(load_json(path, "the tracking parameters"), "", (
-            "id", "version", "title", "note", "preferential_max_months", "lpr_five_year_above_months",
-            "continuous_min_months", "check_interval_months"))
-        found: dict[str, tuple[int, str]] = {}
-        for key in ("preferential_max_months", "lpr_five_year_above_months", "continuous_min_months",
-                    "check_interval_months"):
-            item = reader.obj(top[key], key, ("value", "source"))
-            found[key] = (reader.whole(item["value"], f"{key}.value", minimum=1),
-                          reader.text(item["source"], f"{key}.source"))
-        return cls(
-            id=reader.text(top["id"], "id"), version=reader.text(top["version"], "version"),
-            preferential_max_months=found["preferential_max_months"][0],
-            preferential_source=found["preferential_max_months"][1],
-            lpr_five_year_above_months=found["lpr_five_year_above_months"][0],
-            lpr_source=found["lpr_five_year_above_months"][1],
-            continuous_min_months=found["continuous_min_months"][0],
-            continuous_source=found["continuous_min_months"][1],
-            check_interval_months=found["check_interval_months"][0],
-            interval_source=found["check_interval_months"][1],
-        )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ it comes from:
   (:meth:`RuleSet.with_paired_areas`);
 * ``min_wage_jilin.json`` — dated minimum-wage tiers and the counties in each;
 * ``lpr.json`` — dated 1-year and 5-year loan prime rates;
-* ``size_standard_2011.json`` — the SME size standard (``desktop.core.size``).
+* ``size_standard_2011.json`` — the SME size standard (``desktop.core.size``);
+* ``tracking_2022.json`` — the loan-period parameters (preferential period, LPR term, the
+  continuous-employment minimum, the check interval; ``desktop.core.policy_tracking``).
 
 Every file is read strictly (``desktop.core.datafile``): an unknown key, a
 missing key or a value of the wrong kind is a ``ValueError`` naming the file
@@ -40,6 +42,7 @@ from typing import Final
 
 from desktop.core.agreements import AgreementBook
 from desktop.core.datafile import Reader, load_json, parse_json
+from desktop.core.policy_tracking import TRACKING_FILE, TrackingRules
 from desktop.core.size import EnterpriseSize, SizeStandard
 from desktop.resources import resource_path
 
@@ -50,6 +53,7 @@ DEFAULT_FILES: Final[Mapping[str, str]] = MappingProxyType({
     "min_wage": "min_wage_jilin.json",
     "lpr": "lpr.json",
     "size_standard": "size_standard_2011.json",
+    "tracking": TRACKING_FILE,
 })
 
 # What makes an enterprise eligible for the reduced standard.
@@ -293,10 +297,12 @@ class RuleSet:
         min_wage: MinWageTable,
         lpr: LprTable,
         sizes: SizeStandard,
+        tracking: TrackingRules,
         digests: Mapping[str, str],
         agreements: AgreementBook | None = None,
     ) -> None:
         self.labor = labor
+        self.tracking = tracking
         self.paired = paired
         self.min_wage = min_wage
         self.lpr = lpr
@@ -310,6 +316,7 @@ class RuleSet:
             Component("min_wage", min_wage.id, min_wage.version, digests["min_wage"]),
             Component("lpr", lpr.id, lpr.version, digests["lpr"]),
             Component("size_standard", sizes.id, "", digests["size_standard"]),
+            Component("tracking", tracking.id, tracking.version, digests["tracking"]),
         )
         combined = hashlib.sha256("\n".join(f"{c.role}:{c.digest}" for c in self.components).encode())
         names = "+".join(f"{c.id}@{c.version}" if c.version else c.id for c in self.components)
@@ -327,7 +334,8 @@ class RuleSet:
 
     @classmethod
     def from_files(
-        cls, *, labor_coop: Path, paired_areas: Path, min_wage: Path, lpr: Path, size_standard: Path
+        cls, *, labor_coop: Path, paired_areas: Path, min_wage: Path, lpr: Path, size_standard: Path,
+        tracking: Path,
     ) -> RuleSet:
         raw = {
             "labor_coop": load_json(labor_coop, "the labor-cooperation rules", parse_float=Decimal),
@@ -335,6 +343,7 @@ class RuleSet:
             "min_wage": load_json(min_wage, "the minimum-wage table", parse_float=Decimal),
             "lpr": load_json(lpr, "the LPR table", parse_float=Decimal),
             "size_standard": load_json(size_standard, "the size standard", parse_float=Decimal),
+            "tracking": load_json(tracking, "the tracking parameters", parse_float=Decimal),
         }
         return cls(
             labor=_LaborReader(labor_coop).rules(raw["labor_coop"]),
@@ -342,6 +351,7 @@ class RuleSet:
             min_wage=_MinWageReader(min_wage).table(raw["min_wage"]),
             lpr=_LprReader(lpr).table(raw["lpr"]),
             sizes=SizeStandard.load(size_standard),
+            tracking=TrackingRules.read(raw["tracking"], tracking),
             digests={role: content_digest(value) for role, value in raw.items()},
         )
 
@@ -356,7 +366,7 @@ class RuleSet:
         digests["paired_areas"] = content_digest(content)
         return RuleSet(
             labor=self.labor, paired=paired, min_wage=self.min_wage, lpr=self.lpr, sizes=self.sizes,
-            digests=digests, agreements=agreements,
+            tracking=self.tracking, digests=digests, agreements=agreements,
         )
 
     def is_paired(self, county_code: str) -> bool:

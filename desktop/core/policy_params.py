@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Final
 
 from desktop.core.decision import percent_text
-from desktop.core.loans import TrackingRules
 from desktop.core.policy import RuleSet
+from desktop.core.policy_tracking import TrackingRules
 
 _TRIGGER_WORDS: Final = {
     "any_qualifying_priority_worker": "计入人员中至少1人属经核实的重点群体",
@@ -97,11 +97,12 @@ def parameters(rules: RuleSet) -> list[PolicyParameter]:
                                      rate.source))
     sizes = rules.sizes
     found.append(PolicyParameter("size_standard", "企业规模划型标准", sizes.title, sizes.effective_from, sizes.source))
+    found.extend(tracking_parameters(rules.tracking))
     return found
 
 
 def tracking_parameters(tracking: TrackingRules) -> list[PolicyParameter]:
-    """The loan-period parameters (``tracking_2022.json``), as :func:`parameters` lists the rule set's."""
+    """The loan-period parameters (``tracking_2022.json``, part of the rule set), last in :func:`parameters`."""
     return [
         PolicyParameter("tracking.preferential_max_months", "贷款优惠期限不超过",
                         f"{tracking.preferential_max_months}个月", None, tracking.preferential_source),

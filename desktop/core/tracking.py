@@ -53,7 +53,7 @@ from desktop.core.size import EnterpriseSize
 from desktop.core.workers import PriorityGroup
 
 __all__ = ["CountedWorker", "ListedWorker", "MonthlyList", "Reverification", "Verdict", "WorkerSpan",
-           "month_of", "reverify", "span_length"]
+           "month_end", "month_of", "reverify", "span_length"]
 
 _NAMES_SHOWN = 10
 
@@ -171,7 +171,7 @@ def month_of(day: date) -> date:
 
 
 @lru_cache(maxsize=1024)
-def _month_end(month: date) -> date:
+def month_end(month: date) -> date:
     return add_months(month, 1)[0] - timedelta(days=1)
 
 
@@ -223,7 +223,7 @@ def _span(id_number: str, name: str, counted: bool, lists: Sequence[MonthlyList]
     if started is not None and (month_of(started) == run_start or (first == 0 and started < run_start)):
         start = started
     employed = last == len(lists) - 1
-    end = min(on, _month_end(lists[last].month)) if employed else _month_end(lists[last].month)
+    end = min(on, month_end(lists[last].month)) if employed else month_end(lists[last].month)
     if end < start:  # the list gives a start after the check date
         return WorkerSpan(id_number, name, counted, employed, start, start - timedelta(days=1), 0, 0, False)
     m, d = span_length(start, end)

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -208,11 +208,32 @@ def _load(path: str, index: int) -> LoadedFont:
     if missing:
         raise LetterError("letter_font_unusable", path=path,
                           detail=f"缺少常用汉字（如“{''.join(missing[:5])}”），不是中文字体")
+    _tables_read_once(font.face)
     pdfmetrics.registerFont(font)
     face_name = font.face.name.decode("latin-1") if isinstance(font.face.name, bytes) else str(font.face.name)
     units = 1000.0
     return LoadedFont(FontFile(Path(path), index), name, face_name, chars,
                       font.face.ascent / units, font.face.descent / units)
+
+
+def _tables_read_once(face: Any) -> None:
+    """Each table of the font file copied out once a process, not once per subset.
+
+    reportlab copies a table out of the whole file each time it asks for one, and it makes
+    a subset of every font a PDF uses: for a Chinese font that is the glyph table, many
+    megabytes, copied for every letter drawn. The tables are the file's bytes and never
+    change, so each face keeps the copies it has made.
+    """
+    read = face.get_table
+    tables: dict[str, bytes] = {}
+
+    def get_table(tag: str) -> bytes:
+        table = tables.get(tag)
+        if table is None:
+            table = tables[tag] = read(tag)
+        return table
+
+    face.get_table = get_table
 
 
 def _why(exc: BaseException) -> str:

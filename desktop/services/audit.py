@@ -54,6 +54,7 @@ ACTION_LABELS: dict[str, str] = {
     "province.notice": QT_TRANSLATE_NOOP("audit", "写出裁定通知"),
     "province.notice_import": QT_TRANSLATE_NOOP("audit", "导入省里的裁定通知"),
     "province.bank_list": QT_TRANSLATE_NOOP("audit", "生成报送省开行名单"),
+    "province.bank_key": QT_TRANSLATE_NOOP("audit", "登记开行的 age 公钥"),
     "key.export_public": QT_TRANSLATE_NOOP("audit", "导出公钥"),
     "key.export_private": QT_TRANSLATE_NOOP("audit", "导出私钥"),
     "db.backup": QT_TRANSLATE_NOOP("audit", "备份数据库"),

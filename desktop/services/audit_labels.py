@@ -111,6 +111,8 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "confirmed_by_phone": QT_TRANSLATE_NOOP("audit", "已电话核对指纹"),
     "fingerprint": QT_TRANSLATE_NOOP("audit", "指纹"),
     "recipient": QT_TRANSLATE_NOOP("audit", "接收方公钥指纹"),
+    "protection": QT_TRANSLATE_NOOP("audit", "加密方式"),
+    "replaced_key": QT_TRANSLATE_NOOP("audit", "被取代的公钥指纹"),
     "signer": QT_TRANSLATE_NOOP("audit", "签名方公钥指纹"),
     "suite": QT_TRANSLATE_NOOP("audit", "算法"),
     "added": QT_TRANSLATE_NOOP("audit", "增加"),
@@ -253,6 +255,10 @@ _PURPOSES: Final = {
     "signing": QT_TRANSLATE_NOOP("audit", "签名密钥"),
     "encryption": QT_TRANSLATE_NOOP("audit", "加密密钥"),
 }
+_PROTECTIONS: Final = {
+    "aes_zip": QT_TRANSLATE_NOOP("audit", "AES-256 加密压缩包（密码电话告知）"),
+    "age": QT_TRANSLATE_NOOP("audit", "age 加密（开行的公钥）"),
+}
 _RECEIPT_STATUS: Final = {
     "received": QT_TRANSLATE_NOOP("audit", "省级已接收"),
     "refused": QT_TRANSLATE_NOOP("audit", "省级已拒收"),
@@ -300,6 +306,7 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "contract_type": _enum(ContractType, "contract"),
     "size_override": _enum(EnterpriseSize, "size"),
     "purpose": _field_labels(_PURPOSES),
+    "protection": _field_labels(_PROTECTIONS),
     "status": {**_field_labels(_RECEIPT_STATUS), **_STATUS},
     "reasons": _field_labels(BATCH_REASONS),
     "verdict": _enum(Verdict, "tracking"),

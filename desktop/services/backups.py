@@ -123,20 +123,28 @@ def make_backup(ws: Workspace, reason: str = "manual", *, to: Path | None = None
     for stale in folder.glob(f"{ws.store.path.stem}-*.sqlite3.part"):  # left by a crash mid-backup
         stale.unlink(missing_ok=True)
     entry, head = ws.store.audit_chain_tip()  # the copy holds at least this entry
+    was_there = folder.is_dir()
     try:
         copy = write_copy(ws.store.conn, _db_size(ws), target)
         _anchor(ws, folder, Anchor(entry, head, target.name))
-    except OSError as exc:  # a folder that is a file, no permission, an offline share
+    except (OSError, StoreError) as exc:  # a folder that is a file, no permission, an offline share
+        if was_there and not folder.is_dir():
+            raise StoreError("backup_folder_gone", path=folder) from exc
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError("backup_failed", path=target, detail=_why(exc, folder)) from exc
     mirrored = mirror_error = ""
     mirror = second_folder(ws)
     if mirror is not None and to is None:
+        was_there = mirror.is_dir()
         try:
             copy_file_safely(target, mirror / target.name)  # a stick pulled out: refused, never created
             _anchor(ws, mirror, Anchor(entry, head, target.name))
             thin(mirror, now)
             mirrored = str(mirror)
         except (OSError, StoreError) as exc:  # a stick that is not there must not stop the backup
+            if was_there and not mirror.is_dir():  # pulled out while the copy was written
+                exc = StoreError("backup_folder_gone", path=mirror)
             mirror_error = str(exc) if isinstance(exc, StoreError) else f"{mirror / target.name}：{_why(exc, mirror)}"
             mirrored = f"failed: {mirror_error}"
     if to is None:

@@ -180,7 +180,7 @@ def _decision_for_letter(ws: Workspace, row: CaseRow, *, draft: bool) -> int:
 
 
 def _content(ws: Workspace, row: CaseRow, *, number: str, year: int, seq: int, issued_on: date,
-             draft: bool = False) -> LetterContent:
+             draft: bool = False, page: LetterPage | None = None) -> LetterContent:
     try:
         decision_id = _decision_for_letter(ws, row, draft=draft)
     except ServiceError:
@@ -198,7 +198,7 @@ def _content(ws: Workspace, row: CaseRow, *, number: str, year: int, seq: int, i
         prepared_by=names.get(row.prepared_by, "") if row.prepared_by else "",
         approved_by=names.get(row.approved_by, "") if row.approved_by else "",
         decision_id=decision_id, decision_digest=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        application_id=row.id, application_version=row.version, page=letter_page(ws),
+        application_id=row.id, application_version=row.version, page=page or letter_page(ws),
     )
 
 
@@ -467,12 +467,19 @@ def print_all(ws: Workspace, *, issued_on: date | None = None,
 # -- drafts, lists, checks -------------------------------------------------------------
 
 
-def draft_pdf(ws: Workspace, application_id: int, *, on: date | None = None) -> bytes:
-    """样稿: the letter as it would read, without a number and marked as a draft (nothing recorded)."""
+def draft_pdf(ws: Workspace, application_id: int, *, on: date | None = None, page: LetterPage | None = None) -> bytes:
+    """样稿: the letter as it would read, without a number and marked as a draft (nothing recorded);
+    with ``page``, as it would look with those page choices instead of the office's saved ones."""
     row = store_reviews.case(ws.store, application_id)
     on = on or date.today()
-    content = _content(ws, row, number="", year=on.year, seq=0, issued_on=on, draft=True)
+    content = _content(ws, row, number="", year=on.year, seq=0, issued_on=on, draft=True, page=page)
     return _render(ws, [LetterPrint(content, "", "", Mark.DRAFT, "样稿：尚未编号，不作为确认书使用")])
+
+
+def page_sample_application(ws: Workspace) -> int | None:
+    """The application whose 样稿 shows the office's page choices (the newest one; None without any)."""
+    row = store_reviews.newest_case(ws.store, ws.office.id)
+    return None if row is None else row.id
 
 
 def letters_of(ws: Workspace, application_id: int) -> list[LetterRow]:
@@ -564,7 +571,7 @@ def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
 
 
 __all__ = [
-    "LetterPage", "PrintRun", "Verification", "letter_page", "set_letter_page", "content_of", "draft_pdf", "font_choices", "font_report", "fonts",
+    "LetterPage", "PrintRun", "Verification", "letter_page", "set_letter_page", "content_of", "draft_pdf", "page_sample_application", "font_choices", "font_report", "fonts",
     "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
     "print_all", "print_pdf", "set_font_choices", "verify", "void",
 ]

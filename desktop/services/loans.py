@@ -46,13 +46,15 @@ class LoanResult:
     check: LoanCheck
 
 
-def tracking_rules() -> TrackingRules:
-    return TrackingRules.load()
+def tracking_rules(ws: Workspace) -> TrackingRules:
+    """The loan-period parameters of the office's rule set (part of its version)."""
+    return current_rules(ws).tracking
 
 
 def preview_loan(ws: Workspace, draft: LoanDraft) -> LoanCheck:
     """What recording this loan would find (the LPR, errors, warnings), without writing."""
-    return check_loan(draft, current_rules(ws).lpr, tracking_rules())
+    rules = current_rules(ws)
+    return check_loan(draft, rules.lpr, rules.tracking)
 
 
 def _application_id(ws: Workspace, uscc: str, application_id: int | None) -> int:

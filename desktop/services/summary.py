@@ -27,7 +27,7 @@ from desktop.store.db import now_iso
 __all__ = ["EXPORT_SUFFIXES", "Summary", "counties", "export", "headers", "pdf_bytes", "summary", "workbook_bytes"]
 
 EXPORT_SUFFIXES = (".xlsx", ".pdf")
-_SUBTITLE = QT_TRANSLATE_NOOP(
+SUBTITLE = QT_TRANSLATE_NOOP(
     "summary", "申请按申请日期、批准按批准日期计入当月；认定人数、重点群体、来源地为认定符合的企业计入的人员"
     "（以批准的认定结果为准）；核实为经办人核实，申报为企业申报。")
 _CHART_TITLE = QT_TRANSLATE_NOOP("summary", "按月（所列县合计）")
@@ -118,7 +118,7 @@ def workbook_bytes(ws: Workspace, s: Summary) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(28, len(name) * 2 + 2))
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
-    first.cell(row=len(table_rows(s)) + 3, column=1, value=_SUBTITLE)
+    first.cell(row=len(table_rows(s)) + 3, column=1, value=SUBTITLE)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -131,7 +131,7 @@ def pdf_bytes(ws: Workspace, s: Summary) -> bytes:
 
     months = s.by_month()
     doc = SummaryPrint(
-        title=_title(ws, s), subtitle=_SUBTITLE, headers=headers(), rows=table_rows(s),
+        title=_title(ws, s), subtitle=SUBTITLE, headers=headers(), rows=table_rows(s),
         months=[c.month for c in months],
         series=[(label, [int(getattr(c, key)) for c in months]) for key, label in SERIES],
         footer=_footer(ws), chart_title=_CHART_TITLE, sources_title=_SOURCES_TITLE,

@@ -30,10 +30,11 @@ from desktop.core.decision import Decision, EligibilityError, WorkerFacts
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.core.policy import RuleSet
 from desktop.core.review import ReviewError
 from desktop.core.size import SizeResult
 from desktop.core.tracking import (
-    CountedWorker, ListedWorker, MonthlyList, Reverification, Verdict, month_of, reverify,
+    CountedWorker, ListedWorker, MonthlyList, Reverification, Verdict, month_end, month_of, reverify,
 )
 from desktop.core.tracking_confirm import CONFIRM_CODES, ConfirmFacts, Outcome, check_confirmation
 from desktop.core.workers import ContractType
@@ -101,10 +102,6 @@ def parse_period(text: str) -> date:
     return date(int(found[1]), int(found[2]), 1)
 
 
-def _month_end(month: date) -> date:
-    return add_months(month, 1)[0] - timedelta(days=1)
-
-
 def enterprise_loan(ws: Workspace, uscc: str, loan_id: int | None = None) -> LoanRow:
     """The enterprise's loan: the one named, else its latest."""
     enterprise = find_enterprise(ws, uscc)
@@ -133,7 +130,7 @@ def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staf
         raise ServiceError("track_bad_staff", value=staff)
     rf = open_roster(path)
     try:
-        read = read_sheet(ws, enterprise, rf, today=_month_end(month))
+        read = read_sheet(ws, enterprise, rf, today=month_end(month))
     finally:
         rf.close()
     valid = [r for r in read.check.rows if r.status == "valid"]
@@ -180,10 +177,19 @@ def approved_decision(ws: Workspace, loan: LoanRow) -> Decision:
     return latest.decision
 
 
-def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
-    """The re-verification of ``loan`` at ``on`` (nothing saved)."""
-    if on < date.fromisoformat(loan.start_date):
-        raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
+@dataclass(frozen=True)
+class LoanBasis:
+    """What every re-verification of a loan reads: the rules, the approval and the lists up to a date."""
+
+    rules: RuleSet
+    approved: Decision
+    counted: list[CountedWorker]
+    lists: list[MonthlyList]
+
+
+def loan_basis(ws: Workspace, loan: LoanRow, on: date) -> LoanBasis:
+    """The lists of the months up to ``on``, each worker read as the decision reads them (a worker not
+    counted at approval counts when :func:`decide` would count them at the month's end)."""
     rules = current_rules(ws)
     approved = approved_decision(ws, loan)
     counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
@@ -203,15 +209,29 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
             others = [_worker(r) for r in mine if r.id_number not in counted_ids]
             counts = {number: True for number in counted_ids}
             if others:
-                outcome = decide(rules, facts, ApplicationFacts(review_date=min(_month_end(month), on)), others,
+                outcome = decide(rules, facts, ApplicationFacts(review_date=min(month_end(month), on)), others,
                                  areas=ws.areas)
                 counts.update((o.id_number, o.counted) for o in outcome.workers)
             lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
                 r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
-        return reverify(rules, tracking_rules(), size=approved.size, counted=counted, lists=lists, on=on,
-                        since=date.fromisoformat(loan.start_date))
     except EligibilityError as exc:
         raise ServiceError("track_refused", message=str(exc)) from exc
+    return LoanBasis(rules, approved, counted, lists)
+
+
+def reverify_basis(basis: LoanBasis, loan: LoanRow, on: date) -> Reverification:
+    try:
+        return reverify(basis.rules, basis.rules.tracking, size=basis.approved.size, counted=basis.counted,
+                        lists=basis.lists, on=on, since=date.fromisoformat(loan.start_date))
+    except EligibilityError as exc:
+        raise ServiceError("track_refused", message=str(exc)) from exc
+
+
+def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
+    """The re-verification of ``loan`` at ``on`` (nothing saved)."""
+    if on < date.fromisoformat(loan.start_date):
+        raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
+    return reverify_basis(loan_basis(ws, loan, on), loan, on)
 
 
 def workers_required(count_required: int, share_required: Fraction, staff_total: int) -> int:
@@ -321,7 +341,7 @@ def next_due(loan: LoanRow, last: StoredCheck | None, interval: int) -> date | N
 
 def loan_overview(ws: Workspace, on: date) -> list[DueCheck]:
     """Every loan of the office with its next check (None after the loan's end) and its latest check."""
-    interval = tracking_rules().check_interval_months
+    interval = tracking_rules(ws).check_interval_months
     loans = loan_store.loans(ws.store, ws.office.id)
     last = tracking_store.last_checks(ws.store, [loan.id for loan in loans])
     found = []

@@ -100,7 +100,7 @@ def report(ws: Workspace, uscc: str, *, loan_id: int | None = None, on: date | N
     kept = tracking_store.checks(ws.store, loan.id)
     names = _user_names(ws)
     last = max(kept, key=lambda c: (c.check_date, c.id)) if kept else None
-    due = tracking.next_due(loan, last, tracking.tracking_rules().check_interval_months)
+    due = tracking.next_due(loan, last, tracking.tracking_rules(ws).check_interval_months)
     return TrackingReport(
         office_name=ws.office.name, enterprise_name=loan.enterprise_name, uscc=loan.uscc,
         loan_rows=loan_rows(loan), approval=_approval(ws, loan),
@@ -153,7 +153,7 @@ def loan_statuses(ws: Workspace, on: date) -> list[LoanStatus]:
     """Every loan (the office's; every county's at the province) with its latest check and next due date."""
     office_id = None if ws.office.kind == "province" else ws.office.id
     loans = loan_store.loans(ws.store, office_id)
-    interval = tracking.tracking_rules().check_interval_months
+    interval = tracking.tracking_rules(ws).check_interval_months
     last = tracking_store.last_checks(ws.store, [loan.id for loan in loans])
     counts = tracking_store.check_counts(ws.store, [loan.id for loan in loans])
     names = _user_names(ws)

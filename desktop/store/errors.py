@@ -48,6 +48,10 @@ STORE_MESSAGES: dict[str, str] = {
     "backup_folder_missing": QT_TRANSLATE_NOOP(
         "store", "备份文件夹 {path} 不存在（U 盘没有插好，或网络位置没有连上？）。没有在本机另建这个文件夹；请接好后再备份。"
     ),
+    "backup_folder_gone": QT_TRANSLATE_NOOP(
+        "store",
+        "备份到 {path} 时这个文件夹不见了（U 盘被拔出，或网络位置断开了？）。备份没有完成，也没有在本机另建这个文件夹；数据库本身完好。请接好后重新备份。",
+    ),
     "in_use": QT_TRANSLATE_NOOP(
         "store", "数据库 {path} 已在另一个劳协窗口中打开（可能在本机或网络上的另一台电脑）。请使用已打开的窗口，或先关闭它。"
     ),

@@ -92,6 +92,14 @@ def cases_in_status(store: Store, office_id: int, statuses: tuple[str, ...]) -> 
     return [_case(r) for r in rows]
 
 
+def newest_case(store: Store, office_id: int) -> CaseRow | None:
+    """The office's most recently registered application, whatever its status."""
+    row = store.conn.execute(
+        "SELECT a.* FROM applications a JOIN enterprises e ON e.id = a.enterprise_id"
+        " WHERE e.office_id = ? ORDER BY a.id DESC LIMIT 1", (office_id,)).fetchone()
+    return None if row is None else _case(row)
+
+
 def change_status(
     store: Store, application_id: int, *, expected_status: str, expected_version: int, status: str,
     **changes: object,

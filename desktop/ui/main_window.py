@@ -46,10 +46,12 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
-from desktop.ui.province_pages import BankListPage, DuplicatesPage, QuarantinePanel, RegisterPage
+from desktop.ui.bank_page import BankListPage
+from desktop.ui.province_pages import DuplicatesPage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
+from desktop.ui.summary_page import SummaryPage
 from desktop.ui.tracking_page import TrackingPage
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, user_text
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
             self._show_province_pages()
         else:
             self._add_tracking_page()
+            self._add_county_summary_page()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -169,10 +172,12 @@ class MainWindow(QMainWindow):
         self.register_page = RegisterPage(self._ws, self.tasks, self.pages)
         self.duplicates_page = DuplicatesPage(self._ws, self.tasks, self.pages)
         self.bank_page = BankListPage(self._ws, self.tasks, self.pages)
+        self.summary_page = SummaryPage(self._ws, self.tasks, self.pages)
         settings_row = self.pages.indexOf(self.settingsPage)
         for offset, (page, label) in enumerate(((self.register_page, self.tr("企业汇总")),
                                                 (self.duplicates_page, self.tr("重复人员")),
-                                                (self.bank_page, self.tr("报送省开行")))):
+                                                (self.bank_page, self.tr("报送省开行")),
+                                                (self.summary_page, self.tr("统计分析")))):
             self.pages.insertWidget(settings_row + offset, page)
             self.navList.insertItem(settings_row + offset, label)
             self.province_pages.append(page)
@@ -186,6 +191,14 @@ class MainWindow(QMainWindow):
         self.pages.insertWidget(settings_row, self.tracking)
         self.navList.insertItem(settings_row, self.tr("跟踪"))
         self.events.changed.connect(self.tracking.on_data_changed)
+
+    def _add_county_summary_page(self) -> None:
+        """统计分析 (issue 16, 6) for the county's own office, after 报送批次 (跟踪 stays just before 设置)."""
+        self.summary_page = SummaryPage(self._ws, self.tasks, self.pages)
+        row = self.pages.indexOf(self.batchPage) + 1
+        self.pages.insertWidget(row, self.summary_page)
+        self.navList.insertItem(row, self.tr("统计分析"))
+        self.events.changed.connect(self.summary_page.on_data_changed)
 
     def _set_up_table(self) -> None:
         table = self.enterpriseTable

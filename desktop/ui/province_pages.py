@@ -1,22 +1,19 @@
-"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters), 重复人员
-(workers counted by two enterprises, identity conflicts, rulings) and 报送省开行 (the period's list
-for the bank).
+"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters) and 重复人员
+(workers counted by two enterprises, identity conflicts, rulings); 报送省开行 is in
+:mod:`desktop.ui.bank_page`.
 
 The widgets are built here rather than in Designer forms: each page is a filter row, a table and a
 detail pane, the same three parts. The lists are read on the GUI thread: a province's register is a
-few thousand applications (rows, not workers); the bank list is written by a background task.
+few thousand applications (rows, not workers).
 """
 
 from __future__ import annotations
 
-import datetime
-import secrets
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
@@ -33,21 +30,21 @@ from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import inform, offer, readonly_table
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
 
 _RESULT = {"pass": "符合", "fail": "不符合"}
 _STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
            "returned": "已退回"}
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
 
 
-class _Page(QWidget):
+class ProvincePage(ReloadsWhenShown):
     data_changed = Signal(str, int)  # as the other pages: (Change, enterprise id)
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -57,19 +54,8 @@ class _Page(QWidget):
         self.filters = QHBoxLayout()
         self.layout_.addLayout(self.filters)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self.reload()
 
-    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
-        if self.isVisible():
-            self.reload()
-
-    def reload(self) -> None:
-        raise NotImplementedError
-
-
-class RegisterPage(_Page):
+class RegisterPage(ProvincePage):
     """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
     HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
@@ -126,7 +112,7 @@ class RegisterPage(_Page):
         except ServiceError as exc:
             self.countLabel.setText(error_text(exc))
             return
-        _fill(self.table, [(
+        fill_table(self.table, [(
             f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
             _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
             r.letter_number, r.verification_code, (r.approved_at or "")[:10], self._tracking(r),
@@ -229,7 +215,7 @@ class RulingDialog(QDialog):
         return str(self.rulingCombo.currentData()), self.reasonEdit.toPlainText()
 
 
-class DuplicatesPage(_Page):
+class DuplicatesPage(ProvincePage):
     """重复人员: workers counted by two enterprises, the rulings, and identity conflicts."""
 
     HEADERS = ("姓名", "公民身份号码", "裁定", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业",
@@ -270,14 +256,14 @@ class DuplicatesPage(_Page):
         def contract(s: province.Side) -> str:
             return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
 
-        _fill(self.table, [(
+        fill_table(self.table, [(
             d.name, mask_id(d.id_number),
             (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
             d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
             d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
             f"{d.overlap_start}～{d.overlap_end or '—'}",
         ) for d in self.found])
-        _fill(self.conflicts, [(
+        fill_table(self.conflicts, [(
             mask_id(c.id_number), c.known.county_name, c.known.name, c.known.birth_date, c.arriving.county_name,
             c.arriving.name, c.arriving.birth_date, c.batch_file,
         ) for c in conflicts])
@@ -411,7 +397,7 @@ class QuarantinePanel(QWidget):
 
     def reload(self) -> None:
         self.entries = province.quarantine(self._ws)
-        _fill(self.table, [(
+        fill_table(self.table, [(
             e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, e.row.office_code or self.tr("（无法读出）"),
             e.row.seq, "；".join(e.reasons),
         ) for e in self.entries])
@@ -458,77 +444,4 @@ class QuarantinePanel(QWidget):
         self.rechecked.emit(outcome)
 
 
-def _make_bank_list(ws: Workspace, state: TaskState, period: str, out: Path,
-                    passphrase: str) -> province.BankListResult:
-    state.progress(0, 1, "正在生成名单…")
-    return province.bank_list(ws, period, out, passphrase=passphrase)
-
-
-class BankListPage(_Page):
-    """报送省开行: the enterprises approved in a month, written as an AES-256 ZIP with their letters."""
-
-    HEADERS = ("企业名称", "统一社会信用代码", "县（市、区）", "联系人", "联系电话", "企业规模", "职工总数", "认定人数",
-               "占比", "重点群体", "适用标准", "确认书文号", "核验码")
-
-    finished = Signal(object)  # the BankListResult
-
-    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(workspace, tasks, parent)
-        self.periodEdit = QLineEdit(self)
-        self.periodEdit.setText(datetime.date.today().strftime("%Y-%m"))
-        self.makeButton = QPushButton(self.tr("生成名单…"), self)
-        self.filters.addWidget(QLabel(self.tr("批准年月："), self))
-        self.filters.addWidget(self.periodEdit)
-        self.filters.addStretch(1)
-        self.filters.addWidget(self.makeButton)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
-        self.layout_.addWidget(self.table, 1)
-        self.resultLabel = QLabel(self)
-        self.resultLabel.setWordWrap(True)
-        self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.addWidget(self.resultLabel)
-        self.rows: list[province.RegisterRow] = []
-        self.periodEdit.editingFinished.connect(self.reload)
-        self.makeButton.clicked.connect(self._choose_folder)
-
-    def reload(self) -> None:
-        try:
-            self.rows = province.bank_rows(self._ws, self.periodEdit.text())
-        except ServiceError as exc:
-            self.rows = []
-            self.resultLabel.setText(error_text(exc))
-        _fill(self.table, [(
-            r.enterprise_name, r.uscc, r.county_name, r.contact_name, mask_phone(r.contact_phone), r.size_label,
-            r.staff_total,
-            r.qualifying_count, r.share_percent, r.priority_workers, r.standard_label, r.letter_number,
-            r.verification_code,
-        ) for r in self.rows])
-        if not self._ws.can(Permission.EXPORT_BATCHES):
-            offer(self.makeButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
-        else:
-            offer(self.makeButton, bool(self.rows), self.tr("该月没有批准且认定符合的企业"))
-
-    def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("名单写到哪个文件夹"))
-        if folder:
-            self.make(Path(folder))
-
-    def make(self, folder: Path) -> None:
-        """Write the list in the background; the passphrase is shown once, to be given by phone."""
-        passphrase = "-".join(secrets.token_hex(2) for _ in range(4))
-        task = self._tasks.run(_make_bank_list, self.periodEdit.text().strip(), folder, passphrase,
-                               ws_factory=opener(self._ws), label=self.tr("正在生成报送省开行的名单…"), parent=self)
-        task.success(lambda result: self._made(result, passphrase))
-        task.failure(lambda exc: show_exception(self, exc))
-
-    def _made(self, result: province.BankListResult, passphrase: str) -> None:
-        text = self.tr("已写出名单：企业 {rows} 家，确认书 {letters} 份。\n压缩包密码：{passphrase}"
-                       "（请电话告知开行经办人，不要与文件一同发送）\n文件：{path}").format(
-            path=result.path, rows=result.rows, letters=result.letters, passphrase=passphrase)
-        if result.missing_letters:
-            text += self.tr("\n以下确认书没有 PDF 原件：{numbers}").format(numbers="、".join(result.missing_letters))
-        self.resultLabel.setText(text)
-        self.finished.emit(result)
-
-
-__all__ = ["BankListPage", "DuplicatesPage", "QuarantinePanel", "RegisterPage", "RulingDialog"]
+__all__ = ["DuplicatesPage", "ProvincePage", "fill_table", "QuarantinePanel", "RegisterPage", "RulingDialog"]

@@ -37,6 +37,7 @@ from desktop.ui.agreements_dialog import AgreementsDialog
 from desktop.ui.audit_dialog import AuditDialog
 from desktop.ui.backup_dialogs import CheckDialog, RestoreDialog
 from desktop.ui.errors import show_error
+from desktop.ui.letter_page_dialog import LetterPageDialog
 from desktop.ui.forms import load_form
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
@@ -85,6 +86,7 @@ class SettingsPage(QWidget):
     dbPathValue: QLabel
     editOfficeButton: QPushButton
     agreementsButton: QPushButton
+    letterPageButton: QPushButton
     backupGroup: QGroupBox
     backupFolderCaption: QLabel
     backupFolderEdit: QLineEdit
@@ -153,6 +155,7 @@ class SettingsPage(QWidget):
     def _connect(self) -> None:
         self.editOfficeButton.clicked.connect(self.open_office_dialog)
         self.agreementsButton.clicked.connect(self.open_agreements)
+        self.letterPageButton.clicked.connect(self.open_letter_page)
         self.backupFolderButton.clicked.connect(self.choose_backup_folder)
         self.secondFolderButton.clicked.connect(self.choose_second_folder)
         self.clearSecondButton.clicked.connect(lambda: self.save_folders(self.backup_folder(), None))
@@ -194,6 +197,13 @@ class SettingsPage(QWidget):
     def open_agreements(self) -> AgreementsDialog:
         dialog = AgreementsDialog(self._ws, self)
         dialog.changed.connect(self.policy_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_letter_page(self) -> LetterPageDialog:
+        dialog = LetterPageDialog(self._ws, self, self._tasks)
+        dialog.accepted.connect(lambda: self.message.emit(self.tr("确认书版式已保存，此后出具的确认书按新版式排版。")))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

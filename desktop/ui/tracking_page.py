@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -28,12 +28,14 @@ from desktop.core.tracking_confirm import Confirmation, Outcome
 from desktop.services import tracking, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
+from desktop.services.tracking_timeline import TimelineMonth, timeline
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.errors import show_exception
 from desktop.ui.loan_dialog import LoanDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
+from desktop.ui.timeline_chart import TimelineChart
 from desktop.ui.widgets import offer, readonly_table
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
@@ -97,12 +99,20 @@ class TrackingPage(QWidget):
         self.table = readonly_table(self, headers)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(TrackingColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 3)
+        header.setSectionResizeMode(TrackingColumn.NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TrackingColumn.CONTRACT, QHeaderView.ResizeMode.Stretch)  # a tooltip when cut
+        layout.addWidget(self.table, 2)
         self.countLabel = QLabel(self)
         layout.addWidget(self.countLabel)
-        self.detail = QTextBrowser(self)
-        layout.addWidget(self.detail, 2)
+        bottom = QSplitter(Qt.Orientation.Horizontal, self)  # the explanation beside the chart
+        self.detail = QTextBrowser(bottom)
+        self.chart = TimelineChart(bottom)
+        bottom.addWidget(self.detail)
+        bottom.addWidget(self.chart)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
+        bottom.setChildrenCollapsible(False)
+        layout.addWidget(bottom, 3)
         self.rows: list[DueCheck] = []
         self.refreshButton.clicked.connect(self.reload)
         self.checkButton.clicked.connect(self.check_selected)
@@ -123,7 +133,7 @@ class TrackingPage(QWidget):
 
     def reload(self) -> None:
         self.titleLabel.setText(self.tr("贷款期内跟踪评估（截至 {date}，每 {n} 个月核实一次）").format(
-            date=self.today.isoformat(), n=tracking.tracking_rules().check_interval_months))
+            date=self.today.isoformat(), n=tracking.tracking_rules(self._ws).check_interval_months))
         try:
             rows = tracking.loan_overview(self._ws, self.today)
         except ServiceError as exc:
@@ -330,9 +340,21 @@ class TrackingPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
 
+    def _show_chart(self, d: DueCheck | None) -> None:
+        """The selected loan's months: workers counted against the number required."""
+        rules = tracking.tracking_rules(self._ws)
+        months: list[TimelineMonth] = []
+        if d is not None:
+            try:
+                months = timeline(self._ws, d.loan, self.today)
+            except (ServiceError, StoreError) as exc:
+                self.countLabel.setText(error_text(exc))
+        self.chart.set_months(months, rules.continuous_min_months)
+
     def _show_detail(self) -> None:
         self._enable()
         d = self.selected()
+        self._show_chart(d)
         if d is None:
             self.detail.setHtml(html.escape(self.tr("还没有登记贷款：企业带借款合同来后，点“登记贷款…”登记。"))
                                 if not self.rows else "")

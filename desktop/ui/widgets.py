@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLabel, QMainWindow, QMessageBox, QTableWidget, QWidget,
 )
@@ -122,3 +122,19 @@ def readonly_table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+class ReloadsWhenShown(QWidget):
+    """A page that reads its data again when it is shown and, while shown, when the office's data changed
+    (``on_data_changed``, connected to the window's DataEvents). Subclasses implement ``reload``."""
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.reload()
+
+    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError

@@ -43,6 +43,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import zipfile
@@ -217,14 +218,18 @@ def install(setup: Path) -> Path:
     return target
 
 
-def cli(app: Path, *args: str, expect_code: int = 0, env: dict[str, str] | None = None) -> str:
+def cli_run(app: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, int, str]:
     """laoxie-cli with --output: what it says comes from that file, never from Wine's console."""
     what = "laoxie-cli " + " ".join(a for a in args if not a.startswith("Z:"))
     result = out_file(what)
     done = wine(str(app / "laoxie-cli.exe"), *args, "--output", windows_path(result), check=False, env=env)
-    text = read_result(result, what, done)
-    if done.returncode != expect_code:
-        raise Failed(f"{what}: exit code {done.returncode}, expected {expect_code}; it wrote:\n{text[-4000:]}")
+    return what, done.returncode, read_result(result, what, done)
+
+
+def cli(app: Path, *args: str, expect_code: int = 0, env: dict[str, str] | None = None) -> str:
+    what, code, text = cli_run(app, *args, env=env)
+    if code != expect_code:
+        raise Failed(f"{what}: exit code {code}, expected {expect_code}; it wrote:\n{text[-4000:]}")
     return text
 
 
@@ -271,6 +276,7 @@ def round_trip(app: Path, work: Path) -> Path:
     out = cli(app, "--user", "clerk", "db", "check")
     expect("失败" not in out and "错误" not in out, "db check on the default database")
     timed("round trip", start)
+    stick_pulled_out_during_backup(app, work)
 
     start = time.monotonic()
     # Over 260 characters in all, each folder name within Linux's 255 bytes.
@@ -315,6 +321,52 @@ def locked_roster_is_refused_clearly(app: Path, roster: Path) -> None:
             holder.kill()
             holder.communicate()
     expect("Excel" in out and "Traceback" not in out, f"a roster locked by another program: {out.strip()}")
+
+
+def stick_pulled_out_during_backup(app: Path, work: Path) -> None:
+    """`db backup --to` a USB stick that is pulled out while the copy is written.
+
+    Wine has no removable drives to pull, so the stick is a folder that a thread here
+    deletes the moment the backup's .part file appears in it.  The one honest retry: when
+    the backup was done before the thread got to it (the program did nothing wrong; the
+    imitation came too late), it is tried again, at most three times; a wrong message or a
+    damaged database is never retried."""
+    start = time.monotonic()
+    stick = work / "U盘 拔出"
+    for attempt in range(1, 4):
+        if stick.exists():
+            shutil.rmtree(stick)
+        stick.mkdir()
+        pulled = threading.Event()
+        stop = threading.Event()
+
+        def pull_out() -> None:
+            while not stop.is_set():
+                try:
+                    if any(entry.name.endswith(".part") for entry in os.scandir(stick)):
+                        shutil.rmtree(stick, ignore_errors=True)
+                        pulled.set()
+                        return
+                except FileNotFoundError:
+                    return
+                time.sleep(0.001)
+
+        puller = threading.Thread(target=pull_out, daemon=True)
+        puller.start()
+        what, code, out = cli_run(app, "--user", "admin", "db", "backup", "--to", windows_path(stick))
+        stop.set()
+        puller.join()
+        if pulled.is_set() and code != 0:
+            break
+        say(f"the stick was pulled too late on attempt {attempt} (exit {code}): again")
+    else:
+        raise Failed("could not pull the stick out during a backup in three attempts")
+    expect(code == 1 and "U 盘被拔出" in out and "数据库本身完好" in out and "Traceback" not in out,
+           f"a stick pulled out during a backup: {out.strip()}")
+    expect(not stick.exists(), "the pulled stick's folder is not made again on the local disk")
+    out = cli(app, "--user", "admin", "db", "check")
+    expect("失败" not in out and "错误" not in out, "db check after the stick was pulled: the database is whole")
+    timed("stick pulled out during a backup", start)
 
 
 def window(app: Path, db: Path) -> None:

@@ -114,7 +114,7 @@ def test_lpr_by_date(rules: RuleSet) -> None:
 def test_version_names_every_file(rules: RuleSet) -> None:
     version = rules.version
     for part in ("labor-coop-2022@1", "paired-areas@2022.1", "min-wage-jilin@2024.1", "lpr@2025-05-20",
-                 "size-standard-2011"):
+                 "size-standard-2011", "tracking-2022@1"):
         assert part in version
     assert len(version.split("#")[1]) == 10
     assert [c.role for c in rules.components] == list(DEFAULT_FILES)
@@ -141,6 +141,7 @@ def test_any_changed_value_gives_a_new_version(tmp_path: Path, rules: RuleSet, r
         "lpr": lambda d: d["rates"].append(
             {"effective_from": "2026-01-20", "one_year": 2.9, "five_year": 3.4, "source": "公告"}),
         "size_standard": lambda d: d["industries"][0]["small"].update(revenue=60),
+        "tracking": lambda d: d["check_interval_months"].update(value=1),
     }
     edit(folder / DEFAULT_FILES[role], changes[role])
     changed = RuleSet.load(folder)
@@ -305,3 +306,22 @@ def test_source_file_round_trips_unchanged(tmp_path: Path) -> None:
         data = copy.deepcopy(json.loads((folder / name).read_text(encoding="utf-8")))
         (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert RuleSet.load(folder).version == RuleSet.load().version
+
+
+def test_the_loan_period_parameters_are_part_of_the_rule_set(tmp_path: Path, rules: RuleSet) -> None:
+    from desktop.core.policy_params import parameters
+
+    assert (rules.tracking.check_interval_months, rules.tracking.continuous_min_months) == (3, 3)
+    folder = policy_copy(tmp_path)
+    edit(folder / DEFAULT_FILES["tracking"], lambda d: d["check_interval_months"].update(value=1))
+    monthly = RuleSet.load(folder)
+    assert monthly.tracking.check_interval_months == 1 and monthly.version != rules.version
+    listed = {p.key: p for p in parameters(monthly)}
+    assert listed["tracking.check_interval_months"].value == "每1个月"
+    assert "三（六）" in listed["tracking.check_interval_months"].source
+    edit(folder / DEFAULT_FILES["tracking"], lambda d: d["check_interval_months"].update(value=0))
+    with pytest.raises(ValueError, match="check_interval_months.value"):
+        RuleSet.load(folder)
+    edit(folder / DEFAULT_FILES["tracking"], lambda d: d.update(check_every="month"))
+    with pytest.raises(ValueError, match="check_every"):
+        RuleSet.load(folder)

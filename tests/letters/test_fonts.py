@@ -162,3 +162,23 @@ def test_ascii_falls_back_to_a_base_font_only_when_no_chinese_font_has_it() -> N
 def test_the_fonts_of_this_machine_are_found_once() -> None:
     assert fontset() is fontset() is SYSTEM
     assert fontset({"all": str(CJK)}) is fontset({"all": str(CJK)})
+
+
+def test_a_font_table_is_copied_out_of_the_file_once_not_per_letter() -> None:
+    """reportlab subsets every font once a PDF; the glyph table (megabytes for a Chinese
+    font) is read from the file's bytes the first time, then the same copy serves."""
+    from reportlab.pdfbase import pdfmetrics
+
+    letter = sample_content(2)
+    for _ in range(2):
+        render_letter(LetterPrint(letter, letter.verification_code(), letter.qr_payload()), SYSTEM)
+    face = pdfmetrics.getFont(SYSTEM.primary("fangsong").name).face
+    assert face.get_table("glyf") is face.get_table("glyf")
+
+
+def test_reportlab_formats_numbers_with_its_c_accelerator() -> None:
+    """rl_accel is a dependency: without it a fifth of drawing a letter is pure-Python number formatting."""
+    from reportlab.lib.rl_accel import fp_str
+
+    assert type(fp_str).__name__ == "builtin_function_or_method"
+    assert fp_str(1.5, 2.0, 0.25) == "1.5 2 .25"

@@ -86,6 +86,7 @@ def test_checks_over_four_months(workspace: Workspace, tmp_path: Path,
     assert [(c.check_date, c.verdict, c.needs_attention) for c in stored] == [
         ("2026-08-31", "met", False), ("2026-09-30", "not_met", True), ("2026-10-31", "at_risk", False)]
     assert stored[1].payload["steps"][-1].startswith("结论：不达标")
+    assert "tracking-2022@1" in stored[1].ruleset_version  # the loan-period parameters are in the version
     again = tracking.check(workspace, uscc, date(2026, 9, 30))  # a check again is a new record
     assert again.check_id != stored[1].id and len(tracking.checks(workspace, uscc)) == 4
     with pytest.raises(sqlite3.DatabaseError):
@@ -169,3 +170,24 @@ def test_the_command_line(office_db: Path, workspace: Workspace, tmp_path: Path,
     assert main([*db, "track", "check", uscc, "--date", "2026-13-01"]) != EXIT_OK
     assert main([*db, "track", "import", str(august), "--enterprise", uscc, "--period", "2026-6", "--json"]) == EXIT_FAILED
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "track_bad_period"
+
+
+def test_the_timeline_month_by_month(workspace: Workspace, tmp_path: Path,
+                                     loan: tuple[str, list[tuple[str, str, str]]]) -> None:
+    from desktop.services.tracking_timeline import timeline
+
+    uscc, counted = loan
+    _import_year(workspace, tmp_path, uscc, counted)
+    months = timeline(workspace, tracking.enterprise_loan(workspace, uscc), date(2026, 11, 15))
+    assert [m.month for m in months] == [date(2026, m, 1) for m in (7, 8, 9, 10, 11)]
+    july, august, september, october, november = months
+    n = len(counted)
+    # small enterprise, 30 staff: 10 workers or 15% (5 of 30): at least 5
+    assert (july.counted, july.established, july.required, july.verdict) == (n, n, 5, Verdict.MET)
+    assert (august.counted, august.established) == (n, n)
+    assert (september.counted, september.established, september.verdict) == (2, 2, Verdict.NOT_MET)
+    # back after the gap, and the new hire, start again in October: not yet 3 months
+    assert (october.counted, october.established, october.verdict) == (n + 1, 2, Verdict.AT_RISK)
+    assert not november.has_list and november.verdict is None
+    assert timeline(workspace, tracking.enterprise_loan(workspace, uscc), date(2026, 6, 30)) == []
+    assert workspace.store.conn.execute("SELECT count(*) FROM tracking_checks").fetchone()[0] == 0  # nothing kept

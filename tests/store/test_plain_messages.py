@@ -34,6 +34,33 @@ def test_os_errors_become_chinese(caplog: pytest.LogCaptureFixture) -> None:
     assert "Permission denied" in caplog.text
 
 
+def windows_error(errno_: int, winerror: int, filename: str) -> OSError:
+    """An OSError as Windows raises it: the winerror and the errno Python derives from it."""
+    exc = OSError(errno_, "The system said something in English", filename)
+    if getattr(exc, "winerror", None) != winerror:  # off Windows the attribute is not set by OSError
+        exc.winerror = winerror  # type: ignore[misc]
+    return exc
+
+
+@pytest.mark.parametrize(("errno_", "winerror", "expected"), [
+    (errno.EINVAL, 1167, "U 盘可能已拔出"),  # ERROR_DEVICE_NOT_CONNECTED: Python knows no errno for it
+    (errno.EINVAL, 21, "U 盘可能已拔出"),  # ERROR_NOT_READY
+    (errno.EINVAL, 1006, "U 盘可能已拔出"),  # ERROR_FILE_INVALID
+    (errno.EACCES, 32, "其他程序使用（如 Excel、WPS）"),  # ERROR_SHARING_VIOLATION, not "no permission"
+    (errno.EACCES, 5, "没有访问权限"),  # ERROR_ACCESS_DENIED stays what it is
+    (errno.ENOENT, 206, "路径太长（40 个字符"),  # ERROR_FILENAME_EXCED_RANGE
+])
+def test_windows_errors_say_what_windows_meant(errno_: int, winerror: int, expected: str) -> None:
+    assert expected in os_reason(windows_error(errno_, winerror, "E:\\U盘\\备份\\office.sqlite3.part" + "x" * 12))
+
+
+def test_a_missing_path_over_windows_260_characters_is_said_to_be_too_long() -> None:
+    short = "C:\\数据\\" + "长" * 239  # 245 characters: really not there
+    assert os_reason(windows_error(errno.ENOENT, 3, short)) == "文件或文件夹不存在"
+    long = short + "\\" + "名" * 15  # 261 characters: Windows refuses it unless long paths are enabled
+    assert os_reason(windows_error(errno.ENOENT, 3, long)).startswith("路径太长（261 个字符")
+
+
 def test_a_broken_letter_content_is_said_in_chinese() -> None:
     from desktop.core.letter import LetterContent, LetterError
 

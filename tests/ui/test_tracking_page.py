@@ -214,3 +214,30 @@ def test_the_report_and_the_workbook_are_written_from_the_page(
     page.save_workbook(tmp_path / "no-such-folder" / "x.xlsx")
     qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
     assert "无法写出文件" in page.countLabel.text() and page.workbookButton.isEnabled()
+
+
+def _colours_in(widget: Any) -> set[str]:
+    """The colours drawn below the legend."""
+    image = widget.grab().toImage()
+    return {image.pixelColor(x, y).name() for x in range(0, image.width(), 2) for y in range(48, image.height(), 2)}
+
+
+def test_the_chart_shows_the_selected_loans_months(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                                   runner: TaskRunner) -> None:
+    from desktop.ui.timeline_chart import ESTABLISHED, REQUIRED, RESULT_COLOURS
+
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    page.table.selectRow(1)  # the first loan: from 2026-06, a list for September only (2 workers)
+    months = page.chart.months
+    assert [(m.month.month, m.has_list) for m in months] == [(6, False), (7, False), (8, False), (9, True),
+                                                            (10, False)]
+    september = months[3]
+    assert (september.counted, september.required) == (2, 5) and september.verdict is not None
+    description = page.chart.accessibleDescription()
+    assert "2026年9月：计入2人" in description and "达标至少需5人" in description and "2026年6月：没有名单" in description
+    colours = _colours_in(page.chart)
+    assert {ESTABLISHED.name(), REQUIRED.name(), RESULT_COLOURS["not_met"].name()} <= colours
+    assert page.chart.column_at(page.chart.width() - 12) == 4
+    page.table.selectRow(0)  # never a list: nothing drawn but the gaps
+    assert page.chart.months and not any(m.has_list for m in page.chart.months)
+    assert ESTABLISHED.name() not in _colours_in(page.chart)

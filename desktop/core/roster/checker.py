@@ -10,24 +10,24 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Final
 
 from desktop.core.areas import AreaTable
 from desktop.core.identifiers import IdentifierError, digits_check_char, parse_id_number
-from desktop.core.messages import QT_TRANSLATE_NOOP
-from desktop.core.names import MAX_PERSON_NAME, length_params
 from desktop.core.national_areas import NationalAreas
 from desktop.core.roster.columns import ColumnChecks
 from desktop.core.roster.kinds import RowKinds
 from desktop.core.roster.problems import ERROR_CODES, RowProblem, problem_order
 from desktop.core.roster.rows import RosterRow, RowStatus
-from desktop.core.roster.rules import CACHE_LIMIT, amount_text, cached, names_kind
+from desktop.core.roster.rules import (
+    CACHE_LIMIT, EndCell, Finding, Term, cached, contract, id_area_mismatch, names_kind, person_name, phone_text,
+    plain_text, sex_mismatch, under_16, wage_below,
+)
 from desktop.core.roster_headers import Field, HeaderLayout
 from desktop.core.roster_values import (
     CellValueError, clean_text, month_cell_paid, parse_amount, parse_contract_term,
     parse_contract_type, parse_date, parse_paid_months, parse_priority_group, parse_sex, parse_yes_no, squeezed,
 )
-from desktop.core.workers import ContractType
 
 _OTHER_PROVINCES: Final = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西", "山东",
@@ -36,9 +36,58 @@ _OTHER_PROVINCES: Final = (
 )
 _SCIENTIFIC: Final = re.compile(r"^\d(?:\.\d+)?E\+?\d{1,3}$")
 _EARLIEST_BIRTH: Final = datetime.date(1900, 1, 1)
-_SEX_LABEL: Final = {"M": "男", "F": "女"}
-
 _Hukou = tuple[str, str | None, str | None, dict[str, object]]  # text, code, problem code, params
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _read_term(raw: object) -> Term | None:
+    term = parse_contract_term(raw)
+    if term is None:
+        return None
+    return _iso(term.start), _iso(term.end), term.kind, clean_text(raw) if term.kind is not None else ""
+
+
+def _read_end(raw: object) -> EndCell | None:
+    if type(raw) is str and not raw.strip()[:1].isdigit():
+        named = names_kind(raw)
+        if named is not None:
+            return None, named, clean_text(raw)
+    end = _iso(parse_date(raw))
+    return None if end is None else (end, None, "")
+
+
+def _read_group(raw: object) -> str | None:
+    group = parse_priority_group(raw)
+    return None if group is None else group.value
+
+
+def _read_insurance(raw: object) -> int | None:
+    insured = parse_yes_no(raw)
+    return None if insured is None else int(bool(insured))
+
+
+# How each cell reads (to what a row stores), in the order the problems of a row are said.
+_READERS: Final[dict[Field, Callable[[object], object]]] = {
+    Field.CONTRACT_TERM: _read_term,
+    Field.CONTRACT_START: lambda raw: _iso(parse_date(raw)),
+    Field.CONTRACT_END: _read_end,
+    Field.CONTRACT_TYPE: parse_contract_type,
+    Field.HIRE_DATE: lambda raw: _iso(parse_date(raw)),
+    Field.WAGE: parse_amount,
+    Field.INSURANCE: _read_insurance,
+    Field.GROUP: _read_group,
+    Field.SEX: parse_sex,
+    Field.PAID_MONTHS: parse_paid_months,
+}
+_UNREADABLE: Final = {  # the problem of a cell that cannot be read, when not the parser's own
+    Field.CONTRACT_START: "date_unreadable", Field.CONTRACT_END: "date_unreadable",
+    Field.HIRE_DATE: "hire_date_unreadable",
+}
+_CONTRACT_FIELDS: Final = frozenset({Field.CONTRACT_TERM, Field.CONTRACT_START, Field.CONTRACT_END,
+                                     Field.CONTRACT_TYPE})
 
 
 class RowChecker:
@@ -48,10 +97,10 @@ class RowChecker:
     it); ``today`` bounds birth dates.  Duplicate ID numbers are found across
     every row given to one checker.
 
-    The hot path is written for 100,000-row rosters: text cells are parsed
-    once per distinct value and column (a roster repeats a few hundred dates,
-    places and amounts), a valid 18-digit number is checked without building
-    objects, and only a row with a problem takes the slow, exact path.
+    Each cell is read once per distinct value and column (``read``: a
+    roster repeats a few hundred dates, places and amounts); the rules over a
+    row's values are those of ``desktop.core.roster.rules``, which the
+    column-wise path (``check_block``) applies too.
     """
 
     def __init__(
@@ -91,36 +140,25 @@ class RowChecker:
         self._group_col = cols.get(Field.GROUP)
         self._sex_col = cols.get(Field.SEX)
         self._has_months = bool(self._months) or Field.PAID_MONTHS in cols
-        caches = self._caches
-        self._optional_fields = tuple(
-            (f, cols.get(f), caches[f], parser) for f, parser in (
-                (Field.WAGE, parse_amount), (Field.INSURANCE, parse_yes_no), (Field.GROUP, parse_priority_group),
-                (Field.SEX, parse_sex),
-            )
-        )
+        # The cells read through ``read``, in the order their problems are said.
+        self._read_columns = tuple((f, cols[f]) for f in _READERS if f in cols and f is not Field.PAID_MONTHS)
+        col = self._col
+        self._finding_column = {
+            **col,
+            Field.CONTRACT_START: col[Field.CONTRACT_TERM] if col[Field.CONTRACT_TERM] is not None
+            else col[Field.CONTRACT_START],
+            Field.CONTRACT_END: next((col[f] for f in (Field.CONTRACT_END, Field.CONTRACT_TERM, Field.CONTRACT_START)
+                                      if col[f] is not None), None),
+        }
         self.kind = RowKinds(layout).kind  # what a row below the header is
         self._columns: ColumnChecks | None = None
 
     # -- values -----------------------------------------------------------
-    def _value(self, f: Field, raw: object, parser: Callable[[object], object]) -> object:
-        """The parsed value, or the CellValueError; text is parsed once per distinct value."""
-        return self._cached(self._caches[f], raw, parser)
-
-    _cached = staticmethod(cached)
-
     def _id(self, raw: object, problems: list[RowProblem], sheet_row: int) -> tuple[str, str | None, str | None, bool]:
         """(number, sex, birth date, converted_from_15); number is "" or the normalised text on error."""
-        if type(raw) is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit():
-            last = raw[17]
-            if last == "x":
-                last = "X"
-            head = raw[:17]
-            if digits_check_char(head) == last:
-                born = self._births.get(raw[6:14])
-                if born is None:
-                    born = self._birth(raw[6:14])
-                if born:
-                    return head + last, "M" if raw[16] in "13579" else "F", born[0], False
+        plain = self.plain_id(raw)
+        if plain is not None:
+            return (*plain, False)
         column = self._id_col
         if isinstance(raw, str):
             text = squeezed(raw).upper()
@@ -184,6 +222,43 @@ class RowChecker:
             pass
         return result
 
+    # -- cells, as a row stores them --------------------------------------
+    def read(self, f: Field, raw: object) -> object:
+        """One cell of ``f`` as a row stores it, None when blank, or the CellValueError; once per distinct value."""
+        return cached(self._caches[f], raw, _READERS[f])
+
+    def _problem(self, sheet_row: int, finding: Finding) -> RowProblem:
+        f, code, params = finding
+        return RowProblem(sheet_row, self._finding_column[f], f, code, params)
+
+    def _cell_problem(self, sheet_row: int, f: Field, exc: CellValueError) -> RowProblem:
+        column = self._col[f]
+        return RowProblem(sheet_row, column, f, _UNREADABLE.get(f) or exc.code, {
+            "value": clean_text(exc.value), "column": self.layout.header_of(column) or f.label})
+
+    def plain_id(self, raw: object) -> tuple[str, str, str] | None:
+        """(number, sex, birth date) of a valid 18-character number typed plainly, else None (see _id)."""
+        if type(raw) is str and len(raw) == 18 and raw.isascii() and raw[:17].isdigit():
+            last = raw[17]
+            if last == "x":
+                last = "X"
+            head = raw[:17]
+            if digits_check_char(head) == last:
+                born = self._births.get(raw[6:14])
+                if born is None:
+                    born = self._birth(raw[6:14])
+                if born:
+                    return head + last, "M" if raw[16] in "13579" else "F", born[0]
+        return None
+
+    def seen(self, number: str, sheet_row: int) -> Finding | None:
+        """The same person on an earlier row of this checker, or the row noted as the person's first."""
+        first = self.first_row_of.get(number)
+        if first is None:
+            self.first_row_of[number] = sheet_row
+            return None
+        return (Field.ID_NUMBER, "duplicate_in_roster", {"first_row": first})
+
     # -- one row ----------------------------------------------------------
     def check(self, cells: Sequence[object], sheet_row: int) -> RosterRow:
         """Normalise and check one data row (see :meth:`kind` for the others)."""
@@ -193,82 +268,47 @@ class RowChecker:
 
         number, sex, birth, converted = self._id(
             cells[self._id_col] if self._id_col is not None else None, problems, sheet_row)
-
         c = self._name_col
-        raw = cells[c] if c is not None else None
-        if type(raw) is str and raw.isalnum():
-            name = raw
-        else:
-            name = clean_text(raw)
-            if name and " " in name and any(ord(ch) > 0x2E80 for ch in name):
-                name = name.replace(" ", "")  # "王  芳": spaces padding a Chinese name
-        if not name:
-            problems.append(RowProblem(sheet_row, c, Field.NAME, "name_empty", {}))
-        elif (too_long := length_params(name, MAX_PERSON_NAME)) is not None:
-            problems.append(RowProblem(sheet_row, c, Field.NAME, "name_too_long", too_long))
+        name, finding = person_name(cells[c] if c is not None else None)
+        if finding is not None:
+            problems.append(self._problem(sheet_row, finding))
 
         c = self._hukou_col
-        raw = cells[c] if c is not None else None
-        hukou = self._hukou.get(raw) if type(raw) is str else None  # type: ignore[call-overload]
-        if hukou is None:
-            hukou = self._resolve_hukou(raw)
-        hukou_text, hukou_code, hukou_problem, hukou_params = hukou
+        hukou_text, hukou_code, hukou_problem, hukou_params = self._resolve_hukou(cells[c] if c is not None else None)
         if hukou_problem is not None:
             problems.append(RowProblem(sheet_row, c, Field.HUKOU, hukou_problem, hukou_params))
 
-        contract_type, start, end = self._contract(cells, sheet_row, problems)
-
-        hire_date: str | None = None
-        c = self._hire_col
-        if c is not None:
-            hire = self._cached(self._caches[Field.HIRE_DATE], cells[c], parse_date)
-            if type(hire) is CellValueError:
-                problems.append(self._value_problem(sheet_row, Field.HIRE_DATE, "hire_date_unreadable", hire))  # type: ignore[arg-type]
-            elif hire is not None:
-                hire_date = hire.isoformat()  # type: ignore[attr-defined]
-
-        found: list[object] = []
-        for f, c, cache, parser in self._optional_fields:
-            if c is None:
-                found.append(None)
-                continue
-            value = self._cached(cache, cells[c], parser)
+        read: dict[Field, object] = {}
+        for f, c in self._read_columns:
+            value = self.read(f, cells[c])
             if type(value) is CellValueError:
-                problems.append(self._value_problem(sheet_row, f, value.code, value))  # type: ignore[attr-defined]
+                problems.append(self._cell_problem(sheet_row, f, value))  # type: ignore[arg-type]
                 value = None
-            found.append(value)
-        wage, insurance, group, declared_sex = found
+            read[f] = value
+        get = read.get
+        kind, start, end, said = contract(
+            get(Field.CONTRACT_TYPE), get(Field.CONTRACT_TERM), get(Field.CONTRACT_START),  # type: ignore[arg-type]
+            get(Field.CONTRACT_END), readable=not any(p.field in _CONTRACT_FIELDS for p in problems))  # type: ignore[arg-type]
+        wage = get(Field.WAGE)
         paid_months = self._paid_months(cells, sheet_row, problems) if self._has_months else None
         c = self._job_col
-        text: Any = None if c is None else cells[c]
-        job = "" if c is None else (text if type(text) is str and text.isalnum() else clean_text(text))
+        job = "" if c is None else plain_text(cells[c])
         c = self._phone_col
-        text = None if c is None else cells[c]
-        phone = "" if c is None else (text if type(text) is str and text.isdigit() else squeezed(text))
+        phone = "" if c is None else phone_text(cells[c])
 
+        findings = list(said)
         if sex is not None:
-            if declared_sex is not None and declared_sex != sex:
-                problems.append(RowProblem(sheet_row, self.layout.columns.get(Field.SEX), Field.SEX, "sex_mismatch", {
-                    "declared": _SEX_LABEL[str(declared_sex)], "from_id": _SEX_LABEL[sex]}))
-            if hukou_code is not None and number[:6] != hukou_code:
-                self._id_area(number, hukou_text, hukou_code, sheet_row, problems)
-            if start is not None and birth and start.year - int(birth[:4]) <= 17:
-                self._age(birth, start, sheet_row, problems)
-        if wage is not None and self.minimum_wage is not None and wage < self.minimum_wage:  # type: ignore[operator]
-            problems.append(RowProblem(sheet_row, self.layout.columns.get(Field.WAGE), Field.WAGE,
-                                       "wage_below_minimum", {
-                                           "wage": amount_text(float(wage)),  # type: ignore[arg-type]
-                                           "minimum": amount_text(self.minimum_wage)}))
-
+            findings.extend(f for f in (
+                sex_mismatch(get(Field.SEX), sex), id_area_mismatch(self.areas, number, hukou_text, hukou_code),
+                under_16(birth, start),  # type: ignore[arg-type]
+            ) if f is not None)
+        if (finding := wage_below(wage, self.minimum_wage)) is not None:
+            findings.append(finding)
         status: RowStatus = "valid"
-        if sex is not None:
-            first = self.first_row_of.get(number)
-            if first is None:
-                self.first_row_of[number] = sheet_row
-            else:
-                problems.append(RowProblem(sheet_row, self._id_col, Field.ID_NUMBER,
-                                           "duplicate_in_roster", {"first_row": first}))
-                status = "duplicate"
+        if sex is not None and (finding := self.seen(number, sheet_row)) is not None:
+            findings.append(finding)
+            status = "duplicate"
+        problems.extend(self._problem(sheet_row, finding) for finding in findings)
         if problems:
             if status == "valid" and any(p.code in ERROR_CODES for p in problems):
                 status = "invalid"
@@ -276,12 +316,9 @@ class RowChecker:
                 problems.sort(key=problem_order)
 
         return RosterRow(
-            sheet_row, status, number, name, sex, birth or None, hukou_text, hukou_code,
-            contract_type.value, start.isoformat() if start else None, end.isoformat() if end else None,
-            hire_date, job, wage, paid_months,  # type: ignore[arg-type]
-            None if insurance is None else int(bool(insurance)), phone,
-            group.value if group is not None else None,  # type: ignore[attr-defined]
-            converted, problems,
+            sheet_row, status, number, name, sex, birth or None, hukou_text, hukou_code, kind.value, start, end,
+            get(Field.HIRE_DATE), job, wage, paid_months, get(Field.INSURANCE), phone,  # type: ignore[arg-type]
+            get(Field.GROUP), converted, problems,  # type: ignore[arg-type]
         )
 
     def check_block(self, block: Sequence[Sequence[object]], sheet_rows: Sequence[int]) -> list[RosterRow]:
@@ -290,135 +327,14 @@ class RowChecker:
             self._columns = ColumnChecks(self)
         return self._columns.check_block(block, sheet_rows)
 
-    def _value_problem(self, sheet_row: int, f: Field, code: str, exc: CellValueError) -> RowProblem:
-        column = self._col[f]
-        return RowProblem(sheet_row, column, f, code, {
-            "value": clean_text(exc.value), "column": self.layout.header_of(column) or f.label})
-
-    def _optional(
-        self, cells: Sequence[object], f: Field, parser: Callable[[object], object], sheet_row: int,
-        problems: list[RowProblem],
-    ) -> object:
-        c = self._col[f]
-        if c is None:
-            return None
-        value = self._value(f, cells[c], parser)
-        if type(value) is CellValueError:
-            problems.append(self._value_problem(sheet_row, f, value.code, value))  # type: ignore[attr-defined]
-            return None
-        return value
-
-    def _contract(
-        self, cells: Sequence[object], sheet_row: int, problems: list[RowProblem]
-    ) -> tuple[ContractType, datetime.date | None, datetime.date | None]:
-        start: datetime.date | None = None
-        end: datetime.date | None = None
-        term_kind: ContractType | None = None
-        term_text = ""
-        unreadable = False
-        caches = self._caches
-        c = self._term_col
-        if c is not None:
-            raw = cells[c]
-            term = self._cached(caches[Field.CONTRACT_TERM], raw, parse_contract_term)
-            if type(term) is CellValueError:
-                problems.append(self._value_problem(sheet_row, Field.CONTRACT_TERM, term.code, term))  # type: ignore[attr-defined]
-                unreadable = True
-            elif term is not None:
-                start, end, term_kind = term.start, term.end, term.kind  # type: ignore[attr-defined]
-                if term_kind is not None:
-                    term_text = clean_text(raw)
-        c = self._start_col
-        if c is not None:
-            raw = cells[c]
-            value = raw if type(raw) is datetime.date else self._cached(caches[Field.CONTRACT_START], raw, parse_date)
-            if type(value) is CellValueError:
-                problems.append(self._value_problem(sheet_row, Field.CONTRACT_START, "date_unreadable", value))  # type: ignore[arg-type]
-                unreadable = True
-            elif value is not None:
-                start = value  # type: ignore[assignment]
-        c = self._end_col
-        if c is not None:
-            raw = cells[c]
-            if type(raw) is datetime.date:
-                end = raw
-            else:
-                named = names_kind(raw) if type(raw) is str and not raw.strip()[:1].isdigit() else None
-                if named is not None:
-                    term_kind, term_text = named, clean_text(raw)
-                else:
-                    value = self._cached(caches[Field.CONTRACT_END], raw, parse_date)
-                    if type(value) is CellValueError:
-                        problems.append(self._value_problem(sheet_row, Field.CONTRACT_END, "date_unreadable", value))  # type: ignore[arg-type]
-                        unreadable = True
-                    elif value is not None:
-                        end = value  # type: ignore[assignment]
-
-        kind = term_kind or ContractType.FIXED
-        c = self._type_col
-        if c is not None:
-            declared = self._cached(caches[Field.CONTRACT_TYPE], cells[c], parse_contract_type)
-            if type(declared) is CellValueError:
-                problems.append(self._value_problem(sheet_row, Field.CONTRACT_TYPE, declared.code, declared))  # type: ignore[attr-defined]
-                unreadable = True
-            elif declared is not None:
-                kind = declared  # type: ignore[assignment]
-                if (term_kind is not None and term_kind is not declared) or (
-                    declared is ContractType.OPEN_ENDED and end is not None
-                ):
-                    problems.append(RowProblem(sheet_row, c, Field.CONTRACT_TYPE, "contract_type_conflict", {
-                        "declared": kind.label, "term": term_text or (end.isoformat() if end else ""),
-                    }))
-        if kind is ContractType.OPEN_ENDED:
-            end = None
-        if unreadable:
-            return kind, start, end
-        if start is None:
-            date_column = self._term_col if self._term_col is not None else self._start_col
-            problems.append(RowProblem(sheet_row, date_column, Field.CONTRACT_START, "contract_start_missing", {}))
-        elif end is None:
-            if kind is ContractType.FIXED:
-                problems.append(RowProblem(sheet_row, self._end_column(), Field.CONTRACT_END,
-                                           "contract_end_missing", {}))
-        elif end < start:
-            problems.append(RowProblem(sheet_row, self._end_column(), Field.CONTRACT_END,
-                                       "contract_end_before_start", {"start": start.isoformat(), "end": end.isoformat()}))
-        return kind, start, end
-
-    def _end_column(self) -> int | None:
-        col = self._col
-        for f in (Field.CONTRACT_END, Field.CONTRACT_TERM, Field.CONTRACT_START):
-            if col[f] is not None:
-                return col[f]
-        return None
-
     def _paid_months(self, cells: Sequence[object], sheet_row: int, problems: list[RowProblem]) -> tuple[str, ...] | None:
-        if self._col[Field.PAID_MONTHS] is not None:
-            value = self._optional(cells, Field.PAID_MONTHS, parse_paid_months, sheet_row, problems)
-            return value if isinstance(value, tuple) else None
+        c = self._col[Field.PAID_MONTHS]
+        if c is not None:
+            value = self.read(Field.PAID_MONTHS, cells[c])
+            if type(value) is CellValueError:
+                problems.append(self._cell_problem(sheet_row, Field.PAID_MONTHS, value))  # type: ignore[arg-type]
+                return None
+            return value  # type: ignore[return-value]
         if self._months:
             return tuple(sorted(month for c, month in self._months if c < len(cells) and month_cell_paid(cells[c])))
         return None
-
-    def _id_area(self, number: str, hukou_text: str, hukou_code: str, sheet_row: int, problems: list[RowProblem]) -> None:
-        prefix = number[:6]
-        area = self.areas.by_code(prefix)
-        if area is not None:
-            if (area.successor_code or area.code) == hukou_code:
-                return
-            id_area = area.full_name
-        elif prefix.startswith("22"):
-            return  # a Jilin code we do not know: no basis for a warning
-        else:
-            id_area = QT_TRANSLATE_NOOP("problems", "吉林省外")
-        problems.append(RowProblem(sheet_row, self._col[Field.HUKOU], Field.HUKOU, "id_area_mismatch", {
-            "id_code": prefix, "id_area": id_area, "hukou": hukou_text}))
-
-    def _age(self, birth: str, start: datetime.date, sheet_row: int, problems: list[RowProblem]) -> None:
-        age = start.year - int(birth[:4]) - ((start.month, start.day) < (int(birth[5:7]), int(birth[8:10])))
-        if age < 16:
-            column = self._col[Field.CONTRACT_TERM]
-            if column is None:
-                column = self._col[Field.CONTRACT_START]
-            problems.append(RowProblem(sheet_row, column, Field.CONTRACT_START, "under_16", {
-                "age": age, "start": start.isoformat()}))
