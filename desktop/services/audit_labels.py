@@ -163,6 +163,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
     "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
+    "list_kind": QT_TRANSLATE_NOOP("audit", "名单种类"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
@@ -216,6 +217,10 @@ _COUNT_KEYS: Final[dict[str, str]] = {
     "refused": QT_TRANSLATE_NOOP("audit", "拒收"),
     "absent": QT_TRANSLATE_NOOP("audit", "本次名册中没有"),
     "skipped_blank": QT_TRANSLATE_NOOP("audit", "跳过空行"),
+    "removed": QT_TRANSLATE_NOOP("audit", "删除导入新增的记录"),
+    "restored": QT_TRANSLATE_NOOP("audit", "恢复导入前的记录"),
+    "persons_restored": QT_TRANSLATE_NOOP("audit", "恢复导入前的人员"),
+    "persons_removed": QT_TRANSLATE_NOOP("audit", "删除导入新增的人员"),
     "skipped_closing": QT_TRANSLATE_NOOP("audit", "跳过表头表尾"),
     "enterprises": QT_TRANSLATE_NOOP("audit", "企业"),
     "applications": QT_TRANSLATE_NOOP("audit", "贷款申请"),
@@ -310,6 +315,8 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "status": {**_field_labels(_RECEIPT_STATUS), **_STATUS},
     "reasons": _field_labels(BATCH_REASONS),
     "verdict": _enum(Verdict, "tracking"),
+    "list_kind": _field_labels({"roster": QT_TRANSLATE_NOOP("audit", "名册"),
+                                "insurance": QT_TRANSLATE_NOOP("audit", "社保缴费明细")}),
 }
 
 

@@ -71,6 +71,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "batch_tracking_refs": ("local_id = local_id + 1", ()),
     "agreements": ("ends = '2099-12-31'", ()),
     "tracking_confirmations": ("outcome = 'confirmed', reason = ''", ("tracking_confirmations_fixed",)),
+    "tracking_insured_months": ("month = '2026-09'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -106,6 +107,7 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "batch_tracking_refs": {"source_id": "source_id + 1000"},
     "agreements": {},
     "tracking_confirmations": {"check_id": "check_id + 1000"},
+    "tracking_insured_months": {"month": "'2026-10'"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -172,7 +174,8 @@ def _build(folder: Path) -> Path:
             list_id = tracking_store.insert_list(
                 ws.store, enterprise_id, period="2026-08", staff_total=30, file_name="名单.csv", sha256="d" * 64,
                 rows=[ListRow(factory.id_number(1, "222424"), "张三", "汪清县", "222424", "fixed", "2026-01-01",
-                              "2027-12-31", "2026-01-01", 1)], user_id=ws.actor.user_id)
+                              "2027-12-31", "2026-01-01", 1)], user_id=ws.actor.user_id, kind="insurance",
+                insured={factory.id_number(1, "222424"): ["2026-07", "2026-08"]})
             check_id = tracking_store.insert_check(
                 ws.store, loan_id, check_date="2026-08-31", verdict="not_met", needs_attention=True, qualifying=1,
                 staff_total=30, latest_period="2026-08", ruleset_version="x", payload={"list": list_id},

@@ -1,4 +1,4 @@
--- 0020 loans and their re-verifications travel to the province in batches (laoxie.batch/2, issue 14
+-- 0022 loans and their re-verifications travel to the province in batches (laoxie.batch/2, issue 14
 -- item 5). One map, both sides, like batch_refs (whose entity list a CHECK fixes):
 -- * at a county: the batch that last carried each of its loans, checks and approvers' answers to
 --   checks (source_id = local_id = the row's own id), so a batch sends what has not gone yet;
