@@ -25,6 +25,9 @@ from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import roster_undo as undo_store
+from desktop.store.roster_undo import ImportRow
+
+__all__ = ["ImportRow", "UndoResult", "last_undoable", "undo_import"]
 
 SERVICE_MESSAGES.update({
     "import_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的名册导入。"),
@@ -48,7 +51,7 @@ class UndoResult:
     counts: dict[str, int]  # removed / restored / persons_restored / persons_removed
 
 
-def last_undoable(ws: Workspace, enterprise_id: int) -> undo_store.ImportRow | None:
+def last_undoable(ws: Workspace, enterprise_id: int) -> ImportRow | None:
     """The import the window offers to undo: the enterprise's newest, if it recorded how."""
     row = undo_store.last_import(ws.store, enterprise_id)
     return row if row is not None and row.undo is not None else None
