@@ -111,7 +111,7 @@ print("window", w.geometry(), w.isMaximized(), flush=True)
 table = w.enterpriseTable
 click(table.viewport(), table.visualRect(w.model.index(w.model.row_of(1), 0)).center())
 shot("main-window")
-pages = {1: "roster", 2: "review", 3: "letters", 4: "batches", 5: "tracking", 6: "settings"}
+pages = {1: "roster", 2: "review", 3: "letters", 4: "batches", 5: "stats-county", 6: "tracking", 7: "settings"}
 for row, name in pages.items():
     if row >= w.navList.count(): break
     nav(w, row)

@@ -1,5 +1,5 @@
-"""Counties' applications written straight into a province file (what a batch import leaves, without
-the crypto), varied enough for 统计分析 to have something to show: several counties, a year of
+"""Counties' applications and their decisions written straight into a province file (the tables
+统计分析 reads, as a batch import leaves them; no rosters, no letters), varied enough for 统计分析 to have something to show: several counties, a year of
 months, 符合 and 不符合, applications not yet approved, verified and claimed priority groups and
 workers from several source counties. Used by the 统计分析 page's test, bench/bench_summary.py and
 the screenshot. Each worker's payload is what the county's program writes (about 700 bytes).

@@ -106,7 +106,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_key_file(value: str) -> str:
+def read_key_file(value: str) -> str:
     from desktop.core.oserrors import os_reason
     from desktop.services.errors import ServiceError
 
@@ -123,7 +123,7 @@ def cmd_import_province(args: argparse.Namespace) -> int:
     from desktop.services import keys as key_service
 
     with open_workspace(args) as ws:
-        info = key_service.import_province_key(ws, _read_key_file(args.file), office_code=args.code,
+        info = key_service.import_province_key(ws, read_key_file(args.file), office_code=args.code,
                                                office_name=args.name, confirm=args.fingerprint)
     emit(args, {"key": key_record(info)}, "已导入省级加密公钥：\n" + key_text(info)
          + ("" if args.fingerprint else "\n请与省里电话核对上面的数字。"))
@@ -134,7 +134,7 @@ def cmd_register_county(args: argparse.Namespace) -> int:
     from desktop.services import keys as key_service
 
     with open_workspace(args) as ws:
-        info = key_service.register_county_key(ws, _read_key_file(args.file), office_code=args.code,
+        info = key_service.register_county_key(ws, read_key_file(args.file), office_code=args.code,
                                                office_name=args.name, confirm=args.fingerprint)
     emit(args, {"key": key_record(info)}, "已登记县级签名公钥：\n" + key_text(info)
          + ("" if args.fingerprint else "\n请与该县电话核对上面的数字。"))

@@ -117,21 +117,46 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_list(args: argparse.Namespace) -> int:
-    from desktop.services import province as svc
+    from desktop.services import bank_list as svc
 
-    passphrase = os.environ.get(PASSPHRASE_ENV, "")
-    chosen = not passphrase
+    recipient = args.age_recipient
+    passphrase = None if recipient else os.environ.get(PASSPHRASE_ENV, "")
+    chosen = passphrase == ""
     if chosen:
         passphrase = "-".join(secrets.token_hex(2) for _ in range(4))
     with open_workspace(args) as ws:
-        result = svc.bank_list(ws, args.period, Path(args.out), passphrase=passphrase)
-    text = (f"已写出 {result.path}：企业 {result.rows} 家，确认书 PDF {result.letters} 份"
-            f"（AES-256 加密的 ZIP，7-Zip、WinRAR 可打开）\nSHA-256 {result.sha256}")
+        result = svc.bank_list(ws, args.period, Path(args.out), passphrase=passphrase, age_recipient=recipient)
+    how = (f"用 age 加密给开行的公钥（指纹 {result.recipient}），开行用其私钥解开：age -d -i 私钥文件 文件 > 名单.zip"
+           if result.protection == svc.AGE else "AES-256 加密的 ZIP，7-Zip、WinRAR 可打开")
+    text = f"已写出 {result.path}：企业 {result.rows} 家，确认书 PDF {result.letters} 份（{how}）\nSHA-256 {result.sha256}"
     if result.missing_letters:
         text += f"\n注意：以下确认书没有 PDF 原件：{'、'.join(result.missing_letters)}"
-    text += f"\n压缩包密码：{passphrase}（请电话告知开行经办人，不要与文件一同发送）" if chosen else \
-        f"\n压缩包密码为环境变量 {PASSPHRASE_ENV} 的值。"
+    if result.protection == svc.AES_ZIP:
+        text += f"\n压缩包密码：{passphrase}（请电话告知开行经办人，不要与文件一同发送）" if chosen else \
+            f"\n压缩包密码为环境变量 {PASSPHRASE_ENV} 的值。"
     emit(args, {"bank_list": result, **({"passphrase": passphrase} if chosen else {})}, text)
+    return EXIT_OK
+
+
+def cmd_bank_key(args: argparse.Namespace) -> int:
+    from desktop.cli.keys import read_key_file
+    from desktop.services import bank_list as svc
+
+    found: svc.BankRecipient | None
+    with open_workspace(args) as ws:
+        if args.key:
+            text = read_key_file(args.key)
+            found = svc.register_recipient(ws, text, name=args.name or svc.DEFAULT_BANK_NAME,
+                                           confirm=args.fingerprint)
+            done = "已登记"
+        else:
+            found = svc.recipient(ws)
+            done = "已登记的"
+    if found is None:
+        emit(args, {"bank_key": None}, "开行还没有登记 age 公钥。")
+    else:
+        emit(args, {"bank_key": found}, f"{done}开行公钥：{found.name} {found.recipient}\n指纹 {found.digits}"
+             f"（{found.fingerprint}）\n登记人 {found.registered_by}，{found.registered_at}")
     return EXIT_OK
 
 
@@ -175,10 +200,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--county", required=True, metavar="CODE")
     p.add_argument("--out", required=True, metavar="DIR|FILE")
     p.set_defaults(handler=cmd_notice)
-    p = actions.add_parser("bank-list", parents=[common], help="报送省开行：某月批准的企业名单和确认书（加密 ZIP）")
+    p = actions.add_parser("bank-list", parents=[common], help="报送省开行：某月批准的企业名单和确认书（加密 ZIP 或 age）")
     p.add_argument("--period", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--age-recipient", metavar="age1…|registered",
+                   help="用 age 加密给开行：开行的公钥，或 registered（开行已登记的公钥）；不写则为加密压缩包")
     p.set_defaults(handler=cmd_bank_list)
+    p = actions.add_parser("bank-key", parents=[common], help="登记或查看开行的 age 公钥（管理员）")
+    p.add_argument("key", nargs="?", metavar="age1…|FILE", help="开行的公钥或公钥文件；不写则显示已登记的")
+    p.add_argument("--name", help="开行的名称（默认 国家开发银行吉林省分行）")
+    p.add_argument("--fingerprint", metavar="DIGITS", help="开行电话告知的指纹数字，核对后才登记")
+    p.set_defaults(handler=cmd_bank_key)
     stats.register_province(actions, common)
 
 

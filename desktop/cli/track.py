@@ -12,15 +12,23 @@ from desktop.cli.common import EXIT_OK, ChineseArgumentParser, emit, open_worksp
 from desktop.cli.loan import loan_record
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from desktop.core.tracking import Reverification
+    from desktop.services.tracking_timeline import WorkerMonths
     from desktop.store.tracking import StoredCheck
 
 ATTENTION = "需关注"
+PROBLEMS_SHOWN = 20
 PENDING = "不达标，待审核人确认（laoxie track confirm {id}）"
 
 
-def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
+def check_record(check_id: int, result: Reverification,
+                 months: Mapping[str, WorkerMonths] | None = None) -> dict[str, Any]:
+    """The check for --json; ``months``: each worker's months employed and insured (YYYY-MM)."""
     from desktop.core.identifiers import mask_id
+
+    months = months or {}
 
     return {
         "id": check_id, "date": result.on.isoformat(), "verdict": result.verdict.value,
@@ -36,6 +44,8 @@ def check_record(check_id: int, result: Reverification) -> dict[str, Any]:
             "employed": s.employed, "start": s.start.isoformat() if s.start else None,
             "end": s.end.isoformat() if s.end else None, "span": s.text, "months": s.months, "days": s.days,
             "reaches": s.reaches,
+            "months_employed": list(months[s.id_number].employed) if s.id_number in months else [],
+            "months_insured": list(months[s.id_number].insured) if s.id_number in months else [],
         } for s in result.spans.values()],
     }
 
@@ -46,21 +56,40 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         done = tracking_service.import_list(ws, args.enterprise, args.file, period=args.period,
                                             staff_total=args.staff, loan_id=args.loan)
-    text = f"已导入 {done.period} 的名单：{done.rows} 人，职工总数 {done.staff_total} 人"
-    if done.refused:
-        text += f"；{done.refused} 行有错未收（用 laoxie import --dry-run 查看每行的问题）"
-    emit(args, {"list": {"id": done.list_id, "period": done.period, "rows": done.rows,
-                         "refused": done.refused, "staff_total": done.staff_total}}, text)
+    kind = "社保缴费明细" if done.kind == "insurance" else "名单"
+    lines = [f"已导入 {done.period} 的{kind}：{done.rows} 人，职工总数 {done.staff_total} 人"]
+    if done.refused and done.kind == "insurance":
+        lines[0] += f"；{done.refused} 行有错未收："
+        lines += [f"  {p}" for p in done.problems[:PROBLEMS_SHOWN]]
+        if len(done.problems) > PROBLEMS_SHOWN:
+            lines.append(f"  ……另有 {len(done.problems) - PROBLEMS_SHOWN} 行（--json 列出全部）")
+    elif done.refused:
+        lines[0] += f"；{done.refused} 行有错未收（用 laoxie import --dry-run 查看每行的问题）"
+    emit(args, {"list": {"id": done.list_id, "period": done.period, "kind": done.kind, "rows": done.rows,
+                         "refused": done.refused, "problems": list(done.problems),
+                         "staff_total": done.staff_total}}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.services.tracking_insurance import write_template
+
+    written = write_template(Path(args.out))
+    emit(args, {"template": str(written)}, f"社保缴费明细模板已写入 {written}")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop.core.tracking import span_text
     from desktop.services import tracking as tracking_service
+    from desktop.services.tracking_timeline import worker_months
 
     on = review_date(args.date) if args.date else date.today()
     with open_workspace(args) as ws:
         done = tracking_service.check(ws, args.uscc, on, loan_id=args.loan)
+        months = {w.id_number: w for w in worker_months(ws, done.loan, on)} if getattr(args, "json", False) else {}
     result = done.result
     flag = f"  【{PENDING.format(id=done.check_id)}】" if result.needs_attention else ""
     lines = [f"{done.loan.enterprise_name}（{done.loan.uscc}）贷款 {done.loan.contract_number}："
@@ -69,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if short:
         lines.append("连续就业未满期限的在职人员：" + "、".join(f"{s.name}（{span_text(s.months, s.days)}）"
                                                   for s in short))
-    emit(args, {"loan": loan_record(done.loan), "check": check_record(done.check_id, result)}, "\n".join(lines))
+    emit(args, {"loan": loan_record(done.loan), "check": check_record(done.check_id, result, months)}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -137,16 +166,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.all:
             statuses = tracking_reports.loan_statuses(ws, on)
             path = tracking_reports.save_loans_workbook(ws, out, on)
-            attention = sum(1 for s in statuses if s.last is not None and s.last.needs_attention)
+            below = sum(1 for s in statuses if s.last is not None and s.last.needs_attention)
             overdue = sum(1 for s in statuses if s.overdue)
             emit(args, {"workbook": str(path), "date": on.isoformat(), "loans": len(statuses),
-                        "needs_attention": attention, "overdue": overdue},
-                 f"已写出 {path}：{len(statuses)} 笔贷款，需关注 {attention} 笔，逾期未核实 {overdue} 笔")
+                        "not_met": below, "overdue": overdue},
+                 f"已写出 {path}：{len(statuses)} 笔贷款，最近核实不达标 {below} 笔，逾期未核实 {overdue} 笔")
             return EXIT_OK
         content = tracking_reports.report(ws, args.uscc, loan_id=args.loan, on=on)
         path = tracking_reports.save_report_pdf(ws, args.uscc, out, loan_id=args.loan, on=on)
     emit(args, {"report": str(path), "enterprise": content.enterprise_name, "uscc": content.uscc,
                 "checks": [{"date": c.check_date, "verdict": c.verdict, "needs_attention": c.needs_attention,
+                            "state": c.state_label,
                             "qualifying": c.qualifying, "required": c.required, "staff_total": c.staff_total,
                             "latest_period": c.latest_period} for c in content.checks],
                 "next_due": content.next_due or None},
@@ -158,13 +188,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     track = sub.add_parser("track", parents=[common], help="贷款期内跟踪评估：名单、核实、到期")
     track_sub = track.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
                                      required=True)
-    p = track_sub.add_parser("import", parents=[common], help="导入企业某月的名单（与名册同样的格式）")
-    p.add_argument("file", help="名单文件（.xlsx/.xls/.csv）")
+    p = track_sub.add_parser("import", parents=[common],
+                             help="导入企业某月的名单：名册（与导入名册同样的格式）或社保缴费明细（按表头识别）")
+    p.add_argument("file", help="名单或社保缴费明细文件（.xlsx/.xls/.csv）")
     p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--period", required=True, help="名单所属月份 YYYY-MM")
     p.add_argument("--staff", type=int, help="该月职工总数（默认：企业登记的职工总数）")
     p.add_argument("--loan", type=int, help="贷款编号（默认：企业最新的贷款）")
     p.set_defaults(handler=cmd_import)
+    p = track_sub.add_parser("template", parents=[common], help="生成给企业填写的社保缴费明细模板")
+    p.add_argument("out", help="模板文件路径（.xlsx）")
+    p.set_defaults(handler=cmd_template)
     p = track_sub.add_parser("check", parents=[common], help="核实企业贷款期内是否持续达标（每次另存一条记录）")
     p.add_argument("uscc", help="企业的统一社会信用代码")
     p.add_argument("--date", help="核实日期 YYYY-MM-DD（默认：今天）")

@@ -59,13 +59,15 @@ def render_summary(doc: SummaryPrint, fonts: FontSet) -> bytes:
         story.append(_chart(doc, heiti, songti, width))
         story.append(Spacer(1, 4 * mm))
     header_style = ParagraphStyle("header", fontName=heiti, fontSize=7.5, leading=9, alignment=1)
-    data: list[list[object]] = [[Paragraph(h, header_style) for h in doc.headers]]
+    # "脱贫人口（核实）": the qualifier on its own line rather than a bracket cut in two
+    data: list[list[object]] = [[Paragraph(h.replace("（", "<br/>（", 1) if i > 1 else h, header_style)
+                                 for i, h in enumerate(doc.headers)]]
     cell_style = ParagraphStyle("cell", fontName=songti, fontSize=8, leading=10)
     total_style = ParagraphStyle("total", fontName=heiti, fontSize=8, leading=10)
     for i, row in enumerate(doc.rows):
         style_ = total_style if i == len(doc.rows) - 1 else cell_style
         data.append([Paragraph(str(v), style_) for v in row[:2]] + ["" if v is None else str(v) for v in row[2:]])
-    first, second = 48 * mm, 20 * mm
+    first, second = 47 * mm, 17 * mm
     rest = (width - first - second) / max(1, len(doc.headers) - 2)
     table = LongTable(data, colWidths=[first, second] + [rest] * (len(doc.headers) - 2), repeatRows=1)
     style = [
@@ -73,6 +75,7 @@ def render_summary(doc: SummaryPrint, fonts: FontSet) -> bytes:
         ("FONT", (0, -1), (-1, -1), heiti, 8),
         ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, 0), 1.5), ("RIGHTPADDING", (0, 0), (-1, 0), 1.5),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
         ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
@@ -119,16 +122,17 @@ def _chart(doc: SummaryPrint, heiti: str, songti: str, width: float) -> Drawing:
 
 def _sources(doc: SummaryPrint, heiti: str, songti: str) -> LongTable:
     """来源地: counted workers by the county of their 户籍地, four pairs a row."""
-    pairs = [[name, str(n)] for name, n in doc.sources]
-    per_row = 4
-    data: list[list[str]] = [[doc.sources_title] + [""] * (per_row * 2 - 1)]
+    name_style = ParagraphStyle("source", fontName=songti, fontSize=8, leading=10)
+    pairs = [[Paragraph(name, name_style), str(n)] for name, n in doc.sources]
+    per_row = 3
+    data: list[list[object]] = [[doc.sources_title] + [""] * (per_row * 2 - 1)]
     for start in range(0, len(pairs), per_row):
         row = [v for pair in pairs[start:start + per_row] for v in pair]
         data.append(row + [""] * (per_row * 2 - len(row)))
-    table = LongTable(data, colWidths=[48 * mm, 14 * mm] * per_row, repeatRows=1)
+    table = LongTable(data, colWidths=[72 * mm, 16 * mm] * per_row, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), heiti, 9), ("FONT", (0, 1), (-1, -1), songti, 8),
-        ("SPAN", (0, 0), (-1, 0)), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("SPAN", (0, 0), (-1, 0)), ("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         *[("ALIGN", (c, 1), (c, -1), "LEFT") for c in range(0, per_row * 2, 2)],
         ("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.grey),
     ]))

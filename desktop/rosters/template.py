@@ -225,7 +225,11 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
     guide.page_setup.fitToHeight = 0
     guide.sheet_properties.pageSetUpPr.fitToPage = True
     workbook.active = 0
+    return save_workbook(workbook, out)
 
+
+def save_workbook(workbook: Any, out: Path) -> Path:
+    """Save as .xlsx through a partial file (never half a template); RosterError in Chinese if it cannot."""
     out = out if out.suffix.lower() == ".xlsx" else out.with_suffix(".xlsx")
     partial = out.with_name(out.name + ".part")
     try:

@@ -111,6 +111,8 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "confirmed_by_phone": QT_TRANSLATE_NOOP("audit", "已电话核对指纹"),
     "fingerprint": QT_TRANSLATE_NOOP("audit", "指纹"),
     "recipient": QT_TRANSLATE_NOOP("audit", "接收方公钥指纹"),
+    "protection": QT_TRANSLATE_NOOP("audit", "加密方式"),
+    "replaced_key": QT_TRANSLATE_NOOP("audit", "被取代的公钥指纹"),
     "signer": QT_TRANSLATE_NOOP("audit", "签名方公钥指纹"),
     "suite": QT_TRANSLATE_NOOP("audit", "算法"),
     "added": QT_TRANSLATE_NOOP("audit", "增加"),
@@ -142,6 +144,9 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "starts": QT_TRANSLATE_NOOP("audit", "协议起始日"),
     "ends": QT_TRANSLATE_NOOP("audit", "协议终止日"),
     "ends_before": QT_TRANSLATE_NOOP("audit", "原终止日"),
+    "effective_from": QT_TRANSLATE_NOOP("audit", "施行日期"),
+    "labor": QT_TRANSLATE_NOOP("audit", "更新认定标准"),
+    "paired": QT_TRANSLATE_NOOP("audit", "更新对口地区名单"),
     "choices": QT_TRANSLATE_NOOP("audit", "选择"),
     "used": QT_TRANSLATE_NOOP("audit", "使用的字体"),
     "source": QT_TRANSLATE_NOOP("audit", "来源"),
@@ -161,6 +166,7 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "latest_period": QT_TRANSLATE_NOOP("audit", "最近一期名单"),
     "needs_attention": QT_TRANSLATE_NOOP("audit", "需关注"),
     "checked_by": QT_TRANSLATE_NOOP("audit", "核实人（用户编号）"),
+    "list_kind": QT_TRANSLATE_NOOP("audit", "名单种类"),
     "refused_rows": QT_TRANSLATE_NOOP("audit", "有错未收的行"),
     # the numbers a reader rarely needs, last
     "seq": QT_TRANSLATE_NOOP("audit", "批次序号"),
@@ -214,12 +220,19 @@ _COUNT_KEYS: Final[dict[str, str]] = {
     "refused": QT_TRANSLATE_NOOP("audit", "拒收"),
     "absent": QT_TRANSLATE_NOOP("audit", "本次名册中没有"),
     "skipped_blank": QT_TRANSLATE_NOOP("audit", "跳过空行"),
+    "removed": QT_TRANSLATE_NOOP("audit", "删除导入新增的记录"),
+    "restored": QT_TRANSLATE_NOOP("audit", "恢复导入前的记录"),
+    "persons_restored": QT_TRANSLATE_NOOP("audit", "恢复导入前的人员"),
+    "persons_removed": QT_TRANSLATE_NOOP("audit", "删除导入新增的人员"),
     "skipped_closing": QT_TRANSLATE_NOOP("audit", "跳过表头表尾"),
     "enterprises": QT_TRANSLATE_NOOP("audit", "企业"),
     "applications": QT_TRANSLATE_NOOP("audit", "贷款申请"),
     "decisions": QT_TRANSLATE_NOOP("audit", "认定结论"),
     "workers": QT_TRANSLATE_NOOP("audit", "职工"),
     "letters": QT_TRANSLATE_NOOP("audit", "确认书"),
+    "loans": QT_TRANSLATE_NOOP("audit", "贷款"),
+    "checks": QT_TRANSLATE_NOOP("audit", "贷款期内核实"),
+    "confirmations": QT_TRANSLATE_NOOP("audit", "审核人对核实的确认"),
 }
 _USER_FIELDS: Final[dict[str, str]] = {
     "role": QT_TRANSLATE_NOOP("audit", "角色"),
@@ -249,6 +262,10 @@ LIST_ITEMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
 _PURPOSES: Final = {
     "signing": QT_TRANSLATE_NOOP("audit", "签名密钥"),
     "encryption": QT_TRANSLATE_NOOP("audit", "加密密钥"),
+}
+_PROTECTIONS: Final = {
+    "aes_zip": QT_TRANSLATE_NOOP("audit", "AES-256 加密压缩包（密码电话告知）"),
+    "age": QT_TRANSLATE_NOOP("audit", "age 加密（开行的公钥）"),
 }
 _RECEIPT_STATUS: Final = {
     "received": QT_TRANSLATE_NOOP("audit", "省级已接收"),
@@ -297,9 +314,12 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "contract_type": _enum(ContractType, "contract"),
     "size_override": _enum(EnterpriseSize, "size"),
     "purpose": _field_labels(_PURPOSES),
+    "protection": _field_labels(_PROTECTIONS),
     "status": {**_field_labels(_RECEIPT_STATUS), **_STATUS},
     "reasons": _field_labels(BATCH_REASONS),
     "verdict": _enum(Verdict, "tracking"),
+    "list_kind": _field_labels({"roster": QT_TRANSLATE_NOOP("audit", "名册"),
+                                "insurance": QT_TRANSLATE_NOOP("audit", "社保缴费明细")}),
 }
 
 

@@ -2,7 +2,7 @@
 identity conflicts, workers counted by two enterprises and the rulings on them (sent back to the
 counties in a notice file), and the list for 省开行 (国家开发银行吉林省分行).
 
-Every window action here is also a command (`laoxie province …`). The bank workbook is written by
+Every window action here is also a command (`laoxie province …`). The list for the bank is
 :mod:`desktop.services.bank_list`.
 """
 
@@ -28,14 +28,19 @@ from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
+from desktop.store import loans as loan_store
 from desktop.store import province as store_province
+from desktop.store import tracking as tracking_store
 from desktop.store.batches import QuarantineRow
+from desktop.store.loans import LoanRow
 from desktop.store.db import now_iso
 from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
+from desktop.store.tracking import StoredCheck
 
 __all__ = [
-    "BANK_COLUMNS", "NOTICE_FORMAT", "RULINGS", "BankListResult", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow", "Side", "county_rulings",
-    "bank_list", "duplicates", "identity_conflicts", "import_notice", "register", "rule", "write_notice",
+    "LOAN_TYPES", "NOTICE_FORMAT", "RESULTS", "RULINGS", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow",
+    "Side", "county_rulings", "duplicates", "identity_conflicts", "import_notice", "register", "require_province",
+    "rule", "write_notice", "write_notices",
 ]
 
 NOTICE_FORMAT = "laoxie.notice/2"
@@ -57,8 +62,6 @@ SERVICE_MESSAGES.update({
     "ruling_reason_empty": QT_TRANSLATE_NOOP("service", "请写明裁定的理由。"),
     "duplicate_not_found": QT_TRANSLATE_NOOP("service", "找不到这条重复人员记录（{key}）：可能已因新批次而改变，请刷新。"),
     "notice_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是省里的裁定通知：{detail}"),
-    "bank_passphrase_short": QT_TRANSLATE_NOOP("service", "压缩包密码至少 {length} 个字符（电话告知开行经办人）。"),
-    "bank_list_empty": QT_TRANSLATE_NOOP("service", "{period} 没有批准且认定符合的企业，没有生成名单。"),
     "identity_name_empty": QT_TRANSLATE_NOOP("service", "请写明核实后的姓名。"),
     "identity_conflict_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的未处理身份不一致记录。"),
     "quarantine_not_found": QT_TRANSLATE_NOOP("service", "隔离区没有编号为 {id} 的批次。"),
@@ -72,9 +75,12 @@ SERVICE_MESSAGES.update({
 })
 
 
-def _province(ws: Workspace) -> None:
+def require_province(ws: Workspace) -> None:
     if ws.office.kind != "province":
         raise ServiceError("province_only")
+
+
+_province = require_province
 
 
 def check_period(period: str) -> str:
@@ -105,6 +111,21 @@ def history(ws: Workspace, row: RegisterRow) -> list[store_province.Change]:
     """What the county's later batches changed in this enterprise and application, with the batch."""
     _province(ws)
     return store_province.history(ws.store, row.enterprise_id, row.application_id)
+
+
+def answers(ws: Workspace, row: RegisterRow) -> store_province.Answers:
+    """The county clerk's answers for the enterprise's workers: priority claims verified, 户口簿 checked."""
+    _province(ws)
+    return store_province.answers(ws.store, row.enterprise_id, row.decision_id)
+
+
+def loans_of(ws: Workspace, row: RegisterRow) -> list[tuple[LoanRow, list[StoredCheck]]]:
+    """The loans the county recorded for the application, each with its re-verifications (by date)."""
+    _province(ws)
+    found = [loan for loan in loan_store.loans(ws.store, None, row.enterprise_id)
+             if loan.application_id == row.application_id]
+    return [(loan, sorted(tracking_store.checks(ws.store, loan.id), key=lambda c: (c.check_date, c.id)))
+            for loan in found]
 
 
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
@@ -362,94 +383,8 @@ def recheck_quarantined(ws: Workspace, quarantine_id: int, passphrase: str | Non
 
 
 # --------------------------------------------------------------------------
-# The list for 省开行
+# Labels the list for 省开行 (desktop.services.bank_list) writes
 
-BANK_COLUMNS = (
-    ("企业名称", 36), ("统一社会信用代码", 22), ("所在县（市、区）", 18), ("联系人", 10), ("联系电话", 15),
-    ("企业规模", 8), ("职工总数", 9), ("认定劳务协作人数", 10), ("占比", 9), ("重点群体人数", 9),
-    ("适用标准", 12), ("认定结果", 9), ("确认书文号", 26), ("核验码", 22), ("贷款类型", 14),
-    ("申请金额（万元）", 12), ("批准日期", 12),
-)
-_TEXT_COLUMNS = (1, 2, 4, 12, 13)  # 0-based: USCC, county, phone, letter number, code stay text
 LOAN_TYPES = {"working_capital": QT_TRANSLATE_NOOP("loan", "流动资金贷款"),
               "fixed_asset": QT_TRANSLATE_NOOP("loan", "固定资产贷款")}
 RESULTS = {"pass": QT_TRANSLATE_NOOP("result", "符合"), "fail": QT_TRANSLATE_NOOP("result", "不符合")}
-BANK_STATUSES = ("approved", "issued")
-MIN_PASSPHRASE = 10
-
-
-@dataclass(frozen=True)
-class BankListResult:
-    path: Path
-    period: str
-    rows: int
-    letters: int
-    missing_letters: tuple[str, ...]  # letter numbers without a stored PDF
-    sha256: str
-    record_id: int
-
-
-def bank_rows(ws: Workspace, period: str) -> list[RegisterRow]:
-    """The enterprises approved in the period (YYYY-MM) that passed, by county and name."""
-    _province(ws)
-    rows = store_province.register(ws.store, period=check_period(period))
-    return [r for r in rows if r.status in BANK_STATUSES and r.result == "pass"]
-
-
-def bank_workbook(rows: list[RegisterRow], period: str) -> bytes:
-    """The workbook: Chinese column names, the header frozen, filters on, IDs and codes as text."""
-    from desktop.rosters.sheets import list_workbook
-
-    return list_workbook(f"{period} 劳务协作企业", BANK_COLUMNS, ([
-        r.enterprise_name, r.uscc, f"{r.county_name}（{r.county_code}）", r.contact_name, r.contact_phone,
-        r.size_label, r.staff_total, r.qualifying_count, r.share_percent, r.priority_workers,
-        r.standard_label, RESULTS.get(r.result or "", r.result or ""), r.letter_number, r.verification_code,
-        LOAN_TYPES.get(r.loan_type, r.loan_type), r.amount_wan, (r.approved_at or "")[:10],
-    ] for r in rows), _TEXT_COLUMNS)
-
-
-def bank_list(ws: Workspace, period: str, out: Path, *, passphrase: str) -> BankListResult:
-    """The period's list for 省开行 with the letters' PDFs, as one AES-256 ZIP (7-Zip and WinRAR open it);
-    the passphrase is given to the bank by phone. Recorded and audited; can be made again."""
-    import hashlib
-    import io
-
-    import pyzipper
-
-    _province(ws)
-    ws.require(Permission.EXPORT_BATCHES)
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ServiceError("bank_passphrase_short", length=MIN_PASSPHRASE)
-    period = check_period(period)
-    rows = bank_rows(ws, period)
-    if not rows:
-        raise ServiceError("bank_list_empty", period=period)
-    pdfs = store_province.letter_pdfs(ws.store, [r.letter_id for r in rows if r.letter_id is not None])
-    missing = tuple(r.letter_number or r.enterprise_name for r in rows if r.letter_id not in pdfs)
-    stamp = now_iso()[:19].replace(":", "").replace("-", "")
-    name = f"省开行劳务协作企业名单-{period}"
-    buffer = io.BytesIO()
-    with pyzipper.AESZipFile(buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES) as z:
-        z.setpassword(passphrase.encode("utf-8"))
-        z.setencryption(pyzipper.WZ_AES, nbits=256)
-        z.writestr(f"{name}.xlsx", bank_workbook(rows, period))
-        for r in rows:
-            if r.letter_id in pdfs:
-                z.writestr(f"确认书/{r.county_code}-{r.uscc}-{r.verification_code}.pdf", pdfs[r.letter_id],
-                           compress_type=pyzipper.ZIP_STORED)
-    data = buffer.getvalue()
-    target = out / f"{name}-{stamp}.zip"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        files.write_verified(target, data)
-    except OSError as exc:
-        raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
-    sha = hashlib.sha256(data).hexdigest()
-    with ws.store.transaction():
-        record = store_province.insert_bank_list(ws.store, period=period, file_name=target.name, file_sha256=sha,
-                                                 rows=len(rows), user_id=ws.actor.user_id)
-        ws.audit("province.bank_list", entity="bank_list", entity_id=record, detail={
-            "period": period, "rows": len(rows), "letters": len(pdfs), "file": str(target), "sha256": sha,
-            "missing_letters": list(missing),
-        })
-    return BankListResult(target, period, len(rows), len(pdfs), missing, sha, record)

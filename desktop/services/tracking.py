@@ -28,6 +28,8 @@ from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
+from desktop.core.enterprise import Enterprise
+from desktop.core.insurance_list import InsuranceLayout
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.core.policy import RuleSet
@@ -38,12 +40,14 @@ from desktop.core.tracking import (
 )
 from desktop.core.tracking_confirm import CONFIRM_CODES, ConfirmFacts, Outcome, check_confirmation
 from desktop.core.workers import ContractType
+from desktop.rosters.reader import RosterFile
 from desktop.services.eligibility import current_rules
 from desktop.services.enterprises import find_enterprise
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.loans import tracking_rules
 from desktop.services.reviews import person
 from desktop.services.rosters import open_roster, read_sheet
+from desktop.services.tracking_insurance import insurance_sheet, read_insurance
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as eligibility_store
 from desktop.store import loans as loan_store
@@ -78,6 +82,8 @@ class ListImport:
     staff_total: int
     rows: int
     refused: int  # rows with errors, left out
+    kind: str = "roster"  # or "insurance": a social-insurance payment list
+    problems: tuple[str, ...] = ()  # a payment list's refused rows, each naming the file, row and column
 
 
 @dataclass(frozen=True)
@@ -128,28 +134,54 @@ def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staf
     staff = enterprise.staff_total if staff_total is None else staff_total
     if staff < 0:
         raise ServiceError("track_bad_staff", value=staff)
+    label = f"{month:%Y-%m}"
     rf = open_roster(path)
     try:
-        read = read_sheet(ws, enterprise, rf, today=month_end(month))
+        found = insurance_sheet(rf)
+        got = _roster_rows(ws, enterprise, rf, month) if found is None else _paid_rows(ws, enterprise, rf, found, month)
     finally:
         rf.close()
-    valid = [r for r in read.check.rows if r.status == "valid"]
-    refused = len(read.check.rows) - len(valid)
-    if not valid:
-        raise ServiceError("track_no_valid_rows", rows=refused)
-    rows = list({r.id_number: ListRow(
-        r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
-        r.hire_date, r.social_insurance) for r in valid}.values())
-    label = f"{month:%Y-%m}"
+    rows, refused, kind = got.rows, got.refused, got.kind
     with ws.store.transaction():
         list_id = tracking_store.insert_list(ws.store, enterprise.id, period=label, staff_total=staff,
                                              file_name=rf.name, sha256=rf.sha256, rows=rows,
-                                             user_id=ws.actor.user_id)
+                                             user_id=ws.actor.user_id, kind=kind, insured=got.insured)
         ws.audit("track.import", entity="enterprise", entity_id=enterprise.id, detail={
             "period": label, "file": rf.name, "sha256": rf.sha256, "rows": len(rows), "refused_rows": refused,
-            "staff_total": staff, "loan_id": loan.id, "list_id": list_id,
+            "staff_total": staff, "loan_id": loan.id, "list_id": list_id, "list_kind": kind,
         })
-    return ListImport(list_id, label, staff, len(rows), refused)
+    return ListImport(list_id, label, staff, len(rows), refused, kind, tuple(got.problems))
+
+
+@dataclass(frozen=True)
+class _ListRows:
+    rows: list[ListRow]
+    refused: int
+    kind: str  # "roster" | "insurance"
+    problems: list[str]
+    insured: dict[str, list[str]] | None  # a payment list's months paid, by ID number
+
+
+def _roster_rows(ws: Workspace, enterprise: Enterprise, rf: RosterFile, month: date) -> _ListRows:
+    """A roster's valid rows, read as an import reads them (at the month's end)."""
+    read = read_sheet(ws, enterprise, rf, today=month_end(month))
+    valid = [r for r in read.check.rows if r.status == "valid"]
+    if not valid:
+        raise ServiceError("track_no_valid_rows", rows=len(read.check.rows))
+    rows = list({r.id_number: ListRow(
+        r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
+        r.hire_date, r.social_insurance) for r in valid}.values())
+    return _ListRows(rows, len(read.check.rows) - len(valid), "roster", [], None)
+
+
+def _paid_rows(ws: Workspace, enterprise: Enterprise, rf: RosterFile, found: tuple[str, InsuranceLayout],
+               month: date) -> _ListRows:
+    """A payment list's people paid for the month (社保缴费明细)."""
+    paid = read_insurance(ws, enterprise.id, rf, *found, month=month, today=month_end(month))
+    if not paid.rows:
+        raise ServiceError("track_insurance_no_rows", file=rf.name, period=f"{month:%Y-%m}",
+                           people=len(paid.insured), refused=paid.found.refused)
+    return _ListRows(paid.rows, paid.found.refused, "insurance", paid.problems, paid.insured)
 
 
 def _worker(row: ListRow) -> WorkerFacts:

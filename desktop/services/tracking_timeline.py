@@ -6,7 +6,11 @@ at its last day (the date, for the date's own month) with the lists up to it, by
 :func:`desktop.core.tracking.reverify` as a check: the workers counted then, how many of them had been
 employed the minimum continuous span (``continuous_min_months``), the fewest workers that meet the
 standard at that month's staff total (:func:`desktop.services.tracking.workers_required`) and the
-result. A month without a list is a gap (no evidence, continuity breaks there). Nothing is saved.
+result, and how many of those workers had their insurance paid that month. A month without a list is
+a gap (no evidence, continuity breaks there). Nothing is saved.
+
+:func:`worker_months` gives each worker's months employed (on a list) and insured (paid, by a
+social-insurance payment list — every month it covers — or 参加社会保险 on a roster list).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from desktop.core.eligibility import add_months
 from desktop.core.tracking import Verdict, month_end, month_of
 from desktop.services.tracking import loan_basis, reverify_basis, workers_required
 from desktop.services.workspace import Workspace
+from desktop.store import tracking as tracking_store
 from desktop.store.loans import LoanRow
 
 
@@ -30,6 +35,48 @@ class TimelineMonth:
     required: int = 0  # the fewest workers meeting the standard at this month's staff total
     staff_total: int = 0
     verdict: Verdict | None = None
+    insured: int = 0  # of the workers counted, those whose insurance was paid this month
+
+
+@dataclass(frozen=True)
+class WorkerMonths:
+    id_number: str
+    name: str
+    employed: tuple[str, ...]  # YYYY-MM, on a list
+    insured: tuple[str, ...]  # YYYY-MM, insurance paid
+
+
+def insured_by_month(ws: Workspace, enterprise_id: int) -> dict[str, set[str]]:
+    """YYYY-MM -> the ID numbers insured that month: every month a payment list pays for, and the
+    roster lists' workers marked 参加社会保险 in their month."""
+    stored = tracking_store.current_lists(ws.store, enterprise_id)
+    found: dict[str, set[str]] = {}
+    for number, months in tracking_store.insured_months(ws.store, [s.id for s in stored]).items():
+        for month in months:
+            found.setdefault(month, set()).add(number)
+    rows = tracking_store.list_rows(ws.store, [s.id for s in stored if s.kind == "roster"])
+    for s in stored:
+        found.setdefault(s.period, set()).update(r.id_number for r in rows.get(s.id, []) if r.social_insurance)
+    return found
+
+
+def worker_months(ws: Workspace, loan: LoanRow, on: date) -> list[WorkerMonths]:
+    """Every worker on the loan's lists up to ``on`` (the counted ones first), with months employed and insured."""
+    basis = loan_basis(ws, loan, on)
+    since = month_of(date.fromisoformat(loan.start_date))
+    lists = [m for m in basis.lists if m.month >= since]
+    insured = insured_by_month(ws, loan.enterprise_id)
+    last = f"{month_of(on):%Y-%m}"
+    names = {w.id_number: w.name for w in basis.counted}
+    for m in lists:
+        for number, listed in m.workers.items():
+            names.setdefault(number, listed.name)
+    found = []
+    for number, name in names.items():
+        employed = tuple(f"{m.month:%Y-%m}" for m in lists if number in m.workers)
+        paid = tuple(sorted(k for k, ids in insured.items() if number in ids and f"{since:%Y-%m}" <= k <= last))
+        found.append(WorkerMonths(number, name, employed, paid))
+    return found
 
 
 def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
@@ -40,6 +87,7 @@ def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
         return []
     basis = loan_basis(ws, loan, min(on, date.fromisoformat(loan.end_date)))
     have = {m.month for m in basis.lists}
+    insured = insured_by_month(ws, loan.enterprise_id)
     found: list[TimelineMonth] = []
     month = start
     while month <= last:
@@ -48,10 +96,12 @@ def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
         else:
             result = reverify_basis(basis, loan, min(month_end(month), on))
             standard = result.standard
-            established = sum(1 for n in (*result.still_employed, *result.new_paired) if result.spans[n].reaches)
+            now = (*result.still_employed, *result.new_paired)
+            established = sum(1 for n in now if result.spans[n].reaches)
+            paid = insured.get(f"{month:%Y-%m}", set())
             found.append(TimelineMonth(
                 month, True, counted=result.qualifying, established=established,
                 required=workers_required(standard.count_required, standard.share_required, result.staff_total),
-                staff_total=result.staff_total, verdict=result.verdict))
+                staff_total=result.staff_total, verdict=result.verdict, insured=sum(1 for n in now if n in paid)))
         month = add_months(month, 1)[0]
     return found

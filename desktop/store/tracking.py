@@ -6,7 +6,7 @@ Writes run inside the caller's transaction (the service adds the audit entry in 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ class StoredList:
     sha256: str
     rows: int
     imported_at: str
+    kind: str = "roster"  # or "insurance": a social-insurance payment list
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,18 @@ class Answer:
 
 
 def insert_list(store: Store, enterprise_id: int, *, period: str, staff_total: int, file_name: str, sha256: str,
-                rows: Sequence[ListRow], user_id: int | None) -> int:
+                rows: Sequence[ListRow], user_id: int | None, kind: str = "roster",
+                insured: Mapping[str, Iterable[str]] | None = None) -> int:
+    """A period's list; ``insured`` (a payment list's): each ID number's months paid, YYYY-MM."""
     cur = store.conn.execute(
         "INSERT INTO tracking_lists (enterprise_id, period, staff_total, file_name, sha256, rows, imported_by,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (enterprise_id, period, staff_total, file_name, sha256, len(rows), user_id, db.now_iso()))
+        " imported_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (enterprise_id, period, staff_total, file_name, sha256, len(rows), user_id, db.now_iso(), kind))
     list_id = int(cur.lastrowid or 0)
+    if insured:
+        store.conn.executemany(
+            "INSERT INTO tracking_insured_months (list_id, id_number, month) VALUES (?, ?, ?)",
+            ((list_id, number, month) for number, months in insured.items() for month in sorted(set(months))))
     store.conn.executemany(
         "INSERT INTO tracking_list_rows (list_id, id_number, name, hukou_text, hukou_code, contract_type,"
         " contract_start, contract_end, hire_date, social_insurance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -88,13 +95,13 @@ def insert_list(store: Store, enterprise_id: int, *, period: str, staff_total: i
 
 def _list(row: Sequence[Any]) -> StoredList:
     return StoredList(int(row[0]), int(row[1]), str(row[2]), int(row[3]), str(row[4]), str(row[5]), int(row[6]),
-                      str(row[7]))
+                      str(row[7]), str(row[8]))
 
 
 def current_lists(store: Store, enterprise_id: int) -> list[StoredList]:
     """The enterprise's newest list of each period, by period."""
     return [_list(r) for r in store.conn.execute(
-        "SELECT id, enterprise_id, period, staff_total, file_name, sha256, rows, imported_at FROM tracking_lists"
+        "SELECT id, enterprise_id, period, staff_total, file_name, sha256, rows, imported_at, kind FROM tracking_lists"
         " WHERE id IN (SELECT max(id) FROM tracking_lists WHERE enterprise_id = ? GROUP BY period)"
         " ORDER BY period", (enterprise_id,))]
 
@@ -106,6 +113,16 @@ def list_rows(store: Store, list_ids: Iterable[int]) -> dict[int, list[ListRow]]
         " hire_date, social_insurance FROM tracking_list_rows WHERE list_id IN (SELECT value FROM json_each(?))"
         " ORDER BY list_id, id", (json.dumps([int(i) for i in list_ids]),)):
         found.setdefault(int(r[0]), []).append(ListRow(*r[1:]))
+    return found
+
+
+def insured_months(store: Store, list_ids: Iterable[int]) -> dict[str, set[str]]:
+    """The months paid (YYYY-MM) by ID number that these lists' payment files give."""
+    found: dict[str, set[str]] = {}
+    for number, month in store.conn.execute(
+            "SELECT id_number, month FROM tracking_insured_months WHERE list_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(i) for i in list_ids]),)):
+        found.setdefault(str(number), set()).add(str(month))
     return found
 
 

@@ -1,17 +1,16 @@
-"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters), 重复人员
-(workers counted by two enterprises, identity conflicts, rulings) and 报送省开行 (the period's list
-for the bank).
+"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters) and 重复人员
+(workers counted by two enterprises, identity conflicts, rulings); 报送省开行 is in
+:mod:`desktop.ui.bank_page`.
 
 The widgets are built here rather than in Designer forms: each page is a filter row, a table and a
 detail pane, the same three parts. The lists are read on the GUI thread: a province's register is a
-few thousand applications (rows, not workers); the bank list is written by a background task.
+few thousand applications (rows, not workers).
 """
 
 from __future__ import annotations
 
-import datetime
-import secrets
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.permissions import Permission
+from desktop.core.tracking import Verdict
+from desktop.core.tracking_confirm import Confirmation, Outcome, state_of
 from desktop.services import province
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -36,14 +37,14 @@ _STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted":
            "returned": "已退回"}
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
 
 
-class _Page(ReloadsWhenShown):
+class ProvincePage(ReloadsWhenShown):
     data_changed = Signal(str, int)  # as the other pages: (Change, enterprise id)
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -54,11 +55,11 @@ class _Page(ReloadsWhenShown):
         self.layout_.addLayout(self.filters)
 
 
-class RegisterPage(_Page):
+class RegisterPage(ProvincePage):
     """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
     HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
-               "占比", "确认书文号", "核验码", "批准日期")
+               "占比", "确认书文号", "核验码", "批准日期", "贷款期内核实")
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -111,14 +112,52 @@ class RegisterPage(_Page):
         except ServiceError as exc:
             self.countLabel.setText(error_text(exc))
             return
-        _fill(self.table, [(
+        fill_table(self.table, [(
             f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
             _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
-            r.letter_number, r.verification_code, (r.approved_at or "")[:10],
+            r.letter_number, r.verification_code, (r.approved_at or "")[:10], self._tracking(r),
         ) for r in self.rows])
         counties = len({r.county_code for r in self.rows})
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
             counties=counties, total=len(self.rows)))
+
+    def _tracking(self, r: province.RegisterRow) -> str:
+        if not r.loans:
+            return ""
+        if r.last_verdict is None:
+            return self.tr("已登记贷款，尚未核实")
+        text = f"{r.last_check_date} {Verdict(r.last_verdict).label}"
+        state = state_of(r.last_verdict, r.last_answer)
+        return text + (f"（{state.label}）" if state is not Confirmation.NOT_NEEDED else "")
+
+    def _tracking_html(self, r: province.RegisterRow) -> list[str]:
+        """The county clerk's answers for the workers, then each loan with its checks."""
+        html: list[str] = []
+        answers = province.answers(self._ws, r)
+        if answers.priority_claimed is not None:
+            html.append(self.tr("重点群体：企业申报 {claimed} 人、已核实 {verified} 人（计入人员）").format(
+                claimed=answers.priority_claimed, verified=answers.priority_verified or 0))
+        if answers.hukou_checked or answers.hukou_excluded:
+            html.append(self.tr("身份证地区与户籍地不同：已核对户口簿 {checked} 人，不计入 {excluded} 人").format(
+                checked=answers.hukou_checked, excluded=answers.hukou_excluded))
+        for loan, checks in province.loans_of(self._ws, r):
+            html.append(f"<b>{self.tr('贷款')}</b> " + escape(self.tr(
+                "{bank} 合同 {number}：{amount} 万元，{start} 至 {end}，利率 {rate}%（LPR {lpr}%）").format(
+                bank=loan.bank_branch, number=loan.contract_number, amount=loan.amount_wan, start=loan.start_date,
+                end=loan.end_date, rate=loan.rate, lpr=loan.lpr_value)))
+            if not checks:
+                html.append(self.tr("　尚未核实"))
+            for check in checks:
+                verdict = Verdict(check.verdict).label + (
+                    f"（{check.confirmation.label}）" if check.confirmation is not Confirmation.NOT_NEEDED else "")
+                html.append(escape(self.tr("　{date} 核实：{verdict}，计入 {n} 人，职工总数 {staff} 人").format(
+                    date=check.check_date, verdict=verdict, n=check.qualifying, staff=check.staff_total)))
+                if check.answer is not None:
+                    html.append(escape(self.tr("　　审核人{outcome}：{name}，{date}{reason}").format(
+                        outcome=Outcome(check.answer.outcome).label, name=check.answer.answered_by_name,
+                        date=check.answer.answered_at[:10],
+                        reason=f"，理由：{check.answer.reason}" if check.answer.reason else "")))
+        return html
 
     def _show_detail(self) -> None:
         selected = self.table.selectionModel().selectedRows()
@@ -131,6 +170,7 @@ class RegisterPage(_Page):
                 f"{mask_phone(r.contact_phone)}"]
         if r.letter_number:
             html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
+        html += self._tracking_html(r)  # what happened since, before how the decision was reached
         html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
         changes = province.history(self._ws, r)
         if changes:
@@ -175,7 +215,7 @@ class RulingDialog(QDialog):
         return str(self.rulingCombo.currentData()), self.reasonEdit.toPlainText()
 
 
-class DuplicatesPage(_Page):
+class DuplicatesPage(ProvincePage):
     """重复人员: workers counted by two enterprises, the rulings, and identity conflicts."""
 
     HEADERS = ("姓名", "公民身份号码", "裁定", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业",
@@ -216,14 +256,14 @@ class DuplicatesPage(_Page):
         def contract(s: province.Side) -> str:
             return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
 
-        _fill(self.table, [(
+        fill_table(self.table, [(
             d.name, mask_id(d.id_number),
             (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
             d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
             d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
             f"{d.overlap_start}～{d.overlap_end or '—'}",
         ) for d in self.found])
-        _fill(self.conflicts, [(
+        fill_table(self.conflicts, [(
             mask_id(c.id_number), c.known.county_name, c.known.name, c.known.birth_date, c.arriving.county_name,
             c.arriving.name, c.arriving.birth_date, c.batch_file,
         ) for c in conflicts])
@@ -357,7 +397,7 @@ class QuarantinePanel(QWidget):
 
     def reload(self) -> None:
         self.entries = province.quarantine(self._ws)
-        _fill(self.table, [(
+        fill_table(self.table, [(
             e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, e.row.office_code or self.tr("（无法读出）"),
             e.row.seq, "；".join(e.reasons),
         ) for e in self.entries])
@@ -404,77 +444,4 @@ class QuarantinePanel(QWidget):
         self.rechecked.emit(outcome)
 
 
-def _make_bank_list(ws: Workspace, state: TaskState, period: str, out: Path,
-                    passphrase: str) -> province.BankListResult:
-    state.progress(0, 1, "正在生成名单…")
-    return province.bank_list(ws, period, out, passphrase=passphrase)
-
-
-class BankListPage(_Page):
-    """报送省开行: the enterprises approved in a month, written as an AES-256 ZIP with their letters."""
-
-    HEADERS = ("企业名称", "统一社会信用代码", "县（市、区）", "联系人", "联系电话", "企业规模", "职工总数", "认定人数",
-               "占比", "重点群体", "适用标准", "确认书文号", "核验码")
-
-    finished = Signal(object)  # the BankListResult
-
-    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(workspace, tasks, parent)
-        self.periodEdit = QLineEdit(self)
-        self.periodEdit.setText(datetime.date.today().strftime("%Y-%m"))
-        self.makeButton = QPushButton(self.tr("生成名单…"), self)
-        self.filters.addWidget(QLabel(self.tr("批准年月："), self))
-        self.filters.addWidget(self.periodEdit)
-        self.filters.addStretch(1)
-        self.filters.addWidget(self.makeButton)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
-        self.layout_.addWidget(self.table, 1)
-        self.resultLabel = QLabel(self)
-        self.resultLabel.setWordWrap(True)
-        self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.addWidget(self.resultLabel)
-        self.rows: list[province.RegisterRow] = []
-        self.periodEdit.editingFinished.connect(self.reload)
-        self.makeButton.clicked.connect(self._choose_folder)
-
-    def reload(self) -> None:
-        try:
-            self.rows = province.bank_rows(self._ws, self.periodEdit.text())
-        except ServiceError as exc:
-            self.rows = []
-            self.resultLabel.setText(error_text(exc))
-        _fill(self.table, [(
-            r.enterprise_name, r.uscc, r.county_name, r.contact_name, mask_phone(r.contact_phone), r.size_label,
-            r.staff_total,
-            r.qualifying_count, r.share_percent, r.priority_workers, r.standard_label, r.letter_number,
-            r.verification_code,
-        ) for r in self.rows])
-        if not self._ws.can(Permission.EXPORT_BATCHES):
-            offer(self.makeButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
-        else:
-            offer(self.makeButton, bool(self.rows), self.tr("该月没有批准且认定符合的企业"))
-
-    def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("名单写到哪个文件夹"))
-        if folder:
-            self.make(Path(folder))
-
-    def make(self, folder: Path) -> None:
-        """Write the list in the background; the passphrase is shown once, to be given by phone."""
-        passphrase = "-".join(secrets.token_hex(2) for _ in range(4))
-        task = self._tasks.run(_make_bank_list, self.periodEdit.text().strip(), folder, passphrase,
-                               ws_factory=opener(self._ws), label=self.tr("正在生成报送省开行的名单…"), parent=self)
-        task.success(lambda result: self._made(result, passphrase))
-        task.failure(lambda exc: show_exception(self, exc))
-
-    def _made(self, result: province.BankListResult, passphrase: str) -> None:
-        text = self.tr("已写出名单：企业 {rows} 家，确认书 {letters} 份。\n压缩包密码：{passphrase}"
-                       "（请电话告知开行经办人，不要与文件一同发送）\n文件：{path}").format(
-            path=result.path, rows=result.rows, letters=result.letters, passphrase=passphrase)
-        if result.missing_letters:
-            text += self.tr("\n以下确认书没有 PDF 原件：{numbers}").format(numbers="、".join(result.missing_letters))
-        self.resultLabel.setText(text)
-        self.finished.emit(result)
-
-
-__all__ = ["BankListPage", "DuplicatesPage", "QuarantinePanel", "RegisterPage", "RulingDialog"]
+__all__ = ["DuplicatesPage", "ProvincePage", "fill_table", "QuarantinePanel", "RegisterPage", "RulingDialog"]

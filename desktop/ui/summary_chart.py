@@ -99,7 +99,7 @@ class BarChart(QWidget):
         # every label when there is room for a few characters each (the rest elided), else every n-th
         label_every = max(1, math.ceil((metrics.horizontalAdvance("00-00") + 4) / slot))
         widest = max(metrics.horizontalAdvance(f"{v:,}") for _, values in self.series for v in values)
-        show_values = widest <= (slot - 4 if bars == 1 else bar + 2)  # all values or none
+        show_values = widest + 3 <= (slot if bars == 1 else bar)  # all values or none, never touching
         for c, category in enumerate(self.categories):
             left = plot.left() + c * slot + (slot - bar * bars) / 2
             for s, (_, values) in enumerate(self.series):

@@ -60,10 +60,10 @@ class TimelineChart(QWidget):
         label = self.tr("{year}年{month}月").format(year=m.month.year, month=m.month.month)
         if not m.has_list:
             return self.tr("{month}：没有名单（连续就业在此中断）").format(month=label)
-        return self.tr("{month}：计入{n}人（连续就业满{minimum}个月的{established}人），达标至少需{required}人，"
-                       "职工总数{staff}人，{verdict}").format(
-            month=label, n=m.counted, minimum=self.minimum_months, established=m.established, required=m.required,
-            staff=m.staff_total, verdict=m.verdict.label if m.verdict else "")
+        return self.tr("{month}：计入{n}人（连续就业满{minimum}个月的{established}人，当月缴纳社保的{insured}人），"
+                       "达标至少需{required}人，职工总数{staff}人，{verdict}").format(
+            month=label, n=m.counted, minimum=self.minimum_months, established=m.established, insured=m.insured,
+            required=m.required, staff=m.staff_total, verdict=m.verdict.label if m.verdict else "")
 
     # -- geometry -------------------------------------------------------------------
 

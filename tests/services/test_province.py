@@ -5,9 +5,11 @@ bank workbook with the right rows."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,15 +17,16 @@ from typing import Any
 
 import openpyxl
 import pytest
+import pyrage
 import pyzipper
+from pyrage import x25519
 
 from desktop.batches import crypto
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from desktop.core.batch import canonical_json
 from desktop.core.decision import DuplicateChoice
+from desktop.services import bank_list, eligibility, province
 from desktop.services import batches as svc
-from desktop.services import eligibility
-from desktop.services import province
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -254,7 +257,7 @@ def test_writing_a_notice_needs_the_key_s_passphrase(round_trip: Round) -> None:
 def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) -> None:
     out = round_trip.tmp / "bank"
     with round_trip.province_ws() as ws:
-        result = province.bank_list(ws, "2026-06", out, passphrase="开行-2026-吉林")
+        result = bank_list.bank_list(ws, "2026-06", out, passphrase="开行-2026-吉林")
     assert result.rows == 4
     with pyzipper.AESZipFile(result.path) as z:
         z.setpassword("开行-2026-吉林".encode("utf-8"))
@@ -286,6 +289,58 @@ def test_the_bank_list_has_the_period_s_approved_enterprises(round_trip: Round) 
         assert done.returncode == 0
         text = (out / "csv" / "list.csv").read_text(encoding="utf-8", errors="replace")
         assert sum(1 for line in text.splitlines() if line.strip()) == 5
+
+
+def test_the_bank_list_is_encrypted_with_age_to_the_key_the_bank_registered(round_trip: Round) -> None:
+    bank = x25519.Identity.generate()
+    public = crypto.suite().encryption_public(str(bank.to_public()))
+    out = round_trip.tmp / "bank-age"
+    with round_trip.province_ws() as ws:
+        with pytest.raises(ServiceError) as refused:  # nothing registered yet
+            bank_list.bank_list(ws, "2026-06", out, age_recipient=bank_list.REGISTERED)
+        assert refused.value.code == "bank_recipient_missing"
+        with pytest.raises(ServiceError, match="无权"):  # a clerk does not register keys
+            bank_list.register_recipient(ws, str(bank.to_public()))
+    with round_trip.province_ws("admin") as ws:
+        with pytest.raises(ServiceError) as refused:  # the digits read out do not match
+            bank_list.register_recipient(ws, str(bank.to_public()), confirm="0000 0000 0000 0000 0000 0000")
+        assert refused.value.code == "key_fingerprint_mismatch"
+        with pytest.raises(ServiceError, match="不是 age 公钥"):
+            bank_list.register_recipient(ws, "age1notakey")
+        assert bank_list.recipient(ws) is None
+        found = bank_list.register_recipient(ws, f"# 开行的公钥\n{bank.to_public()}\n", confirm=public.fingerprint.digits)
+        assert (found.recipient, found.fingerprint, found.registered_by) == (
+            str(bank.to_public()), public.fingerprint.sha256, "admin")
+    with round_trip.province_ws() as ws:
+        with pytest.raises(ServiceError) as refused:  # one protection, not both
+            bank_list.bank_list(ws, "2026-06", out, passphrase="开行-2026-吉林", age_recipient=bank_list.REGISTERED)
+        assert refused.value.code == "bank_protection_one"
+        result = bank_list.bank_list(ws, "2026-06", out, age_recipient=bank_list.REGISTERED)
+        entries = ws.store.conn.execute("SELECT action, detail FROM audit_log WHERE action LIKE 'province.bank_%'"
+                                        " ORDER BY id").fetchall()
+    assert result.path.name.endswith(".zip.age") and result.protection == "age"
+    assert result.recipient == public.fingerprint.sha256
+    with pytest.raises(pyrage.DecryptError):  # only the bank's key opens it
+        pyrage.decrypt(result.path.read_bytes(), [x25519.Identity.generate()])
+    opened = pyrage.decrypt(result.path.read_bytes(), [bank])
+    with zipfile.ZipFile(io.BytesIO(opened)) as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        book = openpyxl.load_workbook(io.BytesIO(z.read(next(n for n in names if n.endswith(".xlsx")))))
+    assert sum(n.endswith(".pdf") for n in names) == 4
+    sheet = book.active
+    assert sheet is not None
+    assert sorted(str(row[1].value) for row in sheet.iter_rows(min_row=2)) == sorted(
+        factory.uscc(e, code) for code, first in (("222401", 0), ("222402", 10)) for e in (first, first + 1))
+    registered, made = (json.loads(d) for a, d in entries[-2:])
+    assert [a for a, _ in entries[-2:]] == ["province.bank_key", "province.bank_list"]
+    assert registered["recipient"] == public.fingerprint.sha256 and registered["confirmed_by_phone"] is True
+    assert made["protection"] == "age" and made["recipient"] == public.fingerprint.sha256
+    if shutil.which("age"):  # the bank's own tool, when installed
+        key = round_trip.tmp / "bank-key.txt"
+        key.write_text(f"{bank}\n", encoding="ascii")
+        done = subprocess.run(["age", "-d", "-i", str(key), str(result.path)], capture_output=True, check=False)
+        assert done.returncode == 0 and done.stdout == opened
 
 
 # -- the same through the command line -----------------------------------------------
@@ -321,6 +376,16 @@ def test_the_command_line_lists_rules_and_makes_the_bank_list(
     assert code == EXIT_OK and out["bank_list"]["rows"] == 4
     with pyzipper.AESZipFile(out["bank_list"]["path"]) as z:
         z.setpassword(out["passphrase"].encode("ascii"))
+        assert sum(n.endswith(".pdf") for n in z.namelist()) == 4
+    bank = x25519.Identity.generate()
+    code, out = cli(capsys, round_trip.province, "admin", "province", "bank-key", str(bank.to_public()))
+    assert code == EXIT_OK and out["bank_key"]["recipient"] == str(bank.to_public())
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-key")
+    assert code == EXIT_OK and out["bank_key"]["recipient"] == str(bank.to_public())
+    code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-list", "--period", "2026-06",
+                    "--out", str(round_trip.tmp / "cli-bank"), "--age-recipient", "registered")
+    assert code == EXIT_OK and "passphrase" not in out and out["bank_list"]["protection"] == "age"
+    with zipfile.ZipFile(io.BytesIO(pyrage.decrypt(Path(out["bank_list"]["path"]).read_bytes(), [bank]))) as z:
         assert sum(n.endswith(".pdf") for n in z.namelist()) == 4
     code, out = cli(capsys, round_trip.province, "clerk", "province", "bank-list", "--period", "2026-13",
                     "--out", str(round_trip.tmp / "cli-bank"))

@@ -3,16 +3,21 @@ the register, the duplicate and the identity conflict, a ruling, the bank list."
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyrage
 import pytest
+from pyrage import x25519
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services import province
+from desktop.batches import crypto
+from desktop.services import bank_list
 from desktop.services.accounts import sign_in
 from tests.batches.factory import PASSPHRASE, PASSWORD
 from tests.services.test_province import Round, round_trip  # noqa: F401 - the module's fixture
@@ -79,9 +84,30 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     assert bank.table.rowCount() == 4 and bank.makeButton.isEnabled()
     with qtbot.waitSignal(bank.finished, timeout=30_000) as made:
         bank.make(tmp_path / "bank")
-    result: province.BankListResult = made.args[0]
+    result: bank_list.BankListResult = made.args[0]
     assert result.rows == 4 and result.path.exists() and "压缩包密码" in bank.resultLabel.text()
     shoot(window, "4-bank")
+
+    # the bank registers an age key (an approver may not; the administrator does), then the list goes with age
+    age_item = bank.protectionCombo.model().item(bank.AGE)
+    assert not age_item.isEnabled() and not bank.keyButton.isEnabled()
+    key = x25519.Identity.generate()
+    digits = crypto.suite().encryption_public(str(key.to_public())).fingerprint.digits
+    admin = open_window(sign_in(round_trip.province, "admin", PASSWORD))
+    admin.bank_page.periodEdit.setText("2026-06")
+    admin.bank_page.reload()
+    assert admin.bank_page.keyButton.isEnabled()
+    assert admin.bank_page.register_key(str(key.to_public()), digits)
+    bank.reload()
+    assert age_item.isEnabled() and digits in bank.keyLabel.text()
+    bank.protectionCombo.setCurrentIndex(bank.AGE)
+    with qtbot.waitSignal(bank.finished, timeout=30_000) as made:
+        bank.make(tmp_path / "bank-age")
+    result = made.args[0]
+    assert result.path.name.endswith(".zip.age") and "压缩包密码" not in bank.resultLabel.text()
+    with zipfile.ZipFile(io.BytesIO(pyrage.decrypt(result.path.read_bytes(), [key]))) as z:
+        assert sum(n.endswith(".pdf") for n in z.namelist()) == 4
+    shoot(window, "5-bank-age")
 
 
 def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
