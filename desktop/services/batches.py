@@ -188,6 +188,24 @@ def candidates(ws: Workspace, *, include_unreceived: bool = False) -> list[Expor
     return store_batches.export_candidates(ws.store, ws.office.id, include_unreceived=include_unreceived)
 
 
+@dataclass(frozen=True)
+class TrackingToSend:
+    loans: int
+    checks: int
+    confirmations: int
+
+    def __bool__(self) -> bool:
+        return bool(self.loans or self.confirmations)  # a check never goes without its loan
+
+
+def tracking_to_send(ws: Workspace, application_ids: Sequence[int], *,
+                     include_unreceived: bool = False) -> TrackingToSend:
+    """What a batch of these applications would carry besides: loans, checks and approvers' answers not
+    sent yet (docs/batch-format.md, "Loans, checks and answers")."""
+    rows = batch_tracking.rows_to_send(ws.store, ws.office.id, application_ids, include_unreceived=include_unreceived)
+    return TrackingToSend(len(rows.loans), len(rows.checks), len(rows.answers))
+
+
 def outgoing_batches(ws: Workspace) -> list[BatchRow]:
     return store_batches.batches(ws.store, "outgoing", ws.office.id)
 

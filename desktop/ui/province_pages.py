@@ -9,6 +9,7 @@ few thousand applications (rows, not workers).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -21,14 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.identifiers import mask_id, mask_phone
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
 from desktop.core.tracking_confirm import Confirmation, Outcome, state_of
-from desktop.services import province
+from desktop.services import province, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
-from desktop.ui.tasks import TaskRunner, TaskState, opener
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
 
@@ -42,6 +44,10 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+def _save_workbook(ws: Workspace, _state: TaskState, target: Path) -> Path:
+    return tracking_reports.save_loans_workbook(ws, target)
 
 
 class ProvincePage(ReloadsWhenShown):
@@ -77,6 +83,10 @@ class RegisterPage(ProvincePage):
                                 (self.tr("期间："), self.periodEdit), (self.tr("查找："), self.searchEdit)):
             self.filters.addWidget(QLabel(caption, self))
             self.filters.addWidget(widget)
+        self.workbookButton = QPushButton(self.tr("贷款状态表…"), self)
+        self.workbookButton.setToolTip(self.tr("各县报送的全部贷款及其核实状态（Excel 表），报省开行"))
+        self.workbookButton.clicked.connect(self._choose_workbook)
+        self.filters.addWidget(self.workbookButton)
         self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
         self.layout_.addWidget(self.table, 3)
         self.countLabel = QLabel(self)
@@ -84,6 +94,8 @@ class RegisterPage(ProvincePage):
         self.detail = QTextBrowser(self)
         self.layout_.addWidget(self.detail, 1)
         self.rows: list[province.RegisterRow] = []
+        self.saving: Task | None = None
+        self.written: Path | None = None
         for combo in (self.countyCombo, self.statusCombo):
             combo.currentIndexChanged.connect(self.reload)
         self.periodEdit.editingFinished.connect(self.reload)
@@ -120,6 +132,42 @@ class RegisterPage(ProvincePage):
         counties = len({r.county_code for r in self.rows})
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
             counties=counties, total=len(self.rows)))
+
+    def _choose_workbook(self) -> None:
+        suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=datetime.date.today().isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.save_workbook(Path(path))
+
+    def save_workbook(self, target: Path) -> Task | None:
+        """贷款状态表…: every county's loans with their status (``laoxie track report --all``)."""
+        if self.saving is not None:
+            return None
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        task = self._tasks.run(_save_workbook, target, ws_factory=opener(self._ws),
+                               label=self.tr("正在写出贷款状态表…"), parent=self)
+        self.saving = task
+        self.workbookButton.setEnabled(False)
+        task.success(self._saved)
+        task.failure(self._save_failed)
+        return task
+
+    def _saved(self, path: Path) -> None:
+        self.saving, self.written = None, path
+        self.workbookButton.setEnabled(True)
+        self.countLabel.setText(self.tr("已保存：{path}").format(path=path))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = None
+        self.workbookButton.setEnabled(True)
+        if isinstance(exc, ServiceError):
+            self.countLabel.setText(error_text(exc))
+        elif isinstance(exc, OSError):
+            self.countLabel.setText(self.tr("无法写出文件：{reason}").format(reason=os_reason(exc)))
+        else:
+            show_exception(self, exc)
 
     def _tracking(self, r: province.RegisterRow) -> str:
         if not r.loans:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.province_pages import RegisterPage
@@ -41,3 +42,10 @@ def test_the_register_shows_loans_checks_and_answers(qtbot: QtBot, exchange: Exc
             assert expected in detail, expected
         if SHOTS:
             page.grab().save(str(Path(SHOTS) / "province-register-tracking.png"))
+        # 贷款状态表…: every county's loans for the bank, written in the background
+        assert page.save_workbook(exchange.tmp / "状态表") is not None and not page.workbookButton.isEnabled()
+        qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+        assert page.written == exchange.tmp / "状态表.xlsx" and "已保存" in page.countLabel.text()
+        sheet = load_workbook(page.written).active
+        assert sheet is not None and sheet.max_row == 2
+        assert (sheet.cell(2, 1).value, sheet.cell(2, 3).value) == ("延吉市就业服务局（222401）", uscc)
