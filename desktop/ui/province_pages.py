@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,8 +28,10 @@ from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
+from desktop.ui.paged_model import Index, PagedTableModel
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
 
+REGISTER_PAGE = 200  # rows a page of the register
 _RESULT = {"pass": "符合", "fail": "不符合"}
 _STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
            "returned": "已退回"}
@@ -52,11 +55,56 @@ class ProvincePage(ReloadsWhenShown):
         self.layout_.addLayout(self.filters)
 
 
-class RegisterPage(ProvincePage):
-    """企业汇总: the counties' applications, filtered by county, status, period and a search."""
+class RegisterModel(PagedTableModel[province.RegisterRow]):
+    """The register as a query fetched a page at a time: the decisions' payloads (every worker) are
+    read for the rows shown only."""
 
     HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
                "占比", "确认书文号", "核验码", "批准日期")
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.filters: dict[str, str | None] = {}
+        self.counties = 0
+
+    def set_filters(self, **filters: str | None) -> None:
+        self.filters = filters
+        self.reload()
+
+    def _query_first(self) -> tuple[int, list[province.RegisterRow]]:
+        if not self.filters:
+            return 0, []
+        total, self.counties = province.register_count(self._ws, **self.filters)  # type: ignore[arg-type]
+        return total, self._query_page(0)
+
+    def _query_page(self, offset: int) -> list[province.RegisterRow]:
+        return province.register(self._ws, **self.filters, limit=REGISTER_PAGE, offset=offset)  # type: ignore[arg-type]
+
+    def row(self, index: int) -> province.RegisterRow:
+        return self._rows[index]
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate("RegisterPage", self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        value = (f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
+                 _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total,
+                 r.share_percent, r.letter_number, r.verification_code, (r.approved_at or "")[:10])[index.column()]
+        return "" if value is None else str(value)
+
+
+class RegisterPage(ProvincePage):
+    """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -74,26 +122,26 @@ class RegisterPage(ProvincePage):
                                 (self.tr("期间："), self.periodEdit), (self.tr("查找："), self.searchEdit)):
             self.filters.addWidget(QLabel(caption, self))
             self.filters.addWidget(widget)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
+        self.model = RegisterModel(workspace, self)
+        self.table = readonly_view(QTableView(self))
+        self.table.setModel(self.model)
         self.layout_.addWidget(self.table, 3)
         self.countLabel = QLabel(self)
         self.layout_.addWidget(self.countLabel)
         self.detail = QTextBrowser(self)
         self.layout_.addWidget(self.detail, 1)
-        self.rows: list[province.RegisterRow] = []
         for combo in (self.countyCombo, self.statusCombo):
             combo.currentIndexChanged.connect(self.reload)
         self.periodEdit.editingFinished.connect(self.reload)
         self.searchEdit.textChanged.connect(self.reload)
-        self.table.itemSelectionChanged.connect(self._show_detail)
+        self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
     def _fill_counties(self) -> None:
         current = self.countyCombo.currentData()
-        counties = sorted({(r.county_code, r.county_name) for r in province.register(self._ws)})
         self.countyCombo.blockSignals(True)
         self.countyCombo.clear()
         self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
-        for code, name in counties:
+        for code, name in province.register_counties(self._ws):
             self.countyCombo.addItem(f"{name}（{code}）", code)
         index = self.countyCombo.findData(current)
         self.countyCombo.setCurrentIndex(max(index, 0))
@@ -103,27 +151,22 @@ class RegisterPage(ProvincePage):
         self._fill_counties()
         period = self.periodEdit.text().strip()
         try:
-            self.rows = province.register(
-                self._ws, county=self.countyCombo.currentData() or None,
-                status=self.statusCombo.currentData() or None, period=period or None, search=self.searchEdit.text())
-        except ServiceError as exc:
+            period = province.check_period(period) if period else ""
+        except ServiceError as exc:  # checked before the model resets: a page query never fails half-way
             self.countLabel.setText(error_text(exc))
             return
-        fill_table(self.table, [(
-            f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
-            _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
-            r.letter_number, r.verification_code, (r.approved_at or "")[:10],
-        ) for r in self.rows])
-        counties = len({r.county_code for r in self.rows})
+        self.model.set_filters(county=self.countyCombo.currentData() or None,
+                               status=self.statusCombo.currentData() or None, period=period or None,
+                               search=self.searchEdit.text())
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
-            counties=counties, total=len(self.rows)))
+            counties=self.model.counties, total=self.model.total))
 
     def _show_detail(self) -> None:
         selected = self.table.selectionModel().selectedRows()
         if not selected:
             self.detail.clear()
             return
-        r = self.rows[selected[0].row()]
+        r = self.model.row(selected[0].row())
         steps = province.explanation(self._ws, r.decision_id) if r.decision_id else []
         html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} "
                 f"{mask_phone(r.contact_phone)}"]
