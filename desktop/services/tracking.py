@@ -27,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
-from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
+from desktop.core.eligibility import EnterpriseFacts, add_months, counted_workers
 from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import InsuranceLayout
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
@@ -241,9 +241,7 @@ def loan_basis(ws: Workspace, loan: LoanRow, on: date) -> LoanBasis:
             others = [_worker(r) for r in mine if r.id_number not in counted_ids]
             counts = {number: True for number in counted_ids}
             if others:
-                outcome = decide(rules, facts, ApplicationFacts(review_date=min(month_end(month), on)), others,
-                                 areas=ws.areas)
-                counts.update((o.id_number, o.counted) for o in outcome.workers)
+                counts.update(counted_workers(rules, facts, min(month_end(month), on), others, areas=ws.areas))
             lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
                 r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
     except EligibilityError as exc:
