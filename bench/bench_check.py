@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_backup import PASSWORD, office_with_enterprises  # noqa: E402
+from bench.results import quick, record  # noqa: E402
 from desktop.core.identifiers import id_check_char  # noqa: E402
 from desktop.services.accounts import sign_in  # noqa: E402
 
@@ -50,7 +51,7 @@ def build(path: Path, employments: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--employments", type=int, default=1_000_000)
+    parser.add_argument("--employments", type=int, default=100_000 if quick() else 1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--tag", default="", help="a name for the cached file (e.g. the code version)")
     args = parser.parse_args()
@@ -80,7 +81,9 @@ def main() -> int:
             print("  ", finding.text())
     best = min(times)
     print(f"db check of {args.employments:,} employments: best {best:.1f} s (target <= {TARGET_S:.0f} s)")
-    return 0 if best <= TARGET_S and report.ok else 1
+    goal = TARGET_S * args.employments / 1_000_000  # the goal is for a million; smaller files in proportion
+    record(f"db check, {args.employments:,} employments", best, goal_value=goal)
+    return 0 if best <= goal and report.ok else 1
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import record  # noqa: E402
+
 from desktop.batches import crypto  # noqa: E402
 from tests.batches import crafted, factory  # noqa: E402
 
@@ -44,6 +46,9 @@ def main() -> int:
     for line in result.wrong:
         print("  " + line)
     print(f"tables changed besides the quarantine's own rows: {result.changed_tables or 'none'}")
+    record(f"crafted batches: {len(variants)} files, wrongly handled",
+           float(len(variants) - quarantined + len(result.wrong) + len(result.changed_tables or ())),
+           unit="files", goal_value=0)
     ok = len(variants) >= MINIMUM and quarantined == len(variants) and not result.wrong and not result.changed_tables
     print(f"target (>= {MINIMUM} files, all quarantined with the right reason, nothing else changed):"
           f" {'met' if ok else 'MISSED'}")

@@ -14,6 +14,9 @@ from pathlib import Path
 
 TARGET_S = 5.0
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.results import record  # noqa: E402
 
 
 def main() -> int:
@@ -27,6 +30,7 @@ def main() -> int:
             timings.append(time.perf_counter() - start)
     median, worst = statistics.median(timings), max(timings)
     print(f"laoxie demo: median {median:.2f} s, max {worst:.2f} s (target <= {TARGET_S} s)")
+    record("laoxie demo (worst of 5)", worst, goal_value=TARGET_S)
     return 0 if worst <= TARGET_S else 1
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop.cli.common import EXIT_OK, UsageError, emit, open_workspace
+from desktop.cli.common import EXIT_OK, UsageError, json_default, open_workspace
 
 if TYPE_CHECKING:
-    from desktop.core.decision import Decision
+    from desktop.core.decision import Decision, WorkerOutcome
 
 
 def review_date(text: str) -> date:
@@ -19,7 +22,18 @@ def review_date(text: str) -> date:
         raise UsageError(f"无法识别的日期：{text}。请写成 YYYY-MM-DD，如 2026-11-01。") from None
 
 
-def check_record(decision: Decision, *, full_ids: bool) -> dict[str, Any]:
+def worker_record(w: WorkerOutcome, *, full_ids: bool) -> dict[str, Any]:
+    return {
+        "id_number": w.id_number if full_ids else w.masked_id,
+        "id_valid": w.id_valid,
+        "name": w.facts.name,
+        "counted": w.counted,
+        "reasons": [{"code": r.code, "text": r.text()} for r in w.reasons],
+        "notes": [{"code": n.code, "text": n.text()} for n in w.notes],
+    }
+
+
+def check_record(decision: Decision, *, full_ids: bool, workers: bool = True) -> dict[str, Any]:
     """What `check --json` prints: the result, the standard, the counts and every worker."""
     from desktop.core.decision import fraction_text, percent_text
 
@@ -50,17 +64,7 @@ def check_record(decision: Decision, *, full_ids: bool) -> dict[str, Any]:
         "priority_borrower": decision.priority_borrower,
         "pending_choices": decision.pending_choices,
         "ids": "full" if full_ids else "masked",
-        "workers": [
-            {
-                "id_number": w.id_number if full_ids else w.masked_id,
-                "id_valid": w.id_valid,
-                "name": w.facts.name,
-                "counted": w.counted,
-                "reasons": [{"code": r.code, "text": r.text()} for r in w.reasons],
-                "notes": [{"code": n.code, "text": n.text()} for n in w.notes],
-            }
-            for w in decision.workers
-        ],
+        "workers": [worker_record(w, full_ids=full_ids) for w in decision.workers] if workers else [],
         "explanation": decision.explanation(),
         "warnings": [p.text() for p in decision.warnings],
     }
@@ -68,23 +72,40 @@ def check_record(decision: Decision, *, full_ids: bool) -> dict[str, Any]:
 
 def check_text(decision: Decision) -> str:
     """The decision as a clerk reads it (ID numbers masked)."""
+    return "\n".join(check_lines(decision))
+
+
+def check_lines(decision: Decision) -> Iterator[str]:
+    """check_text a line at a time: a roster of a million rows is printed, never held as one text."""
     head = f"{decision.enterprise_name}（{decision.uscc}）"
     if decision.application_id is not None:
         head += f"  贷款申请第 {decision.application_id} 号"
     else:
         head += "  （尚无贷款申请，仅按名册试算）"
-    lines = [head, f"结论：{decision.final_result.label}", ""]
-    lines += decision.explanation()
+    yield from (head, f"结论：{decision.final_result.label}", "")
+    yield from decision.explanation()
     if decision.warnings:
-        lines += ["", "提醒："] + [f"  · {p.text()}" for p in decision.warnings]
-    lines += ["", f"名册人员（计入 {decision.qualifying_count} 人，共 {len(decision.workers)} 条）："]
+        yield from ["", "提醒："] + [f"  · {p.text()}" for p in decision.warnings]
+    yield from ("", f"名册人员（计入 {decision.qualifying_count} 人，共 {len(decision.workers)} 条）：")
     for w in decision.workers:
         mark = "计入  " if w.counted else "不计入"
         why = "；".join(r.text() for r in w.reasons)
         note = "；".join(n.text() for n in w.notes)
         detail = "  ".join(part for part in (why, f"（{note}）" if note else "") if part)
-        lines.append(f"  {mark} {w.masked_id:<18} {w.facts.name}  {detail}".rstrip())
-    return "\n".join(lines)
+        yield f"  {mark} {w.masked_id:<18} {w.facts.name}  {detail}".rstrip()
+
+
+def write_check_json(decision: Decision, *, full_ids: bool, out: TextIO) -> None:
+    """What emit() prints for `check --json`, written a worker at a time instead of built as one
+    document first (a million workers would otherwise be held three times over)."""
+    head = json.dumps({"ok": True, "check": check_record(decision, full_ids=full_ids, workers=False)},
+                      ensure_ascii=False, indent=2, default=json_default)
+    before, after = head.split('"workers": []', 1)  # a key: inside a string its quotes would be escaped
+    out.write(before + '"workers": [')
+    for n, worker in enumerate(decision.workers):
+        out.write(("," if n else "") + "\n      " + json.dumps(worker_record(worker, full_ids=full_ids),
+                                                             ensure_ascii=False, default=json_default))
+    out.write("\n    ]" + after + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -97,7 +118,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         enterprise = enterprise_service.find_enterprise(ws, decision.uscc)
         full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="资格核对", enterprise_id=enterprise.id,
                                  count=len(decision.workers))  # DOMAIN.md 7: who saw full ID numbers is logged
-    emit(args, {"check": check_record(decision, full_ids=full_ids)}, check_text(decision))
+    if args.json:
+        write_check_json(decision, full_ids=full_ids, out=sys.stdout)
+    else:
+        for line in check_lines(decision):
+            print(line)
     return EXIT_OK
 
 

@@ -45,6 +45,7 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
         "reason": state.reason,
         "file": state.file_name,
         "ruleset_version": policy_service.office_rules(ws).version,
+        "province_file": _kept_record(ws),
         "parameters": [p.to_dict() for p in parameters(policy_service.office_rules(ws))],
         "paired_areas": areas.to_dict(),
         "agreements": [
@@ -56,6 +57,17 @@ def policy_record(ws: Workspace) -> dict[str, Any]:
             for code in sorted(areas.counties)
         ],
     }
+
+
+def _kept_record(ws: Workspace) -> dict[str, Any] | None:
+    from desktop.services.policy_file import kept_policy
+
+    kept = kept_policy(ws)
+    if kept is None:
+        return None
+    return {"file": kept.file_name, "version": kept.version, "title": kept.title, "source": kept.source,
+            "effective_from": kept.effective_from, "fingerprint": kept.fingerprint, "imported_at": kept.at,
+            "imported_by": kept.by_name, "reason": kept.reason}
 
 
 def _name(ws: Workspace, code: str) -> str:
@@ -73,6 +85,11 @@ def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
         lines.append(f"最近修改：{record['changed_at']}  {record['changed_by']}  理由：{record['reason']}")
     if record["file"]:
         lines.append(f"省厅文件：{record['file']}")
+    kept = record["province_file"]
+    if kept:
+        lines.append(f"省厅政策文件：{kept['title']}（版本 {kept['version']}，依据 {kept['source']}，"
+                     f"{kept['effective_from']}起施行）；文件 {kept['file']}，签名密钥指纹 {kept['fingerprint'][:16]}…，"
+                     f"{kept['imported_at']} 由 {kept['imported_by']} 导入")
     lines.append(f"认定规则版本：{record['ruleset_version']}")
     lines += ["", "认定参数（数值、施行日期、出处）："]
     for p in record["parameters"]:
@@ -137,12 +154,32 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.services import policy as policy_service
+    from desktop.services import policy_file
 
     path = Path(args.file)
     with open_workspace(args) as ws:
-        areas = policy_service.import_policy_file(ws, path, args.reason or "")
-        _show(args, ws, f"已导入省厅对口地区名单 {path.name}（版本 {areas.version}）")
+        found = policy_file.import_policy_file(ws, path, args.reason or "")
+        what = "、".join(w for w, present in (("认定标准", found.labor), ("对口地区名单", found.paired)) if present)
+        _show(args, ws, f"已导入省厅签名的政策文件 {path.name}：{found.title}（版本 {found.version}，{found.source}，"
+                        f"{found.effective_from}起施行），更新{what}；签名密钥指纹 {found.fingerprint[:16]}…")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.cli.keys import read_passphrase
+    from desktop.services import policy_file
+
+    if not args.sign:
+        raise UsageError("省厅政策文件必须签名写出：请加 --sign（用本单位解密密钥的口令签名）。")
+    if not args.labor and not args.paired:
+        raise UsageError("请用 --labor FILE 和/或 --paired FILE 给出要下发的认定标准或对口地区名单。")
+    with open_workspace(args) as ws:
+        out = policy_file.write_policy_file(
+            ws, Path(args.out), version=args.version, title=args.title, source=args.source,
+            effective_from=args.effective_from, labor=Path(args.labor) if args.labor else None,
+            paired=Path(args.paired) if args.paired else None,
+            passphrase=read_passphrase("本单位解密密钥的口令（用于签名）："))
+    emit(args, {"file": str(out)}, f"已签名写出省厅政策文件：{out}")
     return EXIT_OK
 
 
@@ -178,10 +215,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     agreements.register(pol_sub, common)
 
-    p = pol_sub.add_parser("import", parents=[common], help="导入省厅下发的对口地区名单文件")
+    p = pol_sub.add_parser("import", parents=[common], help="导入省厅签名的政策文件（核验签名后更新认定参数）")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--reason", help="理由（默认：导入省厅下发的对口地区名单）")
+    p.add_argument("--reason", help="理由（默认：导入省厅政策文件及其依据）")
     p.set_defaults(handler=cmd_import)
+
+    p = pol_sub.add_parser("export", parents=[common], help="（省级）签名写出政策文件，供各县导入")
+    p.add_argument("--sign", action="store_true", help="用本单位密钥签名（必填）")
+    p.add_argument("--out", required=True, metavar="FILE", help="写出的文件")
+    p.add_argument("--labor", metavar="FILE", help="认定标准文件（与程序自带的 labor_coop_2022.json 同一格式）")
+    p.add_argument("--paired", metavar="FILE", help="对口地区名单文件（与 paired_areas.json 同一格式）")
+    p.add_argument("--version", required=True, help="政策文件的版本，如 2027.1")
+    p.add_argument("--title", required=True, help="政策文件的名称")
+    p.add_argument("--source", required=True, help="依据的文件，如 吉人社联〔2027〕5号")
+    p.add_argument("--effective-from", dest="effective_from", required=True, metavar="DATE", help="施行日期")
+    p.set_defaults(handler=cmd_export)
 
     p = pol_sub.add_parser("reset", parents=[common], help="恢复程序自带的默认名单")
     p.add_argument("--reason")

@@ -335,10 +335,31 @@ def cmd_history(args: argparse.Namespace) -> int:
     for i in imports:
         c = i["counts"]
         who = f"，{i['imported_by_name']}" if i.get("imported_by_name") else ""
-        lines.append(f"  {str(i['imported_at'])[:16].replace('T', ' ')}{who}：{i['file_name']}（工作表“{i['sheet']}”）"
-                     f" 新增 {c.get('new', 0)}，更新 {c.get('updated', 0)}，未变 {c.get('unchanged', 0)}，"
-                     f"拒收 {c.get('refused', 0)}  SHA-256 {str(i['sha256'])[:16]}…")
+        undone = f"（已于 {str(i['undone_at'])[:16].replace('T', ' ')} 撤销）" if i.get("undone_at") else ""
+        lines.append(f"  [{i['id']}] {str(i['imported_at'])[:16].replace('T', ' ')}{who}：{i['file_name']}"
+                     f"（工作表“{i['sheet']}”） 新增 {c.get('new', 0)}，更新 {c.get('updated', 0)}，"
+                     f"未变 {c.get('unchanged', 0)}，拒收 {c.get('refused', 0)}  SHA-256 {str(i['sha256'])[:16]}…{undone}")
     emit(args, {"enterprise": enterprise.uscc, "imports": imports}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from desktop.services import enterprises as enterprise_service
+    from desktop.services.roster_undo import last_undoable, undo_import
+
+    with open_workspace(args) as ws:
+        enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
+        import_id = args.import_id
+        if import_id is None:
+            latest = last_undoable(ws, enterprise.id)
+            if latest is None:
+                raise UsageError(f"{enterprise.name} 没有可撤销的名册导入（roster history 列出导入记录）")
+            import_id = latest.id
+        result = undo_import(ws, import_id)
+    c = result.counts
+    emit(args, {"undo": {"import_id": result.import_id, "file": result.file_name, "counts": c}},
+         f"{enterprise.name}：已撤销名册导入 {result.import_id}（{result.file_name}）：删除新增的在职记录 {c['removed']} 条、"
+         f"人员 {c['persons_removed']} 人，恢复原有记录 {c['restored']} 条、人员姓名 {c['persons_restored']} 条")
     return EXIT_OK
 
 
@@ -380,6 +401,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = roster_sub.add_parser("history", parents=[common], help="企业的名册导入记录（文件、SHA-256、人数）")
     p.add_argument("--enterprise", required=True, metavar="USCC")
     p.set_defaults(handler=cmd_history)
+
+    p = roster_sub.add_parser("undo", parents=[common],
+                              help="撤销企业最近一次名册导入（恢复导入前的名册；导入编号见 roster history）")
+    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--import", dest="import_id", type=int, metavar="ID", help="导入编号（默认最近一次）")
+    p.set_defaults(handler=cmd_undo)
 
     p = roster_sub.add_parser("mark", parents=[common], help="把人员标记为重点群体（需填写证明材料编号）")
     p.add_argument("--enterprise", required=True, metavar="USCC")

@@ -130,6 +130,12 @@ class LaborCoopRules:
     local_workers_source: str = ""
 
 
+def read_labor_rules(raw: object, origin: object) -> LaborCoopRules:
+    """A labor-cooperation document already parsed (a province policy file's), checked like the
+    shipped file: ValueError naming the key otherwise."""
+    return _LaborReader(origin).rules(raw)
+
+
 # --------------------------------------------------------------------------
 # Paired areas
 
@@ -367,6 +373,16 @@ class RuleSet:
         return RuleSet(
             labor=self.labor, paired=paired, min_wage=self.min_wage, lpr=self.lpr, sizes=self.sizes,
             tracking=self.tracking, digests=digests, agreements=agreements,
+        )
+
+    def with_labor(self, labor: LaborCoopRules, raw: object) -> RuleSet:
+        """The same rules with another labor-cooperation standard (a signed province policy file's);
+        ``raw`` is its parsed document, whose digest names it in the version."""
+        digests = {c.role: c.digest for c in self.components}
+        digests["labor_coop"] = content_digest(raw)
+        return RuleSet(
+            labor=labor, paired=self.paired, min_wage=self.min_wage, lpr=self.lpr, sizes=self.sizes,
+            tracking=self.tracking, digests=digests, agreements=self.agreements,
         )
 
     def is_paired(self, county_code: str) -> bool:

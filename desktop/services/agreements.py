@@ -21,7 +21,6 @@ from desktop.core.agreements import Agreement, AgreementBook, AgreementStatus
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.services import policy as policy_service
-from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import agreements as agreement_store
@@ -42,11 +41,6 @@ SERVICE_MESSAGES.update({
     "agreement_unknown": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的劳务协作协议。"),
     "agreement_already_ends": QT_TRANSLATE_NOOP(
         "service", "协议“{reference}”已于{ends}终止，不能改到更晚的{new}；如续签，请登记新的协议。"),
-})
-
-ACTION_LABELS.update({
-    "agreement.add": QT_TRANSLATE_NOOP("audit", "登记劳务协作协议"),
-    "agreement.end": QT_TRANSLATE_NOOP("audit", "终止劳务协作协议"),
 })
 
 def period_text(starts: str, ends: str | None) -> str:

@@ -12,9 +12,11 @@ Three ways to change the list, all needing ``OFFICE_SETTINGS``:
 
 * :func:`set_paired_areas` — the office's own edit (add or remove counties);
   its version is the base list's version followed by ``+office.N``;
-* :func:`import_policy_file` — a list the province sends, in the strict schema
-  of the shipped file; an unknown or missing key is refused with a Chinese
-  message naming it, so nothing the province meant is silently dropped;
+* :func:`keep_province_list` — the list of a province policy file whose
+  signature verified (``desktop.services.policy_file``), in the strict schema
+  of the shipped file (:func:`paired_areas_of`); an unknown or missing key is
+  refused with a Chinese message naming it, so nothing the province meant is
+  silently dropped;
 * :func:`reset_paired_areas` — back to the shipped list (the reset itself is
   kept, so who reset it and when is still known, and a later program version
   with a new shipped list is followed).
@@ -22,17 +24,13 @@ Three ways to change the list, all needing ``OFFICE_SETTINGS``:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
-from desktop.core.datafile import parse_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
-from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import PairedAreas, RuleSet
@@ -102,6 +100,11 @@ ACTION_LABELS.update({
     "policy.paired_areas": QT_TRANSLATE_NOOP("audit", "修改对口地区名单"),
     "policy.import": QT_TRANSLATE_NOOP("audit", "导入省厅对口地区名单"),
     "policy.reset": QT_TRANSLATE_NOOP("audit", "恢复默认对口地区名单"),
+    # desktop.services.agreements and .policy_file: here, so every reader of the log has them
+    "agreement.add": QT_TRANSLATE_NOOP("audit", "登记劳务协作协议"),
+    "agreement.end": QT_TRANSLATE_NOOP("audit", "终止劳务协作协议"),
+    "policy.export": QT_TRANSLATE_NOOP("audit", "签名写出省厅政策文件"),
+    "policy.import_signed": QT_TRANSLATE_NOOP("audit", "导入省厅签名的政策文件"),
 })
 
 _KIND_WORDS: Final = {"object": "对象（{…}）", "list": "列表（[…]）"}
@@ -171,10 +174,11 @@ def office_rules(ws: Workspace) -> RuleSet:
     """The bundled rules with the office's paired-area list and agreements (the same object and
     version when neither was changed)."""
     from desktop.services.agreements import agreement_book
+    from desktop.services.policy_file import with_kept_policy
 
     state = paired_areas_state(ws)
     book = agreement_book(ws)
-    rules = RuleSet.load()
+    rules = with_kept_policy(ws, RuleSet.load())
     return rules.with_paired_areas(state.areas, book) if state.customised or book else rules
 
 
@@ -269,17 +273,22 @@ def _base_version(version: str) -> str:
 
 def _store(ws: Workspace, action: str, before: PairedAreasState, doc: dict[str, Any],
            after: PairedAreas, extra: Mapping[str, object]) -> None:
-    before_codes, after_codes = before.areas.counties, after.counties
     with ws.store.transaction():
-        ws.store.set_setting(SETTING_KEY, json.dumps(doc, ensure_ascii=False, sort_keys=True))
-        ws.audit(action, entity="setting", entity_id=SETTING_KEY, detail={
-            "before": sorted(before_codes), "after": sorted(after_codes),
-            "added": sorted(after_codes - before_codes), "removed": sorted(before_codes - after_codes),
-            "groups_before": {g.code: list(g.counties) for g in before.areas.groups},
-            "groups_after": {g.code: list(g.counties) for g in after.groups},
-            "version_before": before.areas.version, "version_after": after.version,
-            "reason": doc["reason"], **extra,
-        })
+        _keep(ws, action, before, doc, after, extra)
+
+
+def _keep(ws: Workspace, action: str, before: PairedAreasState, doc: dict[str, Any],
+          after: PairedAreas, extra: Mapping[str, object]) -> None:
+    before_codes, after_codes = before.areas.counties, after.counties
+    ws.store.set_setting(SETTING_KEY, json.dumps(doc, ensure_ascii=False, sort_keys=True))
+    ws.audit(action, entity="setting", entity_id=SETTING_KEY, detail={
+        "before": sorted(before_codes), "after": sorted(after_codes),
+        "added": sorted(after_codes - before_codes), "removed": sorted(before_codes - after_codes),
+        "groups_before": {g.code: list(g.counties) for g in before.areas.groups},
+        "groups_after": {g.code: list(g.counties) for g in after.groups},
+        "version_before": before.areas.version, "version_after": after.version,
+        "reason": doc["reason"], **extra,
+    })
 
 
 def _document(ws: Workspace, areas: PairedAreas | None, *, origin: str, reason: str, file: str = "",
@@ -332,21 +341,9 @@ def remove_counties(ws: Workspace, codes: Iterable[str], reason: str, group: str
     return set_paired_areas(ws, with_counties_removed(paired_areas(ws), codes, group), reason)
 
 
-def read_policy_file(ws: Workspace, path: Path | str) -> PairedAreas:
-    """A province file checked strictly (nothing is saved): unknown, missing or wrong keys are refused."""
-    path = Path(path)
-    name = path.name
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as exc:
-        raise ServiceError("policy_file_unreadable", path=name, detail=os_reason(exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise ServiceError("policy_file_not_json", path=name, detail="不是 UTF-8 编码") from exc
-    try:
-        raw = parse_json(text, name)
-    except ValueError as exc:
-        raise ServiceError("policy_file_not_json", path=name, detail=str(exc)) from exc
+def paired_areas_of(ws: Workspace, raw: object, name: str) -> PairedAreas:
+    """A paired-area list the province sent (inside its signed policy file), checked strictly:
+    unknown, missing or wrong keys are refused naming them, and every county must be current."""
     _check_keys(raw, name)
     assert isinstance(raw, dict)
     expected = shipped_paired_areas().id
@@ -362,16 +359,17 @@ def read_policy_file(ws: Workspace, path: Path | str) -> PairedAreas:
 
 def _check_keys(raw: object, name: str) -> None:
     """The structure, with Chinese messages naming the key (the values are checked by the core's reader)."""
-    _check_object(raw, "", _TOP_KEYS, name)
+    check_object(raw, "", _TOP_KEYS, name)
     assert isinstance(raw, dict)
     groups = raw["groups"]
     if not isinstance(groups, list):
         raise ServiceError("policy_file_wrong_kind", path=name, key="groups", kind=_KIND_WORDS["list"])
     for i, group in enumerate(groups):
-        _check_object(group, f"groups[{i}]", _GROUP_KEYS, name)
+        check_object(group, f"groups[{i}]", _GROUP_KEYS, name)
 
 
-def _check_object(raw: object, where: str, keys: tuple[str, ...], name: str) -> None:
+def check_object(raw: object, where: str, keys: tuple[str, ...], name: str) -> None:
+    """An object with exactly these keys, else a Chinese message naming the key and the file."""
     if not isinstance(raw, dict):
         raise ServiceError("policy_file_wrong_kind", path=name, key=where or "（整个文件）", kind=_KIND_WORDS["object"])
     for key in raw:
@@ -383,17 +381,12 @@ def _check_object(raw: object, where: str, keys: tuple[str, ...], name: str) -> 
             raise ServiceError("policy_file_missing_key", path=name, key=f"{where}.{key}" if where else key)
 
 
-def import_policy_file(ws: Workspace, path: Path | str, reason: str = "") -> PairedAreas:
-    """Replace the list with the one the province sent (strictly checked); audited."""
-    ws.require(Permission.OFFICE_SETTINGS)
-    path = Path(path)
-    areas = read_policy_file(ws, path)
+def keep_province_list(ws: Workspace, areas: PairedAreas, file_name: str, reason: str) -> None:
+    """The list of a verified province policy file becomes the office's (inside the caller's
+    transaction, which audits the file; the list's own change is audited here)."""
     before = paired_areas_state(ws)
-    reason = reason.strip() or f"导入省厅下发的对口地区名单 {path.name}"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    doc = _document(ws, areas, origin=PROVINCE, reason=reason, file=path.name)
-    _store(ws, "policy.import", before, doc, areas, {"file": path.name, "sha256": digest})
-    return areas
+    doc = _document(ws, areas, origin=PROVINCE, reason=reason, file=file_name)
+    _keep(ws, "policy.import", before, doc, areas, {"file": file_name})
 
 
 def reset_paired_areas(ws: Workspace, reason: str = "") -> PairedAreas:

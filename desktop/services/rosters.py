@@ -38,10 +38,11 @@ from desktop.core.roster import (
     header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
-from desktop.services.backups import make_backup
+from desktop.services.backups import backup_due, make_backup
 from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE, unmask
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
+from desktop.store import roster_undo as undo_store
 from desktop.store import rosters as roster_store
 from desktop.store.rosters import (
     SORT_COLUMNS, RosterQuery, RosterRecord, RosterWindow, StoredWorker, months_json,
@@ -503,7 +504,11 @@ def commit_import(
     enterprise_id = preview.enterprise.id
     ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
     fresh = store.audit_chain_head() == preview.store_state  # nothing written since the preview
-    make_backup(ws, "before-import")  # a risky operation: a verified copy first (issue 3)
+    if backup_due(ws):
+        # The regular verified copy, when one is due; going back from a wrong import does
+        # not need it (roster_undo: each import records what it changed), so an import no
+        # longer copies the whole office every time (issue 15 item 2).
+        make_backup(ws, "before-import")
     after_backup = store.audit_chain_head()
     rows = preview.rows
     total = len(rows)
@@ -511,7 +516,7 @@ def commit_import(
     staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
     with roster_store.bulk_cache(store), store.transaction():
         check_cancel(cancel)
-        if fresh and store.audit_chain_head() == after_backup:  # only the backup's own entry since
+        if fresh and store.audit_chain_head() == after_backup:  # at most a backup's own entry since
             stored = preview._stored
             counts, absent = dict(preview.counts), list(preview.absent)
         else:
@@ -519,6 +524,15 @@ def commit_import(
             counts, absent = _classify(preview.check, stored, preview.fields)
             staged = False  # the staged rows were "new" then; now they may not be
         counts["deactivated"] = len(absent) if deactivate_absent else 0
+        mapping_key = MAPPING_KEY.format(enterprise_id=enterprise_id)
+        undo = undo_store.begin(
+            store,
+            employment_ids=[stored[r.id_number].employment_id for r in rows if r.action == "updated"]
+            + ([stored[n].employment_id for n in absent] if deactivate_absent else []),
+            person_ids=[stored[r.id_number].person_id for r in rows if r.action == "updated" and "name" in r.changes],
+            id_numbers=[r.id_number for r in rows if r.action == "new"],  # persons on file elsewhere: renamed
+            mapping=store.setting(mapping_key),
+        )
         import_id = roster_store.insert_roster_import(
             store, enterprise_id=enterprise_id, file_name=preview.file.name, sha256=preview.file.sha256,
             sheet=preview.sheet, counts=counts, imported_by=ws.actor.user_id,
@@ -553,7 +567,8 @@ def commit_import(
         ))
         if deactivate_absent and absent:
             roster_store.deactivate_employments(store, (stored[n].employment_id for n in absent))
-        store.set_setting(MAPPING_KEY.format(enterprise_id=enterprise_id), json.dumps({
+        undo_store.finish(store, import_id, undo)
+        store.set_setting(mapping_key, json.dumps({
             "fields": preview.layout.learned_names(), "ignored": preview.unmapped,
         }, ensure_ascii=False, sort_keys=True))
         changed_fields = Counter(f for r in updated for f in r.changes)

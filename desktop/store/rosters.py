@@ -266,7 +266,7 @@ def deactivate_employments(store: Store, employment_ids: Iterable[int]) -> int:
 def roster_imports(store: Store, enterprise_id: int) -> list[dict[str, Any]]:
     """The enterprise's imports, newest first."""
     rows = store.conn.execute(
-        "SELECT id, file_name, sha256, sheet, counts, imported_by, imported_at FROM roster_imports"
+        "SELECT id, file_name, sha256, sheet, counts, imported_by, imported_at, undone_at FROM roster_imports"
         " WHERE enterprise_id = ? ORDER BY id DESC",
         (enterprise_id,),
     )

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from desktop.core.permissions import Permission
 from desktop.core.policy import PairedAreas
 from desktop.services import policy as policy_service
+from desktop.services import policy_file
+from desktop.services.policy_file import ProvincePolicy
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -75,6 +77,7 @@ class PairedAreasDialog(QDialog):
         self._areas: PairedAreas = self._state.areas  # the working copy
         self._pending = _Pending.NONE
         self._import_path: Path | None = None
+        self._found: ProvincePolicy | None = None  # the verified province file being imported
         self.saved: PairedAreas | None = None  # the list kept by 保存
         self.editable = workspace.can(Permission.OFFICE_SETTINGS)
 
@@ -185,9 +188,16 @@ class PairedAreasDialog(QDialog):
             parts.append(self.tr("加入 {names}").format(names="、".join(self._label(c) for c in added)))
         if removed:
             parts.append(self.tr("移除 {names}").format(names="、".join(self._label(c) for c in removed)))
-        if self._pending is _Pending.IMPORT and self._import_path is not None:
-            parts.insert(0, self.tr("导入 {file}（版本 {version}）").format(
-                file=self._import_path.name, version=self._areas.version))
+        if self._pending is _Pending.IMPORT and self._import_path is not None and self._found is not None:
+            found = self._found
+            text = self.tr("导入省厅签名的政策文件 {file}（{title}，版本 {version}，{source}，{since}起施行）").format(
+                file=self._import_path.name, title=found.title, version=found.version, source=found.source,
+                since=found.effective_from)
+            if found.labor is not None:
+                text += self.tr("，更新认定标准")
+            if found.paired is not None:
+                text += self.tr("，对口地区名单版本 {version}").format(version=found.paired.version)
+            parts.insert(0, text)
         elif self._pending is _Pending.RESET:
             parts.insert(0, self.tr("恢复默认名单"))
         elif self._dirty() and not parts:
@@ -275,22 +285,24 @@ class PairedAreasDialog(QDialog):
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("导入省厅下发的对口地区名单"), "", self.tr("对口地区名单 (*.json);;所有文件 (*)"))
+            self, self.tr("导入省厅签名的政策文件"), "", self.tr("省厅政策文件 (*.json);;所有文件 (*)"))
         if path:
             self.load_policy_file(Path(path))
 
     def load_policy_file(self, path: Path) -> bool:
         """Check the province's file and show it as the working copy (kept only by 保存)."""
         try:
-            areas = policy_service.read_policy_file(self._ws, path)
+            found = policy_file.read_policy_file(self._ws, path)
         except (ServiceError, StoreError) as exc:
             self.problemLabel.setText(error_text(exc))
             return False
-        self._areas = areas
+        self._found = found
+        self._areas = found.paired if found.paired is not None else self._state.areas
         self._pending = _Pending.IMPORT
         self._import_path = path
         if not self.reasonEdit.text().strip():
-            self.reasonEdit.setText(self.tr("导入省厅下发的对口地区名单 {file}").format(file=path.name))
+            self.reasonEdit.setText(self.tr("导入省厅政策文件 {file}（{source}）").format(
+                file=path.name, source=found.source))
         self.problemLabel.setText("")
         self._redraw()
         return True
@@ -309,7 +321,8 @@ class PairedAreasDialog(QDialog):
         reason = self.reasonEdit.text()
         try:
             if self._pending is _Pending.IMPORT and self._import_path is not None:
-                self.saved = policy_service.import_policy_file(self._ws, self._import_path, reason)
+                found = policy_file.import_policy_file(self._ws, self._import_path, reason)
+                self.saved = found.paired if found.paired is not None else self._state.areas
             elif self._pending is _Pending.RESET:
                 self.saved = policy_service.reset_paired_areas(self._ws, reason)
             else:

@@ -42,6 +42,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.policy import paired_areas
 from desktop.services.priority import mark_priority, record_hukou_check
 from desktop.services.reviews import ensure_enterprise_editable
+from desktop.services.roster_undo import ImportRow, UndoResult, last_undoable, undo_import
 from desktop.services.rosters import RosterQuery, count_roster, roster_history, write_template
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -99,6 +100,7 @@ class RosterPage(QWidget):
     rosterPane: QWidget
     enterpriseLabel: QLabel
     importButton: QPushButton
+    undoImportButton: QPushButton
     templateButton: QPushButton
     historyLabel: QLabel
     searchEdit: QLineEdit
@@ -126,6 +128,7 @@ class RosterPage(QWidget):
         self.roster = RosterModel(workspace, self)
         self._enterprise: Enterprise | None = None
         self._locked = ""  # why the enterprise's roster cannot be changed now ("" when it can)
+        self._undoable: ImportRow | None = None  # the import 撤销上次导入 would undo
         self._can_mark = workspace.can(Permission.MARK_PRIORITY)
         self._can_unmask = workspace.can(Permission.UNMASK_PERSONAL_DATA)
         self._can_import = workspace.can(Permission.IMPORT_ROSTERS)
@@ -218,6 +221,7 @@ class RosterPage(QWidget):
         self.roster.modelReset.connect(self._update_count)
         self.roster.rowsInserted.connect(self._update_count)
         self.importButton.clicked.connect(self.request_import)
+        self.undoImportButton.clicked.connect(self.undo_last_import)
         self.templateButton.clicked.connect(self.save_template)
         self.markButton.clicked.connect(self.open_priority_dialog)
         self.unmarkButton.clicked.connect(self.unmark_selected)
@@ -268,6 +272,7 @@ class RosterPage(QWidget):
         """The things about the enterprise that other pages change: its case's lock, its imports."""
         enterprise = self._enterprise
         self._locked = ""
+        self._undoable = None
         if enterprise is None:
             self.historyLabel.setText("")
             self._update_actions()
@@ -278,6 +283,7 @@ class RosterPage(QWidget):
             self._locked = error_text(exc)
         try:
             self._show_history(roster_history(self._ws, enterprise.id))
+            self._undoable = last_undoable(self._ws, enterprise.id)
         except (ServiceError, StoreError) as exc:
             self.historyLabel.setText(error_text(exc))
         self._update_actions()
@@ -408,6 +414,13 @@ class RosterPage(QWidget):
         else:
             _offer(self.importButton, True, self.tr("导入“{name}”报来的《劳务协作地区就业人员名册》").format(
                 name=enterprise.name))
+        if not self.importButton.isEnabled():
+            _offer(self.undoImportButton, False, self.importButton.toolTip())
+        elif self._undoable is None:
+            _offer(self.undoImportButton, False, self.tr("没有可撤销的名册导入"))
+        else:
+            _offer(self.undoImportButton, True, self.tr("把名册恢复到导入“{file}”之前").format(
+                file=self._undoable.file_name))
         for button in (self.markButton, self.unmarkButton):
             if not self._can_mark:
                 _offer(button, False, not_allowed_text(actor, Permission.MARK_PRIORITY))
@@ -425,6 +438,29 @@ class RosterPage(QWidget):
     def request_import(self) -> None:
         if self._enterprise is not None and self._can_import:
             self.import_requested.emit(self._enterprise.id)
+
+    def undo_last_import(self) -> UndoResult | None:
+        """撤销上次导入…: after asking, put the roster back as it was before the newest import."""
+        enterprise, last = self._enterprise, self._undoable
+        if enterprise is None or last is None:
+            return None
+        answer = QMessageBox.question(
+            self, self.tr("撤销上次导入"),
+            self.tr("撤销“{file}”（{when}）的导入？这次导入新增的人员将删除，更新或标为离职的人员恢复为导入前的内容；"
+                    "撤销记入操作日志。").format(file=last.file_name, when=local_time(last.imported_at)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            result = undo_import(self._ws, last.id)
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
+            return None
+        self.reload()
+        c = result.counts
+        self._status(self.tr("已撤销“{file}”的导入：删除新增 {removed} 人，恢复 {restored} 人，并记入操作日志").format(
+            file=result.file_name, removed=c["removed"], restored=c["restored"]))
+        announce(self, Change.ROSTER, enterprise.id)
+        return result
 
     def on_data_changed(self, kind: str, enterprise_id: int) -> None:
         """A change elsewhere: the list of enterprises, this roster, or its lock (a case submitted or reopened)."""

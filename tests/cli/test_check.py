@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,18 @@ def test_check_failures(capsys: pytest.CaptureFixture[str], office: Path, argv: 
     code, out = run(capsys, "--db", str(office), *argv, "--json")
     assert code == exit_code and out["ok"] is False
     assert fragment in out["error"]["message"]  # type: ignore[index]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_check_json_written_a_worker_at_a_time_is_the_whole_record(
+        capsys: pytest.CaptureFixture[str], office: Path, workspace: Workspace) -> None:
+    """The streamed document reads back as exactly what check_record builds in memory."""
+    from desktop.cli.check import check_record
+    from desktop.services.eligibility import check_enterprise
+
+    code, printed = run(capsys, "--db", str(office), "check", USCC, "--date", "2026-06-30", "--json")
+    assert code == EXIT_OK
+    decision = check_enterprise(workspace, USCC, date(2026, 6, 30))
+    built = json.loads(json.dumps({"ok": True, "check": check_record(decision, full_ids=False)}, ensure_ascii=False))
+    assert printed == built
+    assert len(printed["check"]["workers"]) == 5

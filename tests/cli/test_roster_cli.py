@@ -177,3 +177,19 @@ def test_roster_history(capsys: pytest.CaptureFixture[str], with_enterprise: Pat
     main(["--db", db, "roster", "history", "--enterprise", USCC])
     text = capsys.readouterr().out
     assert "roster_clean.xlsx" in text and "新增 30" in text
+
+
+def test_roster_undo_goes_back_from_the_newest_import(capsys: pytest.CaptureFixture[str], with_enterprise: Path) -> None:
+    db = str(with_enterprise)
+    code, out = run(capsys, "--db", db, "roster", "undo", "--enterprise", USCC, "--json")
+    assert code == EXIT_USAGE  # nothing imported yet
+    run(capsys, "--db", db, "import", str(SAMPLES / "roster_clean.xlsx"), "--enterprise", USCC, "--json")
+    code, out = run(capsys, "--db", db, "roster", "undo", "--enterprise", USCC, "--json")
+    assert code == EXIT_OK
+    assert out["undo"]["counts"]["removed"] == 30 and out["undo"]["file"] == "roster_clean.xlsx"  # type: ignore[index]
+    code, out = run(capsys, "--db", db, "roster", "list", "--enterprise", USCC, "--json")
+    assert code == EXIT_OK and out["total"] == 0
+    main(["--db", db, "roster", "history", "--enterprise", USCC])
+    assert "撤销" in capsys.readouterr().out
+    code = main(["--db", db, "roster", "undo", "--enterprise", USCC, "--import", "1"])
+    assert code == EXIT_FAILED and "已于" in capsys.readouterr().err

@@ -17,12 +17,14 @@ from desktop.core.size import EnterpriseSize
 from desktop.resources import resource_path
 from desktop.services import eligibility as eligibility_service
 from desktop.services import policy as svc
+from desktop.services import policy_file
 from desktop.services import review as review_service
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as store_eligibility
 from desktop.store.audit import verify_chain
+from tests.services.policy_signing import body, register_province_key, signed_file
 
 REVIEW = date(2026, 6, 30)
 SHIPPED_FILE = resource_path("policy", "paired_areas.json")
@@ -33,9 +35,14 @@ def shipped_dict() -> dict[str, Any]:
 
 
 def write(tmp_path: Path, data: object, name: str = "province.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+    """A province policy file carrying ``data`` as its paired-area list, signed with the province's key."""
+    return signed_file(tmp_path / name, body(paired=data))
+
+
+@pytest.fixture
+def province_registered(admin_ws: Workspace) -> Workspace:
+    register_province_key(admin_ws)
+    return admin_ws
 
 
 def last_audit(ws: Workspace) -> tuple[str, dict[str, Any]]:
@@ -107,7 +114,7 @@ def test_only_office_settings_may_change_the_list(workspace: Workspace, approver
     path = write(tmp_path, shipped_dict())
     for ws in (workspace, approver_ws):
         for attempt in (lambda: svc.set_paired_areas(ws, edited, "理由"),
-                        lambda: svc.import_policy_file(ws, path),
+                        lambda: policy_file.import_policy_file(ws, path),
                         lambda: svc.reset_paired_areas(ws)):
             with pytest.raises(ServiceError) as caught:
                 attempt()
@@ -162,20 +169,22 @@ def test_removing_from_one_group_keeps_the_county_in_the_others(admin_ws: Worksp
 # -- the province's file ------------------------------------------------------------------------
 
 
-def test_import_a_province_file(admin_ws: Workspace, tmp_path: Path) -> None:
-    ws = admin_ws
+def test_import_a_province_file(province_registered: Workspace, tmp_path: Path) -> None:
+    ws = province_registered
     data = shipped_dict()
     data["version"] = "2027.1"
     data["groups"][4]["counties"] = ["220323", "220721"]  # 乡村振兴重点帮扶县, filled in at last
     path = write(tmp_path, data)
-    areas = svc.import_policy_file(ws, path)
+    areas = policy_file.import_policy_file(ws, path).paired
+    assert areas is not None
     assert areas.version == "2027.1" and areas.groups[4].counties == ("220323", "220721")
     state = svc.paired_areas_state(ws)
     assert state.origin == svc.PROVINCE and state.file_name == "province.json" and state.areas == areas
     assert "paired-areas@2027.1" in eligibility_service.current_rules(ws).version
     action, detail = last_audit(ws)
-    assert action == "policy.import" and detail["file"] == "province.json" and len(detail["sha256"]) == 64
-    assert detail["version_after"] == "2027.1" and detail["added"] == []
+    assert action == "policy.import_signed" and detail["file"] == "province.json" and len(detail["sha256"]) == 64
+    list_entry = json.loads(ws.store.audit_entries(2)[1]["detail"])
+    assert list_entry["version_after"] == "2027.1" and list_entry["added"] == []
     # an office edit on top keeps counting from the province's version
     assert svc.add_counties(ws, ["220102"], "增补").version == "2027.1+office.1"
     assert svc.paired_areas_state(ws).file_name == "province.json"
@@ -194,23 +203,25 @@ def test_import_a_province_file(admin_ws: Workspace, tmp_path: Path) -> None:
     (lambda d: d.update(version=2027), "policy_file_invalid", "version"),
     (lambda d: d["groups"][0].update(counties=["229901"]), "policy_county_unknown", "229901"),
 ])
-def test_a_province_file_is_read_strictly(admin_ws: Workspace, tmp_path: Path, change: Any, code: str,
+def test_a_province_file_is_read_strictly(province_registered: Workspace, tmp_path: Path, change: Any, code: str,
                                           named: str) -> None:
+    admin_ws = province_registered
     data = shipped_dict()
     change(data)
     path = write(tmp_path, data)
     with pytest.raises(ServiceError) as caught:
-        svc.import_policy_file(admin_ws, path)
+        policy_file.import_policy_file(admin_ws, path)
     assert caught.value.code == code
     assert named in str(caught.value)
     assert admin_ws.store.setting(svc.SETTING_KEY) is None
 
 
-def test_unknown_key_message_is_chinese_and_names_the_key(admin_ws: Workspace, tmp_path: Path) -> None:
+def test_unknown_key_message_is_chinese_and_names_the_key(province_registered: Workspace, tmp_path: Path) -> None:
+    admin_ws = province_registered
     data = shipped_dict()
     data["groups"][1]["effective_from"] = "2027-01-01"
     with pytest.raises(ServiceError) as caught:
-        svc.import_policy_file(admin_ws, write(tmp_path, data))
+        policy_file.import_policy_file(admin_ws, write(tmp_path, data))
     assert str(caught.value).startswith("文件 province.json 中有本程序不认识的项“groups[1].effective_from”，未导入。")
 
 
@@ -219,7 +230,7 @@ def test_a_file_that_is_not_json_or_not_there(admin_ws: Workspace, tmp_path: Pat
     broken.write_text('{"id": "paired-areas", "id": "x"}', encoding="utf-8")
     for path, code in ((broken, "policy_file_not_json"), (tmp_path / "missing.json", "policy_file_unreadable")):
         with pytest.raises(ServiceError) as caught:
-            svc.import_policy_file(admin_ws, path)
+            policy_file.import_policy_file(admin_ws, path)
         assert caught.value.code == code
 
 

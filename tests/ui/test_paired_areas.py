@@ -17,6 +17,7 @@ from desktop.services import policy as policy_service
 from desktop.services.workspace import Workspace
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
 from desktop.ui.widgets import select_data
+from tests.services.policy_signing import body, register_province_key, signed_file
 
 pytestmark = pytest.mark.gui
 
@@ -31,11 +32,17 @@ def open_dialog(qtbot: QtBot, ws: Workspace) -> PairedAreasDialog:
 
 
 def province_file(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A province policy file carrying the changed list, signed with the province's key."""
     data = json.loads(resource_path("policy", "paired_areas.json").read_text(encoding="utf-8"))
     change(data)
-    path = tmp_path / "吉林省对口地区2027.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+    return signed_file(tmp_path / "吉林省对口地区2027.json", body(paired=data))
+
+
+@pytest.fixture
+def admin_ws(admin_ws: Workspace) -> Workspace:
+    """The administrator, with the province's key registered (policy files are signed)."""
+    register_province_key(admin_ws)
+    return admin_ws
 
 
 def tree_codes(dialog: PairedAreasDialog) -> dict[str, list[str]]:
@@ -115,8 +122,10 @@ def test_import_a_province_file_then_save(qtbot: QtBot, admin_ws: Workspace, tmp
     dialog = open_dialog(qtbot, admin_ws)
     assert dialog.load_policy_file(path)
     assert tree_codes(dialog)["rural_revitalization_key"] == ["220323", "220721"]
-    assert dialog.changesLabel.text().startswith("待保存：导入 吉林省对口地区2027.json（版本 2027.1）")
-    assert dialog.reasonEdit.text() == "导入省厅下发的对口地区名单 吉林省对口地区2027.json"
+    assert dialog.changesLabel.text().startswith(
+        "待保存：导入省厅签名的政策文件 吉林省对口地区2027.json（劳务协作认定参数（2027年），版本 2027.1，"
+        "吉人社联〔2027〕5号，2022-02-22起施行），对口地区名单版本 2027.1")
+    assert dialog.reasonEdit.text() == "导入省厅政策文件 吉林省对口地区2027.json（吉人社联〔2027〕5号）"
     assert admin_ws.store.setting(policy_service.SETTING_KEY) is None  # nothing kept before 保存
     with qtbot.waitSignal(dialog.accepted):
         dialog.save_button.click()
@@ -131,6 +140,17 @@ def test_a_province_file_with_an_unknown_key_is_refused(qtbot: QtBot, admin_ws: 
     assert not dialog.load_policy_file(path)
     assert "不认识的项“groups[0].valid_until”" in dialog.problemLabel.text()
     assert dialog.changesLabel.text() == "没有改动。" and not dialog.save_button.isEnabled()
+
+
+def test_an_altered_province_file_is_refused_in_chinese(qtbot: QtBot, admin_ws: Workspace, tmp_path: Path) -> None:
+    path = province_file(tmp_path, lambda d: d.update(version="2027.1"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["paired_areas"]["groups"][0]["counties"].append("220102")  # added after the province signed
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    dialog = open_dialog(qtbot, admin_ws)
+    assert not dialog.load_policy_file(path)
+    assert "签名核验不通过" in dialog.problemLabel.text()
+    assert not dialog.save_button.isEnabled()
 
 
 def test_import_through_the_file_chooser(qtbot: QtBot, admin_ws: Workspace, tmp_path: Path,

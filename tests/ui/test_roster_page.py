@@ -699,3 +699,33 @@ def test_the_clerk_records_the_hukou_check_from_the_menu(qtbot: QtBot, workspace
     assert stored == "checked" and "已核对户口簿" in page.statusLabel.text()
     assert page.record_hukou("excluded") == 1 and page.record_hukou(None) == 1
     assert len(audit(workspace, "roster.hukou_check")) == 3
+
+
+def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, roster: Roster, tasks: TaskRunner,
+                                          message_boxes: MessageBoxes, tmp_path: Path) -> None:
+    from desktop.services import rosters as roster_service
+    from tests.roster_factory import RosterSpec, build, write_xlsx
+
+    page = open_page(qtbot, workspace, tasks, roster.other_id)
+    assert not page.undoImportButton.isEnabled()  # written before imports kept their undo record
+    assert page.undoImportButton.toolTip() == "没有可撤销的名册导入"
+    write_xlsx(tmp_path / "物流名册（三人）.xlsx", build(RosterSpec(workers=3, seed=11)).grid)
+    preview = roster_service.prepare_import(workspace, roster.other_id, tmp_path / "物流名册（三人）.xlsx")
+    roster_service.commit_import(workspace, preview)
+    page.reload()
+    assert len(column(page, RosterColumn.NAME)) == 4
+    assert page.undoImportButton.isEnabled()
+    assert page.undoImportButton.toolTip() == "把名册恢复到导入“物流名册（三人）.xlsx”之前"
+
+    message_boxes.answer = message_boxes.answer.No  # the clerk thinks again: nothing changes
+    qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)
+    assert "撤销“物流名册（三人）.xlsx”" in message_boxes.asked[0][1]
+    assert len(column(page, RosterColumn.NAME)) == 4 and not audit(workspace, "roster.undo")
+
+    message_boxes.answer = message_boxes.answer.Yes
+    qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)
+    assert column(page, RosterColumn.NAME) == ["外企甲"]
+    [entry] = audit(workspace, "roster.undo")
+    assert json.loads(entry["detail"])["counts"]["removed"] == 3
+    assert page.statusLabel.text() == "已撤销“物流名册（三人）.xlsx”的导入：删除新增 3 人，恢复 0 人，并记入操作日志"
+    assert not page.undoImportButton.isEnabled() and not message_boxes.shown

@@ -1,0 +1,171 @@
+"""What undoing a roster import needs: the rows an import changed, as they were, and the ids it added.
+
+An import (``desktop.services.rosters.commit_import``) calls :func:`begin`
+inside its transaction before it writes, tells which existing rows it is
+about to change, and :func:`finish` stores the record in its
+``roster_imports`` row.  :func:`undo` puts everything back in one statement
+per kind of row, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.store import db
+from desktop.store.store import Store
+
+_CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
+
+
+def _rows(store: Store, table: str, column: str, keys: Sequence[object]) -> tuple[list[str], list[list[Any]]]:
+    """Every column of the rows of ``table`` whose ``column`` is one of ``keys`` (table and column are ours)."""
+    names = [str(r[1]) for r in store.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")]
+    found: list[list[Any]] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = list(keys[start:start + _CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        found.extend(list(r) for r in store.conn.execute(
+            f"SELECT {', '.join(names)} FROM {table} WHERE {column} IN ({marks}) ORDER BY id", chunk))
+    return names, found
+
+
+@dataclass
+class UndoRecord:
+    """What one import changed; kept as JSON in ``roster_imports.undo``."""
+
+    persons_above: int  # persons with a greater id were added by the import
+    employments_above: int
+    persons_upto: int = 0  # the greatest ids once the import has written
+    employments_upto: int = 0
+    employments: dict[str, Any] = field(default_factory=dict)  # {"columns": [...], "rows": [[...], ...]}
+    persons: dict[str, Any] = field(default_factory=dict)
+    mapping: str | None = None  # the column mapping setting the import replaced
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> UndoRecord:
+        return cls(**json.loads(text))
+
+
+def _max_id(store: Store, table: str) -> int:
+    return int(store.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+
+def begin(store: Store, *, employment_ids: Iterable[int], person_ids: Iterable[int], id_numbers: Iterable[str],
+          mapping: str | None) -> UndoRecord:
+    """Note the rows an import is about to change: employments by id, persons by id or ID number."""
+    record = UndoRecord(_max_id(store, "persons"), _max_id(store, "employments"), mapping=mapping)
+    columns, rows = _rows(store, "employments", "id", sorted(set(employment_ids)))
+    record.employments = {"columns": columns, "rows": rows}
+    columns, by_id = _rows(store, "persons", "id", sorted(set(person_ids)))
+    _, by_number = _rows(store, "persons", "id_number", sorted(set(id_numbers)))
+    unique = {r[0]: r for r in [*by_id, *by_number]}  # a person both renamed and on the new rows: once
+    record.persons = {"columns": columns, "rows": [unique[k] for k in sorted(unique)]}
+    return record
+
+
+def finish(store: Store, import_id: int, record: UndoRecord) -> None:
+    record.persons_upto = _max_id(store, "persons")
+    record.employments_upto = _max_id(store, "employments")
+    store.conn.execute("UPDATE roster_imports SET undo = ? WHERE id = ?", (record.to_json(), import_id))
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    id: int
+    enterprise_id: int
+    file_name: str
+    imported_at: str
+    undo: str | None
+    undone_at: str | None
+
+
+def import_row(store: Store, import_id: int) -> ImportRow | None:
+    row = store.conn.execute(
+        "SELECT id, enterprise_id, file_name, imported_at, undo, undone_at FROM roster_imports WHERE id = ?",
+        (import_id,),
+    ).fetchone()
+    return None if row is None else ImportRow(*row)
+
+
+def last_import(store: Store, enterprise_id: int) -> ImportRow | None:
+    """The enterprise's newest import not undone."""
+    row = store.conn.execute(
+        "SELECT id FROM roster_imports WHERE enterprise_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+        (enterprise_id,),
+    ).fetchone()
+    return None if row is None else import_row(store, int(row[0]))
+
+
+_READ_ONLY = ("roster.problems_export", "pii.unmask", "pii.export")  # entries that change no row
+
+
+def changes_since(store: Store, import_id: int, enterprise_id: int) -> list[str]:
+    """Audit actions after the import's own entry that may have changed what it wrote: anything on the
+    enterprise but reading, and any roster or batch import or undo in the office (they touch shared
+    persons); an import undone since, and its undo, cancel out."""
+    entry = store.conn.execute(
+        "SELECT max(id) FROM audit_log WHERE action = 'roster.import' AND entity = 'enterprise' AND entity_id = ?"
+        " AND json_extract(detail, '$.roster_import_id') = ?", (str(enterprise_id), import_id),
+    ).fetchone()[0]
+    if entry is None:
+        return ["roster.import"]
+    marks = ", ".join("?" for _ in _READ_ONLY)
+    return [str(r[0]) for r in store.conn.execute(
+        "SELECT DISTINCT a.action FROM audit_log a WHERE a.id > ?"
+        " AND ((a.entity = 'enterprise' AND a.entity_id = ?)"
+        "      OR a.action IN ('roster.import', 'roster.undo', 'batch.import') OR a.action LIKE 'province.%')"
+        f" AND a.action NOT IN ({marks})"
+        " AND NOT (a.action IN ('roster.import', 'roster.undo') AND EXISTS (SELECT 1 FROM roster_imports r"
+        "          WHERE r.id = json_extract(a.detail, '$.roster_import_id') AND r.undone_at IS NOT NULL))"
+        " ORDER BY a.action", (entry, str(enterprise_id), *_READ_ONLY),
+    )]
+
+
+def _restore(store: Store, table: str, saved: dict[str, Any]) -> int:
+    columns: list[str] = saved.get("columns", [])
+    rows: list[list[Any]] = saved.get("rows", [])
+    if not rows:
+        return 0
+    current = {str(r[1]) for r in store.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
+    keep = [i for i, c in enumerate(columns) if c in current and c != "id"]
+    sets = ", ".join(f"{columns[i]} = ?" for i in keep)
+    store.conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?",
+                           ([*(row[i] for i in keep), row[columns.index("id")]] for row in rows))
+    return len(rows)
+
+
+class UndoBlocked(Exception):
+    """A row the import added is referenced from elsewhere since (a foreign key refused the delete)."""
+
+
+def undo(store: Store, row: ImportRow, record: UndoRecord) -> dict[str, int]:
+    """Put back what the import changed (inside the caller's transaction); the counts of rows."""
+    try:
+        return _undo(store, row, record)
+    except sqlite3.IntegrityError as exc:
+        raise UndoBlocked(str(exc)) from exc
+
+
+def _undo(store: Store, row: ImportRow, record: UndoRecord) -> dict[str, int]:
+    conn = store.conn
+    removed = conn.execute(
+        "DELETE FROM employments WHERE roster_import_id = ? AND id > ? AND id <= ?",
+        (row.id, record.employments_above, record.employments_upto),
+    ).rowcount
+    restored = _restore(store, "employments", record.employments)
+    renamed = _restore(store, "persons", record.persons)
+    persons_removed = conn.execute(
+        "DELETE FROM persons WHERE id > ? AND id <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = persons.id)",
+        (record.persons_above, record.persons_upto),
+    ).rowcount
+    conn.execute("UPDATE roster_imports SET undone_at = ? WHERE id = ?", (db.now_iso(), row.id))
+    return {"removed": max(removed, 0), "restored": restored, "persons_restored": renamed,
+            "persons_removed": max(persons_removed, 0)}
