@@ -75,33 +75,41 @@ def reverify_loans() -> float:
     rng = random.Random(14)
     loans = [_loan(rng, s) for s in range(LOANS)]
     size = SizeResult(EnterpriseSize.MEDIUM, True, "基准", "", ())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     verdicts: dict[str, int] = {}
     engine = 0.0
     for counted, months in loans:
         begun = time.perf_counter()
         counted_ids = {w.id_number for w in counted}
         lists = []
-        for m, workers in enumerate(months):
+        counting_later: set[str] = set()
+        for m in range(len(months) - 1, -1, -1):  # as the service for one check: the latest list first, …
+            workers = months[m]
             month = date(2026, m + 1, 1)
             staff = 400 + 10 * m
             facts = EnterpriseFacts("基准企业", "91222401MA00000000", "222401", staff, size)
             review = add_months(month, 1)[0] - timedelta(days=1)
-            others = [w for w in workers if w.id_number not in counted_ids]  # as the service: only the others
-            counts = dict.fromkeys(counted_ids, True)
+            known = counted_ids if not lists else counted_ids | counting_later  # … earlier ones where needed
+            others = [w for w in workers if w.id_number not in known]
+            counts = dict.fromkeys(known, True)
             if others:
-                counts.update(counted_workers(rules, facts, review, others))
+                found = counted_workers(rules, facts, review, others)
+                counts.update(found)
+                counting_later.update(n for n, yes in found.items() if yes)
             lists.append(MonthlyList(month, staff, {w.id_number: ListedWorker(
                 w.id_number, w.name, counts[w.id_number], w.contract_start) for w in workers}))
+        lists.reverse()
         engine += time.perf_counter() - begun
         result = reverify(rules, tracking, size=EnterpriseSize.MEDIUM, counted=counted, lists=lists,
                           on=date(2026, 12, 31))
         verdicts[result.verdict.value] = verdicts.get(result.verdict.value, 0) + 1
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"re-verified {LOANS} loans x {MONTHS} lists x {WORKERS} workers in {elapsed:.2f} s "
-          f"(target <= {TARGET_S} s): the lists read by the eligibility engine {engine:.2f} s, the spans and "
-          f"verdicts {elapsed - engine:.2f} s; verdicts {verdicts}")
+          f"(CPU {cpu:.2f} s; target <= {TARGET_S} s): the lists read by the eligibility engine {engine:.2f} s, "
+          f"the spans and verdicts {elapsed - engine:.2f} s; verdicts {verdicts}")
     record(f"re-verify {LOANS} loans x {MONTHS} lists x {WORKERS} workers", elapsed, goal_value=TARGET_S)
+    record(f"re-verify {LOANS} loans x {MONTHS} lists x {WORKERS} workers (CPU time of the process)", cpu,
+           goal_value=TARGET_S)
     return elapsed
 
 
