@@ -28,10 +28,14 @@ from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
+from desktop.store import loans as loan_store
 from desktop.store import province as store_province
+from desktop.store import tracking as tracking_store
 from desktop.store.batches import QuarantineRow
+from desktop.store.loans import LoanRow
 from desktop.store.db import now_iso
 from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
+from desktop.store.tracking import StoredCheck
 
 __all__ = [
     "LOAN_TYPES", "NOTICE_FORMAT", "RESULTS", "RULINGS", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow",
@@ -107,6 +111,21 @@ def history(ws: Workspace, row: RegisterRow) -> list[store_province.Change]:
     """What the county's later batches changed in this enterprise and application, with the batch."""
     _province(ws)
     return store_province.history(ws.store, row.enterprise_id, row.application_id)
+
+
+def answers(ws: Workspace, row: RegisterRow) -> store_province.Answers:
+    """The county clerk's answers for the enterprise's workers: priority claims verified, 户口簿 checked."""
+    _province(ws)
+    return store_province.answers(ws.store, row.enterprise_id, row.decision_id)
+
+
+def loans_of(ws: Workspace, row: RegisterRow) -> list[tuple[LoanRow, list[StoredCheck]]]:
+    """The loans the county recorded for the application, each with its re-verifications (by date)."""
+    _province(ws)
+    found = [loan for loan in loan_store.loans(ws.store, None, row.enterprise_id)
+             if loan.application_id == row.application_id]
+    return [(loan, sorted(tracking_store.checks(ws.store, loan.id), key=lambda c: (c.check_date, c.id)))
+            for loan in found]
 
 
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:

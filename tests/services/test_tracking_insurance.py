@@ -157,11 +157,11 @@ def test_the_template_is_recognised_and_the_command_line(office_db: Path, worksp
 
 
 def test_months_kept_one_row_a_month_are_folded_into_one_row_a_person(tmp_path: Path) -> None:
-    """db/0022: a file that stored a payment list under 0020 (one row a person and month) keeps its months."""
+    """db/0023: a file that stored a payment list under 0020 (one row a person and month) keeps its months."""
     from desktop.store.db import available_migrations, open_connection
 
     path = tmp_path / "old.sqlite3"
-    before = [m for m in available_migrations() if m.version < 22]
+    before = [m for m in available_migrations() if m.version < 23]
     conn = open_connection(path, migrations=before)
     conn.executescript(
         "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"

@@ -1,4 +1,4 @@
--- 0022 a payment list's months paid, one row a person (issue 14, 2): 0020 kept one row a person and
+-- 0023 a payment list's months paid, one row a person (issue 14, 2): 0020 kept one row a person and
 -- month, twelve rows a person for a year's list; the months are now a JSON list of "YYYY-MM" in order.
 CREATE TABLE tracking_insured (
     id        INTEGER PRIMARY KEY,
