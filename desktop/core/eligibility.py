@@ -337,6 +337,7 @@ class _Context:
                 })
                 code, name = successor.code, successor.name
             status = self.agreements.status(code, self.review)
+            reason: Problem | None
             if code == self.home:
                 reason = Problem("local_worker", {"place": f"{name}（{code}）"})
             elif status is not None:  # the office's agreements decide for this county
