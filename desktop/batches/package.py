@@ -21,9 +21,9 @@ from datetime import datetime
 from desktop.batches import archive
 from desktop.batches.crypto import CryptoError, DecryptionKey, PublicKey, SigningKey, Suite
 from desktop.core.batch import (
-    DATA_FILES, LETTER_FOLDER, MANIFEST_NAME, MAX_BATCH_FILE, SIGNATURE_NAME, SIGNATURE_NAMESPACE,
+    LETTER_FOLDER, MANIFEST_NAME, MAX_BATCH_FILE, SIGNATURE_NAME, SIGNATURE_NAMESPACE,
     BatchFormatError, BatchRefused, FileEntry, Manifest, Reason, Table, count_reasons, file_reasons, parse_table,
-    refuse,
+    refuse, table_columns,
 )
 
 RegisteredKey = Callable[[str], PublicKey | None]  # office code -> its registered signing key
@@ -125,7 +125,7 @@ def open_sealed(data: bytes, key: DecryptionKey, suite: Suite, registered: Regis
     reasons = file_reasons(manifest, present)
     if reasons:
         raise BatchRefused(reasons)
-    tables = _tables(members)
+    tables = _tables(members, manifest.format)
     reasons = count_reasons(manifest, {name: len(t.rows) for name, t in tables.items()})
     if reasons:
         raise BatchRefused(reasons)
@@ -133,16 +133,17 @@ def open_sealed(data: bytes, key: DecryptionKey, suite: Suite, registered: Regis
     return Opened(manifest, manifest_sha256, signer, tables, letters)
 
 
-def _tables(members: Mapping[str, bytes]) -> dict[str, Table]:
+def _tables(members: Mapping[str, bytes], version: str) -> dict[str, Table]:
+    """The data files of the batch's format version (an older batch has fewer)."""
     tables: dict[str, Table] = {}
     problems: list[Reason] = []
-    for name in DATA_FILES:
+    for name in table_columns(version):
         body = members.get(name)
         if body is None:
             problems.append(Reason("data_invalid", {"name": name, "detail": "缺少该数据文件"}))
             continue
         try:
-            tables[name] = parse_table(name, body)
+            tables[name] = parse_table(name, body, version)
         except BatchFormatError as exc:
             problems.append(Reason("data_invalid", {"name": name, "detail": exc.detail}))
     if problems:

@@ -39,7 +39,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     c = result.counts
     emit(args, {"batch": result},
          f"已写入 {result.path}（第 {result.seq} 批，{result.size // 1024} KB）\n"
-         f"企业 {c['enterprises']} 家、申请 {c['applications']} 件、职工 {c['workers']} 人、确认书 {c['letters']} 份\n"
+         f"企业 {c['enterprises']} 家、申请 {c['applications']} 件、职工 {c['workers']} 人、确认书 {c['letters']} 份、"
+         f"贷款 {c['loans']} 笔、贷款期内核实 {c['checks']} 次、审核人确认 {c['confirmations']} 条\n"
          f"SHA-256 {result.file_sha256}")
     return EXIT_OK
 

@@ -166,16 +166,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.all:
             statuses = tracking_reports.loan_statuses(ws, on)
             path = tracking_reports.save_loans_workbook(ws, out, on)
-            attention = sum(1 for s in statuses if s.last is not None and s.last.needs_attention)
+            below = sum(1 for s in statuses if s.last is not None and s.last.needs_attention)
             overdue = sum(1 for s in statuses if s.overdue)
             emit(args, {"workbook": str(path), "date": on.isoformat(), "loans": len(statuses),
-                        "needs_attention": attention, "overdue": overdue},
-                 f"已写出 {path}：{len(statuses)} 笔贷款，需关注 {attention} 笔，逾期未核实 {overdue} 笔")
+                        "not_met": below, "overdue": overdue},
+                 f"已写出 {path}：{len(statuses)} 笔贷款，最近核实不达标 {below} 笔，逾期未核实 {overdue} 笔")
             return EXIT_OK
         content = tracking_reports.report(ws, args.uscc, loan_id=args.loan, on=on)
         path = tracking_reports.save_report_pdf(ws, args.uscc, out, loan_id=args.loan, on=on)
     emit(args, {"report": str(path), "enterprise": content.enterprise_name, "uscc": content.uscc,
                 "checks": [{"date": c.check_date, "verdict": c.verdict, "needs_attention": c.needs_attention,
+                            "state": c.state_label,
                             "qualifying": c.qualifying, "required": c.required, "staff_total": c.staff_total,
                             "latest_period": c.latest_period} for c in content.checks],
                 "next_due": content.next_due or None},

@@ -29,7 +29,9 @@ from desktop.core.names import MAX_ENTERPRISE_NAME, MAX_PERSON_NAME
 
 log = logging.getLogger(__name__)
 
-FORMAT: Final = "laoxie.batch/1"
+FORMAT: Final = "laoxie.batch/2"  # /2: loans and their checks, priority claims and 户口簿 answers
+FORMAT_V1: Final = "laoxie.batch/1"
+FORMATS: Final = (FORMAT_V1, FORMAT)  # every format read
 RECEIPT_FORMAT: Final = "laoxie.receipt/2"  # signed by the province
 RECEIPT_FORMATS: Final = ("laoxie.receipt/1", RECEIPT_FORMAT)  # /1 (unsigned) is read, to say so
 RECEIPT_NAMESPACE: Final = "laoxie-receipt@jilin"
@@ -46,6 +48,9 @@ APPLICATIONS: Final = "data/applications.json"
 DECISIONS: Final = "data/decisions.json"
 WORKERS: Final = "data/workers.json"
 LETTERS: Final = "data/letters.json"
+LOANS: Final = "data/loans.json"
+CHECKS: Final = "data/tracking_checks.json"
+CONFIRMATIONS: Final = "data/tracking_confirmations.json"
 SUMMARY_CSV: Final = "enterprises.csv"  # for people: UTF-8 with BOM, opens in Excel
 LETTER_FOLDER: Final = "letters/"
 
@@ -69,19 +74,49 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "enterprise_ref", "id_number", "name", "sex", "birth_date", "hukou_text", "hukou_code", "contract_type",
         "contract_start", "contract_end", "hire_date", "job", "monthly_wage", "paid_months", "social_insurance",
         "phone", "priority_group", "priority_evidence", "active", "source_row", "created_at", "updated_at",
+        "priority_claim", "hukou_check",
     ),
     LETTERS: (
         "ref", "application_ref", "decision_ref", "year", "seq", "number", "verification_code", "digest", "content",
         "issued_by_ref", "issued_at", "voided_at", "void_reason", "voided_by_ref", "print_count", "pdf",
     ),
+    LOANS: (
+        "ref", "application_ref", "bank_branch", "contract_number", "amount_wan", "start_date", "term_months",
+        "end_date", "rate", "preferential_end", "lpr_effective_from", "lpr_tenor", "lpr_value", "lpr_source",
+        "warnings", "acknowledged_by_ref", "created_by_ref", "created_at",
+    ),
+    CHECKS: (
+        "ref", "loan_ref", "check_date", "verdict", "needs_attention", "qualifying", "staff_total", "latest_period",
+        "ruleset_version", "payload", "created_by_ref", "created_at",
+    ),
+    CONFIRMATIONS: ("ref", "check_ref", "outcome", "reason", "answered_by_ref", "answered_at"),
 }
 DATA_FILES: Final = tuple(TABLE_COLUMNS)
 
-COUNT_KEYS: Final = ("enterprises", "applications", "decisions", "workers", "letters")
+COUNT_KEYS: Final = ("enterprises", "applications", "decisions", "workers", "letters", "loans", "checks",
+                     "confirmations")
 _COUNTED_TABLE: Final = {
     "enterprises": ENTERPRISES, "applications": APPLICATIONS, "decisions": DECISIONS, "workers": WORKERS,
-    "letters": LETTERS,
+    "letters": LETTERS, "loans": LOANS, "checks": CHECKS, "confirmations": CONFIRMATIONS,
 }
+
+# laoxie.batch/1: no loans, checks or answers to them; a worker without the enterprise's claim and the
+# 户口簿 answer.
+_V1_ADDED: Final = {WORKERS: ("priority_claim", "hukou_check")}
+TABLE_COLUMNS_V1: Final[dict[str, tuple[str, ...]]] = {
+    name: tuple(c for c in columns if c not in _V1_ADDED.get(name, ()))
+    for name, columns in TABLE_COLUMNS.items() if name not in (LOANS, CHECKS, CONFIRMATIONS)
+}
+COUNT_KEYS_V1: Final = ("enterprises", "applications", "decisions", "workers", "letters")
+
+
+def table_columns(version: str = FORMAT) -> dict[str, tuple[str, ...]]:
+    """The data files of a format version and their columns."""
+    return dict(TABLE_COLUMNS_V1) if version == FORMAT_V1 else dict(TABLE_COLUMNS)
+
+
+def count_keys(version: str = FORMAT) -> tuple[str, ...]:
+    return COUNT_KEYS_V1 if version == FORMAT_V1 else COUNT_KEYS
 
 # Limits for reading an archive someone else made.
 MAX_MEMBERS: Final = 20_000
@@ -330,11 +365,13 @@ class Manifest:
         d = _exact(raw, "manifest", ("format", "suite", "office", "recipient", "batch_id", "seq", "created_at",
                                      "created_by", "app_version", "ruleset_versions", "counts",
                                      "audit_chain_head", "signer_fingerprint", "files"))
-        if d["format"] != FORMAT:
-            raise BatchFormatError(f"格式版本 {d['format']!r} 不受支持（本程序读 {FORMAT}）")
+        if d["format"] not in FORMATS:
+            shown = repr(d["format"]) if isinstance(d["format"], str) and len(d["format"]) <= 40 else "…"
+            raise BatchFormatError(f"格式版本 {shown} 不受支持（本程序读 {'、'.join(FORMATS)}）")
+        version = str(d["format"])
         office = _exact(d["office"], "office", ("code", "name"))
         recipient = _exact(d["recipient"], "recipient", ("code", "name", "fingerprint"))
-        counts = _exact(d["counts"], "counts", COUNT_KEYS)
+        counts = _exact(d["counts"], "counts", count_keys(version))
         files_raw = d["files"]
         if not isinstance(files_raw, dict):
             raise BatchFormatError("files 应为对象")
@@ -349,7 +386,7 @@ class Manifest:
                 isinstance(v, str) and len(v) <= MAX_TEXT for v in versions):
             raise BatchFormatError("ruleset_versions 应为字符串列表")
         return cls(
-            format=FORMAT, suite=_text(d["suite"], "suite"),
+            format=version, suite=_text(d["suite"], "suite"),
             office_code=_text(office["code"], "office.code", _OFFICE_CODE), office_name=_text(office["name"], "office.name"),
             recipient_code=_text(recipient["code"], "recipient.code", _OFFICE_CODE),
             recipient_name=_text(recipient["name"], "recipient.name"),
@@ -357,7 +394,7 @@ class Manifest:
             batch_id=_text(d["batch_id"], "batch_id", _UUID), seq=_positive(d["seq"], "seq"),
             created_at=_text(d["created_at"], "created_at"), created_by=_text(d["created_by"], "created_by"),
             app_version=_text(d["app_version"], "app_version"), ruleset_versions=tuple(versions),
-            counts={k: _count(counts[k], f"counts.{k}") for k in COUNT_KEYS},
+            counts={k: _count(counts[k], f"counts.{k}") for k in count_keys(version)},
             audit_chain_head=_text(d["audit_chain_head"], "audit_chain_head", _SHA256),
             signer_fingerprint=_text(d["signer_fingerprint"], "signer_fingerprint"),
             files=files,
@@ -425,7 +462,8 @@ def file_reasons(manifest: Manifest, present: Mapping[str, FileEntry]) -> list[R
 def count_reasons(manifest: Manifest, row_counts: Mapping[str, int]) -> list[Reason]:
     """The manifest's counts against the rows of the data tables."""
     reasons = []
-    for key, table in _COUNTED_TABLE.items():
+    for key in count_keys(manifest.format):
+        table = _COUNTED_TABLE[key]
         if manifest.counts[key] != row_counts.get(table, 0):
             reasons.append(Reason("data_invalid", {
                 "name": table, "detail": f"清单记 {manifest.counts[key]} 行，实有 {row_counts.get(table, 0)} 行",
@@ -481,10 +519,10 @@ def table_bytes(name: str, rows: Iterable[Sequence[Any]]) -> bytes:
     return canonical_json({"columns": list(TABLE_COLUMNS[name]), "rows": [list(r) for r in rows]})
 
 
-def parse_table(name: str, data: bytes) -> Table:
-    """A data file read back; the columns must be exactly the format's."""
+def parse_table(name: str, data: bytes, version: str = FORMAT) -> Table:
+    """A data file read back; the columns must be exactly those of the batch's format version."""
     d = _exact(load_json(data), name, ("columns", "rows"))
-    columns = TABLE_COLUMNS[name]
+    columns = table_columns(version)[name]
     if d["columns"] != list(columns):
         raise BatchFormatError(f"列应为 {', '.join(columns)}")
     rows = d["rows"]
@@ -514,7 +552,9 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
             reasons.append(Reason("data_invalid", {"name": name, "detail": detail}))
 
     refs: dict[str, set[object]] = {}
-    for name in (ENTERPRISES, USERS, APPLICATIONS, DECISIONS, LETTERS):
+    for name in (ENTERPRISES, USERS, APPLICATIONS, DECISIONS, LETTERS, LOANS, CHECKS, CONFIRMATIONS):
+        if name not in tables:  # an older format's batch
+            continue
         values = [r[0] for r in tables[name].rows]
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values) or len(set(values)) != len(values):
             bad(name, "ref 应为不重复的整数")
@@ -526,10 +566,14 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
         (DECISIONS, "override_by_ref", USERS, True), (DECISIONS, "created_by_ref", USERS, True),
         (WORKERS, "enterprise_ref", ENTERPRISES, False), (LETTERS, "application_ref", APPLICATIONS, False),
         (LETTERS, "decision_ref", DECISIONS, False), (LETTERS, "issued_by_ref", USERS, True),
-        (LETTERS, "voided_by_ref", USERS, True),
+        (LETTERS, "voided_by_ref", USERS, True), (LOANS, "acknowledged_by_ref", USERS, True),
+        (LOANS, "created_by_ref", USERS, True), (CHECKS, "loan_ref", LOANS, False),
+        (CHECKS, "created_by_ref", USERS, True), (CONFIRMATIONS, "answered_by_ref", USERS, False),
     )
     for table_name, column, target, optional in links:
-        index = TABLE_COLUMNS[table_name].index(column)
+        if table_name not in tables:
+            continue
+        index = tables[table_name].columns.index(column)
         for row in tables[table_name].rows:
             value = row[index]
             if (value is None and not optional) or (value is not None and value not in refs[target]):
@@ -546,6 +590,19 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
         if not isinstance(payload, str) or not payload.startswith("{") or not _DECISION_MARK.search(payload):
             bad(DECISIONS, f"认定结果 {row[0]!r} 的 payload 不是 {DECISION_SCHEMA}")
             break
+    # a loan's application, an answer's check may have come in an earlier batch: the province looks
+    # them up when storing
+    for name, column in ((LOANS, "application_ref"), (CONFIRMATIONS, "check_ref")):
+        if name in tables:
+            at = TABLE_COLUMNS[name].index(column)
+            if not all(isinstance(r[at], int) and not isinstance(r[at], bool) for r in tables[name].rows):
+                bad(name, f"{column} 应为整数")
+    if CHECKS in tables:
+        at = TABLE_COLUMNS[CHECKS].index("payload")
+        for row in tables[CHECKS].rows:
+            if not isinstance(row[at], str) or not row[at].startswith("{"):
+                bad(CHECKS, f"核实记录 {row[0]!r} 的 payload 不是 JSON 对象")
+                break
     reasons.extend(_letter_reasons(tables)[: max(0, 20 - len(reasons))])
     pdf_index = TABLE_COLUMNS[LETTERS].index("pdf")
     listed = [row[pdf_index] for row in tables[LETTERS].rows if row[pdf_index] is not None]
@@ -557,7 +614,7 @@ def data_reasons(tables: Mapping[str, Table], letter_files: Iterable[str]) -> li
 
 # Columns holding JSON text as the county stored it (a decision with its explanation, a letter with
 # its annex: large for a big enterprise); every other text value is short.
-_JSON_COLUMNS: Final = frozenset({"form_data", "paid_months", "payload", "content"})
+_JSON_COLUMNS: Final = frozenset({"form_data", "paid_months", "payload", "content", "warnings"})
 MAX_JSON_TEXT: Final = 64 << 20
 MAX_CELL_TEXT: Final = 2000
 _CELL_KINDS: Final = frozenset({type(None), int, float, str})  # what SQLite keeps; bool is not 0/1 here
@@ -689,7 +746,8 @@ class Receipt:
             raise BatchFormatError("reasons 应为对象列表")
         counts = d["counts"]
         if counts is not None:
-            counts = {k: _count(v, f"counts.{k}") for k, v in _exact(counts, "counts", COUNT_KEYS).items()}
+            wanted = COUNT_KEYS_V1 if isinstance(counts, dict) and set(counts) == set(COUNT_KEYS_V1) else COUNT_KEYS
+            counts = {k: _count(v, f"counts.{k}") for k, v in _exact(counts, "counts", wanted).items()}
         accepted = d["status"] == "accepted"
         if accepted and (d["batch_id"] is None or d["manifest_sha256"] is None):
             raise BatchFormatError("接收回执应有 batch_id 和 manifest_sha256")

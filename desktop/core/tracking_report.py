@@ -29,10 +29,14 @@ class CheckLine:
     steps: tuple[str, ...]
     made_by: str
     ruleset_version: str
+    state_label: str = ""  # a 不达标 check with the approver: 待确认 / 需关注 (confirmed) / 已退回
+    answer: str = ""  # the approver's answer, in a sentence
 
     @property
     def conclusion(self) -> str:
-        return self.verdict_label + ("（需关注）" if self.needs_attention else "")
+        if not self.needs_attention:
+            return self.verdict_label
+        return f"{self.verdict_label}（{self.state_label or '需关注'}）"
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,14 @@ class TrackingReport:
             return (f"{self.enterprise_name}的贷款尚未核实。"
                     + (f"首次核实应在{self.next_due}前完成。" if self.next_due else ""))
         last = self.checks[-1]
-        attention = sum(1 for c in self.checks if c.needs_attention)
+        below = sum(1 for c in self.checks if c.needs_attention)
         text = (f"贷款期内共核实{len(self.checks)}次，最近一次（{last.check_date}）结论为{last.conclusion}，"
                 f"计入对口地区人员{last.qualifying}人")
         if last.required is not None:
             text += f"，达标至少需{last.required}人"
         text += "。"
-        if attention:
-            text += f"其中{attention}次未达到认定标准（需关注）。"
+        if below:
+            text += f"其中{below}次未达到认定标准。"
         if self.next_due:
             text += f"下次核实应在{self.next_due}前完成。"
         else:

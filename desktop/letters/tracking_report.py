@@ -206,6 +206,8 @@ def render_tracking_report(report: TrackingReport, fonts: FontSet) -> bytes:
             for step in check.steps:
                 top = d.paragraph(top, step.strip("　 "))
             top = d.paragraph(top, f"核实人：{check.made_by}；规则版本：{check.ruleset_version}。")
+            if check.answer:
+                top = d.paragraph(top, f"审核人{check.answer}")
     d.signature(top, report.office_name, _chinese_date(report.made_on))
     d.page_number()
     canvas.setTitle(f"{report.title}：{report.enterprise_name}")

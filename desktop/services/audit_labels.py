@@ -230,6 +230,9 @@ _COUNT_KEYS: Final[dict[str, str]] = {
     "decisions": QT_TRANSLATE_NOOP("audit", "认定结论"),
     "workers": QT_TRANSLATE_NOOP("audit", "职工"),
     "letters": QT_TRANSLATE_NOOP("audit", "确认书"),
+    "loans": QT_TRANSLATE_NOOP("audit", "贷款"),
+    "checks": QT_TRANSLATE_NOOP("audit", "贷款期内核实"),
+    "confirmations": QT_TRANSLATE_NOOP("audit", "审核人对核实的确认"),
 }
 _USER_FIELDS: Final[dict[str, str]] = {
     "role": QT_TRANSLATE_NOOP("audit", "角色"),

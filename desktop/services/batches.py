@@ -35,7 +35,8 @@ from desktop import __version__
 from desktop.batches import crypto, files, package
 from desktop.batches.crypto import CryptoError, DecryptionKey, SigningKey
 from desktop.core.batch import (
-    APPLICATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, SUMMARY_CSV, TABLE_COLUMNS, USERS, WORKERS,
+    APPLICATIONS, CHECKS, CONFIRMATIONS, DECISIONS, ENTERPRISES, LETTER_FOLDER, LETTERS, LOANS, SUMMARY_CSV,
+    TABLE_COLUMNS, USERS, WORKERS,
     MAX_BATCH_FILE, RECEIPT_FORMAT, RECEIPT_NAMESPACE, BatchFormatError, BatchRefused, Manifest, Reason, Receipt, batch_file_name, data_reasons,
     receipt_file_name, refuse, sequence_gap, sequence_reasons, table_bytes,
 )
@@ -47,6 +48,7 @@ from desktop.services import keys
 from desktop.services.backups import make_backup
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
+from desktop.store import batch_tracking
 from desktop.store import batches as store_batches
 from desktop.store import letters as store_letters
 from desktop.store import province as store_province
@@ -63,7 +65,7 @@ __all__ = [
 SERVICE_MESSAGES.update({
     "batch_county_only": QT_TRANSLATE_NOOP("service", "只有县级单位导出报送批次、导入回执。"),
     "batch_province_only": QT_TRANSLATE_NOOP("service", "只有省级单位导入县级报送批次。"),
-    "batch_nothing_to_send": QT_TRANSLATE_NOOP("service", "没有可报送的申请：已批准的申请都已报送过。"),
+    "batch_nothing_to_send": QT_TRANSLATE_NOOP("service", "没有可报送的申请：已批准的申请都已报送过，贷款和贷款期内的核实也都已报送。"),
     "batch_not_exportable": QT_TRANSLATE_NOOP(
         "service", "申请 {ids} 不能报送：尚未批准、没有认定结果，或已在报送批次中。"
     ),
@@ -186,6 +188,24 @@ def candidates(ws: Workspace, *, include_unreceived: bool = False) -> list[Expor
     return store_batches.export_candidates(ws.store, ws.office.id, include_unreceived=include_unreceived)
 
 
+@dataclass(frozen=True)
+class TrackingToSend:
+    loans: int
+    checks: int
+    confirmations: int
+
+    def __bool__(self) -> bool:
+        return bool(self.loans or self.confirmations)  # a check never goes without its loan
+
+
+def tracking_to_send(ws: Workspace, application_ids: Sequence[int], *,
+                     include_unreceived: bool = False) -> TrackingToSend:
+    """What a batch of these applications would carry besides: loans, checks and approvers' answers not
+    sent yet (docs/batch-format.md, "Loans, checks and answers")."""
+    rows = batch_tracking.rows_to_send(ws.store, ws.office.id, application_ids, include_unreceived=include_unreceived)
+    return TrackingToSend(len(rows.loans), len(rows.checks), len(rows.answers))
+
+
 def outgoing_batches(ws: Workspace) -> list[BatchRow]:
     return store_batches.batches(ws.store, "outgoing", ws.office.id)
 
@@ -212,6 +232,9 @@ def export_batch(
     report("解锁签名密钥", 1, steps)
     signing_key = keys.unlock_signing_key(ws, passphrase)
     chosen = _chosen(ws, application_ids, include_unreceived)
+    tracking = batch_tracking.rows_to_send(ws.store, ws.office.id, chosen, include_unreceived=include_unreceived)
+    if not chosen and not tracking.loans and not tracking.answers:
+        raise ServiceError("batch_nothing_to_send")
     seq = store_batches.next_outgoing_seq(ws.store, ws.office.id)
     batch_uuid = str(uuid.uuid4())
     name = batch_file_name(ws.office.code, seq, batch_uuid)
@@ -229,14 +252,15 @@ def export_batch(
         provided = stored_letters(ws, chosen, with_pdfs=letter_pdfs,
                                   progress=lambda text, _i, _n: report(text, 2, steps))
     letter_table, letter_files = _letter_rows(provided)
-    rows = store_batches.export_rows(ws.store, chosen, letter_table)
+    rows = store_batches.export_rows(ws.store, chosen, letter_table, tracking)
     members = {name_: table_bytes(name_, table) for name_, table in rows.tables.items()}
     members[SUMMARY_CSV] = _summary_csv(rows.tables, letter_table)
     members.update(letter_files)
     counts = {
         "enterprises": len(rows.tables[ENTERPRISES]), "applications": len(rows.tables[APPLICATIONS]),
         "decisions": len(rows.tables[DECISIONS]), "workers": len(rows.tables[WORKERS]),
-        "letters": len(rows.tables[LETTERS]),
+        "letters": len(rows.tables[LETTERS]), "loans": len(rows.tables[LOANS]), "checks": len(rows.tables[CHECKS]),
+        "confirmations": len(rows.tables[CONFIRMATIONS]),
     }
     created_at = now_iso()
     manifest = Manifest(
@@ -265,6 +289,7 @@ def export_batch(
                 manifest=sealed.manifest.to_bytes().decode("utf-8"), report="", created_at=created_at,
                 received_at=None, application_ids=chosen,
             )
+            batch_tracking.mark_sent(ws.store, ws.office.id, batch_id, tracking)
             ws.audit("batch.export", entity="batch", entity_id=batch_id, detail={
                 "batch_uuid": batch_uuid, "seq": seq, "file": str(target), "sha256": sealed.sha256,
                 "size": len(sealed.data), "counts": counts, "applications": list(chosen),
@@ -298,9 +323,7 @@ def _chosen(ws: Workspace, application_ids: Sequence[int] | None, include_unrece
         refused = [a for a in chosen if a not in available]
         if refused:
             raise ServiceError("batch_not_exportable", ids="、".join(map(str, refused)))
-    if not chosen:
-        raise ServiceError("batch_nothing_to_send")
-    return chosen
+    return chosen  # may be empty: a batch of loans and checks alone
 
 
 def _letter_rows(provided: Sequence[LetterForBatch]) -> tuple[list[tuple[Any, ...]], dict[str, bytes]]:

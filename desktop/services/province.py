@@ -28,10 +28,14 @@ from desktop.services.batches import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
+from desktop.store import loans as loan_store
 from desktop.store import province as store_province
+from desktop.store import tracking as tracking_store
 from desktop.store.batches import QuarantineRow
+from desktop.store.loans import LoanRow
 from desktop.store.db import now_iso
 from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
+from desktop.store.tracking import StoredCheck
 
 __all__ = [
     "LOAN_TYPES", "NOTICE_FORMAT", "RESULTS", "RULINGS", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow",
@@ -90,11 +94,26 @@ def check_period(period: str) -> str:
 
 
 def register(ws: Workspace, *, county: str | None = None, status: str | None = None, period: str | None = None,
-             search: str = "") -> list[RegisterRow]:
-    """Every county's applications with their decisions and letters, filtered."""
+             search: str = "", limit: int | None = None, offset: int = 0) -> list[RegisterRow]:
+    """Every county's applications with their decisions and letters, filtered (a page: ``limit``, ``offset``)."""
     _province(ws)
     return store_province.register(ws.store, county=county, status=status,
-                                   period=check_period(period) if period else None, search=search)
+                                   period=check_period(period) if period else None, search=search,
+                                   limit=limit, offset=offset)
+
+
+def register_count(ws: Workspace, *, county: str | None = None, status: str | None = None,
+                   period: str | None = None, search: str = "") -> tuple[int, int]:
+    """How many applications, from how many counties, the filters match."""
+    _province(ws)
+    return store_province.register_count(ws.store, county=county, status=status,
+                                         period=check_period(period) if period else None, search=search)
+
+
+def register_counties(ws: Workspace) -> list[tuple[str, str]]:
+    """(code, name) of the counties that sent applications."""
+    _province(ws)
+    return store_province.register_counties(ws.store)
 
 
 def explanation(ws: Workspace, decision_id: int) -> list[str]:
@@ -107,6 +126,21 @@ def history(ws: Workspace, row: RegisterRow) -> list[store_province.Change]:
     """What the county's later batches changed in this enterprise and application, with the batch."""
     _province(ws)
     return store_province.history(ws.store, row.enterprise_id, row.application_id)
+
+
+def answers(ws: Workspace, row: RegisterRow) -> store_province.Answers:
+    """The county clerk's answers for the enterprise's workers: priority claims verified, 户口簿 checked."""
+    _province(ws)
+    return store_province.answers(ws.store, row.enterprise_id, row.decision_id)
+
+
+def loans_of(ws: Workspace, row: RegisterRow) -> list[tuple[LoanRow, list[StoredCheck]]]:
+    """The loans the county recorded for the application, each with its re-verifications (by date)."""
+    _province(ws)
+    found = [loan for loan in loan_store.loans(ws.store, None, row.enterprise_id)
+             if loan.application_id == row.application_id]
+    return [(loan, sorted(tracking_store.checks(ws.store, loan.id), key=lambda c: (c.check_date, c.id)))
+            for loan in found]
 
 
 def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:

@@ -26,6 +26,7 @@ from desktop.batches.files import write_verified
 from desktop.core.letter import LetterError
 from desktop.core.messages import Problem
 from desktop.core.tracking import Verdict
+from desktop.core.tracking_confirm import Outcome
 from desktop.core.tracking_report import CheckLine, TrackingReport
 from desktop.letters.tracking_report import render_tracking_report
 from desktop.rosters.sheets import list_workbook
@@ -57,7 +58,16 @@ def check_line(check: StoredCheck, names: dict[int, str]) -> CheckLine:
         required=int(required) if isinstance(required, int) else None,
         steps=tuple(str(s) for s in check.payload.get("steps", [])),
         made_by=names.get(check.created_by or 0, ""), ruleset_version=check.ruleset_version,
+        state_label=check.confirmation.label if check.needs_attention else "", answer=_answer(check),
     )
+
+
+def _answer(check: StoredCheck) -> str:
+    answer = check.answer
+    if answer is None:
+        return ""
+    text = f"{Outcome(answer.outcome).label}：{answer.answered_by_name}，{answer.answered_at[:10]}"
+    return text + (f"，理由：{answer.reason}" if answer.reason else "") + "。"
 
 
 def loan_rows(loan: LoanRow) -> tuple[tuple[str, str], ...]:
@@ -160,7 +170,7 @@ WORKBOOK_COLUMNS = (
     ("县（市、区）", 18), ("企业名称", 30), ("统一社会信用代码", 22), ("贷款银行", 24), ("借款合同编号", 20),
     ("贷款金额（万元）", 12), ("起始日期", 12), ("到期日期", 12), ("期限（月）", 8), ("年利率（%）", 10),
     ("对照LPR（%）", 10), ("优惠期截至", 12), ("核实次数", 8), ("最近核实日期", 12), ("最近核实结论", 12),
-    ("需关注", 8), ("计入人数", 8), ("达标所需人数", 10), ("职工总数", 8), ("名单截至", 10), ("下次核实", 12),
+    ("确认状态", 10), ("计入人数", 8), ("达标所需人数", 10), ("职工总数", 8), ("名单截至", 10), ("下次核实", 12),
     ("核实状态", 10),
 )
 _TEXT_COLUMNS = (0, 2, 4)  # county, USCC, contract number: never numbers
@@ -175,7 +185,7 @@ def workbook_rows(statuses: list[LoanStatus]) -> list[list[object]]:
             loan.contract_number, float(loan.amount_wan), loan.start_date, loan.end_date, loan.term_months,
             float(loan.rate), float(loan.lpr_value), loan.preferential_end or "", s.checks,
             last.check_date if last else "", last.verdict_label if last else "尚未核实",
-            ("是" if last.needs_attention else "否") if last else "", last.qualifying if last else None,
+            last.state_label if last else "", last.qualifying if last else None,
             last.required if last else None, last.staff_total if last else None,
             last.latest_period if last else "", s.due_on.isoformat() if s.due_on else "", s.state,
         ])

@@ -15,21 +15,24 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.core.batch import (
-    APPLICATIONS, DECISIONS, ENTERPRISES, LETTERS, TABLE_COLUMNS, USERS, WORKERS, AcceptedBatch, Table,
+    APPLICATIONS, CHECKS, CONFIRMATIONS, DECISIONS, ENTERPRISES, LETTERS, LOANS, TABLE_COLUMNS, USERS, WORKERS,
+    AcceptedBatch, Table,
 )
 from desktop.store import db
+from desktop.store.batch_tracking import TrackingRows, UnknownApplication, UnknownCheck, store_tracking
 from desktop.store.store import Store
 
 log = logging.getLogger(__name__)
 
 _CHUNK = 900
+_Key = TypeVar("_Key", int, str)  # a row id or an ID number
 EXPORTABLE_STATUSES = ("approved", "issued")
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[tuple[Sequence[int], str]]:
+def _chunks(ids: Sequence[_Key]) -> Iterable[tuple[Sequence[_Key], str]]:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         yield chunk, ", ".join("?" for _ in chunk)
@@ -110,12 +113,14 @@ class ExportRows:
     ruleset_versions: list[str]
 
 
-def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Sequence[tuple[Any, ...]] = ()) -> ExportRows:
+def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Sequence[tuple[Any, ...]] = (),
+                tracking: TrackingRows | None = None) -> ExportRows:
     """Applications with their enterprises, decisions (the latest of each application's version,
     and those its letters were issued on), the workers they count and the people named.
 
-    ``letter_rows`` (in the LETTERS column order) are given by the caller, so
-    that the user ids they name are exported too.
+    ``letter_rows`` (in the LETTERS column order) and ``tracking`` (the loans and
+    checks to send) are given by the caller, so that the user ids they name are
+    exported too.
     """
     ids = list(dict.fromkeys(application_ids))
     applications = _plain_rows(store, (
@@ -147,7 +152,8 @@ def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Seque
         "SELECT m.enterprise_id, p.id_number, p.name, p.sex, p.birth_date, m.hukou_text, m.hukou_code,"
         " m.contract_type, m.contract_start, m.contract_end, m.hire_date, m.job, m.monthly_wage, m.paid_months,"
         " m.social_insurance, m.phone, m.priority_group, m.priority_evidence, m.active, m.source_row,"
-        " m.created_at, m.updated_at FROM employments m JOIN persons p ON p.id = m.person_id"
+        " m.created_at, m.updated_at, m.priority_claim, m.hukou_check"
+        " FROM employments m JOIN persons p ON p.id = m.person_id"
         " WHERE m.id IN ({marks}) ORDER BY m.enterprise_id, m.source_row IS NULL, m.source_row, m.id"),
         sorted(counted))
     user_ids: set[int] = set()
@@ -160,12 +166,16 @@ def export_rows(store: Store, application_ids: Sequence[int], letter_rows: Seque
             value = row[letter_columns.index(column)]
             if value is not None:
                 user_ids.add(int(value))
+    if tracking is not None:
+        user_ids |= tracking.user_ids
     users = _plain_rows(store, "SELECT id, username, display_name, role FROM users WHERE id IN ({marks}) ORDER BY id",
                         sorted(user_ids))
     versions = sorted({str(d[4]) for d in decisions})
     return ExportRows({
         ENTERPRISES: enterprises, USERS: users, APPLICATIONS: applications, DECISIONS: decisions,
         WORKERS: workers, LETTERS: list(letter_rows),
+        LOANS: list(tracking.loans) if tracking else [], CHECKS: list(tracking.checks) if tracking else [],
+        CONFIRMATIONS: list(tracking.answers) if tracking else [],
     }, versions)
 
 
@@ -318,6 +328,11 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     """
     try:
         return _store_incoming(store, office_code, office_name, tables, incoming)
+    except UnknownApplication as exc:
+        raise RecordsRefused(f"贷款（借款合同 {exc.contract_number[:40]}）所属的贷款申请省里尚未收到，"
+                             "请县里把该申请一并报送") from exc
+    except UnknownCheck as exc:
+        raise RecordsRefused("审核人对贷款期内核实的确认所针对的核实记录省里尚未收到，请县里重新报送") from exc
     except sqlite3.IntegrityError as exc:
         log.warning("batch records refused by the database: %s", exc)
         raise RecordsRefused(_integrity_detail(str(exc))) from exc
@@ -389,6 +404,7 @@ def _store_incoming(store: Store, office_code: str, office_name: str, tables: Ma
         letters[r["ref"]] = _upsert_letter(store, refs, office_id, r, applications, decisions, users,
                                            letters.get(r["ref"]))
     written["letters"] = len(tables[LETTERS].rows)
+    written.update(store_tracking(store, office_id, batch_id, tables, applications, users))
     return office_id, batch_id, written
 
 
@@ -549,15 +565,19 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
     picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
     group_at, evidence_at = _EMPLOYMENT_COLUMNS.index("priority_group"), _EMPLOYMENT_COLUMNS.index("priority_evidence")
 
+    carried = "priority_claim" in at  # laoxie.batch/2: the enterprise's claim and the 户口簿 answer
+
     def values(row: Sequence[Any]) -> list[Any]:
         picked = [row[i] for i in picks]
+        if carried:
+            return [*picked, row[at["priority_claim"]], row[at["hukou_check"]]]
         # A county on an older version sent the roster's group without evidence: a claim, not verified.
         claim = None
         if picked[group_at] is not None and not picked[evidence_at]:
             claim, picked[group_at] = picked[group_at], None
         return [*picked, claim]
 
-    columns = (*_EMPLOYMENT_COLUMNS, "priority_claim")
+    columns = (*_EMPLOYMENT_COLUMNS, "priority_claim", *(("hukou_check",) if carried else ()))
     conn.executemany(
         f"INSERT INTO employments (enterprise_id, person_id, {', '.join(columns)})"
         f" VALUES (?, ?, {', '.join('?' for _ in columns)})"

@@ -72,6 +72,7 @@ class BatchExportWizard(QWizard):
         self.result_: batches.ExportResult | None = None
         self.error: BaseException | None = None
         self._running = False
+        self.tracking = batches.TrackingToSend(0, 0, 0)
         self.applicationTable.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.includeUnreceivedCheck.toggled.connect(self.reload)
         self.applicationTable.itemChanged.connect(self._update_selection)
@@ -109,11 +110,16 @@ class BatchExportWizard(QWizard):
 
     def _update_selection(self, *_: Any) -> None:
         total = self.applicationTable.rowCount()
+        self.tracking = batches.tracking_to_send(self._ws, self.chosen(),
+                                                 include_unreceived=self.includeUnreceivedCheck.isChecked())
         if total == 0:
-            self.selectionLabel.setText(self.tr("没有待报送的申请：已批准的申请都已报送过。"))
+            text = self.tr("没有待报送的申请：已批准的申请都已报送过。")
         else:
-            self.selectionLabel.setText(self.tr("共 {total} 件，已选 {chosen} 件").format(
-                total=total, chosen=len(self.chosen())))
+            text = self.tr("共 {total} 件，已选 {chosen} 件").format(total=total, chosen=len(self.chosen()))
+        if self.tracking:
+            text += self.tr("；随本批报送贷款 {loans} 笔、贷款期内核实 {checks} 次、审核人确认 {answers} 条").format(
+                loans=self.tracking.loans, checks=self.tracking.checks, answers=self.tracking.confirmations)
+        self.selectionLabel.setText(text)
 
     # -- page 2: where, and the passphrase ----------------------------------------------
     def _browse(self) -> None:
@@ -133,7 +139,7 @@ class BatchExportWizard(QWizard):
     # -- moving on ---------------------------------------------------------------------
     def validateCurrentPage(self) -> bool:  # noqa: N802 - Qt's name
         page = self.currentId()
-        if page == CHOOSE_PAGE and not self.chosen():
+        if page == CHOOSE_PAGE and not self.chosen() and not self.tracking:
             self.selectionLabel.setText(self.tr("请至少选择一件申请。"))
             return False
         if page == TARGET_PAGE:
@@ -194,9 +200,11 @@ class BatchExportWizard(QWizard):
         self.statusLabel.setText(self.tr("已导出第 {seq} 批。请把文件交给省里，收到回执后在“报送批次”中导入回执。").format(
             seq=result.seq))
         self.resultLabel.setText(self.tr(
-            "文件：{path}\n企业 {e} 家、申请 {a} 件、职工 {w} 人、确认书 {l} 份；{size} KB\nSHA-256：{sha}"
+            "文件：{path}\n企业 {e} 家、申请 {a} 件、职工 {w} 人、确认书 {l} 份、贷款 {loans} 笔、"
+            "贷款期内核实 {checks} 次；{size} KB\nSHA-256：{sha}"
         ).format(path=result.path, e=c["enterprises"], a=c["applications"], w=c["workers"], l=c["letters"],
-                 size=max(1, result.size // 1024), sha=result.file_sha256))
+                 loans=c.get("loans", 0), checks=c.get("checks", 0), size=max(1, result.size // 1024),
+                 sha=result.file_sha256))
         self.exportedEdit.setText(str(result.path))
         self.button(QWizard.WizardButton.CancelButton).setEnabled(False)
         self._hold_back()

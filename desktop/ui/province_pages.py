@@ -9,29 +9,32 @@ few thousand applications (rows, not workers).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.identifiers import mask_id, mask_phone
+from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
-from desktop.services import province
+from desktop.core.tracking import Verdict
+from desktop.core.tracking_confirm import Confirmation, Outcome
+from desktop.services import province, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
-from desktop.ui.tasks import TaskRunner, TaskState, opener
+from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
-
-_RESULT = {"pass": "符合", "fail": "不符合"}
-_STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
-           "returned": "已退回"}
+from desktop.ui.register_model import RegisterModel
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -39,6 +42,10 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+def _save_workbook(ws: Workspace, _state: TaskState, target: Path) -> Path:
+    return tracking_reports.save_loans_workbook(ws, target)
 
 
 class ProvincePage(ReloadsWhenShown):
@@ -55,8 +62,7 @@ class ProvincePage(ReloadsWhenShown):
 class RegisterPage(ProvincePage):
     """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
-    HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
-               "占比", "确认书文号", "核验码", "批准日期")
+    HEADERS = RegisterModel.HEADERS
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -74,26 +80,32 @@ class RegisterPage(ProvincePage):
                                 (self.tr("期间："), self.periodEdit), (self.tr("查找："), self.searchEdit)):
             self.filters.addWidget(QLabel(caption, self))
             self.filters.addWidget(widget)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
+        self.workbookButton = QPushButton(self.tr("贷款状态表…"), self)
+        self.workbookButton.setToolTip(self.tr("各县报送的全部贷款及其核实状态（Excel 表），报省开行"))
+        self.workbookButton.clicked.connect(self._choose_workbook)
+        self.filters.addWidget(self.workbookButton)
+        self.model = RegisterModel(workspace, self)
+        self.table = readonly_view(QTableView(self))
+        self.table.setModel(self.model)
         self.layout_.addWidget(self.table, 3)
         self.countLabel = QLabel(self)
         self.layout_.addWidget(self.countLabel)
         self.detail = QTextBrowser(self)
         self.layout_.addWidget(self.detail, 1)
-        self.rows: list[province.RegisterRow] = []
+        self.saving: Task | None = None
+        self.written: Path | None = None
         for combo in (self.countyCombo, self.statusCombo):
             combo.currentIndexChanged.connect(self.reload)
         self.periodEdit.editingFinished.connect(self.reload)
         self.searchEdit.textChanged.connect(self.reload)
-        self.table.itemSelectionChanged.connect(self._show_detail)
+        self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
     def _fill_counties(self) -> None:
         current = self.countyCombo.currentData()
-        counties = sorted({(r.county_code, r.county_name) for r in province.register(self._ws)})
         self.countyCombo.blockSignals(True)
         self.countyCombo.clear()
         self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
-        for code, name in counties:
+        for code, name in province.register_counties(self._ws):
             self.countyCombo.addItem(f"{name}（{code}）", code)
         index = self.countyCombo.findData(current)
         self.countyCombo.setCurrentIndex(max(index, 0))
@@ -103,32 +115,93 @@ class RegisterPage(ProvincePage):
         self._fill_counties()
         period = self.periodEdit.text().strip()
         try:
-            self.rows = province.register(
-                self._ws, county=self.countyCombo.currentData() or None,
-                status=self.statusCombo.currentData() or None, period=period or None, search=self.searchEdit.text())
-        except ServiceError as exc:
+            period = province.check_period(period) if period else ""
+        except ServiceError as exc:  # checked before the model resets: a page query never fails half-way
             self.countLabel.setText(error_text(exc))
             return
-        fill_table(self.table, [(
-            f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
-            _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
-            r.letter_number, r.verification_code, (r.approved_at or "")[:10],
-        ) for r in self.rows])
-        counties = len({r.county_code for r in self.rows})
+        self.model.set_filters(county=self.countyCombo.currentData() or None,
+                               status=self.statusCombo.currentData() or None, period=period or None,
+                               search=self.searchEdit.text())
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
-            counties=counties, total=len(self.rows)))
+            counties=self.model.counties, total=self.model.total))
+
+    def _choose_workbook(self) -> None:
+        suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=datetime.date.today().isoformat())
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.save_workbook(Path(path))
+
+    def save_workbook(self, target: Path) -> Task | None:
+        """贷款状态表…: every county's loans with their status (``laoxie track report --all``)."""
+        if self.saving is not None:
+            return None
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        task = self._tasks.run(_save_workbook, target, ws_factory=opener(self._ws),
+                               label=self.tr("正在写出贷款状态表…"), parent=self)
+        self.saving = task
+        self.workbookButton.setEnabled(False)
+        task.success(self._saved)
+        task.failure(self._save_failed)
+        return task
+
+    def _saved(self, path: Path) -> None:
+        self.saving, self.written = None, path
+        self.workbookButton.setEnabled(True)
+        self.countLabel.setText(self.tr("已保存：{path}").format(path=path))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = None
+        self.workbookButton.setEnabled(True)
+        if isinstance(exc, ServiceError):
+            self.countLabel.setText(error_text(exc))
+        elif isinstance(exc, OSError):
+            self.countLabel.setText(self.tr("无法写出文件：{reason}").format(reason=os_reason(exc)))
+        else:
+            show_exception(self, exc)
+
+    def _tracking_html(self, r: province.RegisterRow) -> list[str]:
+        """The county clerk's answers for the workers, then each loan with its checks."""
+        html: list[str] = []
+        answers = province.answers(self._ws, r)
+        if answers.priority_claimed is not None:
+            html.append(self.tr("重点群体：企业申报 {claimed} 人、已核实 {verified} 人（计入人员）").format(
+                claimed=answers.priority_claimed, verified=answers.priority_verified or 0))
+        if answers.hukou_checked or answers.hukou_excluded:
+            html.append(self.tr("身份证地区与户籍地不同：已核对户口簿 {checked} 人，不计入 {excluded} 人").format(
+                checked=answers.hukou_checked, excluded=answers.hukou_excluded))
+        for loan, checks in province.loans_of(self._ws, r):
+            html.append(f"<b>{self.tr('贷款')}</b> " + escape(self.tr(
+                "{bank} 合同 {number}：{amount} 万元，{start} 至 {end}，利率 {rate}%（LPR {lpr}%）").format(
+                bank=loan.bank_branch, number=loan.contract_number, amount=loan.amount_wan, start=loan.start_date,
+                end=loan.end_date, rate=loan.rate, lpr=loan.lpr_value)))
+            if not checks:
+                html.append(self.tr("　尚未核实"))
+            for check in checks:
+                verdict = Verdict(check.verdict).label + (
+                    f"（{check.confirmation.label}）" if check.confirmation is not Confirmation.NOT_NEEDED else "")
+                html.append(escape(self.tr("　{date} 核实：{verdict}，计入 {n} 人，职工总数 {staff} 人").format(
+                    date=check.check_date, verdict=verdict, n=check.qualifying, staff=check.staff_total)))
+                if check.answer is not None:
+                    html.append(escape(self.tr("　　审核人{outcome}：{name}，{date}{reason}").format(
+                        outcome=Outcome(check.answer.outcome).label, name=check.answer.answered_by_name,
+                        date=check.answer.answered_at[:10],
+                        reason=f"，理由：{check.answer.reason}" if check.answer.reason else "")))
+        return html
 
     def _show_detail(self) -> None:
         selected = self.table.selectionModel().selectedRows()
         if not selected:
             self.detail.clear()
             return
-        r = self.rows[selected[0].row()]
+        r = self.model.row(selected[0].row())
         steps = province.explanation(self._ws, r.decision_id) if r.decision_id else []
         html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} "
                 f"{mask_phone(r.contact_phone)}"]
         if r.letter_number:
             html.append(self.tr("确认书 {number}，核验码 {code}").format(number=r.letter_number, code=r.verification_code))
+        html += self._tracking_html(r)  # what happened since, before how the decision was reached
         html.append("<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
         changes = province.history(self._ws, r)
         if changes:

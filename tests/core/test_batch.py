@@ -47,7 +47,9 @@ def test_manifest_round_trip_and_byte_form() -> None:
 @pytest.mark.parametrize(("change", "fragment"), [
     (lambda d: d.update(extra=1), "未知的键 extra"),
     (lambda d: d.pop("seq"), "缺少 seq"),
-    (lambda d: d.update(format="laoxie.batch/2"), "不受支持"),
+    (lambda d: d.update(format="laoxie.batch/3"), "不受支持"),
+    (lambda d: d.update(format="laoxie.batch/1"), "counts 含未知的键 checks, confirmations, loans"),  # /1: none
+    (lambda d: d["counts"].pop("checks"), "counts 缺少 checks"),
     (lambda d: d.update(seq=0), "正整数"),
     (lambda d: d.update(seq=True), "seq"),
     (lambda d: d.update(batch_id="not-a-uuid"), "batch_id"),
@@ -155,20 +157,47 @@ def minimal_tables(**rows: list[list[Any]]) -> dict[str, Table]:
         b.DECISIONS: [row(b.DECISIONS, ref=20, application_ref=10, payload='{"schema":"laoxie.decision/1"}')],
         b.WORKERS: [row(b.WORKERS, enterprise_ref=1, id_number="11010519491231002X")],
         b.LETTERS: [row(b.LETTERS, ref=30, application_ref=10, decision_ref=20, pdf="letters/A-30.pdf")],
+        b.LOANS: [row(b.LOANS, ref=40, application_ref=10, warnings="[]", created_by_ref=5)],
+        b.CHECKS: [row(b.CHECKS, ref=50, loan_ref=40, payload="{}", created_by_ref=5)],
+        b.CONFIRMATIONS: [row(b.CONFIRMATIONS, ref=60, check_ref=50, outcome="confirmed", answered_by_ref=5)],
     }
-    defaults.update({getattr(b, k.upper()): v for k, v in rows.items()})
+    names = {"tracking_checks": b.CHECKS, "confirmations": b.CONFIRMATIONS}
+    defaults.update({names.get(k) or getattr(b, k.upper()): v for k, v in rows.items()})
     return {name: Table(b.TABLE_COLUMNS[name], r) for name, r in defaults.items()}
 
 
 def test_data_that_holds_together() -> None:
     assert b.data_reasons(minimal_tables(), ["letters/A-30.pdf"]) == []
+    older = {name: t for name, t in minimal_tables().items() if name not in (b.LOANS, b.CHECKS, b.CONFIRMATIONS)}
+    assert b.data_reasons(older, ["letters/A-30.pdf"]) == []  # a laoxie.batch/1 batch: no loans or checks
+
+
+def test_each_format_version_has_its_tables() -> None:
+    assert set(b.table_columns(b.FORMAT)) == set(b.DATA_FILES)
+    older = b.table_columns(b.FORMAT_V1)
+    assert set(older) == set(b.DATA_FILES) - {b.LOANS, b.CHECKS, b.CONFIRMATIONS}
+    assert older[b.WORKERS] == b.TABLE_COLUMNS[b.WORKERS][:-2]  # /2 added the claim and the 户口簿 answer
+    v1_workers = b.canonical_json({"columns": list(older[b.WORKERS]), "rows": []})
+    assert b.parse_table(b.WORKERS, v1_workers, b.FORMAT_V1).columns == older[b.WORKERS]
+    with pytest.raises(BatchFormatError, match="列应为"):
+        b.parse_table(b.WORKERS, v1_workers)  # not the columns of /2
 
 
 @pytest.mark.parametrize(("tables", "letters", "fragment"), [
     (dict(applications=[[10, 2] + [None] * 19]), ["letters/A-30.pdf"], "enterprise_ref = 2"),
     (dict(enterprises=[[1] + [None] * 14, [1] + [None] * 14]), ["letters/A-30.pdf"], "不重复"),
-    (dict(workers=[[1, "110105194912310021"] + [None] * 20]), ["letters/A-30.pdf"], None),
-    (dict(workers=[[1, "1101051949"] + [None] * 20]), ["letters/A-30.pdf"], "18 位"),
+    (dict(workers=[[1, "110105194912310021"] + [None] * 22]), ["letters/A-30.pdf"], None),
+    (dict(workers=[[1, "1101051949"] + [None] * 22]), ["letters/A-30.pdf"], "18 位"),
+    (dict(tracking_checks=[[50, 41] + [None] * 7 + ["{}", 5, None]]), ["letters/A-30.pdf"], "loan_ref = 41"),
+    (dict(tracking_checks=[[50, 40] + [None] * 7 + ["[]", 5, None]]), ["letters/A-30.pdf"], "payload"),
+    (dict(tracking_checks=[[50, 40] + [None] * 7 + ["{}", 6, None]]), ["letters/A-30.pdf"], "created_by_ref = 6"),
+    (dict(loans=[[40, "10"] + [None] * 16]), ["letters/A-30.pdf"], "application_ref"),
+    (dict(confirmations=[[60, 50, "confirmed", "", None, None]]), ["letters/A-30.pdf"], "answered_by_ref = None"),
+    (dict(confirmations=[[60, "50", "confirmed", "", 5, None]]), ["letters/A-30.pdf"], "check_ref"),
+    # an answer to a check sent in an earlier batch
+    (dict(confirmations=[[60, 77, "confirmed", "", 5, None]]), ["letters/A-30.pdf"], None),
+    # a loan of an application sent in an earlier batch: the province looks it up when storing
+    (dict(loans=[[40, 99] + [None] * 12 + ["[]", None, 5, None]]), ["letters/A-30.pdf"], None),
     (dict(decisions=[[20, 10] + [None] * 12 + ['{"schema":"other"}']]), ["letters/A-30.pdf"], "payload"),
     ({}, [], "PDF"),
     ({}, ["letters/A-30.pdf", "letters/B-31.pdf"], "PDF"),
@@ -187,6 +216,11 @@ def receipt(**changes: Any) -> Receipt:
                    batch_id=BATCH_ID, office_code="222401", seq=3, manifest_sha256="2" * 64,
                    counts=dict.fromkeys(b.COUNT_KEYS, 2))
     return replace(base, **changes)
+
+
+def test_a_receipt_of_an_older_batch_keeps_its_counts() -> None:
+    older = receipt(counts=dict.fromkeys(b.COUNT_KEYS_V1, 2))
+    assert Receipt.from_bytes(older.to_bytes()) == older
 
 
 def test_receipt_round_trip() -> None:

@@ -131,7 +131,8 @@ def counted_employments(path: Path) -> set[int]:
 
 def test_round_trip_keeps_every_record(exchange: Exchange) -> None:
     result = exchange.export()
-    assert result.counts == {"enterprises": 3, "applications": 3, "decisions": 4, "workers": 30, "letters": 3}
+    assert result.counts == {"enterprises": 3, "applications": 3, "decisions": 4, "workers": 30, "letters": 3,
+                             "loans": 0, "checks": 0, "confirmations": 0}
     # 4 decisions: the latest of each application, and the one a letter was issued on before the override
     [outcome] = exchange.import_(result.path)
     assert outcome.accepted, outcome.message

@@ -68,9 +68,10 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking_lists": ("staff_total = staff_total + 100", ()),
     "tracking_list_rows": ("name = '冒名'", ()),
     "tracking_checks": ("verdict = 'met'", ("tracking_checks_fixed",)),
+    "batch_tracking_refs": ("local_id = local_id + 1", ()),
     "agreements": ("ends = '2099-12-31'", ()),
     "tracking_confirmations": ("outcome = 'confirmed', reason = ''", ("tracking_confirmations_fixed",)),
-    "tracking_insured_months": ("month = '2026-09'", ()),
+    "tracking_insured": ("months = '[\"2026-09\"]'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -103,9 +104,10 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "tracking_lists": {},
     "tracking_list_rows": {"id_number": "'22240119800101001X'"},
     "tracking_checks": {},
+    "batch_tracking_refs": {"source_id": "source_id + 1000"},
     "agreements": {},
     "tracking_confirmations": {"check_id": "check_id + 1000"},
-    "tracking_insured_months": {"month": "'2026-10'"},
+    "tracking_insured": {"id_number": "'22240119800101001X'"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),
@@ -183,6 +185,8 @@ def _build(folder: Path) -> Path:
             agreement_store.insert_agreement(ws.store, "222424", "延吉—汪清劳务协作协议", "2026-01-01", None, "",
                                              user_id=ws.actor.user_id)
             ws.audit("test.fill", detail={"tables": 4})
+        # the loan and its check go in a batch of their own (the applications went in the first)
+        export_batch(ws, stick, factory.PASSPHRASE, backup=False, letters=factory.letters_with_fake_pdfs)
     return county
 
 
@@ -263,7 +267,7 @@ def test_a_field_changed_outside_is_reported(office: Path, editor: sqlite3.Conne
     editor.commit()
     found = _row_findings(_check(office), table)
     assert found, f"{table}: a changed row was not reported"
-    if table not in ("batch_items", "settings", "batch_refs", "province_counted"):  # keyed by their columns
+    if table not in ("batch_items", "settings", "batch_refs", "province_counted", "batch_tracking_refs"):  # keyed by their columns
         assert {"code": "row_changed", "table": table, "row": rowid} in found
 
 

@@ -49,14 +49,14 @@ def test_the_report_lists_the_loan_and_every_check(workspace: Workspace, checked
     # 30 staff: 10 workers, or 15% of 30 = 4.5 → 5 workers: the share is met sooner
     assert [c.required for c in report.checks] == [5, 5, 5]
     assert [c.qualifying for c in report.checks] == [len(counted), 2, len(counted) + 1]
-    assert report.checks[1].conclusion == "不达标（需关注）"
+    assert report.checks[1].conclusion == "不达标（待确认）"  # until an approver confirms it
     assert report.next_due == "2027-01-01"
     rows = dict(report.loan_rows)
     assert rows["借款合同编号"] == "T-1" and rows["年利率"] == "3%" and rows["起始日期"] == "2026-07-01"
     assert f"计入对口地区人员{len(counted)}人" in report.approval
     summary = report.summary()
     assert "共核实3次" in summary and "有风险" in summary and "1次未达到认定标准" in summary
-    assert report.table()[1] == ("2", "2026-09-30", "2026-09", "30", "2", "5", "不达标（需关注）")
+    assert report.table()[1] == ("2", "2026-09-30", "2026-09", "30", "2", "5", "不达标（待确认）")
 
 
 def test_the_required_number_is_the_smaller_of_count_and_share() -> None:
@@ -68,8 +68,12 @@ def test_the_required_number_is_the_smaller_of_count_and_share() -> None:
     assert tracking.workers_required(10, Fraction(15, 100), 0) == 10  # no staff: only the count
 
 
-def test_the_report_pdf(workspace: Workspace, checked: Loan, tmp_path: Path) -> None:
+def test_the_report_pdf(workspace: Workspace, approver_ws: Workspace, checked: Loan, tmp_path: Path) -> None:
     uscc, _ = checked
+    september = tracking.checks(workspace, uscc)[1]
+    tracking.confirm_check(approver_ws, september.id)  # 不达标 confirmed: 需关注
+    report = tracking_reports.report(workspace, uscc)
+    assert report.checks[1].conclusion == "不达标（需关注）" and report.checks[1].answer.startswith("确认不达标：")
     out = tracking_reports.save_report_pdf(workspace, uscc, tmp_path / "report.pdf", on=date(2026, 11, 5))
     assert out.read_bytes().startswith(b"%PDF")
     entry = workspace.store.conn.execute(
@@ -79,7 +83,8 @@ def test_the_report_pdf(workspace: Workspace, checked: Loan, tmp_path: Path) -> 
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = _pdf_text(out)
     for expected in ("劳务协作贷款跟踪评估报告", "一、贷款情况", "二、核实记录", "三、各次核实说明",
-                     "2026-09-30", "不达标（需关注）", "结论：有风险", workspace.office.name, "2026年11月5日"):
+                     "2026-09-30", "不达标（需关注）", "结论：有风险", "审核人确认不达标：", workspace.office.name,
+                     "2026年11月5日"):
         assert expected in text, expected
 
 
@@ -110,7 +115,7 @@ def test_the_workbook_lists_every_loan(workspace: Workspace, checked: Loan, tmp_
     assert row["统一社会信用代码"] == uscc and sheet.cell(2, 3).data_type == "s"
     assert row["借款合同编号"] == "T-1" and sheet.cell(2, 5).number_format == "@"
     assert row["县（市、区）"] == f"{workspace.office.name}（{workspace.office.code}）"
-    assert (row["核实次数"], row["最近核实日期"], row["最近核实结论"], row["需关注"]) == (3, "2026-10-31", "有风险", "否")
+    assert (row["核实次数"], row["最近核实日期"], row["最近核实结论"], row["确认状态"]) == (3, "2026-10-31", "有风险", None)
     assert (row["计入人数"], row["达标所需人数"], row["职工总数"]) == (len(counted) + 1, 5, 30)
     assert (row["下次核实"], row["核实状态"]) == ("2027-01-01", "已逾期")
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:V2"

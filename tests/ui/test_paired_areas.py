@@ -189,3 +189,23 @@ def test_without_office_settings_the_list_is_read_only(qtbot: QtBot, approver_ws
     assert dialog.changesLabel.text() == "当前用户（审核人）无权修改本单位设置；只能查看名单。"
     dialog.accept()  # nothing to keep: closes without writing
     assert approver_ws.store.setting(policy_service.SETTING_KEY) is None
+
+
+def test_a_signed_file_with_only_the_standard_is_imported_from_the_dialog(
+        qtbot: QtBot, admin_ws: Workspace, tmp_path: Path) -> None:
+    from desktop.core.size import EnterpriseSize
+    from desktop.services import policy_file
+    from tests.services.test_policy_file import labor_with_micro_count
+
+    path = signed_file(tmp_path / "吉林省认定参数2027.json", body(labor=labor_with_micro_count(4)))
+    dialog = open_dialog(qtbot, admin_ws)
+    assert dialog.load_policy_file(path)
+    assert dialog.changesLabel.text().startswith(
+        "待保存：导入省厅签名的政策文件 吉林省认定参数2027.json（劳务协作认定参数（2027年），版本 2027.1，"
+        "吉人社联〔2027〕5号，2022-02-22起施行），更新认定标准")
+    assert policy_file.kept_policy(admin_ws) is None  # nothing kept before 保存
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    assert policy_service.office_rules(admin_ws).labor.standards[EnterpriseSize.MICRO].count == 4
+    assert not policy_service.paired_areas_state(admin_ws).customised  # the list is the one in force before
+    assert admin_ws.store.audit_entries(1)[0]["action"] == "policy.import_signed"

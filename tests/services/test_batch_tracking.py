@@ -1,0 +1,198 @@
+"""Loans, their re-verifications, the approver's answers to them, priority claims and 户口簿 answers
+travel to the province (laoxie.batch/2, issues 14 item 5 and 17), and the province still reads a
+laoxie.batch/1 batch.
+
+The county of tests/services/test_batches.py (three approved applications) records a loan for the
+first, hands in lists for July–September and checks at the end of August (达标) and September
+(不达标: two workers left on the list); one counted worker's 户口簿 was checked, another claimed
+脱贫人口. The batch carries them; the province shows them in its register (September 待确认); a later
+batch carries only what came since: the approver's confirmation of September and October's check.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from desktop.core.batch import FORMAT, FORMAT_V1, MANIFEST_NAME, Manifest
+from desktop.core.loans import LoanDraft
+from desktop.services import batches as svc
+from desktop.services import keys
+from desktop.services import loans as loan_service
+from desktop.services import province, tracking, tracking_reports
+from desktop.services.accounts import sign_in
+from desktop.services.errors import ServiceError
+from desktop.store import eligibility as eligibility_store
+from desktop.store import reviews as review_store
+from tests.batches import factory
+from tests.batches.crafted import open_members
+from tests.batches.factory import PASSPHRASE, PASSWORD
+from tests.services.test_batches import Exchange, _unlock_once, exchange  # noqa: F401 - the fixtures
+from tests.services.test_tracking import _write
+
+V1 = Path(__file__).parent.parent / "data" / "batch_v1"
+
+LOAN_SQL = (
+    "SELECT e.uscc, l.bank_branch, l.contract_number, l.amount_wan, l.start_date, l.term_months, l.end_date, l.rate,"
+    " l.preferential_end, l.lpr_effective_from, l.lpr_tenor, l.lpr_value, l.lpr_source, l.warnings, l.created_at,"
+    " cu.display_name FROM loans l JOIN applications a ON a.id = l.application_id JOIN enterprises e"
+    " ON e.id = a.enterprise_id LEFT JOIN users cu ON cu.id = l.created_by ORDER BY l.contract_number")
+CHECK_SQL = (
+    "SELECT l.contract_number, c.check_date, c.verdict, c.needs_attention, c.qualifying, c.staff_total,"
+    " c.latest_period, c.ruleset_version, c.payload, c.created_at, cu.display_name FROM tracking_checks c"
+    " JOIN loans l ON l.id = c.loan_id LEFT JOIN users cu ON cu.id = c.created_by ORDER BY c.check_date, c.id")
+CONFIRMATION_SQL = (
+    "SELECT c.check_date, t.outcome, t.reason, t.answered_at, u.display_name FROM tracking_confirmations t"
+    " JOIN tracking_checks c ON c.id = t.check_id JOIN users u ON u.id = t.answered_by ORDER BY c.check_date")
+ANSWER_SQL = (
+    "SELECT e.uscc, p.id_number, m.priority_claim, m.priority_group, m.hukou_check FROM employments m"
+    " JOIN persons p ON p.id = m.person_id JOIN enterprises e ON e.id = m.enterprise_id"
+    " WHERE m.priority_claim IS NOT NULL OR m.hukou_check IS NOT NULL ORDER BY e.uscc, p.id_number")
+
+
+def _counted(ex: Exchange) -> list[tuple[str, str, str]]:
+    with ex.county_ws() as ws:
+        case = review_store.case(ws.store, ex.applications[0])
+        assert case.approved_decision_id is not None
+        decision = eligibility_store.decision(ws.store, case.approved_decision_id).decision
+        return [(o.id_number, o.facts.name, o.facts.hukou_code or "") for o in decision.workers if o.counted]
+
+
+def _loan_with_checks(ex: Exchange) -> str:
+    """The first enterprise's loan, lists for July–September, checks at August's and September's end;
+    a 户口簿 answer and a priority claim on two of its counted workers."""
+    uscc = factory.uscc(0, "222401")
+    counted = _counted(ex)
+    with ex.county_ws() as ws:
+        loan_service.add_loan(ws, uscc, LoanDraft(
+            bank_branch="国家开发银行吉林省分行", contract_number="JL-2026-7", amount_wan=Decimal(300),
+            start_date=date(2026, 7, 1), term_months=24, rate=Decimal("3.00")))
+        for period, people in (("2026-07", counted), ("2026-08", counted), ("2026-09", counted[:2])):
+            tracking.import_list(ws, uscc, _write(ex.tmp / f"{period}.csv", people), period=period)
+        tracking.check(ws, uscc, date(2026, 8, 31))
+        tracking.check(ws, uscc, date(2026, 9, 30))
+        enterprise_id = ws.store.enterprise_by_uscc(ws.office.id, uscc).id  # type: ignore[union-attr]
+        first, second = [int(r[0]) for r in ws.store.conn.execute(
+            "SELECT m.id FROM employments m JOIN persons p ON p.id = m.person_id WHERE m.enterprise_id = ?"
+            " AND p.id_number IN (?, ?) ORDER BY p.id_number", (enterprise_id, counted[0][0], counted[1][0]))]
+        # given while reviewing (the case is locked now): written the factory's way
+        with ws.store.transaction():
+            ws.store.conn.execute("UPDATE employments SET hukou_check = 'checked' WHERE id = ?", (first,))
+            ws.store.conn.execute("UPDATE employments SET priority_claim = 'poverty_alleviated' WHERE id = ?",
+                                  (second,))
+            ws.audit("test.factory", entity="enterprise", entity_id=enterprise_id)
+    return uscc
+
+
+def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None:  # noqa: F811
+    ex = exchange
+    uscc = _loan_with_checks(ex)
+    result = ex.export()
+    assert (result.counts["applications"], result.counts["loans"], result.counts["checks"],
+            result.counts["confirmations"]) == (3, 1, 2, 0)
+    manifest = Manifest.from_bytes(open_members(result.path.read_bytes())[MANIFEST_NAME])
+    assert manifest.format == FORMAT == "laoxie.batch/2"
+    [outcome] = ex.import_(result.path)
+    assert outcome.accepted, outcome.message
+
+    for sql in (LOAN_SQL, CHECK_SQL, ANSWER_SQL):
+        mine = factory.table_rows(ex.county, sql)
+        assert mine and mine == factory.table_rows(ex.province, sql), sql[:30]
+    assert [r[3] for r in factory.table_rows(ex.province, ANSWER_SQL)] == [None, None]  # claims stay claims
+
+    with ex.province_ws() as ws:
+        [row] = [r for r in province.register(ws) if r.uscc == uscc]
+        assert (row.loans, row.last_check_date, row.last_verdict, row.needs_attention, row.last_answer) == (
+            1, "2026-09-30", "not_met", True, None)  # 待确认: the approver has not answered yet
+        [(loan, checks)] = province.loans_of(ws, row)
+        assert loan.contract_number == "JL-2026-7" and [c.verdict for c in checks] == ["met", "not_met"]
+        answers = province.answers(ws, row)
+        assert (answers.hukou_checked, answers.hukou_excluded) == (1, 0)
+        others = [r for r in province.register(ws) if r.uscc != uscc]
+        assert others and all(r.loans == 0 and r.last_verdict is None for r in others)
+        # every county's loan in the province's status workbook
+        [status] = tracking_reports.loan_statuses(ws, date(2026, 10, 5))
+        assert (status.loan.county_code, status.checks, status.last.verdict if status.last else None) == (
+            "222401", 2, "not_met")
+
+    # what came since goes in the next batch, alone: the approver's answer to September's check (sent
+    # before) and October's check; the application and the loan are there already
+    counted = _counted(ex)
+    with sign_in(ex.county, "approver", PASSWORD) as ws:
+        september = tracking.checks(ws, uscc)[1]
+        tracking.confirm_check(ws, september.id)
+    with ex.county_ws() as ws:
+        tracking.import_list(ws, uscc, _write(ex.tmp / "10.csv", counted), period="2026-10")
+        tracking.check(ws, uscc, date(2026, 10, 31))
+    second = ex.export()
+    assert (second.counts["applications"], second.counts["loans"], second.counts["checks"],
+            second.counts["confirmations"]) == (0, 1, 1, 1)
+    [outcome] = ex.import_(second.path)
+    assert outcome.accepted, outcome.message
+    for sql in (CHECK_SQL, CONFIRMATION_SQL):
+        mine = factory.table_rows(ex.county, sql)
+        assert mine and mine == factory.table_rows(ex.province, sql), sql[:30]
+    assert len(factory.table_rows(ex.province, LOAN_SQL)) == 1
+    with ex.province_ws() as ws:
+        [row] = [r for r in province.register(ws) if r.uscc == uscc]
+        assert (row.last_check_date, row.needs_attention) == ("2026-10-31", False)
+        [(_, checks)] = province.loans_of(ws, row)
+        assert [c.confirmation.value for c in checks] == ["not_needed", "confirmed", "not_needed"]
+    with ex.county_ws() as ws, pytest.raises(ServiceError) as nothing:
+        svc.export_batch(ws, ex.stick, PASSPHRASE)
+    assert nothing.value.code == "batch_nothing_to_send"
+
+
+def test_a_loan_of_an_application_the_province_never_received_is_refused(exchange: Exchange) -> None:  # noqa: F811
+    ex = exchange
+    ex.export()  # the applications: lost on the way
+    _loan_with_checks(ex)
+    alone = ex.export()
+    assert (alone.counts["applications"], alone.counts["loans"]) == (0, 1)
+    [outcome] = ex.import_(alone.path)
+    assert not outcome.accepted and outcome.reason_codes == ("data_invalid",)
+    assert "JL-2026-7" in outcome.message and "省里尚未收到" in outcome.message
+    assert factory.table_rows(ex.province, "SELECT count(*) FROM loans") == [(0,)]
+
+
+def test_the_province_still_reads_a_batch_of_the_older_format(tmp_path: Path) -> None:
+    [batch] = V1.glob("*.laoxie-batch.age")
+    province_db = factory.province_db(tmp_path / "province.sqlite3")
+    key = tmp_path / "province-key.age"
+    shutil.copyfile(V1 / "province-key.age", key)
+    with sign_in(province_db, "admin", PASSWORD) as ws:
+        keys.restore_private_key(ws, key, PASSPHRASE)
+        keys.register_county_key(ws, (V1 / "county.pub").read_text(encoding="utf-8"))
+    copy = tmp_path / batch.name
+    shutil.copyfile(batch, copy)
+    with sign_in(province_db, "clerk", PASSWORD) as ws:
+        [outcome] = svc.import_batches(ws, [copy], PASSPHRASE)
+        assert outcome.accepted, outcome.message
+        assert outcome.counts == {"enterprises": 2, "applications": 2, "decisions": 2, "workers": 20, "letters": 0}
+        assert [r.uscc for r in province.register(ws)] and province.loans_of(ws, province.register(ws)[0]) == []
+        rows = province.register(ws)
+        assert len(rows) == 2 and all(r.loans == 0 and r.last_verdict is None for r in rows)
+        assert province.loans_of(ws, rows[0]) == []
+    receipt = json.loads((tmp_path / batch.name.replace(".laoxie-batch.age", ".receipt.json")).read_text("utf-8"))
+    assert receipt["counts"] == outcome.counts  # the older batch's own counts, as its county reads them
+    assert factory.table_rows(province_db, "SELECT count(*) FROM employments WHERE hukou_check IS NOT NULL") == [(0,)]
+    [(manifest,)] = factory.table_rows(province_db, "SELECT manifest FROM batches")
+    assert json.loads(manifest)["format"] == FORMAT_V1
+
+
+def test_an_answer_to_a_check_the_province_never_received_is_refused(exchange: Exchange) -> None:  # noqa: F811
+    ex = exchange
+    _loan_with_checks(ex)
+    ex.export()  # the applications, the loan and its checks: lost on the way
+    with sign_in(ex.county, "approver", PASSWORD) as ws:
+        tracking.confirm_check(ws, tracking.checks(ws, factory.uscc(0, "222401"))[1].id)
+    alone = ex.export()
+    assert (alone.counts["applications"], alone.counts["checks"], alone.counts["confirmations"]) == (0, 0, 1)
+    [outcome] = ex.import_(alone.path)
+    assert not outcome.accepted and outcome.reason_codes == ("data_invalid",)
+    assert "核实记录省里尚未收到" in outcome.message
