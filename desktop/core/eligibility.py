@@ -337,6 +337,7 @@ class _Context:
                 })
                 code, name = successor.code, successor.name
             status = self.agreements.status(code, self.review)
+            reason: Problem | None
             if code == self.home:
                 reason = Problem("local_worker", {"place": f"{name}（{code}）"})
             elif status is not None:  # the office's agreements decide for this county
@@ -711,6 +712,21 @@ def check_standard(rules: RuleSet, size: EnterpriseSize, qualifying: int, share:
 # The decision
 
 
+def _context(rules: RuleSet, enterprise: EnterpriseFacts, review: date, areas: AreaTable | None) -> _Context:
+    if review < rules.labor.effective_from:
+        raise EligibilityError("review_before_rules", review_date=review.isoformat(),
+                               effective_from=rules.labor.effective_from.isoformat())
+    return _Context(rules, enterprise, review, areas or AreaTable.default())
+
+
+def counted_workers(rules: RuleSet, enterprise: EnterpriseFacts, review: date, workers: Sequence[WorkerFacts], *,
+                    areas: AreaTable | None = None) -> dict[str, bool]:
+    """Whether :func:`decide` at ``review`` would count each worker (by normalised ID number): the same
+    per-worker checks, without the standard and the explanation (the monthly lists during the loan)."""
+    outcomes, _ = _outcomes(workers, _context(rules, enterprise, review, areas))
+    return {o.id_number: o.counted for o in outcomes}
+
+
 def decide(
     rules: RuleSet,
     enterprise: EnterpriseFacts,
@@ -721,10 +737,7 @@ def decide(
 ) -> Decision:
     """The decision for ``application`` under ``rules`` (see the module's notes for the reading)."""
     review = application.review_date
-    if review < rules.labor.effective_from:
-        raise EligibilityError("review_before_rules", review_date=review.isoformat(),
-                               effective_from=rules.labor.effective_from.isoformat())
-    ctx = _Context(rules, enterprise, review, areas or AreaTable.default())
+    ctx = _context(rules, enterprise, review, areas)
     outcomes, tally = _outcomes(workers, ctx)
     qualifying, pending = tally.counted, tally.pending
     staff = enterprise.staff_total

@@ -241,9 +241,36 @@ def _employer_key(text: str) -> str:
 class _Reader:
     """One pass over the rows: cells by column, refusals named by row and column."""
 
-    def __init__(self, layout: InsuranceLayout) -> None:
+    def __init__(self, layout: InsuranceLayout, today: datetime.date | None) -> None:
         self.layout = layout
+        self.today = today
         self.problems: list[InsuranceProblem] = []
+        # a person's ID and the months repeat row after row: each cell value is read once
+        self._ids: dict[object, str | IdentifierError] = {}
+        self._month: dict[object, datetime.date | None] = {}
+        self._months: dict[object, tuple[datetime.date, datetime.date] | None] = {}
+
+    def id_number(self, raw: object) -> str | IdentifierError:
+        found = self._ids.get(raw)
+        if found is None:
+            try:
+                found = parse_id_number(raw, today=self.today).number
+            except IdentifierError as exc:
+                found = exc
+            self._ids[raw] = found
+        return found
+
+    def month(self, value: object) -> datetime.date | None:
+        if value in self._month:
+            return self._month[value]
+        found = self._month[value] = parse_month(value)
+        return found
+
+    def months(self, value: object) -> tuple[datetime.date, datetime.date] | None:
+        if value in self._months:
+            return self._months[value]
+        found = self._months[value] = parse_months(value)
+        return found
 
     def cell(self, row: Sequence[object], column: InsuranceColumn) -> object:
         index = self.layout.columns.get(column)
@@ -267,22 +294,22 @@ class _Reader:
             return None
         where = column
         if column is InsuranceColumn.START:
-            start = parse_month(value)
+            start = self.month(value)
             end_value = self.cell(row, InsuranceColumn.END)
-            end = start if is_blank(end_value) else parse_month(end_value)
+            end = start if is_blank(end_value) else self.month(end_value)
             if start is None or end is None:
                 where = column if start is None else InsuranceColumn.END
                 self.refuse(number, where, "ins_month_bad", value=clean_text(value if start is None else end_value))
                 return None
             span, where = (start, end), InsuranceColumn.END
         elif column is InsuranceColumn.SPAN:
-            found = parse_months(value)
+            found = self.months(value)
             if found is None:
                 self.refuse(number, column, "ins_span_bad", value=clean_text(value))
                 return None
             span = found
         else:
-            month = parse_month(value)
+            month = self.month(value)
             if month is None:
                 self.refuse(number, column, "ins_month_bad", value=clean_text(value))
                 return None
@@ -303,10 +330,11 @@ def read_rows(layout: InsuranceLayout, rows: Iterable[Sequence[object]], *, empl
 
     ``employer`` (and its credit code): a row whose 单位 names neither is someone else's payment.
     """
-    reader = _Reader(layout)
+    reader = _Reader(layout, today)
     people: dict[str, InsurancePerson] = {}
     accepted = {_employer_key(employer), _employer_key(employer_uscc)} - {""}
     check_employer = bool(accepted) and InsuranceColumn.EMPLOYER in layout.columns
+    payers: dict[str, bool] = {}  # 单位 as written -> this enterprise
     read = 0
     for offset, row in enumerate(rows):
         number = layout.header_row + 2 + offset
@@ -318,18 +346,20 @@ def read_rows(layout: InsuranceLayout, rows: Iterable[Sequence[object]], *, empl
             reader.refuse(number, InsuranceColumn.NAME, "ins_name_missing")
             continue
         raw_id = reader.cell(row, InsuranceColumn.ID_NUMBER)
-        try:
-            id_number = parse_id_number(raw_id, today=today).number
-        except IdentifierError as exc:
+        id_number = reader.id_number(raw_id)
+        if isinstance(id_number, IdentifierError):
             reader.refuse(number, InsuranceColumn.ID_NUMBER, "ins_id", value=clean_text(raw_id),
-                          reason=exc.problem.text())
+                          reason=id_number.problem.text())
             continue
         span = reader.span(row, number)
         if span is None:
             continue
         if check_employer:
             payer = clean_text(reader.cell(row, InsuranceColumn.EMPLOYER))
-            if payer and _employer_key(payer) not in accepted:
+            ours = payers.get(payer)
+            if ours is None:
+                ours = payers[payer] = not payer or _employer_key(payer) in accepted
+            if not ours:
                 reader.refuse(number, InsuranceColumn.EMPLOYER, "ins_other_employer", value=payer, name=employer)
                 continue
         person = people.get(id_number)
@@ -339,5 +369,8 @@ def read_rows(layout: InsuranceLayout, rows: Iterable[Sequence[object]], *, empl
             reader.refuse(number, InsuranceColumn.NAME, "ins_other_name", first=person.first_row,
                           known=person.name, name=name)
             continue
-        person.months.update(months_between(*span))
+        if span[0] == span[1]:
+            person.months.add(span[0])
+        else:
+            person.months.update(months_between(*span))
     return InsuranceList(layout, people, tuple(reader.problems), read, len(reader.problems))

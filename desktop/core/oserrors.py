@@ -33,8 +33,7 @@ _REASONS: Final[dict[int, str]] = {
 # Windows says more than the errno Python derives from it: a pulled USB stick comes as
 # EINVAL (no errno of its own), a file another program holds as EACCES, a path over
 # Windows' 260 characters as ENOENT (see winerror_to_errno in CPython's PC/errmap.h).
-_UNPLUGGED: Final = QT_TRANSLATE_NOOP("problems", "设备不存在（U 盘可能已拔出）")
-_HELD: Final = QT_TRANSLATE_NOOP("problems", "文件正被其他程序使用（如 Excel、WPS），请先关闭它")
+_UNPLUGGED: Final = _REASONS[errno.ENODEV]
 _TOO_LONG: Final = QT_TRANSLATE_NOOP(
     "problems", "路径太长（{length} 个字符，超过 Windows 的 260 个字符限制）：请换一个较短的文件夹")
 _WINDOWS_REASONS: Final[dict[int, str]] = {
@@ -42,8 +41,8 @@ _WINDOWS_REASONS: Final[dict[int, str]] = {
     55: _UNPLUGGED,  # ERROR_DEV_NOT_EXIST
     1006: _UNPLUGGED,  # ERROR_FILE_INVALID: the volume of an open file went away
     1167: _UNPLUGGED,  # ERROR_DEVICE_NOT_CONNECTED
-    32: _HELD,  # ERROR_SHARING_VIOLATION
-    33: _HELD,  # ERROR_LOCK_VIOLATION
+    32: _REASONS[errno.EBUSY],  # ERROR_SHARING_VIOLATION: open in Excel or WPS, say
+    33: _REASONS[errno.EBUSY],  # ERROR_LOCK_VIOLATION
 }
 ERROR_FILENAME_EXCED_RANGE: Final = 206
 MAX_PATH: Final = 260

@@ -125,7 +125,7 @@ def _sources(doc: SummaryPrint, heiti: str, songti: str) -> LongTable:
     name_style = ParagraphStyle("source", fontName=songti, fontSize=8, leading=10)
     pairs = [[Paragraph(name, name_style), str(n)] for name, n in doc.sources]
     per_row = 3
-    data: list[list[object]] = [[doc.sources_title] + [""] * (per_row * 2 - 1)]
+    data: list[list[object]] = [[doc.sources_title, *[""] * (per_row * 2 - 1)]]
     for start in range(0, len(pairs), per_row):
         row = [v for pair in pairs[start:start + per_row] for v in pair]
         data.append(row + [""] * (per_row * 2 - len(row)))

@@ -116,10 +116,10 @@ def add_agreement(ws: Workspace, county_code: str, reference: str, starts: date,
         raise ServiceError("agreement_ends_before_start", starts=starts.isoformat(), ends=ends.isoformat())
     new = Agreement(county_code, reference, starts, ends)
     with ws.store.transaction():
-        for row in agreement_store.agreements(ws.store):
-            if row.county_code == county_code and _overlap(_agreement(row), new):
+        for other in agreement_store.agreements(ws.store):
+            if other.county_code == county_code and _overlap(_agreement(other), new):
                 raise ServiceError("agreement_overlaps", county=policy_service.county_label(ws, county_code),
-                                   reference=row.reference, period=period_text(row.starts, row.ends))
+                                   reference=other.reference, period=period_text(other.starts, other.ends))
         agreement_id = agreement_store.insert_agreement(
             ws.store, county_code, reference, starts.isoformat(), ends.isoformat() if ends else None, note,
             user_id=ws.actor.user_id)

@@ -94,11 +94,26 @@ def check_period(period: str) -> str:
 
 
 def register(ws: Workspace, *, county: str | None = None, status: str | None = None, period: str | None = None,
-             search: str = "") -> list[RegisterRow]:
-    """Every county's applications with their decisions and letters, filtered."""
+             search: str = "", limit: int | None = None, offset: int = 0) -> list[RegisterRow]:
+    """Every county's applications with their decisions and letters, filtered (a page: ``limit``, ``offset``)."""
     _province(ws)
     return store_province.register(ws.store, county=county, status=status,
-                                   period=check_period(period) if period else None, search=search)
+                                   period=check_period(period) if period else None, search=search,
+                                   limit=limit, offset=offset)
+
+
+def register_count(ws: Workspace, *, county: str | None = None, status: str | None = None,
+                   period: str | None = None, search: str = "") -> tuple[int, int]:
+    """How many applications, from how many counties, the filters match."""
+    _province(ws)
+    return store_province.register_count(ws.store, county=county, status=status,
+                                         period=check_period(period) if period else None, search=search)
+
+
+def register_counties(ws: Workspace) -> list[tuple[str, str]]:
+    """(code, name) of the counties that sent applications."""
+    _province(ws)
+    return store_province.register_counties(ws.store)
 
 
 def explanation(ws: Workspace, decision_id: int) -> list[str]:

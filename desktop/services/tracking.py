@@ -27,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
-from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, add_months, decide
+from desktop.core.eligibility import EnterpriseFacts, add_months, counted_workers
 from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import InsuranceLayout
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
@@ -219,35 +219,44 @@ class LoanBasis:
     lists: list[MonthlyList]
 
 
-def loan_basis(ws: Workspace, loan: LoanRow, on: date) -> LoanBasis:
+def loan_basis(ws: Workspace, loan: LoanRow, on: date, *, every_month: bool = True) -> LoanBasis:
     """The lists of the months up to ``on``, each worker read as the decision reads them (a worker not
-    counted at approval counts when :func:`decide` would count them at the month's end)."""
+    counted at approval counts when :func:`decide` would count them at the month's end).
+
+    ``every_month=False`` (one check at ``on``): the latest list is read in full, an earlier one only for
+    the workers not found counting in a later list — a re-verification at ``on`` reads the latest list's
+    flags and, for the others, whether they counted in any month, so its result is the same (a skipped
+    worker is marked as counting: they did in a later month). The timeline, which re-verifies at every
+    month's end, needs every month's own reading.
+    """
     rules = current_rules(ws)
     approved = approved_decision(ws, loan)
     counted = [CountedWorker(o.id_number, o.facts.name, o.facts.priority_group) for o in approved.workers if o.counted]
     counted_ids = {w.id_number for w in counted}
     size = SizeResult(approved.size, approved.size_manual, approved.size_reason, "", approved.size_steps)
-    stored = tracking_store.current_lists(ws.store, loan.enterprise_id)
+    stored = [s for s in tracking_store.current_lists(ws.store, loan.enterprise_id)
+              if parse_period(s.period) <= month_of(on)]
     rows = tracking_store.list_rows(ws.store, [s.id for s in stored])
-    lists = []
+    lists: list[MonthlyList] = []
+    counting_later: set[str] = set()  # workers not counted at approval, found counting in a later list
     try:
-        for s in stored:
+        for s in reversed(stored):  # the latest first
             month = parse_period(s.period)
-            if month > month_of(on):
-                continue
             facts = EnterpriseFacts(approved.enterprise_name, approved.uscc, approved.county_code, s.staff_total, size)
             mine = rows.get(s.id, [])
             # the counted workers count by being on the list; the others as the decision would count them
-            others = [_worker(r) for r in mine if r.id_number not in counted_ids]
-            counts = {number: True for number in counted_ids}
+            known = counted_ids if every_month or not lists else counted_ids | counting_later
+            others = [_worker(r) for r in mine if r.id_number not in known]
+            counts = dict.fromkeys(known, True)
             if others:
-                outcome = decide(rules, facts, ApplicationFacts(review_date=min(month_end(month), on)), others,
-                                 areas=ws.areas)
-                counts.update((o.id_number, o.counted) for o in outcome.workers)
+                found = counted_workers(rules, facts, min(month_end(month), on), others, areas=ws.areas)
+                counts.update(found)
+                counting_later.update(n for n, counts_here in found.items() if counts_here)
             lists.append(MonthlyList(month, s.staff_total, {r.id_number: ListedWorker(
                 r.id_number, r.name, paired=counts.get(r.id_number, False), started=_started(r)) for r in mine}))
     except EligibilityError as exc:
         raise ServiceError("track_refused", message=str(exc)) from exc
+    lists.reverse()
     return LoanBasis(rules, approved, counted, lists)
 
 
@@ -263,7 +272,7 @@ def reverify_loan(ws: Workspace, loan: LoanRow, on: date) -> Reverification:
     """The re-verification of ``loan`` at ``on`` (nothing saved)."""
     if on < date.fromisoformat(loan.start_date):
         raise ServiceError("track_check_before_loan", date=on.isoformat(), start=loan.start_date)
-    return reverify_basis(loan_basis(ws, loan, on), loan, on)
+    return reverify_basis(loan_basis(ws, loan, on, every_month=False), loan, on)
 
 
 def workers_required(count_required: int, share_required: Fraction, staff_total: int) -> int:

@@ -8,7 +8,7 @@ For a payment list:
   户籍地 and contract the enterprise's roster on file gives (a person the roster does not know has
   no 户籍地, so is not counted as a new paired-area worker: the list proves employment and insurance,
   the roster the 户籍地);
-* every month the file pays for is kept per person (``tracking_insured_months``), so each worker's
+* every month the file pays for is kept per person (``tracking_insured``, one row a person), so each worker's
   timeline shows the months insured, not only those employed;
 * a bad row is refused with a Chinese message naming the file, the row and the column; the others
   are kept.

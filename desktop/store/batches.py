@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.core.batch import (
     APPLICATIONS, CHECKS, CONFIRMATIONS, DECISIONS, ENTERPRISES, LETTERS, LOANS, TABLE_COLUMNS, USERS, WORKERS,
@@ -28,10 +28,11 @@ from desktop.store.store import Store
 log = logging.getLogger(__name__)
 
 _CHUNK = 900
+_Key = TypeVar("_Key", int, str)  # a row id or an ID number
 EXPORTABLE_STATUSES = ("approved", "issued")
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[tuple[Sequence[int], str]]:
+def _chunks(ids: Sequence[_Key]) -> Iterable[tuple[Sequence[_Key], str]]:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         yield chunk, ", ".join("?" for _ in chunk)

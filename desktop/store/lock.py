@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from desktop.private_files import PRIVATE_FILE, make_private, private_folder
 from desktop.store.errors import StoreError
 
 
@@ -21,8 +22,11 @@ class InstanceLock:
         self._handle: IO[bytes] | None = None
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+b")  # noqa: SIM115 - held for the window's lifetime
+        private_folder(self.path.parent)
+        # Created 0600 from its first byte, like the database beside it (not truncated: another may hold it).
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+        handle = os.fdopen(fd, "r+b")  # held for the window's lifetime
+        make_private(self.path)  # the umask, or a lock file an earlier version made readable by all
         try:
             _lock(handle)
         except OSError as exc:

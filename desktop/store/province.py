@@ -59,9 +59,13 @@ _LAST_CHECK = ("(SELECT c.id FROM tracking_checks c JOIN loans n ON n.id = c.loa
                " ORDER BY c.check_date DESC, c.id DESC LIMIT 1)")
 
 
-def register(store: Store, *, county: str | None = None, status: str | None = None, period: str | None = None,
-             search: str = "") -> list[RegisterRow]:
-    """The counties' applications (``period``: YYYY-MM of approval), by county then enterprise name."""
+_REGISTER_FROM = ("FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
+                  f" LEFT JOIN decisions d ON d.id = {_DECISION_OF} LEFT JOIN letters l ON l.id = {_LETTER_OF}")
+_REGISTER_ORDER = "ORDER BY o.code, e.name_key, a.id"
+
+
+def _register_where(county: str | None, status: str | None, period: str | None,
+                    search: str) -> tuple[str, list[Any]]:
     where = ["o.is_local = 0"]
     params: list[Any] = []
     if county:
@@ -76,6 +80,18 @@ def register(store: Store, *, county: str | None = None, status: str | None = No
     if search.strip():
         where.append("(e.name LIKE ? OR e.uscc LIKE ? OR l.number LIKE ? OR l.verification_code LIKE ?)")
         params.extend([f"%{search.strip()}%"] * 4)
+    return " AND ".join(where), params
+
+
+def register(store: Store, *, county: str | None = None, status: str | None = None, period: str | None = None,
+             search: str = "", limit: int | None = None, offset: int = 0) -> list[RegisterRow]:
+    """The counties' applications (``period``: YYYY-MM of approval), by county then enterprise name;
+    ``limit``/``offset`` for a page. The page's ids are chosen first, so what is read out of the
+    decisions' payloads (large: every worker) is read for that page only."""
+    where, params = _register_where(county, status, period, search)
+    if limit is not None:
+        where = f"a.id IN (SELECT a.id {_REGISTER_FROM} WHERE {where} {_REGISTER_ORDER} LIMIT ? OFFSET ?)"
+        params = [*params, limit, offset]
     rows = store.conn.execute(
         "SELECT a.id, o.code, o.name AS county_name, e.id AS enterprise_id, e.name, e.uscc, e.contact_name,"
         " e.contact_phone, a.status, a.loan_type, a.amount_wan, a.approved_at, d.id AS decision_id, d.final_result,"
@@ -86,10 +102,8 @@ def register(store: Store, *, county: str | None = None, status: str | None = No
         " l.id AS letter_id, l.number, l.verification_code,"
         " (SELECT count(*) FROM loans n WHERE n.application_id = a.id), k.check_date, k.verdict, k.needs_attention,"
         " (SELECT t.outcome FROM tracking_confirmations t WHERE t.check_id = k.id)"
-        " FROM applications a JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
-        f" LEFT JOIN decisions d ON d.id = {_DECISION_OF} LEFT JOIN letters l ON l.id = {_LETTER_OF}"
-        f" LEFT JOIN tracking_checks k ON k.id = {_LAST_CHECK}"
-        f" WHERE {' AND '.join(where)} ORDER BY o.code, e.name_key, a.id", params,
+        f" {_REGISTER_FROM} LEFT JOIN tracking_checks k ON k.id = {_LAST_CHECK}"
+        f" WHERE {where} {_REGISTER_ORDER}", params,
     ).fetchall()
     return [RegisterRow(
         application_id=int(r[0]), county_code=str(r[1]), county_name=str(r[2]), enterprise_id=int(r[3]),
@@ -100,6 +114,22 @@ def register(store: Store, *, county: str | None = None, status: str | None = No
         letter_id=r[21], letter_number=str(r[22] or ""), verification_code=str(r[23] or ""),
         loans=int(r[24]), last_check_date=r[25], last_verdict=r[26], needs_attention=bool(r[27]), last_answer=r[28],
     ) for r in rows]
+
+
+def register_count(store: Store, *, county: str | None = None, status: str | None = None,
+                   period: str | None = None, search: str = "") -> tuple[int, int]:
+    """(applications, counties) the register's filters match."""
+    where, params = _register_where(county, status, period, search)
+    row = store.conn.execute(f"SELECT count(*), count(DISTINCT o.code) {_REGISTER_FROM} WHERE {where}",
+                             params).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def register_counties(store: Store) -> list[tuple[str, str]]:
+    """(code, name) of every county that sent applications, by code."""
+    return [(str(r[0]), str(r[1])) for r in store.conn.execute(
+        "SELECT DISTINCT o.code, o.name FROM applications a JOIN enterprises e ON e.id = a.enterprise_id"
+        " JOIN offices o ON o.id = e.office_id WHERE o.is_local = 0 ORDER BY o.code")]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ DIGEST_FUNCTION = "laoxie_row_digest"
 _TRIGGER_PREFIX = "seal_"
 _LITERAL = re.compile(r"^(?:'(?:[^']|'')*'|[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|NULL|X'[0-9A-Fa-f]*')$", re.I)
 _NO_DEFAULT = object()  # a default that is an expression: every value is written out
+SqlValue = int | float | str | bytes | None  # what SQLite hands back for a column (or a key)
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,13 @@ def sealed_tables(conn: sqlite3.Connection) -> list[SealedTable]:
     return found
 
 
-def row_digest(table: SealedTable, key: object, values: Sequence[object]) -> bytes:
+def row_digest(table: SealedTable, key: SqlValue, values: Sequence[SqlValue]) -> bytes:
     """16 bytes over the table, the key and the values in column order, less the trailing ones
     that equal their column's default (so a column added later leaves old digests valid)."""
     end, defaults = len(values), table.defaults
     while end and type(values[end - 1]) is type(defaults[end - 1]) and values[end - 1] == defaults[end - 1]:
         end -= 1
-    kept = tuple(values[:end])
+    kept: tuple[SqlValue | tuple[str, str], ...] = tuple(values[:end])
     if table.has_blob:
         kept = tuple(("blob", hashlib.blake2b(v, digest_size=32).hexdigest()) if isinstance(v, bytes) else v
                      for v in kept)
@@ -103,7 +104,7 @@ def register(conn: sqlite3.Connection) -> None:
     """The digest function the TEMP triggers call; it knows the tables as they are now."""
     catalog: dict[str, SealedTable] = {}
 
-    def digest(name: str, key: object, *values: object) -> bytes:
+    def digest(name: str, key: SqlValue, *values: SqlValue) -> bytes:
         table = catalog.get(name)
         if table is None or len(values) != len(table.columns):
             catalog.update({t.name: t for t in sealed_tables(conn)})
@@ -154,7 +155,7 @@ def _current(conn: sqlite3.Connection, table: SealedTable) -> Iterator[tuple[obj
     sql = f"SELECT {table.key_sql('t')}, {columns} FROM main.{_quote(table.name)} AS t"
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: a million rows
-    rows: Iterable[Sequence[object]] = cursor.execute(sql + (" ORDER BY 1" if table.integer_key else ""))
+    rows: Iterable[Sequence[SqlValue]] = cursor.execute(sql + (" ORDER BY 1" if table.integer_key else ""))
     if not table.integer_key:  # a few settings, batch items: sorted here, the same way as the log
         rows = sorted(rows, key=lambda r: _order(r[0]))
     for row in rows:
@@ -221,7 +222,7 @@ def seal_existing(conn: sqlite3.Connection) -> dict[str, int]:
     return counts
 
 
-def log_digest(rows: Iterable[Sequence[object]]) -> str:
+def log_digest(rows: Iterable[tuple[int, str, SqlValue, bytes | None]]) -> str:
     """SHA-256 over log rows (id, tbl, rid, digest) in id order: what an audit entry binds."""
     h = hashlib.sha256()
     for row_id, table, key, digest in rows:

@@ -82,9 +82,9 @@ def insert_list(store: Store, enterprise_id: int, *, period: str, staff_total: i
         (enterprise_id, period, staff_total, file_name, sha256, len(rows), user_id, db.now_iso(), kind))
     list_id = int(cur.lastrowid or 0)
     if insured:
-        store.conn.executemany(
-            "INSERT INTO tracking_insured_months (list_id, id_number, month) VALUES (?, ?, ?)",
-            ((list_id, number, month) for number, months in insured.items() for month in sorted(set(months))))
+        store.conn.executemany(  # one row a person (a payment list repeats a person month after month)
+            "INSERT INTO tracking_insured (list_id, id_number, months) VALUES (?, ?, ?)",
+            ((list_id, number, json.dumps(sorted(set(months)))) for number, months in insured.items()))
     store.conn.executemany(
         "INSERT INTO tracking_list_rows (list_id, id_number, name, hukou_text, hukou_code, contract_type,"
         " contract_start, contract_end, hire_date, social_insurance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -119,10 +119,10 @@ def list_rows(store: Store, list_ids: Iterable[int]) -> dict[int, list[ListRow]]
 def insured_months(store: Store, list_ids: Iterable[int]) -> dict[str, set[str]]:
     """The months paid (YYYY-MM) by ID number that these lists' payment files give."""
     found: dict[str, set[str]] = {}
-    for number, month in store.conn.execute(
-            "SELECT id_number, month FROM tracking_insured_months WHERE list_id IN (SELECT value FROM json_each(?))",
+    for number, months in store.conn.execute(
+            "SELECT id_number, months FROM tracking_insured WHERE list_id IN (SELECT value FROM json_each(?))",
             (json.dumps([int(i) for i in list_ids]),)):
-        found.setdefault(str(number), set()).add(str(month))
+        found.setdefault(str(number), set()).update(str(m) for m in json.loads(months))
     return found
 
 

@@ -241,9 +241,9 @@ class ApplicationDialog(QDialog):
         if isinstance(exc, ValidationError):
             lines = []
             for p in exc.problems:
-                editor = self.editors.get(str(p.params.get("field", "")))
-                if editor is not None:
-                    mark_problem(editor, True)
+                marked = self.editors.get(str(p.params.get("field", "")))
+                if marked is not None:
+                    mark_problem(marked, True)
                 lines.append(problem_text(p))
             self._say("\n".join(lines), error=True)
             first = next((self.editors[str(p.params.get("field"))] for p in exc.problems

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 
 class Change(str, Enum):
@@ -33,8 +34,18 @@ NO_ENTERPRISE = 0  # a change not about one enterprise (a batch, a key, a restor
 class DataEvents(QObject):
     changed = Signal(str, int)  # Change value, the enterprise's id (NO_ENTERPRISE when it is not about one)
 
-    def emit(self, kind: Change, enterprise_id: int | None = None) -> None:
+    def tell(self, kind: Change, enterprise_id: int | None = None) -> None:
+        """Emit :attr:`changed` (not named ``emit``: that is QObject's own, a different thing)."""
         self.changed.emit(kind.value, enterprise_id or NO_ENTERPRISE)
+
+
+class DataPage(Protocol):
+    """A page of the window: it announces its own changes and reads again on everyone's."""
+
+    @property
+    def data_changed(self) -> SignalInstance: ...
+
+    def on_data_changed(self, kind: str, enterprise_id: int) -> None: ...
 
 
 @contextmanager

@@ -40,14 +40,14 @@ from desktop.ui.batches_page import BatchesPage
 from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.enterprise_model import Column, EnterpriseModel
 from desktop.ui.import_wizard import ImportWizard
-from desktop.ui.events import Change, DataEvents
+from desktop.ui.events import Change, DataEvents, DataPage
 from desktop.ui.errors import environment_text, is_environment_error, show_error, show_exception
 from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.bank_page import BankListPage
-from desktop.ui.province_pages import DuplicatesPage, QuarantinePanel, RegisterPage
+from desktop.ui.province_pages import DuplicatesPage, ProvincePage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import Restored, SettingsPage
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage.install(self.pages, workspace, self.tasks)
         self.letters = LettersPage.install(self.pages, workspace, self.tasks)
         self.batches = BatchesPage.install(self.pages, workspace, self.tasks)
-        self.province_pages: list[QWidget] = []
+        self.province_pages: list[DataPage] = []
         self.tracking: TrackingPage | None = None
         if workspace.office.is_province:
             self._show_province_pages()
@@ -167,17 +167,17 @@ class MainWindow(QMainWindow):
         batch_layout = self.batchPage.layout()
         assert batch_layout is not None  # forms/main_window.ui gives the page a layout
         batch_layout.addWidget(self.quarantine)
-        self.quarantine.rechecked.connect(lambda _o: self.events.emit(Change.EVERYTHING, 0))
+        self.quarantine.rechecked.connect(lambda _o: self.events.tell(Change.EVERYTHING, 0))
         self.events.changed.connect(lambda *_: self.quarantine.reload())
         self.register_page = RegisterPage(self._ws, self.tasks, self.pages)
         self.duplicates_page = DuplicatesPage(self._ws, self.tasks, self.pages)
         self.bank_page = BankListPage(self._ws, self.tasks, self.pages)
         self.summary_page = SummaryPage(self._ws, self.tasks, self.pages)
         settings_row = self.pages.indexOf(self.settingsPage)
-        for offset, (page, label) in enumerate(((self.register_page, self.tr("企业汇总")),
-                                                (self.duplicates_page, self.tr("重复人员")),
-                                                (self.bank_page, self.tr("报送省开行")),
-                                                (self.summary_page, self.tr("统计分析")))):
+        added: tuple[tuple[ProvincePage | SummaryPage, str], ...] = (
+            (self.register_page, self.tr("企业汇总")), (self.duplicates_page, self.tr("重复人员")),
+            (self.bank_page, self.tr("报送省开行")), (self.summary_page, self.tr("统计分析")))
+        for offset, (page, label) in enumerate(added):
             self.pages.insertWidget(settings_row + offset, page)
             self.navList.insertItem(settings_row + offset, label)
             self.province_pages.append(page)
@@ -245,7 +245,8 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.roster.import_requested.connect(self.open_import_wizard)
-        for page in (self.roster, self.review, self.letters, self.batches, *self.province_pages):
+        pages: list[DataPage] = [self.roster, self.review, self.letters, self.batches, *self.province_pages]
+        for page in pages:
             page.data_changed.connect(self.events.changed)
             self.events.changed.connect(page.on_data_changed)
         self.events.changed.connect(self._data_changed)
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         self.review.picker.chosen.connect(self._enterprise_chosen)
         self.navList.currentRowChanged.connect(self._follow_enterprise)
         self.settings.office_changed.connect(self._show_office)
-        self.settings.policy_changed.connect(lambda: self.events.emit(Change.APPLICATION))
+        self.settings.policy_changed.connect(lambda: self.events.tell(Change.APPLICATION))
         self.settings.backup_requested.connect(self.backup_now)
         self.settings.restored.connect(self._restored)
         self.settings.idle_minutes_changed.connect(self.idle.set_minutes)
@@ -354,7 +355,7 @@ class MainWindow(QMainWindow):
             self.model.reload()
             return
         self.current_enterprise_id = saved.id
-        self.events.emit(Change.ENTERPRISE, saved.id)  # reloads the list here and the pickers of the pages
+        self.events.tell(Change.ENTERPRISE, saved.id)  # reloads the list here and the pickers of the pages
         row = self.model.row_of(saved.id)
         if row is None and self.model.search:
             # A new name that the current search hides: show everything instead.
@@ -417,7 +418,7 @@ class MainWindow(QMainWindow):
 
     def _roster_imported(self, _result: object) -> None:
         enterprise = self.roster.enterprise
-        self.events.emit(Change.ROSTER, enterprise.id if enterprise else None)  # the import backed up first
+        self.events.tell(Change.ROSTER, enterprise.id if enterprise else None)  # the import backed up first
         self.statusbar.showMessage(self.tr("名册已导入"), 5000)
 
     def show_full_phone(self, enterprise_id: int) -> None:
@@ -492,7 +493,7 @@ class MainWindow(QMainWindow):
         self.settings.show_last_backup(long + warning, tip, style)
 
     def _restored(self, result: Restored) -> None:
-        self.events.emit(Change.EVERYTHING)
+        self.events.tell(Change.EVERYTHING)
         self._show_office()
         inform(self, self.tr("从备份恢复"),
                self.tr("已从备份恢复。恢复之前的数据另存为：\n{path}").format(path=result.safety_copy.path))

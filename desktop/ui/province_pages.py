@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,18 +26,15 @@ from desktop.core.identifiers import mask_id, mask_phone
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
-from desktop.core.tracking_confirm import Confirmation, Outcome, state_of
+from desktop.core.tracking_confirm import Confirmation, Outcome
 from desktop.services import province, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table
-
-_RESULT = {"pass": "符合", "fail": "不符合"}
-_STATUS = {"approved": "已批准", "issued": "已出具确认书", "submitted": "待审核", "draft": "草稿",
-           "returned": "已退回"}
+from desktop.ui.register_model import RegisterModel
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -64,8 +62,7 @@ class ProvincePage(ReloadsWhenShown):
 class RegisterPage(ProvincePage):
     """企业汇总: the counties' applications, filtered by county, status, period and a search."""
 
-    HEADERS = ("县（市、区）", "企业名称", "统一社会信用代码", "状态", "认定结果", "适用标准", "认定人数", "职工总数",
-               "占比", "确认书文号", "核验码", "批准日期", "贷款期内核实")
+    HEADERS = RegisterModel.HEADERS
 
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(workspace, tasks, parent)
@@ -87,28 +84,28 @@ class RegisterPage(ProvincePage):
         self.workbookButton.setToolTip(self.tr("各县报送的全部贷款及其核实状态（Excel 表），报省开行"))
         self.workbookButton.clicked.connect(self._choose_workbook)
         self.filters.addWidget(self.workbookButton)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
+        self.model = RegisterModel(workspace, self)
+        self.table = readonly_view(QTableView(self))
+        self.table.setModel(self.model)
         self.layout_.addWidget(self.table, 3)
         self.countLabel = QLabel(self)
         self.layout_.addWidget(self.countLabel)
         self.detail = QTextBrowser(self)
         self.layout_.addWidget(self.detail, 1)
-        self.rows: list[province.RegisterRow] = []
         self.saving: Task | None = None
         self.written: Path | None = None
         for combo in (self.countyCombo, self.statusCombo):
             combo.currentIndexChanged.connect(self.reload)
         self.periodEdit.editingFinished.connect(self.reload)
         self.searchEdit.textChanged.connect(self.reload)
-        self.table.itemSelectionChanged.connect(self._show_detail)
+        self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
     def _fill_counties(self) -> None:
         current = self.countyCombo.currentData()
-        counties = sorted({(r.county_code, r.county_name) for r in province.register(self._ws)})
         self.countyCombo.blockSignals(True)
         self.countyCombo.clear()
         self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
-        for code, name in counties:
+        for code, name in province.register_counties(self._ws):
             self.countyCombo.addItem(f"{name}（{code}）", code)
         index = self.countyCombo.findData(current)
         self.countyCombo.setCurrentIndex(max(index, 0))
@@ -118,20 +115,15 @@ class RegisterPage(ProvincePage):
         self._fill_counties()
         period = self.periodEdit.text().strip()
         try:
-            self.rows = province.register(
-                self._ws, county=self.countyCombo.currentData() or None,
-                status=self.statusCombo.currentData() or None, period=period or None, search=self.searchEdit.text())
-        except ServiceError as exc:
+            period = province.check_period(period) if period else ""
+        except ServiceError as exc:  # checked before the model resets: a page query never fails half-way
             self.countLabel.setText(error_text(exc))
             return
-        fill_table(self.table, [(
-            f"{r.county_name}（{r.county_code}）", r.enterprise_name, r.uscc, _STATUS.get(r.status, r.status),
-            _RESULT.get(r.result or "", "—"), r.standard_label, r.qualifying_count, r.staff_total, r.share_percent,
-            r.letter_number, r.verification_code, (r.approved_at or "")[:10], self._tracking(r),
-        ) for r in self.rows])
-        counties = len({r.county_code for r in self.rows})
+        self.model.set_filters(county=self.countyCombo.currentData() or None,
+                               status=self.statusCombo.currentData() or None, period=period or None,
+                               search=self.searchEdit.text())
         self.countLabel.setText(self.tr("{counties} 个县（市、区）的 {total} 件申请").format(
-            counties=counties, total=len(self.rows)))
+            counties=self.model.counties, total=self.model.total))
 
     def _choose_workbook(self) -> None:
         suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=datetime.date.today().isoformat())
@@ -169,15 +161,6 @@ class RegisterPage(ProvincePage):
         else:
             show_exception(self, exc)
 
-    def _tracking(self, r: province.RegisterRow) -> str:
-        if not r.loans:
-            return ""
-        if r.last_verdict is None:
-            return self.tr("已登记贷款，尚未核实")
-        text = f"{r.last_check_date} {Verdict(r.last_verdict).label}"
-        state = state_of(r.last_verdict, r.last_answer)
-        return text + (f"（{state.label}）" if state is not Confirmation.NOT_NEEDED else "")
-
     def _tracking_html(self, r: province.RegisterRow) -> list[str]:
         """The county clerk's answers for the workers, then each loan with its checks."""
         html: list[str] = []
@@ -212,7 +195,7 @@ class RegisterPage(ProvincePage):
         if not selected:
             self.detail.clear()
             return
-        r = self.rows[selected[0].row()]
+        r = self.model.row(selected[0].row())
         steps = province.explanation(self._ws, r.decision_id) if r.decision_id else []
         html = [f"<b>{r.enterprise_name}</b>（{r.uscc}），{r.county_name}；联系人 {r.contact_name} "
                 f"{mask_phone(r.contact_phone)}"]

@@ -190,8 +190,8 @@ class ReviewPage(QWidget):
         assert isinstance(decision_layout, QVBoxLayout)  # forms/review_page.ui: decisionLayout
         decision_layout.insertWidget(decision_layout.indexOf(self.detailTabs), self.workflow)
         summary = next(i for i in range(decision_layout.count())
-                       if (item := decision_layout.itemAt(i)) is not None and item.layout() is not None
-                       and item.layout().objectName() == "summaryRow")
+                       if (item := decision_layout.itemAt(i)) is not None and (row := item.layout()) is not None
+                       and row.objectName() == "summaryRow")
         # At 768 px the conclusion left the worker table two rows: a handle lets the clerk trade one for the other.
         self.detailSplitter = split_above(decision_layout, summary, self.workflow, self.detailTabs)
         self._connect()

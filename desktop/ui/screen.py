@@ -68,7 +68,8 @@ def fit_window(window: QWidget, area: QRect) -> None:
     if size != window.size():
         window.resize(size)
     frame = QRect(window.pos(), size + FRAME)
-    owner = window.parentWidget().window() if window.parentWidget() is not None else None
+    parent = window.parentWidget()
+    owner = parent.window() if parent is not None else None
     if owner is not None and owner.isVisible():  # over the window it belongs to (its page may be hidden)
         frame.moveCenter(owner.frameGeometry().center())
     frame.moveLeft(max(area.left(), min(frame.left(), area.right() + 1 - frame.width())))
@@ -182,8 +183,8 @@ class ScreenFit(QObject):
                 if watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
                     fit_window(watched, self.area if self.area is not None else available_area(watched))
                     views = watched.findChildren(QTableView)
-                    for view in [watched, *views] if isinstance(watched, QTableView) else views:
-                        view.setWordWrap(False)
+                    for table in [watched, *views] if isinstance(watched, QTableView) else views:
+                        table.setWordWrap(False)
         elif kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             view = watched.parent() if isinstance(watched, QWidget) else None
             if isinstance(view, QAbstractItemView) and watched is view.viewport():

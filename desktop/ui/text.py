@@ -38,8 +38,8 @@ def problem_text(problem: Problem) -> str:
     return _from_table(PROBLEM_CONTEXT, MESSAGES, problem.code, problem.params)
 
 
-def error_text(error: Exception) -> str:
-    """What to tell the clerk about an error of the services or the store."""
+def error_text(error: BaseException) -> str:
+    """What to tell the clerk about an error of the services or the store (or any failure of a task)."""
     if isinstance(error, ValidationError):
         return "\n".join(problem_text(p) for p in error.problems)
     if isinstance(error, ServiceError):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLabel, QMainWindow, QMessageBox, QTableWidget, QWidget,
+    QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLabel, QMainWindow, QMessageBox, QTableView,
+    QTableWidget, QWidget,
 )
 
 from desktop.core.areas import AreaTable
@@ -110,10 +112,18 @@ class DisabledReasons(QObject):
         return False
 
 
+_View = TypeVar("_View", bound=QTableView)
+
+
 def readonly_table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
     """A table of read-only rows chosen one at a time, columns sized to their contents."""
     table = QTableWidget(0, len(headers), parent)
     table.setHorizontalHeaderLabels(list(headers))
+    return readonly_view(table)
+
+
+def readonly_view(table: _View) -> _View:
+    """``readonly_table``'s settings on any table view (one over a paged model)."""
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

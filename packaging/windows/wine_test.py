@@ -320,7 +320,9 @@ def locked_roster_is_refused_clearly(app: Path, roster: Path) -> None:
         except subprocess.TimeoutExpired:
             holder.kill()
             holder.communicate()
-    expect("Excel" in out and "Traceback" not in out, f"a roster locked by another program: {out.strip()}")
+    # "正被其他程序使用": Windows' sharing violation (winerror 32), not Python's "access denied".
+    expect("正被其他程序使用" in out and "Excel" in out and "Traceback" not in out,
+           f"a roster locked by another program: {out.strip()}")
 
 
 def stick_pulled_out_during_backup(app: Path, work: Path) -> None:

@@ -15,6 +15,7 @@ from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
 from desktop.store import StoreError
+from desktop.store.lock import InstanceLock
 from tests.conftest import PASSWORD
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
@@ -90,3 +91,14 @@ def test_a_failed_copy_to_the_second_folder_is_in_the_commands_output(
     assert not stick.exists()
     code = main(["--db", str(office_db), "--user", "clerk", "db", "backup", "--to", str(tmp_path)])
     assert code == EXIT_FAILED and "须由管理员操作" in capsys.readouterr().err
+
+
+@posix_only
+def test_the_lock_file_beside_the_database_is_the_owners_alone(tmp_path: Path, open_umask: None) -> None:
+    db = tmp_path / "new" / "office.sqlite3"
+    with InstanceLock(db) as lock:
+        assert mode(lock.path) == "0o600" and mode(db.parent) == "0o700"
+    older = tmp_path / "older.sqlite3"
+    Path(f"{older}.lock").write_bytes(b"123")  # left readable by everyone by an earlier version
+    with InstanceLock(older) as lock:
+        assert mode(lock.path) == "0o600" and lock.path.read_bytes() == str(os.getpid()).encode("ascii")

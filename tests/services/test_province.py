@@ -104,6 +104,18 @@ def test_the_register_holds_every_county_s_enterprises(round_trip: Round) -> Non
         assert [r.uscc for r in province.register(ws, search="测试企业0010")] == [factory.uscc(10, "222402")]
 
 
+def test_the_register_comes_in_pages_in_the_same_order(round_trip: Round) -> None:
+    with round_trip.province_ws() as ws:
+        whole = province.register(ws)
+        pages = [province.register(ws, limit=4, offset=o) for o in (0, 4, 8)]
+        assert [len(p) for p in pages] == [4, 2, 0]
+        assert [r.application_id for p in pages for r in p] == [r.application_id for r in whole]
+        assert pages[0] == whole[:4]  # the same rows, payload fields included
+        assert province.register_count(ws) == (6, 3)
+        assert province.register_count(ws, county="222402", search="测试企业0010") == (1, 1)
+        assert [c for c, _ in province.register_counties(ws)] == ["222401", "222402", "222403"]
+
+
 def test_a_second_county_does_not_rename_a_person_the_first_sent(round_trip: Round) -> None:
     with round_trip.province_ws() as ws:
         name = ws.store.conn.execute("SELECT name FROM persons WHERE id_number = ?", (MOVED,)).fetchone()[0]

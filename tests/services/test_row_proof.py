@@ -71,7 +71,7 @@ UPDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "batch_tracking_refs": ("local_id = local_id + 1", ()),
     "agreements": ("ends = '2099-12-31'", ()),
     "tracking_confirmations": ("outcome = 'confirmed', reason = ''", ("tracking_confirmations_fixed",)),
-    "tracking_insured_months": ("month = '2026-09'", ()),
+    "tracking_insured": ("months = '[\"2026-09\"]'", ()),
 }
 # A row added by copying an existing one, with these columns changed so it fits the constraints.
 INSERT_OVERRIDES: dict[str, dict[str, str]] = {
@@ -107,7 +107,7 @@ INSERT_OVERRIDES: dict[str, dict[str, str]] = {
     "batch_tracking_refs": {"source_id": "source_id + 1000"},
     "agreements": {},
     "tracking_confirmations": {"check_id": "check_id + 1000"},
-    "tracking_insured_months": {"month": "'2026-10'"},
+    "tracking_insured": {"id_number": "'22240119800101001X'"},
 }
 DELETE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "letters": ("letters_no_delete",), "letter_files": ("letter_files_kept",),

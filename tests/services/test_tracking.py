@@ -191,3 +191,23 @@ def test_the_timeline_month_by_month(workspace: Workspace, tmp_path: Path,
     assert not november.has_list and november.verdict is None
     assert timeline(workspace, tracking.enterprise_loan(workspace, uscc), date(2026, 6, 30)) == []
     assert workspace.store.conn.execute("SELECT count(*) FROM tracking_checks").fetchone()[0] == 0  # nothing kept
+
+
+def test_a_check_reads_the_earlier_lists_only_where_it_needs_them(
+        workspace: Workspace, tmp_path: Path, loan: tuple[str, list[tuple[str, str, str]]]) -> None:
+    """A check reads the latest list in full and an earlier one only for workers not counting later:
+    the result is that of reading every month (which the timeline does)."""
+    from desktop.services.tracking import loan_basis, reverify_basis
+
+    uscc, counted = loan
+    late = (NEW[:-3] + "125", "后来走的", "222424")
+    late = (late[0][:17] + id_check_char(late[0][:17]), late[1], late[2])
+    for period, people in (("2026-07", counted), ("2026-08", [*counted, late]), ("2026-09", counted[:2]),
+                           ("2026-10", [*counted, (NEW_ID, "新职工", "222424")])):
+        tracking.import_list(workspace, uscc, _write(tmp_path / f"{period}.csv", people), period=period)
+    row = tracking.enterprise_loan(workspace, uscc)
+    for on in (date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31), date(2026, 12, 1)):
+        quick = reverify_basis(loan_basis(workspace, row, on, every_month=False), row, on)
+        full = reverify_basis(loan_basis(workspace, row, on), row, on)
+        assert quick == full
+    assert late[0] in full.spans and not full.spans[late[0]].employed  # left after August: still explained

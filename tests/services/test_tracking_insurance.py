@@ -154,3 +154,30 @@ def test_the_template_is_recognised_and_the_command_line(office_db: Path, worksp
     assert main([*db, "track", "check", uscc, "--date", "2026-08-31", "--json"]) == EXIT_OK
     workers = json.loads(capsys.readouterr().out)["check"]["workers"]
     assert all(w["months_insured"] == ["2026-08"] and w["months_employed"] == ["2026-08"] for w in workers)
+
+
+def test_months_kept_one_row_a_month_are_folded_into_one_row_a_person(tmp_path: Path) -> None:
+    """db/0023: a file that stored a payment list under 0020 (one row a person and month) keeps its months."""
+    from desktop.store.db import available_migrations, open_connection
+
+    path = tmp_path / "old.sqlite3"
+    before = [m for m in available_migrations() if m.version < 23]
+    conn = open_connection(path, migrations=before)
+    conn.executescript(
+        "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"
+        " VALUES ('222401', '延吉市就业服务局', 'county', '延吉人社劳协确', 1, 'now', 'now');"
+        "INSERT INTO enterprises (office_id, uscc, name, county_code, industry, staff_total, created_at, updated_at)"
+        " VALUES (1, '91110000600037341L', '甲公司', '222401', 'other', 30, 'now', 'now');"
+        "INSERT INTO tracking_lists (enterprise_id, period, staff_total, file_name, sha256, rows, imported_at, kind)"
+        " VALUES (1, '2026-11', 30, 'a.xlsx', 'x', 2, 'now', 'insurance');"
+        f"INSERT INTO tracking_insured_months (list_id, id_number, month) VALUES (1, '{A}', '2026-11'),"
+        f" (1, '{A}', '2026-09'), (1, '{B}', '2026-11');")
+    conn.close()
+    conn = open_connection(path)
+    try:
+        rows = conn.execute("SELECT id_number, months FROM tracking_insured ORDER BY id_number").fetchall()
+        assert {r[0]: json.loads(r[1]) for r in rows} == {A: ["2026-09", "2026-11"], B: ["2026-11"]}
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'tracking_insured_months'"
+                            ).fetchone()[0] == 0
+    finally:
+        conn.close()

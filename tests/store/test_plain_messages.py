@@ -46,7 +46,7 @@ def windows_error(errno_: int, winerror: int, filename: str) -> OSError:
     (errno.EINVAL, 1167, "U 盘可能已拔出"),  # ERROR_DEVICE_NOT_CONNECTED: Python knows no errno for it
     (errno.EINVAL, 21, "U 盘可能已拔出"),  # ERROR_NOT_READY
     (errno.EINVAL, 1006, "U 盘可能已拔出"),  # ERROR_FILE_INVALID
-    (errno.EACCES, 32, "其他程序使用（如 Excel、WPS）"),  # ERROR_SHARING_VIOLATION, not "no permission"
+    (errno.EACCES, 32, "文件正被其他程序使用"),  # ERROR_SHARING_VIOLATION, not "no permission"
     (errno.EACCES, 5, "没有访问权限"),  # ERROR_ACCESS_DENIED stays what it is
     (errno.ENOENT, 206, "路径太长（40 个字符"),  # ERROR_FILENAME_EXCED_RANGE
 ])

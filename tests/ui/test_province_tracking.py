@@ -32,10 +32,15 @@ def test_the_register_shows_loans_checks_and_answers(qtbot: QtBot, exchange: Exc
         page.show()
         page.reload()
         column = page.HEADERS.index("贷款期内核实")
-        texts = {page.table.item(r, 2).text(): page.table.item(r, column).text() for r in range(page.table.rowCount())}
+        rows = range(page.model.rowCount())
+
+        def cell(row: int, col: int) -> str:
+            return str(page.model.index(row, col).data())
+
+        texts = {cell(r, 2): cell(r, column) for r in rows}
         assert texts.pop(uscc) == "2026-09-30 不达标（待确认）"  # the approver has not answered
         assert set(texts.values()) == {""}  # the other enterprises have no loan
-        page.table.selectRow([r for r in range(page.table.rowCount()) if page.table.item(r, 2).text() == uscc][0])
+        page.table.selectRow([r for r in rows if cell(r, 2) == uscc][0])
         detail = page.detail.toPlainText()
         for expected in ("贷款 国家开发银行吉林省分行 合同 JL-2026-7", "2026-08-31 核实：达标",
                          "2026-09-30 核实：不达标（待确认），计入 2 人", "已核对户口簿 1 人，不计入 0 人"):

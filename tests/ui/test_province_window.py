@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
 from desktop.services import bank_list
+from desktop.ui import register_model
 from desktop.services.accounts import sign_in
 from tests.batches.factory import PASSPHRASE, PASSWORD
 from tests.services.test_province import Round, round_trip  # noqa: F401 - the module's fixture
@@ -48,9 +49,15 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
 
     window.navList.setCurrentRow(window.pages.indexOf(window.register_page))
     page = window.register_page
-    assert page.table.rowCount() == 6 and "3 个县" in page.countLabel.text()
+    assert page.model.rowCount() == 6 and "3 个县" in page.countLabel.text()
+    with pytest.MonkeyPatch.context() as mp:  # a page at a time: the rest fetched as the view scrolls
+        mp.setattr(register_model, "REGISTER_PAGE", 4)
+        page.reload()
+        assert page.model.rowCount() == 4 and page.model.canFetchMore() and "6 件" in page.countLabel.text()
+        page.model.fetchMore()
+        assert page.model.rowCount() == 6 and not page.model.canFetchMore()
     page.countyCombo.setCurrentIndex(page.countyCombo.findData("222402"))
-    assert page.table.rowCount() == 2
+    assert page.model.rowCount() == 2
     page.table.selectRow(0)
     assert "确认书" in page.detail.toPlainText()
     shoot(window, "2-register")
