@@ -95,7 +95,7 @@ if os.environ.get("ONLY") == "tracking":
     w = MainWindow(ws)
     w.show()
     QTest.qWait(800)
-    nav(w, 5)
+    nav(w, [w.navList.item(i).text() for i in range(w.navList.count())].index("跟踪"))
     t = w.tracking.table
     click(t.viewport(), t.visualRect(t.model().index(0, 0)).center())
     shot("tracking")

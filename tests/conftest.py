@@ -14,14 +14,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA = Path(__file__).resolve().parent / "data"  # the sample rosters and expected.json, kept in the repository
 
 
+def _home_in(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user folders (platformdirs: data, laoxie.log and crash reports, settings) under ``home``."""
+    for name, folder in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
+                         ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(name, str(home / folder))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Module- and session-scoped fixtures (set up before a test's own) and what they start stay out of
+    the real home too: the process-wide log (setup_logging, once a process) always lands in tmp."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _home_in(tmp_path_factory.mktemp("session-home"), monkeypatch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep user data and logs of the code under test out of the real home."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    """Keep user data and logs of the code under test out of the real home, a fresh one for each test."""
+    _home_in(tmp_path_factory.mktemp("home"), monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -146,8 +146,10 @@ class SummaryPage(ReloadsWhenShown):
         self._set_exports(False)
 
     def _set_exports(self, enabled: bool) -> None:
+        why = "" if enabled else self.tr("先按“统计”算出所选期间的数字，有数据时才能导出")
         for button in (self.xlsxButton, self.pdfButton):
             button.setEnabled(enabled)
+            button.setToolTip(why)
 
     def _show(self, summary: Summary) -> None:
         self.summary = summary

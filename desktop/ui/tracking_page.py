@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
+from desktop.core.roster import RosterError
 from desktop.core.tracking import Verdict
 from desktop.core.tracking_confirm import Confirmation, Outcome
-from desktop.services import tracking, tracking_reports
+from desktop.services import tracking, tracking_insurance, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.tracking_timeline import TimelineMonth, timeline
@@ -59,6 +60,10 @@ def _save_workbook(ws: Workspace, _state: TaskState, target: Path, on: datetime.
     return tracking_reports.save_loans_workbook(ws, target, on)
 
 
+def _save_paid_template(_state: TaskState, target: Path) -> Path:
+    return tracking_insurance.write_template(target)
+
+
 class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
@@ -89,6 +94,10 @@ class TrackingPage(QWidget):
         self.workbookButton = QPushButton(self.tr("贷款状态表…"), self)
         self.workbookButton.setToolTip(self.tr("全部贷款的核实状态（Excel 表），报省级和开行"))
         top.addWidget(self.workbookButton)
+        self.paidTemplateButton = QPushButton(self.tr("社保明细模板…"), self)
+        self.paidTemplateButton.setToolTip(self.tr(
+            "保存空白的社会保险缴费明细模板（名册模板的配套），交企业按月填写：姓名、身份证号、缴费月份、单位"))
+        top.addWidget(self.paidTemplateButton)
         self.refreshButton = QPushButton(self.tr("刷新"), self)
         top.addWidget(self.refreshButton)
         top.addStretch(1)
@@ -121,6 +130,7 @@ class TrackingPage(QWidget):
         self.returnButton.clicked.connect(lambda: self.return_selected())
         self.reportButton.clicked.connect(self._choose_report)
         self.workbookButton.clicked.connect(self._choose_workbook)
+        self.paidTemplateButton.clicked.connect(self._choose_paid_template)
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -197,6 +207,7 @@ class TrackingPage(QWidget):
             offer(self.reportButton, self.saving is None, busy)
         offer(self.workbookButton, self.saving is None and bool(self.rows),
               busy or ("" if self.rows else self.tr("还没有登记贷款")))
+        self.paidTemplateButton.setEnabled(self.saving is None)  # keeps its tooltip
 
     def _why_not_answer(self) -> str:
         """Why the approver's buttons are off now ('' when they are on)."""
@@ -291,6 +302,21 @@ class TrackingPage(QWidget):
         if path:
             self.save_workbook(Path(path))
 
+    def _choose_paid_template(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存社保缴费明细模板"), self.tr("社保缴费明细模板.xlsx"),
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if path:
+            self.save_paid_template(Path(path))
+
+    def save_paid_template(self, target: Path) -> Task | None:
+        """社保明细模板…: the blank payment-list template (``laoxie track template``), written in the background."""
+        if self.saving is not None:
+            return None
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        return self._save(self._tasks.run(_save_paid_template, target, label=self.tr("正在生成社保缴费明细模板…"),
+                                          parent=self))
+
     def save_report(self, target: Path) -> Task | None:
         """跟踪报告…: the selected loan's report written on the database worker (the same service as
         ``laoxie track report USCC``)."""
@@ -328,7 +354,7 @@ class TrackingPage(QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = None
         self._enable()
-        if isinstance(exc, (ServiceError, StoreError)):
+        if isinstance(exc, (ServiceError, StoreError, RosterError)):
             self.countLabel.setText(error_text(exc))
             return
         if isinstance(exc, OSError):

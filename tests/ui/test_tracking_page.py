@@ -241,3 +241,27 @@ def test_the_chart_shows_the_selected_loans_months(qtbot: QtBot, workspace: Work
     page.table.selectRow(0)  # never a list: nothing drawn but the gaps
     assert page.chart.months and not any(m.has_list for m in page.chart.months)
     assert ESTABLISHED.name() not in _colours_in(page.chart)
+
+
+def test_the_payment_list_template_is_saved_from_the_page(qtbot: QtBot, workspace: Workspace, runner: TaskRunner,
+                                                          tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.core.insurance_list import InsuranceColumn, find_insurance_header
+
+    page = _page(qtbot, workspace, date(2026, 12, 1), runner)
+    assert page.paidTemplateButton.isEnabled() and "缴费明细" in page.paidTemplateButton.toolTip()
+    task = page.save_paid_template(tmp_path / "社保模板")
+    assert task is not None and not page.paidTemplateButton.isEnabled()
+    qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+    written = tmp_path / "社保模板.xlsx"
+    assert page.written == written and "已保存" in page.countLabel.text()
+    rows = [list(r) for r in load_workbook(written).active.iter_rows(max_row=5, values_only=True)]
+    layout = find_insurance_header(rows)
+    assert layout is not None and layout.header_row == 2
+    assert {InsuranceColumn.NAME, InsuranceColumn.ID_NUMBER, InsuranceColumn.MONTH, InsuranceColumn.START,
+            InsuranceColumn.END, InsuranceColumn.EMPLOYER} <= set(layout.columns)
+    (tmp_path / "满了.xlsx").mkdir()
+    page.save_paid_template(tmp_path / "满了.xlsx")  # a folder by that name: cannot be written, said in Chinese
+    qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
+    assert "无法写入文件" in page.countLabel.text()
