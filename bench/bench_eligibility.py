@@ -164,6 +164,7 @@ def build_database(path: Path, rosters: list[list[WorkerFacts]], enterprises: li
                     "paid_months": None if w.paid_months is None else
                     "[" + ",".join(f'"{m}"' for m in w.paid_months) + "]",
                     "priority_group": w.priority_group.value if w.priority_group else None,
+                    "priority_evidence": "核对县脱贫人口名单（基准）" if w.priority_group else "",
                     "monthly_wage": w.monthly_wage, "source_row": row + 2,
                 })
             store.insert_employments(rows)

@@ -97,6 +97,8 @@ def timed(work: Callable[[], object]) -> float:
 def _figure(value: float | None, unit: str) -> str:
     if value is None or value != value:  # none, or nan (a script that recorded nothing)
         return "-"
+    if value == int(value) and unit not in ("s", "ms", "MB"):  # counts and exit statuses
+        return f"{int(value)} {unit}"
     digits = 3 if unit == "s" and value < 1 else 2 if unit == "s" else 1
     return f"{value:.{digits}f} {unit}"
 

@@ -52,8 +52,8 @@ def main() -> int:
         print(f"   ({time.perf_counter() - t0:.0f} s, exit {code})", flush=True)
         recorded = len(load(str(raw))) if raw.exists() else 0
         if recorded == before:  # still a row: a failure must show, and so must a script not converted
-            failed.append(Result(f"{script.name} (exit {code}, nothing recorded)", float("nan"), "s",
-                                 goal_value=0.0 if code else None, script=script.name))
+            failed.append(Result(f"{script.name} (nothing recorded)", float(code), "exit status",
+                                 goal_value=0.0, script=script.name))
     results = (load(str(raw)) if raw.exists() else []) + failed
     size = "full" if args.full else "quick"
     heading = (f"bench ({size} size), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "

@@ -117,9 +117,11 @@ class _ReportDrawer(_FormDrawer):
         c.setLineWidth(0.6)
         c.line(left, bottom, right, bottom)
         c.line(left, bottom, left, bottom + height)
+        every = max(1, -(-len(checks) * 48 // int(right - left)))  # dates about 48 pt apart at most
         for i, k in enumerate(checks):
-            label = self.ts.set_text(k.check_date, "fangsong", 8.0, 0.0, 30 * MM)[0]
-            self.line(x_of(i) - label.width / 2, bottom - 4 * MM, label)
+            if i % every == 0:
+                label = self.ts.set_text(k.check_date, "fangsong", 8.0, 0.0, 30 * MM)[0]
+                self.line(x_of(i) - label.width / 2, bottom - 4 * MM, label)
         series = (
             ([k.qualifying for k in checks], COUNTED_COLOUR, ()),
             ([k.required for k in checks], RED, (3, 2)),

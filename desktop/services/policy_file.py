@@ -261,7 +261,13 @@ class KeptPolicy:
 
 def kept_policy(ws: Workspace) -> KeptPolicy | None:
     raw = ws.store.setting(SETTING_KEY)
-    return None if raw is None else _kept(raw)
+    if raw is None:
+        return None
+    try:
+        return _kept(raw)
+    except (ValueError, KeyError, TypeError) as exc:  # changed outside the app, or an older layout
+        log.warning("province policy setting: %s", exc)
+        raise ServiceError("policy_setting_broken", detail="详细原因已写入日志") from exc
 
 
 @lru_cache(maxsize=8)

@@ -371,22 +371,22 @@ class KeysDialog(QDialog):
         self.changed.emit()
 
     def _choose_public_target(self) -> None:
-        name = f"{self._ws.office.code}_{self._ws.office.name}_公钥.pub"
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出公钥到…"), name,
-                                                    self.tr("公钥文件 (*.pub);;所有文件 (*)"))
-        if path:
-            self.export_public(Path(path))
+        self._save_as(self.tr("导出公钥到…"), f"{self._ws.office.code}_{self._ws.office.name}_公钥.pub",
+                      self.tr("公钥文件 (*.pub);;所有文件 (*)"), self.export_public)
 
     def export_public(self, target: Path) -> Path | None:
         return self._write(keys.export_public_key, target, self.tr(
             "公钥已写入 {path}。交给对方后，请对方导入并电话核对指纹：{digits}"))
 
     def _choose_private_target(self) -> None:
-        name = f"{self._ws.office.code}_私钥备份.age"
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("备份私钥到…"), name,
-                                                    self.tr("私钥备份 (*.age);;所有文件 (*)"))
+        self._save_as(self.tr("备份私钥到…"), f"{self._ws.office.code}_私钥备份.age",
+                      self.tr("私钥备份 (*.age);;所有文件 (*)"), self.backup_private)
+
+    def _save_as(self, title: str, name: str, file_filter: str, write: Callable[[Path], Path | None]) -> None:
+        """Ask where to save (``name`` proposed), then ``write`` there; nothing when the clerk cancels."""
+        path, _filter = QFileDialog.getSaveFileName(self, title, name, file_filter)
         if path:
-            self.backup_private(Path(path))
+            write(Path(path))
 
     def backup_private(self, target: Path) -> Path | None:
         return self._write(keys.export_private_key, target, self.tr(

@@ -121,3 +121,13 @@ def test_the_province_refuses_to_sign_a_broken_document(tmp_path: Path) -> None:
             policy_file.write_policy_file(pws, tmp_path / "p.json", version="1", title="t", source="s",
                                           effective_from="2027-01-01", labor=path, passphrase="never asked")
     assert caught.value.code == "policy_file_invalid" and "extra" in str(caught.value)
+
+
+def test_a_kept_file_broken_outside_the_app_is_a_chinese_message(admin_ws: Workspace, tmp_path: Path) -> None:
+    register_province_key(admin_ws)
+    policy_file.import_policy_file(admin_ws, signed_file(tmp_path / "p.json", body(labor=labor_with_micro_count(4))))
+    with admin_ws.store.transaction():
+        admin_ws.store.set_setting(policy_file.SETTING_KEY, '{"file": "p.json"}')
+    with pytest.raises(ServiceError) as caught:
+        policy_service.office_rules(admin_ws)
+    assert caught.value.code == "policy_setting_broken"

@@ -143,3 +143,22 @@ def test_the_command_line(office_db: Path, workspace: Workspace, checked: Loan, 
                                          (35, "三十五"), (99, "九十九"), (100, "100")])
 def test_subheadings_are_numbered_in_chinese(n: int, text: str) -> None:
     assert chinese_number(n) == text
+
+
+def test_a_long_loan_s_report_repeats_the_table_header_and_thins_the_chart_s_dates(tmp_path: Path) -> None:
+    from desktop.core.tracking_report import CheckLine, TrackingReport
+    from desktop.letters.fonts import fontset
+    from desktop.letters.tracking_report import render_tracking_report
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    days = [date(2026 + m // 12, m % 12 + 1, 28).isoformat() for m in range(24)]  # two years, monthly
+    checks = tuple(CheckLine(d, d[:7], "met", "达标", False, 9, 30, 5, ("结论：达标。",), "金经办", "x") for d in days)
+    report = TrackingReport("延吉市就业服务局", "测试企业", "912224010000000005", (("贷款银行", "国家开发银行"),),
+                            "审核。", (), checks, "", date(2028, 1, 5), "金经办")
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_tracking_report(report, fontset()))
+    text = _pdf_text(pdf)
+    assert text.count("核实日期") == 2  # the header again on the table's second page
+    axis = next(line for line in text.splitlines() if line.strip().startswith(days[0]) and days[3] in line)
+    assert axis.split() == days[::3]  # every third date under the chart: 24 would overlap

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.services import keys
@@ -35,7 +36,7 @@ def open_dialog(qtbot: QtBot, ws: Workspace, runner: TaskRunner) -> KeysDialog:
 
 
 def test_the_county_makes_its_key_exports_it_and_takes_the_provinces(
-        qtbot: QtBot, admin_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:
+        qtbot: QtBot, admin_ws: Workspace, runner: TaskRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = open_dialog(qtbot, admin_ws, runner)
     assert dialog.createButton.isEnabled() and not dialog.exportPublicButton.isEnabled()
     assert dialog.exportPublicButton.toolTip() == "请先生成密钥"
@@ -62,10 +63,19 @@ def test_the_county_makes_its_key_exports_it_and_takes_the_provinces(
 
     stick = tmp_path / "stick"
     stick.mkdir()
-    written = dialog.export_public(stick / "county.pub")
-    assert written is not None and keys.read_public_key(written.read_text()).fingerprint == info.fingerprint
-    backup = dialog.backup_private(stick / "county.key.age")
-    assert backup is not None and backup.read_text().startswith("-----BEGIN AGE ENCRYPTED FILE-----")
+    proposed: list[str] = []
+
+    def save_as(_parent: object, _title: str, name: str, _filter: str) -> tuple[str, str]:
+        proposed.append(name)
+        return str(stick / ("county.pub" if name.endswith(".pub") else "county.key.age")), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    dialog.exportPublicButton.click()
+    dialog.backupPrivateButton.click()
+    assert proposed == ["222401_延吉市就业服务局_公钥.pub", "222401_私钥备份.age"]
+    written, backup = stick / "county.pub", stick / "county.key.age"
+    assert keys.read_public_key(written.read_text()).fingerprint == info.fingerprint
+    assert backup.read_text().startswith("-----BEGIN AGE ENCRYPTED FILE-----")
 
     province_file = tmp_path / "province.pub"
     province_file.write_text(f"# 劳协 省级加密公钥 laoxie:220000:吉林省就业服务局\n{factory.key_material('province').public}\n",
