@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 from typing import Final
 
@@ -61,12 +62,7 @@ def decrypt(protected: bytes, passphrase: str, max_work_factor: int) -> bytes:
     salt, log_n, body, header, mac, payload = _stanza(data)
     if log_n > max_work_factor:
         raise AgeFileError("damaged", f"work factor {log_n} above {max_work_factor}")
-    n = 1 << log_n
-    try:
-        key = hashlib.scrypt(passphrase.encode("utf-8"), salt=_SCRYPT_LABEL + salt, n=n, r=8, p=1,
-                             maxmem=min(256 * 8 * n + (1 << 20), _MAXMEM), dklen=32)
-    except (ValueError, MemoryError) as exc:
-        raise AgeFileError("memory", f"scrypt: {exc}") from exc
+    key = _scrypt(passphrase, salt, log_n)
     try:
         file_key = ChaCha20Poly1305(key).decrypt(bytes(12), body, None)
     except InvalidTag as exc:
@@ -74,6 +70,39 @@ def decrypt(protected: bytes, passphrase: str, max_work_factor: int) -> bytes:
     if not hmac.compare_digest(hmac.new(_hkdf(file_key, b"", b"header"), header, "sha256").digest(), mac):
         raise AgeFileError("damaged", "header MAC does not match")
     return _payload(file_key, payload)
+
+
+def encrypt(plain: bytes, passphrase: str, log_n: int) -> bytes:
+    """An armored age passphrase file with the work factor we choose (rage picks one by timing)."""
+    file_key, salt, nonce = os.urandom(16), os.urandom(16), os.urandom(16)
+    wrapped = ChaCha20Poly1305(_scrypt(passphrase, salt, log_n)).encrypt(bytes(12), file_key, None)
+    header = (_VERSION_LINE + b"-> scrypt " + _b64(salt) + b" " + str(log_n).encode() + b"\n"
+              + _b64(wrapped) + b"\n---")
+    mac = hmac.new(_hkdf(file_key, b"", b"header"), header, "sha256").digest()
+    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+    pieces = [plain[i:i + _CHUNK] for i in range(0, len(plain), _CHUNK)] or [b""]
+    sealed = b"".join(aead.encrypt(_chunk_nonce(counter, counter == len(pieces) - 1), piece, None)
+                      for counter, piece in enumerate(pieces))
+    text = base64.b64encode(header + b" " + _b64(mac) + b"\n" + nonce + sealed)
+    lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+    return b"\n".join([b"-----BEGIN AGE ENCRYPTED FILE-----", *lines, b"-----END AGE ENCRYPTED FILE-----"]) + b"\n"
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.b64encode(data).rstrip(b"=")
+
+
+def _chunk_nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+def _scrypt(passphrase: str, salt: bytes, log_n: int) -> bytes:
+    n = 1 << log_n
+    try:
+        return hashlib.scrypt(passphrase.encode("utf-8"), salt=_SCRYPT_LABEL + salt, n=n, r=8, p=1,
+                              maxmem=min(256 * 8 * n + (1 << 20), _MAXMEM), dklen=32)
+    except (ValueError, MemoryError) as exc:
+        raise AgeFileError("memory", f"scrypt: {exc}") from exc
 
 
 def _stanza(data: bytes) -> tuple[bytes, int, bytes, bytes, bytes, bytes]:
@@ -109,7 +138,7 @@ def _payload(file_key: bytes, payload: bytes) -> bytes:
     for counter, chunk in enumerate(chunks):
         last = counter == len(chunks) - 1
         try:
-            out.append(aead.decrypt(counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), chunk, None))
+            out.append(aead.decrypt(_chunk_nonce(counter, last), chunk, None))
         except InvalidTag as exc:
             raise AgeFileError("damaged", "payload damaged or truncated") from exc
     return b"".join(out)

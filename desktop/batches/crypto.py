@@ -66,6 +66,10 @@ _AGE_MAGIC: Final = b"age-encryption.org/v1\n"
 # second on the fastest PC), so that file is not ours.
 MAX_WORK_FACTOR: Final = 22
 _EXCESSIVE_WORK: Final = "Excessive work"
+# Keys are protected with this fixed work factor (2^18, 256 MiB, about a second; the age tool's own
+# choice), not the one rage would pick by timing this PC: on a fast idle PC rage picks 20 or more,
+# which a busy or old PC then refuses (and Python's scrypt above cannot reach past 20).
+PROTECT_WORK_FACTOR: Final = 18
 BUSY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries (tests shorten)
 _AGE_CHUNK: Final = 64 * 1024
 _AGE_TAG: Final = 16
@@ -293,8 +297,10 @@ def passphrase_work(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]
     while True:
         try:
             if op == "encrypt":
-                return True, age_passphrase.encrypt(data, passphrase, armored=True)
+                return True, age_scrypt.encrypt(data, passphrase, PROTECT_WORK_FACTOR)
             return True, age_passphrase.decrypt(data, passphrase)
+        except age_scrypt.AgeFileError as exc:  # scrypt could not get its 256 MiB
+            return False, str(exc).encode("utf-8")
         except (pyrage.DecryptError, pyrage.EncryptError) as exc:
             message = str(exc)
             pause = next(pauses, None)

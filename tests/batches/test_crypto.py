@@ -281,3 +281,13 @@ def test_our_age_reading_matches_rage() -> None:
     with pytest.raises(crypto.age_scrypt.AgeFileError) as caught:
         crypto.age_scrypt.decrypt(sealed, factory.PASSPHRASE, crypto.age_scrypt.work_factor(sealed) - 1)
     assert caught.value.kind == "damaged"
+
+
+def test_keys_are_protected_with_our_work_factor_whatever_rage_would_time() -> None:
+    key = SUITE.new_signing_key()
+    protected = SUITE.protect(key.private_text(), factory.PASSPHRASE)
+    assert crypto.age_scrypt.work_factor(protected.encode()) == crypto.PROTECT_WORK_FACTOR
+    # rage (the age tool's Rust twin) opens it: a standard age passphrase file
+    inner = age_passphrase.decrypt(protected.encode(), factory.PASSPHRASE).decode()
+    assert inner.startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    assert SUITE.unlock_signing_key(protected, factory.PASSPHRASE).public.fingerprint == key.public.fingerprint
