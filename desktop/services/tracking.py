@@ -69,6 +69,8 @@ SERVICE_MESSAGES.update({
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
     "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
+    "track_list_changed": QT_TRANSLATE_NOOP(
+        "service", "文件“{file}”在预览之后被改过，没有导入：请重新选择文件，看过新的预览再保存。"),
 })
 SERVICE_MESSAGES.update({code: MESSAGES[code] for code in CONFIRM_CODES})
 
@@ -132,6 +134,7 @@ class ListPreview:
     refused: int
     kind: str  # "roster" | "insurance"
     problems: tuple[str, ...] = ()
+    sha256: str = ""  # the file previewed: import_list(expect_sha256=...) refuses it if it has changed since
 
 
 @dataclass(frozen=True)
@@ -171,13 +174,16 @@ def preview_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, sta
     read = _read_list(ws, uscc, path, period, staff_total, loan_id)
     got = read.got
     return ListPreview(read.file_name, read.label, read.staff, len(got.rows), got.refused, got.kind,
-                       tuple(got.problems))
+                       tuple(got.problems), read.sha256)
 
 
 def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
-                loan_id: int | None = None) -> ListImport:
-    """Keep the valid rows of the roster file as the enterprise's list of ``period`` (YYYY-MM)."""
+                loan_id: int | None = None, expect_sha256: str | None = None) -> ListImport:
+    """Keep the valid rows of the roster file as the enterprise's list of ``period`` (YYYY-MM);
+    with ``expect_sha256`` (a preview's), only the very file that was previewed."""
     read = _read_list(ws, uscc, path, period, staff_total, loan_id)
+    if expect_sha256 is not None and read.sha256 != expect_sha256:
+        raise ServiceError("track_list_changed", file=read.file_name)
     got, label, staff = read.got, read.label, read.staff
     rows, refused, kind = got.rows, got.refused, got.kind
     with ws.store.transaction():

@@ -3,7 +3,8 @@
 The clerk picks the file and the month (one of the loan's months, this month by default); the file is
 read on the database worker and what would be kept is shown (the layout recognised, how many people,
 the refused rows by file, row and column); only when the clerk agrees is it read again and stored, by
-the service ``laoxie track import FILE --enterprise USCC --period`` calls.
+the service ``laoxie track import FILE --enterprise USCC --period`` calls, refused if the file changed
+in between.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _preview(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Pa
     return tracking.preview_list(ws, uscc, path, period=period, loan_id=loan_id)
 
 
-def _import(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Path, period: str) -> ListImport:
-    return tracking.import_list(ws, uscc, path, period=period, loan_id=loan_id)
+def _import(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Path, preview: ListPreview) -> ListImport:
+    return tracking.import_list(ws, uscc, path, period=preview.period, loan_id=loan_id, expect_sha256=preview.sha256)
 
 
 def loan_months(loan: LoanRow) -> list[str]:
@@ -119,7 +120,7 @@ class ListImporter(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             self.said.emit(self.tr("未导入：{file}").format(file=preview.file_name))
             return
-        task = self._start(self._tasks.run(_import, uscc, loan_id, path, preview.period,
+        task = self._start(self._tasks.run(_import, uscc, loan_id, path, preview,
                                            ws_factory=opener(self._ws), label=self.tr("正在导入名单…"),
                                            parent=self._page))
         task.success(self._imported)

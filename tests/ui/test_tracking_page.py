@@ -326,3 +326,30 @@ def test_a_periods_list_is_previewed_then_imported_from_the_page(
     qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
     assert len(shown) == 3 and "2029-01" in page.countLabel.text()
 
+
+
+def test_a_list_changed_after_its_preview_is_not_stored(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services.enterprises import find_enterprise
+    from desktop.store import tracking as tracking_store
+
+    uscc, counted = loan
+    roster = _write(tmp_path / "12.csv", counted)
+    page = _page(qtbot, workspace, date(2026, 12, 10), runner)
+    page.table.selectRow(0)
+    shown: list[str] = []
+
+    def edit_then_agree(_p: Any, _t: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        shown.append(text)
+        _write(roster, counted[:1])  # someone saves the file again while the preview is open
+        return QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(QMessageBox, "question", edit_then_agree)
+    page.preview_list(roster, "2026-12")
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    assert f"将保存 {len(counted)} 人" in shown[0]
+    assert "在预览之后被改过" in page.countLabel.text() and "12.csv" in page.countLabel.text()
+    assert tracking_store.current_lists(workspace.store, find_enterprise(workspace, uscc).id) == []
