@@ -1,11 +1,12 @@
-"""An age passphrase file opened here, with a work limit we fix rather than one measured by timing.
+"""An age passphrase file written and opened here, with work factors we fix rather than time.
 
 rage (behind pyrage) refuses a passphrase file whose scrypt work factor is more than 4 above what it
 measures this PC does in a second, and it measures by timing a tiny scrypt each time: on a busy or
 old PC it can refuse a key we protected ourselves, and pyrage lets nobody set that limit. When rage
 keeps refusing, :func:`decrypt` reads the file itself, per the age format (age-encryption.org/v1):
 the scrypt stanza unwraps the file key, the header MAC is checked, the payload is decrypted chunk by
-chunk (ChaCha20-Poly1305, STREAM). Only ``crypto`` calls it; ``crypto`` chooses the limit.
+chunk (ChaCha20-Poly1305, STREAM). :func:`encrypt` writes such a file at a work factor we choose,
+which pyrage cannot be told either. Only ``crypto`` calls it; ``crypto`` chooses the factors.
 """
 
 from __future__ import annotations
