@@ -230,7 +230,7 @@ def contract_min_end(start: date, months: int) -> date:
 # Overlapping claims across enterprises
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     """Another enterprise's roster row for a person (what the store finds)."""
 
@@ -497,9 +497,16 @@ def staff_problem(staff_total: int, active_workers: int) -> Problem | None:
 
 def _claim_note(facts: WorkerFacts) -> Problem | None:
     """What the clerk should know about the worker's priority group: a claim not verified, or verified otherwise."""
-    claim, group = facts.priority_claim, facts.priority_group
+    claim = facts.priority_claim
     if claim is None:
         return None
+    return _claim_problem(claim, facts.priority_group)
+
+
+@lru_cache(maxsize=64)
+def _claim_problem(claim: PriorityGroup, group: PriorityGroup | None) -> Problem | None:
+    # one note per (claim, group) shared by every worker with it: a million rows would otherwise
+    # hold a million equal notes (nothing changes a Problem's parameters once made)
     if group is None:
         return Problem("priority_claim_unverified", {"claim": claim.label})
     if group is not claim:
@@ -549,7 +556,9 @@ def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[Worke
     by_reason, by_group = tally.by_reason, tally.by_group
     outcomes: list[WorkerOutcome] = []
     append = outcomes.append
-    for facts, (number, valid, place, reasons, notes) in zip(workers, checked):
+    checked.reverse()  # taken off the end as each becomes an outcome: a million rows are not held twice
+    for facts in workers:
+        number, valid, place, reasons, notes = checked.pop()
         if facts.other_claims and not reasons:
             names: dict[str, object] = {"enterprises": _enterprises(facts.other_claims)}
             if facts.duplicate_choice is None:

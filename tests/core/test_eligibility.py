@@ -10,6 +10,7 @@ import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,7 @@ def decision_with(policies: Policies, *workers: WorkerFacts, staff: int = 100,
 def worker(index: int, **changes: Any) -> WorkerFacts:
     base = WorkerFacts(generated_id(index), f"职工{index}", "222401", ContractType.FIXED, date(2026, 1, 1),
                        date(2026, 12, 31))
-    return WorkerFacts(**{**base.__dict__, **changes})
+    return replace(base, **changes)
 
 
 def test_explanation_reads_as_a_clerk_would_write_it(policies: Policies) -> None:
@@ -446,7 +447,7 @@ def test_with_other_claims_keeps_only_overlaps_and_drops_stale_choices() -> None
 
 def replace_claims(w: WorkerFacts) -> WorkerFacts:
     claim = OtherClaim("乙", "x", "局", ContractType.FIXED, date(2026, 1, 1), date(2026, 12, 31))
-    return WorkerFacts(**{**w.__dict__, "other_claims": (claim,), "duplicate_choice": DuplicateChoice.COUNT_HERE})
+    return replace(w, other_claims=(claim,), duplicate_choice=DuplicateChoice.COUNT_HERE)
 
 
 def test_claims_name_each_enterprise_once(policies: Policies) -> None:
