@@ -396,12 +396,31 @@ def _age(birth: date, on: date) -> int:
 
 
 def _period(facts: WorkerFacts) -> str:
-    start = facts.contract_start.isoformat() if facts.contract_start else "?"
-    if facts.contract_end is not None:
-        return Problem("elig_period_fixed", {"start": start, "end": facts.contract_end.isoformat()}).text()
-    if facts.contract_type is ContractType.FIXED:
+    return _period_text(facts.contract_type, facts.contract_start, facts.contract_end)
+
+
+# The contract problems are made once per contract period and shared by the workers with it (a roster
+# of a million rows holds a few thousand periods; nothing changes a Problem's parameters once made).
+@lru_cache(maxsize=8192)
+def _period_text(kind: ContractType, contract_start: date | None, contract_end: date | None) -> str:
+    start = contract_start.isoformat() if contract_start else "?"
+    if contract_end is not None:
+        return Problem("elig_period_fixed", {"start": start, "end": contract_end.isoformat()}).text()
+    if kind is ContractType.FIXED:
         return Problem("elig_period_fixed", {"start": start, "end": "?"}).text()
-    return Problem("elig_period_open", {"start": start, "kind": facts.contract_type.label}).text()
+    return Problem("elig_period_open", {"start": start, "kind": kind.label}).text()
+
+
+@lru_cache(maxsize=8192)
+def _not_active(review_text: str, period: str) -> Problem:
+    return Problem("contract_not_active", {"review_date": review_text, "period": period})
+
+
+@lru_cache(maxsize=8192)
+def _too_short(months: int, start: date, end: date, min_end: date) -> Problem:
+    return Problem("contract_too_short", {
+        "months": months, "start": start.isoformat(), "end": end.isoformat(), "min_end": min_end.isoformat(),
+    })
 
 
 _Checked = tuple[str, bool, str, list[Problem], list[Problem]]
@@ -456,12 +475,9 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
             assert end is not None
             min_end = contract_min_end(start, ctx.months)
             if end < min_end:
-                reasons.append(Problem("contract_too_short", {
-                    "months": ctx.months, "start": start.isoformat(), "end": end.isoformat(),
-                    "min_end": min_end.isoformat(),
-                }))
+                reasons.append(_too_short(ctx.months, start, end, min_end))
         if start > review or (end is not None and end < review):
-            reasons.append(Problem("contract_not_active", {"review_date": ctx.review_text, "period": _period(facts)}))
+            reasons.append(_not_active(ctx.review_text, _period(facts)))
 
     # 工资发放
     if ctx.min_paid and facts.paid_months is not None:

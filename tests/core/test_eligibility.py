@@ -528,3 +528,34 @@ def test_no_other_module_overwrites_the_engine_messages() -> None:
             assert MESSAGES[code] == template, code
             checked += 1
     assert checked >= 50
+
+
+# --- memory: a decision over a large roster ----------------------------------------
+
+
+def test_a_large_roster_decision_holds_little_beyond_the_facts(policies: Policies) -> None:
+    """issue 15 item 5: the outcomes of a big roster share what is the same for many workers (the
+    problems of a contract period, a priority claim's note) and hold no dict per worker."""
+    import gc
+    import tracemalloc
+
+    n = 8_000  # born 1980 onwards, a day apart: all adults at the review date
+    ended, active = (date(2025, 1, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 12, 31))
+    workers = [
+        worker(i, contract_start=(ended if i % 2 else active)[0], contract_end=(ended if i % 2 else active)[1],
+               priority_claim=PriorityGroup.POVERTY_ALLEVIATED if i % 3 == 0 else None)
+        for i in range(n)
+    ]
+    rules = RuleSet.load()
+    decision_with(policies, *workers, staff=n, rules=rules)  # the bounded caches (birth dates...) filled first
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        decision = decision_with(policies, *workers, staff=n, rules=rules)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert decision.qualifying_count == n // 2
+    assert sum(1 for w in decision.workers if w.reasons and w.reasons[0].code == "contract_not_active") == n // 2
+    assert held / n < 200, f"{held / n:.0f} bytes a worker"  # 490 with a dict per worker and problem
