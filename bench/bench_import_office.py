@@ -73,6 +73,7 @@ def big_office() -> Path:
     count = conn.execute("SELECT count(*) FROM employments").fetchone()[0]
     conn.close()
     building.replace(path)
+    shutil.rmtree(CACHE / f"{building.stem}-backups", ignore_errors=True)  # the building copy's own backups
     print(f"built {path} ({count:,} employments) in {time.perf_counter() - started:.0f} s")
     return path
 

@@ -419,3 +419,20 @@ def workbook_of(grid: list[list[object]], style: Callable[[Any, int, object], No
             if style is not None:
                 style(cell, r, value)
     return workbook
+
+
+def store_roster(store: Any, enterprise_id: int, persons: list[tuple[Any, ...]], rows: list[tuple[Any, ...]],
+                 *extra_sql: str) -> None:
+    """Write generated workers straight through the roster store (as the benches do), one
+    transaction with ``extra_sql`` after the rows, then ANALYZE."""
+    from desktop.store import rosters as roster_store
+
+    with roster_store.bulk_cache(store), store.transaction():
+        import_id = roster_store.insert_roster_import(
+            store, enterprise_id=enterprise_id, file_name="大名册.xlsx", sha256="0" * 64, sheet="名册",
+            counts={"new": len(rows)}, imported_by=None)
+        roster_store.insert_persons(store, persons)
+        roster_store.insert_employments(store, enterprise_id, import_id, rows)
+        for sql in extra_sql:
+            store.conn.execute(sql)
+    store.conn.execute("ANALYZE")

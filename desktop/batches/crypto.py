@@ -25,7 +25,9 @@ import base64
 import hashlib
 import io
 import multiprocessing
+import re
 import struct
+import time
 from collections.abc import MutableMapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,6 +57,15 @@ UNLOCK_CACHE: MutableMapping[tuple[str, str], str] | None = None
 SCRYPT_IN_CHILD: bool = False
 
 _AGE_MAGIC: Final = b"age-encryption.org/v1\n"
+# age (rage) refuses to unlock a passphrase file whose scrypt work factor is more than 4 above what
+# it measures this PC does in a second, and measures that by timing a tiny scrypt each time: on a
+# busy or old PC one slow measurement refuses the right passphrase. The refusal costs only that
+# measurement, so it is tried again after a pause; a work factor above this cap is never one rage
+# chose for a key we protected (about a second on the fastest PC), so that file is not ours.
+MAX_WORK_FACTOR: Final = 22
+_EXCESSIVE_WORK: Final = "Excessive work"
+_SCRYPT_STANZA = re.compile(rb"^-> scrypt \S+ (\d+)$", re.MULTILINE)
+BUSY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries (tests shorten)
 _AGE_CHUNK: Final = 64 * 1024
 _AGE_TAG: Final = 16
 _SSHSIG_MAGIC: Final = b"SSHSIG"
@@ -69,7 +80,7 @@ _RECEIPT_KEY_LABEL: Final = b"laoxie receipt signing key v1\n"
 class CryptoError(Exception):
     """A key, signature or encrypted file that cannot be used.
 
-    ``code`` is stable: passphrase_wrong, passphrase_short, key_invalid,
+    ``code`` is stable: passphrase_wrong, passphrase_busy, passphrase_short, key_invalid,
     key_kind, not_encrypted, wrong_recipient, truncated, corrupt,
     signature_invalid, signer_mismatch, bad_signature, suite_unknown.
     """
@@ -257,7 +268,13 @@ def _unlock(protected: str, passphrase: str) -> str:
         ok, result = _with_passphrase("decrypt", protected.encode("ascii"), passphrase)
         if not ok:
             message = result.decode("utf-8", "replace")
-            if "Decryption failed" in message or "passphrase" in message.lower():
+            if message.startswith(_EXCESSIVE_WORK):
+                # never "wrong passphrase": the passphrase was not even tried
+                work = _work_factor(protected)
+                if work is not None and work <= MAX_WORK_FACTOR:
+                    raise CryptoError("passphrase_busy", message)
+                raise CryptoError("key_invalid", message)
+            if "Decryption failed" in message:
                 raise CryptoError("passphrase_wrong")
             raise CryptoError("key_invalid", message)
         text = result.decode("utf-8")
@@ -271,12 +288,33 @@ def _unlock(protected: str, passphrase: str) -> str:
 def passphrase_work(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]:
     """age with a passphrase: (True, the result) or (False, pyrage's message). Module-level and
     plain in what it returns, so a child process can run it and send the answer back."""
+    pauses = iter(BUSY_PAUSES)
+    while True:
+        try:
+            if op == "encrypt":
+                return True, age_passphrase.encrypt(data, passphrase, armored=True)
+            return True, age_passphrase.decrypt(data, passphrase)
+        except (pyrage.DecryptError, pyrage.EncryptError) as exc:
+            message = str(exc)
+            pause = next(pauses, None)
+            work = _work_factor(data.decode("ascii", "replace"))
+            if (not message.startswith(_EXCESSIVE_WORK) or pause is None
+                    or work is None or work > MAX_WORK_FACTOR):
+                return False, message.encode("utf-8")
+            time.sleep(pause)  # the PC was busy when rage timed it: measure again after a pause
+
+
+def _work_factor(protected: str) -> int | None:
+    """The scrypt work factor (log2 N) a protected key's age header asks for, or None if unreadable."""
+    lines = [line.strip() for line in protected.strip().splitlines()]
+    if lines and lines[0].startswith("-----BEGIN"):
+        lines = [line for line in lines if not line.startswith("-----")]
     try:
-        if op == "encrypt":
-            return True, age_passphrase.encrypt(data, passphrase, armored=True)
-        return True, age_passphrase.decrypt(data, passphrase)
-    except (pyrage.DecryptError, pyrage.EncryptError) as exc:
-        return False, str(exc).encode("utf-8")
+        header = base64.b64decode("".join(lines), validate=True)
+    except ValueError:
+        return None
+    found = _SCRYPT_STANZA.search(header.split(b"\n---", 1)[0])
+    return int(found.group(1)) if found else None
 
 
 def _with_passphrase(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes]:

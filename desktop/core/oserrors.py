@@ -33,6 +33,8 @@ _REASONS: Final[dict[int, str]] = {
 # Windows says more than the errno Python derives from it: a pulled USB stick comes as
 # EINVAL (no errno of its own), a file another program holds as EACCES, a path over
 # Windows' 260 characters as ENOENT (see winerror_to_errno in CPython's PC/errmap.h).
+# Only errors from Win32 calls carry a winerror (os.replace, os.stat, os.remove, ...):
+# open() goes through the C runtime and gives the errno alone (seen under Wine).
 _UNPLUGGED: Final = _REASONS[errno.ENODEV]
 _TOO_LONG: Final = QT_TRANSLATE_NOOP(
     "problems", "路径太长（{length} 个字符，超过 Windows 的 260 个字符限制）：请换一个较短的文件夹")

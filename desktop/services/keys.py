@@ -33,6 +33,9 @@ PROVINCE_CODE, PROVINCE_NAME = "220000", "吉林省就业服务局"  # when the 
 
 SERVICE_MESSAGES.update({
     "key_passphrase_wrong": QT_TRANSLATE_NOOP("service", "密钥口令不对，请重新输入（注意大小写和输入法）。"),
+    "key_passphrase_busy": QT_TRANSLATE_NOOP(
+        "service", "电脑此刻太忙，没能核对密钥口令（口令不一定有误）。请关闭其他正在运行的程序，稍等片刻再试一次。"
+    ),
     "key_passphrase_required": QT_TRANSLATE_NOOP("service", "请输入密钥口令。"),
     "key_passphrase_short": QT_TRANSLATE_NOOP("service", "密钥口令至少要 {min} 个字符。"),
     "key_passphrase_mismatch": QT_TRANSLATE_NOOP("service", "两次输入的密钥口令不一致。"),
@@ -115,6 +118,9 @@ def check_passphrase(passphrase: str, again: str | None = None) -> None:
 def _crypto_error(exc: CryptoError) -> ServiceError:
     if exc.code == "passphrase_wrong":
         return ServiceError("key_passphrase_wrong")
+    if exc.code == "passphrase_busy":  # rage timed this PC as too slow: the passphrase was not tried
+        log.warning("key unlock refused as too much work: %s", exc.detail)
+        return ServiceError("key_passphrase_busy")
     if exc.code == "passphrase_short":
         return ServiceError("key_passphrase_short", min=crypto.MIN_PASSPHRASE)
     log.warning("key refused: %s", exc)  # the library's own words, kept out of the message

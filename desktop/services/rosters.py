@@ -52,7 +52,7 @@ __all__ = [
     "SORT_COLUMNS", "Field", "RosterInspection", "RosterWindow", "column_letter", "filter_roster",
     "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "RosterQuery", "RosterRecord", "commit_import",
     "count_roster", "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
-    "roster_ids", "roster_page", "roster_records", "write_problems_copy", "write_template",
+    "next_roster_page", "roster_ids", "roster_page", "roster_records", "write_problems_copy", "write_template",
 ]
 
 MAPPING_KEY = "roster_mapping:{enterprise_id}"
@@ -662,6 +662,11 @@ def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> Ros
     if query.hidden_digits and roster_store.searches_numbers(query):
         _log_hidden_search(ws, query, window.total)
     return window
+
+
+def next_roster_page(ws: Workspace, query: RosterQuery, *, offset: int, limit: int = 200) -> list[RosterRecord]:
+    """A further page of a filter the view ran with :func:`filter_roster` (which logged what it found)."""
+    return roster_store.roster_page(ws.store, _scoped(ws, query), limit=limit, offset=offset)
 
 
 def roster_ids(ws: Workspace, query: RosterQuery) -> list[int]:

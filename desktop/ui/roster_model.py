@@ -1,11 +1,11 @@
 """The roster table: one enterprise's workers, a window onto a database query.
 
 Filtering and sorting run in the database (``services.rosters.filter_roster``):
-the model keeps every matching employment id in order, whose number is the
-count, and the records of the rows fetched so far.  Further records are read
-by id slice (``roster_records``) a page at a time as the view scrolls to them,
-through the one paging mechanism (:class:`PagedTableModel`), so a roster of
-100,000 workers costs one query for the ids and a few pages of records.
+the model keeps the number of matching rows and the records fetched so far.
+Further records are read a page at a time (``roster_page``, LIMIT/OFFSET over an
+index in the roster's order) as the view scrolls to them, through the one paging
+mechanism (:class:`PagedTableModel`), so a roster of a million workers costs a
+count and the pages the clerk sees.
 
 ID numbers are masked; :meth:`RosterModel.show_full_ids` shows the chosen rows
 in full for a permitted user and records it (``privacy.unmask``).
@@ -14,7 +14,7 @@ in full for a permitted user and records it (``privacy.unmask``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any, Final
 
@@ -24,7 +24,9 @@ from PySide6.QtGui import QColor
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services.privacy import shown_id
-from desktop.services.rosters import SORT_COLUMNS, RosterQuery, RosterRecord, filter_roster, roster_records
+from desktop.services.rosters import (
+    SORT_COLUMNS, RosterQuery, RosterRecord, filter_roster, next_roster_page, roster_records,
+)
 from desktop.services.workspace import Workspace
 from desktop.ui.masking import UnmaskedRows
 from desktop.ui.paged_model import PagedTableModel
@@ -150,8 +152,6 @@ class RosterModel(PagedTableModel[RosterRecord]):
         super().__init__(parent)
         self._ws = workspace
         self._query: RosterQuery | None = None
-        self._ids: list[int] = []  # every matching employment id, in the query's order
-        self._next = 0  # how many of _ids have been asked for so far
         self.unmasked = UnmaskedRows("person")  # persons whose ID number is shown in full
         self.reload()
 
@@ -193,32 +193,19 @@ class RosterModel(PagedTableModel[RosterRecord]):
             self._query = changed
             self.reload()
 
-    @property
-    def matching_ids(self) -> Sequence[int]:
-        """Every employment id the query matches (fetched or not), in order."""
-        return self._ids
-
     def _on_reload(self) -> None:  # a new filter or order: ID numbers are masked again
         self.unmasked.clear()
 
     def _query_first(self) -> tuple[int, list[RosterRecord]]:
         if self._query is None:
-            self._ids, self._next = [], 0
             return 0, []
         window = filter_roster(self._ws, self._query, first=PAGE_SIZE)
-        self._ids, self._next = window.ids, min(PAGE_SIZE, len(window.ids))
         return window.total, window.first_rows
 
     def _query_page(self, offset: int) -> list[RosterRecord]:
-        # Ids are read from where the last page ended, not from the row count: a worker
-        # removed since the filter ran leaves a gap in the records, not in the ids.
-        while self._next < len(self._ids):
-            chunk = self._ids[self._next:self._next + PAGE_SIZE]
-            self._next += len(chunk)
-            found = roster_records(self._ws, chunk)
-            if found:
-                return found
-        return []
+        if self._query is None:
+            return []
+        return next_roster_page(self._ws, self._query, offset=offset, limit=PAGE_SIZE)
 
     # -- rows ------------------------------------------------------------------
     def record(self, row: int) -> RosterRecord:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pyrage
 import pytest
 from pyrage import passphrase as age_passphrase
 
@@ -184,3 +187,75 @@ def test_an_unknown_suite() -> None:
     with pytest.raises(CryptoError) as caught:
         crypto.suite("sm2-sm4")
     assert caught.value.code == "suite_unknown"
+
+
+# -- rage's work-factor limit: a busy PC must never hear "wrong passphrase" ------------------
+
+
+def _with_work_factor(protected: str, work: int) -> str:
+    """The same protected key, its scrypt stanza asking for ``work`` (the header MAC no longer
+    matches, but rage weighs the work factor before anything else)."""
+    body = base64.b64decode("".join(line for line in protected.splitlines() if not line.startswith("-----")))
+    changed = re.sub(rb"^(-> scrypt \S+) \d+$", rb"\1 " + str(work).encode(), body, count=1, flags=re.MULTILINE)
+    assert changed != body
+    b64 = base64.b64encode(changed).decode("ascii")
+    lines = [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    return "\n".join(["-----BEGIN AGE ENCRYPTED FILE-----", *lines, "-----END AGE ENCRYPTED FILE-----"]) + "\n"
+
+
+def _rage_refusal(protected: str) -> pyrage.DecryptError:
+    """rage's own words when it refuses a work factor (from rage itself, not copied here)."""
+    with pytest.raises(pyrage.DecryptError) as refused:
+        age_passphrase.decrypt(_with_work_factor(protected, 40).encode(), factory.PASSPHRASE)
+    return refused.value
+
+
+class _BusyRage:
+    """pyrage's passphrase module on a PC that rage times as too slow ``refusals`` times running."""
+
+    def __init__(self, refusal: pyrage.DecryptError, refusals: int, plain: bytes) -> None:
+        self.refusal, self.refusals, self.plain, self.calls = refusal, refusals, plain, 0
+
+    def decrypt(self, data: bytes, passphrase: str) -> bytes:
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise self.refusal
+        assert passphrase == factory.PASSPHRASE
+        return self.plain
+
+
+def test_a_work_factor_no_key_of_ours_has_is_not_a_wrong_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
+    protected = factory.key_material("county").protected
+    assert crypto._work_factor(protected) is not None
+    crafted = _with_work_factor(protected, 40)
+    assert crypto._work_factor(crafted) == 40
+    with pytest.raises(CryptoError) as caught:  # refused by rage at once, on any PC: no scrypt is run
+        SUITE.unlock_signing_key(crafted, factory.PASSPHRASE)
+    assert caught.value.code == "key_invalid"
+
+
+@pytest.mark.parametrize("refusals", [1, len(crypto.BUSY_PAUSES)])
+def test_a_busy_pc_measures_again_and_unlocks(monkeypatch: pytest.MonkeyPatch, refusals: int) -> None:
+    protected = factory.key_material("county").protected
+    expected = SUITE.unlock_signing_key(protected, factory.PASSPHRASE)  # the real unlock (cached)
+    busy = _BusyRage(_rage_refusal(protected), refusals, expected.private_text().encode())
+    pauses: list[float] = []
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
+    monkeypatch.setattr(crypto, "age_passphrase", busy)
+    monkeypatch.setattr(crypto.time, "sleep", pauses.append)
+    key = SUITE.unlock_signing_key(protected, factory.PASSPHRASE)
+    assert key.public.fingerprint == expected.public.fingerprint
+    assert busy.calls == refusals + 1 and pauses == list(crypto.BUSY_PAUSES[:refusals])
+
+
+def test_a_pc_too_busy_throughout_says_so_and_not_wrong_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    protected = factory.key_material("county").protected
+    busy = _BusyRage(_rage_refusal(protected), len(crypto.BUSY_PAUSES) + 1, b"")
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
+    monkeypatch.setattr(crypto, "age_passphrase", busy)
+    monkeypatch.setattr(crypto.time, "sleep", lambda seconds: None)
+    with pytest.raises(CryptoError) as caught:
+        SUITE.unlock_signing_key(protected, factory.PASSPHRASE)
+    assert caught.value.code == "passphrase_busy"
+    assert busy.calls == len(crypto.BUSY_PAUSES) + 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pyrage
 import pytest
 
 from desktop.batches import archive, crypto, files
@@ -233,6 +234,23 @@ def test_wrong_passphrase_is_said_plainly(exchange: Exchange) -> None:
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
         svc.export_batch(ws, exchange.stick, "not the passphrase")
     assert caught.value.code == "key_passphrase_wrong" and "口令不对" in str(caught.value)
+    assert list(exchange.stick.iterdir()) == []
+
+
+def test_a_pc_too_busy_for_rage_is_not_told_the_passphrase_is_wrong(
+        exchange: Exchange, monkeypatch: pytest.MonkeyPatch) -> None:
+    class BusyRage:  # rage timed this PC as too slow for the key's scrypt every time
+        def decrypt(self, data: bytes, passphrase: str) -> bytes:
+            raise pyrage.DecryptError("Excessive work parameter for passphrase.\n"
+                                      "Decryption would take around 64 seconds.")
+
+    monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
+    monkeypatch.setattr(crypto, "age_passphrase", BusyRage())
+    monkeypatch.setattr(crypto, "BUSY_PAUSES", ())
+    with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
+        svc.export_batch(ws, exchange.stick, PASSPHRASE)
+    assert caught.value.code == "key_passphrase_busy"
+    assert "口令不对" not in str(caught.value) and "太忙" in str(caught.value)
     assert list(exchange.stick.iterdir()) == []
 
 
