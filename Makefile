@@ -83,7 +83,7 @@ windows: setup
 # Installs, uses and uninstalls that build under Wine (packaging/windows/wine_test.py).
 windows-test: windows
 	@LAOXIE_EXTRA_PACKAGES="$(WINDOWS_PACKAGES) $(WINE_PACKAGES)" sh .ci/sysdeps.sh
-	$(PY) packaging/windows/wine_test.py
+	$(PY) packaging/windows/wine_test.py $(WINE_TEST_ARGS)
 
 # A .deb of the one-folder bundle for Debian-based office desktops (统信UOS, 麒麟; x86-64),
 # and its test: installed into a clean Debian 12 chroot (debootstrap) and run there.

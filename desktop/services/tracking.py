@@ -69,6 +69,8 @@ SERVICE_MESSAGES.update({
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
     "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
+    "track_list_changed": QT_TRANSLATE_NOOP(
+        "service", "文件“{file}”在预览之后被改过，没有导入：请重新选择文件，看过新的预览再保存。"),
 })
 SERVICE_MESSAGES.update({code: MESSAGES[code] for code in CONFIRM_CODES})
 
@@ -122,9 +124,32 @@ def enterprise_loan(ws: Workspace, uscc: str, loan_id: int | None = None) -> Loa
     raise ServiceError("track_loan_not_found", name=enterprise.name, loan_id=loan_id)
 
 
-def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
-                loan_id: int | None = None) -> ListImport:
-    """Keep the valid rows of the roster file as the enterprise's list of ``period`` (YYYY-MM)."""
+@dataclass(frozen=True)
+class ListPreview:
+    """What importing a file as a period's list would store (nothing is written)."""
+    file_name: str
+    period: str
+    staff_total: int
+    rows: int
+    refused: int
+    kind: str  # "roster" | "insurance"
+    problems: tuple[str, ...] = ()
+    sha256: str = ""  # the file previewed: import_list(expect_sha256=...) refuses it if it has changed since
+
+
+@dataclass(frozen=True)
+class _ReadList:
+    loan: LoanRow
+    enterprise: Enterprise
+    label: str
+    staff: int
+    file_name: str
+    sha256: str
+    got: _ListRows
+
+
+def _read_list(ws: Workspace, uscc: str, path: Path | str, period: str, staff_total: int | None,
+               loan_id: int | None) -> _ReadList:
     ws.require(Permission.IMPORT_ROSTERS)
     month = parse_period(period)
     loan = enterprise_loan(ws, uscc, loan_id)
@@ -134,21 +159,41 @@ def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staf
     staff = enterprise.staff_total if staff_total is None else staff_total
     if staff < 0:
         raise ServiceError("track_bad_staff", value=staff)
-    label = f"{month:%Y-%m}"
     rf = open_roster(path)
     try:
         found = insurance_sheet(rf)
         got = _roster_rows(ws, enterprise, rf, month) if found is None else _paid_rows(ws, enterprise, rf, found, month)
     finally:
         rf.close()
+    return _ReadList(loan, enterprise, f"{month:%Y-%m}", staff, rf.name, rf.sha256, got)
+
+
+def preview_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
+                 loan_id: int | None = None) -> ListPreview:
+    """Read the file as ``import_list`` would, and say what it would keep, without storing anything."""
+    read = _read_list(ws, uscc, path, period, staff_total, loan_id)
+    got = read.got
+    return ListPreview(read.file_name, read.label, read.staff, len(got.rows), got.refused, got.kind,
+                       tuple(got.problems), read.sha256)
+
+
+def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
+                loan_id: int | None = None, expect_sha256: str | None = None) -> ListImport:
+    """Keep the valid rows of the roster file as the enterprise's list of ``period`` (YYYY-MM);
+    with ``expect_sha256`` (a preview's), only the very file that was previewed."""
+    read = _read_list(ws, uscc, path, period, staff_total, loan_id)
+    if expect_sha256 is not None and read.sha256 != expect_sha256:
+        raise ServiceError("track_list_changed", file=read.file_name)
+    got, label, staff = read.got, read.label, read.staff
     rows, refused, kind = got.rows, got.refused, got.kind
     with ws.store.transaction():
-        list_id = tracking_store.insert_list(ws.store, enterprise.id, period=label, staff_total=staff,
-                                             file_name=rf.name, sha256=rf.sha256, rows=rows,
+        list_id = tracking_store.insert_list(ws.store, read.enterprise.id, period=label, staff_total=staff,
+                                             file_name=read.file_name, sha256=read.sha256, rows=rows,
                                              user_id=ws.actor.user_id, kind=kind, insured=got.insured)
-        ws.audit("track.import", entity="enterprise", entity_id=enterprise.id, detail={
-            "period": label, "file": rf.name, "sha256": rf.sha256, "rows": len(rows), "refused_rows": refused,
-            "staff_total": staff, "loan_id": loan.id, "list_id": list_id, "list_kind": kind,
+        ws.audit("track.import", entity="enterprise", entity_id=read.enterprise.id, detail={
+            "period": label, "file": read.file_name, "sha256": read.sha256, "rows": len(rows),
+            "refused_rows": refused, "staff_total": staff, "loan_id": read.loan.id, "list_id": list_id,
+            "list_kind": kind,
         })
     return ListImport(list_id, label, staff, len(rows), refused, kind, tuple(got.problems))
 

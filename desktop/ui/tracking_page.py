@@ -17,8 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter, QTableWidgetItem,
-    QTextBrowser, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
+    QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from desktop.core.oserrors import os_reason
@@ -37,6 +37,7 @@ from desktop.ui.loan_dialog import LoanDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.timeline_chart import TimelineChart
+from desktop.ui.tracking_import import ListImporter
 from desktop.ui.widgets import offer, readonly_table
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
@@ -82,12 +83,19 @@ class TrackingPage(QWidget):
         top = QHBoxLayout()
         self.addButton = QPushButton(self.tr("登记贷款…"), self)
         top.addWidget(self.addButton)
+        self.importButton = QPushButton(self.tr("导入跟踪名单…"), self)
+        top.addWidget(self.importButton)
         self.checkButton = QPushButton(self.tr("核实所选贷款（按今天）"), self)
         top.addWidget(self.checkButton)
         self.confirmButton = QPushButton(self.tr("确认不达标"), self)
         top.addWidget(self.confirmButton)
         self.returnButton = QPushButton(self.tr("退回…"), self)
         top.addWidget(self.returnButton)
+        self.refreshButton = QPushButton(self.tr("刷新"), self)
+        top.addWidget(self.refreshButton)
+        top.addStretch(1)
+        layout.addLayout(top)
+        top = QHBoxLayout()  # what is written out, on a row of its own: one row would not fit 1024 px
         self.reportButton = QPushButton(self.tr("跟踪报告…"), self)
         self.reportButton.setToolTip(self.tr("所选贷款的跟踪评估报告（PDF）：贷款情况、每次核实的结论和说明"))
         top.addWidget(self.reportButton)
@@ -98,8 +106,6 @@ class TrackingPage(QWidget):
         self.paidTemplateButton.setToolTip(self.tr(
             "保存空白的社会保险缴费明细模板（名册模板的配套），交企业按月填写：姓名、身份证号、缴费月份、单位"))
         top.addWidget(self.paidTemplateButton)
-        self.refreshButton = QPushButton(self.tr("刷新"), self)
-        top.addWidget(self.refreshButton)
         top.addStretch(1)
         layout.addLayout(top)
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
@@ -127,6 +133,11 @@ class TrackingPage(QWidget):
         self.checkButton.clicked.connect(self.check_selected)
         self.addButton.clicked.connect(self.open_loan_dialog)
         self.confirmButton.clicked.connect(self.confirm_selected)
+        self.importer = ListImporter(workspace, tasks, self)
+        self.importer.busy.connect(self._enable)
+        self.importer.said.connect(self.countLabel.setText)
+        self.importer.stored.connect(self._list_stored)
+        self.importButton.clicked.connect(self._choose_list)
         self.returnButton.clicked.connect(lambda: self.return_selected())
         self.reportButton.clicked.connect(self._choose_report)
         self.workbookButton.clicked.connect(self._choose_workbook)
@@ -197,6 +208,13 @@ class TrackingPage(QWidget):
             offer(self.checkButton, False, self.tr("请先在表中选一笔贷款"))
         else:
             offer(self.checkButton, self.checking is None, self.tr("正在核实…") if self.checking else "")
+        if not self._ws.can(Permission.IMPORT_ROSTERS):
+            offer(self.importButton, False, not_allowed_text(self._ws.actor, Permission.IMPORT_ROSTERS))
+        elif self.selected() is None:
+            offer(self.importButton, False, self.tr("请先在表中选一笔贷款"))
+        else:
+            offer(self.importButton, not self.importer.running, self.tr("正在读取名单…") if self.importer.running else self.tr(
+                "导入所选贷款企业某个月的花名册或社保缴费明细，先预览将保存的人数和有错的行"))
         why = self._why_not_answer()
         for button in (self.confirmButton, self.returnButton):
             offer(button, not why, why)
@@ -283,6 +301,20 @@ class TrackingPage(QWidget):
             self.countLabel.setText(error_text(exc))
             return
         show_exception(self, exc)
+
+    def _choose_list(self) -> None:
+        d = self.selected()
+        if d is not None:
+            self.importer.choose(d.loan, self.today)
+
+    def preview_list(self, path: Path, period: str) -> Task | None:
+        """导入跟踪名单… for the selected loan's enterprise (see ``ListImporter``)."""
+        d = self.selected()
+        return None if d is None else self.importer.preview(d.loan, path, period)
+
+    def _list_stored(self, message: str) -> None:
+        self.reload()
+        self.countLabel.setText(message + self.countLabel.text())
 
     def _choose_report(self) -> None:
         d = self.selected()

@@ -1,6 +1,6 @@
 """Install the Windows build under Wine and use it as a clerk would (`make windows-test`).
 
-    python packaging/windows/wine_test.py [--skip-suite]
+    python packaging/windows/wine_test.py [--skip-suite | --suite core]
 
 In a fresh Wine prefix (build/windows/wine-prefix):
 
@@ -386,8 +386,9 @@ def window(app: Path, db: Path) -> None:
            f"screenshot of the main window: {shot}" + ("" if shot.is_file() else f"; console:\n{done.stdout[-4000:]}"))
 
 
-def suite(app: Path) -> None:
-    """The tests that need no Qt, run by the installed Windows Python on the installed program."""
+def suite(app: Path, scope: str) -> None:
+    """The tests that need no Qt, run by the installed Windows Python on the installed program:
+    every such test (scope "all", ~30 min under Wine) or the core rules alone ("core", what CI runs)."""
     start = time.monotonic()
     work = BUILD / "wine-suite"
     if work.exists():
@@ -440,7 +441,8 @@ def suite(app: Path) -> None:
     log.unlink(missing_ok=True)
     args = ["-q", "-p", "no:cacheprovider", "-m", "not gui and not slow",
             "-W", "ignore::pytest.PytestUnraisableExceptionWarning", f"--junitxml={windows_path(report)}",
-            *(f"--ignore={p}" for p in ignore), *(f"--deselect={d}" for d in deselect)]
+            *(f"--ignore={p}" for p in ignore), *(f"--deselect={d}" for d in deselect),
+            *(["tests/core"] if scope == "core" else [])]
     # pytest's own report goes to a file too (the console is not read).
     code = ("import sys; sys.path[:0] = [{site!r}]; log = open({log!r}, 'w', encoding='utf-8'); "
             "sys.stdout = sys.stderr = log; import pytest; code = pytest.main({args!r}); log.close(); "
@@ -498,6 +500,8 @@ def portable(zip_path: Path, work: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-suite", action="store_true", help="leave out the test suite (the longest part)")
+    parser.add_argument("--suite", choices=("all", "core"), default="all",
+                        help="all: every test that needs no Qt (~30 min); core: tests/core only (CI)")
     args = parser.parse_args()
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     setup = ROOT / "dist" / f"laoxie-setup-{version}.exe"
@@ -525,7 +529,7 @@ def main() -> int:
         window(app, db)
         if not args.skip_suite:
             stage = "test suite on the Windows Python"
-            suite(app)
+            suite(app, args.suite)
         stage = "uninstall"
         uninstall(app, db)
         if portable_zip.is_file():

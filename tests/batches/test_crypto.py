@@ -249,13 +249,35 @@ def test_a_busy_pc_measures_again_and_unlocks(monkeypatch: pytest.MonkeyPatch, r
     assert busy.calls == refusals + 1 and pauses == list(crypto.BUSY_PAUSES[:refusals])
 
 
-def test_a_pc_too_busy_throughout_says_so_and_not_wrong_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pc_rage_refuses_throughout_opens_the_key_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     protected = factory.key_material("county").protected
-    busy = _BusyRage(_rage_refusal(protected), len(crypto.BUSY_PAUSES) + 1, b"")
+    expected = SUITE.unlock_signing_key(protected, factory.PASSPHRASE)  # through rage (cached)
+    busy = _BusyRage(_rage_refusal(protected), 1000, b"")
     monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
     monkeypatch.setattr(crypto, "age_passphrase", busy)
-    monkeypatch.setattr(crypto.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(crypto, "BUSY_PAUSES", (0.0,))
+    key = SUITE.unlock_signing_key(protected, factory.PASSPHRASE)  # real scrypt, in Python
+    assert key.public.fingerprint == expected.public.fingerprint and busy.calls == 2
+    with pytest.raises(CryptoError) as caught:
+        SUITE.unlock_signing_key(protected, factory.PASSPHRASE + "x")
+    assert caught.value.code == "passphrase_wrong"
+    # scrypt cannot get its memory here either: the clerk hears "busy", never "wrong"
+    monkeypatch.setattr(crypto.age_scrypt, "_MAXMEM", 1024)
     with pytest.raises(CryptoError) as caught:
         SUITE.unlock_signing_key(protected, factory.PASSPHRASE)
     assert caught.value.code == "passphrase_busy"
-    assert busy.calls == len(crypto.BUSY_PAUSES) + 1
+
+
+def test_our_age_reading_matches_rage() -> None:
+    """The fallback reads what pyrage writes, several chunks too, and refuses what it must."""
+    plain = os.urandom(2 * 64 * 1024 + 5)
+    sealed = age_passphrase.encrypt(plain, factory.PASSPHRASE, armored=True)
+    assert crypto.age_scrypt.decrypt(sealed, factory.PASSPHRASE, crypto.MAX_WORK_FACTOR) == plain
+    binary = crypto.age_scrypt.binary(sealed)
+    for damaged in (binary[:-1], binary[:-20] + bytes(20), binary.replace(b"\n--- ", b"\n--- A", 1)):
+        with pytest.raises(crypto.age_scrypt.AgeFileError) as caught:
+            crypto.age_scrypt.decrypt(damaged, factory.PASSPHRASE, crypto.MAX_WORK_FACTOR)
+        assert caught.value.kind == "damaged"
+    with pytest.raises(crypto.age_scrypt.AgeFileError) as caught:
+        crypto.age_scrypt.decrypt(sealed, factory.PASSPHRASE, crypto.age_scrypt.work_factor(sealed) - 1)
+    assert caught.value.kind == "damaged"

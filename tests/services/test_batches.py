@@ -247,6 +247,7 @@ def test_a_pc_too_busy_for_rage_is_not_told_the_passphrase_is_wrong(
     monkeypatch.setattr(crypto, "UNLOCK_CACHE", None)
     monkeypatch.setattr(crypto, "age_passphrase", BusyRage())
     monkeypatch.setattr(crypto, "BUSY_PAUSES", ())
+    monkeypatch.setattr(crypto.age_scrypt, "_MAXMEM", 1024)  # nor can Python's scrypt get its memory
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
         svc.export_batch(ws, exchange.stick, PASSPHRASE)
     assert caught.value.code == "key_passphrase_busy"

@@ -18,7 +18,7 @@ from desktop.services.workspace import Workspace
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tracking_page import OVERDUE_COLOUR, VERDICT_COLOURS, TrackingColumn, TrackingPage
 from tests.batches import factory
-from tests.services.test_tracking import _write
+from tests.services.test_tracking import _write, loan  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.gui
 
@@ -265,3 +265,91 @@ def test_the_payment_list_template_is_saved_from_the_page(qtbot: QtBot, workspac
     page.save_paid_template(tmp_path / "满了.xlsx")  # a folder by that name: cannot be written, said in Chinese
     qtbot.waitUntil(lambda: page.saving is None, timeout=20_000)
     assert "无法写入文件" in page.countLabel.text()
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_periods_list_is_previewed_then_imported_from_the_page(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from desktop.services.enterprises import find_enterprise
+    from desktop.store import tracking as tracking_store
+
+    uscc, counted = loan
+    enterprise_id = find_enterprise(workspace, uscc).id
+    page = _page(qtbot, workspace, date(2026, 11, 20), runner)
+    page.table.clearSelection()
+    assert not page.importButton.isEnabled() and "选一笔贷款" in page.importButton.toolTip()
+    page.table.selectRow(0)
+    assert page.importButton.isEnabled()
+    asked: dict[str, Any] = {}
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(DATA / "insurance_monthly.xlsx"), ""))
+
+    def month(_parent: Any, _title: str, _label: str, items: list[str], current: int, _editable: bool) -> Any:
+        asked["months"], asked["current"] = items, current
+        return items[current], True
+    monkeypatch.setattr(QInputDialog, "getItem", month)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (shown.append(text), answers.pop(0))[1])
+
+    page.importButton.click()  # declined after the preview: nothing stored
+    qtbot.waitUntil(lambda: len(shown) == 1 and not page.importer.running, timeout=20_000)
+    assert asked["months"][0] == "2026-07" and len(asked["months"]) == 24
+    assert asked["months"][asked["current"]] == "2026-11"  # this month by default
+    assert "识别为社保缴费明细，2026-11 的名单" in shown[0] and "将保存 3 人" in shown[0]
+    assert "6 行有错" in shown[0] and "第10行B列（姓名）：姓名为空" in shown[0]
+    assert tracking_store.current_lists(workspace.store, enterprise_id) == []
+    assert "未导入" in page.countLabel.text()
+
+    page.importButton.click()  # agreed: kept, and the page says so
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    [stored] = tracking_store.current_lists(workspace.store, enterprise_id)
+    assert (stored.kind, stored.rows, stored.period) == ("insurance", 3, "2026-11")
+    assert "已导入 2026-11 的社保缴费明细：3 人（6 行有错未收）" in page.countLabel.text()
+    assert page.importButton.isEnabled()
+
+    # the roster layout, for October: the counted workers
+    page.table.selectRow(0)
+    roster = _write(tmp_path / "10.csv", counted)
+    page.preview_list(roster, "2026-10")
+    qtbot.waitUntil(lambda: len(shown) == 3 and not page.importer.running, timeout=20_000)
+    assert "识别为花名册，2026-10 的名单" in shown[2] and f"将保存 {len(counted)} 人" in shown[2]
+    periods = sorted(s.period for s in tracking_store.current_lists(workspace.store, enterprise_id))
+    assert periods == ["2026-10", "2026-11"]
+
+    page.preview_list(roster, "2029-01")  # outside the loan: said in Chinese, nothing asked
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    assert len(shown) == 3 and "2029-01" in page.countLabel.text()
+
+
+
+def test_a_list_changed_after_its_preview_is_not_stored(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services.enterprises import find_enterprise
+    from desktop.store import tracking as tracking_store
+
+    uscc, counted = loan
+    roster = _write(tmp_path / "12.csv", counted)
+    page = _page(qtbot, workspace, date(2026, 12, 10), runner)
+    page.table.selectRow(0)
+    shown: list[str] = []
+
+    def edit_then_agree(_p: Any, _t: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        shown.append(text)
+        _write(roster, counted[:1])  # someone saves the file again while the preview is open
+        return QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(QMessageBox, "question", edit_then_agree)
+    page.preview_list(roster, "2026-12")
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    assert f"将保存 {len(counted)} 人" in shown[0]
+    assert "在预览之后被改过" in page.countLabel.text() and "12.csv" in page.countLabel.text()
+    assert tracking_store.current_lists(workspace.store, find_enterprise(workspace, uscc).id) == []
