@@ -197,7 +197,7 @@ class EligibilityError(ValueError):
 # Facts going in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OtherClaim:
     """Another enterprise listing the same person in an overlapping contract period."""
 
@@ -209,7 +209,7 @@ class OtherClaim:
     contract_end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerFacts:
     """One row of an enterprise's roster, as the engine needs it."""
 
@@ -235,7 +235,7 @@ class WorkerFacts:
 # The decision
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerOutcome:
     facts: WorkerFacts
     id_number: str  # normalised (18 characters) when valid, else as given

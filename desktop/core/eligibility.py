@@ -230,7 +230,7 @@ def contract_min_end(start: date, months: int) -> date:
 # Overlapping claims across enterprises
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     """Another enterprise's roster row for a person (what the store finds)."""
 
@@ -396,12 +396,31 @@ def _age(birth: date, on: date) -> int:
 
 
 def _period(facts: WorkerFacts) -> str:
-    start = facts.contract_start.isoformat() if facts.contract_start else "?"
-    if facts.contract_end is not None:
-        return Problem("elig_period_fixed", {"start": start, "end": facts.contract_end.isoformat()}).text()
-    if facts.contract_type is ContractType.FIXED:
+    return _period_text(facts.contract_type, facts.contract_start, facts.contract_end)
+
+
+# The contract problems are made once per contract period and shared by the workers with it (a roster
+# of a million rows holds a few thousand periods; nothing changes a Problem's parameters once made).
+@lru_cache(maxsize=8192)
+def _period_text(kind: ContractType, contract_start: date | None, contract_end: date | None) -> str:
+    start = contract_start.isoformat() if contract_start else "?"
+    if contract_end is not None:
+        return Problem("elig_period_fixed", {"start": start, "end": contract_end.isoformat()}).text()
+    if kind is ContractType.FIXED:
         return Problem("elig_period_fixed", {"start": start, "end": "?"}).text()
-    return Problem("elig_period_open", {"start": start, "kind": facts.contract_type.label}).text()
+    return Problem("elig_period_open", {"start": start, "kind": kind.label}).text()
+
+
+@lru_cache(maxsize=8192)
+def _not_active(review_text: str, period: str) -> Problem:
+    return Problem("contract_not_active", {"review_date": review_text, "period": period})
+
+
+@lru_cache(maxsize=8192)
+def _too_short(months: int, start: date, end: date, min_end: date) -> Problem:
+    return Problem("contract_too_short", {
+        "months": months, "start": start.isoformat(), "end": end.isoformat(), "min_end": min_end.isoformat(),
+    })
 
 
 _Checked = tuple[str, bool, str, list[Problem], list[Problem]]
@@ -456,12 +475,9 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
             assert end is not None
             min_end = contract_min_end(start, ctx.months)
             if end < min_end:
-                reasons.append(Problem("contract_too_short", {
-                    "months": ctx.months, "start": start.isoformat(), "end": end.isoformat(),
-                    "min_end": min_end.isoformat(),
-                }))
+                reasons.append(_too_short(ctx.months, start, end, min_end))
         if start > review or (end is not None and end < review):
-            reasons.append(Problem("contract_not_active", {"review_date": ctx.review_text, "period": _period(facts)}))
+            reasons.append(_not_active(ctx.review_text, _period(facts)))
 
     # 工资发放
     if ctx.min_paid and facts.paid_months is not None:
@@ -497,9 +513,16 @@ def staff_problem(staff_total: int, active_workers: int) -> Problem | None:
 
 def _claim_note(facts: WorkerFacts) -> Problem | None:
     """What the clerk should know about the worker's priority group: a claim not verified, or verified otherwise."""
-    claim, group = facts.priority_claim, facts.priority_group
+    claim = facts.priority_claim
     if claim is None:
         return None
+    return _claim_problem(claim, facts.priority_group)
+
+
+@lru_cache(maxsize=64)
+def _claim_problem(claim: PriorityGroup, group: PriorityGroup | None) -> Problem | None:
+    # one note per (claim, group) shared by every worker with it: a million rows would otherwise
+    # hold a million equal notes (nothing changes a Problem's parameters once made)
     if group is None:
         return Problem("priority_claim_unverified", {"claim": claim.label})
     if group is not claim:
@@ -549,7 +572,9 @@ def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[Worke
     by_reason, by_group = tally.by_reason, tally.by_group
     outcomes: list[WorkerOutcome] = []
     append = outcomes.append
-    for facts, (number, valid, place, reasons, notes) in zip(workers, checked):
+    checked.reverse()  # taken off the end as each becomes an outcome: a million rows are not held twice
+    for facts in workers:
+        number, valid, place, reasons, notes = checked.pop()
         if facts.other_claims and not reasons:
             names: dict[str, object] = {"enterprises": _enterprises(facts.other_claims)}
             if facts.duplicate_choice is None:

@@ -72,7 +72,7 @@ def message(code: str, **params: object) -> str:
     return MESSAGES[code].format(**params)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A problem found by the core: a stable code plus the message parameters."""
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from desktop.core.decision import Decision
@@ -83,17 +85,26 @@ _ROSTER_SQL = (
 )
 
 
+# A roster of a million rows repeats the same few thousand days, places and paid-month lists: each
+# is made once and shared (dates, strings and tuples do not change), not held a million times.
+@lru_cache(maxsize=8192)
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+@lru_cache(maxsize=8192)
+def _paid_months(text: str) -> tuple[str, ...]:
+    return tuple(sys.intern(str(m)) for m in json.loads(text))
 
 
 def _worker(row: tuple[Any, ...]) -> WorkerFacts:
     _, ref, number, name, hukou_text, hukou_code, kind, start, end, paid, group, wage, claim, insured, checked = row
     return WorkerFacts(
-        id_number=str(number), name=str(name), hukou_code=str(hukou_code) if hukou_code else None,
+        id_number=str(number), name=str(name),
+        hukou_code=sys.intern(str(hukou_code)) if hukou_code else None,
         contract_type=ContractType(kind), contract_start=_day(start),
-        contract_end=_day(end), hukou_text=str(hukou_text),
-        paid_months=tuple(json.loads(paid)) if paid is not None else None,
+        contract_end=_day(end), hukou_text=sys.intern(str(hukou_text)),
+        paid_months=_paid_months(paid) if paid is not None else None,
         priority_group=PriorityGroup(group) if group else None,
         priority_claim=PriorityGroup(claim) if claim else None,
         social_insurance=None if insured is None else bool(insured),

@@ -10,6 +10,7 @@ import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,7 @@ def decision_with(policies: Policies, *workers: WorkerFacts, staff: int = 100,
 def worker(index: int, **changes: Any) -> WorkerFacts:
     base = WorkerFacts(generated_id(index), f"职工{index}", "222401", ContractType.FIXED, date(2026, 1, 1),
                        date(2026, 12, 31))
-    return WorkerFacts(**{**base.__dict__, **changes})
+    return replace(base, **changes)
 
 
 def test_explanation_reads_as_a_clerk_would_write_it(policies: Policies) -> None:
@@ -446,7 +447,7 @@ def test_with_other_claims_keeps_only_overlaps_and_drops_stale_choices() -> None
 
 def replace_claims(w: WorkerFacts) -> WorkerFacts:
     claim = OtherClaim("乙", "x", "局", ContractType.FIXED, date(2026, 1, 1), date(2026, 12, 31))
-    return WorkerFacts(**{**w.__dict__, "other_claims": (claim,), "duplicate_choice": DuplicateChoice.COUNT_HERE})
+    return replace(w, other_claims=(claim,), duplicate_choice=DuplicateChoice.COUNT_HERE)
 
 
 def test_claims_name_each_enterprise_once(policies: Policies) -> None:
@@ -527,3 +528,34 @@ def test_no_other_module_overwrites_the_engine_messages() -> None:
             assert MESSAGES[code] == template, code
             checked += 1
     assert checked >= 50
+
+
+# --- memory: a decision over a large roster ----------------------------------------
+
+
+def test_a_large_roster_decision_holds_little_beyond_the_facts(policies: Policies) -> None:
+    """issue 15 item 5: the outcomes of a big roster share what is the same for many workers (the
+    problems of a contract period, a priority claim's note) and hold no dict per worker."""
+    import gc
+    import tracemalloc
+
+    n = 8_000  # born 1980 onwards, a day apart: all adults at the review date
+    ended, active = (date(2025, 1, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 12, 31))
+    workers = [
+        worker(i, contract_start=(ended if i % 2 else active)[0], contract_end=(ended if i % 2 else active)[1],
+               priority_claim=PriorityGroup.POVERTY_ALLEVIATED if i % 3 == 0 else None)
+        for i in range(n)
+    ]
+    rules = RuleSet.load()
+    decision_with(policies, *workers, staff=n, rules=rules)  # the bounded caches (birth dates...) filled first
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        decision = decision_with(policies, *workers, staff=n, rules=rules)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert decision.qualifying_count == n // 2
+    assert sum(1 for w in decision.workers if w.reasons and w.reasons[0].code == "contract_not_active") == n // 2
+    assert held / n < 200, f"{held / n:.0f} bytes a worker"  # 490 with a dict per worker and problem
