@@ -13,7 +13,7 @@ from desktop.cli.common import EXIT_OK, emit, open_workspace
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from desktop.core.summary import source_name, table_rows
+    from desktop.core.summary import COLUMNS, LOAN_COLUMNS, source_name, table_rows
     from desktop.services import summary as svc
     from desktop.services.errors import ServiceError
 
@@ -23,8 +23,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
         result = svc.summary(ws, period_from=args.period_from, period_to=args.period_to, county=args.county)
         written = svc.export(ws, result, Path(args.out)) if args.out else None
     headers = svc.headers()
-    lines = ["\t".join(headers[:9])]
-    lines += ["\t".join(str(v) for v in row[:9]) for row in table_rows(result)]
+    shown = [*range(len(COLUMNS)), *range(len(headers) - len(LOAN_COLUMNS), len(headers))]  # not the groups
+    lines = ["\t".join(headers[i] for i in shown)]
+    lines += ["\t".join(str(row[i]) for i in shown) for row in table_rows(result)]
     if result.sources:
         lines.append("来源地（认定人数）：" + "，".join(
             f"{source_name(code)} {n}" for code, n in result.by_source()))

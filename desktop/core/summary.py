@@ -20,6 +20,11 @@ months: applied in May, approved in June):
   the group on its roster. A worker claimed and verified is in both; only verified groups count
   toward the reduced standard unless the rule set says claims count.
 * **来源地** (source county): the counted workers by the county of their 户籍地 (``hukou_code``).
+* **贷款 / 贷款金额** (loans, 万元): loans recorded on the applications, by the loan's start date
+  (the day it was granted, ``start_date``), whatever became of them later.
+* **核实** (re-verification checks) by the check's date, split by verdict: **达标 / 有风险 / 不达标**
+  (达标 + 有风险 + 不达标 = 核实); **需关注**: the 不达标 ones the approver confirmed (one not yet
+  answered, or returned, is not counted there).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Final
 
 from desktop.core.areas import AreaTable
@@ -34,8 +40,9 @@ from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.workers import PriorityGroup
 
 __all__ = [
-    "APPROVED_STATUSES", "COLUMNS", "GROUPS", "CaseRow", "Cell", "SourceCell", "Summary", "WorkerRow", "group_headers",
-    "cell_row", "month_of", "months_between", "source_name", "summarize", "table_rows",
+    "APPROVED_STATUSES", "COLUMNS", "GROUPS", "LOAN_COLUMNS", "CaseRow", "Cell", "CheckRow", "LoanRow", "SourceCell",
+    "Summary", "WorkerRow", "group_headers",
+    "cell_row", "loan_figures", "month_of", "months_between", "source_name", "summarize", "table_rows",
 ]
 
 APPROVED_STATUSES: Final = ("approved", "issued")
@@ -55,6 +62,17 @@ COLUMNS: Final = (
     ("priority_verified", QT_TRANSLATE_NOOP("summary", "重点群体（核实）")),
     ("priority_claimed", QT_TRANSLATE_NOOP("summary", "重点群体（申报）")),
 )
+#: The loans' and checks' columns, after the groups' (key, Chinese header).
+LOAN_COLUMNS: Final = (
+    ("loans", QT_TRANSLATE_NOOP("summary", "贷款笔数")),
+    ("loan_amount", QT_TRANSLATE_NOOP("summary", "贷款金额（万元）")),
+    ("checks", QT_TRANSLATE_NOOP("summary", "核实次数")),
+    ("met", QT_TRANSLATE_NOOP("summary", "达标")),
+    ("at_risk", QT_TRANSLATE_NOOP("summary", "有风险")),
+    ("not_met", QT_TRANSLATE_NOOP("summary", "不达标")),
+    ("attention", QT_TRANSLATE_NOOP("summary", "需关注")),
+)
+VERDICTS: Final = ("met", "at_risk", "not_met")
 VERIFIED_SUFFIX: Final = QT_TRANSLATE_NOOP("summary", "（核实）")
 CLAIMED_SUFFIX: Final = QT_TRANSLATE_NOOP("summary", "（申报）")
 TOTAL_LABEL: Final = QT_TRANSLATE_NOOP("summary", "合计")
@@ -87,6 +105,27 @@ class WorkerRow:
     workers: int
 
 
+@dataclass(frozen=True)
+class LoanRow:
+    """One loan as the store gives it."""
+
+    county_code: str
+    county_name: str
+    start_date: str  # ISO date
+    amount_wan: Decimal
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One re-verification of a loan as the store gives it."""
+
+    county_code: str
+    county_name: str
+    check_date: str  # ISO date
+    verdict: str  # "met" / "at_risk" / "not_met"
+    confirmed: bool  # a 不达标 the approver confirmed (需关注)
+
+
 @dataclass
 class Cell:
     """The figures of one county in one month (or a total: county or month empty)."""
@@ -101,6 +140,16 @@ class Cell:
     workers: int = 0
     verified: dict[str, int] = field(default_factory=dict)  # group -> counted workers verified in it
     claimed: dict[str, int] = field(default_factory=dict)  # group -> counted workers claimed in it
+    loans: int = 0
+    loan_amount: Decimal = Decimal(0)  # 万元
+    met: int = 0
+    at_risk: int = 0
+    not_met: int = 0
+    attention: int = 0
+
+    @property
+    def checks(self) -> int:
+        return self.met + self.at_risk + self.not_met
 
     @property
     def priority_verified(self) -> int:
@@ -116,6 +165,12 @@ class Cell:
         self.passed += other.passed
         self.failed += other.failed
         self.workers += other.workers
+        self.loans += other.loans
+        self.loan_amount += other.loan_amount
+        self.met += other.met
+        self.at_risk += other.at_risk
+        self.not_met += other.not_met
+        self.attention += other.attention
         for mine, theirs in ((self.verified, other.verified), (self.claimed, other.claimed)):
             for group, n in theirs.items():
                 mine[group] = mine.get(group, 0) + n
@@ -127,6 +182,8 @@ class Cell:
             "failed": self.failed, "workers": self.workers,
             "priority_verified": {g.value: self.verified.get(g.value, 0) for g in GROUPS},
             "priority_claimed": {g.value: self.claimed.get(g.value, 0) for g in GROUPS},
+            "loans": self.loans, "loan_amount_wan": str(self.loan_amount), "checks": self.checks,
+            "met": self.met, "at_risk": self.at_risk, "not_met": self.not_met, "attention": self.attention,
         }
 
 
@@ -215,7 +272,8 @@ def source_name(code: str, areas: AreaTable | None = None) -> str:
 
 
 def summarize(cases: Iterable[CaseRow], workers: Iterable[WorkerRow], *, period_from: str | None = None,
-              period_to: str | None = None, county: str | None = None) -> Summary:
+              period_to: str | None = None, county: str | None = None, loans: Iterable[LoanRow] = (),
+              checks: Iterable[CheckRow] = ()) -> Summary:
     """The figures by county and month within the period (YYYY-MM, both ends included; open when None).
 
     ``workers`` may hold rows of any decision: only those of the approvals counted here are used.
@@ -227,7 +285,7 @@ def summarize(cases: Iterable[CaseRow], workers: Iterable[WorkerRow], *, period_
     def inside(month: str) -> bool:
         return (period_from is None or month >= period_from) and (period_to is None or month <= period_to)
 
-    def cell(row: CaseRow, month: str) -> Cell:
+    def cell(row: CaseRow | LoanRow | CheckRow, month: str) -> Cell:
         key = (row.county_code, month)
         found = cells.get(key)
         if found is None:
@@ -252,6 +310,22 @@ def summarize(cases: Iterable[CaseRow], workers: Iterable[WorkerRow], *, period_
                 passed_at[row.decision_id] = (row.county_code, approved)
             else:
                 target.failed += 1
+
+    for loan in loans:
+        started = month_of(loan.start_date)
+        if (county and loan.county_code != county) or started is None or not inside(started):
+            continue
+        target = cell(loan, started)
+        target.loans += 1
+        target.loan_amount += loan.amount_wan
+    for check in checks:
+        checked = month_of(check.check_date)
+        if ((county and check.county_code != county) or checked is None or not inside(checked)
+                or check.verdict not in VERDICTS):
+            continue
+        target = cell(check, checked)
+        setattr(target, check.verdict, getattr(target, check.verdict) + 1)
+        target.attention += int(check.verdict == "not_met" and check.confirmed)
 
     sources: dict[tuple[str, str, str], int] = {}
     for w in workers:
@@ -278,6 +352,11 @@ def summarize(cases: Iterable[CaseRow], workers: Iterable[WorkerRow], *, period_
     )
 
 
+def loan_figures(c: Cell) -> list[object]:
+    """A cell's loans and checks, in the order of :data:`LOAN_COLUMNS`."""
+    return [c.loans, c.loan_amount, c.checks, c.met, c.at_risk, c.not_met, c.attention]
+
+
 def group_headers() -> list[tuple[str, str, str]]:
     """(group value, "<label>（核实）", "<label>（申报）") for each priority group, in the policy's order."""
     return [(g.value, g.label + VERIFIED_SUFFIX, g.label + CLAIMED_SUFFIX) for g in GROUPS]
@@ -285,7 +364,8 @@ def group_headers() -> list[tuple[str, str, str]]:
 
 def table_rows(summary: Summary, *, with_total: bool = True) -> list[list[object]]:
     """The table every output shows: one row per county and month, then 合计; the columns are
-    :data:`COLUMNS` followed by the groups' verified and claimed figures (:func:`group_headers`)."""
+    :data:`COLUMNS`, the groups' verified and claimed figures (:func:`group_headers`), then
+    :data:`LOAN_COLUMNS`."""
     rows: list[list[object]] = []
     cells: Sequence[Cell] = summary.cells
     for c in cells:
@@ -302,4 +382,4 @@ def cell_row(county: str, month: str, c: Cell) -> list[object]:
                          c.priority_verified, c.priority_claimed]
     for g in GROUPS:
         row += [c.verified.get(g.value, 0), c.claimed.get(g.value, 0)]
-    return row
+    return row + loan_figures(c)

@@ -16,7 +16,7 @@ from desktop.core.letter import LetterError
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.summary import (
-    COLUMNS, TOTAL_LABEL, Summary, cell_row, group_headers, source_name, summarize, table_rows,
+    COLUMNS, LOAN_COLUMNS, TOTAL_LABEL, Summary, cell_row, group_headers, source_name, summarize, table_rows,
 )
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.province import check_period
@@ -29,7 +29,8 @@ __all__ = ["EXPORT_SUFFIXES", "Summary", "counties", "export", "headers", "pdf_b
 EXPORT_SUFFIXES = (".xlsx", ".pdf")
 SUBTITLE = QT_TRANSLATE_NOOP(
     "summary", "申请按申请日期、批准按批准日期计入当月；认定人数、重点群体、来源地为认定符合的企业计入的人员"
-    "（以批准的认定结果为准）；核实为经办人核实，申报为企业申报。")
+    "（以批准的认定结果为准）；核实为经办人核实，申报为企业申报；贷款按发放日期、跟踪核实按核实日期计入当月，"
+    "需关注为审核人已确认的不达标。")
 _CHART_TITLE = QT_TRANSLATE_NOOP("summary", "按月（所列县合计）")
 _SOURCES_TITLE = QT_TRANSLATE_NOOP("summary", "认定人数按来源地（户籍地）")
 SERIES = (("applications", QT_TRANSLATE_NOOP("summary", "申请")), ("approvals", QT_TRANSLATE_NOOP("summary", "批准")),
@@ -64,12 +65,16 @@ def summary(ws: Workspace, *, period_from: str | None = None, period_to: str | N
     cases = store_summary.case_rows(ws.store, local=_local(ws), county=county, period_from=start, period_to=end)
     decisions = [c.decision_id for c in cases if c.decision_id is not None and c.result == "pass"]
     workers = store_summary.worker_rows(ws.store, decisions)
-    return summarize(cases, workers, period_from=start, period_to=end, county=county)
+    local = _local(ws)
+    loans = store_summary.loan_rows(ws.store, local=local, county=county, period_from=start, period_to=end)
+    checks = store_summary.check_rows(ws.store, local=local, county=county, period_from=start, period_to=end)
+    return summarize(cases, workers, period_from=start, period_to=end, county=county, loans=loans, checks=checks)
 
 
 def headers() -> list[str]:
     """The table's Chinese column names (untranslated templates: the window passes them through tr)."""
-    return [label for _, label in COLUMNS] + [h for _, verified, claimed in group_headers() for h in (verified, claimed)]
+    return ([label for _, label in COLUMNS] + [h for _, verified, claimed in group_headers() for h in (verified, claimed)]
+            + [label for _, label in LOAN_COLUMNS])
 
 
 def _title(ws: Workspace, s: Summary) -> str:

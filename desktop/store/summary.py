@@ -1,5 +1,7 @@
 """The rows 统计分析 counts (desktop/core/summary.py): applications with the decision they were
-approved on, and the counted workers of decisions grouped by source county and priority group.
+approved on, the counted workers of decisions grouped by source county and priority group, and the
+loans on the applications with their re-verification checks (a province keeps the counties' own in
+the same tables, received in batches).
 
 ``local``: True for the office's own applications (a county), False for the counties' received
 ones (the province). The period only narrows what is read; the core decides what counts where.
@@ -10,22 +12,28 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from desktop.core.summary import CaseRow, WorkerRow
+from desktop.core.summary import CaseRow, CheckRow, LoanRow, WorkerRow
 from desktop.store.store import Store
 
 _CHUNK = 900  # under SQLite's default limit of bound parameters
 
 
-def case_rows(store: Store, *, local: bool, county: str | None = None, period_from: str | None = None,
-              period_to: str | None = None) -> list[CaseRow]:
-    """Every application of the offices (one county's when ``county``) applied or approved in the period."""
+def _office_filter(local: bool, county: str | None) -> tuple[list[str], list[Any]]:
     where = ["o.is_local = ?"]
     params: list[Any] = [1 if local else 0]
     if county:
         where.append("o.code = ?")
         params.append(county)
+    return where, params
+
+
+def case_rows(store: Store, *, local: bool, county: str | None = None, period_from: str | None = None,
+              period_to: str | None = None) -> list[CaseRow]:
+    """Every application of the offices (one county's when ``county``) applied or approved in the period."""
+    where, params = _office_filter(local, county)
     low, high = period_from or "0000-00", period_to or "9999-99"
     where.append("(substr(coalesce(a.applied_on, a.created_at), 1, 7) BETWEEN ? AND ?"
                  " OR substr(a.approved_at, 1, 7) BETWEEN ? AND ?)")
@@ -37,6 +45,33 @@ def case_rows(store: Store, *, local: bool, county: str | None = None, period_fr
            f" WHERE {' AND '.join(where)}")
     return [CaseRow(int(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), r[5], r[6], r[7], int(r[8] or 0))
             for r in store.conn.execute(sql, params)]
+
+
+_LOAN_FROM = (" FROM loans l JOIN applications a ON a.id = l.application_id JOIN enterprises e ON e.id = a.enterprise_id"
+              " JOIN offices o ON o.id = e.office_id")
+
+
+def loan_rows(store: Store, *, local: bool, county: str | None = None, period_from: str | None = None,
+              period_to: str | None = None) -> list[LoanRow]:
+    """Every loan on the offices' applications (one county's when ``county``) started in the period."""
+    where, params = _office_filter(local, county)
+    where.append("substr(l.start_date, 1, 7) BETWEEN ? AND ?")
+    params += [period_from or "0000-00", period_to or "9999-99"]
+    sql = f"SELECT o.code, o.name, l.start_date, l.amount_wan{_LOAN_FROM} WHERE {' AND '.join(where)}"
+    return [LoanRow(str(r[0]), str(r[1]), str(r[2]), Decimal(r[3])) for r in store.conn.execute(sql, params)]
+
+
+def check_rows(store: Store, *, local: bool, county: str | None = None, period_from: str | None = None,
+               period_to: str | None = None) -> list[CheckRow]:
+    """Every re-verification of those loans made in the period, with whether an approver confirmed it."""
+    where, params = _office_filter(local, county)
+    where.append("substr(c.check_date, 1, 7) BETWEEN ? AND ?")
+    params += [period_from or "0000-00", period_to or "9999-99"]
+    sql = ("SELECT o.code, o.name, c.check_date, c.verdict, coalesce(t.outcome = 'confirmed', 0)"
+           f"{_LOAN_FROM} JOIN tracking_checks c ON c.loan_id = l.id"
+           " LEFT JOIN tracking_confirmations t ON t.check_id = c.id"
+           f" WHERE {' AND '.join(where)}")
+    return [CheckRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4])) for r in store.conn.execute(sql, params)]
 
 
 def worker_rows(store: Store, decision_ids: Sequence[int]) -> list[WorkerRow]:

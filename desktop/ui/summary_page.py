@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.areas import AreaTable
-from desktop.core.summary import COLUMNS, GROUPS, TOTAL_LABEL, Summary, table_rows
+from desktop.core.summary import COLUMNS, GROUPS, LOAN_COLUMNS, TOTAL_LABEL, Summary, table_rows
 from desktop.services import summary as svc
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import show_exception
@@ -116,7 +116,7 @@ class SummaryPage(ReloadsWhenShown):
         for group in GROUPS:
             label = _tr(group.label, "group")
             names += [label + _tr("（核实）"), label + _tr("（申报）")]
-        return names
+        return names + [_tr(label) for _, label in LOAN_COLUMNS]
 
     def _fill_counties(self) -> None:
         current = self.countyCombo.currentData()
@@ -187,7 +187,11 @@ class SummaryPage(ReloadsWhenShown):
         self.resultLabel.setText(self.tr("{counties} 个县（市、区），{months} 个月：申请 {applications} 件，批准 {approvals} 件"
                                          "（符合 {passed}，不符合 {failed}），认定 {workers} 人。").format(
             counties=counties, months=len(summary.months), applications=total.applications,
-            approvals=total.approvals, passed=total.passed, failed=total.failed, workers=total.workers))
+            approvals=total.approvals, passed=total.passed, failed=total.failed, workers=total.workers)
+            + self.tr("贷款 {loans} 笔 {amount} 万元；跟踪核实 {checks} 次（达标 {met}，有风险 {at_risk}，"
+                      "不达标 {not_met}，其中需关注 {attention}）。").format(
+                loans=total.loans, amount=total.loan_amount, checks=total.checks, met=total.met,
+                at_risk=total.at_risk, not_met=total.not_met, attention=total.attention))
         self._set_exports(bool(summary.cells))
         self.computed.emit(summary)
 

@@ -3,10 +3,12 @@ worked out by hand (the comments say where each comes from)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from desktop.core.summary import (
-    CaseRow, WorkerRow, month_of, months_between, source_name, summarize, table_rows,
+    CaseRow, CheckRow, LoanRow, WorkerRow, month_of, months_between, source_name, summarize, table_rows,
 )
 
 A, A_NAME = "222401", "延吉市就业服务局"
@@ -126,7 +128,9 @@ def test_table_rows_end_with_the_total() -> None:
     assert rows[0][:9] == [f"{A_NAME}（{A}）", "2026-01", 2, 0, 0, 0, 0, 0, 0]
     # total: 6 applications, 4 approvals, 3 符合, 1 不符合, 12 workers, 4 verified, 4 claimed, then
     # per group (verified, claimed): 脱贫 2/2, 就业困难 0/1, 登记失业 1/1, 高校毕业生 1/0
-    assert rows[-1] == ["合计", "2026-01～2026-03", 6, 4, 3, 1, 12, 4, 4, 2, 2, 0, 1, 1, 1, 1, 0]
+    # no loans given: the loan and check columns are all 0
+    assert rows[-1] == ["合计", "2026-01～2026-03", 6, 4, 3, 1, 12, 4, 4, 2, 2, 0, 1, 1, 1, 1, 0,
+                        0, Decimal(0), 0, 0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(("value", "month"), [
@@ -143,3 +147,52 @@ def test_months_between_crosses_a_year_and_source_names() -> None:
     assert source_name("222424") == "延边朝鲜族自治州汪清县"
     assert source_name("") == "户籍地未确定"
     assert source_name("999999") == "999999"
+
+
+C, C_NAME = "222404", "珲春市就业服务局"
+LOANS = [
+    LoanRow(A, A_NAME, "2026-02-01", Decimal("300")),
+    LoanRow(A, A_NAME, "2026-02-28", Decimal("150.5")),
+    LoanRow(B, B_NAME, "2026-03-01", Decimal("200")),  # the period's last month, first day
+    LoanRow(B, B_NAME, "2025-12-31", Decimal("99")),  # before the period
+    LoanRow(C, C_NAME, "2026-03-10", Decimal("50")),  # a county with a loan and no application in the period
+]
+CHECKS = [
+    CheckRow(A, A_NAME, "2026-02-28", "met", False),
+    CheckRow(A, A_NAME, "2026-03-31", "at_risk", False),
+    CheckRow(A, A_NAME, "2026-03-31", "not_met", True),  # confirmed by the approver: 需关注
+    CheckRow(B, B_NAME, "2026-03-01", "not_met", False),  # not answered (or returned): not 需关注
+    CheckRow(B, B_NAME, "2026-04-01", "met", False),  # after the period
+]
+
+
+def loan_figures_of(d: dict[str, object]) -> tuple[object, ...]:
+    return tuple(d[k] for k in ("loans", "loan_amount_wan", "checks", "met", "at_risk", "not_met", "attention"))
+
+
+def test_loans_and_checks_by_county_and_month() -> None:
+    s = summarize(CASES, WORKERS, period_from="2026-01", period_to="2026-03", loans=LOANS, checks=CHECKS)
+    got = cells(s)
+    assert loan_figures_of(got[A, "2026-01"]) == (0, "0", 0, 0, 0, 0, 0)
+    assert loan_figures_of(got[A, "2026-02"]) == (2, "450.5", 1, 1, 0, 0, 0)  # 300 + 150.5; one 达标
+    assert loan_figures_of(got[A, "2026-03"]) == (0, "0", 2, 0, 1, 1, 1)  # 有风险, 不达标 confirmed
+    assert loan_figures_of(got[B, "2026-03"]) == (1, "200", 1, 0, 0, 1, 0)  # 不达标 not confirmed
+    assert loan_figures_of(got[C, "2026-03"]) == (1, "50", 0, 0, 0, 0, 0)
+    assert figures(got[C, "2026-03"]) == (0, 0, 0, 0, 0)
+    assert s.counties == ((A, A_NAME), (B, B_NAME), (C, C_NAME))
+    # the applications' figures are those without loans
+    assert figures(s.total().as_dict()) == (6, 4, 3, 1, 12)
+    assert loan_figures_of(s.total().as_dict()) == (4, "700.5", 4, 1, 1, 2, 1)
+    assert [(c.month, c.loans, c.checks) for c in s.by_month()] == [
+        ("2026-01", 0, 0), ("2026-02", 2, 1), ("2026-03", 2, 3)]
+    assert table_rows(s)[-1][-7:] == [4, Decimal("700.5"), 4, 1, 1, 2, 1]
+
+
+def test_loans_and_checks_outside_the_period_or_county_do_not_count() -> None:
+    s = summarize(CASES, WORKERS, county=B, loans=LOANS, checks=CHECKS)
+    assert loan_figures_of(s.total().as_dict()) == (2, "299", 2, 1, 0, 1, 0)  # 200 + 99; March and April
+    assert loan_figures_of(cells(s)[B, "2025-12"]) == (1, "99", 0, 0, 0, 0, 0)
+    s = summarize(CASES, WORKERS, period_from="2026-04", loans=LOANS, checks=CHECKS)
+    assert loan_figures_of(s.total().as_dict()) == (0, "0", 1, 1, 0, 0, 0)
+    empty = summarize([], [], loans=[], checks=[CheckRow(A, A_NAME, "", "met", False)])  # no date: nowhere
+    assert empty.cells == ()

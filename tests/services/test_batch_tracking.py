@@ -17,16 +17,20 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from desktop.cli import EXIT_OK, main
 from desktop.core.batch import FORMAT, FORMAT_V1, MANIFEST_NAME, Manifest
 from desktop.core.loans import LoanDraft
 from desktop.services import batches as svc
 from desktop.services import keys
 from desktop.services import loans as loan_service
 from desktop.services import province, tracking, tracking_reports
+from desktop.services import summary as summary_service
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
 from desktop.store import eligibility as eligibility_store
 from desktop.store import reviews as review_store
 from tests.batches import factory
@@ -146,6 +150,52 @@ def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None
     with ex.county_ws() as ws, pytest.raises(ServiceError) as nothing:
         svc.export_batch(ws, ex.stick, PASSPHRASE)
     assert nothing.value.code == "batch_nothing_to_send"
+
+
+def _loan_figures(ws: Workspace) -> dict[str, tuple[object, ...]]:
+    s = summary_service.summary(ws, county="222401")
+    return {c.month: (c.loans, c.loan_amount, c.checks, c.met, c.at_risk, c.not_met, c.attention)
+            for c in s.cells if c.loans or c.checks}
+
+
+def test_the_province_s_summary_counts_the_counties_loans_and_checks(
+        exchange: Exchange, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    ex = exchange
+    uscc = _loan_with_checks(ex)
+    [outcome] = ex.import_(ex.export().path)
+    assert outcome.accepted, outcome.message
+    # the loan started in July (300 万元); August's check 达标, September's 不达标 not yet confirmed
+    expected = {"2026-07": (1, Decimal(300), 0, 0, 0, 0, 0), "2026-08": (0, Decimal(0), 1, 1, 0, 0, 0),
+                "2026-09": (0, Decimal(0), 1, 0, 0, 1, 0)}
+    with ex.county_ws() as ws:
+        assert _loan_figures(ws) == expected
+        mine = summary_service.summary(ws)
+    with ex.province_ws() as ws:
+        assert _loan_figures(ws) == expected
+        received = summary_service.summary(ws)
+    assert [c.as_dict() for c in mine.cells] == [c.as_dict() for c in received.cells]
+
+    with sign_in(ex.county, "approver", PASSWORD) as ws:
+        tracking.confirm_check(ws, tracking.checks(ws, uscc)[1].id)
+    [outcome] = ex.import_(ex.export().path)
+    assert outcome.accepted, outcome.message
+    expected["2026-09"] = (0, Decimal(0), 1, 0, 0, 1, 1)  # confirmed: 需关注
+    for opened in (ex.county_ws, ex.province_ws):
+        with opened() as ws:
+            assert _loan_figures(ws) == expected
+            assert summary_service.summary(ws, period_from="2026-08", period_to="2026-08").total().loans == 0
+
+    # the province's --json and workbook say the same
+    monkeypatch.setenv("LAOXIE_PASSWORD", PASSWORD)
+    out = ex.tmp / "summary.xlsx"
+    assert main(["--db", str(ex.province), "--user", "clerk", "--json", "province", "summary", "--county", "222401",
+                 "--out", str(out)]) == EXIT_OK
+    total = json.loads(capsys.readouterr().out)["summary"]["total"]
+    assert {k: total[k] for k in ("loans", "loan_amount_wan", "checks", "met", "at_risk", "not_met", "attention")} == {
+        "loans": 1, "loan_amount_wan": "300", "checks": 2, "met": 1, "at_risk": 0, "not_met": 1, "attention": 1}
+    sheet = openpyxl.load_workbook(out)["按县按月"]
+    last = [c.value for c in sheet[sheet.max_row - 2]]  # the total, then a blank row and the note
+    assert last[0] == "合计" and last[-7:] == [1, 300, 2, 1, 0, 1, 1]
 
 
 def test_a_loan_of_an_application_the_province_never_received_is_refused(exchange: Exchange) -> None:  # noqa: F811

@@ -117,7 +117,9 @@ def test_the_workbook_opens_with_chinese_headers_frozen_and_filtered(round_trip:
     assert [c.value for c in sheet[1]][:9] == ["县（市、区）", "月份", "申请", "批准", "符合", "不符合", "认定人数",
                                                "重点群体（核实）", "重点群体（申报）"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:Q{len(s.cells) + 2}"
+    assert [c.value for c in sheet[1]][-7:] == ["贷款笔数", "贷款金额（万元）", "核实次数", "达标", "有风险", "不达标",
+                                                "需关注"]
+    assert sheet.auto_filter.ref == f"A1:X{len(s.cells) + 2}"
     assert sheet.cell(row=2, column=2).data_type == "s"  # 2026-06 stays text
     total = [c.value for c in sheet[len(s.cells) + 2]]
     assert total[0] == "合计" and total[2:7] == [s.total().applications, s.total().approvals, s.total().passed,
