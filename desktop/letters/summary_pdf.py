@@ -1,4 +1,5 @@
-"""统计分析 on paper: a landscape A4 PDF with a bar chart by month and the table by county and month
+"""统计分析 on paper: a landscape A4 PDF with a bar chart by month, the table by county and month and,
+when there are any, the loans and their re-verifications by county and month in a table of their own
 (reportlab, in the letters' fonts: 黑体 for titles and headers, 宋体 for the figures).
 
 Given the rows already in Chinese (desktop/services/summary.py builds them from the core); every
@@ -38,13 +39,17 @@ class SummaryPrint:
     chart_title: str = ""  # above the chart
     sources_title: str = ""  # above the table of source counties
     sources: Sequence[tuple[str, int]] = ()  # (source county, counted workers), most first
+    loans_title: str = ""  # above the table of loans and checks
+    loan_headers: Sequence[str] = ()  # county, month and the loans' and checks' figures
+    loan_rows: Sequence[Sequence[object]] = ()  # like rows (the last the total); none: no such table
 
 
 def render_summary(doc: SummaryPrint, fonts: FontSet) -> bytes:
     songti, heiti = fonts.primary("songti").name, fonts.primary("heiti").name
-    for text in (doc.title, doc.subtitle, doc.footer, doc.chart_title, *doc.headers, *(name for name, _ in doc.series), *doc.months):
+    for text in (doc.title, doc.subtitle, doc.footer, doc.chart_title, doc.loans_title, *doc.headers, *doc.loan_headers,
+                 *(name for name, _ in doc.series), *doc.months):
         fonts.check(text, "heiti", "统计分析")
-    for row in (*doc.rows, *doc.sources, (doc.sources_title,)):
+    for row in (*doc.rows, *doc.loan_rows, *doc.sources, (doc.sources_title,)):
         for value in row:
             fonts.check(str(value), "songti", "统计分析")
     buffer = io.BytesIO()
@@ -58,18 +63,37 @@ def render_summary(doc: SummaryPrint, fonts: FontSet) -> bytes:
     if doc.months and any(any(values) for _, values in doc.series):
         story.append(_chart(doc, heiti, songti, width))
         story.append(Spacer(1, 4 * mm))
+    story += [_figures(doc.headers, doc.rows, heiti, songti, width), Spacer(1, 4 * mm)]
+    if doc.loan_rows:
+        heading = ParagraphStyle("heading", fontName=heiti, fontSize=10, leading=14)
+        # the county and month columns as wide as above, the figures wide enough for 万元 with decimals
+        loans_width = 64 * mm + 22 * mm * (len(doc.loan_headers) - 2)
+        story += [Paragraph(doc.loans_title, heading), Spacer(1, 1.5 * mm),
+                  _figures(doc.loan_headers, doc.loan_rows, heiti, songti, loans_width), Spacer(1, 4 * mm)]
+    if doc.sources:
+        story.append(_sources(doc, heiti, songti))
+        story.append(Spacer(1, 3 * mm))
+    story.append(Paragraph(doc.footer, small))
+    pdf.build(story)
+    return buffer.getvalue()
+
+
+def _figures(headers: Sequence[str], rows: Sequence[Sequence[object]], heiti: str, songti: str,
+             width: float) -> LongTable:
+    """A table by county and month: the county and the month, then figures in equal columns; the
+    last row (the total) bold."""
     header_style = ParagraphStyle("header", fontName=heiti, fontSize=7.5, leading=9, alignment=1)
     # "脱贫人口（核实）": the qualifier on its own line rather than a bracket cut in two
     data: list[list[object]] = [[Paragraph(h.replace("（", "<br/>（", 1) if i > 1 else h, header_style)
-                                 for i, h in enumerate(doc.headers)]]
+                                 for i, h in enumerate(headers)]]
     cell_style = ParagraphStyle("cell", fontName=songti, fontSize=8, leading=10)
     total_style = ParagraphStyle("total", fontName=heiti, fontSize=8, leading=10)
-    for i, row in enumerate(doc.rows):
-        style_ = total_style if i == len(doc.rows) - 1 else cell_style
+    for i, row in enumerate(rows):
+        style_ = total_style if i == len(rows) - 1 else cell_style
         data.append([Paragraph(str(v), style_) for v in row[:2]] + ["" if v is None else str(v) for v in row[2:]])
     first, second = 47 * mm, 17 * mm
-    rest = (width - first - second) / max(1, len(doc.headers) - 2)
-    table = LongTable(data, colWidths=[first, second] + [rest] * (len(doc.headers) - 2), repeatRows=1)
+    rest = (width - first - second) / max(1, len(headers) - 2)
+    table = LongTable(data, colWidths=[first, second] + [rest] * (len(headers) - 2), repeatRows=1, hAlign="LEFT")
     style = [
         ("FONT", (0, 1), (-1, -1), songti, 8),
         ("FONT", (0, -1), (-1, -1), heiti, 8),
@@ -81,13 +105,7 @@ def render_summary(doc: SummaryPrint, fonts: FontSet) -> bytes:
         ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
     ]
     table.setStyle(TableStyle(style))
-    story += [table, Spacer(1, 4 * mm)]
-    if doc.sources:
-        story.append(_sources(doc, heiti, songti))
-        story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(doc.footer, small))
-    pdf.build(story)
-    return buffer.getvalue()
+    return table
 
 
 def _chart(doc: SummaryPrint, heiti: str, songti: str, width: float) -> Drawing:

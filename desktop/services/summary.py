@@ -33,6 +33,7 @@ SUBTITLE = QT_TRANSLATE_NOOP(
     "需关注为审核人已确认的不达标。")
 _CHART_TITLE = QT_TRANSLATE_NOOP("summary", "按月（所列县合计）")
 _SOURCES_TITLE = QT_TRANSLATE_NOOP("summary", "认定人数按来源地（户籍地）")
+_LOANS_TITLE = QT_TRANSLATE_NOOP("summary", "贷款与跟踪核实（按县按月）")
 SERIES = (("applications", QT_TRANSLATE_NOOP("summary", "申请")), ("approvals", QT_TRANSLATE_NOOP("summary", "批准")),
           ("passed", QT_TRANSLATE_NOOP("summary", "符合")), ("failed", QT_TRANSLATE_NOOP("summary", "不符合")))
 
@@ -135,8 +136,13 @@ def pdf_bytes(ws: Workspace, s: Summary) -> bytes:
     from desktop.services import letters
 
     months = s.by_month()
+    # the loans' columns go in a table of their own, with the counties and months that have any
+    names, rows, cut = headers(), table_rows(s), len(LOAN_COLUMNS)
+    cells = [*s.cells, s.total()]
+    loan_rows = [r[:2] + r[-cut:] for c, r in zip(cells, rows, strict=True) if c.loans or c.checks]
     doc = SummaryPrint(
-        title=_title(ws, s), subtitle=SUBTITLE, headers=headers(), rows=table_rows(s),
+        title=_title(ws, s), subtitle=SUBTITLE, headers=names[:-cut], rows=[r[:-cut] for r in rows],
+        loans_title=_LOANS_TITLE, loan_headers=names[:2] + names[-cut:], loan_rows=loan_rows,
         months=[c.month for c in months],
         series=[(label, [int(getattr(c, key)) for c in months]) for key, label in SERIES],
         footer=_footer(ws), chart_title=_CHART_TITLE, sources_title=_SOURCES_TITLE,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -196,6 +197,18 @@ def test_the_province_s_summary_counts_the_counties_loans_and_checks(
     sheet = openpyxl.load_workbook(out)["按县按月"]
     last = [c.value for c in sheet[sheet.max_row - 2]]  # the total, then a blank row and the note
     assert last[0] == "合计" and last[-7:] == [1, 300, 2, 1, 0, 1, 1]
+    # and the PDF: the loans in a table of their own, the months with any and the total
+    with ex.province_ws() as ws:
+        pdf = summary_service.export(ws, summary_service.summary(ws), ex.tmp / "summary.pdf")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    after = text[text.index("贷款与跟踪核实（按县按月）"):]
+    lines = [line.split() for line in after.splitlines() if "（222401）" in line or line.strip().startswith("合计")]
+    assert [line[-8:] for line in lines[:-1]] == [
+        ["2026-07", "1", "300", "0", "0", "0", "0", "0"], ["2026-08", "0", "0", "1", "1", "0", "0", "0"],
+        ["2026-09", "0", "0", "1", "0", "0", "1", "1"]]
+    assert lines[-1][-7:] == ["1", "300", "2", "1", "0", "1", "1"]
 
 
 def test_a_loan_of_an_application_the_province_never_received_is_refused(exchange: Exchange) -> None:  # noqa: F811

@@ -1,5 +1,5 @@
 """企业汇总 at the province shows a county's loans and their checks, and the clerk's answers for the
-workers (issue 14 item 5, issue 17), as a laoxie.batch/2 batch brought them."""
+workers (issue 14 item 5, issue 17), as a laoxie.batch/2 batch brought them; 统计分析 counts them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.province_pages import RegisterPage
+from desktop.ui.summary_page import SummaryPage
 from desktop.ui.tasks import TaskRunner
 from tests.services.test_batch_tracking import _loan_with_checks
 from tests.services.test_batches import Exchange, _unlock_once, exchange  # noqa: F401 - the fixtures
@@ -54,3 +56,32 @@ def test_the_register_shows_loans_checks_and_answers(qtbot: QtBot, exchange: Exc
         sheet = load_workbook(page.written).active
         assert sheet is not None and sheet.max_row == 2
         assert (sheet.cell(2, 1).value, sheet.cell(2, 3).value) == ("延吉市就业服务局（222401）", uscc)
+
+
+def test_the_summary_page_counts_the_loans_and_checks(qtbot: QtBot, exchange: Exchange,  # noqa: F811
+                                                      runner: TaskRunner) -> None:  # noqa: F811
+    _loan_with_checks(exchange)
+    [outcome] = exchange.import_(exchange.export().path)
+    assert outcome.accepted, outcome.message
+    with exchange.province_ws() as ws:
+        page = SummaryPage(ws, runner)
+        qtbot.addWidget(page)
+        page.resize(1024, 700)
+        with qtbot.waitSignal(page.computed, timeout=10_000):
+            page.show()
+            page.reload()
+        headers = [page.table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(page.table.columnCount())]
+        loans = headers.index("贷款笔数")
+
+        def text(row: int, col: int) -> str:
+            return str(page.table.model().index(row, col).data())
+
+        rows = {text(r, 1): [text(r, c) for c in range(loans, len(headers))] for r in range(page.table.rowCount())}
+        # July: the loan (300 万元); August: 达标; September: 不达标, not yet confirmed (需关注 0)
+        assert rows["2026-07"] == ["1", "300", "0", "0", "0", "0", "0"]
+        assert rows["2026-08"] == ["0", "0", "1", "1", "0", "0", "0"]
+        assert rows["2026-09"] == ["0", "0", "1", "0", "0", "1", "0"]
+        assert "贷款 1 笔 300 万元；跟踪核实 2 次（达标 1，有风险 0，不达标 1，其中需关注 0）" in page.resultLabel.text()
+        if SHOTS:
+            page.table.horizontalScrollBar().setValue(page.table.horizontalScrollBar().maximum())
+            page.grab().save(str(Path(SHOTS) / "summary-loans.png"))

@@ -67,6 +67,12 @@ def test_the_province_s_page(qtbot: QtBot, province_file: Path, open_window: Cal
         "合计", f"{expected.period_from}～{expected.period_to}", str(total.applications), str(total.approvals),
         str(total.passed), str(total.failed), str(total.workers)]
     assert page.table.horizontalHeaderItem(9).text() == "脱贫人口（核实）"
+    last = page.table.columnCount() - 1
+    assert [page.table.horizontalHeaderItem(c).text() for c in (last - 6, last)] == ["贷款笔数", "需关注"]
+    assert table_row(page, page.table.rowCount() - 1)[-7:] == [
+        str(v) for v in (total.loans, total.loan_amount, total.checks, total.met, total.at_risk, total.not_met,
+                         total.attention)]
+    assert f"贷款 {total.loans} 笔" in page.resultLabel.text()
     assert page.monthChart.categories == [f"{int(m[5:])}月" for m in expected.months]  # all in 2026
     assert "2026年" in page.monthChart.title
     assert page.countyCombo.count() == 5  # 全部 and the four counties
