@@ -194,6 +194,12 @@ def test_the_province_s_summary_counts_the_counties_loans_and_checks(
     total = json.loads(capsys.readouterr().out)["summary"]["total"]
     assert {k: total[k] for k in ("loans", "loan_amount_wan", "checks", "met", "at_risk", "not_met", "attention")} == {
         "loans": 1, "loan_amount_wan": "300", "checks": 2, "met": 1, "at_risk": 0, "not_met": 1, "attention": 1}
+    assert main(["--db", str(ex.province), "--user", "clerk", "province", "summary", "--from", "2026-09"]) == EXIT_OK
+    header, september, total_line = capsys.readouterr().out.splitlines()[:3]
+    assert header.split("\t")[-7:] == ["贷款笔数", "贷款金额（万元）", "核实次数", "达标", "有风险", "不达标", "需关注"]
+    assert "重点群体（核实）" in header and "脱贫人口（核实）" not in header  # not the groups' columns
+    assert september.split("\t")[1:2] + september.split("\t")[-7:] == ["2026-09", "0", "0", "1", "0", "0", "1", "1"]
+    assert total_line.split("\t")[-7:] == ["0", "0", "1", "0", "0", "1", "1"]
     sheet = openpyxl.load_workbook(out)["按县按月"]
     last = [c.value for c in sheet[sheet.max_row - 2]]  # the total, then a blank row and the note
     assert last[0] == "合计" and last[-7:] == [1, 300, 2, 1, 0, 1, 1]
