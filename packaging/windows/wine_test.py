@@ -414,8 +414,10 @@ def suite(app: Path, scope: str) -> None:
         for name in ("PySide6/QtTest.pyd", "PySide6/Qt6Test.dll"):
             (app / "python" / "Lib" / "site-packages" / name).write_bytes(archive.read(name))
     # Left out: the PyInstaller bundle and the layer contracts (Linux tools), the crash
-    # trials (slow), the window (tests/ui: the window smoke test above stands for it).
-    ignore = ["tests/test_bundle.py", "tests/test_architecture.py", "tests/test_crash.py", "tests/ui"]
+    # trials (slow), the window (tests/ui: the window smoke test above stands for it), and
+    # the bench table's own tests (bench/ is a Linux tool that this copy leaves out).
+    ignore = ["tests/test_bundle.py", "tests/test_architecture.py", "tests/test_crash.py", "tests/ui",
+              "tests/test_bench_results.py"]
     deselect = [
         # They read the source tree (desktop/*.py), which this copy leaves out on purpose
         # so that the tests import the installed program; Linux CI runs them.
