@@ -20,7 +20,8 @@ from datetime import date
 
 from desktop.core.eligibility import add_months
 from desktop.core.tracking import Verdict, month_end, month_of
-from desktop.services.tracking import loan_basis, reverify_basis, workers_required
+from desktop.services.loans import tracking_rules
+from desktop.services.tracking import loan_basis, reverify_basis, reverify_loan, workers_required
 from desktop.services.workspace import Workspace
 from desktop.store import tracking as tracking_store
 from desktop.store.loans import LoanRow
@@ -105,3 +106,41 @@ def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
                 staff_total=result.staff_total, verdict=result.verdict, insured=sum(1 for n in now if n in paid)))
         month = add_months(month, 1)[0]
     return found
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One worker of the 人员时间线: their months and the rule's continuous span (:func:`reverify`)."""
+
+    months: WorkerMonths
+    span: str  # e.g. 3个月0天; "" when not on a list up to the date
+    reaches: bool  # the span reaches ``continuous_min_months``
+
+
+@dataclass(frozen=True)
+class WorkerTimeline:
+    months: tuple[str, ...]  # YYYY-MM, the loan's months from its start to the date (at most its end)
+    listed: frozenset[str]  # of them, the months with a list
+    workers: tuple[WorkerRow, ...]
+    minimum: int  # continuous_min_months
+
+
+def worker_timeline(ws: Workspace, loan: LoanRow, on: date) -> WorkerTimeline:
+    """Each worker's months employed and insured (:func:`worker_months`) with the continuous span a check at
+    ``on`` finds (:func:`desktop.services.tracking.reverify_loan`), for the 跟踪 page's 人员时间线."""
+    start = month_of(date.fromisoformat(loan.start_date))
+    on = min(on, date.fromisoformat(loan.end_date))
+    months: list[str] = []
+    month = start
+    while month <= month_of(on):
+        months.append(f"{month:%Y-%m}")
+        month = add_months(month, 1)[0]
+    minimum = tracking_rules(ws).continuous_min_months
+    found = worker_months(ws, loan, on) if months else []
+    listed = frozenset(m for w in found for m in w.employed)
+    spans = reverify_loan(ws, loan, on).spans if listed else {}
+    rows = []
+    for w in found:
+        span = spans.get(w.id_number)
+        rows.append(WorkerRow(w, span.text if span else "", bool(span and span.reaches)))
+    return WorkerTimeline(tuple(months), listed, tuple(rows), minimum)

@@ -29,7 +29,7 @@ from desktop.core.tracking_confirm import Confirmation, Outcome
 from desktop.services import tracking, tracking_insurance, tracking_reports
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
-from desktop.services.tracking_timeline import TimelineMonth, timeline
+from desktop.services.tracking_timeline import TimelineMonth, timeline, worker_timeline
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.errors import show_exception
@@ -39,6 +39,7 @@ from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.timeline_chart import TimelineChart
 from desktop.ui.tracking_import import ListImporter
 from desktop.ui.widgets import offer, readonly_table
+from desktop.ui.worker_months import WorkerMonthsDialog
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
     Verdict.MET.value: QColor("#d9f2d9"),
@@ -106,6 +107,8 @@ class TrackingPage(QWidget):
         self.paidTemplateButton.setToolTip(self.tr(
             "保存空白的社会保险缴费明细模板（名册模板的配套），交企业按月填写：姓名、身份证号、缴费月份、单位"))
         top.addWidget(self.paidTemplateButton)
+        self.workersButton = QPushButton(self.tr("人员时间线…"), self)
+        top.addWidget(self.workersButton)
         top.addStretch(1)
         layout.addLayout(top)
         headers = (self.tr("企业名称"), self.tr("统一社会信用代码"), self.tr("借款合同"), self.tr("贷款期"),
@@ -142,6 +145,7 @@ class TrackingPage(QWidget):
         self.reportButton.clicked.connect(self._choose_report)
         self.workbookButton.clicked.connect(self._choose_workbook)
         self.paidTemplateButton.clicked.connect(self._choose_paid_template)
+        self.workersButton.clicked.connect(lambda: self.open_worker_months())
         self.table.itemSelectionChanged.connect(self._show_detail)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -226,6 +230,9 @@ class TrackingPage(QWidget):
         offer(self.workbookButton, self.saving is None and bool(self.rows),
               busy or ("" if self.rows else self.tr("还没有登记贷款")))
         self.paidTemplateButton.setEnabled(self.saving is None)  # keeps its tooltip
+        offer(self.workersButton, self.selected() is not None, self.tr("请先在表中选一笔贷款"))
+        if self.workersButton.isEnabled():
+            self.workersButton.setToolTip(self.tr("所选贷款每名人员每月的在职、参保情况和连续就业时间"))
 
     def _why_not_answer(self) -> str:
         """Why the approver's buttons are off now ('' when they are on)."""
@@ -397,6 +404,21 @@ class TrackingPage(QWidget):
     def selected(self) -> DueCheck | None:
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+
+    def open_worker_months(self) -> WorkerMonthsDialog | None:
+        """人员时间线… of the selected loan at today's date (read-only)."""
+        d = self.selected()
+        if d is None:
+            return None
+        try:
+            data = worker_timeline(self._ws, d.loan, self.today)
+        except (ServiceError, StoreError) as exc:
+            show_exception(self, exc)
+            return None
+        dialog = WorkerMonthsDialog(data, d.loan.enterprise_name, self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def _show_chart(self, d: DueCheck | None) -> None:
         """The selected loan's months: workers counted against the number required."""

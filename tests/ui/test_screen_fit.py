@@ -29,6 +29,7 @@ from desktop.services.demo import build_demo
 from desktop.services.enterprises import list_enterprises
 from desktop.services.keys import PublicKeyFile
 from desktop.services.rosters import roster_page
+from desktop.services.tracking_timeline import WorkerMonths, WorkerRow, WorkerTimeline
 from desktop.store.rosters import RosterQuery
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -103,6 +104,14 @@ def screen_fit(qapp: QApplication) -> Iterator[Callable[[QRect], ScreenFit]]:
     qapp.setFont(font)
 
 
+def _worker_timeline() -> WorkerTimeline:
+    """Two years of months for 60 workers: the table scrolls inside the dialog."""
+    months = tuple(f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(24))
+    rows = tuple(WorkerRow(WorkerMonths(f"22240119900101{n:04d}", LONG_TEXT[:12], months[::2], months[1::2]),
+                           "11个月30天", n % 2 == 0) for n in range(60))
+    return WorkerTimeline(months, frozenset(months[:-1]), rows, 3)
+
+
 class Samples:
     """Constructor arguments by annotation: what a window needs, from the demo office."""
 
@@ -133,6 +142,7 @@ class Samples:
             "SavePriority": lambda: lambda *_a, **_k: None,
             "SaveOffice": lambda: lambda *_a, **_k: None,
             "SignIn": lambda: lambda *_a, **_k: None,
+            "WorkerTimeline": _worker_timeline,
         }
 
     def arguments(self, cls: type) -> tuple[list[Any], dict[str, Any]]:
