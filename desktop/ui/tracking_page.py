@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
     QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
@@ -38,7 +38,7 @@ from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.timeline_chart import TimelineChart
 from desktop.ui.tracking_import import ListImporter
-from desktop.ui.widgets import offer, readonly_table
+from desktop.ui.widgets import ReloadsWhenShown, offer, readonly_table
 from desktop.ui.worker_months import WorkerMonthsDialog
 
 VERDICT_COLOURS = {  # light backgrounds that keep black text readable
@@ -70,7 +70,7 @@ class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
 
-class TrackingPage(QWidget):
+class TrackingPage(ReloadsWhenShown):
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws, self._tasks = workspace, tasks
@@ -147,14 +147,6 @@ class TrackingPage(QWidget):
         self.paidTemplateButton.clicked.connect(self._choose_paid_template)
         self.workersButton.clicked.connect(lambda: self.open_worker_months())
         self.table.itemSelectionChanged.connect(self._show_detail)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self.reload()
-
-    def on_data_changed(self, _kind: str, _enterprise_id: int) -> None:
-        if self.isVisible():
-            self.reload()
 
     def reload(self) -> None:
         self.titleLabel.setText(self.tr("贷款期内跟踪评估（截至 {date}，每 {n} 个月核实一次）").format(
