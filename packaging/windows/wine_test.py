@@ -335,9 +335,11 @@ def stick_pulled_out_during_backup(app: Path, work: Path) -> None:
     damaged database is never retried."""
     start = time.monotonic()
     stick = work / "U盘 拔出"
+    gone = work / "U盘 拔出（已拔出）"
     for attempt in range(1, 4):
-        if stick.exists():
-            shutil.rmtree(stick)
+        for folder in (stick, gone):
+            if folder.exists():
+                shutil.rmtree(folder)
         stick.mkdir()
         pulled = threading.Event()
         stop = threading.Event()
@@ -346,7 +348,11 @@ def stick_pulled_out_during_backup(app: Path, work: Path) -> None:
             while not stop.is_set():
                 try:
                     if any(entry.name.endswith(".part") for entry in os.scandir(stick)):
-                        shutil.rmtree(stick, ignore_errors=True)
+                        # At once, as a drive vanishes: rmtree alone empties the folder file by
+                        # file first, and the program may look in the moment the folder is still
+                        # there but its file is not (seen once in CI).
+                        os.rename(stick, gone)
+                        shutil.rmtree(gone, ignore_errors=True)
                         pulled.set()
                         return
                 except FileNotFoundError:
