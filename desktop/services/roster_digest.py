@@ -53,7 +53,8 @@ from desktop.core.roster import (
 from desktop.rosters.reader import RosterFile
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.rosters import (
-    MAPPING_KEY, ImportResult, RosterPreview, commit_import, parse_mapping, prepare_import, resolve_layout,
+    MAPPING_KEY, ImportResult, ReadSheet, RosterPreview, commit_import, mapping_text, parse_mapping, prepare_import,
+    resolve_layout,
 )
 from desktop.services.workspace import Workspace
 from desktop.store import roster_digest as digest_store
@@ -127,20 +128,26 @@ class SameAs:
 # Recorded with an import
 
 
-def keys_for(ws: Workspace, preview: RosterPreview, request: Request, mapping: str | None) -> tuple[str, ...]:
-    """The input digests an import of ``preview`` records (read with the remembered ``mapping``)."""
-    keys = [request.key(ws, preview.enterprise, mapping)]
-    after = preview.mapping_text()
+def _mapping(ws: Workspace, enterprise: Enterprise) -> str | None:
+    return ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise.id))
+
+
+def keys_for(ws: Workspace, enterprise: Enterprise, rf: RosterFile, request: Request, read: ReadSheet) -> tuple[str, ...]:
+    """The input digests an import of the sheet ``read`` records: called while its header rows are in memory."""
+    mapping = _mapping(ws, enterprise)
+    keys = [request.key(ws, enterprise, mapping)]
+    layout, unmapped = read.check.layout, read.unmapped
+    after = mapping_text(layout, unmapped)
     if parse_mapping(after) != parse_mapping(mapping):
         # The import will remember this mapping: would a second import read the file the same way with it?
         try:
-            sheet, layout, _, unmapped = resolve_layout(preview.file, parse_mapping(after), sheet=request.sheet,
-                                                        columns=request.columns, header_row=request.header_row)
+            found = resolve_layout(rf, parse_mapping(after), sheet=request.sheet, columns=request.columns,
+                                   header_row=request.header_row)
         except RosterError:
             pass
         else:
-            if (sheet, layout, unmapped) == (preview.sheet, preview.layout, preview.unmapped):
-                keys.append(request.key(ws, preview.enterprise, after))
+            if (found[0], found[1], found[3]) == (read.check.sheet, layout, unmapped):
+                keys.append(request.key(ws, enterprise, after))
     return tuple(keys)
 
 
@@ -204,9 +211,9 @@ def _roster_row(values: list[Any]) -> RosterRow:
     return row
 
 
-def unchanged_preview(ws: Workspace, enterprise: Enterprise, rf: RosterFile, request: Request,
-                      mapping: str | None) -> RosterPreview | None:
+def unchanged_preview(ws: Workspace, enterprise: Enterprise, rf: RosterFile, request: Request) -> RosterPreview | None:
     """The preview of the enterprise's last import again, if ``request`` repeats it and nothing it read changed."""
+    mapping = _mapping(ws, enterprise)
     last = digest_store.last_import(ws.store, enterprise.id)
     if last is None or not last.reimport:
         return None

@@ -117,8 +117,7 @@ class RosterPreview:
 
     def mapping_text(self) -> str:
         """The column mapping an import of this preview remembers for the enterprise (its setting's text)."""
-        return json.dumps({"fields": self.layout.learned_names(), "ignored": self.unmapped},
-                          ensure_ascii=False, sort_keys=True)
+        return mapping_text(self.layout, self.unmapped)
 
     def mapping(self) -> dict[str, dict[str, object]]:
         """field -> {column letter, header text} as used."""
@@ -127,6 +126,11 @@ class RosterPreview:
             f.value: {"column": column_letter(c), "index": c, "header": layout.header_of(c)}
             for f, c in sorted(layout.columns.items(), key=lambda item: item[1])
         }
+
+
+def mapping_text(layout: HeaderLayout, unmapped: Mapping[str, str]) -> str:
+    """The remembered mapping setting's text for a roster read with ``layout`` and these columns ignored."""
+    return json.dumps({"fields": layout.learned_names(), "ignored": dict(unmapped)}, ensure_ascii=False, sort_keys=True)
 
 
 def problem_record(sheet: str, layout: HeaderLayout, p: RowProblem) -> dict[str, object]:
@@ -313,13 +317,10 @@ def prepare_import(
         from desktop.services import roster_digest
 
         request = roster_digest.Request(rf.sha256, sheet, columns, header_row, today)
-        mapping = ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id))
-        same = roster_digest.unchanged_preview(ws, enterprise, rf, request, mapping) if shortcut else None
+        same = roster_digest.unchanged_preview(ws, enterprise, rf, request) if shortcut else None
         if same is not None:
             return same  # the file and all it was read with are those of the last import: nothing to do
-        preview = _prepare(ws, enterprise, rf, sheet, columns, header_row, today, progress, cancel)
-        preview.reimport_keys = roster_digest.keys_for(ws, preview, request, mapping)
-        return preview
+        return _prepare(ws, enterprise, rf, sheet, columns, header_row, today, progress, cancel)
     except BaseException:
         rf.close()
         raise
@@ -394,6 +395,10 @@ def _prepare(
     read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
                       progress=progress, cancel=cancel)
     checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
+
+    keys = roster_digest.keys_for(ws, enterprise, rf, roster_digest.Request(rf.sha256, sheet, columns, header_row,
+                                                                            today), read)
     # Every row is checked and kept: let go of python-calamine's copy of the sheet (every cell of
     # it, ~65 MB at 100,000 rows) before the store's work; the file's bytes stay, to reopen.
     sheets = rf.sheets()
@@ -421,7 +426,8 @@ def _prepare(
     return RosterPreview(
         enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
         absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
-        unmapped=read.unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
+        unmapped=read.unmapped, store_state=store_state, stage_token=token, reimport_keys=keys, _store=ws.store,
+        _stored=stored,
     )
 
 

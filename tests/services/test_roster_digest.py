@@ -289,3 +289,25 @@ def test_a_forgotten_mapping_reads_as_the_first_import_did_and_is_remembered_aga
     short = _assert_same_as_full(workspace, enterprise, path, monkeypatch)
     svc.commit_import(workspace, short)
     assert svc.remembered_mapping(workspace, enterprise.id) == remembered
+
+
+def test_recording_the_digests_reads_the_sheet_once(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first import checks its remembered mapping on the header rows it has read, not on a second load."""
+    from desktop.rosters.reader import RosterFile
+
+    loads: list[str] = []
+    load = RosterFile._load  # noqa: SLF001
+
+    def counted(self: RosterFile, name: str) -> Any:
+        loads.append(name)
+        return load(self, name)
+
+    monkeypatch.setattr(RosterFile, "_load", counted)
+    enterprise = _enterprise(workspace)
+    path = _roster(tmp_path)
+    preview = _prepare(workspace, enterprise, path)
+    assert len(preview.reimport_keys) == 2  # as read (nothing remembered) and with the mapping it leaves
+    svc.commit_import(workspace, preview)
+    assert loads == ["名册"]
