@@ -35,9 +35,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop import __version__
-from desktop.core.letter import (
-    ANNEX_COLUMNS, LetterContent, Paragraph, Run, format_code, letter_text,
-)
+from desktop.core.letter import ANNEX_COLUMNS, LetterContent, format_code
+from desktop.core.letter_words import Paragraph, Run, letter_text
 from desktop.letters import qr
 from desktop.letters.fonts import FontSet
 from desktop.letters.layout import Piece, SetLine, Typesetter, typesetter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.letter import Run
+from desktop.core.letter_words import Run
 from desktop.letters import fontset
 from desktop.letters.layout import Typesetter
 from desktop.letters.pdf import BLOCK_W, BODY_SIZE, CHAR_PITCH, LINES, SPACING, _blank, _paginate, _Row
