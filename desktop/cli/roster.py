@@ -194,9 +194,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from desktop.core.workers import ContractType, PriorityGroup
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
     from desktop.services.privacy import shown_id
-    from desktop.services.rosters import RosterQuery
+    from desktop.services.roster_view import RosterQuery
 
     group = args.group or ""
     if group not in ("", "any", "none", "claimed") and group not in {g.value for g in PriorityGroup}:
@@ -290,8 +290,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
-    from desktop.services.rosters import RosterQuery
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
+    from desktop.services.roster_view import RosterQuery
     from desktop.services.priority import verify_claims
 
     with open_workspace(args) as ws:
@@ -326,7 +326,7 @@ def cmd_hukou(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
 
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)

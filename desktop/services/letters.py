@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.letter import (
-    LetterContent, LetterError, LetterPage, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
-    verification_code,
+    LetterContent, LetterError, LetterPage, format_code, normalise_code, parse_qr_payload, qr_payload, verification_code,
 )
+from desktop.core.letter_build import build_content
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.batches.files import write_verified
 from desktop.core.permissions import Permission

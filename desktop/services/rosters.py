@@ -19,7 +19,6 @@ run them on its worker thread with a bar and a cancel button.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import secrets
@@ -39,20 +38,17 @@ from desktop.core.roster import (
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
 from desktop.services.backups import backup_due, make_backup
-from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE, unmask
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import roster_undo as undo_store
 from desktop.store import rosters as roster_store
-from desktop.store.rosters import (
-    SORT_COLUMNS, RosterQuery, RosterRecord, RosterWindow, StoredWorker, months_json,
-)
+from desktop.store.rosters import StoredWorker, months_json
 
 __all__ = [
-    "SORT_COLUMNS", "Field", "RosterInspection", "RosterWindow", "column_letter", "filter_roster",
-    "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "RosterQuery", "RosterRecord", "commit_import",
-    "count_roster", "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
-    "next_roster_page", "roster_ids", "roster_page", "roster_records", "write_problems_copy", "write_template",
+    "Field", "RosterInspection", "column_letter",
+    "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "commit_import",
+    "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
+    "write_problems_copy", "write_template",
 ]
 
 MAPPING_KEY = "roster_mapping:{enterprise_id}"
@@ -362,6 +358,10 @@ def _prepare(
     read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
                       progress=progress, cancel=cancel)
     checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    # Every row is checked and kept: let go of python-calamine's copy of the sheet (every cell of
+    # it, ~65 MB at 100,000 rows) before the store's work; the file's bytes stay, to reopen.
+    sheets = rf.sheets()
+    rf.close()
     fields = employment_fields_of(layout)
     check_cancel(cancel)
     if progress:
@@ -383,7 +383,7 @@ def _prepare(
         except Exception:  # noqa: BLE001 - only a speed-up (a full temp folder, say): commit the ordinary way
             token = ""
     return RosterPreview(
-        enterprise=enterprise, file=rf, sheets=rf.sheets(), check=checked, fields=fields, counts=counts,
+        enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
         absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
         unmapped=read.unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
     )
@@ -637,59 +637,3 @@ def write_template(out: Path | str, ws: Workspace | None = None) -> Path:
     from desktop.rosters.template import write_roster_template
 
     return write_roster_template(Path(out), ws.areas if ws else AreaTable.default())
-
-
-# --------------------------------------------------------------------------
-# The roster view (queries run in the database; see desktop.store.rosters)
-
-
-def count_roster(ws: Workspace, query: RosterQuery) -> int:
-    return roster_store.count_roster(ws.store, _scoped(ws, query))
-
-
-def roster_page(ws: Workspace, query: RosterQuery, *, limit: int = 200, offset: int = 0) -> list[RosterRecord]:
-    """One page of the roster; a search that finds rows by digits their masked numbers hide is logged."""
-    query = _scoped(ws, query)
-    if query.hidden_digits and roster_store.searches_numbers(query):
-        _log_hidden_search(ws, query, roster_store.count_roster(ws.store, query))
-    return roster_store.roster_page(ws.store, query, limit=limit, offset=offset)
-
-
-def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> RosterWindow:
-    """What the roster view runs when the clerk types or picks a filter: all matching ids, the first rows."""
-    query = _scoped(ws, query)
-    window = roster_store.filter_roster(ws.store, query, first=first)
-    if query.hidden_digits and roster_store.searches_numbers(query):
-        _log_hidden_search(ws, query, window.total)
-    return window
-
-
-def next_roster_page(ws: Workspace, query: RosterQuery, *, offset: int, limit: int = 200) -> list[RosterRecord]:
-    """A further page of a filter the view ran with :func:`filter_roster` (which logged what it found)."""
-    return roster_store.roster_page(ws.store, _scoped(ws, query), limit=limit, offset=offset)
-
-
-def roster_ids(ws: Workspace, query: RosterQuery) -> list[int]:
-    return roster_store.roster_ids(ws.store, _scoped(ws, query))
-
-
-def _scoped(ws: Workspace, query: RosterQuery) -> RosterQuery:
-    """A search reaches the digits masked numbers hide only for a user with the right to see them."""
-    return dataclasses.replace(query, hidden_digits=ws.can(Permission.UNMASK_PERSONAL_DATA))
-
-
-def _log_hidden_search(ws: Workspace, query: RosterQuery, found: int) -> None:
-    """Record a search that found rows only through hidden digits: it tells what the mask hides."""
-    shown = roster_store.count_roster(ws.store, dataclasses.replace(query, hidden_digits=False))
-    if found > shown:
-        unmask(ws, purpose=HIDDEN_DIGITS_PURPOSE, subjects=[str(query.enterprise_id)], entity="enterprise",
-               count=found - shown)
-
-
-def roster_records(ws: Workspace, employment_ids: Sequence[int]) -> list[RosterRecord]:
-    return roster_store.roster_records(ws.store, employment_ids)
-
-
-def roster_history(ws: Workspace, enterprise_id: int) -> list[dict[str, Any]]:
-    """The enterprise's imports, newest first (file, SHA-256, counts, when)."""
-    return roster_store.roster_imports(ws.store, enterprise_id)

@@ -1,6 +1,6 @@
 """The roster table: one enterprise's workers, a window onto a database query.
 
-Filtering and sorting run in the database (``services.rosters.filter_roster``):
+Filtering and sorting run in the database (``services.roster_view.filter_roster``):
 the model keeps the number of matching rows and the records fetched so far.
 Further records are read a page at a time (``roster_page``, LIMIT/OFFSET over an
 index in the roster's order) as the view scrolls to them, through the one paging
@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services.privacy import shown_id
-from desktop.services.rosters import (
+from desktop.services.roster_view import (
     SORT_COLUMNS, RosterQuery, RosterRecord, filter_roster, next_roster_page, roster_records,
 )
 from desktop.services.workspace import Workspace

@@ -43,7 +43,8 @@ from desktop.services.policy import paired_areas
 from desktop.services.priority import mark_priority, record_hukou_check
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.roster_undo import ImportRow, UndoResult, last_undoable, undo_import
-from desktop.services.rosters import RosterQuery, count_roster, roster_history, write_template
+from desktop.services.roster_view import RosterQuery, count_roster, roster_history
+from desktop.services.rosters import write_template
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR, label, local_time

@@ -19,14 +19,14 @@ from desktop.core.identifiers import id_check_char
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
-from desktop.store import rosters as roster_store
+from desktop.store import roster_view as view_store
 from desktop.store.store import Store
 from tests.conftest import DATA
 from tests.roster_factory import store_roster
 
 
-def queries(enterprise_id: int, name: str, number: str) -> list[roster_store.RosterQuery]:
-    base = roster_store.RosterQuery(enterprise_id)
+def queries(enterprise_id: int, name: str, number: str) -> list[view_store.RosterQuery]:
+    base = view_store.RosterQuery(enterprise_id)
     variants = [
         {}, {"active_only": False}, {"text": name[:1]}, {"text": name[:2]}, {"text": number[-4:]},
         {"text": number[:6]}, {"text": number}, {"text": number[6:10]},
@@ -40,20 +40,20 @@ def queries(enterprise_id: int, name: str, number: str) -> list[roster_store.Ros
     for variant in variants:
         query = dataclasses.replace(base, **variant)  # type: ignore[arg-type]
         found.append(query)
-        for sort in roster_store.SORT_COLUMNS:
+        for sort in view_store.SORT_COLUMNS:
             found += [dataclasses.replace(query, sort=sort), dataclasses.replace(query, sort=sort, descending=True)]
     return found
 
 
-def assert_pages_match(store: Store, query: roster_store.RosterQuery, page: int) -> None:
-    expected = roster_store.roster_records(store, roster_store.roster_ids(store, query))
-    window = roster_store.filter_roster(store, query, first=page)
+def assert_pages_match(store: Store, query: view_store.RosterQuery, page: int) -> None:
+    expected = view_store.roster_records(store, view_store.roster_ids(store, query))
+    window = view_store.filter_roster(store, query, first=page)
     shown = list(window.first_rows)
     while len(shown) < window.total:
-        more = roster_store.roster_page(store, query, limit=page, offset=len(shown))
+        more = view_store.roster_page(store, query, limit=page, offset=len(shown))
         assert more, query
         shown += more
-    assert window.total == len(expected) == roster_store.count_roster(store, query), query
+    assert window.total == len(expected) == view_store.count_roster(store, query), query
     assert shown == expected, query
 
 
@@ -65,7 +65,7 @@ def test_pages_equal_the_full_list_on_the_sample_rosters(workspace: Workspace, s
     ))
     preview = svc.prepare_import(workspace, enterprise.id, DATA / sample, today=datetime.date(2026, 11, 24))
     svc.commit_import(workspace, preview)
-    first = roster_store.roster_page(workspace.store, roster_store.RosterQuery(enterprise.id), limit=1)[0]
+    first = view_store.roster_page(workspace.store, view_store.RosterQuery(enterprise.id), limit=1)[0]
     for query in queries(enterprise.id, first.name, first.id_number):
         assert_pages_match(workspace.store, query, page=3)
 
@@ -101,7 +101,7 @@ def test_pages_equal_the_full_list_on_10000_workers(workspace: Workspace) -> Non
         staff_total=12_000, revenue_wan=2500.0, assets_wan=3000.0,
     ))
     build_varied_roster(workspace.store, enterprise.id, 10_000)
-    sample = roster_store.roster_page(workspace.store, roster_store.RosterQuery(enterprise.id), limit=1,
+    sample = view_store.roster_page(workspace.store, view_store.RosterQuery(enterprise.id), limit=1,
                                       offset=500)[0]
     for query in queries(enterprise.id, sample.name, sample.id_number):
         assert_pages_match(workspace.store, query, page=1000)

@@ -20,6 +20,7 @@ from desktop.core.roster import Field
 from desktop.resources import form_path
 from desktop.services import reviews
 from desktop.services import rosters as svc
+from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
@@ -285,8 +286,8 @@ def test_a_reimport_shows_what_changes_and_can_mark_absent_workers(
     wizard.deactivateCheck.setChecked(True)
     result = import_now(qtbot, wizard)
     assert result.counts["deactivated"] == 1 and "标记为离职" in wizard.resultLabel.text()
-    query = svc.RosterQuery(enterprise.id)
-    assert svc.count_roster(workspace, query) == 7
+    query = roster_view.RosterQuery(enterprise.id)
+    assert roster_view.count_roster(workspace, query) == 7
     wizard.accept()
 
 

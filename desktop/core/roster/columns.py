@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from desktop.core.roster.rows import RosterRow
 from desktop.core.roster.rules import (
-    CACHE_LIMIT, MISS, SLOW, contract, id_area_mismatch, person_name, phone_text, plain_text, sex_mismatch, under_16,
-    wage_below,
+    CACHE_LIMIT, MISS, SLOW, contract, id_area_mismatch, person_name, phone_text, plain_text, sex_mismatch,
+    sixteenth_birthday, wage_below,
 )
 from desktop.core.roster_headers import Field
 from desktop.core.roster_values import CellValueError
@@ -35,6 +35,7 @@ class ColumnChecks:
         self._clean_of: dict[Field, Callable[[object], object]] = {f: self._read_cell(f) for f in Field}
         self._clean_of[Field.HUKOU] = self._clean_hukou
         self._clean_of[Field.JOB] = plain_text
+        self._sixteens: dict[str, str] = {}
 
     def check_block(self, block: Sequence[Sequence[object]], sheet_rows: Sequence[int]) -> list[RosterRow]:
         """:meth:`RowChecker.check` for many rows at once, with the same result."""
@@ -58,7 +59,11 @@ class ColumnChecks:
             c = col[f]
             return (blank,) * n if c is None else self._clean_column(f, columns[c])
 
-        plain_id, seen, check, areas, slow = ch.plain_id, ch.seen, ch.check, ch.areas, SLOW
+        # under_16 asks when each birth date's sixteenth birthday is once per distinct date;
+        # a row with anything to say goes through check, which words it.
+        plain_id, check, slow, areas = ch.plain_id, ch.check, SLOW, ch.areas
+        first_row_of = ch.first_row_of.setdefault  # ch.seen without a call: notes each person's first row
+        sixteens, sixteen_of = self._sixteens.get, self._sixteen
         out: list[RosterRow] = []
         append = out.append
         for (
@@ -86,8 +91,8 @@ class ColumnChecks:
             if (
                 name_finding is not None or findings or sex_mismatch(declared_sex, sex) is not None
                 or id_area_mismatch(areas, number, hukou_text, hukou_code) is not None
-                or under_16(birth, start) is not None
-                or seen(number, sheet_row) is not None  # last: it notes the person's first row
+                or start is not None and start < (sixteens(birth) or sixteen_of(birth))  # under_16
+                or first_row_of(number, sheet_row) != sheet_row  # last: it notes the person's first row
             ):
                 append(check(cells, sheet_row))
                 continue
@@ -135,3 +140,10 @@ class ColumnChecks:
             return SLOW
         text, code, problem, _ = self.checker._resolve_hukou(raw)
         return SLOW if problem is not None else (text, code)
+
+    def _sixteen(self, birth: str) -> str:
+        """under_16's sixteenth birthday of a birth date (a roster repeats a few thousand), kept."""
+        sixteen = sixteenth_birthday(birth)
+        if len(self._sixteens) < CACHE_LIMIT:
+            self._sixteens[birth] = sixteen
+        return sixteen
