@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.letter import format_code
 from desktop.core.permissions import Permission
-from desktop.services import letter_lists, letters
+from desktop.services import letter_lists, letter_settings, letters
 from desktop.services.errors import ServiceError
 from desktop.services.letter_lists import IssuedLetter, Waiting
 from desktop.services.workspace import Workspace
@@ -291,7 +291,7 @@ class LettersPage(QWidget):
     def font_notes(self) -> list[str]:
         """Which letter fonts stand in for missing ones (GB/T 9704 asks for 小标宋, 仿宋, 黑体, 楷体)."""
         try:
-            return [str(n) for n in letters.font_report(self._ws)["notes"]]
+            return [str(n) for n in letter_settings.font_report(self._ws)["notes"]]
         except ServiceError as exc:
             return [str(exc)]
 

@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.core.letter import format_code
-from desktop.services import letters, reviews
+from desktop.services import letter_settings, letters, reviews
 from desktop.services.workspace import Workspace
 from desktop.ui import letters_page
 from desktop.ui.letters_page import LetterColumn, LettersPage
@@ -145,12 +145,12 @@ def test_issuing_says_before_it_when_the_letter_fonts_stand_in(
     approve(clerk, approver, 3)
     page = open_page(qtbot, clerk, runner)
     assert page.select_application(3)
-    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": ["仿宋：未找到，用黑体代替"]})
+    monkeypatch.setattr(letter_settings, "font_report", lambda ws: {"notes": ["仿宋：未找到，用黑体代替"]})
     message_boxes.answer = message_boxes.answer.No
     page.issueButton.click()
     (title, text), = message_boxes.asked
     assert "缺少公文字体" in text and "仿宋：未找到，用黑体代替" in text and "设置" in text
     assert letters.letter_in_force(clerk, 3) is None  # the clerk said no: nothing issued
-    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": []})
+    monkeypatch.setattr(letter_settings, "font_report", lambda ws: {"notes": []})
     page.issueButton.click()
     assert "缺少公文字体" not in message_boxes.asked[-1][1]
