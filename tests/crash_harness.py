@@ -211,7 +211,7 @@ def _check_approval(db: Path) -> list[str]:
 
 def _op_export(ws: object, n: int) -> None:
     """A signed, encrypted batch written to the 'stick' (.part, read back, renamed), then recorded."""
-    from desktop.services.batches import export_batch
+    from desktop.services.batch_export import export_batch
     from tests.batches.factory import PASSPHRASE, letters_with_fake_pdfs
 
     stick = ws.store.path.parent / "stick"  # type: ignore[attr-defined]
