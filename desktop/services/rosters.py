@@ -75,6 +75,10 @@ class RosterPreview:
     unmapped: dict[str, str] = field(default_factory=dict)  # field -> header the clerk chose to ignore
     store_state: str = ""  # the audit chain head when compared: unchanged at commit, no need to compare again
     stage_token: str = ""  # the new rows are staged for a fast commit (see desktop.store.rosters)
+    # An unchanged re-import (desktop.services.roster_digest): the digests of what this result depended
+    # on, recorded with the import; and, on a preview cut short, the import it repeats.
+    reimport_keys: tuple[str, ...] = ()
+    unchanged_since: Any = None  # roster_digest.SameAs
     _store: Any = field(default=None, repr=False, compare=False)
     _stored: dict[str, StoredWorker] = field(default_factory=dict, repr=False, compare=False)
 
@@ -111,6 +115,10 @@ class RosterPreview:
         """Every problem as the wizard's table and the JSON show it."""
         return [problem_record(self.sheet, self.layout, p) for p in self.check.problems()]
 
+    def mapping_text(self) -> str:
+        """The column mapping an import of this preview remembers for the enterprise (its setting's text)."""
+        return mapping_text(self.layout, self.unmapped)
+
     def mapping(self) -> dict[str, dict[str, object]]:
         """field -> {column letter, header text} as used."""
         layout = self.layout
@@ -118,6 +126,11 @@ class RosterPreview:
             f.value: {"column": column_letter(c), "index": c, "header": layout.header_of(c)}
             for f, c in sorted(layout.columns.items(), key=lambda item: item[1])
         }
+
+
+def mapping_text(layout: HeaderLayout, unmapped: Mapping[str, str]) -> str:
+    """The remembered mapping setting's text for a roster read with ``layout`` and these columns ignored."""
+    return json.dumps({"fields": layout.learned_names(), "ignored": dict(unmapped)}, ensure_ascii=False, sort_keys=True)
 
 
 def problem_record(sheet: str, layout: HeaderLayout, p: RowProblem) -> dict[str, object]:
@@ -141,7 +154,11 @@ class ImportResult:
 
 def remembered_mapping(ws: Workspace, enterprise_id: int) -> dict[str, dict[str, str]]:
     """{"fields": {field: header}, "ignored": {field: header}} last used for this enterprise."""
-    text = ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id))
+    return parse_mapping(ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id)))
+
+
+def parse_mapping(text: str | None) -> dict[str, dict[str, str]]:
+    """The remembered mapping setting's text read (anything unreadable: nothing remembered)."""
     if not text:
         return {"fields": {}, "ignored": {}}
     try:
@@ -277,13 +294,17 @@ def prepare_import(
     today: datetime.date | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    shortcut: bool = True,
 ) -> RosterPreview:
     """Read and check a roster; nothing is written.
 
     ``sheet`` picks a worksheet (default: the first visible one with a
     header); ``header_row`` (1-based) overrides the header search;
     ``columns`` maps fields to 0-based columns (None: the roster has no such
-    column), overriding the guess and the remembered mapping.
+    column), overriding the guess and the remembered mapping.  The file of
+    the enterprise's last import again, read the same way with nothing
+    changed since, gives that import's outcome without reading the rows
+    (desktop.services.roster_digest), unless ``shortcut`` is False.
     """
     ws.require(Permission.IMPORT_ROSTERS)
     ensure_enterprise_editable(ws, enterprise_id)  # say so before the clerk reviews a preview
@@ -293,6 +314,12 @@ def prepare_import(
         progress("read", 0, 0)
     rf = path if isinstance(path, RosterFile) else RosterFile.open(path)
     try:
+        from desktop.services import roster_digest
+
+        request = roster_digest.Request(rf.sha256, sheet, columns, header_row, today)
+        same = roster_digest.unchanged_preview(ws, enterprise, rf, request) if shortcut else None
+        if same is not None:
+            return same  # the file and all it was read with are those of the last import: nothing to do
         return _prepare(ws, enterprise, rf, sheet, columns, header_row, today, progress, cancel)
     except BaseException:
         rf.close()
@@ -317,6 +344,23 @@ def read_sheet(
     """Find the header, map the columns (guessed, remembered for the enterprise, chosen now) and check
     every row: the reading both an import and a periodic list during the loan (跟踪评估) use."""
     remembered = remembered_mapping(ws, enterprise.id)
+    name, layout, loaded, unmapped = resolve_layout(rf, remembered, sheet=sheet, columns=columns,
+                                                    header_row=header_row, cancel=cancel)
+    minimum = _minimum_wage(enterprise.county_code, today)
+    checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
+    checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
+                          total_rows=loaded.height, progress=progress, cancel=cancel)
+    if not checked.rows:
+        raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
+    return ReadSheet(checked, unmapped, bool(learned_aliases(remembered["fields"]) or remembered["ignored"]), minimum)
+
+
+def resolve_layout(
+    rf: RosterFile, remembered: Mapping[str, Mapping[str, str]], *, sheet: str | None,
+    columns: Mapping[Field, int | None] | None, header_row: int | None, cancel: CancelFn | None = None,
+) -> tuple[str, HeaderLayout, Any, dict[str, str]]:
+    """The sheet and the columns a roster is read with: (sheet, layout, the loaded sheet, field -> header
+    the clerk chose to ignore), from the header found, the mapping remembered and the clerk's choice now."""
     learned = learned_aliases(remembered["fields"])
     name, layout, loaded = _choose_sheet(rf, sheet, learned, None if header_row is None else header_row - 1, cancel)
 
@@ -337,14 +381,7 @@ def read_sheet(
     if missing:
         raise RosterError("roster_header_missing", sheet=name, row=layout.header_row + 1,
                           fields="、".join(f.label for f in missing))
-
-    minimum = _minimum_wage(enterprise.county_code, today)
-    checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
-    checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
-                          total_rows=loaded.height, progress=progress, cancel=cancel)
-    if not checked.rows:
-        raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
-    return ReadSheet(checked, unmapped, bool(learned or remembered["ignored"]), minimum)
+    return name, layout, loaded, unmapped
 
 
 def _prepare(
@@ -358,6 +395,10 @@ def _prepare(
     read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
                       progress=progress, cancel=cancel)
     checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
+
+    keys = roster_digest.keys_for(ws, enterprise, rf, roster_digest.Request(rf.sha256, sheet, columns, header_row,
+                                                                            today), read)
     # Every row is checked and kept: let go of python-calamine's copy of the sheet (every cell of
     # it, ~65 MB at 100,000 rows) before the store's work; the file's bytes stay, to reopen.
     sheets = rf.sheets()
@@ -385,7 +426,8 @@ def _prepare(
     return RosterPreview(
         enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
         absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
-        unmapped=read.unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
+        unmapped=read.unmapped, store_state=store_state, stage_token=token, reimport_keys=keys, _store=ws.store,
+        _stored=stored,
     )
 
 
@@ -500,6 +542,11 @@ def commit_import(
     ``deactivate_absent`` marks workers the roster no longer lists inactive.
     """
     ws.require(Permission.IMPORT_ROSTERS)
+    if preview.unchanged_since is not None:  # the last import's file again: recorded, nothing written
+        from desktop.services import roster_digest
+
+        return roster_digest.commit_unchanged(ws, preview, deactivate_absent=deactivate_absent,
+                                              progress=progress, cancel=cancel)
     store = ws.store
     enterprise_id = preview.enterprise.id
     ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
@@ -568,9 +615,11 @@ def commit_import(
         if deactivate_absent and absent:
             roster_store.deactivate_employments(store, (stored[n].employment_id for n in absent))
         undo_store.finish(store, import_id, undo)
-        store.set_setting(mapping_key, json.dumps({
-            "fields": preview.layout.learned_names(), "ignored": preview.unmapped,
-        }, ensure_ascii=False, sort_keys=True))
+        store.set_setting(mapping_key, preview.mapping_text())
+        if preview.reimport_keys and stored is preview._stored:  # compared as prepared: its warnings hold
+            from desktop.services import roster_digest
+
+            roster_digest.record(ws, preview, import_id, counts, absent, deactivated=deactivate_absent)
         changed_fields = Counter(f for r in updated for f in r.changes)
         ws.audit("roster.import", entity="enterprise", entity_id=enterprise_id, detail={
             "file": preview.file.name, "sha256": preview.file.sha256, "sheet": preview.sheet,

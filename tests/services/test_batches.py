@@ -649,7 +649,7 @@ def test_import_needs_the_right_passphrase(sent: tuple[Exchange, bytes]) -> None
 
 
 def test_letters_issued_the_real_way_travel_with_their_pdfs_and_can_be_verified(tmp_path: Path) -> None:
-    from desktop.services import letters
+    from desktop.services import letter_verify, letters
 
     county = factory.county_db(tmp_path / "county.sqlite3")
     province = factory.province_db(tmp_path / "province.sqlite3")
@@ -666,7 +666,7 @@ def test_letters_issued_the_real_way_travel_with_their_pdfs_and_can_be_verified(
         [outcome] = batch_import.import_batches(ws, [result.path], PASSPHRASE)
         assert outcome.accepted, outcome.message
         # a paper letter's code is checked against what the county sent
-        found = letters.verify(ws, codes[0])
+        found = letter_verify.verify(ws, codes[0])
         assert found.state == "valid" and found.digest_ok and found.uscc == factory.uscc(0)
     approved = factory.table_rows(province, "SELECT count(*) FROM applications WHERE approved_decision_id IS NOT NULL"
                                   " AND approved_at IS NOT NULL AND submitted_at IS NOT NULL")
