@@ -25,16 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.decision import Decision, DuplicateChoice
-from desktop.core.enterprise import Enterprise
-from desktop.core.policy import RuleSet
-from desktop.services.review import ApplicationSummary, HistoryEntry
-from desktop.services.workspace import Workspace
-from desktop.ui.decision_view import WorkerModel
-from desktop.ui.enterprise_picker import EnterprisePicker
-
 if TYPE_CHECKING:
     from datetime import date
+
+    from desktop.core.decision import Decision, DuplicateChoice
+    from desktop.core.enterprise import Enterprise
+    from desktop.core.policy import RuleSet
+    from desktop.services.review import ApplicationSummary, HistoryEntry
+    from desktop.services.workspace import Workspace
+    from desktop.ui.decision_view import WorkerModel
+    from desktop.ui.enterprise_picker import EnterprisePicker
 
 
 class ReviewForm(QWidget):
@@ -94,23 +94,25 @@ class ReviewForm(QWidget):
     overrideButton: QPushButton
     actionStatusLabel: QLabel
 
-    # The page's state (set by ReviewPage.__init__).
-    _ws: Workspace
-    workers: WorkerModel
-    picker: EnterprisePicker
-    _enterprise: Enterprise | None
-    _applications: list[ApplicationSummary]
-    _choices: dict[str, DuplicateChoice]
-    _rules: RuleSet | None
-    _live: Decision | None  # as it would be now
-    _shown: Decision | None  # the live one or a recorded one
-    _shown_entry: HistoryEntry | None  # set when a recorded one is shown
-    _history: list[HistoryEntry]
-    what_if_decision: Decision | None
-    _can_record: bool
-    _can_override: bool
+    if TYPE_CHECKING:
+        # The page's state (set by ReviewPage.__init__); only for the type checker, so that the
+        # annotations seen at run time are the form's widgets alone (tests/ui/test_forms.py).
+        _ws: Workspace
+        workers: WorkerModel
+        picker: EnterprisePicker
+        _enterprise: Enterprise | None
+        _applications: list[ApplicationSummary]
+        _choices: dict[str, DuplicateChoice]
+        _rules: RuleSet | None
+        _live: Decision | None  # as it would be now
+        _shown: Decision | None  # the live one or a recorded one
+        _shown_entry: HistoryEntry | None  # set when a recorded one is shown
+        _history: list[HistoryEntry]
+        what_if_decision: Decision | None
+        _can_record: bool
+        _can_override: bool
 
-    if TYPE_CHECKING:  # the page's own, which its parts call
+        # The page's own methods, which its parts call.
         @property
         def application_id(self) -> int | None: raise NotImplementedError
 
