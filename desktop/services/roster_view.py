@@ -36,17 +36,22 @@ def roster_page(ws: Workspace, query: RosterQuery, *, limit: int = 200, offset: 
 
 
 def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> RosterWindow:
-    """What the roster view runs when the clerk types or picks a filter: all matching ids, the first rows."""
+    """What the roster view runs when the clerk types or picks a filter: the first rows, and the count
+    when it costs little (None: the view counts with :func:`count_roster` in the background)."""
     query = _scoped(ws, query)
     window = roster_store.filter_roster(ws.store, query, first=first)
     if query.hidden_digits and roster_store.searches_numbers(query):
-        _log_hidden_search(ws, query, window.total)
+        # what the search tells must be logged before its rows are shown: counted now
+        found = window.total if window.total is not None else roster_store.count_roster(ws.store, query)
+        _log_hidden_search(ws, query, found)
     return window
 
 
-def next_roster_page(ws: Workspace, query: RosterQuery, *, offset: int, limit: int = 200) -> list[RosterRecord]:
-    """A further page of a filter the view ran with :func:`filter_roster` (which logged what it found)."""
-    return roster_store.roster_page(ws.store, _scoped(ws, query), limit=limit, offset=offset)
+def next_roster_page(ws: Workspace, query: RosterQuery, *, after: int, offset: int,
+                     limit: int = 200) -> list[RosterRecord]:
+    """The rows after employment ``after`` (the last one shown, at ``offset``) of a filter the view
+    ran with :func:`filter_roster` (which logged what it found)."""
+    return roster_store.roster_page(ws.store, _scoped(ws, query), limit=limit, offset=offset, after=after)
 
 
 def roster_ids(ws: Workspace, query: RosterQuery) -> list[int]:

@@ -306,7 +306,10 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
         f"INSERT INTO employments (enterprise_id, person_id, {', '.join(columns)})"
         f" VALUES (?, ?, {', '.join('?' for _ in columns)})"
         " ON CONFLICT (enterprise_id, person_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in columns),
+        + ", ".join(f"{c} = excluded.{c}" for c in columns)
+        # A row the county sent again unchanged is left as it is: no write, no new seal in row_log.
+        + f" WHERE ({', '.join(f'employments.{c}' for c in columns)}) IS NOT"
+        f" ({', '.join(f'excluded.{c}' for c in columns)})",
         [(enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *values(row))
          for row in table.rows],
     )

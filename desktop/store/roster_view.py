@@ -174,70 +174,213 @@ def _where(q: RosterQuery) -> tuple[str, list[object], bool]:
     return " AND ".join(clauses), params, persons
 
 
-def _order(q: RosterQuery) -> tuple[str, bool]:
+# A filter that an index narrows to fewer rows than this is read through that index
+# and sorted; a wider one is read in the view's order until the page is full.
+FEW: Final = 10_000
+
+
+@dataclass(frozen=True)
+class _Order:
+    column: str  # SQL of the sort value
+    tie: str  # the id that breaks ties: the person's for a person's column (one employment per person here)
+    descending: bool
+
+    @property
+    def by_person(self) -> bool:
+        return self.column.startswith("p.")
+
+    def sql(self) -> str:
+        direction = "DESC" if self.descending else "ASC"
+        return f"{self.column} {direction}, {self.tie} {direction}"
+
+
+def _order(q: RosterQuery) -> _Order:
     column = SORT_COLUMNS.get(q.sort)
     if column is None:
         raise ValueError(f"cannot sort the roster by {q.sort!r}")
-    direction = "DESC" if q.descending else "ASC"
-    return f"{column} {direction}, m.id {direction}", column.startswith("p.")
+    return _Order(column, "p.id" if column.startswith("p.") else "m.id", q.descending)
 
 
-def _source(persons: bool) -> str:
-    # CROSS JOIN keeps the enterprise's employments as the outer loop: left to
-    # itself, SQLite walks every person in name order to avoid a sort, which is
-    # four times slower when one enterprise holds most of the office's workers.
-    return "employments m CROSS JOIN persons p ON p.id = m.person_id" if persons else "employments m"
+def _narrowing(store: Store, q: RosterQuery) -> tuple[str, list[object]] | None:
+    """A query of employment ids, served by an index, that holds every row the filter keeps and
+    fewer than :data:`FEW` rows in all; None when no filter narrows the roster that far.
+
+    SQLite's statistics cannot tell that ``priority_group IS NOT NULL`` or an unresolved 户籍地
+    is rare in this enterprise, so the store asks the index how many rows it holds (at most
+    FEW of them are read) and, when they are few, reads them and sorts; otherwise the rows are
+    common and the view's order finds a page of them soon.
+    """
+    e = q.enterprise_id
+    base = "SELECT id FROM employments WHERE enterprise_id = ?"
+    options: list[tuple[str, list[object]]] = []
+    if q.hukou_codes:
+        codes = list(dict.fromkeys(q.hukou_codes))
+        options.append((f"{base} AND hukou_code IN ({', '.join('?' for _ in codes)})", [e, *codes]))
+    if q.prefecture:
+        options.append((f"{base} AND hukou_code >= ? AND hukou_code < ?", [e, q.prefecture, q.prefecture + "\uffff"]))
+    if q.unresolved:
+        options.append((f"{base} AND hukou_code IS NULL", [e]))
+    if q.priority_group == "any":
+        options.append((f"{base} AND priority_group IS NOT NULL", [e]))
+    elif q.priority_group == "claimed":
+        options.append((f"{base} AND priority_claim IS NOT NULL AND priority_group IS NULL", [e]))
+    elif q.priority_group and q.priority_group != "none":
+        options.append((f"{base} AND priority_group = ? UNION ALL {base} AND priority_claim = ?"
+                        " AND priority_group IS NULL", [e, q.priority_group, e, q.priority_group]))
+    for sql, params in options:
+        held = store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {FEW})", params).fetchone()[0]
+        if held < FEW:
+            return sql, params
+    return None
+
+
+def _persons_first(store: Store, q: RosterQuery) -> bool:
+    """Whether to walk the persons in the sort's order (name, ID number) and look up each one's
+    employment here, rather than read the enterprise's rows and sort them: when the enterprise
+    holds a large share of the office's persons (a twentieth or more), a page needs few steps."""
+    persons = store.conn.execute("SELECT max(id) FROM persons").fetchone()[0] or 0
+    enough = max(FEW, persons // 20)
+    active = " AND active = 1" if q.active_only else ""
+    held = store.conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM employments WHERE enterprise_id = ?{active} LIMIT {enough})",
+        (q.enterprise_id,)).fetchone()[0]
+    return bool(held >= enough)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    source: str
+    where: str
+    params: list[object]
+    order: _Order
+    narrowed: bool
+
+
+def _plan(store: Store, q: RosterQuery) -> _Plan:
+    """Where the rows come from: an index that narrows the filter, the persons in the sort's order,
+    or the enterprise's rows (in the roster's order, index 0024, when that is the sort)."""
+    where, params, persons = _where(q)
+    order = _order(q)
+    join = persons or order.by_person
+    narrowing = _narrowing(store, q)
+    if narrowing is not None:
+        # CROSS JOIN keeps each outer loop as written: SQLite's own choice of walking every person
+        # in name order, or the whole roster index, reads far more than the few rows narrowed to.
+        sql, extra = narrowing
+        source = f"({sql}) c CROSS JOIN employments m ON m.id = c.id"
+        if join:
+            source += " CROSS JOIN persons p ON p.id = m.person_id"
+        return _Plan(source, where, [*extra, *params], order, True)
+    if order.by_person and _persons_first(store, q):
+        return _Plan("persons p CROSS JOIN employments m ON m.person_id = p.id", where, params, order, False)
+    source = "employments m CROSS JOIN persons p ON p.id = m.person_id" if join else "employments m"
+    return _Plan(source, where, params, order, False)
 
 
 def count_roster(store: Store, q: RosterQuery) -> int:
+    """How many rows the filter keeps (every one is walked: a view runs it off the window's thread)."""
     where, params, persons = _where(q)
-    return int(store.conn.execute(f"SELECT count(*) FROM {_source(persons)} WHERE {where}", params).fetchone()[0])
+    source = "employments m CROSS JOIN persons p ON p.id = m.person_id" if persons else "employments m"
+    return int(store.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
 
 
-def _ids(store: Store, q: RosterQuery, tail: str = "", extra: tuple[object, ...] = ()) -> list[int]:
-    """Matching employment ids in order; the persons table is joined only when the filter or sort needs it."""
-    where, params, persons = _where(q)
-    order, by_person = _order(q)
+def _run_ids(store: Store, sql: str, params: Sequence[object]) -> list[int]:
     conn = store.conn
     factory = conn.row_factory
     conn.row_factory = None
     try:
-        return [r[0] for r in conn.execute(
-            f"SELECT m.id FROM {_source(persons or by_person)} WHERE {where} ORDER BY {order}{tail}",
-            (*params, *extra),
-        )]
+        return [r[0] for r in conn.execute(sql, params)]
     finally:
         conn.row_factory = factory
 
 
+def _cursor(store: Store, order: _Order, after: int) -> tuple[object, int] | None:
+    """The sort value and tie id of the row ``after`` (an employment id), or None if it is gone."""
+    row = store.conn.execute(
+        f"SELECT {order.column}, {order.tie} FROM employments m JOIN persons p ON p.id = m.person_id"
+        " WHERE m.id = ?", (after,)).fetchone()
+    return None if row is None else (row[0], int(row[1]))
+
+
+def _page_ids(store: Store, plan: _Plan, limit: int | None, after: tuple[object, int] | None) -> list[int]:
+    """Ids of the rows that follow ``after`` (a sort value and tie id) in the plan's order.
+
+    Keyset paging: a page starts after the last row shown, by its sort value, not at a count
+    of rows, so a row that leaves the filter meanwhile (a worker marked as gone) does not shift
+    the next page past a row the clerk has not seen.  SQLite sorts NULL before every value, so
+    the order is two runs (NULLs first ascending, last descending), the values read with a
+    row-value comparison an index can seek.
+    """
+    order = plan.order
+    col, tie = order.column, order.tie
+    cmp = "<" if order.descending else ">"
+    conditions: list[tuple[str, list[object]]]
+    if after is None:
+        conditions = [("1", [])]
+    elif after[0] is None:  # within the NULLs: first when ascending, last when descending
+        conditions = [(f"{col} IS NULL AND {tie} {cmp} ?", [after[1]])]
+        if not order.descending:
+            conditions.append((f"{col} IS NOT NULL", []))
+    else:  # a row-value comparison leaves out the NULLs, which follow when descending
+        conditions = [(f"({col}, {tie}) {cmp} (?, ?)", [after[0], after[1]])]
+        if order.descending:
+            conditions.append((f"{col} IS NULL", []))
+    ids: list[int] = []
+    for condition, extra in conditions:
+        left = None if limit is None else limit - len(ids)
+        if left is not None and left <= 0:
+            break
+        tail = "" if left is None else f" LIMIT {int(left)}"
+        ids += _run_ids(store, f"SELECT m.id FROM {plan.source} WHERE {plan.where} AND {condition}"
+                               f" ORDER BY {order.sql()}{tail}", [*plan.params, *extra])
+    return ids
+
+
 @dataclass(frozen=True)
 class RosterWindow:
-    """What the roster view shows after filtering: how many rows match, and the first page of them."""
+    """What the roster view shows after filtering: the first page, and how many rows match (None:
+    the page is full and the rest are not counted yet; :func:`count_roster` counts them)."""
 
-    total: int
+    total: int | None
     first_rows: list[RosterRecord]
 
 
 def filter_roster(store: Store, q: RosterQuery, *, first: int = 200) -> RosterWindow:
-    """The first page of the filtered, sorted roster and the number of matching rows.
+    """The first page of the filtered, sorted roster and, when it costs little, the number of matches.
 
-    Only the page is read (an index in the roster's order serves it) and the rows
-    are counted apart, only when the page is full: a view model fetches further
-    pages with :func:`roster_page` as they scroll into sight (STYLE.md 4), so a
-    filter costs the same at a million rows as at a thousand, but for the count.
+    Only the page is read: through an index that narrows the filter to few rows (then those are
+    counted too), or in the view's order until the page is full.  A full page over a wide filter
+    leaves the count to :func:`count_roster`, which walks every match: a view runs it in the
+    background and shows "200+" meanwhile, so a filter costs the same at a million rows as at a
+    thousand.  Further pages: :func:`roster_page` after the last row shown.
     """
-    rows = roster_page(store, q, limit=first)
-    return RosterWindow(count_roster(store, q) if len(rows) >= first else len(rows), rows)
+    plan = _plan(store, q)
+    rows = roster_records(store, _page_ids(store, plan, first, None))
+    if len(rows) < first:
+        return RosterWindow(len(rows), rows)
+    if plan.narrowed:
+        total = store.conn.execute(f"SELECT count(*) FROM {plan.source} WHERE {plan.where}", plan.params)
+        return RosterWindow(int(total.fetchone()[0]), rows)
+    return RosterWindow(None, rows)
 
 
-def roster_page(store: Store, q: RosterQuery, *, limit: int = 200, offset: int = 0) -> list[RosterRecord]:
-    """One page of the filtered, sorted roster (the ids first, then only this page's rows)."""
-    return roster_records(store, _ids(store, q, " LIMIT ? OFFSET ?", (limit, offset)))
+def roster_page(store: Store, q: RosterQuery, *, limit: int = 200, offset: int = 0,
+                after: int | None = None) -> list[RosterRecord]:
+    """One page of the filtered, sorted roster: the rows after the employment ``after`` (the last
+    row shown; keyset paging), or from ``offset`` (a command's --offset; the first page)."""
+    plan = _plan(store, q)
+    cursor = None if after is None else _cursor(store, plan.order, after)
+    if after is not None and cursor is not None:
+        return roster_records(store, _page_ids(store, plan, limit, cursor))
+    if offset == 0:
+        return roster_records(store, _page_ids(store, plan, limit, None))
+    ids = _page_ids(store, plan, offset + limit, None)  # an offset (or the row asked after is gone)
+    return roster_records(store, ids[offset:])
 
 
 def roster_ids(store: Store, q: RosterQuery) -> list[int]:
-    """Employment ids of every matching row, in order: a view model keeps these and fetches rows lazily."""
-    return _ids(store, q)
+    """Employment ids of every matching row, in order."""
+    return _page_ids(store, _plan(store, q), None, None)
 
 
 def roster_records(store: Store, employment_ids: Sequence[int]) -> list[RosterRecord]:

@@ -11,8 +11,8 @@ with ``executemany``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -217,16 +217,9 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
     return max(cur.rowcount, 0)
 
 
-@contextmanager
-def bulk_cache(store: Store, megabytes: int = 64) -> Iterator[None]:
-    """A larger page cache for one bulk write: with SQLite's default 2 MB, 100,000
-    rows and their indexes spill to the WAL mid-transaction and take twice as long."""
-    before = int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
-    store.conn.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {before}")
+def bulk_cache(store: Store, megabytes: int = 64) -> AbstractContextManager[None]:
+    """Around an import's transaction: :meth:`Store.bulk_write`."""
+    return store.bulk_write(megabytes)
 
 
 def update_employments(

@@ -192,11 +192,12 @@ class LettersPage(QWidget):
             items = {
                 LetterColumn.NUMBER: _item(letter.number, letter.id),
                 LetterColumn.ENTERPRISE: _item(letter.enterprise_name or self.tr("（内容校验失败）")),
-                LetterColumn.ISSUED: _item(letter.issued_at[:10]),
+                LetterColumn.ISSUED: _item(letter.issued_on or letter.issued_at[:10]),
                 LetterColumn.STATE: _item(state),
                 LetterColumn.PRINTS: _item(str(letter.print_count)),
                 LetterColumn.CODE: _item(format_code(letter.verification_code)),
             }
+            items[LetterColumn.ISSUED].setToolTip(self.tr("登记于 {at}").format(at=letter.issued_at[:16].replace("T", " ")))
             if letter.voided:
                 items[LetterColumn.STATE].setForeground(QColor(VOID_COLOR))
                 items[LetterColumn.STATE].setToolTip(self.tr("作废理由：{reason}").format(reason=letter.void_reason))

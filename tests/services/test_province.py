@@ -467,6 +467,14 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
     with round_trip.county_ws("yanji") as ws, ws.store.transaction():
         ws.store.conn.execute("UPDATE enterprises SET contact_phone = '13904330000', contact_name = '崔新'"
                               " WHERE uscc = ?", (factory.uscc(1, "222401"),))
+        changed_worker = ws.store.conn.execute(  # one counted worker's job changes; the others are sent unchanged
+            "SELECT p.id_number FROM decisions d, json_each(d.payload, '$.workers') w JOIN employments m"
+            " ON m.id = json_extract(w.value, '$.ref') JOIN persons p ON p.id = m.person_id"
+            " WHERE json_extract(w.value, '$.counted') ORDER BY m.id LIMIT 1").fetchone()[0]
+        ws.store.conn.execute("UPDATE employments SET job = '焊工（新）' WHERE person_id ="
+                              " (SELECT id FROM persons WHERE id_number = ?)", (changed_worker,))
+    with round_trip.province_ws() as ws:
+        logged_before = ws.store.conn.execute("SELECT max(id) FROM row_log").fetchone()[0]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
         with round_trip.county_ws("yanji") as ws:
@@ -483,4 +491,13 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
         assert change.changes == {"contact_name": ["联系人1", "崔新"], "contact_phone": ["13800000001", "13904330000"]}
         [other] = province.register(ws, search=factory.uscc(0, "222401"))
         assert province.history(ws, other) == []  # sent again unchanged: nothing recorded
+        # Only the changed worker's employment is written again; the unchanged ones and who counts are left alone.
+        rewritten = ws.store.conn.execute(
+            "SELECT tbl, count(*) FROM row_log WHERE id > ? AND tbl IN ('employments', 'persons', 'province_counted')"
+            " GROUP BY tbl", (logged_before,)).fetchall()
+        assert [tuple(r) for r in rewritten] == [("employments", 1)]
+        assert ws.store.conn.execute(
+            "SELECT m.job FROM employments m JOIN persons p ON p.id = m.person_id JOIN enterprises e"
+            " ON e.id = m.enterprise_id WHERE p.id_number = ? AND e.uscc IN (?, ?)",
+            (changed_worker, factory.uscc(0, "222401"), factory.uscc(1, "222401"))).fetchone()[0] == "焊工（新）"
         assert len(province.register(ws)) == 6

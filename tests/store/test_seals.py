@@ -63,3 +63,28 @@ def test_the_binding_of_a_real_file_is_unchanged(db_path: Path) -> None:
         assert seals.log_rows_digest(conn, 0, top) == _reference(rows)
     finally:
         store.close()
+
+
+def test_a_bulk_write_is_copied_into_the_file_after_its_commit(db_path: Path) -> None:
+    """Store.bulk_write: the COMMIT leaves the WAL (durable: synchronous=FULL) and a thread copies it
+    into the file next; the connection's settings are put back."""
+    store = Store.open(db_path)
+    try:
+        conn = store.conn
+        before = (conn.execute("PRAGMA cache_size").fetchone()[0], conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        assert before[1] > 0
+        size = db_path.stat().st_size
+        with store.bulk_write():
+            with store.transaction():
+                conn.execute("CREATE TABLE filler (x)")
+                conn.executemany("INSERT INTO filler VALUES (?)", ((b"\x00" * 3000,) for _ in range(2000)))
+            assert db_path.stat().st_size == size  # committed to the WAL alone (6 MB, far past 1,000 pages)
+        store.wait_for_checkpoint()
+        assert db_path.stat().st_size > size + 6_000_000
+        assert (conn.execute("PRAGMA cache_size").fetchone()[0], conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]) == before
+        store.close()
+        check = sqlite3.connect(db_path)
+        assert check.execute("SELECT count(*) FROM filler").fetchone()[0] == 2000
+        check.close()
+    finally:
+        store.close()

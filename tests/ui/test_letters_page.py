@@ -83,6 +83,20 @@ def test_an_approved_application_gets_its_letter(qtbot: QtBot, clerk: Workspace,
     assert cell(page, 0, LetterColumn.PRINTS) == "1"
 
 
+def test_a_letter_shows_the_date_it_bears(qtbot: QtBot, clerk: Workspace, approver: Workspace,
+                                          runner: TaskRunner) -> None:
+    """Issued today, dated the review day (as issue allows): the table gives the letter's date, the
+    tooltip when it was recorded."""
+    approve(clerk, approver, 3)
+    letter = letters.issue(clerk, 3, issued_on=REVIEW)
+    page = open_page(qtbot, clerk, runner)
+    page.yearCombo.setCurrentIndex(page.yearCombo.findData(REVIEW.year))
+    row = next(r for r in range(page.lettersTable.rowCount()) if cell(page, r, LetterColumn.NUMBER) == letter.number)
+    assert cell(page, row, LetterColumn.ISSUED) == REVIEW.isoformat() != letter.issued_at[:10]
+    assert page.lettersTable.item(row, LetterColumn.ISSUED).toolTip() == (
+        f"登记于 {letter.issued_at[:16].replace('T', ' ')}")
+
+
 def test_the_approver_voids_with_a_reason(qtbot: QtBot, clerk: Workspace, approver: Workspace,
                                           runner: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     approve(clerk, approver, 3)

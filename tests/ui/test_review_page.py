@@ -26,7 +26,8 @@ from desktop.ui.decision_view import WorkerColumn, WorkerFilter
 from desktop.ui.main_window import MainWindow
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
-from desktop.ui.review_page import DuplicateColumn, ReviewPage
+from desktop.ui.review_details import DuplicateColumn
+from desktop.ui.review_page import ReviewPage
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.gui
