@@ -844,7 +844,7 @@ def decide_in_passes(
             refs.append(ref)
             yield number
 
-    groups = repeated_rows(numbers(), lambda number: person_key(number, ctx.review))
+    groups = repeated_rows(numbers(), lambda number: person_key(number, ctx.review), compact=True)
     wanted = sorted({refs[i] for rows in groups for i in rows})
     counts = {facts.ref: not _check_worker(facts, ctx)[3] for facts in roster.rows_by_ref(wanted)}
     marks = duplicate_marks(groups, lambda i: counts[refs[i]])

@@ -31,13 +31,30 @@ def _packed(key: str) -> int:
     return -1
 
 
-def repeated_rows(numbers: Iterable[str], key: Callable[[str], str] | None = None) -> list[list[int]]:
+def repeated_rows(numbers: Iterable[str], key: Callable[[str], str] | None = None, *,
+                  compact: bool = False) -> list[list[int]]:
     """The row indexes (0-based, in roster order) of every person that more than one row names.
 
     ``key`` gives the person of an ID number as written (the normalised number,
     or the text of an invalid one); it is asked only of numbers not in the
     18-character form, as such a number is its own key whether valid or not.
+    ``compact``: for a roster read a block at a time (a million rows), hold a
+    packed integer a row instead of its number; slower for a small roster.
     """
+    if compact:
+        return _repeated_packed(numbers, key)
+    first_of: dict[str, int] = {}
+    groups: dict[str, list[int]] = {}
+    for index, number in enumerate(numbers):
+        if key is not None and _packed(number) < 0:
+            number = key(number)
+        first = first_of.setdefault(number, index)
+        if first != index:
+            groups.setdefault(number, [first]).append(index)
+    return list(groups.values())
+
+
+def _repeated_packed(numbers: Iterable[str], key: Callable[[str], str] | None) -> list[list[int]]:
     packed = array("q")
     others: dict[str, list[int]] = {}
     for index, number in enumerate(numbers):

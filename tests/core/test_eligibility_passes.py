@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +19,8 @@ import pytest
 
 from desktop.core.decision import Decision, WorkerFacts
 from desktop.core.eligibility import (
-    ApplicationFacts, EnterpriseFacts, RosterCheck, claims_attacher, decide, decide_in_passes, with_other_claims,
+    ApplicationFacts, EnterpriseFacts, RosterCheck, claims_attacher, decide, decide_in_passes, person_key,
+    with_other_claims,
 )
 from desktop.core.identifiers import id_check_char
 from desktop.core.policy import RuleSet
@@ -138,6 +140,9 @@ def test_generated_rosters_decide_the_same_in_passes(seed: int, staff: int) -> N
     assert_same(held, passes)
     assert roster.reads == 3  # the counts, then the outcomes twice: never held
     assert any(r.code == "duplicate_person" for w in held.workers for r in w.reasons)
+    numbers = [w.id_number for w in workers]
+    key = partial(person_key, review=date(2026, 6, 30))
+    assert sorted(repeated_rows(numbers, key, compact=True)) == sorted(repeated_rows(numbers, key))
 
 
 def test_repeated_rows_finds_a_person_whatever_the_form_of_the_number() -> None:
@@ -148,5 +153,6 @@ def test_repeated_rows_finds_a_person_whatever_the_form_of_the_number() -> None:
     normalised = {short: valid}
     groups = repeated_rows(numbers, lambda n: normalised.get(n, n))
     assert sorted(groups) == [[0, 2, 7], [1, 4], [3, 6]]
+    assert sorted(repeated_rows(numbers, lambda n: normalised.get(n, n), compact=True)) == sorted(groups)
     marks = duplicate_marks(groups, lambda i: i in (2, 4))
     assert {i: m.params["first"] for i, m in marks.items()} == {0: 3, 7: 3, 1: 5, 6: 4}
