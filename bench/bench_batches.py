@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from bench.results import quick, record  # noqa: E402
 from desktop.batches import archive, crypto  # noqa: E402
 from desktop.core.batch import SIGNATURE_NAMESPACE  # noqa: E402
-from desktop.services import batches, keys  # noqa: E402
+from desktop.services import batch_export, batch_import, keys  # noqa: E402
 from desktop.services.accounts import sign_in  # noqa: E402
 from tests.batches import factory  # noqa: E402
 
@@ -202,7 +202,7 @@ def main() -> int:
         for _ in range(RUNS):
             with sign_in(county, "clerk", factory.PASSWORD) as ws:
                 started = time.perf_counter()
-                result = batches.export_batch(ws, stick, factory.PASSPHRASE, include_unreceived=True)
+                result = batch_export.export_batch(ws, stick, factory.PASSPHRASE, include_unreceived=True)
                 ours_export.append(time.perf_counter() - started)
                 made.append(result)
             if floor is None:
@@ -221,7 +221,7 @@ def main() -> int:
         for result, path in zip(made, floor_made, strict=True):
             with sign_in(province, "clerk", factory.PASSWORD) as ws:
                 started = time.perf_counter()
-                outcome = batches.import_batches(ws, [result.path], factory.PASSPHRASE)[0]
+                outcome = batch_import.import_batches(ws, [result.path], factory.PASSPHRASE)[0]
                 ours_import.append(time.perf_counter() - started)
             if not outcome.accepted:
                 print(f"import refused: {outcome.message}")

@@ -36,6 +36,7 @@ from bench.results import alternate, quick, record  # noqa: E402
 from desktop.core.letter import LetterContent  # noqa: E402
 from desktop.letters import LetterPrint, fontset, render_letter, render_letters  # noqa: E402
 from desktop.letters import fonts as letter_fonts  # noqa: E402
+from desktop.letters import page as letter_page  # noqa: E402
 from desktop.letters import pdf as letter_pdf  # noqa: E402
 from tests.letters.cases import add_case, sample_content  # noqa: E402
 
@@ -77,19 +78,19 @@ def _floor_page(canvas: object, page: letter_pdf.PageLayout, payload: str) -> No
             text.setTextOrigin(item.x, item.y)
             text.textOut(item.text)
     canvas.drawText(text)
-    left, right = letter_pdf.LEFT_MARGIN, letter_pdf.BLOCK_RIGHT
+    left, right = letter_page.LEFT_MARGIN, letter_page.BLOCK_RIGHT
     lines = [(left, y, right, y) for y in page.table_rows]
     for top, bottom in zip(page.table_rows, page.table_rows[1:]):
         x = left
-        for width in letter_pdf.TABLE_WIDTHS_MM:
+        for width in letter_page.TABLE_WIDTHS_MM:
             lines.append((x, top, x, bottom))
-            x += width * letter_pdf.MM
+            x += width * letter_page.MM
         lines.append((right, top, right, bottom))
     if lines:
         canvas.setLineWidth(0.6)
         canvas.lines(lines)
     for kind, y in page.rules:
-        canvas.setStrokeColorRGB(*(letter_pdf.RED if kind == "red" else (0, 0, 0)))
+        canvas.setStrokeColorRGB(*(letter_page.RED if kind == "red" else (0, 0, 0)))
         canvas.line(left, y, right, y)
     canvas.setStrokeColorRGB(0, 0, 0)
     if page.qr is not None and payload:

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.results import alternate, record  # noqa: E402
 from desktop.batches import crypto  # noqa: E402
-from desktop.services import bank_list, batches  # noqa: E402
+from desktop.services import bank_list, batch_export, batch_import, batches  # noqa: E402
 from desktop.services.accounts import sign_in  # noqa: E402
-from desktop.services.batches import LetterForBatch, stored_letters  # noqa: E402
+from desktop.services.batch_export import LetterForBatch, stored_letters  # noqa: E402
 from tests.batches import factory  # noqa: E402
 
 TARGET_S = 10.0
@@ -67,9 +67,9 @@ def build(tmp: Path) -> tuple[Path, int]:
         factory.exchange_keys(path, province, tmp)
         with sign_in(path, "clerk", factory.PASSWORD) as ws:
             factory.approved_applications(ws, ENTERPRISES, ROSTER, first=i * ENTERPRISES)
-            batches.export_batch(ws, stick, factory.PASSPHRASE, letters=letters, backup=False)
+            batch_export.export_batch(ws, stick, factory.PASSPHRASE, letters=letters, backup=False)
     with sign_in(province, "clerk", factory.PASSWORD) as ws:
-        outcomes = batches.import_batches(ws, batches.batch_files_in(stick), factory.PASSPHRASE, backup=False)
+        outcomes = batch_import.import_batches(ws, batches.batch_files_in(stick), factory.PASSPHRASE, backup=False)
     assert all(o.accepted for o in outcomes), [o.message for o in outcomes]
     return province, len(pdf)
 

@@ -12,7 +12,7 @@ cost the same to verify; making 60 protected keys costs a minute of scrypt).
 
 Measured, alternately on fresh copies of the same empty province file:
 
-* **ours**: ``batches.import_batches`` of the folder (unlock the key, a verified backup first, and for
+* **ours**: ``batch_import.import_batches`` of the folder (unlock the key, a verified backup first, and for
   every file: decrypt, unpack, verify signature and hashes, check the tables, store everything in one
   transaction each with history, identities and ``province_counted``, the audit entry, the receipt);
 * **floor**: the plainest program doing the same reading and writing: pyrage decrypts each file,
@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.results import alternate, quick, record  # noqa: E402
 from desktop.batches import crypto  # noqa: E402
-from desktop.services import batches, keys  # noqa: E402
+from desktop.services import batch_export, batch_import, batches, keys  # noqa: E402
 from desktop.services.accounts import sign_in  # noqa: E402
 from desktop.services.errors import ServiceError  # noqa: E402
 from tests.batches import factory  # noqa: E402
@@ -89,7 +89,7 @@ def build(tmp: Path, counties: int) -> tuple[Path, Path, int]:
             keys.import_province_key(cws, province_file)
         with sign_in(path, "clerk", factory.PASSWORD) as ws:
             factory.approved_applications(ws, ENTERPRISES, ROSTER, first=i * ENTERPRISES)
-            result = batches.export_batch(ws, stick, factory.PASSPHRASE, letters=factory.letters_with_fake_pdfs,
+            result = batch_export.export_batch(ws, stick, factory.PASSPHRASE, letters=factory.letters_with_fake_pdfs,
                                           backup=False)
             employments += result.counts["workers"]
         path.unlink()
@@ -167,7 +167,7 @@ def main() -> int:
             shutil.copyfile(province, copy)
             with sign_in(copy, "clerk", factory.PASSWORD) as ws:
                 t0 = time.perf_counter()
-                outcomes = batches.import_batches(ws, files, factory.PASSPHRASE,
+                outcomes = batch_import.import_batches(ws, files, factory.PASSPHRASE,
                                                   receipts_to=tmp / f"receipts-{run[0]}")
                 elapsed = time.perf_counter() - t0
             refused = [o.message for o in outcomes if not o.accepted]

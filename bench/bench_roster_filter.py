@@ -1,10 +1,17 @@
-"""Target (issue 4): the roster view filters 100,000 rows in <= 100 ms.
+"""Target (issue 4, 15): the roster view filters 100,000 rows in <= 100 ms, a million in <= 150 ms.
 
 One enterprise with 100,000 employments (and 20,000 more at other
 enterprises), built through the roster import's own store functions.  Each
 filter the view offers is timed as the view runs it (filter_roster): the
-first 200 rows and, when that page is full, the count of matching rows.  Every query is repeated and the
-median and worst are reported; the target applies to the worst.
+first 200 rows and, when an index narrowed the filter to few rows, their
+count (a wider filter's count runs in the background while the view shows
+"200+": its time is printed apart, not in the goal).  Every query is repeated
+and the median and worst are reported; the target applies to the worst.
+
+The floor of a filter is the least its first page must do: one plain SQL
+statement for the same 200 rows with their columns (the filter's WHERE, the
+sort, LIMIT 200), on the same indexes, planned by SQLite.  Ours and the floor
+alternate; the table's row gives the worst filter and that filter's floor.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from desktop.core.identifiers import id_check_char, uscc_check_char  # noqa: E40
 from desktop.core.office import Actor  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from desktop.store import rosters as roster_store  # noqa: E402
+from desktop.store import roster_view as view_store  # noqa: E402
 
 TARGET_MS = 100.0
 TARGET_1M_MS = 150.0
@@ -93,13 +101,31 @@ def bench_uscc(n: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def timed(store: Store, query: roster_store.RosterQuery) -> tuple[float, int]:
-    """What the view does on a new filter: the first 200 rows and the count."""
+def timed(store: Store, query: view_store.RosterQuery) -> tuple[float, int | None]:
+    """What the view does on a new filter: the first 200 rows, and the count when it is cheap."""
     start = time.perf_counter()
-    window = roster_store.filter_roster(store, query, first=200)
+    window = view_store.filter_roster(store, query, first=200)
     elapsed = (time.perf_counter() - start) * 1000
-    assert len(window.first_rows) == min(200, window.total)
+    assert window.total is None or len(window.first_rows) == min(200, window.total)
     return elapsed, window.total
+
+
+def floor_timed(store: Store, query: view_store.RosterQuery) -> float:
+    """The same first page as one plain statement (SQLite's own plan on the same indexes)."""
+    where, params, _ = view_store._where(query)
+    column = view_store.SORT_COLUMNS[query.sort]
+    tie = "p.id" if column.startswith("p.") else "m.id"
+    direction = "DESC" if query.descending else "ASC"
+    sql = (f"{view_store._RECORD_SQL} WHERE {where} ORDER BY {column} {direction}, {tie} {direction} LIMIT 200")
+    start = time.perf_counter()
+    store.conn.execute(sql, params).fetchall()
+    return (time.perf_counter() - start) * 1000
+
+
+def count_timed(store: Store, query: view_store.RosterQuery) -> tuple[float, int]:
+    start = time.perf_counter()
+    total = view_store.count_roster(store, query)
+    return (time.perf_counter() - start) * 1000, total
 
 
 def measure(workers: int, goal_ms: float) -> bool:
@@ -116,8 +142,8 @@ def measure(workers: int, goal_ms: float) -> bool:
         print(f"built {workers} + {OTHERS} employments in {time.perf_counter() - started:.1f} s (kept: {path})")
     store = Store.open(path, create=False)
     enterprise_id = int(store.conn.execute("SELECT min(id) FROM enterprises").fetchone()[0])
-    base = roster_store.RosterQuery(enterprise_id)
-    sample = roster_store.roster_page(store, base, limit=1, offset=5000)[0]
+    base = view_store.RosterQuery(enterprise_id)
+    sample = view_store.roster_page(store, base, limit=1, offset=5000)[0]
     queries = {
         "all, roster order": base,
         "all, sorted by name": dataclasses.replace(base, sort="name"),
@@ -138,26 +164,26 @@ def measure(workers: int, goal_ms: float) -> bool:
         "one priority group + name": dataclasses.replace(base, priority_group="poverty_alleviated", text="王"),
         "not resolved 户籍地": dataclasses.replace(base, unresolved=True),
     }
-    worst_all = 0.0
+    worst_all, worst_floor = 0.0, 0.0
     for label, query in queries.items():
-        timings = []
-        total = 0
-        for _ in range(REPEAT):
+        timings, floors = [], []
+        total: int | None = 0
+        for _ in range(REPEAT):  # ours and the floor alternate, so load falls on both alike
             elapsed, total = timed(store, query)
             timings.append(elapsed)
+            floors.append(floor_timed(store, query))
         worst = max(timings[1:])  # the first run warms the page cache
-        worst_all = max(worst_all, worst)
-        print(f"{label:38} {total:>7} rows  median {statistics.median(timings):6.1f} ms  max {worst:6.1f} ms")
-    floor = []
-    for _ in range(REPEAT):  # the least any filter reads: every id of the enterprise, in roster order
-        started = time.perf_counter()
-        store.conn.execute("SELECT id FROM employments WHERE enterprise_id = ? ORDER BY id",
-                           (enterprise_id,)).fetchall()
-        floor.append((time.perf_counter() - started) * 1000)
+        floor = statistics.median(floors[1:])
+        if worst > worst_all:
+            worst_all, worst_floor = worst, floor
+        counted = "" if total is not None else "  (count in the background: %.0f ms, %d rows)" % count_timed(store, query)
+        shown = "200+" if total is None else str(total)
+        print(f"{label:38} {shown:>7} rows  median {statistics.median(timings):6.1f} ms  max {worst:6.1f} ms"
+              f"  floor {floor:6.1f} ms{counted}")
     store.close()
     print(f"roster view filters over {workers} rows: worst {worst_all:.1f} ms (target <= {goal_ms:.0f} ms)")
     record(f"roster filters, {workers:,} rows (worst of {len(queries)})", worst_all, unit="ms",
-           floor=statistics.median(floor), goal_value=goal_ms)
+           floor=worst_floor, goal_value=goal_ms)
     return worst_all <= goal_ms
 
 

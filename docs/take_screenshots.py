@@ -4,12 +4,12 @@
     laoxie --db /tmp/shots/laoxie.sqlite3 demo            # LAOXIE_PASSWORD=laoxie-demo
     DISPLAY=:77 QT_QPA_PLATFORM=xcb SAMPLES=tests/data python docs/take_screenshots.py /tmp/shots/laoxie.sqlite3 docs
 
-Clicks go through xdotool, pictures of the whole screen through ImageMagick's ``import -window root``.
-Application 1 is submitted, approved and issued and application 3 submitted first, so that the
-审核 and 确认书 pages have something to show; application 1 then gets a loan from 2026-01-01 with
-monthly lists (two workers leave in May, no list for July, three new hires in September) and four
-checks, the last one (most workers gone in November) 不达标 waiting for the approver, so that 跟踪 shows its table and chart.
-ONLY=tracking takes that page alone. Look at every picture before committing it.
+Clicks go through xdotool, pictures of the whole screen through ImageMagick's ``import -window root``;
+pages are found by their navigation label. The demo itself has the approved cases, their letters and
+two loans followed month by month (desktop/services/demo_story.py); applications 1 and 3 are submitted
+first and 1 approved, so that 审核 has a case waiting for the approver and 确认书 one waiting for its
+letter. ONLY=tracking takes the 跟踪 page (as the approver) and its 人员时间线 alone.
+Look at every picture before committing it.
 """
 import os, subprocess, sys, time
 from pathlib import Path
@@ -24,55 +24,17 @@ from desktop.services import reviews, letters
 from desktop.ui.main_window import MainWindow
 
 PW = "laoxie-demo"
-# one case through to an issued letter, one submitted, so 确认书 and 审核 show something
+# The demo has two enterprises followed through their loans (approved, letters issued, monthly lists,
+# checks); two more cases are submitted now, and one of them approved.
 with sign_in(DB, "clerk", PW) as ws:
     for app_id in (1, 3):
         try:
             reviews.submit(ws, app_id, evidence=["contracts", "wages"])
         except Exception as exc: print("submit", app_id, exc)
-with sign_in(DB, "approver", PW) as ws:
+with sign_in(DB, "approver", PW) as ws:  # and one approved, its letter waiting on 确认书
     try:
         reviews.approve(ws, 1)
-        letters.issue(ws, 1)
-    except Exception as exc: print("approve/issue", exc)
-
-def tracking_setup():
-    """A loan for application 1 with lists for 2026-01..2026-11 (none for July) and four checks."""
-    import csv, datetime, decimal, tempfile
-    from desktop.core.identifiers import id_check_char
-    from desktop.core.loans import LoanDraft
-    from desktop.services import loans, tracking
-    with sign_in(DB, "clerk", PW) as ws:
-        case = reviews.case(ws, 1)
-        enterprise = ws.store.enterprise(case.enterprise_id)
-        if tracking.loan_overview(ws, datetime.date.today()):
-            return
-        loans.add_loan(ws, enterprise.uscc, LoanDraft(
-            bank_branch="国家开发银行吉林省分行", contract_number="吉开行2026-001", amount_wan=decimal.Decimal(300),
-            start_date=datetime.date(2026, 1, 1), term_months=24, rate=decimal.Decimal("3.00")), acknowledge=True)
-        people = [r for r in ws.store.conn.execute(
-            "SELECT p.name, p.id_number, m.hukou_text, m.contract_start, m.contract_end, m.hire_date"
-            " FROM employments m JOIN persons p ON p.id = m.person_id WHERE m.enterprise_id = ? ORDER BY m.id",
-            (enterprise.id,))]
-        folder = Path(tempfile.mkdtemp())
-        for month in range(1, 12):
-            if month == 7:
-                continue  # no list handed in: continuity breaks
-            staff = people[:-2] if 5 <= month <= 8 else people  # two leave in May, back in September
-            staff = staff[:len(staff) // 3] if month == 11 else staff  # most of them gone in November
-            if month >= 9:  # three new hires from 汪清县
-                ids = [f"22242419950{i + 1}0{i + 1}12{i}" for i in range(3)]
-                staff = staff + [("新职工" + "甲乙丙"[i], n + id_check_char(n), "汪清县", "2026-09-01", "2028-08-31",
-                                  "2026-09-01") for i, n in enumerate(ids)]
-            path = folder / f"2026-{month:02d}.csv"
-            with path.open("w", encoding="utf-8-sig", newline="") as f:
-                out = csv.writer(f)
-                out.writerow(["姓名", "身份证号", "户籍地", "合同始期", "合同终期", "入职日期"])
-                out.writerows(staff)
-            tracking.import_list(ws, enterprise.uscc, path, period=f"2026-{month:02d}")
-        for on in (datetime.date(2026, 3, 31), datetime.date(2026, 6, 30), datetime.date(2026, 9, 30),
-                   datetime.date(2026, 11, 30)):
-            print("check", on, tracking.check(ws, enterprise.uscc, on).result.verdict.label, flush=True)
+    except Exception as exc: print("approve", exc)
 
 def shot(name):
     for _ in range(6):
@@ -85,20 +47,24 @@ def click(widget, pos=None):
     subprocess.run(["xdotool", "mousemove", str(p.x()), str(p.y()), "click", "1"], check=True)
     QTest.qWait(300)
 
-def nav(window, row):
-    rect = window.navList.visualItemRect(window.navList.item(row))
+def nav(window, label):
+    """Go to the page whose navigation entry reads ``label`` (the rows move as pages are added)."""
+    labels = [window.navList.item(i).text() for i in range(window.navList.count())]
+    rect = window.navList.visualItemRect(window.navList.item(labels.index(label)))
     click(window.navList.viewport(), rect.center())
 
-tracking_setup()
 if os.environ.get("ONLY") == "tracking":
     ws = sign_in(DB, os.environ.get("SHOT_USER", "approver"), PW)
     w = MainWindow(ws)
     w.show()
     QTest.qWait(800)
-    nav(w, [w.navList.item(i).text() for i in range(w.navList.count())].index("跟踪"))
+    nav(w, "跟踪")
     t = w.tracking.table
     click(t.viewport(), t.visualRect(t.model().index(0, 0)).center())
     shot("tracking")
+    d = w.tracking.open_worker_months()
+    if d is not None:
+        QTest.qWait(400); shot("worker-months"); d.close()
     w.close(); ws.close()
     sys.exit(0)
 
@@ -111,12 +77,15 @@ print("window", w.geometry(), w.isMaximized(), flush=True)
 table = w.enterpriseTable
 click(table.viewport(), table.visualRect(w.model.index(w.model.row_of(1), 0)).center())
 shot("main-window")
-pages = {1: "roster", 2: "review", 3: "letters", 4: "batches", 5: "stats-county", 6: "tracking", 7: "settings"}
-for row, name in pages.items():
-    if row >= w.navList.count(): break
-    nav(w, row)
+pages = {"名册": "roster", "审核": "review", "确认书": "letters", "报送批次": "batches", "统计分析": "stats-county",
+         "跟踪": "tracking", "设置": "settings"}
+for label, name in pages.items():
+    nav(w, label)
+    if name == "tracking":  # the first loan, its chart below the table
+        t = w.tracking.table
+        click(t.viewport(), t.visualRect(t.model().index(0, 0)).center())
     shot(name)
-nav(w, 0)
+nav(w, "企业")
 d = w.open_enterprise_dialog(1); shot("enterprise-dialog"); d.close()
 w.close()
 ws.close()
@@ -143,17 +112,17 @@ w.show()
 QTest.qWait(600)
 table = w.enterpriseTable
 click(table.viewport(), table.visualRect(w.model.index(w.model.row_of(4), 0)).center())
-nav(w, 2)
+nav(w, "审核")
 try:
     d = w.review.open_application_dialog(new=False); shot("application-dialog"); d.close()
 except Exception as exc: print("application", exc)
-nav(w, 3)
-w.letters.select_letter(1)
+nav(w, "确认书")
+w.letters.select_letter(w.letters.issued[0].id) if w.letters.issued else None  # this year's newest
 d = w.letters.open_preview()
 if d is not None:
     shot("letter-preview")
     d.close()
-nav(w, 0)
+nav(w, "企业")
 try:
     d = w.open_import_wizard(2, str(Path(os.environ["SAMPLES"]) / "roster_messy.xlsx"))
     QTest.qWait(2500); shot("import"); d.reject()

@@ -3,12 +3,13 @@
 The rest of the program knows a :class:`Suite` by its name and calls it to
 make keys, protect them with a passphrase, sign, verify, encrypt and decrypt;
 nothing else imports ``cryptography`` or ``pyrage`` (but ``age_scrypt``, which
-opens a passphrase file when rage will not: see MAX_WORK_FACTOR). The one suite today,
+opens a passphrase file when rage will not: see MAX_WORK_FACTOR, and ``sshsig``, the
+signature format this module signs and verifies with). The one suite today,
 ``ed25519-sshsig+age-x25519``, uses formats that standard tools read:
 
 * a county signs the manifest with Ed25519 in OpenSSH's SSHSIG format
-  (openssh-portable ``PROTOCOL.sshsig``), so ``ssh-keygen -Y verify`` checks
-  it; the signing key is an OpenSSH private key;
+  (openssh-portable ``PROTOCOL.sshsig``, written and read in ``desktop.batches.sshsig``),
+  so ``ssh-keygen -Y verify`` checks it; the signing key is an OpenSSH private key;
 * the batch is encrypted to the province's X25519 key with age (pyrage), so
   ``age -d -i key.txt`` opens it; the province's identity is a standard
   ``AGE-SECRET-KEY-1…`` file;
@@ -26,7 +27,6 @@ import base64
 import hashlib
 import io
 import multiprocessing
-import struct
 import time
 from collections.abc import MutableMapping
 from concurrent.futures import ProcessPoolExecutor
@@ -41,7 +41,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
-from desktop.batches import age_scrypt
+from desktop.batches import age_scrypt, sshsig
+from desktop.batches.crypto_error import CryptoError
 from desktop.core.batch import Fingerprint
 
 SIGNING: Final = "signing"
@@ -73,27 +74,7 @@ PROTECT_WORK_FACTOR: Final = 18
 BUSY_PAUSES: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries (tests shorten)
 _AGE_CHUNK: Final = 64 * 1024
 _AGE_TAG: Final = 16
-_SSHSIG_MAGIC: Final = b"SSHSIG"
-_SSHSIG_VERSION: Final = 1
-_SSHSIG_HASH: Final = b"sha512"
-_ARMOR_BEGIN: Final = "-----BEGIN SSH SIGNATURE-----"
-_ARMOR_END: Final = "-----END SSH SIGNATURE-----"
-_ED25519: Final = b"ssh-ed25519"
 _RECEIPT_KEY_LABEL: Final = b"laoxie receipt signing key v1\n"
-
-
-class CryptoError(Exception):
-    """A key, signature or encrypted file that cannot be used.
-
-    ``code`` is stable: passphrase_wrong, passphrase_busy, passphrase_short, key_invalid,
-    key_kind, not_encrypted, wrong_recipient, truncated, corrupt,
-    signature_invalid, signer_mismatch, bad_signature, suite_unknown.
-    """
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        self.code = code
-        self.detail = detail
-        super().__init__(f"{code}: {detail}" if detail else code)
 
 
 @dataclass(frozen=True)
@@ -112,11 +93,11 @@ class SigningKey:
     def __init__(self, suite: Suite, private: Ed25519PrivateKey) -> None:
         self._suite = suite
         self._private = private
-        self.public = suite.signing_public(_openssh_public(private.public_key()))
+        self.public = suite.signing_public(sshsig.openssh_public(private.public_key()))
 
     def sign(self, message: bytes, namespace: str) -> bytes:
         """An armored SSHSIG signature of ``message`` (what ``ssh-keygen -Y sign`` writes)."""
-        return _sshsig_sign(self._private, message, namespace)
+        return sshsig.sign(self._private, message, namespace)
 
     def private_text(self) -> str:
         """The unprotected OpenSSH private key: only ever handed to :meth:`Suite.protect`."""
@@ -163,8 +144,8 @@ class Suite:
 
     def signing_public(self, text: str) -> PublicKey:
         """The county's public key from an OpenSSH line ``ssh-ed25519 AAAA… [comment]``."""
-        blob = _ed25519_blob_from_line(text)
-        line = f"{_ED25519.decode()} {base64.b64encode(blob).decode('ascii')}"
+        blob = sshsig.ed25519_blob_from_line(text)
+        line = f"{sshsig.ED25519.decode()} {base64.b64encode(blob).decode('ascii')}"
         return PublicKey(self.name, SIGNING, line, Fingerprint.of(blob))
 
     def encryption_public(self, text: str) -> PublicKey:
@@ -210,22 +191,22 @@ class Suite:
     # -- signatures ------------------------------------------------------------
     def signer_of(self, signature: bytes) -> PublicKey:
         """The public key a signature says it was made with (not yet verified)."""
-        parsed = _sshsig_parse(signature)
+        parsed = sshsig.parse(signature)
         return PublicKey(self.name, SIGNING,
-                         f"{_ED25519.decode()} {base64.b64encode(parsed.public_blob).decode('ascii')}",
+                         f"{sshsig.ED25519.decode()} {base64.b64encode(parsed.public_blob).decode('ascii')}",
                          Fingerprint.of(parsed.public_blob))
 
     def verify(self, public: PublicKey, message: bytes, signature: bytes, namespace: str) -> None:
         """Nothing when ``signature`` is ``public``'s signature of ``message`` in ``namespace``."""
-        parsed = _sshsig_parse(signature)
-        expected = _ed25519_blob_from_line(public.text)
+        parsed = sshsig.parse(signature)
+        expected = sshsig.ed25519_blob_from_line(public.text)
         if parsed.public_blob != expected:
             raise CryptoError("signer_mismatch")
         if parsed.namespace != namespace.encode("utf-8"):
             raise CryptoError("bad_signature", "namespace")
-        key = Ed25519PublicKey.from_public_bytes(_ed25519_raw(expected))
+        key = Ed25519PublicKey.from_public_bytes(sshsig.ed25519_raw(expected))
         try:
-            key.verify(parsed.raw_signature, _sshsig_signed_data(parsed.namespace, parsed.hash_alg, message))
+            key.verify(parsed.raw_signature, sshsig.signed_data(parsed.namespace, parsed.hash_alg, message))
         except InvalidSignature as exc:
             raise CryptoError("bad_signature") from exc
 
@@ -342,120 +323,6 @@ def _with_passphrase(op: str, data: bytes, passphrase: str) -> tuple[bool, bytes
             return child.submit(passphrase_work, op, data, passphrase).result()
     except (BrokenProcessPool, OSError, RuntimeError):  # no child process here: slower, but done
         return passphrase_work(op, data, passphrase)
-
-
-# --------------------------------------------------------------------------
-# OpenSSH wire format and SSHSIG (PROTOCOL.sshsig)
-
-
-def _string(data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + data
-
-
-class _Reader:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def take(self, n: int) -> bytes:
-        if n < 0 or self.pos + n > len(self.data):
-            raise CryptoError("signature_invalid", "short")
-        out = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return out
-
-    def uint32(self) -> int:
-        return int(struct.unpack(">I", self.take(4))[0])
-
-    def string(self) -> bytes:
-        return self.take(self.uint32())
-
-    def done(self) -> bool:
-        return self.pos == len(self.data)
-
-
-def _openssh_public(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode("ascii")
-
-
-def _ed25519_blob_from_line(text: str) -> bytes:
-    parts = text.strip().split()
-    if len(parts) < 2 or parts[0] != _ED25519.decode():
-        raise CryptoError("key_invalid", "expected an ssh-ed25519 public key line")
-    try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except ValueError as exc:
-        raise CryptoError("key_invalid", str(exc)) from exc
-    _ed25519_raw(blob)
-    return blob
-
-
-def _ed25519_raw(blob: bytes) -> bytes:
-    reader = _Reader(blob)
-    try:
-        kind, raw = reader.string(), reader.string()
-    except CryptoError as exc:
-        raise CryptoError("key_invalid", "truncated key blob") from exc
-    if kind != _ED25519 or len(raw) != 32 or not reader.done():
-        raise CryptoError("key_invalid", "not an Ed25519 key")
-    return raw
-
-
-def _sshsig_signed_data(namespace: bytes, hash_alg: bytes, message: bytes) -> bytes:
-    digest = hashlib.sha512(message).digest() if hash_alg == b"sha512" else hashlib.sha256(message).digest()
-    return _SSHSIG_MAGIC + _string(namespace) + _string(b"") + _string(hash_alg) + _string(digest)
-
-
-def _sshsig_sign(private: Ed25519PrivateKey, message: bytes, namespace: str) -> bytes:
-    ns = namespace.encode("utf-8")
-    blob = _ed25519_blob_from_line(_openssh_public(private.public_key()))
-    raw = private.sign(_sshsig_signed_data(ns, _SSHSIG_HASH, message))
-    sig = (
-        _SSHSIG_MAGIC + struct.pack(">I", _SSHSIG_VERSION) + _string(blob) + _string(ns) + _string(b"")
-        + _string(_SSHSIG_HASH) + _string(_string(_ED25519) + _string(raw))
-    )
-    b64 = base64.b64encode(sig).decode("ascii")
-    lines = [b64[i:i + 70] for i in range(0, len(b64), 70)]
-    return ("\n".join([_ARMOR_BEGIN, *lines, _ARMOR_END]) + "\n").encode("ascii")
-
-
-@dataclass(frozen=True)
-class _ParsedSignature:
-    public_blob: bytes
-    namespace: bytes
-    hash_alg: bytes
-    raw_signature: bytes
-
-
-def _sshsig_parse(armored: bytes) -> _ParsedSignature:
-    try:
-        text = armored.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise CryptoError("signature_invalid", "not ASCII") from exc
-    lines = [line.strip() for line in text.strip().splitlines()]
-    if len(lines) < 3 or lines[0] != _ARMOR_BEGIN or lines[-1] != _ARMOR_END:
-        raise CryptoError("signature_invalid", "armor")
-    try:
-        sig = base64.b64decode("".join(lines[1:-1]), validate=True)
-    except ValueError as exc:
-        raise CryptoError("signature_invalid", "base64") from exc
-    reader = _Reader(sig)
-    if reader.take(6) != _SSHSIG_MAGIC or reader.uint32() != _SSHSIG_VERSION:
-        raise CryptoError("signature_invalid", "magic or version")
-    public_blob, namespace, _reserved, hash_alg, signature = (
-        reader.string(), reader.string(), reader.string(), reader.string(), reader.string()
-    )
-    if not reader.done() or hash_alg not in (b"sha512", b"sha256"):
-        raise CryptoError("signature_invalid", "layout")
-    inner = _Reader(signature)
-    kind, raw = inner.string(), inner.string()
-    if kind != _ED25519 or len(raw) != 64 or not inner.done():
-        raise CryptoError("signature_invalid", "not an Ed25519 signature")
-    try:
-        _ed25519_raw(public_blob)
-    except CryptoError as exc:
-        raise CryptoError("signature_invalid", "public key") from exc
-    return _ParsedSignature(public_blob, namespace, hash_alg, raw)
 
 
 # --------------------------------------------------------------------------

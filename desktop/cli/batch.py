@@ -11,7 +11,7 @@ from desktop.cli.common import EXIT_FAILED, EXIT_OK, ChineseArgumentParser, emit
 from desktop.cli.keys import read_passphrase
 
 if TYPE_CHECKING:
-    from desktop.services.batches import ImportOutcome
+    from desktop.services.batch_import import ImportOutcome
 
 _STATUS = {"written": "已导出", "received": "省里已接收", "refused": "省里拒收", "accepted": "已接收",
            "quarantined": "已隔离", "unreadable": "无法读取"}
@@ -29,10 +29,10 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.services import batches as batch_service
+    from desktop.services import batch_export
 
     with open_workspace(args) as ws:
-        result = batch_service.export_batch(
+        result = batch_export.export_batch(
             ws, Path(args.out), read_passphrase(), application_ids=args.application or None,
             include_unreceived=args.include_unreceived, letter_pdfs=not args.no_pdfs,
         )
@@ -46,10 +46,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_again(args: argparse.Namespace) -> int:
-    from desktop.services import batches as batch_service
+    from desktop.services import batch_export
 
     with open_workspace(args) as ws:
-        path = batch_service.export_again(ws, args.batch, Path(args.out))
+        path = batch_export.export_again(ws, args.batch, Path(args.out))
     emit(args, {"file": path}, f"已再次写入 {path}")
     return EXIT_OK
 
@@ -83,6 +83,7 @@ def _outcome_text(o: ImportOutcome) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services import batch_import
     from desktop.services import batches as batch_service
 
     paths: list[Path] = []
@@ -90,7 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         path = Path(item)
         paths.extend(batch_service.batch_files_in(path) if path.is_dir() else [path])
     with open_workspace(args) as ws:
-        outcomes = batch_service.import_batches(ws, paths, read_passphrase(),
+        outcomes = batch_import.import_batches(ws, paths, read_passphrase(),
                                                 receipts_to=Path(args.receipts) if args.receipts else None)
     accepted = sum(o.accepted for o in outcomes)
     emit(args, {"imported": [outcome_record(o) for o in outcomes], "accepted": accepted,
@@ -101,10 +102,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
-    from desktop.services import batches as batch_service
+    from desktop.services import batch_receipts
 
     with open_workspace(args) as ws:
-        outcome = batch_service.import_receipt(ws, Path(args.file))
+        outcome = batch_receipts.import_receipt(ws, Path(args.file))
     b = outcome.batch
     text = f"第 {b.seq} 批（{b.file_name}）：{_STATUS.get(b.status, b.status)}"
     if not outcome.changed:

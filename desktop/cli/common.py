@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from desktop.core.size import EnterpriseSize
@@ -48,6 +50,43 @@ def json_default(value: object) -> object:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class Streamed:
+    """A list in a ``--json`` document that :func:`write_json` writes an item at a time, as they come."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def write_json(payload: dict[str, Any], out: TextIO) -> None:
+    """What emit() prints for ``--json``, each :class:`Streamed` list written an item at a time as it is
+    produced (an item a line) instead of built into one document first: 100,000 roster rows would be held
+    as objects, then as one text.  The same content as emit() prints."""
+    streams: list[tuple[str, Streamed]] = []
+    token = secrets.token_hex(8)
+
+    def placeholder(value: object) -> object:
+        if isinstance(value, Streamed):
+            streams.append((json.dumps(f"{token}-{len(streams)}"), value))
+            return f"{token}-{len(streams) - 1}"
+        return json_default(value)
+
+    text = json.dumps({"ok": True, **payload}, ensure_ascii=False, indent=2, default=placeholder)
+    done = 0
+    for quoted, stream in streams:
+        at = text.index(quoted, done)
+        line = text[text.rfind("\n", 0, at) + 1:at]
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.write(text[done:at] + "[")
+        first = True
+        for item in stream.items:
+            out.write(("\n" if first else ",\n") + indent + "  " + json.dumps(item, ensure_ascii=False,
+                                                                            default=json_default))
+            first = False
+        out.write("]" if first else "\n" + indent + "]")
+        done = at + len(quoted)
+    out.write(text[done:] + "\n")
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:

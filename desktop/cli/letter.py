@@ -43,6 +43,7 @@ def _need(args: argparse.Namespace, *names: str) -> None:
 def cmd_letter(args: argparse.Namespace) -> int:
     from desktop.core.letter import format_code
     from desktop.core.review import Status
+    from desktop.services import letter_settings
     from desktop.services import letters as letter_service, reviews as review_service
 
     if args.verify:
@@ -78,7 +79,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
             return EXIT_OK
         issued = None
         if row.status == Status.APPROVED.value:
-            for note in letter_service.font_report(ws)["notes"]:  # said before the letter is issued
+            for note in letter_settings.font_report(ws)["notes"]:  # said before the letter is issued
                 print(f"注意：确认书字体{note}", file=sys.stderr)
             issued = letter_service.issue(ws, row.id, issued_on=review_date(args.date) if args.date else None)
         letter = letter_service.letter_in_force(ws, row.id)
@@ -95,10 +96,10 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from desktop.core.letter import format_code
-    from desktop.services import letters as letter_service
+    from desktop.services import letter_verify
 
     with open_workspace(args) as ws:
-        found = letter_service.verify(ws, args.verify)
+        found = letter_verify.verify(ws, args.verify)
     if not found.found:
         text = f"校验码 {format_code(found.code)} 不是本数据库出具的确认书"
     else:
@@ -110,7 +111,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _fonts(args: argparse.Namespace) -> int:
-    from desktop.services import letters as letter_service
+    from desktop.services import letter_settings
 
     with open_workspace(args) as ws:
         if args.font:
@@ -120,8 +121,8 @@ def _fonts(args: argparse.Namespace) -> int:
                 if not sep:
                     raise UsageError(f"--font 应写成 用途=字体文件：{item}")
                 choices[role.strip()] = path.strip()
-            letter_service.set_font_choices(ws, choices)
-        report = letter_service.font_report(ws)
+            letter_settings.set_font_choices(ws, choices)
+        report = letter_settings.font_report(ws)
     lines = [f"{role}：{info['face']}（{info['file']}）" + ("  代用" if info["stands_in_for"] else "")
              for role, info in report["fonts"].items()]
     emit(args, report, "\n".join(lines + report["notes"]))
@@ -129,11 +130,11 @@ def _fonts(args: argparse.Namespace) -> int:
 
 
 def _page(args: argparse.Namespace) -> int:
-    from desktop.services import letters as letter_service
+    from desktop.services import letter_settings
     from dataclasses import replace
 
     with open_workspace(args) as ws:
-        page = letter_service.letter_page(ws)
+        page = letter_settings.letter_page(ws)
         changes: dict[str, Any] = {}
         if args.red_line is not None:
             changes["red_line"] = args.red_line
@@ -142,7 +143,7 @@ def _page(args: argparse.Namespace) -> int:
         if args.printer is not None:
             changes["printer"] = args.printer
         if changes:
-            page = letter_service.set_letter_page(ws, replace(page, **changes))
+            page = letter_settings.set_letter_page(ws, replace(page, **changes))
     lines = [f"红色分隔线：{'有' if page.red_line else '无'}", f"抄送：{page.copy_to or '（无）'}",
              f"印发机关：{page.printer or ('（本单位名称）' if page.copy_to else '（无版记）')}"]
     emit(args, {"page": {"red_line": page.red_line, "copy_to": page.copy_to, "printer": page.printer}},

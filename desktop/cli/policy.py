@@ -76,7 +76,7 @@ def _name(ws: Workspace, code: str) -> str:
 
 
 def policy_text(ws: Workspace, record: dict[str, Any]) -> str:
-    from desktop.core.policy import PairedAreas
+    from desktop.core.policy_areas import PairedAreas
     from desktop.services import policy as policy_service
 
     areas = PairedAreas.from_dict(record["paired_areas"])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.common import EXIT_OK, ChineseArgumentParser, UsageError, emit, open_workspace
+from desktop.cli.common import EXIT_OK, ChineseArgumentParser, Streamed, UsageError, emit, open_workspace, write_json
 
 if TYPE_CHECKING:
-    from desktop.core.roster import Field
+    from desktop.core.roster import Field, RosterRow
     from desktop.services import rosters as roster_service
     from desktop.services.rosters import RosterPreview
 
@@ -49,12 +50,16 @@ def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
     return overrides
 
 
-def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
-    """What `import --json` prints: the file, the mapping, the counts, every data row and every problem."""
+def import_record(preview: RosterPreview, *, full_ids: bool, streamed: bool = False) -> dict[str, Any]:
+    """What `import --json` prints: the file, the mapping, the counts, every data row and every problem
+    (the rows with a problem when the file is the last import's again: ``unchanged_since``).  ``streamed``:
+    the rows and the problems as :class:`Streamed` lists, for write_json to write as they are made."""
     from desktop.services import rosters as roster_service
-    from desktop.services.privacy import shown_id
 
     layout = preview.layout
+    rows = (_row_record(r, full_ids=full_ids) for r in preview.rows)
+    problems = (roster_service.problem_record(preview.sheet, layout, p) for p in preview.check.problems())
+    same = preview.unchanged_since
     return {
         "file": preview.file.name, "sha256": preview.file.sha256, "kind": preview.file.kind,
         "encoding": preview.file.encoding or None,
@@ -67,32 +72,37 @@ def import_record(preview: RosterPreview, *, full_ids: bool) -> dict[str, Any]:
         "counts": preview.counts,
         "minimum_wage": preview.minimum_wage,
         "ids": "full" if full_ids else "masked",
-        "rows": [
-            {
-                "sheet_row": r.sheet_row,
-                "id": r.id_number if full_ids or len(r.id_number) != 18 else shown_id(r.id_number),
-                "name": r.name,
-                "status": r.status,
-                "action": r.action,
-                "problems": [p.code for p in r.errors],
-                "warnings": [p.code for p in r.warnings],
-                "hukou_code": r.hukou_code,
-                "contract_type": r.contract_type,
-                "contract_start": r.contract_start,
-                "contract_end": r.contract_end,
-                "priority_claim": r.priority_claim,
-                "changes": {k: [v[0], v[1]] for k, v in r.changes.items()},
-            }
-            for r in preview.rows
-        ],
-        "problems": preview.problem_records(),
+        "unchanged_since": same.record() if same is not None else None,
+        "rows": Streamed(rows) if streamed else list(rows),
+        "problems": Streamed(problems) if streamed else list(problems),
         "groups": preview.groups(),
         "skipped_rows": preview.check.skipped,
     }
 
 
+def _row_record(r: RosterRow, *, full_ids: bool) -> dict[str, Any]:
+    from desktop.services.privacy import shown_id
+
+    return {
+        "sheet_row": r.sheet_row,
+        "id": r.id_number if full_ids or len(r.id_number) != 18 else shown_id(r.id_number),
+        "name": r.name,
+        "status": r.status,
+        "action": r.action,
+        "problems": [p.code for p in r.errors],
+        "warnings": [p.code for p in r.warnings],
+        "hukou_code": r.hukou_code,
+        "contract_type": r.contract_type,
+        "contract_start": r.contract_start,
+        "contract_end": r.contract_end,
+        "priority_claim": r.priority_claim,
+        "changes": {k: [v[0], v[1]] for k, v in r.changes.items()},
+    }
+
+
 def import_text(preview: RosterPreview, result: roster_service.ImportResult | None) -> str:
     from desktop.services.privacy import shown_id
+    from desktop.services.roster_digest import SAME_FILE_DONE
 
     c = result.counts if result else preview.counts
     layout = preview.layout
@@ -102,6 +112,9 @@ def import_text(preview: RosterPreview, result: roster_service.ImportResult | No
         f"共 {c['rows']} 行：新增 {c['new']}，更新 {c['updated']}，未变 {c['unchanged']}，"
         f"拒收 {c['refused']}（有误 {c['invalid']}，重复 {c['duplicate']}）；有提醒的 {c['warnings']} 行",
     ]
+    same = preview.unchanged_since
+    if same is not None:
+        lines.insert(2, same.text())
     if c.get("absent"):
         lines.append(f"库中有 {c['absent']} 人不在这份名册上" + (
             f"，已标记为离职 {c['deactivated']} 人" if c.get("deactivated") else "（未改动；用 --deactivate-missing 标记为离职）"))
@@ -127,7 +140,10 @@ def import_text(preview: RosterPreview, result: roster_service.ImportResult | No
             change = "；".join(f"{k}：{_shown(k, v[0])} → {_shown(k, v[1])}" for k, v in r.changes.items())
             lines.append(f"  第 {r.sheet_row} 行 {shown_id(r.id_number)} {r.name}：{change}")
     lines.append("")
-    lines.append(f"已导入（导入编号 {result.import_id}）。" if result else "试运行：未写入数据库。")
+    if result is not None and same is not None:
+        lines.append(SAME_FILE_DONE.format(id=result.import_id))
+    else:
+        lines.append(f"已导入（导入编号 {result.import_id}）。" if result else "试运行：未写入数据库。")
     return "\n".join(lines)
 
 
@@ -162,15 +178,18 @@ def cmd_import(args: argparse.Namespace) -> int:
             problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
         full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="名册导入核对", enterprise_id=enterprise.id,
                                  count=len(preview.rows))  # DOMAIN.md 7: who saw full ID numbers is logged
-    record = import_record(preview, full_ids=full_ids)
-    record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
-               "problems_file": str(problems_file) if problems_file else None}
-    if result is not None:
-        record["counts"] = result.counts
+    if args.json:
+        record = import_record(preview, full_ids=full_ids, streamed=True)
+        record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
+                   "problems_file": str(problems_file) if problems_file else None}
+        if result is not None:
+            record["counts"] = result.counts
+        write_json({"import": record}, sys.stdout)  # the rows as they are made: never one 100,000-row text
+        return EXIT_OK
     text = import_text(preview, result)
     if problems_file:
         text += f"\n问题清单已写入 {problems_file}"
-    emit(args, {"import": record}, text)
+    print(text)
     return EXIT_OK
 
 
@@ -194,9 +213,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from desktop.core.workers import ContractType, PriorityGroup
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
     from desktop.services.privacy import shown_id
-    from desktop.services.rosters import RosterQuery
+    from desktop.services.roster_view import RosterQuery
 
     group = args.group or ""
     if group not in ("", "any", "none", "claimed") and group not in {g.value for g in PriorityGroup}:
@@ -290,8 +309,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
-    from desktop.services.rosters import RosterQuery
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
+    from desktop.services.roster_view import RosterQuery
     from desktop.services.priority import verify_claims
 
     with open_workspace(args) as ws:
@@ -326,7 +345,7 @@ def cmd_hukou(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from desktop.services import enterprises as enterprise_service, rosters as roster_service
+    from desktop.services import enterprises as enterprise_service, roster_view as roster_service
 
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)

@@ -33,7 +33,7 @@ from typing import Final
 from desktop.core.decision import register_messages
 from desktop.core.eligibility import contract_min_end
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
-from desktop.core.policy import LprRate, LprTable
+from desktop.core.policy_rates import LprRate, LprTable
 from desktop.core.policy_tracking import TrackingRules
 
 __all__ = ["LoanCheck", "LoanDraft", "TrackingRules", "check_loan", "loan_end"]

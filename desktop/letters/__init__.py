@@ -1,7 +1,8 @@
 """Letters on paper: the confirmation letter and the loan application forms as PDF (reportlab).
 
 An adapter like desktop.store: the services give it content built in the
-core (desktop.core.letter, desktop.core.loan_form) and get PDF bytes back.
+core (desktop.core.letter and its words desktop.core.letter_words, desktop.core.loan_form)
+and get PDF bytes back.
 No Qt here; the window previews and prints the bytes with QtPdf.
 """
 

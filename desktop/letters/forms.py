@@ -24,7 +24,7 @@ from desktop.core.office import Office
 from desktop.core.size import SizeStandard
 from desktop.letters.fonts import FontSet
 from desktop.letters.layout import SetLine, typesetter
-from desktop.letters.pdf import (
+from desktop.letters.page import (
     ASCENT, BLOCK_BOTTOM, BLOCK_RIGHT, BLOCK_TOP, BLOCK_W, BODY_SIZE, LEFT_MARGIN, MM, PAGE_NUMBER_SIZE,
     SPACING, TITLE_SIZE, row_baseline,
 )

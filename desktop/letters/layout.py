@@ -18,7 +18,8 @@ from typing import Final
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from desktop.core.letter import LetterError, Run
+from desktop.core.letter import LetterError
+from desktop.core.letter_words import Run
 from desktop.letters.fonts import FontSet
 
 NO_LINE_START: Final = frozenset("，。、；：？！）》」』”’〕】〉…—%‰·．,.;:?!)]}％")

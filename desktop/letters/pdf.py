@@ -1,7 +1,7 @@
 """The confirmation letter as a PDF, laid out after GB/T 9704-2012 (党政机关公文格式).
 
-Page geometry (GB/T 9704 5.2): A4, top margin 37 mm, left margin 28 mm, a
-text block of 156 × 225 mm holding 22 lines of 28 characters. Body text is
+Page geometry (GB/T 9704 5.2, ``desktop.letters.page``): A4, top margin 37 mm,
+left margin 28 mm, a text block of 156 × 225 mm holding 22 lines of 28 characters. Body text is
 3号仿宋 (16 pt) with 28 characters to the line (a pitch of 156/28 mm) and 22
 lines to the page (a pitch of 225/22 mm); the title is 2号小标宋 (22 pt,
 黑体 where 小标宋 is not installed), centred; 一、 headings are 黑体 and
@@ -15,6 +15,7 @@ the table of counted workers (masked ID numbers) with its header repeated on
 every page. The QR code and verification code sit in the bottom margin of the
 first page, left of the page number.
 
+The text is set into rows of the grid and paginated first (``desktop.letters.letter_rows``).
 Every string placed is also recorded (:class:`LetterLayout`), so the tests
 measure margins and pitches from what was drawn; ``pdftotext -bbox`` checks
 the same from the file.
@@ -23,60 +24,26 @@ the same from the file.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Final
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop import __version__
-from desktop.core.letter import (
-    ANNEX_COLUMNS, LetterContent, Paragraph, Run, format_code, letter_text,
-)
+from desktop.core.letter import ANNEX_COLUMNS, LetterContent, format_code
+from desktop.core.letter_words import letter_text
 from desktop.letters import qr
 from desktop.letters.fonts import FontSet
-from desktop.letters.layout import Piece, SetLine, Typesetter, typesetter
-
-# Binary streams: ASCII85 makes the file a quarter larger and, without reportlab's C
-# accelerator, costs a fifth of the time of a letter. Every PDF viewer reads binary.
-rl_config.useA85 = 0
-
-MM: Final = 72 / 25.4
-PAGE_W, PAGE_H = A4
-TOP_MARGIN: Final = 37 * MM
-LEFT_MARGIN: Final = 28 * MM
-BLOCK_W: Final = 156 * MM
-BLOCK_H: Final = 225 * MM
-LINES: Final = 22
-CHARS: Final = 28
-LINE_PITCH: Final = BLOCK_H / LINES
-CHAR_PITCH: Final = BLOCK_W / CHARS
-BODY_SIZE: Final = 16.0  # 3号
-TITLE_SIZE: Final = 22.0  # 2号
-PAGE_NUMBER_SIZE: Final = 14.0  # 4号
-TABLE_SIZE: Final = 10.5  # 5号
-SPACING: Final = CHAR_PITCH - BODY_SIZE
-ASCENT: Final = 0.88  # the ideographic em box above the baseline, whatever the font's own metrics
-BLOCK_TOP: Final = PAGE_H - TOP_MARGIN  # y of the text block's top edge (PDF y grows upwards)
-BLOCK_BOTTOM: Final = BLOCK_TOP - BLOCK_H
-BLOCK_RIGHT: Final = LEFT_MARGIN + BLOCK_W
-QR_SIZE: Final = 22 * MM
-SIGNATURE_GAP: Final = 2  # blank lines between the text and the office's name (the seal's top within reach)
-KEEP_BEFORE_SEAL: Final = 2  # lines of text kept on the page of the seal
-
-ROLES: Final = {"body": "fangsong", "heading": "heiti", "subheading": "kaiti"}
-TABLE_WIDTHS_MM: Final = (10.0, 18.0, 37.0, 23.0, 26.0, 42.0)  # 序号 姓名 身份证号码 户籍地 重点群体 合同期限
-#: Columns whose type shrinks (down to the size given) so that no cell wraps: ID numbers and contract periods.
-TABLE_SHRINK: Final = {2: 7.0, 5: 8.5}
-TABLE_PAD: Final = 1.2 * MM
-TABLE_LEADING: Final = TABLE_SIZE * 1.3
-TABLE_MIN_ROW: Final = 7.5 * MM
-RED: Final = (0.8, 0.05, 0.05)
+from desktop.letters.layout import Piece, SetLine, typesetter
+from desktop.letters.letter_rows import LetterSetter, TableRow, TableSetter, letter_rows, paginate
+from desktop.letters.page import (
+    ASCENT, BLOCK_BOTTOM, BLOCK_RIGHT, BLOCK_TOP, BLOCK_W, BODY_SIZE, CHAR_PITCH, LEFT_MARGIN, LINE_PITCH, MM,
+    PAGE_H, PAGE_NUMBER_SIZE, PAGE_W, QR_SIZE, RED, SPACING, TABLE_LEADING, TABLE_PAD, TABLE_SIZE, TITLE_SIZE,
+    row_baseline,
+)
 
 
 class Mark(str, Enum):
@@ -134,177 +101,6 @@ class Rendered:
     pages: int
     layouts: tuple[LetterLayout, ...]
     fonts: dict[str, str]
-
-
-def row_baseline(row: int, size: float = BODY_SIZE) -> float:
-    """The baseline of grid line ``row`` (0 = the first line of the text block) for text of ``size``."""
-    top = BLOCK_TOP - row * LINE_PITCH
-    return top - (LINE_PITCH - size) / 2 - ASCENT * size
-
-
-# --------------------------------------------------------------------------
-# Grid rows
-
-
-@dataclass
-class _Row:
-    kind: str
-    pieces: list[tuple[float, SetLine]]  # (x of the line start, the set line)
-    size: float = BODY_SIZE
-    keep_next: bool = False
-
-    @property
-    def blank(self) -> bool:
-        return not self.pieces
-
-
-def _blank() -> _Row:
-    return _Row("blank", [])
-
-
-class _LetterSetter:
-    def __init__(self, ts: Typesetter) -> None:
-        self.ts = ts
-
-    def centred(self, kind: str, text: str, role: str, size: float, *, spacing: float = 0.0,
-                breaks: Sequence[int] = ()) -> list[_Row]:
-        lines = self.title_lines(text, role, size, spacing, breaks)
-        return [_Row(kind, [(LEFT_MARGIN + (BLOCK_W - line.width) / 2, line)], size, keep_next=True)
-                for line in lines]
-
-    def title_lines(self, text: str, role: str, size: float, spacing: float, breaks: Sequence[int]) -> list[SetLine]:
-        """One line if it fits; else broken at a preferred place, else into lines of even length."""
-        whole = self.ts.set_text(text, role, size, spacing, BLOCK_W)
-        if len(whole) == 1:
-            return whole
-        for at in breaks:
-            parts = [text[:at], text[at:]]
-            lines = [self.ts.set_text(p, role, size, spacing, BLOCK_W) for p in parts]
-            if all(len(ls) == 1 for ls in lines):
-                return [ls[0] for ls in lines]
-        count = len(whole)
-        per = math.ceil(len(text) / count)
-        return [line for i in range(0, len(text), per)
-                for line in self.ts.set_text(text[i:i + per], role, size, spacing, BLOCK_W)]
-
-    def paragraph(self, kind: str, p: Paragraph, *, keep_next: bool = False) -> list[_Row]:
-        first = BLOCK_W - p.indent * CHAR_PITCH
-        rest = BLOCK_W - p.hanging * CHAR_PITCH
-        lines = self.ts.set_runs(p.runs, ROLES, BODY_SIZE, SPACING, first, rest)
-        rows = []
-        for i, line in enumerate(lines):
-            x = LEFT_MARGIN + (p.indent if i == 0 else p.hanging) * CHAR_PITCH
-            rows.append(_Row(kind, [(x, line)], BODY_SIZE, keep_next and i == len(lines) - 1))
-        return rows
-
-
-def _letter_rows(content: LetterContent, ts: Typesetter) -> tuple[list[_Row], int]:
-    """The rows of the letter's text, and where the signature block starts."""
-    text = letter_text(content)
-    s = _LetterSetter(ts)
-    rows: list[_Row] = []
-    # 版头 (GB/T 9704 7.2.4): the 发文字号 centred, then the office's red separator line if it has one
-    rows += s.centred("number", text.number, "fangsong", BODY_SIZE, spacing=SPACING)
-    rows.append(_Row("red_rule", []) if text.red_line else _blank())
-    rows.append(_blank())
-    rows += s.centred("title", text.title, "xiaobiaosong", TITLE_SIZE)
-    rows.append(_blank())
-    rows += s.paragraph("addressee", Paragraph((Run("body", text.addressee),), 0))
-    for p in text.paragraphs:
-        is_heading = p.runs[0].style == "heading" and len(p.runs) == 1
-        rows += s.paragraph("heading" if is_heading else "body", p, keep_next=is_heading)
-    rows.append(_blank())
-    rows += s.paragraph("annex_note", text.annex_note)
-    signature_at = len(rows)
-    rows += [_blank() for _ in range(SIGNATURE_GAP)]
-    date = ts.set_text(text.date, "fangsong", BODY_SIZE, SPACING, BLOCK_W)[0]
-    date_x = BLOCK_RIGHT - 4 * CHAR_PITCH - date.width
-    name = ts.set_text(text.signature, "fangsong", BODY_SIZE, SPACING, BLOCK_W)[0]
-    name_x = min(date_x + (date.width - name.width) / 2, BLOCK_RIGHT - name.width)
-    rows.append(_Row("signature", [(max(LEFT_MARGIN, name_x), name)], keep_next=True))
-    rows.append(_Row("date", [(date_x, date)]))
-    return rows, signature_at
-
-
-def _paginate(rows: list[_Row], signature_at: int) -> list[list[_Row]]:
-    """Rows into pages of 22 lines: headings stay with what follows, and the
-    signature block stays with the annex note and the last lines of text above
-    them (the seal never sits on a page without text)."""
-    note = next((i for i, r in enumerate(rows) if r.kind == "annex_note"), signature_at)
-    tail = note
-    seen = 0
-    while tail > 0 and seen < KEEP_BEFORE_SEAL:
-        tail -= 1
-        if not rows[tail].blank:
-            seen += 1
-    pages: list[list[_Row]] = [[]]
-    i = 0
-    while i < len(rows):
-        page = pages[-1]
-        room = LINES - len(page)
-        row = rows[i]
-        if row.blank and not page:  # a page never starts with an empty line
-            i += 1
-            continue
-        if i == tail:
-            group = rows[tail:]
-            if len(group) > room and page:
-                pages.append([])
-                continue
-            page.extend(group)
-            break
-        if row.keep_next and room == 1 and page:
-            pages.append([])
-            continue
-        page.append(row)
-        i += 1
-        if len(page) == LINES:
-            pages.append([])
-    return [p for p in pages if p]
-
-
-# --------------------------------------------------------------------------
-# The annex table
-
-
-@dataclass
-class _TableRow:
-    cells: list[list[SetLine]]
-    height: float
-    header: bool = False
-    span: bool = False  # one cell across the table (the total)
-
-
-class _TableSetter:
-    def __init__(self, ts: Typesetter) -> None:
-        self.ts = ts
-        self.widths = [w * MM for w in TABLE_WIDTHS_MM]
-
-    def cell(self, text: str, role: str, width: float, size: float = TABLE_SIZE) -> list[SetLine]:
-        if not text:
-            return []
-        return self.ts.set_text(text, role, size, 0.0, width - 2 * TABLE_PAD)
-
-    def row(self, values: Sequence[str], role: str, *, header: bool = False,
-            sizes: dict[int, float] | None = None) -> _TableRow:
-        cells = [self.cell(v, role, w, (sizes or {}).get(i, TABLE_SIZE) if not header else TABLE_SIZE)
-                 for i, (v, w) in enumerate(zip(values, self.widths, strict=True))]
-        lines = max((len(c) for c in cells), default=1)
-        height = max(TABLE_MIN_ROW, lines * TABLE_LEADING + 2 * TABLE_PAD)
-        return _TableRow(cells, height, header)
-
-    def column_sizes(self, rows: Sequence[Sequence[str]]) -> dict[int, float]:
-        """The type size of each shrinking column: the widest cell fits on one line, down to a floor."""
-        sizes = {}
-        for column, floor in TABLE_SHRINK.items():
-            inner = self.widths[column] - 2 * TABLE_PAD
-            widest = max((self.ts.text_width(r[column], "fangsong", TABLE_SIZE) for r in rows), default=0.0)
-            sizes[column] = TABLE_SIZE if widest <= inner else max(floor, TABLE_SIZE * inner / widest * 0.995)
-        return sizes
-
-    def total(self, count: int) -> _TableRow:
-        line = self.cell(f"合计：共{count}人", "heiti", BLOCK_W)
-        return _TableRow([line], max(TABLE_MIN_ROW, len(line) * TABLE_LEADING + 2 * TABLE_PAD), span=True)
 
 
 # --------------------------------------------------------------------------
@@ -425,8 +221,8 @@ class _Drawer:
     # -- the letter ------------------------------------------------------------
     def letter(self, letter: LetterPrint) -> LetterLayout:
         content = letter.content
-        rows, signature_at = _letter_rows(content, self.ts)
-        pages = _paginate(rows, signature_at)
+        rows, signature_at = letter_rows(content, self.ts)
+        pages = paginate(rows, signature_at)
         layouts: list[PageLayout] = []
         for n, page_rows in enumerate(pages, start=1):
             page = PageLayout(n, rows_used=len(page_rows))
@@ -497,7 +293,7 @@ class _Drawer:
 
     def annex(self, letter: LetterPrint, first_number: int) -> list[PageLayout]:
         content = letter.content
-        t = _TableSetter(self.ts)
+        t = TableSetter(self.ts)
         header = t.row(ANNEX_COLUMNS, "heiti", header=True)
         values = [(str(r.index), r.name, r.masked_id, r.hukou, r.group, r.contract) for r in content.annex]
         sizes = t.column_sizes(values)
@@ -508,7 +304,7 @@ class _Drawer:
         page = PageLayout(number)
         head = self.ts.set_text("附件", "heiti", BODY_SIZE, SPACING, BLOCK_W)[0]
         self.text(page, "annex_label", LEFT_MARGIN, row_baseline(0), head)
-        title_rows = _LetterSetter(self.ts).centred("annex_title", content.annex_title, "xiaobiaosong", TITLE_SIZE)
+        title_rows = LetterSetter(self.ts).centred("annex_title", content.annex_title, "xiaobiaosong", TITLE_SIZE)
         for i, title_row in enumerate(title_rows):
             for x, line in title_row.pieces:
                 self.text(page, "annex_title", x, row_baseline(2 + i, TITLE_SIZE), line)
@@ -537,7 +333,7 @@ class _Drawer:
         self.mark(page, letter)
         self.show_page()
 
-    def table_row(self, page: PageLayout, row: _TableRow, top: float, t: _TableSetter) -> float:
+    def table_row(self, page: PageLayout, row: TableRow, top: float, t: TableSetter) -> float:
         bottom = top - row.height
         segments: list[tuple[float, float, float, float]] = []
         if not page.table_rows or abs(page.table_rows[-1] - top) > 0.01:

@@ -23,7 +23,7 @@ from desktop.core.tracking_report import CHECK_COLUMNS, TrackingReport
 from desktop.letters.fonts import FontSet
 from desktop.letters.forms import LEADING, MIN_ROW, PAD, SIZE, Cell, _FormDrawer
 from desktop.letters.layout import SetLine
-from desktop.letters.pdf import (
+from desktop.letters.page import (
     ASCENT, BLOCK_BOTTOM, BLOCK_RIGHT, BLOCK_TOP, BLOCK_W, BODY_SIZE, CHAR_PITCH, LEFT_MARGIN, LINE_PITCH, MM,
     RED, SPACING, TITLE_SIZE, row_baseline,
 )

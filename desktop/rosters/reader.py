@@ -21,9 +21,10 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import IO, Any, Final, Literal
 
 import python_calamine
 
@@ -231,7 +232,7 @@ def xlsx_extent(data: bytes, sheet: str) -> tuple[int, int] | None:
             rows = columns = 0
             tail = b""
             with archive.open(part) as handle:
-                while block := handle.read(1 << 22):
+                for block in _read_ahead(handle):
                     text = tail + block
                     found = _ROW_REF.findall(text)
                     if found:
@@ -242,6 +243,20 @@ def xlsx_extent(data: bytes, sheet: str) -> tuple[int, int] | None:
             return rows, max(columns, 26)
     except Exception:  # noqa: BLE001 - a damaged archive: calamine reports it in its own way
         return None
+
+
+def _read_ahead(handle: IO[bytes], size: int = 1 << 22) -> Iterator[bytes]:
+    """The blocks of a zip member, each inflated on a thread while the one before is scanned.
+
+    zlib (inflating, and the CRC) lets go of the interpreter lock, so on a
+    second core the inflating of a 67 MB sheet (~0.08 s at 100,000 rows) runs
+    beside the regex scan (~0.08 s) instead of before it.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="xlsx-extent") as pool:
+        pending = pool.submit(handle.read, size)
+        while block := pending.result():
+            pending = pool.submit(handle.read, size)
+            yield block
 
 
 def _column_number(letters: bytes) -> int:

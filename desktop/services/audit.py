@@ -28,6 +28,7 @@ ACTION_LABELS: dict[str, str] = {
     "application.create": QT_TRANSLATE_NOOP("audit", "登记贷款申请"),
     "roster.import": QT_TRANSLATE_NOOP("audit", "导入名册"),
     "roster.undo": QT_TRANSLATE_NOOP("audit", "撤销名册导入"),
+    "roster.import_unchanged": QT_TRANSLATE_NOOP("audit", "再次导入相同的名册（没有变化，未写入）"),
     "roster.demo": QT_TRANSLATE_NOOP("audit", "演示名册"),
     "roster.mapping_forget": QT_TRANSLATE_NOOP("audit", "清除记住的名册列对应"),
     "roster.problems_export": QT_TRANSLATE_NOOP("audit", "导出名册问题清单"),

@@ -3,42 +3,40 @@
 Everything here is made up: names are drawn from common surnames and given
 names, ID numbers are valid (real check characters, real Jilin area codes,
 some of them historical) but belong to nobody on record.
+
+Everything goes through the services, as a clerk's clicks would: each enterprise's roster is
+written as the file the enterprise hands in and imported, each priority claim verified with its
+reference, each application registered; demo_story.py takes two more through approval, letters
+and a year of loan tracking.
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from desktop.core.enterprise import EnterpriseDraft
-from desktop.core.identifiers import id_check_char, uscc_check_char, USCC_ALPHABET
+from desktop.core.loan_form import LoanType
 from desktop.core.office import Actor, Role
 from desktop.core.size import EnterpriseSize
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services.accounts import add_user, sign_in
+from desktop.services.demo_people import (
+    HISTORICAL_ID_CODES, OTHER_HUKOU, PAIRED_HUKOU, id_number, person_name, uscc,
+)
+from desktop.services.demo_story import Worker, follow_the_year, write_roster
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
+from desktop.services.priority import employments_by_id_number, verify_claims
+from desktop.services.reviews import new_application
+from desktop.services.rosters import import_roster
 from desktop.services.workspace import Workspace, window_lock
 
 DEMO_ACTOR = Actor(username="demo")
-
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文朴"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉玲建国春梅海燕东雪红波宇浩然子涵欣怡俊熙哲瑞成龙凤鑫博文颖"
-
-# Paired source areas (DOMAIN.md 3.1) and a few others, with the 户籍地 text
-# the way rosters write it.  Historical codes appear only inside ID numbers.
-PAIRED_HUKOU = [
-    ("222401", "延吉市"), ("222402", "图们市"), ("222403", "敦化市"), ("222404", "珲春市"),
-    ("222405", "延边州龙井市"), ("222406", "和龙市"), ("222424", "汪清县"), ("222426", "安图县"),
-    ("220882", "大安市"), ("220821", "镇赉县"), ("220822", "白城市通榆县"), ("220622", "靖宇县"),
-    ("220623", "长白朝鲜族自治县"), ("220881", "洮南市"), ("220382", "双辽市"), ("220524", "柳河县"),
-    ("220722", "长岭县"),
-]
-OTHER_HUKOU = [("220102", "长春市南关区"), ("220282", "桦甸市"), ("220581", "梅河口市")]
-HISTORICAL_ID_CODES = {"222405": "222421", "222403": "222422", "222406": "222423", "220882": "222325"}
 
 # (name stem, industry, size) — every size appears, several industries.
 ENTERPRISES = [
@@ -74,22 +72,11 @@ class DemoSummary:
     priority_workers: int
     applications: int
     users: tuple[str, ...]
-
-
-def _id_number(rng: random.Random, area: str, born: date, male: bool) -> str:
-    seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
-    first17 = f"{area}{born:%Y%m%d}{seq:03d}"
-    return first17 + id_check_char(first17)
-
-
-def _uscc(rng: random.Random, county: str) -> str:
-    body = "".join(rng.choice(USCC_ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
-    first17 = "91" + county + body
-    return first17 + uscc_check_char(first17)
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    approved: int = 0
+    letters: tuple[str, ...] = ()
+    loans: int = 0
+    tracking_lists: int = 0
+    tracking_checks: int = 0
 
 
 def remove_demo(path: Path | str) -> None:
@@ -124,37 +111,38 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
         add_user(ws, "clerk", Role.CLERK, password, "金经办", temporary=False)
         add_user(ws, "approver", Role.APPROVER, password, "朴科长", temporary=False)
     workers = priority = applications = 0
-    with sign_in(path, "clerk", password) as ws:
+    with sign_in(path, "clerk", password) as ws, tempfile.TemporaryDirectory(prefix="laoxie-demo-") as scratch:
+        folder = Path(scratch)
         for index, (stem, industry, size) in enumerate(ENTERPRISES):
             staff, revenue, assets = PROFILE[size]
             staff = int(staff * rng.uniform(1.0, 1.3))
             draft = EnterpriseDraft(
                 name=f"延吉市{stem}{SUFFIX.get(industry, '有限公司')}",
-                uscc=_uscc(rng, county_code), county_code=county_code, industry=industry,
+                uscc=uscc(rng, county_code), county_code=county_code, industry=industry,
                 staff_total=staff, revenue_wan=round(revenue * rng.uniform(1.0, 1.4), 1),
                 assets_wan=round(assets * rng.uniform(1.0, 1.4), 1),
                 size_override=EnterpriseSize.SMALL if index == 11 else None,
                 size_reason="按省开行客户评级认定为小型企业" if index == 11 else "",
-                contact_name=_name(rng), contact_phone=f"13{rng.randrange(0, 10)}{rng.randrange(10**8):08d}",
+                contact_name=person_name(rng), contact_phone=f"13{rng.randrange(0, 10)}{rng.randrange(10**8):08d}",
                 address=f"延吉市{rng.choice(['河南街', '建工街', '新兴街', '进学街', '北山街'])}{rng.randrange(1, 300)}号",
             )
             enterprise = add_enterprise(ws, draft)
             count = min(staff, max(3, int(staff * rng.uniform(0.12, 0.35))), 60)
-            w, p = _add_workers(ws, rng, enterprise.id, count, anchor)
+            w, p = _add_workers(ws, rng, enterprise.id, count, anchor, folder)
             workers += w
             priority += p
             if index % 3 != 2:
-                with ws.store.transaction():
-                    app_id = ws.store.insert_application(
-                        enterprise.id, loan_type="working_capital" if index % 2 else "fixed_asset",
-                        amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
-                        applied_on=(anchor - timedelta(days=rng.randrange(80))).isoformat(),
-                    )
-                    ws.audit("application.create", entity="application", entity_id=app_id)
+                new_application(ws, enterprise.uscc,
+                                loan_type=LoanType.WORKING_CAPITAL if index % 2 else LoanType.FIXED_ASSET,
+                                amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
+                                applied_on=anchor - timedelta(days=rng.randrange(80)))
                 applications += 1
+        year = follow_the_year(ws, password, rng, anchor)
         office = ws.office.name
-    return DemoSummary(path, office, len(ENTERPRISES), workers, priority, applications,
-                       ("admin", "clerk", "approver"))
+    return DemoSummary(path, office, len(ENTERPRISES) + year.enterprises, workers + year.workers,
+                       priority + year.priority_workers, applications + year.approved,
+                       ("admin", "clerk", "approver"), year.approved, year.letters, year.loans, year.lists,
+                       year.checks)
 
 
 def _evidence(rng: random.Random, group: PriorityGroup | None) -> str:
@@ -169,15 +157,15 @@ def _evidence(rng: random.Random, group: PriorityGroup | None) -> str:
     }[group]
 
 
-def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int,
-                 today: date | None = None) -> tuple[int, int]:
+def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int, today: date,
+                 folder: Path) -> tuple[int, int]:
+    """The enterprise's roster, written as its file and imported; then each priority claim verified."""
     # Contracts start 11 to 911 days before `today` and run 2 months to 3 years.
-    earliest = (today or date.today()) - timedelta(days=911)
-    persons: list[tuple[str, str, str, str]] = []
-    rows: list[dict[str, object]] = []
+    earliest = today - timedelta(days=911)
+    people: list[Worker] = []
+    evidence: list[str] = []
     seen: set[str] = set()
-    priority = 0
-    while len(rows) < count:
+    while len(people) < count:
         paired = rng.random() < 0.8
         code, hukou = rng.choice(PAIRED_HUKOU if paired else OTHER_HUKOU)
         if paired and code == ws.office.code:  # the office's own county: a local hire, not a paired-area worker
@@ -185,33 +173,25 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
         id_area = HISTORICAL_ID_CODES.get(code, code) if rng.random() < 0.15 else code
         born = date(1966, 1, 1) + timedelta(days=rng.randrange(365 * 38))
         male = rng.random() < 0.55
-        number = _id_number(rng, id_area, born, male)
+        number = id_number(rng, id_area, born, male)
         if number in seen:
             continue
         seen.add(number)
-        persons.append((number, _name(rng), "M" if male else "F", born.isoformat()))
+        name = person_name(rng)
         start = earliest + timedelta(days=rng.randrange(900))
         kind = ContractType.OPEN_ENDED if rng.random() < 0.1 else ContractType.FIXED
         end = None if kind is ContractType.OPEN_ENDED else start + timedelta(days=rng.choice([60, 365, 730, 1095]) - 1)
         group = rng.choice(list(PriorityGroup)) if rng.random() < 0.15 else None
-        priority += group is not None
-        rows.append({
-            "enterprise_id": enterprise_id, "id_number": number, "hukou_text": hukou, "hukou_code": code,
-            "contract_type": kind.value, "contract_start": start.isoformat(),
-            "contract_end": end.isoformat() if end else None, "hire_date": start.isoformat(),
-            "job": rng.choice(JOBS), "monthly_wage": float(rng.randrange(1900, 6000, 50)),
-            "social_insurance": 1 if rng.random() < 0.93 else 0,
-            "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-            "priority_group": group.value if group else None,
-            "priority_claim": group.value if group else None,  # claimed on the roster, and verified
-            "priority_evidence": _evidence(rng, group),
-            "source_row": len(rows) + 2,
-        })
-    with ws.store.transaction():
-        ids = ws.store.upsert_persons(persons)
-        for row in rows:
-            row["person_id"] = ids[str(row.pop("id_number"))]
-        ws.store.insert_employments(rows)
-        ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
-    return len(rows), priority
+        job = rng.choice(JOBS)
+        wage = rng.randrange(1900, 6000, 50)
+        insured = rng.random() < 0.93
+        phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        people.append(Worker(number, name, male, hukou, group, start, end, job, wage, phone, insured))
+        evidence.append(_evidence(rng, group))
+    roster = write_roster(folder, f"{ws.store.enterprise(enterprise_id).name}_名册", people)
+    import_roster(ws, enterprise_id, roster, today=today)
+    claimed = [(w, e) for w, e in zip(people, evidence) if w.group is not None]
+    found = employments_by_id_number(ws, enterprise_id, [w.number for w, _ in claimed])
+    for worker, reference in claimed:  # the clerk checks each claim against its own document
+        verify_claims(ws, enterprise_id, [found[worker.number]], reference)
+    return len(people), len(claimed)

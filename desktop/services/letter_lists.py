@@ -38,6 +38,7 @@ class IssuedLetter:
     print_count: int
     verification_code: str
     content_ok: bool
+    issued_on: str = ""  # the date the letter bears, YYYY-MM-DD (it may precede issued_at, when it was recorded)
 
 
 def awaiting_letter(ws: Workspace) -> list[Waiting]:
@@ -52,12 +53,13 @@ def letters_of_year(ws: Workspace, year: int) -> list[IssuedLetter]:
     found = []
     for letter in store_letters.of_year(ws.store, ws.office.id, year):
         try:
-            name, ok = content_of(letter).enterprise_name, True
+            content = content_of(letter)
+            name, ok, dated = content.enterprise_name, True, content.issued_on.isoformat()
         except ServiceError:
-            name, ok = "", False
+            name, ok, dated = "", False, ""
         found.append(IssuedLetter(
             letter.id, letter.application_id, letter.number, name, letter.issued_at, letter.voided,
-            letter.void_reason, letter.print_count, letter.verification_code, ok,
+            letter.void_reason, letter.print_count, letter.verification_code, ok, dated,
         ))
     return found
 

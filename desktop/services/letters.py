@@ -8,10 +8,12 @@
   :func:`preview_pdf` shows the same without counting.
 * :func:`void`: 作废 with a reason; the letter and its number stay for good,
   the case goes back to ``approved`` and a new letter takes a new number.
-* :func:`verify`: what a verification code (or a scanned QR code) stands for,
-  with the digest recomputed from the stored content.
+* :func:`desktop.services.letter_verify.verify`: what a verification code (or a
+  scanned QR code) stands for, with the digest recomputed from the stored content.
 * :func:`print_all`: issue every approved case and print every letter not
   yet printed, as one PDF, with progress.
+
+The office's fonts and page choices: ``desktop.services.letter_settings``.
 
 The content of an issued letter is kept with it (letters.content) and a
 reprint is drawn from that, so it says what the original said. The original
@@ -24,26 +26,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from desktop.core.letter import (
-    LetterContent, LetterError, LetterPage, build_content, format_code, normalise_code, parse_qr_payload, qr_payload,
-    verification_code,
-)
-from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
+from desktop.core.letter import LetterContent, LetterError, LetterPage, qr_payload, verification_code
+from desktop.core.letter_build import build_content
+from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.batches.files import write_verified
 from desktop.core.permissions import Permission
 from desktop.core.review import ReviewError, Status, Step, check
-from desktop.letters import FontSet, LetterPrint, Mark, fontset, join_pdfs, render_letters
+from desktop.letters import LetterPrint, Mark, join_pdfs, render_letters
 from desktop.letters import forms as form_pdf_module
-from desktop.letters.fonts import ROLES, ROLE_LABELS
 from desktop.services import eligibility as eligibility_service
 from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
+from desktop.services.letter_settings import fonts, letter_error, letter_page
 from desktop.services.reviews import case_facts, form_of, person, refused
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as store_eligibility
@@ -53,15 +52,7 @@ from desktop.store.errors import StoreError
 from desktop.store.letters import LetterRow, NewLetter
 from desktop.store.reviews import CaseRow
 
-FONT_SETTING = "letters.fonts"
-PAGE_SETTING = "letters.page"
-COPY_TO_MAX = 200
-
-SERVICE_MESSAGES.update({code: MESSAGES[code] for code in (
-    "letter_no_font", "letter_font_unusable", "letter_missing_glyph", "letter_bad_content",
-)})
 SERVICE_MESSAGES.update({
-    "letter_page_too_long": QT_TRANSLATE_NOOP("service", "抄送或印发机关太长（不超过 {limit} 个字）。"),
     "letter_date_before_review": QT_TRANSLATE_NOOP(
         "service", "确认书日期{date}早于审核日期{review}：确认书只能在审核之后出具，请改为审核日期当天或以后。"
     ),
@@ -74,95 +65,18 @@ SERVICE_MESSAGES.update({
     "letter_tampered": QT_TRANSLATE_NOOP(
         "service", "确认书{number}的内容与登记的摘要不符，数据库中的记录可能被改动过，已停止打印。请在“设置”中点“检查数据库”。"
     ),
-    "letter_code_invalid": QT_TRANSLATE_NOOP(
-        "service", "“{text}”不是有效的校验码：应为 10 位数字和字母（如 ABCDE-FGHJK）。"
-    ),
     "letter_not_ready": QT_TRANSLATE_NOOP(
         "service", "贷款申请第{id}号为“{status}”：须经审核人批准后才能出具确认书。"
     ),
     "letter_no_decision": QT_TRANSLATE_NOOP("service", "贷款申请第{id}号尚无认定结论，无法生成确认书样稿。"),
-    "font_role_unknown": QT_TRANSLATE_NOOP("service", "“{role}”不是字体用途：可写 all、{roles}。"),
 })
 ACTION_LABELS.update({
     "letter.issue": QT_TRANSLATE_NOOP("audit", "出具确认书"),
     "letter.print": QT_TRANSLATE_NOOP("audit", "打印确认书"),
     "letter.original_kept": QT_TRANSLATE_NOOP("audit", "保存确认书原件"),
     "letter.void": QT_TRANSLATE_NOOP("audit", "作废确认书"),
-    "letter.fonts": QT_TRANSLATE_NOOP("audit", "设置确认书字体"),
-    "letter.page": QT_TRANSLATE_NOOP("audit", "设置确认书版式（分隔线、抄送、印发机关）"),
     "application.form_printed": QT_TRANSLATE_NOOP("audit", "打印贷款申请表"),
 })
-
-
-def _letter_error(exc: LetterError) -> ServiceError:
-    return ServiceError(exc.code, **exc.params)
-
-
-# -- fonts ---------------------------------------------------------------------------
-
-
-def font_choices(ws: Workspace) -> dict[str, str]:
-    """The font files chosen in the settings: role (or "all") → path."""
-    raw = ws.store.setting(FONT_SETTING)
-    return dict(json.loads(raw)) if raw else {}
-
-
-def fonts(ws: Workspace) -> FontSet:
-    try:
-        return fontset(font_choices(ws))
-    except LetterError as exc:
-        raise _letter_error(exc) from exc
-
-
-def letter_page(ws: Workspace) -> LetterPage:
-    """The office's choices for its letters: red separator line, 抄送 and 印发机关 of the 版记."""
-    raw = ws.store.setting(PAGE_SETTING)
-    data = dict(json.loads(raw)) if raw else {}
-    return LetterPage(red_line=bool(data.get("red_line", False)), copy_to=str(data.get("copy_to", "")),
-                      printer=str(data.get("printer", "")))
-
-
-def set_letter_page(ws: Workspace, page: LetterPage) -> LetterPage:
-    """Keep the office's letter page choices (letters issued from now on carry them; issued ones keep theirs)."""
-    ws.require(Permission.OFFICE_SETTINGS)
-    cleaned = LetterPage(red_line=bool(page.red_line), copy_to=" ".join(page.copy_to.split()),
-                         printer=" ".join(page.printer.split()))
-    for text in (cleaned.copy_to, cleaned.printer):
-        if len(text) > COPY_TO_MAX:
-            raise ServiceError("letter_page_too_long", limit=COPY_TO_MAX)
-    data = {"red_line": cleaned.red_line, "copy_to": cleaned.copy_to, "printer": cleaned.printer}
-    with ws.store.transaction():
-        ws.store.set_setting(PAGE_SETTING, json.dumps(data, ensure_ascii=False, sort_keys=True))
-        ws.audit("letter.page", detail=data)
-    return cleaned
-
-
-def set_font_choices(ws: Workspace, choices: Mapping[str, str]) -> FontSet:
-    """Choose font files (role → path, "all" for every role; blank removes a choice), checked before saving."""
-    ws.require(Permission.OFFICE_SETTINGS)
-    for role in choices:
-        if role != "all" and role not in ROLES:
-            raise ServiceError("font_role_unknown", role=role, roles="、".join(ROLES))
-    merged = {k: v for k, v in {**font_choices(ws), **choices}.items() if v}
-    try:
-        chosen = fontset(merged)
-    except LetterError as exc:
-        raise _letter_error(exc) from exc
-    with ws.store.transaction():
-        ws.store.set_setting(FONT_SETTING, json.dumps(merged, ensure_ascii=False, sort_keys=True))
-        ws.audit("letter.fonts", detail={"choices": merged, "used": chosen.summary()})
-    return chosen
-
-
-def font_report(ws: Workspace) -> dict[str, Any]:
-    """Which font each role uses here (for the settings page and `letter --fonts`)."""
-    chosen = fonts(ws)
-    return {
-        "fonts": {ROLE_LABELS[r]: {"face": chosen.primary(r).face_name, "file": str(chosen.primary(r).file.path),
-                                   "stands_in_for": bool(chosen.fallbacks[r])} for r in ROLES},
-        "notes": list(chosen.notes),
-        "choices": font_choices(ws),
-    }
 
 
 # -- content --------------------------------------------------------------------------
@@ -353,7 +267,7 @@ def _render(ws: Workspace, prints: list[LetterPrint], *,
         return render_letters(prints, fonts(ws), author=ws.office.name, progress=progress,
                               cancelled=cancelled).pdf
     except LetterError as exc:
-        raise _letter_error(exc) from exc
+        raise letter_error(exc) from exc
 
 
 def _copy_note(count: int) -> str:
@@ -494,53 +408,6 @@ def letters_of_year(ws: Workspace, year: int) -> list[LetterRow]:
     return store_letters.of_year(ws.store, ws.office.id, year)
 
 
-@dataclass(frozen=True)
-class Verification:
-    code: str
-    found: bool
-    state: str  # "valid", "voided", "unknown"
-    number: str = ""
-    enterprise: str = ""
-    uscc: str = ""
-    counts: str = ""
-    result: str = ""
-    issued_on: str = ""
-    void_reason: str = ""
-    digest_ok: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": format_code(self.code), "found": self.found, "state": self.state, "number": self.number,
-                "enterprise": self.enterprise, "uscc": self.uscc, "counts": self.counts, "result": self.result,
-                "issued_on": self.issued_on, "void_reason": self.void_reason, "digest_ok": self.digest_ok}
-
-
-def verify(ws: Workspace, text: str) -> Verification:
-    """What a verification code, or a scanned QR payload, stands for in this database."""
-    if text.startswith("LX1|"):
-        try:
-            text = parse_qr_payload(text)["code"]
-        except LetterError as exc:
-            raise _letter_error(exc) from exc
-    code = normalise_code(text)
-    if code is None:
-        raise ServiceError("letter_code_invalid", text=text)
-    letter = store_letters.by_code(ws.store, code)
-    if letter is None:
-        return Verification(code, False, "unknown")
-    try:
-        content = content_of(letter)
-        ok = True
-    except ServiceError:
-        content, ok = None, False
-    return Verification(
-        code, True, "voided" if letter.voided else "valid", letter.number,
-        content.enterprise_name if content else "", content.uscc if content else "",
-        f"{content.qualifying_count}/{content.staff_total}" if content else "",
-        content.result if content else "", content.issued_on.isoformat() if content else "",
-        letter.void_reason, ok,
-    )
-
-
 # -- the loan application form --------------------------------------------------------------
 
 
@@ -558,7 +425,7 @@ def form_pdf(ws: Workspace, application_id: int) -> bytes:
             letter_number=letter.number if letter else "", fonts=fonts(ws), sizes=ws.sizes,
         )
     except LetterError as exc:
-        raise _letter_error(exc) from exc
+        raise letter_error(exc) from exc
     with ws.store.transaction():
         ws.audit("application.form_printed", entity="application", entity_id=row.id,
                  detail={"loan_type": form.loan_type.value})
@@ -571,7 +438,6 @@ def save_form_pdf(ws: Workspace, application_id: int, target: Path) -> Path:
 
 
 __all__ = [
-    "LetterPage", "PrintRun", "Verification", "letter_page", "set_letter_page", "content_of", "draft_pdf", "page_sample_application", "font_choices", "font_report", "fonts",
-    "form_pdf", "issue", "save_form_pdf", "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf",
-    "print_all", "print_pdf", "set_font_choices", "verify", "void",
+    "PrintRun", "content_of", "draft_pdf", "page_sample_application", "form_pdf", "issue", "save_form_pdf",
+    "letter_in_force", "letters_of", "letters_of_year", "original_pdf", "preview_pdf", "print_all", "print_pdf", "void",
 ]

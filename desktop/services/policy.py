@@ -33,7 +33,8 @@ from typing import Any, Final
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.core.national_areas import NationalAreas
-from desktop.core.policy import PairedAreas, RuleSet
+from desktop.core.policy import RuleSet
+from desktop.core.policy_areas import PairedAreas
 from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace

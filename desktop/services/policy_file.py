@@ -39,7 +39,9 @@ from desktop.core.datafile import parse_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
-from desktop.core.policy import LaborCoopRules, PairedAreas, RuleSet, read_labor_rules
+from desktop.core.policy import RuleSet
+from desktop.core.policy_areas import PairedAreas
+from desktop.core.policy_labor import LaborCoopRules, read_labor_rules
 from desktop.private_files import private_folder
 from desktop.services import keys
 from desktop.services import policy as policy_service

@@ -22,9 +22,9 @@ from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.private_files import private_folder
+from desktop.services import batch_import, keys
 from desktop.services import batches as batch_service
-from desktop.services import keys
-from desktop.services.batches import ImportOutcome
+from desktop.services.batch_import import ImportOutcome
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
@@ -388,7 +388,7 @@ def recheck_quarantined(ws: Workspace, quarantine_id: int, passphrase: str | Non
     with tempfile.TemporaryDirectory(prefix="laoxie-recheck-") as folder:
         copy = Path(folder) / row.file_name  # under the name it came with
         copy.write_bytes(data)
-        outcome = batch_service.import_batches(ws, [copy], passphrase, key=key, backup=False,
+        outcome = batch_import.import_batches(ws, [copy], passphrase, key=key, backup=False,
                                                receipts_to=batch_service.batch_folder(ws) / "receipts")[0]
     with ws.store.transaction():
         store_province.mark_rechecked(ws.store, quarantine_id, outcome.status, ws.actor.user_id)

@@ -19,7 +19,6 @@ run them on its worker thread with a bar and a cancel button.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import secrets
@@ -33,26 +32,23 @@ from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import find_insurance_header
 from desktop.core.permissions import Permission
 from desktop.core.roster import (
-    HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker, RowProblem,
-    SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header, group_problems,
-    header_key, learned_aliases,
+    HEADER_SEARCH_ROWS, NO_CHANGES, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
+    RowProblem, SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header,
+    group_problems, header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
 from desktop.services.backups import backup_due, make_backup
-from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE, unmask
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import roster_undo as undo_store
 from desktop.store import rosters as roster_store
-from desktop.store.rosters import (
-    SORT_COLUMNS, RosterQuery, RosterRecord, RosterWindow, StoredWorker, months_json,
-)
+from desktop.store.rosters import StoredWorker, months_json
 
 __all__ = [
-    "SORT_COLUMNS", "Field", "RosterInspection", "RosterWindow", "column_letter", "filter_roster",
-    "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "RosterQuery", "RosterRecord", "commit_import",
-    "count_roster", "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
-    "next_roster_page", "roster_ids", "roster_page", "roster_records", "write_problems_copy", "write_template",
+    "Field", "RosterInspection", "column_letter",
+    "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "commit_import",
+    "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
+    "write_problems_copy", "write_template",
 ]
 
 MAPPING_KEY = "roster_mapping:{enterprise_id}"
@@ -79,6 +75,10 @@ class RosterPreview:
     unmapped: dict[str, str] = field(default_factory=dict)  # field -> header the clerk chose to ignore
     store_state: str = ""  # the audit chain head when compared: unchanged at commit, no need to compare again
     stage_token: str = ""  # the new rows are staged for a fast commit (see desktop.store.rosters)
+    # An unchanged re-import (desktop.services.roster_digest): the digests of what this result depended
+    # on, recorded with the import; and, on a preview cut short, the import it repeats.
+    reimport_keys: tuple[str, ...] = ()
+    unchanged_since: Any = None  # roster_digest.SameAs
     _store: Any = field(default=None, repr=False, compare=False)
     _stored: dict[str, StoredWorker] = field(default_factory=dict, repr=False, compare=False)
 
@@ -115,6 +115,10 @@ class RosterPreview:
         """Every problem as the wizard's table and the JSON show it."""
         return [problem_record(self.sheet, self.layout, p) for p in self.check.problems()]
 
+    def mapping_text(self) -> str:
+        """The column mapping an import of this preview remembers for the enterprise (its setting's text)."""
+        return mapping_text(self.layout, self.unmapped)
+
     def mapping(self) -> dict[str, dict[str, object]]:
         """field -> {column letter, header text} as used."""
         layout = self.layout
@@ -122,6 +126,11 @@ class RosterPreview:
             f.value: {"column": column_letter(c), "index": c, "header": layout.header_of(c)}
             for f, c in sorted(layout.columns.items(), key=lambda item: item[1])
         }
+
+
+def mapping_text(layout: HeaderLayout, unmapped: Mapping[str, str]) -> str:
+    """The remembered mapping setting's text for a roster read with ``layout`` and these columns ignored."""
+    return json.dumps({"fields": layout.learned_names(), "ignored": dict(unmapped)}, ensure_ascii=False, sort_keys=True)
 
 
 def problem_record(sheet: str, layout: HeaderLayout, p: RowProblem) -> dict[str, object]:
@@ -145,7 +154,11 @@ class ImportResult:
 
 def remembered_mapping(ws: Workspace, enterprise_id: int) -> dict[str, dict[str, str]]:
     """{"fields": {field: header}, "ignored": {field: header}} last used for this enterprise."""
-    text = ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id))
+    return parse_mapping(ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id)))
+
+
+def parse_mapping(text: str | None) -> dict[str, dict[str, str]]:
+    """The remembered mapping setting's text read (anything unreadable: nothing remembered)."""
     if not text:
         return {"fields": {}, "ignored": {}}
     try:
@@ -281,13 +294,17 @@ def prepare_import(
     today: datetime.date | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    shortcut: bool = True,
 ) -> RosterPreview:
     """Read and check a roster; nothing is written.
 
     ``sheet`` picks a worksheet (default: the first visible one with a
     header); ``header_row`` (1-based) overrides the header search;
     ``columns`` maps fields to 0-based columns (None: the roster has no such
-    column), overriding the guess and the remembered mapping.
+    column), overriding the guess and the remembered mapping.  The file of
+    the enterprise's last import again, read the same way with nothing
+    changed since, gives that import's outcome without reading the rows
+    (desktop.services.roster_digest), unless ``shortcut`` is False.
     """
     ws.require(Permission.IMPORT_ROSTERS)
     ensure_enterprise_editable(ws, enterprise_id)  # say so before the clerk reviews a preview
@@ -297,6 +314,12 @@ def prepare_import(
         progress("read", 0, 0)
     rf = path if isinstance(path, RosterFile) else RosterFile.open(path)
     try:
+        from desktop.services import roster_digest
+
+        request = roster_digest.Request(rf.sha256, sheet, columns, header_row, today)
+        same = roster_digest.unchanged_preview(ws, enterprise, rf, request) if shortcut else None
+        if same is not None:
+            return same  # the file and all it was read with are those of the last import: nothing to do
         return _prepare(ws, enterprise, rf, sheet, columns, header_row, today, progress, cancel)
     except BaseException:
         rf.close()
@@ -321,6 +344,23 @@ def read_sheet(
     """Find the header, map the columns (guessed, remembered for the enterprise, chosen now) and check
     every row: the reading both an import and a periodic list during the loan (跟踪评估) use."""
     remembered = remembered_mapping(ws, enterprise.id)
+    name, layout, loaded, unmapped = resolve_layout(rf, remembered, sheet=sheet, columns=columns,
+                                                    header_row=header_row, cancel=cancel)
+    minimum = _minimum_wage(enterprise.county_code, today)
+    checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
+    checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
+                          total_rows=loaded.height, progress=progress, cancel=cancel)
+    if not checked.rows:
+        raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
+    return ReadSheet(checked, unmapped, bool(learned_aliases(remembered["fields"]) or remembered["ignored"]), minimum)
+
+
+def resolve_layout(
+    rf: RosterFile, remembered: Mapping[str, Mapping[str, str]], *, sheet: str | None,
+    columns: Mapping[Field, int | None] | None, header_row: int | None, cancel: CancelFn | None = None,
+) -> tuple[str, HeaderLayout, Any, dict[str, str]]:
+    """The sheet and the columns a roster is read with: (sheet, layout, the loaded sheet, field -> header
+    the clerk chose to ignore), from the header found, the mapping remembered and the clerk's choice now."""
     learned = learned_aliases(remembered["fields"])
     name, layout, loaded = _choose_sheet(rf, sheet, learned, None if header_row is None else header_row - 1, cancel)
 
@@ -341,14 +381,7 @@ def read_sheet(
     if missing:
         raise RosterError("roster_header_missing", sheet=name, row=layout.header_row + 1,
                           fields="、".join(f.label for f in missing))
-
-    minimum = _minimum_wage(enterprise.county_code, today)
-    checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
-    checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
-                          total_rows=loaded.height, progress=progress, cancel=cancel)
-    if not checked.rows:
-        raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
-    return ReadSheet(checked, unmapped, bool(learned or remembered["ignored"]), minimum)
+    return name, layout, loaded, unmapped
 
 
 def _prepare(
@@ -362,6 +395,14 @@ def _prepare(
     read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
                       progress=progress, cancel=cancel)
     checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
+
+    keys = roster_digest.keys_for(ws, enterprise, rf, roster_digest.Request(rf.sha256, sheet, columns, header_row,
+                                                                            today), read)
+    # Every row is checked and kept: let go of python-calamine's copy of the sheet (every cell of
+    # it, ~65 MB at 100,000 rows) before the store's work; the file's bytes stay, to reopen.
+    sheets = rf.sheets()
+    rf.close()
     fields = employment_fields_of(layout)
     check_cancel(cancel)
     if progress:
@@ -383,9 +424,10 @@ def _prepare(
         except Exception:  # noqa: BLE001 - only a speed-up (a full temp folder, say): commit the ordinary way
             token = ""
     return RosterPreview(
-        enterprise=enterprise, file=rf, sheets=rf.sheets(), check=checked, fields=fields, counts=counts,
+        enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
         absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
-        unmapped=read.unmapped, store_state=store_state, stage_token=token, _store=ws.store, _stored=stored,
+        unmapped=read.unmapped, store_state=store_state, stage_token=token, reimport_keys=keys, _store=ws.store,
+        _stored=stored,
     )
 
 
@@ -400,12 +442,12 @@ def _cross_check(
     for row in valid:
         names = others.get(row.id_number)
         if names:
-            row.problems.append(RowProblem(row.sheet_row, column, Field.ID_NUMBER, "worker_at_other_enterprise",
-                                           {"enterprises": "、".join(f"“{n}”" for n in names)}))
+            row.add_problems(RowProblem(row.sheet_row, column, Field.ID_NUMBER, "worker_at_other_enterprise",
+                                        {"enterprises": "、".join(f"“{n}”" for n in names)}))
         old = stored.get(row.id_number)
         if old is not None and old.name != row.name and row.name:
-            row.problems.append(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
-                                           {"stored": old.name, "name": row.name}))
+            row.add_problems(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
+                                        {"stored": old.name, "name": row.name}))
 
 
 def _same(before: object, after: object) -> bool:
@@ -417,11 +459,11 @@ def _same(before: object, after: object) -> bool:
 def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Sequence[str]) -> None:
     """Set the row's action (new / updated / unchanged / refused) and what changed."""
     if row.status != "valid":
-        row.action, row.changes = "refused", {}
+        row.action, row.changes = "refused", NO_CHANGES
         return
     old = stored.get(row.id_number)
     if old is None:
-        row.action, row.changes = "new", {}
+        row.action, row.changes = "new", NO_CHANGES
         return
     changes: dict[str, tuple[object, object]] = {}
     if row.name and old.name != row.name:
@@ -432,7 +474,7 @@ def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Seque
         before, after = old.values.get(name), getattr(row, name)
         if not _same(before, after):
             changes[name] = (before, after)
-    row.action, row.changes = ("updated", changes) if changes else ("unchanged", {})
+    row.action, row.changes = ("updated", changes) if changes else ("unchanged", NO_CHANGES)
 
 
 def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[str, int], list[str]]:
@@ -458,7 +500,7 @@ def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequ
             # (what _classify_row says, without a call and a new dict per row).
             row.action = "new"
             if row.changes:
-                row.changes = {}
+                row.changes = NO_CHANGES
         else:
             _classify_row(row, stored, fields)
     return _counts(checked, stored)
@@ -500,6 +542,11 @@ def commit_import(
     ``deactivate_absent`` marks workers the roster no longer lists inactive.
     """
     ws.require(Permission.IMPORT_ROSTERS)
+    if preview.unchanged_since is not None:  # the last import's file again: recorded, nothing written
+        from desktop.services import roster_digest
+
+        return roster_digest.commit_unchanged(ws, preview, deactivate_absent=deactivate_absent,
+                                              progress=progress, cancel=cancel)
     store = ws.store
     enterprise_id = preview.enterprise.id
     ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
@@ -568,9 +615,11 @@ def commit_import(
         if deactivate_absent and absent:
             roster_store.deactivate_employments(store, (stored[n].employment_id for n in absent))
         undo_store.finish(store, import_id, undo)
-        store.set_setting(mapping_key, json.dumps({
-            "fields": preview.layout.learned_names(), "ignored": preview.unmapped,
-        }, ensure_ascii=False, sort_keys=True))
+        store.set_setting(mapping_key, preview.mapping_text())
+        if preview.reimport_keys and stored is preview._stored:  # compared as prepared: its warnings hold
+            from desktop.services import roster_digest
+
+            roster_digest.record(ws, preview, import_id, counts, absent, deactivated=deactivate_absent)
         changed_fields = Counter(f for r in updated for f in r.changes)
         ws.audit("roster.import", entity="enterprise", entity_id=enterprise_id, detail={
             "file": preview.file.name, "sha256": preview.file.sha256, "sheet": preview.sheet,
@@ -637,59 +686,3 @@ def write_template(out: Path | str, ws: Workspace | None = None) -> Path:
     from desktop.rosters.template import write_roster_template
 
     return write_roster_template(Path(out), ws.areas if ws else AreaTable.default())
-
-
-# --------------------------------------------------------------------------
-# The roster view (queries run in the database; see desktop.store.rosters)
-
-
-def count_roster(ws: Workspace, query: RosterQuery) -> int:
-    return roster_store.count_roster(ws.store, _scoped(ws, query))
-
-
-def roster_page(ws: Workspace, query: RosterQuery, *, limit: int = 200, offset: int = 0) -> list[RosterRecord]:
-    """One page of the roster; a search that finds rows by digits their masked numbers hide is logged."""
-    query = _scoped(ws, query)
-    if query.hidden_digits and roster_store.searches_numbers(query):
-        _log_hidden_search(ws, query, roster_store.count_roster(ws.store, query))
-    return roster_store.roster_page(ws.store, query, limit=limit, offset=offset)
-
-
-def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> RosterWindow:
-    """What the roster view runs when the clerk types or picks a filter: all matching ids, the first rows."""
-    query = _scoped(ws, query)
-    window = roster_store.filter_roster(ws.store, query, first=first)
-    if query.hidden_digits and roster_store.searches_numbers(query):
-        _log_hidden_search(ws, query, window.total)
-    return window
-
-
-def next_roster_page(ws: Workspace, query: RosterQuery, *, offset: int, limit: int = 200) -> list[RosterRecord]:
-    """A further page of a filter the view ran with :func:`filter_roster` (which logged what it found)."""
-    return roster_store.roster_page(ws.store, _scoped(ws, query), limit=limit, offset=offset)
-
-
-def roster_ids(ws: Workspace, query: RosterQuery) -> list[int]:
-    return roster_store.roster_ids(ws.store, _scoped(ws, query))
-
-
-def _scoped(ws: Workspace, query: RosterQuery) -> RosterQuery:
-    """A search reaches the digits masked numbers hide only for a user with the right to see them."""
-    return dataclasses.replace(query, hidden_digits=ws.can(Permission.UNMASK_PERSONAL_DATA))
-
-
-def _log_hidden_search(ws: Workspace, query: RosterQuery, found: int) -> None:
-    """Record a search that found rows only through hidden digits: it tells what the mask hides."""
-    shown = roster_store.count_roster(ws.store, dataclasses.replace(query, hidden_digits=False))
-    if found > shown:
-        unmask(ws, purpose=HIDDEN_DIGITS_PURPOSE, subjects=[str(query.enterprise_id)], entity="enterprise",
-               count=found - shown)
-
-
-def roster_records(ws: Workspace, employment_ids: Sequence[int]) -> list[RosterRecord]:
-    return roster_store.roster_records(ws.store, employment_ids)
-
-
-def roster_history(ws: Workspace, enterprise_id: int) -> list[dict[str, Any]]:
-    """The enterprise's imports, newest first (file, SHA-256, counts, when)."""
-    return roster_store.roster_imports(ws.store, enterprise_id)

@@ -133,7 +133,7 @@ def workbook_bytes(ws: Workspace, s: Summary) -> bytes:
 def pdf_bytes(ws: Workspace, s: Summary) -> bytes:
     """The table and a chart by month, landscape A4, in the office's letter fonts."""
     from desktop.letters.summary_pdf import SummaryPrint, render_summary
-    from desktop.services import letters
+    from desktop.services import letter_settings
 
     months = s.by_month()
     # the loans' columns go in a table of their own, with the counties and months that have any
@@ -149,7 +149,7 @@ def pdf_bytes(ws: Workspace, s: Summary) -> bytes:
         sources=[(f"{source_name(code)}（{code}）" if code else source_name(code), n) for code, n in s.by_source()],
     )
     try:
-        return render_summary(doc, letters.fonts(ws))
+        return render_summary(doc, letter_settings.fonts(ws))
     except LetterError as exc:
         raise ServiceError(exc.code, **exc.params) from exc
 

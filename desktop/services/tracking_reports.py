@@ -32,7 +32,7 @@ from desktop.letters.tracking_report import render_tracking_report
 from desktop.rosters.sheets import list_workbook
 from desktop.services import tracking
 from desktop.services.errors import ServiceError
-from desktop.services.letters import fonts
+from desktop.services.letter_settings import fonts
 from desktop.services.workspace import Workspace
 from desktop.store import letters as store_letters
 from desktop.store import loans as loan_store

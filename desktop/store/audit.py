@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from desktop.core.office import Actor
 from desktop.store.db import now_iso
-from desktop.store.seals import has_log, log_digest
+from desktop.store.seals import has_log, log_rows_digest
 
 GENESIS = "0" * 64
 
@@ -50,11 +50,6 @@ def fingerprint(entry: int, head: str) -> str:
     return f"{entry}:{head[0:4]}-{head[4:8]}-{head[8:12]}"
 
 
-def _log_rows(conn: sqlite3.Connection, after: int, upto: int) -> sqlite3.Cursor:
-    return conn.execute("SELECT id, tbl, rid, digest FROM row_log WHERE id > ? AND id <= ? ORDER BY id",
-                        (after, upto))
-
-
 def _binding(conn: sqlite3.Connection) -> tuple[int | None, str]:
     """(rows_to, rows_hash) for a new entry: every log row written since the entry before."""
     if not has_log(conn):
@@ -63,7 +58,7 @@ def _binding(conn: sqlite3.Connection) -> tuple[int | None, str]:
     after = int(last[0]) if last and last[0] is not None else 0
     top = conn.execute("SELECT max(id) FROM row_log").fetchone()[0]
     upto = max(after, int(top or 0))
-    return upto, log_digest(_log_rows(conn, after, upto))
+    return upto, log_rows_digest(conn, after, upto)
 
 
 def append(
@@ -134,7 +129,7 @@ def verify_chain(conn: sqlite3.Connection) -> list[ChainBreak]:
             breaks.append(ChainBreak(row["id"], "hash"))
         if rows_hash:
             upto = int(rows_to or 0)
-            if upto < bound or log_digest(_log_rows(conn, bound, upto)) != rows_hash:
+            if upto < bound or log_rows_digest(conn, bound, upto) != rows_hash:
                 breaks.append(ChainBreak(row["id"], "rows"))
             bound = max(bound, upto)
         prev = row["hash"]

@@ -228,6 +228,22 @@ def open_connection(
     return conn
 
 
+def checkpoint(path: Path) -> None:
+    """Copy what the WAL holds into the database file, on a connection of its own (any thread).
+    PASSIVE: it never waits for or blocks the app's connection; what it leaves, SQLite's next
+    automatic checkpoint copies."""
+    if str(path) == ":memory:":
+        return
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=rw", uri=True, timeout=5.0)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:  # busy, gone, read-only: only a copy SQLite also makes later
+        pass
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """All or nothing: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""

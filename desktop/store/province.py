@@ -329,25 +329,40 @@ class Duplicate:
 
 def refresh_counted(store: Store, batch_id: int) -> int:
     """Rebuild who the enterprises a batch brought count (province_counted, migration 0016):
-    the decision each one's latest application stands on, with that application's letter."""
+    the decision each one's latest application stands on, with that application's letter.
+    Only the difference is written (a batch that sends the same workers again changes nothing);
+    returns the rows deleted and inserted."""
     enterprises = [int(r[0]) for r in store.conn.execute(
         "SELECT DISTINCT a.enterprise_id FROM batch_items bi JOIN applications a ON a.id = bi.application_id"
         " WHERE bi.batch_id = ?", (batch_id,))]
-    before = store.conn.total_changes
-    for start in range(0, len(enterprises), 900):
-        chunk = enterprises[start:start + 900]
-        marks = ", ".join("?" for _ in chunk)
-        store.conn.execute(f"DELETE FROM province_counted WHERE enterprise_id IN ({marks})", chunk)
-        store.conn.execute(
-            "INSERT OR IGNORE INTO province_counted (enterprise_id, person_id, letter_id)"
-            " SELECT s.enterprise_id, p.id, s.letter_id FROM (SELECT a.enterprise_id, " + _DECISION_OF
-            + " AS decision_id, " + _LETTER_OF + " AS letter_id FROM applications a"
-            f"  WHERE a.enterprise_id IN ({marks})"
-            "  AND a.id = (SELECT max(z.id) FROM applications z WHERE z.enterprise_id = a.enterprise_id)) s"
-            " JOIN decisions d ON d.id = s.decision_id, json_each(d.payload, '$.workers') w"
-            " JOIN persons p ON p.id_number = json_extract(w.value, '$.id_number')"
-            " WHERE json_extract(w.value, '$.counted')", chunk)
-    return store.conn.total_changes - before
+    changed = 0
+    store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS counted_now (enterprise_id INTEGER, person_id INTEGER,"
+                       " letter_id INTEGER, PRIMARY KEY (enterprise_id, person_id))")
+    try:
+        for start in range(0, len(enterprises), 900):
+            chunk = enterprises[start:start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            store.conn.execute("DELETE FROM temp.counted_now")
+            store.conn.execute(
+                "INSERT OR IGNORE INTO temp.counted_now (enterprise_id, person_id, letter_id)"
+                " SELECT s.enterprise_id, p.id, s.letter_id FROM (SELECT a.enterprise_id, " + _DECISION_OF
+                + " AS decision_id, " + _LETTER_OF + " AS letter_id FROM applications a"
+                f"  WHERE a.enterprise_id IN ({marks})"
+                "  AND a.id = (SELECT max(z.id) FROM applications z WHERE z.enterprise_id = a.enterprise_id)) s"
+                " JOIN decisions d ON d.id = s.decision_id, json_each(d.payload, '$.workers') w"
+                " JOIN persons p ON p.id_number = json_extract(w.value, '$.id_number')"
+                " WHERE json_extract(w.value, '$.counted')", chunk)
+            changed += store.conn.execute(
+                f"DELETE FROM province_counted WHERE enterprise_id IN ({marks}) AND NOT EXISTS (SELECT 1"
+                " FROM temp.counted_now n WHERE n.enterprise_id = province_counted.enterprise_id"
+                " AND n.person_id = province_counted.person_id AND n.letter_id IS province_counted.letter_id)",
+                chunk).rowcount
+            changed += store.conn.execute(
+                "INSERT OR IGNORE INTO province_counted (enterprise_id, person_id, letter_id)"
+                " SELECT enterprise_id, person_id, letter_id FROM temp.counted_now").rowcount
+    finally:
+        store.conn.execute("DROP TABLE IF EXISTS temp.counted_now")
+    return changed
 
 
 _SIDE = ("m{x}.id, o{x}.code, o{x}.name, e{x}.id, e{x}.name, e{x}.uscc, m{x}.contract_start, m{x}.contract_end,"

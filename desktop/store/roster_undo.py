@@ -103,7 +103,7 @@ def last_import(store: Store, enterprise_id: int) -> ImportRow | None:
     return None if row is None else import_row(store, int(row[0]))
 
 
-_READ_ONLY = ("roster.problems_export", "pii.unmask", "pii.export")  # entries that change no row
+_READ_ONLY = ("roster.problems_export", "roster.import_unchanged", "pii.unmask", "pii.export")  # change no row
 
 
 def changes_since(store: Store, import_id: int, enterprise_id: int) -> list[str]:

@@ -2,7 +2,7 @@
 
 A standalone widget (forms/batch_import_dialog.ui): ``BatchImportDialog(ws,
 tasks, parent)``. Every ``*.age`` file of the folder is imported on the
-database worker (``desktop.services.batches.import_batches``); the table
+database worker (``desktop.services.batch_import.import_batches``); the table
 then says, file by file, whether it was accepted or put in quarantine and
 why, and where its receipt was written.
 """
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QWidget,
 )
 
-from desktop.services import batches
-from desktop.services.batches import ImportOutcome
+from desktop.services import batch_import, batches
+from desktop.services.batch_import import ImportOutcome
 from desktop.services.workspace import Workspace
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import TaskRunner, TaskState, opener
@@ -32,7 +32,7 @@ _COLORS: Final = {"accepted": "#1e7d32", "quarantined": "#b3261e", "unreadable":
 
 
 def _import(ws: Workspace, state: TaskState, files: list[Path], passphrase: str) -> list[ImportOutcome]:
-    return batches.import_batches(ws, files, passphrase,
+    return batch_import.import_batches(ws, files, passphrase,
                                   progress=lambda text, step, steps: state.progress(step, steps, text))
 
 

@@ -2,7 +2,7 @@
 
 A standalone widget (forms/batch_export_wizard.ui): the window opens it with
 its workspace and task runner, ``BatchExportWizard(ws, tasks, parent)``. The
-export runs on the database worker (``desktop.services.batches.export_batch``)
+export runs on the database worker (``desktop.services.batch_export.export_batch``)
 and cannot be cancelled half-way: the file on the stick is written whole or
 not at all. After a failure (a wrong passphrase, a stick pulled out) the clerk
 goes back a page and tries again; after success there is no way back.
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QWidget, QWizard, QWizardPage,
 )
 
-from desktop.services import batches
+from desktop.services import batch_export, batches
 from desktop.services.errors import ServiceError
 from desktop.services.keys import province_key
 from desktop.services.review import STATUS_LABELS
@@ -36,9 +36,9 @@ _RESULTS: Final = {"pass": "符合", "fail": "不符合"}
 
 
 def _export(ws: Workspace, state: TaskState, folder: Path, passphrase: str, application_ids: list[int],
-            include_unreceived: bool, with_pdfs: bool) -> batches.ExportResult:
+            include_unreceived: bool, with_pdfs: bool) -> batch_export.ExportResult:
     """On the database worker: the export, its steps reported as progress."""
-    return batches.export_batch(
+    return batch_export.export_batch(
         ws, folder, passphrase, application_ids=application_ids, include_unreceived=include_unreceived,
         letter_pdfs=with_pdfs, progress=lambda text, step, steps: state.progress(step, steps, text),
     )
@@ -69,7 +69,7 @@ class BatchExportWizard(QWizard):
         load_form("batch_export_wizard", self)
         self._ws = ws
         self._tasks = tasks
-        self.result_: batches.ExportResult | None = None
+        self.result_: batch_export.ExportResult | None = None
         self.error: BaseException | None = None
         self._running = False
         self.tracking = batches.TrackingToSend(0, 0, 0)
@@ -191,7 +191,7 @@ class BatchExportWizard(QWizard):
         if text:
             self.statusLabel.setText(self.tr("第 {step}/{steps} 步：{text}…").format(step=step, steps=steps, text=text))
 
-    def _done(self, result: batches.ExportResult) -> None:
+    def _done(self, result: batch_export.ExportResult) -> None:
         self._running = False
         self.result_ = result
         c = result.counts

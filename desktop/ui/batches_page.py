@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.permissions import Permission
-from desktop.services import batches, keys
+from desktop.services import batch_receipts, batches, keys
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -52,8 +52,8 @@ class BatchColumn(IntEnum):
     RECEIVED = 5
 
 
-def _import_receipt(ws: Workspace, state: TaskState, path: Path) -> batches.ReceiptOutcome:
-    return batches.import_receipt(ws, path)
+def _import_receipt(ws: Workspace, state: TaskState, path: Path) -> batch_receipts.ReceiptOutcome:
+    return batch_receipts.import_receipt(ws, path)
 
 
 def _time(text: str | None) -> str:
@@ -226,7 +226,7 @@ class BatchesPage(QWidget):
         if not is_echo(self) and kind not in (Change.ROSTER.value, Change.KEY.value):
             self.reload()
 
-    def _receipt_imported(self, outcome: batches.ReceiptOutcome) -> None:
+    def _receipt_imported(self, outcome: batch_receipts.ReceiptOutcome) -> None:
         self._batch_done(outcome.changed)
         b = outcome.batch
         if not outcome.changed:

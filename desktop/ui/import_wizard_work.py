@@ -24,6 +24,7 @@ from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.roster import Field, RosterError
 from desktop.rosters.reader import RosterFile
 from desktop.services import rosters
+from desktop.services.roster_digest import SAME_FILE_DONE, SAME_FILE_TEXT
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.rosters import ImportResult, RosterInspection, RosterPreview
 from desktop.services.workspace import Workspace
@@ -135,7 +136,11 @@ def summary_html(preview: RosterPreview) -> str:
         notes.append(QCoreApplication.translate("ImportWizard", "已跳过{what}。").format(what="、".join(skipped)))
     if preview.remembered:
         notes.append(QCoreApplication.translate("ImportWizard", "列的对应参考了上次为本企业确认的结果。"))
-    return (f"<p>{where}</p><table><tr>{figures}</tr></table>"
+    same = ""
+    if preview.unchanged_since is not None:  # the last import's file again (desktop.services.roster_digest)
+        text = QCoreApplication.translate("roster_digest", SAME_FILE_TEXT).format(**preview.unchanged_since.params())
+        same = f'<p style="font-weight: 600; color: {COUNT_COLORS["unchanged"]}">{text}</p>'
+    return (f"<p>{where}</p>{same}<table><tr>{figures}</tr></table>"
             f"<p>{''.join(notes)}</p>")
 
 
@@ -158,5 +163,8 @@ def result_html(result: ImportResult) -> str:
     elif c.get("absent"):
         lines.append(QCoreApplication.translate("ImportWizard", "库中另有 {n} 人不在这份名册上，仍为在职。").format(
             n=c["absent"]))
-    lines.append(QCoreApplication.translate("ImportWizard", "导入前已自动备份数据库；本次导入已记入操作日志（含文件的 SHA-256）。"))
+    if preview.unchanged_since is not None:  # nothing was written: say so instead
+        lines[0] = QCoreApplication.translate("roster_digest", SAME_FILE_DONE).format(id=result.import_id)
+    else:
+        lines.append(QCoreApplication.translate("ImportWizard", "导入前已自动备份数据库；本次导入已记入操作日志（含文件的 SHA-256）。"))
     return f"<p>{lines[0]}</p><table><tr>{figures}</tr></table>" + "".join(f"<p>{line}</p>" for line in lines[1:])

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.letter import LetterPage
 from desktop.core.permissions import Permission
+from desktop.services import letter_settings
 from desktop.services import letters as letter_service
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -56,7 +57,7 @@ class LetterPageDialog(QDialog):
         self.preview: LetterPreviewDialog | None = None
         self.running: Task | None = None
         self.editable = workspace.can(Permission.OFFICE_SETTINGS)
-        self.stored = letter_service.letter_page(workspace)
+        self.stored = letter_settings.letter_page(workspace)
         self.redLineCheck.setChecked(self.stored.red_line)
         self.copyToEdit.setText(self.stored.copy_to)
         self.printerEdit.setText(self.stored.printer)
@@ -137,7 +138,7 @@ class LetterPageDialog(QDialog):
             super().reject()
             return
         try:
-            self.saved = letter_service.set_letter_page(self._ws, self.page())
+            self.saved = letter_settings.set_letter_page(self._ws, self.page())
         except (ServiceError, StoreError) as exc:
             self.problemLabel.setText(error_text(exc))
             return

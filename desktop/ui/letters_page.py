@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.letter import format_code
 from desktop.core.permissions import Permission
-from desktop.services import letter_lists, letters
+from desktop.services import letter_lists, letter_settings, letters
 from desktop.services.errors import ServiceError
 from desktop.services.letter_lists import IssuedLetter, Waiting
 from desktop.services.workspace import Workspace
@@ -192,11 +192,12 @@ class LettersPage(QWidget):
             items = {
                 LetterColumn.NUMBER: _item(letter.number, letter.id),
                 LetterColumn.ENTERPRISE: _item(letter.enterprise_name or self.tr("（内容校验失败）")),
-                LetterColumn.ISSUED: _item(letter.issued_at[:10]),
+                LetterColumn.ISSUED: _item(letter.issued_on or letter.issued_at[:10]),
                 LetterColumn.STATE: _item(state),
                 LetterColumn.PRINTS: _item(str(letter.print_count)),
                 LetterColumn.CODE: _item(format_code(letter.verification_code)),
             }
+            items[LetterColumn.ISSUED].setToolTip(self.tr("登记于 {at}").format(at=letter.issued_at[:16].replace("T", " ")))
             if letter.voided:
                 items[LetterColumn.STATE].setForeground(QColor(VOID_COLOR))
                 items[LetterColumn.STATE].setToolTip(self.tr("作废理由：{reason}").format(reason=letter.void_reason))
@@ -291,7 +292,7 @@ class LettersPage(QWidget):
     def font_notes(self) -> list[str]:
         """Which letter fonts stand in for missing ones (GB/T 9704 asks for 小标宋, 仿宋, 黑体, 楷体)."""
         try:
-            return [str(n) for n in letters.font_report(self._ws)["notes"]]
+            return [str(n) for n in letter_settings.font_report(self._ws)["notes"]]
         except ServiceError as exc:
             return [str(exc)]
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.permissions import Permission
-from desktop.core.policy import PairedAreas
+from desktop.core.policy_areas import PairedAreas
 from desktop.services import policy as policy_service
 from desktop.services import policy_file
 from desktop.services.policy_file import ProvincePolicy

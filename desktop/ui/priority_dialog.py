@@ -24,7 +24,7 @@ from desktop.core.workers import PriorityGroup
 from desktop.services.errors import ServiceError
 from desktop.services.priority import EVIDENCE_MAX
 from desktop.services.privacy import shown_id
-from desktop.services.rosters import RosterRecord
+from desktop.services.roster_view import RosterRecord
 from desktop.store import StoreError
 from desktop.ui.decision_view import label
 from desktop.ui.errors import show_error

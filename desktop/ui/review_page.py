@@ -12,45 +12,33 @@ writes nothing and says so.
 
 Checks are quick (a roster of a few hundred rows takes milliseconds), so they
 run on the GUI thread.
+
+The page is built in parts: its widgets and shared state (``ui.review_form``), the
+tabs and the what-if (``ui.review_details``), the actions (``ui.review_actions``);
+this module picks the enterprise and application and shows the decision.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import date
-from enum import IntEnum
 from typing import Final
 
-from PySide6.QtCore import QDate, QTimer, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QGroupBox,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
     QStackedWidget,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.decision import Decision, DuplicateChoice, Result, percent_text
+from desktop.core.decision import Decision, DuplicateChoice
 from desktop.core.enterprise import Enterprise
 from desktop.core.permissions import Permission
 from desktop.core.policy import RuleSet
-from desktop.core.size import EnterpriseSize
 from desktop.services import eligibility as eligibility_service
 from desktop.services import review as review_service
 from desktop.services.errors import ServiceError
@@ -64,103 +52,33 @@ from desktop.ui.decision_view import (
     WorkerColumn,
     WorkerFilter,
     WorkerModel,
-    contract_text,
     counts_text,
     explanation_html,
     final_html,
     label,
     local_time,
     override_text,
-    pass_by_text,
     priority_text,
     result_detail,
     result_color,
-    result_html,
-    result_word,
-    share_text,
     standard_text,
 )
 from desktop.ui.application_dialog import ApplicationDialog
 from desktop.ui.enterprise_picker import EnterprisePicker
-from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.forms import FormError, load_form
-from desktop.ui.override_dialog import OverrideDialog
-from desktop.ui.paired_areas_dialog import PairedAreasDialog
+from desktop.ui.review_actions import ReviewActions
+from desktop.ui.review_details import DuplicateColumn
 from desktop.ui.screen import split_above
 from desktop.ui.tasks import TaskRunner
-from desktop.ui.text import error_text, not_allowed_text, size_label
+from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import offer
 from desktop.ui.workflow_box import WorkflowBox
 
-WHAT_IF_SIZES: Final = (EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM, EnterpriseSize.LARGE)
 NOTE_COLOR: Final = "#8a5300"  # the what-if's warning that nothing is recorded
 
 
-class DuplicateColumn(IntEnum):
-    NAME = 0
-    ID = 1
-    ELSEWHERE = 2
-    CONTRACT = 3
-    CHOICE = 4
-
-
-class ReviewPage(QWidget):
+class ReviewPage(ReviewActions):
     data_changed = Signal(str, int)  # (Change, enterprise id): the window's DataEvents passes it to every page
-    # From forms/review_page.ui (load_form sets them).
-    reviewSplitter: QSplitter
-    pickerPane: QWidget
-    pickerCaption: QLabel
-    enterpriseSearchEdit: QLineEdit
-    enterpriseList: QListView
-    enterpriseCountLabel: QLabel
-    decisionPane: QWidget
-    applicationCaption: QLabel
-    applicationCombo: QComboBox
-    reviewDateCaption: QLabel
-    reviewDateEdit: QDateEdit
-    pairedAreasButton: QPushButton
-    applicationHintLabel: QLabel
-    newApplicationButton: QPushButton
-    formButton: QPushButton
-    conclusionGroup: QGroupBox
-    resultLabel: QLabel
-    resultDetailLabel: QLabel
-    overrideLabel: QLabel
-    sourceLabel: QLabel
-    liveButton: QPushButton
-    countsCaption: QLabel
-    countsValue: QLabel
-    standardCaption: QLabel
-    standardValue: QLabel
-    priorityCaption: QLabel
-    priorityValue: QLabel
-    rulesetCaption: QLabel
-    rulesetValue: QLabel
-    whatIfGroup: QGroupBox
-    whatIfStaffCaption: QLabel
-    whatIfStaffSpin: QSpinBox
-    whatIfSizeCaption: QLabel
-    whatIfSizeCombo: QComboBox
-    whatIfResultLabel: QLabel
-    whatIfNoteLabel: QLabel
-    whatIfResetButton: QPushButton
-    detailTabs: QTabWidget
-    workersTab: QWidget
-    workerFilterCaption: QLabel
-    workerFilterCombo: QComboBox
-    workerCountLabel: QLabel
-    workerTable: QTableView
-    explanationTab: QWidget
-    explanationText: QTextBrowser
-    duplicatesTab: QWidget
-    duplicatesNote: QLabel
-    duplicateTable: QTableWidget
-    historyTab: QWidget
-    historyNote: QLabel
-    historyList: QListWidget
-    recordButton: QPushButton
-    overrideButton: QPushButton
-    actionStatusLabel: QLabel
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
@@ -483,297 +401,3 @@ class ReviewPage(QWidget):
         self._reset_what_if_inputs(decision)
         self._update_tabs()
         self._update_actions()
-
-    # -- workers -------------------------------------------------------------------------------
-    def _filter_changed(self) -> None:
-        self.workers.set_filter(WorkerFilter(self.workerFilterCombo.currentData()))
-        self._update_worker_count()
-
-    def set_worker_filter(self, which: WorkerFilter) -> None:
-        self.workerFilterCombo.setCurrentIndex(self.workerFilterCombo.findData(int(which)))
-
-    def _update_worker_count(self) -> None:
-        d = self._shown
-        if d is None:
-            self.workerCountLabel.setText("")
-            return
-        self.workerCountLabel.setText(self.tr("名册 {total} 条：计入 {counted} 人，未计入 {excluded} 条；显示 {shown} 条").format(
-            total=len(d.workers), counted=d.qualifying_count, excluded=len(d.workers) - d.qualifying_count,
-            shown=self.workers.rowCount()))
-
-    # -- duplicates --------------------------------------------------------------------------------
-    def _fill_duplicates(self, decision: Decision, *, editable: bool) -> None:
-        rows = [w for w in decision.workers if w.facts.other_claims]
-        table = self.duplicateTable
-        table.setRowCount(len(rows))
-        for row, outcome in enumerate(rows):
-            facts = outcome.facts
-            elsewhere = "；".join(
-                self.tr("{enterprise}（{office}，{period}）").format(
-                    enterprise=c.enterprise_name, office=c.office_name,
-                    period=f"{c.contract_start or '?'}至{c.contract_end or ''}")
-                for c in facts.other_claims
-            )
-            for column, text in ((DuplicateColumn.NAME, facts.name), (DuplicateColumn.ID, outcome.masked_id),
-                                 (DuplicateColumn.ELSEWHERE, elsewhere),
-                                 (DuplicateColumn.CONTRACT, contract_text(outcome))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                table.setItem(row, column, item)
-            combo = QComboBox(table)
-            combo.setPlaceholderText(self.tr("请选择…"))
-            combo.addItem(label("eligibility", DuplicateChoice.COUNT_HERE.label), DuplicateChoice.COUNT_HERE.value)
-            combo.addItem(label("eligibility", DuplicateChoice.EXCLUDE_HERE.label),
-                          DuplicateChoice.EXCLUDE_HERE.value)
-            choice = facts.duplicate_choice
-            combo.setCurrentIndex(combo.findData(choice.value) if choice else -1)
-            combo.setEnabled(editable)
-            if not editable:
-                combo.setToolTip(self.tr("只能在当前计算结果中选择"))
-            number = outcome.id_number
-            combo.currentIndexChanged.connect(
-                lambda _i, c=combo, n=number: self.choose_duplicate(n, DuplicateChoice(c.currentData())))
-            table.setCellWidget(row, DuplicateColumn.CHOICE, combo)
-
-    def choose_duplicate(self, id_number: str, choice: DuplicateChoice) -> None:
-        """The clerk's choice for a person another enterprise also lists; kept when the decision is recorded."""
-        self._choices[id_number] = choice
-        tab = self.detailTabs.currentIndex()
-        # Recompute after the combo's signal has returned: filling the table again replaces the combo.
-        QTimer.singleShot(0, self, lambda: self._recompute_keeping_tab(tab))
-        self.actionStatusLabel.setText(self.tr("已选择，结论已重新计算；点击“记录认定结论”后保存。"))
-
-    def _recompute_keeping_tab(self, tab: int) -> None:
-        self.recompute()
-        self.detailTabs.setCurrentIndex(tab)
-
-    # -- history -------------------------------------------------------------------------------------
-    def _fill_history(self) -> None:
-        widget = self.historyList
-        widget.blockSignals(True)
-        widget.clear()
-        for entry in reversed(self._history):  # newest first
-            d = entry.stored.decision
-            text = self.tr("第 {id} 号　{at}　{by}　{final}").format(
-                id=entry.stored.id, at=local_time(entry.stored.created_at), by=entry.author or "—",
-                final=result_word(d.final_result))
-            if d.override is not None:
-                text += self.tr("（计算结论：{computed}；{by}改定）").format(
-                    computed=result_word(d.computed_result), by=d.override.by)
-            text += self.tr("　审核日期 {day}　规则版本 …{hash}").format(
-                day=d.review_date.isoformat(), hash=d.ruleset_version.rsplit("#", 1)[-1])
-            item = QListWidgetItem(text, widget)
-            item.setData(Qt.ItemDataRole.UserRole, entry.stored.id)
-            item.setToolTip(d.ruleset_version)
-        widget.setCurrentRow(-1)
-        widget.blockSignals(False)
-
-    def _history_selected(self, row: int) -> None:
-        if row < 0:
-            return
-        stored_id = self.historyList.item(row).data(Qt.ItemDataRole.UserRole)
-        entry = next((e for e in self._history if e.stored.id == stored_id), None)
-        if entry is not None:
-            self._show(entry.stored.decision, entry)
-
-    def show_recorded(self, decision_id: int) -> None:
-        for row in range(self.historyList.count()):
-            if self.historyList.item(row).data(Qt.ItemDataRole.UserRole) == decision_id:
-                self.historyList.setCurrentRow(row)
-                return
-
-    # -- what-if -----------------------------------------------------------------------------------------
-    def _reset_what_if_inputs(self, decision: Decision) -> None:
-        offer(self.whatIfGroup, True, "")
-        for widget in (self.whatIfStaffSpin, self.whatIfSizeCombo):
-            widget.blockSignals(True)
-        self.whatIfStaffSpin.setValue(decision.staff_total)
-        combo = self.whatIfSizeCombo
-        combo.clear()
-        combo.addItem(self.tr("按登记（{size}）").format(size=size_label(decision.size)), None)
-        for size in WHAT_IF_SIZES:
-            combo.addItem(size_label(size), size.value)
-        combo.setCurrentIndex(0)
-        for widget in (self.whatIfStaffSpin, self.whatIfSizeCombo):
-            widget.blockSignals(False)
-        self._update_what_if()
-
-    def reset_what_if(self) -> None:
-        if self._shown is not None:
-            self._reset_what_if_inputs(self._shown)
-
-    def set_what_if(self, *, staff_total: int | None = None, size: EnterpriseSize | None = None) -> None:
-        """As the clerk would: set the spin box and the size combo (None: leave as is)."""
-        if staff_total is not None:
-            self.whatIfStaffSpin.setValue(staff_total)
-        if size is not None:
-            self.whatIfSizeCombo.setCurrentIndex(self.whatIfSizeCombo.findData(size.value))
-
-    def _update_what_if(self) -> None:
-        decision = self._shown
-        if decision is None:
-            return
-        size_value = self.whatIfSizeCombo.currentData()
-        size = EnterpriseSize(size_value) if size_value else None
-        staff = self.whatIfStaffSpin.value()
-        try:
-            simulated = review_service.what_if(self._ws, decision, staff_total=staff, size=size, rules=self._rules)
-        except (ServiceError, StoreError) as exc:
-            self.what_if_decision = None
-            self.whatIfResultLabel.setText(error_text(exc))
-            return
-        self.what_if_decision = simulated
-        s = simulated.standard
-        same_inputs = staff == decision.staff_total and size is None
-        if same_inputs:
-            headline = self.tr("改变上面的数字即可试算。按登记数据：{result}").format(
-                result=result_html(simulated.computed_result, point_size=12))
-        else:
-            headline = self.tr("模拟结果：{result}").format(result=result_html(simulated.computed_result, point_size=12))
-            if simulated.computed_result is not decision.computed_result:
-                headline += self.tr("（与计算结论不同）")
-            else:
-                headline += self.tr("（与计算结论相同）")
-        detail = self.tr("合格 {counted} 人，职工 {staff} 人，占 {share}；{kind}：{size}企业 ≥{count} 人或 ≥{share_required}；{how}").format(
-            counted=simulated.qualifying_count, staff=simulated.staff_total, share=share_text(simulated),
-            kind=label("eligibility", s.kind.label), size=size_label(simulated.size), count=s.count_required,
-            share_required=percent_text(s.share_required), how=pass_by_text(simulated))
-        self.whatIfResultLabel.setText(f"{headline}<br>{detail}")
-
-    # -- actions -----------------------------------------------------------------------------------------
-    def _update_tabs(self) -> None:
-        d = self._shown
-        tabs = self.detailTabs
-        tabs.setTabText(tabs.indexOf(self.workersTab),
-                        self.tr("人员名单（{n}）").format(n=len(d.workers)) if d else self.tr("人员名单"))
-        duplicates = sum(1 for w in d.workers if w.facts.other_claims) if d else 0
-        if d is not None and d.pending_choices:
-            text = self.tr("重复人员（{n}，待决定 {p}）").format(n=duplicates, p=d.pending_choices)
-        else:
-            text = self.tr("重复人员（{n}）").format(n=duplicates)
-        tabs.setTabText(tabs.indexOf(self.duplicatesTab), text)
-        tabs.setTabText(tabs.indexOf(self.historyTab), self.tr("认定记录（{n}）").format(n=len(self._history)))
-
-    def _update_actions(self) -> None:
-        actor = self._ws.actor
-        has_application = self.application_id is not None
-        if not self._can_record:
-            offer(self.recordButton, False, not_allowed_text(actor, Permission.SUBMIT_REVIEW))
-        elif not has_application:
-            offer(self.recordButton, False, self.tr("该企业尚未登记贷款申请，不能记录认定结论：请先点“登记贷款申请…”"))
-        elif (app := self._current_application()) is not None and app.status not in ("draft", "returned"):
-            offer(self.recordButton, False, self.tr("贷款申请{status}，数据已锁定，不能再记录认定结论").format(
-                status=label("review", review_service.STATUS_LABELS.get(app.status, app.status))))
-        else:
-            offer(self.recordButton, self._live is not None, self.tr("当前无法计算认定结论"))
-        if not self._can_override:
-            offer(self.overrideButton, False, not_allowed_text(actor, Permission.APPROVE_REVIEW))
-        elif not self._history:
-            offer(self.overrideButton, False, self.tr("请先记录认定结论，再由审核人改变"))
-        else:
-            offer(self.overrideButton, True, "")
-            target = self._override_target()
-            if target is not None:
-                self.overrideButton.setToolTip(self.tr("改变第 {id} 号认定结论").format(id=target.stored.id))
-
-    def _override_target(self) -> HistoryEntry | None:
-        """The recorded decision shown, else the latest one."""
-        if self._shown_entry is not None:
-            return self._shown_entry
-        return self._history[-1] if self._history else None
-
-    def record_decision(self) -> None:
-        app_id = self.application_id
-        if app_id is None:
-            return
-        try:
-            stored = eligibility_service.record_decision(self._ws, app_id, self.review_date, choices=self._choices)
-        except (ServiceError, StoreError) as exc:
-            self._status(error_text(exc), error=True)
-            return
-        self._choices.clear()
-        self._refresh_application_label()
-        self.recompute()
-        self.show_recorded(stored.id)
-        self._announce()
-        self._status(self.tr("已记录第 {id} 号认定结论：{result}").format(
-            id=stored.id, result=result_word(stored.decision.final_result)))
-
-    def open_override_dialog(self) -> OverrideDialog | None:
-        target = self._override_target()
-        if target is None or not self._can_override:
-            return None
-        decision_id = target.stored.id
-
-        def save(final: Result, reason: str) -> eligibility_service.StoredDecision:
-            return eligibility_service.override_decision(self._ws, decision_id, final, reason)
-
-        dialog = OverrideDialog(target.stored.decision, self._ws.actor.shown_name, save, self)
-        dialog.accepted.connect(lambda: self._overridden(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
-
-    def _overridden(self, dialog: OverrideDialog) -> None:
-        saved = dialog.saved
-        if saved is None:
-            return
-        self._refresh_application_label()
-        self.recompute()
-        self.show_recorded(saved.id)
-        self._announce()
-        d = saved.decision
-        self._status(self.tr("已改变结论，另存为第 {id} 号：最终结论{final}，计算结论{computed}").format(
-            id=saved.id, final=result_word(d.final_result), computed=result_word(d.computed_result)))
-
-    def open_paired_areas(self) -> PairedAreasDialog:
-        dialog = PairedAreasDialog(self._ws, self)
-        dialog.accepted.connect(lambda: self._paired_areas_saved(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
-
-    def _paired_areas_saved(self, dialog: PairedAreasDialog) -> None:
-        saved = dialog.saved
-        self.recompute()
-        if saved is not None:
-            self._announce(every_enterprise=True)
-            self._status(self.tr("对口地区名单已保存（版本 {version}），已按新名单重新计算。").format(version=saved.version))
-
-    def _workflow_changed(self, _application_id: int) -> None:
-        """A step or an evidence tick was saved in the 审核流程 box."""
-        self._refresh_application_label()
-        self.recompute()
-        self._announce()
-
-    # -- changes made elsewhere -------------------------------------------------------------------
-    def _announce(self, *, every_enterprise: bool = False) -> None:
-        eid = None if every_enterprise or self._enterprise is None else self._enterprise.id
-        announce(self, Change.APPLICATION, eid)
-
-    def on_data_changed(self, kind: str, enterprise_id: int) -> None:
-        """Another page (or another step here) changed the data: show the new state."""
-        if is_echo(self):
-            return  # this page made the change and already shows it
-        if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
-            self.picker.reload()
-        current = self._enterprise
-        if current is None or enterprise_id not in (0, current.id) or kind in (Change.BATCH.value, Change.KEY.value):
-            return
-        app_id = self.application_id
-        self._enterprise_changed(current)
-        if app_id is not None and self.applicationCombo.findData(app_id) >= 0:
-            self.applicationCombo.setCurrentIndex(self.applicationCombo.findData(app_id))
-
-    def _refresh_application_label(self) -> None:
-        if self._enterprise is None:
-            return
-        self._applications = review_service.applications_of(self._ws, self._enterprise.id)
-        app = self._current_application()
-        if app is not None:
-            self.applicationCombo.setItemText(self.applicationCombo.currentIndex(), self._application_text(app))
-        self._update_application_actions()
-
-    def _status(self, text: str, *, error: bool = False) -> None:
-        self.actionStatusLabel.setStyleSheet(f"color: {FAIL_COLOR};" if error else "")
-        self.actionStatusLabel.setText(text)

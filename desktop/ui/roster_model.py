@@ -1,11 +1,12 @@
 """The roster table: one enterprise's workers, a window onto a database query.
 
-Filtering and sorting run in the database (``services.rosters.filter_roster``):
+Filtering and sorting run in the database (``services.roster_view.filter_roster``):
 the model keeps the number of matching rows and the records fetched so far.
-Further records are read a page at a time (``roster_page``, LIMIT/OFFSET over an
-index in the roster's order) as the view scrolls to them, through the one paging
-mechanism (:class:`PagedTableModel`), so a roster of a million workers costs a
-count and the pages the clerk sees.
+Further records are read a page at a time (``next_roster_page``, after the last
+row shown, over an index in the view's order) as the view scrolls to them, through
+the one paging mechanism (:class:`PagedTableModel`), so a roster of a million
+workers costs the pages the clerk sees; a full first page leaves the count to the
+page, which runs it in the background.
 
 ID numbers are masked; :meth:`RosterModel.show_full_ids` shows the chosen rows
 in full for a permitted user and records it (``privacy.unmask``).
@@ -24,7 +25,7 @@ from PySide6.QtGui import QColor
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.services.privacy import shown_id
-from desktop.services.rosters import (
+from desktop.services.roster_view import (
     SORT_COLUMNS, RosterQuery, RosterRecord, filter_roster, next_roster_page, roster_records,
 )
 from desktop.services.workspace import Workspace
@@ -196,7 +197,7 @@ class RosterModel(PagedTableModel[RosterRecord]):
     def _on_reload(self) -> None:  # a new filter or order: ID numbers are masked again
         self.unmasked.clear()
 
-    def _query_first(self) -> tuple[int, list[RosterRecord]]:
+    def _query_first(self) -> tuple[int | None, list[RosterRecord]]:
         if self._query is None:
             return 0, []
         window = filter_roster(self._ws, self._query, first=PAGE_SIZE)
@@ -205,7 +206,10 @@ class RosterModel(PagedTableModel[RosterRecord]):
     def _query_page(self, offset: int) -> list[RosterRecord]:
         if self._query is None:
             return []
-        return next_roster_page(self._ws, self._query, offset=offset, limit=PAGE_SIZE)
+        after = self._rows[offset - 1].employment_id if 0 < offset <= len(self._rows) else None
+        if after is None:
+            return []
+        return next_roster_page(self._ws, self._query, after=after, offset=offset, limit=PAGE_SIZE)
 
     # -- rows ------------------------------------------------------------------
     def record(self, row: int) -> RosterRecord:

@@ -14,6 +14,8 @@ enterprise's case is submitted or approved, and records each change.
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import Final
 
@@ -43,7 +45,8 @@ from desktop.services.policy import paired_areas
 from desktop.services.priority import mark_priority, record_hukou_check
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.roster_undo import ImportRow, UndoResult, last_undoable, undo_import
-from desktop.services.rosters import RosterQuery, count_roster, roster_history, write_template
+from desktop.services.roster_view import RosterQuery, count_roster, roster_history
+from desktop.services.rosters import write_template
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.decision_view import FAIL_COLOR, MUTED_COLOR, label, local_time
@@ -79,6 +82,10 @@ _COLUMN_SAMPLES: Final[dict[RosterColumn, tuple[str, ...]]] = {
     RosterColumn.WAGE: ("12,345",),
     RosterColumn.ACTIVE: ("是",),
 }
+
+
+def _count_roster(ws: Workspace, state: TaskState, query: RosterQuery) -> int:
+    return count_roster(ws, query)
 
 
 def _write_template(ws: Workspace, state: TaskState, out: Path) -> Path:
@@ -122,6 +129,7 @@ class RosterPage(QWidget):
         load_form("roster_page", self)
         self._ws = workspace
         self._tasks = tasks
+        self._count_task: Task | None = None
         self.picker = EnterprisePicker(workspace, self.enterpriseSearchEdit, self.enterpriseList,
                                        self.enterpriseCountLabel)
         self.enterprises = self.picker.model
@@ -219,6 +227,7 @@ class RosterPage(QWidget):
         self.rosterTable.customContextMenuRequested.connect(self._show_table_menu)
         self.rosterTable.doubleClicked.connect(lambda _index: self.open_priority_dialog())
         self.roster.modelReset.connect(self._update_count)
+        self.roster.modelReset.connect(lambda: self._count_in_background(changes=False))
         self.roster.rowsInserted.connect(self._update_count)
         self.importButton.clicked.connect(self.request_import)
         self.undoImportButton.clicked.connect(self.undo_last_import)
@@ -231,9 +240,7 @@ class RosterPage(QWidget):
         super().showEvent(event)
         try:
             self.picker.refresh()
-            query = self.roster.query
-            if query is not None and count_roster(self._ws, query) != self.roster.total:
-                self.roster.reload()
+            self._count_in_background(changes=True)  # the roster may have changed meanwhile: reloaded if so
         except (ServiceError, StoreError) as exc:
             self._status(error_text(exc), error=True)
         self._refresh_enterprise_state()
@@ -361,18 +368,43 @@ class RosterPage(QWidget):
         self._status(self.tr("“{column}”列不能排序").format(
             column=self.roster.headerData(section, Qt.Orientation.Horizontal)))
 
+    def _count_in_background(self, *, changes: bool) -> None:
+        """Count the rows the filter keeps off the window's thread (every match is walked: at a
+        million rows that takes a while) when the first page left them uncounted, or to see
+        whether the roster changed while the page was away (``changes``); a newer count replaces it."""
+        query = self.roster.query
+        if self._count_task is not None and not self._count_task.done:
+            self._count_task.cancel()
+            self._count_task = None
+        if query is None or (self.roster.counted and not changes):
+            return
+        self._count_task = self._tasks.run(_count_roster, query, ws_factory=opener(self._ws))
+        self._count_task.success(functools.partial(self._counted, query))
+
+    def _counted(self, query: RosterQuery, total: int) -> None:
+        if query != self.roster.query:  # the clerk moved on: a newer count is on its way
+            return
+        if not self.roster.counted:
+            self.roster.set_count(total)
+            self._update_count()
+        elif total != self.roster.total:  # changed while the page was away
+            self.roster.reload()
+
     def _update_count(self) -> None:
         query = self.roster.query
         if query is None:
             self.countLabel.setText("")
             return
         total, shown = self.roster.total, self.roster.rowCount()
+        n = str(total) if self.roster.counted else f"{total}+"  # a full first page: counted in the background
         if self._filtered(query):
-            text = self.tr("找到 {n} 人").format(n=total)
+            text = self.tr("找到 {n} 人").format(n=n)
         else:
-            text = self.tr("共 {n} 人").format(n=total)
+            text = self.tr("共 {n} 人").format(n=n)
         if not query.active_only:
             text += self.tr("（含离职）")
+        if not self.roster.counted:
+            text += self.tr("，正在计数")
         if shown < total:
             text += self.tr("，已显示 {shown} 人，向下滚动显示更多").format(shown=shown)
         selected = len(self.selected_rows())

@@ -436,7 +436,7 @@ def province_with_a_sound_batch(tmp: Path) -> Setting:
     """A county (applications issued the real way, letters with their content), a province that
     registered its key and accepted the county's first batch (two applications); the county's
     second batch (one more application) exported, not imported."""
-    from desktop.services import batches
+    from desktop.services import batch_export, batch_import
     from desktop.services.accounts import sign_in
 
     county = factory.county_db(tmp / "county.sqlite3")
@@ -446,10 +446,10 @@ def province_with_a_sound_batch(tmp: Path) -> Setting:
     stick = tmp / "stick"
     stick.mkdir()
     with sign_in(county, "clerk", factory.PASSWORD) as ws:
-        first = batches.export_batch(ws, stick, factory.PASSPHRASE, application_ids=ids[:2])
-        second = batches.export_batch(ws, stick, factory.PASSPHRASE, application_ids=ids[2:])
+        first = batch_export.export_batch(ws, stick, factory.PASSPHRASE, application_ids=ids[:2])
+        second = batch_export.export_batch(ws, stick, factory.PASSPHRASE, application_ids=ids[2:])
     with sign_in(province, "clerk", factory.PASSWORD) as ws:
-        [accepted] = batches.import_batches(ws, [first.path], factory.PASSPHRASE)
+        [accepted] = batch_import.import_batches(ws, [first.path], factory.PASSPHRASE)
     assert accepted.accepted, accepted.message
     return Setting(province, first.path.read_bytes(), second.path.read_bytes())
 
@@ -514,7 +514,7 @@ def run(setting: Setting, folder: Path, variants: Iterable[Crafted]) -> RunResul
     """Import every variant as one folder (one call, as ``laoxie batch import FOLDER``)."""
     import time
 
-    from desktop.services import batches
+    from desktop.services import batch_export, batch_import, batches
     from desktop.services.accounts import sign_in
 
     written = write_variants(folder, variants)
@@ -525,7 +525,7 @@ def run(setting: Setting, folder: Path, variants: Iterable[Crafted]) -> RunResul
         logged_from = int(factory.table_rows(setting.province, "SELECT coalesce(max(id), 0) FROM row_log")[0][0])
         started = time.perf_counter()
         found = batches.batch_files_in(folder)
-        outcomes = batches.import_batches(ws, found, factory.PASSPHRASE)
+        outcomes = batch_import.import_batches(ws, found, factory.PASSPHRASE)
     seconds = time.perf_counter() - started
     by_file = {o.path.name: o for o in outcomes}
     wrong, by_reason = [], {}

@@ -22,7 +22,7 @@ from desktop.core.identifiers import USCC_ALPHABET, id_check_char, uscc_check_ch
 from desktop.core.office import Role
 from desktop.services import keys
 from desktop.services.accounts import add_user, sign_in
-from desktop.services.batches import LetterForBatch, stored_letters
+from desktop.services.batch_export import LetterForBatch, stored_letters
 from desktop.services.eligibility import record_decision
 from desktop.services.enterprises import add_enterprise
 from desktop.services.offices import initialise_office

@@ -14,7 +14,7 @@ import pytest
 
 from desktop.batches import crypto
 from desktop.core.batch import SIGNATURE_NAMESPACE
-from desktop.services import batches, keys
+from desktop.services import batch_export, keys
 from desktop.services.accounts import sign_in
 from tests.batches import factory
 from tests.batches.factory import PASSPHRASE, PASSWORD
@@ -43,7 +43,7 @@ def test_open_and_verify_a_batch_with_the_standard_tools(tmp_path: Path) -> None
     factory.exchange_keys(county, province, tmp_path)
     with sign_in(county, "clerk", PASSWORD) as ws:
         factory.approved_applications(ws, 2, 5)
-        result = batches.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
+        result = batch_export.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
     work = tmp_path / "by-hand"
     work.mkdir()
     shutil.copy(result.path, work / "batch.age")

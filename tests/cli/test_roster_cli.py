@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -193,3 +194,68 @@ def test_roster_undo_goes_back_from_the_newest_import(capsys: pytest.CaptureFixt
     assert "撤销" in capsys.readouterr().out
     code = main(["--db", db, "roster", "undo", "--enterprise", USCC, "--import", "1"])
     assert code == EXIT_FAILED and "已于" in capsys.readouterr().err
+
+
+def test_import_json_written_a_row_at_a_time_is_the_whole_record(
+    capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+) -> None:
+    """The streamed document reads back as exactly what import_record builds in memory (issue 15 item 1)."""
+    from desktop.cli.common import json_default
+    from desktop.cli.roster import import_record
+    from desktop.services.accounts import sign_in
+    from desktop.services.enterprises import find_enterprise
+    from desktop.services.rosters import prepare_import
+    from tests.conftest import PASSWORD
+
+    code, printed = run(capsys, "--db", str(with_enterprise), "import", str(SAMPLES / "roster_messy.xlsx"),
+                        "--enterprise", USCC, "--dry-run", "--json")
+    assert code == EXIT_OK
+    with sign_in(with_enterprise, "clerk", PASSWORD) as ws:
+        preview = prepare_import(ws, find_enterprise(ws, USCC).id, SAMPLES / "roster_messy.xlsx")
+        record = import_record(preview, full_ids=False) | {"dry_run": True, "import_id": None, "problems_file": None}
+        preview.close()
+    built = json.loads(json.dumps({"ok": True, "import": record}, ensure_ascii=False, default=json_default))
+    assert printed == built
+    assert len(printed["import"]["rows"]) == 29 and len(printed["import"]["problems"]) >= 4  # type: ignore[index]
+
+
+def test_write_json_writes_each_item_before_the_next_is_made() -> None:
+    import io
+
+    from desktop.cli.common import Streamed, write_json
+
+    out = io.StringIO()
+
+    def made(prefix: str, count: int) -> Any:
+        for n in range(count):
+            if n:  # the item before is out already
+                assert json.dumps({"n": n - 1, "of": prefix}, ensure_ascii=False) in out.getvalue()
+            yield {"n": n, "of": prefix}
+
+    payload = {"import": {"a": Streamed(made("行", 3)), "nested": {"b": Streamed(made("题", 2)), "c": "x"},
+                          "empty": Streamed(iter(())), "tail": [1, 2]}}
+    write_json(payload, out)
+    expected = {"ok": True, "import": {"a": [{"n": n, "of": "行"} for n in range(3)],
+                                       "nested": {"b": [{"n": n, "of": "题"} for n in range(2)], "c": "x"},
+                                       "empty": [], "tail": [1, 2]}}
+    assert json.loads(out.getvalue()) == expected
+    assert out.getvalue().count("\n") > json.dumps(expected).count("\n") + 5  # an item a line
+
+
+def test_importing_the_last_import_s_file_again_says_nothing_changes(
+    capsys: pytest.CaptureFixture[str], with_enterprise: Path,
+) -> None:
+    db, roster = str(with_enterprise), str(SAMPLES / "roster_messy.xlsx")
+    code, first = run(capsys, "--db", db, "import", roster, "--enterprise", USCC, "--json")
+    assert code == EXIT_OK and first["import"]["unchanged_since"] is None  # type: ignore[index]
+    code, again = run(capsys, "--db", db, "import", roster, "--enterprise", USCC, "--json")
+    assert code == EXIT_OK
+    record = again["import"]
+    same = record["unchanged_since"]  # type: ignore[index]
+    assert same["roster_import_id"] == first["import"]["import_id"]  # type: ignore[index]
+    assert "名册此后未改动：没有要导入的变化" in same["message"]  # type: ignore[index]
+    assert record["counts"]["unchanged"] == 25 and record["counts"]["new"] == 0  # type: ignore[index]
+    assert record["problems"] == first["import"]["problems"]  # type: ignore[index]
+    assert main(["--db", db, "import", roster, "--enterprise", USCC]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "名册此后未改动：没有要导入的变化" in text and "没有写入任何变化" in text and "已导入" not in text

@@ -13,9 +13,10 @@ from desktop.core.decision import Decision, Result, WorkerFacts, apply_override
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide
 from desktop.core.identifiers import id_check_char
 from desktop.core.letter import (
-    CROCKFORD, LetterContent, LetterError, build_content, chinese_date, contract_text, format_code, letter_text,
-    normalise_code, parse_qr_payload, verification_code,
+    CROCKFORD, LetterContent, LetterError, format_code, normalise_code, parse_qr_payload, verification_code,
 )
+from desktop.core.letter_build import build_content, contract_text
+from desktop.core.letter_words import chinese_date, letter_text
 from desktop.core.loan_form import BY_KEY, LoanType, apply_changes, empty_form, fields_for, read_form
 from desktop.core.office import Office
 from desktop.core.policy import RuleSet

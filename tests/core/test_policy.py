@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from desktop.core.datafile import Reader, load_json
-from desktop.core.policy import DEFAULT_FILES, PairedAreas, RuleSet, content_digest
+from desktop.core.policy import DEFAULT_FILES, RuleSet, content_digest
+from desktop.core.policy_areas import PairedAreas
 from desktop.core.size import EnterpriseSize
 from desktop.resources import resource_path
 

@@ -20,6 +20,7 @@ from desktop.core.roster import (
     RowChecker, check_sheet, column_letter, field_of_header, find_header, group_problems, header_key,
     learned_aliases,
 )
+from desktop.core.roster.rules import under_16
 from tests.roster_factory import QUIRKS, RosterSpec, build
 
 TODAY = datetime.date(2026, 11, 24)
@@ -158,7 +159,7 @@ def test_each_quirk_gives_its_verdict(quirk: str, headers: str) -> None:
         else:
             assert expected.codes <= codes, (quirk, row.codes)
         if expected.quirk == "ok":
-            assert row.problems == []
+            assert not row.problems
         if expected.id_number is not None:
             assert row.id_number == expected.id_number
 
@@ -383,3 +384,16 @@ def test_a_county_of_another_province_resolves_by_name_or_code_and_an_unknown_on
     rows = checked(grid)
     assert [r.hukou_code for r in rows] == ["231084", "231084", None]
     assert rows[0].codes == [] and rows[1].codes == [] and rows[2].codes == ["hukou_other_province"]
+
+
+@pytest.mark.parametrize(("birth", "start", "age"), [
+    ("2010-03-15", "2026-03-14", 15), ("2010-03-15", "2026-03-15", None),  # the 16th birthday itself: 16
+    ("2008-02-29", "2024-02-28", 15), ("2008-02-29", "2024-02-29", None),
+    ("1884-02-29", "1900-02-28", 15), ("1884-02-29", "1900-03-01", None),  # 1900 has no 29 February
+    ("2010-12-31", "2011-01-01", 0), ("2000-01-01", "2026-01-01", None), ("2010-03-15", None, None),
+])
+def test_under_16_at_the_sixteenth_birthday(birth: str, start: str | None, age: int | None) -> None:
+    found = under_16(birth, start)
+    assert (None if found is None else found[2]["age"]) == age
+    if found is not None:
+        assert found[:2] == (Field.CONTRACT_START, "under_16")

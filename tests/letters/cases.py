@@ -10,7 +10,8 @@ from desktop.core.decision import Decision, WorkerFacts
 from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import id_check_char, uscc_check_char
-from desktop.core.letter import LetterContent, build_content
+from desktop.core.letter import LetterContent
+from desktop.core.letter_build import build_content
 from desktop.core.office import Office
 from desktop.core.policy import RuleSet
 from desktop.core.size import EnterpriseSize, SizeResult

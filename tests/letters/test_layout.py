@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.letter import Run
+from desktop.core.letter_words import Run
 from desktop.letters import fontset
 from desktop.letters.layout import Typesetter
-from desktop.letters.pdf import BLOCK_W, BODY_SIZE, CHAR_PITCH, LINES, SPACING, _blank, _paginate, _Row
+from desktop.letters.letter_rows import Row, blank, paginate
+from desktop.letters.page import BLOCK_W, BODY_SIZE, CHAR_PITCH, LINES, SPACING
 
 ROLES = {"body": "fangsong"}
 
@@ -65,14 +66,14 @@ def test_runs_in_several_roles(ts: Typesetter) -> None:
     assert set_lines[0].text == "（一）适用标准。按正常标准。"
 
 
-def rows(*kinds: str) -> list[_Row]:
-    return [_blank() if k == "blank" else _Row(k, [(0.0, None)], keep_next=k == "heading") for k in kinds]  # type: ignore[list-item]
+def rows(*kinds: str) -> list[Row]:
+    return [blank() if k == "blank" else Row(k, [(0.0, None)], keep_next=k == "heading") for k in kinds]  # type: ignore[list-item]
 
 
 def test_the_signature_block_takes_the_last_lines_of_text_with_it() -> None:
     body = rows(*(["body"] * 18))
     tail = rows("blank", "annex_note", "blank", "blank", "signature", "date")
-    pages = _paginate(body + tail, signature_at=len(body) + 2)
+    pages = paginate(body + tail, signature_at=len(body) + 2)
     assert [len(p) for p in pages] == [16, 8]
     assert [r.kind for r in pages[1]] == ["body", "body", "blank", "annex_note", "blank", "blank", "signature",
                                           "date"]
@@ -81,7 +82,7 @@ def test_the_signature_block_takes_the_last_lines_of_text_with_it() -> None:
 def test_a_heading_is_not_left_at_the_foot_of_a_page() -> None:
     body = rows(*(["body"] * 21 + ["heading"] + ["body"] * 3))
     tail = rows("blank", "annex_note", "blank", "blank", "signature", "date")
-    pages = _paginate(body + tail, signature_at=len(body) + 2)
+    pages = paginate(body + tail, signature_at=len(body) + 2)
     assert pages[0][-1].kind == "body" and pages[1][0].kind == "heading"
     assert all(len(p) <= LINES for p in pages)
 
@@ -89,5 +90,5 @@ def test_a_heading_is_not_left_at_the_foot_of_a_page() -> None:
 def test_no_page_starts_with_a_blank_line() -> None:
     body = rows(*(["body"] * 22 + ["blank"] + ["body"] * 4))
     tail = rows("blank", "annex_note", "blank", "blank", "signature", "date")
-    pages = _paginate(body + tail, signature_at=len(body) + 2)
+    pages = paginate(body + tail, signature_at=len(body) + 2)
     assert all(not p[0].blank for p in pages)

@@ -14,10 +14,11 @@ import pytest
 from desktop.core.letter import LetterContent, format_code
 from desktop.letters import LetterPrint, Mark, fontset, render_letter, render_letters
 from desktop.letters.fonts import FontSet
-from desktop.letters.pdf import (
+from desktop.letters.page import (
     BLOCK_BOTTOM, BLOCK_H, BLOCK_RIGHT, BLOCK_TOP, BLOCK_W, BODY_SIZE, CHAR_PITCH, LEFT_MARGIN, LINE_PITCH, LINES,
-    MM, PAGE_H, SPACING, TITLE_SIZE, LetterLayout, Placed, Rendered,
+    MM, PAGE_H, SPACING, TITLE_SIZE,
 )
+from desktop.letters.pdf import LetterLayout, Placed, Rendered
 from tests.letters.cases import id_number, sample_content
 
 POPPLER = shutil.which("pdftotext") is not None

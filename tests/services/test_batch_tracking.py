@@ -24,7 +24,7 @@ import pytest
 from desktop.cli import EXIT_OK, main
 from desktop.core.batch import FORMAT, FORMAT_V1, MANIFEST_NAME, Manifest
 from desktop.core.loans import LoanDraft
-from desktop.services import batches as svc
+from desktop.services import batch_export, batch_import
 from desktop.services import keys
 from desktop.services import loans as loan_service
 from desktop.services import province, tracking, tracking_reports
@@ -149,7 +149,7 @@ def test_loans_checks_and_answers_reach_the_province(exchange: Exchange) -> None
         [(_, checks)] = province.loans_of(ws, row)
         assert [c.confirmation.value for c in checks] == ["not_needed", "confirmed", "not_needed"]
     with ex.county_ws() as ws, pytest.raises(ServiceError) as nothing:
-        svc.export_batch(ws, ex.stick, PASSPHRASE)
+        batch_export.export_batch(ws, ex.stick, PASSPHRASE)
     assert nothing.value.code == "batch_nothing_to_send"
 
 
@@ -240,7 +240,7 @@ def test_the_province_still_reads_a_batch_of_the_older_format(tmp_path: Path) ->
     copy = tmp_path / batch.name
     shutil.copyfile(batch, copy)
     with sign_in(province_db, "clerk", PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [copy], PASSPHRASE)
+        [outcome] = batch_import.import_batches(ws, [copy], PASSPHRASE)
         assert outcome.accepted, outcome.message
         assert outcome.counts == {"enterprises": 2, "applications": 2, "decisions": 2, "workers": 20, "letters": 0}
         assert [r.uscc for r in province.register(ws)] and province.loans_of(ws, province.register(ws)[0]) == []

@@ -21,6 +21,7 @@ from desktop.core.batch import (
 )
 from desktop.core.decision import Result
 from desktop.services import batches as svc
+from desktop.services import batch_export, batch_import, batch_receipts
 from desktop.services import keys
 from desktop.services.accounts import sign_in
 from desktop.core.decision import apply_override
@@ -53,13 +54,13 @@ class Exchange:
     def province_ws(self, user: str = "clerk") -> Workspace:
         return sign_in(self.province, user, PASSWORD)
 
-    def export(self, **kwargs: Any) -> svc.ExportResult:
+    def export(self, **kwargs: Any) -> batch_export.ExportResult:
         with self.county_ws() as ws:
-            return svc.export_batch(ws, self.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs, **kwargs)
+            return batch_export.export_batch(ws, self.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs, **kwargs)
 
-    def import_(self, *paths: Path) -> list[svc.ImportOutcome]:
+    def import_(self, *paths: Path) -> list[batch_import.ImportOutcome]:
         with self.province_ws() as ws:
-            return svc.import_batches(ws, list(paths), PASSPHRASE)
+            return batch_import.import_batches(ws, list(paths), PASSPHRASE)
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_export_records_the_batch_and_the_personal_data_export(exchange: Exchang
     with exchange.county_ws() as ws:
         assert svc.candidates(ws) == []
         with pytest.raises(ServiceError) as caught:
-            svc.export_batch(ws, exchange.stick, PASSPHRASE)
+            batch_export.export_batch(ws, exchange.stick, PASSPHRASE)
         assert caught.value.code == "batch_nothing_to_send"
         again = svc.candidates(ws, include_unreceived=True)
         assert [c.sent_in for c in again] == [(result.path.name,)] * 3
@@ -186,7 +187,7 @@ def test_export_records_the_batch_and_the_personal_data_export(exchange: Exchang
 def test_manifest_carries_the_audit_chain_head_and_rule_set(exchange: Exchange) -> None:
     with exchange.county_ws() as ws:
         head = ws.store.audit_chain_head()
-        result = svc.export_batch(ws, exchange.stick, PASSPHRASE, backup=False, letters=factory.letters_with_fake_pdfs)
+        result = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, backup=False, letters=factory.letters_with_fake_pdfs)
     members = open_members(result.path.read_bytes())
     manifest = Manifest.from_bytes(members[MANIFEST_NAME])
     assert manifest.audit_chain_head == head
@@ -201,9 +202,9 @@ def test_export_again_writes_the_same_bytes(exchange: Exchange) -> None:
     result = exchange.export()
     result.path.unlink()  # the stick was lost
     with exchange.county_ws() as ws:
-        again = svc.export_again(ws, result.batch_uuid, exchange.stick)
+        again = batch_export.export_again(ws, result.batch_uuid, exchange.stick)
         with pytest.raises(ServiceError) as caught:
-            svc.export_again(ws, result.batch_uuid, exchange.stick)
+            batch_export.export_again(ws, result.batch_uuid, exchange.stick)
     assert caught.value.code == "batch_target_exists"
     assert again == result.path and hashlib.sha256(again.read_bytes()).hexdigest() == result.file_sha256
 
@@ -232,7 +233,7 @@ def test_a_read_back_that_differs_is_refused(exchange: Exchange, monkeypatch: py
 
 def test_wrong_passphrase_is_said_plainly(exchange: Exchange) -> None:
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.export_batch(ws, exchange.stick, "not the passphrase")
+        batch_export.export_batch(ws, exchange.stick, "not the passphrase")
     assert caught.value.code == "key_passphrase_wrong" and "口令不对" in str(caught.value)
     assert list(exchange.stick.iterdir()) == []
 
@@ -249,7 +250,7 @@ def test_a_pc_too_busy_for_rage_is_not_told_the_passphrase_is_wrong(
     monkeypatch.setattr(crypto, "BUSY_PAUSES", ())
     monkeypatch.setattr(crypto.age_scrypt, "_MAXMEM", 1024)  # nor can Python's scrypt get its memory
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.export_batch(ws, exchange.stick, PASSPHRASE)
+        batch_export.export_batch(ws, exchange.stick, PASSPHRASE)
     assert caught.value.code == "key_passphrase_busy"
     assert "口令不对" not in str(caught.value) and "太忙" in str(caught.value)
     assert list(exchange.stick.iterdir()) == []
@@ -258,16 +259,16 @@ def test_a_pc_too_busy_for_rage_is_not_told_the_passphrase_is_wrong(
 def test_export_needs_the_province_key(tmp_path: Path) -> None:
     county = factory.county_db(tmp_path / "c.sqlite3")
     with sign_in(county, "clerk", PASSWORD) as ws, pytest.raises(ServiceError) as caught:
-        svc.export_batch(ws, tmp_path, PASSPHRASE)
+        batch_export.export_batch(ws, tmp_path, PASSPHRASE)
     assert caught.value.code == "province_key_missing"
 
 
 def test_a_county_does_not_import_and_the_province_does_not_export(exchange: Exchange) -> None:
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.import_batches(ws, [exchange.stick / "x"], PASSPHRASE)
+        batch_import.import_batches(ws, [exchange.stick / "x"], PASSPHRASE)
     assert caught.value.code == "batch_province_only"
     with exchange.province_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.export_batch(ws, exchange.stick, PASSPHRASE)
+        batch_export.export_batch(ws, exchange.stick, PASSPHRASE)
     assert caught.value.code == "batch_county_only"
 
 
@@ -281,9 +282,9 @@ def test_the_receipt_marks_the_batch_received(exchange: Exchange) -> None:
     receipt = json.loads(outcome.receipt.read_text(encoding="utf-8"))
     assert receipt["status"] == "accepted" and receipt["manifest_sha256"] == result.manifest_sha256
     with exchange.county_ws() as ws:
-        marked = svc.import_receipt(ws, outcome.receipt)
+        marked = batch_receipts.import_receipt(ws, outcome.receipt)
         assert marked.changed and marked.batch.status == "received" and marked.batch.received_at
-        assert not svc.import_receipt(ws, outcome.receipt).changed
+        assert not batch_receipts.import_receipt(ws, outcome.receipt).changed
         assert svc.candidates(ws, include_unreceived=True) == []
 
 
@@ -300,15 +301,15 @@ def test_a_refusal_receipt_marks_the_batch_refused_and_a_replay_receipt_changes_
     assert accepted.receipt is not None and json.loads(accepted.receipt.read_text("utf-8"))["status"] == "accepted"
     with exchange.county_ws() as ws:
         assert refused.receipt is not None
-        first = svc.import_receipt(ws, refused.receipt)
+        first = batch_receipts.import_receipt(ws, refused.receipt)
         assert first.batch.status == "refused" and "truncated" in first.batch.report
-        assert not svc.import_receipt(ws, replayed.receipt).changed
-        assert svc.import_receipt(ws, accepted.receipt).batch.status == "received"
+        assert not batch_receipts.import_receipt(ws, replayed.receipt).changed
+        assert batch_receipts.import_receipt(ws, accepted.receipt).batch.status == "received"
 
 
 def _receipt_code(exchange: Exchange, path: Path) -> str:
     with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.import_receipt(ws, path)
+        batch_receipts.import_receipt(ws, path)
     assert "回执" in str(caught.value)  # said in Chinese
     return caught.value.code
 
@@ -326,7 +327,7 @@ def test_a_forged_receipt_is_not_taken(exchange: Exchange) -> None:
     path.write_text("{not json", encoding="utf-8")
     assert _receipt_code(exchange, path) == "receipt_invalid"
     with exchange.county_ws() as ws:
-        assert svc.import_receipt(ws, outcome.receipt).batch.status == "received"  # the genuine one
+        assert batch_receipts.import_receipt(ws, outcome.receipt).batch.status == "received"  # the genuine one
 
 
 def test_the_county_file_alone_cannot_make_a_receipt(exchange: Exchange) -> None:
@@ -370,7 +371,7 @@ def test_a_county_without_the_province_receipt_key_is_told_to_import_it(exchange
         assert "receipt-key: ssh-ed25519 " in text
         keys.import_province_key(ws, text)
     with exchange.county_ws() as ws:
-        assert svc.import_receipt(ws, outcome.receipt).batch.status == "received"
+        assert batch_receipts.import_receipt(ws, outcome.receipt).batch.status == "received"
 
 
 # -- tampering: each refused with its reason, the province unchanged -------------------
@@ -392,7 +393,7 @@ def last_audit_id(path: Path) -> int:
 
 
 def refused_unchanged(exchange: Exchange, data: bytes, name: str = "222401-0001-tampered.laoxie-batch.age"
-                      ) -> svc.ImportOutcome:
+                      ) -> batch_import.ImportOutcome:
     """Import ``data`` as a file on the stick; it must be quarantined and change nothing else."""
     path = exchange.stick / name
     path.write_bytes(data)
@@ -526,7 +527,7 @@ def test_an_unregistered_county_is_refused(exchange: Exchange, tmp_path: Path) -
             keys.import_province_key(ws, keys.public_key_file_text(pws))
     with sign_in(other, "clerk", PASSWORD) as ws:
         factory.approved_applications(ws, 1, 5)
-        result = svc.export_batch(ws, exchange.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
+        result = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
     outcome = refused_unchanged(exchange, result.path.read_bytes(), result.path.name)
     assert outcome.reason_codes == ("unknown_signer",) and "图们市就业服务局" in outcome.message
 
@@ -564,7 +565,7 @@ def test_records_the_database_refuses_roll_back_everything(exchange: Exchange, t
             "INSERT INTO letters (office_id, application_id, decision_id, year, seq, number, verification_code,"
             " digest, issued_at) SELECT ?, ?, max(id), 2026, 1, '图们人社劳协确〔2026〕1号', '222401-000000-K7Q2',"
             " ?, '2026-07-01T10:00:00+08:00' FROM decisions", (ws.office.id, app_id, "0" * 64))
-        second = svc.export_batch(ws, exchange.stick, PASSPHRASE, letter_pdfs=False)
+        second = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letter_pdfs=False)
     assert exchange.import_(exchange.export().path)[0].accepted
     outcome = refused_unchanged(exchange, second.path.read_bytes(), second.path.name)
     assert outcome.reason_codes == ("data_invalid",) and "与省里已有的记录重复（letters.verification_code）" in outcome.message
@@ -585,9 +586,9 @@ def test_a_replayed_batch_is_refused(sent: tuple[Exchange, bytes]) -> None:
 
 def test_an_older_sequence_number_is_refused(exchange: Exchange) -> None:
     with exchange.county_ws() as ws:
-        first = svc.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[:1],
+        first = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[:1],
                                  letter_pdfs=False)
-        second = svc.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[1:],
+        second = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[1:],
                                   letter_pdfs=False)
     assert (first.seq, second.seq) == (1, 2)
     [accepted] = exchange.import_(second.path)
@@ -610,12 +611,12 @@ def test_two_counties_and_a_folder_of_batches(exchange: Exchange, tmp_path: Path
     factory.exchange_keys(other, exchange.province, tmp_path, county_key="county2")
     with sign_in(other, "clerk", PASSWORD) as ws:
         factory.approved_applications(ws, 2, 6, first=50)
-        svc.export_batch(ws, exchange.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
+        batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs)
     exchange.export()
     (exchange.stick / "notes.txt").write_text("not a batch", encoding="utf-8")
     with exchange.province_ws() as ws:
         found = svc.batch_files_in(exchange.stick)
-        outcomes = svc.import_batches(ws, found, PASSPHRASE)
+        outcomes = batch_import.import_batches(ws, found, PASSPHRASE)
         assert [(o.office_code, o.status) for o in outcomes] == [("222401", "accepted"), ("222402", "accepted")]
         assert len(svc.incoming_batches(ws)) == 2
     offices = factory.table_rows(exchange.province, "SELECT code FROM offices WHERE is_local = 0 ORDER BY code")
@@ -642,13 +643,13 @@ def test_an_unreadable_file_is_reported_not_quarantined(exchange: Exchange) -> N
 def test_import_needs_the_right_passphrase(sent: tuple[Exchange, bytes]) -> None:
     exchange, data = sent
     with exchange.province_ws() as ws, pytest.raises(ServiceError) as caught:
-        svc.import_batches(ws, [exchange.stick / "x"], "wrong passphrase")
+        batch_import.import_batches(ws, [exchange.stick / "x"], "wrong passphrase")
     assert caught.value.code == "key_passphrase_wrong"
 
 
 
 def test_letters_issued_the_real_way_travel_with_their_pdfs_and_can_be_verified(tmp_path: Path) -> None:
-    from desktop.services import letters
+    from desktop.services import letter_verify, letters
 
     county = factory.county_db(tmp_path / "county.sqlite3")
     province = factory.province_db(tmp_path / "province.sqlite3")
@@ -656,16 +657,16 @@ def test_letters_issued_the_real_way_travel_with_their_pdfs_and_can_be_verified(
     ids = factory.issued_through_the_workflow(county, 2, 8)
     with sign_in(county, "clerk", PASSWORD) as ws:
         codes = [letters.letter_in_force(ws, a).verification_code for a in ids]  # type: ignore[union-attr]
-        result = svc.export_batch(ws, tmp_path, PASSPHRASE)
+        result = batch_export.export_batch(ws, tmp_path, PASSPHRASE)
     members = open_members(result.path.read_bytes())
     pdfs = sorted(n for n in members if n.startswith("letters/"))
     assert len(pdfs) == 2 and all(members[n].startswith(b"%PDF") for n in pdfs)
     assert all(any(code in n for n in pdfs) for code in codes)
     with sign_in(province, "clerk", PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
+        [outcome] = batch_import.import_batches(ws, [result.path], PASSPHRASE)
         assert outcome.accepted, outcome.message
         # a paper letter's code is checked against what the county sent
-        found = letters.verify(ws, codes[0])
+        found = letter_verify.verify(ws, codes[0])
         assert found.state == "valid" and found.digest_ok and found.uscc == factory.uscc(0)
     approved = factory.table_rows(province, "SELECT count(*) FROM applications WHERE approved_decision_id IS NOT NULL"
                                   " AND approved_at IS NOT NULL AND submitted_at IS NOT NULL")
@@ -678,7 +679,7 @@ def test_a_letter_whose_content_does_not_match_is_refused(tmp_path: Path) -> Non
     factory.exchange_keys(county, province, tmp_path)
     factory.issued_through_the_workflow(county, 1, 5)
     with sign_in(county, "clerk", PASSWORD) as ws:
-        result = svc.export_batch(ws, tmp_path, PASSPHRASE, letter_pdfs=False)
+        result = batch_export.export_batch(ws, tmp_path, PASSPHRASE, letter_pdfs=False)
     members = open_members(result.path.read_bytes())
     table = json.loads(members["data/letters.json"])
     content_at = table["columns"].index("content")
@@ -706,7 +707,7 @@ def test_a_failed_rename_after_recording_says_to_export_again(exchange: Exchange
     monkeypatch.setattr(files, "commit", real_commit)
     [(batch_uuid, sha)] = factory.table_rows(exchange.county, "SELECT batch_uuid, file_sha256 FROM batches")
     with exchange.county_ws() as ws:
-        path = svc.export_again(ws, batch_uuid, exchange.stick)
+        path = batch_export.export_again(ws, batch_uuid, exchange.stick)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
     assert exchange.import_(path)[0].accepted
 
@@ -734,13 +735,13 @@ def test_the_batch_carries_the_original_kept_when_the_letter_was_issued(
     with sign_in(county, "clerk", PASSWORD) as ws:
         letters.print_pdf(ws, letters.letter_in_force(ws, ids[0]).id)  # type: ignore[union-attr]
         letters.print_pdf(ws, letters.letter_in_force(ws, ids[0]).id)  # type: ignore[union-attr]  # a copy
-        result = svc.export_batch(ws, tmp_path, PASSPHRASE)
+        result = batch_export.export_batch(ws, tmp_path, PASSPHRASE)
     members = open_members(result.path.read_bytes())
     carried = {int(n.rsplit("-", 1)[1].removesuffix(".pdf")): pdf for n, pdf in members.items()
                if n.startswith("letters/")}
     assert carried == kept  # the originals as issued, even for a letter printed twice since
     with sign_in(province, "clerk", PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
+        [outcome] = batch_import.import_batches(ws, [result.path], PASSPHRASE)
     assert outcome.accepted, outcome.message
 
 
@@ -759,12 +760,12 @@ def test_letters_issued_before_originals_were_kept_are_drawn_for_the_batch(tmp_p
     finally:
         conn.close()
     with sign_in(county, "clerk", PASSWORD) as ws:
-        result = svc.export_batch(ws, tmp_path, PASSPHRASE)
+        result = batch_export.export_batch(ws, tmp_path, PASSPHRASE)
     pdfs = [pdf for n, pdf in open_members(result.path.read_bytes()).items() if n.startswith("letters/")]
     assert len(pdfs) == 2 and all(pdf.startswith(b"%PDF") for pdf in pdfs)
     assert _kept(county) == {}  # the export draws, it keeps nothing
     with sign_in(province, "clerk", PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [result.path], PASSPHRASE)
+        [outcome] = batch_import.import_batches(ws, [result.path], PASSPHRASE)
     assert outcome.accepted, outcome.message
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from desktop.batches import crypto
 from desktop.services import batches as svc
+from desktop.services import batch_import
 from desktop.services.accounts import sign_in
 from tests.batches import crafted, factory
 
@@ -70,7 +71,7 @@ def test_what_used_to_stop_an_import_run_is_quarantined_and_the_next_file_is_imp
         (folder / f"222401-000{index}-{variant.name}.laoxie-batch.age").write_bytes(variant.data)
     (folder / "222401-0099-sound.laoxie-batch.age").write_bytes(setting.later)  # last in name order
     with sign_in(setting.province, "clerk", factory.PASSWORD) as ws:
-        outcomes = svc.import_batches(ws, svc.batch_files_in(folder), factory.PASSPHRASE)
+        outcomes = batch_import.import_batches(ws, svc.batch_files_in(folder), factory.PASSPHRASE)
     *refused, sound = outcomes
     for outcome, variant in zip(refused, variants.values(), strict=True):
         assert outcome.status == "quarantined" and outcome.reason_codes[0] in variant.reasons, variant.name
@@ -82,7 +83,7 @@ def test_a_too_large_file_is_refused_before_it_is_read_whole(
         setting: crafted.Setting, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Recorded (name, size, SHA-256 read in blocks) and quarantined, never read whole nor copied."""
     limit = 4 << 20  # the real limit is 1 GiB (the full crafted set uses a sparse file of that size)
-    monkeypatch.setattr(svc, "MAX_BATCH_FILE", limit)
+    monkeypatch.setattr(batch_import, "MAX_BATCH_FILE", limit)
     path = tmp_path / "222401-0009-huge.laoxie-batch.age"
     with path.open("wb") as handle:
         handle.write(setting.sound[:4096])
@@ -95,7 +96,7 @@ def test_a_too_large_file_is_refused_before_it_is_read_whole(
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     with sign_in(setting.province, "clerk", factory.PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [path], factory.PASSPHRASE)
+        [outcome] = batch_import.import_batches(ws, [path], factory.PASSPHRASE)
     assert outcome.status == "quarantined" and outcome.reason_codes == ("too_large",)
     assert outcome.message.startswith("文件过大") and outcome.quarantined_as is None
     [(size, sha)] = factory.table_rows(setting.province, "SELECT file_size, file_sha256 FROM batch_quarantine")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.letter import format_code
+from desktop.core.letter import LetterPage, format_code
 from desktop.letters import LetterPrint, Rendered
-from desktop.services import letters, reviews
+from desktop.services import letter_settings, letter_verify, letters, reviews
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -161,18 +161,18 @@ def test_verification(workspace: Workspace, approver_ws: Workspace) -> None:
     case = approved(workspace, approver_ws)
     letter = letters.issue(workspace, case.application_id, issued_on=DAY)
     typed = format_code(letter.verification_code).lower()
-    found = letters.verify(workspace, typed)
+    found = letter_verify.verify(workspace, typed)
     assert (found.found, found.state, found.number, found.uscc, found.digest_ok) == (
         True, "valid", letter.number, case.uscc, True)
     assert found.counts.endswith("/100") and found.result == "pass" and found.issued_on == "2026-11-24"
     content = letters.content_of(letter)
-    assert letters.verify(workspace, content.qr_payload()).number == letter.number
-    assert letters.verify(workspace, "00000-00000").state == "unknown"
+    assert letter_verify.verify(workspace, content.qr_payload()).number == letter.number
+    assert letter_verify.verify(workspace, "00000-00000").state == "unknown"
     with pytest.raises(ServiceError) as caught:
-        letters.verify(workspace, "ABC")
+        letter_verify.verify(workspace, "ABC")
     assert caught.value.code == "letter_code_invalid"
     letters.void(approver_ws, letter.id, "重开")
-    assert letters.verify(workspace, typed).state == "voided"
+    assert letter_verify.verify(workspace, typed).state == "voided"
 
 
 def test_a_letter_changed_outside_the_app_is_not_printed(workspace: Workspace, approver_ws: Workspace,
@@ -190,7 +190,7 @@ def test_a_letter_changed_outside_the_app_is_not_printed(workspace: Workspace, a
     with pytest.raises(ServiceError) as caught:
         letters.print_pdf(workspace, letter.id)
     assert caught.value.code == "letter_tampered"
-    assert letters.verify(workspace, letter.verification_code).digest_ok is False
+    assert letter_verify.verify(workspace, letter.verification_code).digest_ok is False
 
 
 def test_the_letter_says_what_was_approved(workspace: Workspace, approver_ws: Workspace) -> None:
@@ -267,23 +267,23 @@ def test_form_pdf(workspace: Workspace) -> None:
 
 
 def test_font_choices(admin_ws: Workspace, workspace: Workspace, tmp_path: Path) -> None:
-    report = letters.font_report(workspace)
+    report = letter_settings.font_report(workspace)
     assert set(report["fonts"]) == {"仿宋", "黑体", "楷体", "宋体", "小标宋"}
     with pytest.raises(ServiceError) as caught:
-        letters.set_font_choices(workspace, {"all": "/nowhere.ttf"})
+        letter_settings.set_font_choices(workspace, {"all": "/nowhere.ttf"})
     assert caught.value.code == "forbidden"
     with pytest.raises(ServiceError) as caught:
-        letters.set_font_choices(admin_ws, {"fangsong": str(tmp_path / "missing.ttf")})
+        letter_settings.set_font_choices(admin_ws, {"fangsong": str(tmp_path / "missing.ttf")})
     assert caught.value.code == "letter_font_unusable"
     with pytest.raises(ServiceError) as caught:
-        letters.set_font_choices(admin_ws, {"bold": "x"})
+        letter_settings.set_font_choices(admin_ws, {"bold": "x"})
     assert caught.value.code == "font_role_unknown"
     path = report["fonts"]["黑体"]["file"]
-    letters.set_font_choices(admin_ws, {"kaiti": path})
-    assert letters.font_choices(admin_ws) == {"kaiti": path}
-    assert letters.font_report(admin_ws)["fonts"]["楷体"]["stands_in_for"] is False
-    letters.set_font_choices(admin_ws, {"kaiti": ""})
-    assert letters.font_choices(admin_ws) == {}
+    letter_settings.set_font_choices(admin_ws, {"kaiti": path})
+    assert letter_settings.font_choices(admin_ws) == {"kaiti": path}
+    assert letter_settings.font_report(admin_ws)["fonts"]["楷体"]["stands_in_for"] is False
+    letter_settings.set_font_choices(admin_ws, {"kaiti": ""})
+    assert letter_settings.font_choices(admin_ws) == {}
 
 
 # -- the original print, kept when the letter is issued (0005) ------------------------------------
@@ -403,8 +403,8 @@ def test_the_offices_letter_page_goes_with_letters_issued_from_then_on(
     first, second = approved(workspace, approver_ws, 1), approved(workspace, approver_ws, 2)
     before = letters.issue(workspace, first.application_id, issued_on=DAY)
     with pytest.raises(ServiceError):
-        letters.set_letter_page(workspace, letters.LetterPage(red_line=True))  # a clerk may not
-    page = letters.set_letter_page(admin_ws, letters.LetterPage(
+        letter_settings.set_letter_page(workspace, LetterPage(red_line=True))  # a clerk may not
+    page = letter_settings.set_letter_page(admin_ws, LetterPage(
         red_line=True, copy_to=" 吉林省人力资源和社会保障厅，  国家开发银行吉林省分行 ", printer="延吉市就业服务局"))
     assert page.copy_to == "吉林省人力资源和社会保障厅， 国家开发银行吉林省分行"
     after = letters.issue(workspace, second.application_id, issued_on=DAY)

@@ -12,7 +12,8 @@ import pytest
 from desktop.core.decision import Result
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import id_check_char, uscc_check_char
-from desktop.core.policy import PairedAreas, RuleSet
+from desktop.core.policy import RuleSet
+from desktop.core.policy_areas import PairedAreas
 from desktop.core.size import EnterpriseSize
 from desktop.resources import resource_path
 from desktop.services import eligibility as eligibility_service

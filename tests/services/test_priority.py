@@ -8,7 +8,7 @@ import pytest
 
 from desktop.core.workers import PriorityGroup
 from desktop.services import eligibility, reviews
-from desktop.services import rosters as roster_service
+from desktop.services import roster_view
 from desktop.services.errors import ServiceError
 from desktop.services.priority import mark_priority
 from desktop.services.workspace import Workspace
@@ -22,11 +22,11 @@ def case(workspace: Workspace) -> Case:
 
 
 def employment_ids(ws: Workspace, enterprise_id: int) -> list[int]:
-    return roster_service.roster_ids(ws, roster_service.RosterQuery(enterprise_id))
+    return roster_view.roster_ids(ws, roster_view.RosterQuery(enterprise_id))
 
 
 def marks(ws: Workspace, ids: list[int]) -> list[tuple[str | None, str]]:
-    return [(r.priority_group, r.priority_evidence) for r in roster_service.roster_records(ws, ids)]
+    return [(r.priority_group, r.priority_evidence) for r in roster_view.roster_records(ws, ids)]
 
 
 def audit_entries(ws: Workspace, action: str) -> list[dict[str, object]]:

@@ -10,7 +10,7 @@ import pytest
 
 from desktop.core.workers import PriorityGroup
 from desktop.services import eligibility
-from desktop.services import rosters as roster_service
+from desktop.services import roster_view
 from desktop.services.errors import ServiceError
 from desktop.services.priority import mark_priority, verify_claims
 from desktop.services.workspace import Workspace
@@ -27,7 +27,7 @@ def case(workspace: Workspace) -> Case:
 
 
 def ids_of(ws: Workspace, enterprise_id: int, group: str = "") -> list[int]:
-    return roster_service.roster_ids(ws, roster_service.RosterQuery(enterprise_id, priority_group=group))
+    return roster_view.roster_ids(ws, roster_view.RosterQuery(enterprise_id, priority_group=group))
 
 
 def claim(ws: Workspace, employment_ids: list[int], group: PriorityGroup) -> None:
@@ -50,7 +50,7 @@ def test_a_claim_counts_only_once_verified_with_one_reference_for_a_selection(
 
     # One reference covers a selection; workers without a claim in it are left alone.
     assert verify_claims(workspace, case.enterprise_id, ids[:5], LIST_CHECK) == 4
-    records = roster_service.roster_records(workspace, ids[:5])
+    records = roster_view.roster_records(workspace, ids[:5])
     assert [(r.priority_group, r.priority_evidence) for r in records] == [
         ("poverty_alleviated", LIST_CHECK)] * 3 + [("registered_unemployed", LIST_CHECK), (None, "")]
     after = eligibility.check_application(workspace, case.application_id)

@@ -27,6 +27,7 @@ from desktop.core.batch import canonical_json
 from desktop.core.decision import DuplicateChoice
 from desktop.services import bank_list, eligibility, province
 from desktop.services import batches as svc
+from desktop.services import batch_export, batch_import
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
@@ -85,9 +86,9 @@ def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Round:
             with sign_in(counties[name], "clerk", PASSWORD) as ws:
                 factory.approved_applications(ws, 2, 6, **plan)  # type: ignore[arg-type]
             with sign_in(counties[name], "clerk", PASSWORD) as ws:
-                svc.export_batch(ws, stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
+                batch_export.export_batch(ws, stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
         with sign_in(province_path, "clerk", PASSWORD) as ws:
-            outcomes = svc.import_batches(ws, svc.batch_files_in(stick), PASSPHRASE, backup=False)
+            outcomes = batch_import.import_batches(ws, svc.batch_files_in(stick), PASSPHRASE, backup=False)
         assert [o.status for o in outcomes] == ["accepted"] * 3, [o.message for o in outcomes]
     return Round(tmp, province_path, counties, stick)
 
@@ -421,7 +422,7 @@ def unregistered_county_batch(tmp_path: Path) -> tuple[Path, Path, str]:
         county_public = keys.public_key_file_text(cws)
     with sign_in(county, "clerk", PASSWORD) as ws:
         factory.approved_applications(ws, 1, 5, first=40)
-        sent = svc.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
+        sent = batch_export.export_batch(ws, tmp_path, PASSPHRASE, letters=factory.letters_with_fake_pdfs, backup=False)
     return province_path, sent.path, county_public
 
 
@@ -430,7 +431,7 @@ def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(
 
     province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
     with sign_in(province_path, "clerk", PASSWORD) as ws:
-        [outcome] = svc.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        [outcome] = batch_import.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
         assert outcome.status == "quarantined"
         [entry] = province.quarantine(ws)
         assert entry.row.file_name == batch_file.name and entry.row.office_code == "220582"
@@ -466,13 +467,21 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
     with round_trip.county_ws("yanji") as ws, ws.store.transaction():
         ws.store.conn.execute("UPDATE enterprises SET contact_phone = '13904330000', contact_name = '崔新'"
                               " WHERE uscc = ?", (factory.uscc(1, "222401"),))
+        changed_worker = ws.store.conn.execute(  # one counted worker's job changes; the others are sent unchanged
+            "SELECT p.id_number FROM decisions d, json_each(d.payload, '$.workers') w JOIN employments m"
+            " ON m.id = json_extract(w.value, '$.ref') JOIN persons p ON p.id = m.person_id"
+            " WHERE json_extract(w.value, '$.counted') ORDER BY m.id LIMIT 1").fetchone()[0]
+        ws.store.conn.execute("UPDATE employments SET job = '焊工（新）' WHERE person_id ="
+                              " (SELECT id FROM persons WHERE id_number = ?)", (changed_worker,))
+    with round_trip.province_ws() as ws:
+        logged_before = ws.store.conn.execute("SELECT max(id) FROM row_log").fetchone()[0]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
         with round_trip.county_ws("yanji") as ws:
-            sent = svc.export_batch(ws, round_trip.tmp / "second", PASSPHRASE, include_unreceived=True,
+            sent = batch_export.export_batch(ws, round_trip.tmp / "second", PASSPHRASE, include_unreceived=True,
                                     letters=factory.letters_with_fake_pdfs, backup=False)
         with round_trip.province_ws() as ws:
-            [outcome] = svc.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
+            [outcome] = batch_import.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
     assert outcome.status == "accepted"
     with round_trip.province_ws() as ws:
         [row] = province.register(ws, search=factory.uscc(1, "222401"))
@@ -482,4 +491,13 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
         assert change.changes == {"contact_name": ["联系人1", "崔新"], "contact_phone": ["13800000001", "13904330000"]}
         [other] = province.register(ws, search=factory.uscc(0, "222401"))
         assert province.history(ws, other) == []  # sent again unchanged: nothing recorded
+        # Only the changed worker's employment is written again; the unchanged ones and who counts are left alone.
+        rewritten = ws.store.conn.execute(
+            "SELECT tbl, count(*) FROM row_log WHERE id > ? AND tbl IN ('employments', 'persons', 'province_counted')"
+            " GROUP BY tbl", (logged_before,)).fetchall()
+        assert [tuple(r) for r in rewritten] == [("employments", 1)]
+        assert ws.store.conn.execute(
+            "SELECT m.job FROM employments m JOIN persons p ON p.id = m.person_id JOIN enterprises e"
+            " ON e.id = m.enterprise_id WHERE p.id_number = ? AND e.uscc IN (?, ?)",
+            (changed_worker, factory.uscc(0, "222401"), factory.uscc(1, "222401"))).fetchone()[0] == "焊工（新）"
         assert len(province.register(ws)) == 6

@@ -20,11 +20,12 @@ import pytest
 from desktop.cli import EXIT_OK, main
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.identifiers import id_check_char, mask_id, mask_phone
-from desktop.services import rosters as svc
+from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
+from desktop.store import roster_view as view_store
 
 
 def number(first17: str) -> str:
@@ -59,10 +60,10 @@ def enterprise(workspace: Workspace) -> Enterprise:
 
 def found(ws: Workspace, enterprise: Enterprise, text: str) -> set[str]:
     """The ID numbers a search finds, through the window's call and the command line's."""
-    query = svc.RosterQuery(enterprise.id, text=text)
-    window = {r.id_number for r in svc.filter_roster(ws, query).first_rows}
-    page = {r.id_number for r in svc.roster_page(ws, query)}
-    assert window == page and svc.count_roster(ws, query) == len(window) == len(svc.roster_ids(ws, query))
+    query = roster_view.RosterQuery(enterprise.id, text=text)
+    window = {r.id_number for r in roster_view.filter_roster(ws, query).first_rows}
+    page = {r.id_number for r in roster_view.roster_page(ws, query)}
+    assert window == page and roster_view.count_roster(ws, query) == len(window) == len(roster_view.roster_ids(ws, query))
     return window
 
 
@@ -109,7 +110,7 @@ def test_the_search_rule_is_the_display_rule() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT)")
     conn.execute("CREATE TABLE employments (id INTEGER PRIMARY KEY, person_id INT, phone TEXT)")
-    where = roster_store._SHOWN_MATCH
+    where = view_store._SHOWN_MATCH
     for n in numbers:
         for phone in phones:
             conn.execute("DELETE FROM persons")
@@ -148,9 +149,9 @@ def test_a_permitted_search_on_visible_parts_or_names_is_not_logged(approver_ws:
 
 def test_the_query_cannot_ask_for_hidden_digits_itself(workspace: Workspace, enterprise: Enterprise) -> None:
     """The services decide from the user's rights, not from what the caller puts in the query."""
-    query = dataclasses.replace(svc.RosterQuery(enterprise.id, text="1987"), hidden_digits=True)
-    assert svc.filter_roster(workspace, query).total == 0
-    assert svc.roster_page(workspace, query) == [] and svc.count_roster(workspace, query) == 0
+    query = dataclasses.replace(roster_view.RosterQuery(enterprise.id, text="1987"), hidden_digits=True)
+    assert roster_view.filter_roster(workspace, query).total == 0
+    assert roster_view.roster_page(workspace, query) == [] and roster_view.count_roster(workspace, query) == 0
 
 
 @pytest.mark.usefixtures("cli_env")

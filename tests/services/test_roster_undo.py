@@ -15,6 +15,7 @@ from desktop.core.workers import PriorityGroup
 from desktop.core.roster import Field
 from desktop.services import backups
 from desktop.services import rosters as svc
+from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.priority import mark_priority
@@ -86,7 +87,7 @@ def test_undoing_an_import_puts_back_every_row_it_added_changed_or_made_inactive
         "SELECT detail FROM audit_log WHERE action = 'roster.undo'").fetchall()
     assert json.loads(entry[0])["roster_import_id"] == result.import_id
     assert verify_chain(workspace.store.conn) == []
-    history = svc.roster_history(workspace, enterprise.id)
+    history = roster_view.roster_history(workspace, enterprise.id)
     assert history[0]["id"] == result.import_id and history[0]["undone_at"]
     with pytest.raises(ServiceError) as again:
         undo_import(workspace, result.import_id)

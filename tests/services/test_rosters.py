@@ -16,6 +16,7 @@ from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.pinyin_order import person_sort_key
 from desktop.core.roster import Field, RosterError
 from desktop.services import rosters as svc
+from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
@@ -161,7 +162,7 @@ def test_preview_writes_nothing_then_commit_writes_everything_with_its_audit_ent
     assert detail["sha256"] == preview.file.sha256 == __import__("hashlib").sha256(
         (SAMPLES / "roster_messy.xlsx").read_bytes()).hexdigest()
     assert detail["counts"]["new"] == 25 and detail["roster_import_id"] == result.import_id
-    history = svc.roster_history(workspace, enterprise.id)
+    history = roster_view.roster_history(workspace, enterprise.id)
     assert history[0]["sha256"] == preview.file.sha256 and history[0]["counts"]["refused"] == 4
     assert verify_chain(workspace.store.conn) == []
 
@@ -195,9 +196,9 @@ def test_reimport_updates_by_id_number_and_shows_what_changed(
     assert any(p.code == "name_differs_from_stored" for r in preview.rows for p in r.problems)
     result = svc.commit_import(workspace, preview, deactivate_absent=True)
     assert result.counts["updated"] == 3 and result.counts["deactivated"] == 1
-    query = svc.RosterQuery(enterprise.id)
-    assert svc.count_roster(workspace, query) == 7
-    assert svc.count_roster(workspace, dataclasses.replace(query, active_only=False)) == 8
+    query = roster_view.RosterQuery(enterprise.id)
+    assert roster_view.count_roster(workspace, query) == 7
+    assert roster_view.count_roster(workspace, dataclasses.replace(query, active_only=False)) == 8
     detail = json.loads(workspace.store.audit_entries(1)[0]["detail"])
     assert detail["changed_fields"] == {"hukou_code": 1, "hukou_text": 1, "monthly_wage": 1, "name": 1}
 
@@ -379,35 +380,35 @@ def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspac
     preview = prepare(workspace, enterprise, path)
     svc.commit_import(workspace, preview)
     rows = preview.rows
-    q = svc.RosterQuery(enterprise.id)
-    assert svc.count_roster(workspace, q) == 60
-    page = svc.roster_page(workspace, q, limit=10, offset=10)
+    q = roster_view.RosterQuery(enterprise.id)
+    assert roster_view.count_roster(workspace, q) == 60
+    page = roster_view.roster_page(workspace, q, limit=10, offset=10)
     assert [r.source_row for r in page] == list(range(12, 22))
 
     name = rows[7].name
-    by_name = svc.roster_page(workspace, dataclasses.replace(q, text=name[:1]))
+    by_name = roster_view.roster_page(workspace, dataclasses.replace(q, text=name[:1]))
     assert by_name and all(name[:1] in r.name for r in by_name)
     tail = rows[7].id_number[-4:]
-    assert rows[7].id_number in {r.id_number for r in svc.roster_page(workspace, dataclasses.replace(q, text=tail))}
-    assert svc.count_roster(workspace, dataclasses.replace(q, text="100%_")) == 0
+    assert rows[7].id_number in {r.id_number for r in roster_view.roster_page(workspace, dataclasses.replace(q, text=tail))}
+    assert roster_view.count_roster(workspace, dataclasses.replace(q, text="100%_")) == 0
 
-    yanbian = svc.count_roster(workspace, dataclasses.replace(q, prefecture="2224"))
+    yanbian = roster_view.count_roster(workspace, dataclasses.replace(q, prefecture="2224"))
     assert yanbian == sum((r.hukou_code or "").startswith("2224") for r in rows)
     paired = dataclasses.replace(q, hukou_codes=("222401", "220882"))
-    assert svc.count_roster(workspace, paired) == sum(r.hukou_code in ("222401", "220882") for r in rows)
+    assert roster_view.count_roster(workspace, paired) == sum(r.hukou_code in ("222401", "220882") for r in rows)
     # The roster's 重点群体 column is the enterprise's claim: nothing is verified by an import.
-    claimed = svc.count_roster(workspace, dataclasses.replace(q, priority_group="claimed"))
+    claimed = roster_view.count_roster(workspace, dataclasses.replace(q, priority_group="claimed"))
     assert claimed == sum(r.priority_claim is not None for r in rows) > 0
-    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="any")) == 0
-    assert svc.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - claimed
+    assert roster_view.count_roster(workspace, dataclasses.replace(q, priority_group="any")) == 0
+    assert roster_view.count_roster(workspace, dataclasses.replace(q, priority_group="none")) == 60 - claimed
 
-    ids = svc.roster_ids(workspace, dataclasses.replace(q, sort="name", descending=True))
-    records = svc.roster_records(workspace, ids[:5])
+    ids = roster_view.roster_ids(workspace, dataclasses.replace(q, sort="name", descending=True))
+    records = roster_view.roster_records(workspace, ids[:5])
     assert [r.employment_id for r in records] == ids[:5]
-    names = [r.name for r in svc.roster_records(workspace, ids)]
+    names = [r.name for r in roster_view.roster_records(workspace, ids)]
     assert names == sorted(names, key=person_sort_key, reverse=True)  # by pinyin, not by code point
     with pytest.raises(ValueError):
-        svc.roster_page(workspace, dataclasses.replace(q, sort="1; DROP TABLE persons"))
+        roster_view.roster_page(workspace, dataclasses.replace(q, sort="1; DROP TABLE persons"))
 
 
 # --------------------------------------------------------------------------

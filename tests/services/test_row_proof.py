@@ -22,7 +22,7 @@ from desktop.core.loans import LoanDraft
 from desktop.services import backups
 from desktop.services import loans as loan_service
 from desktop.services.accounts import sign_in
-from desktop.services.batches import export_batch
+from desktop.services.batch_export import export_batch
 from desktop.services.dbcheck import CheckReport, check_database, check_workspace
 from desktop.services.errors import ServiceError
 from desktop.services.enterprises import add_enterprise

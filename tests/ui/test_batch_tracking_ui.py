@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.core.loans import LoanDraft
-from desktop.services import batches as svc
+from desktop.services import batch_export
 from desktop.services import loans as loan_service
 from desktop.services.workspace import Workspace
 from desktop.ui.tasks import TaskRunner
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.gui
 
 def test_a_batch_of_a_new_loan_alone(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner,  # noqa: F811
                                      tmp_path: Path) -> None:
-    svc.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)  # the applications went
+    batch_export.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)  # the applications went
     loan_service.add_loan(county_ws, factory.uscc(0, county_ws.office.code), LoanDraft(
         bank_branch="国家开发银行吉林省分行", contract_number="W-1", amount_wan=Decimal(200),
         start_date=date(2026, 8, 1), term_months=12, rate=Decimal("3.00")))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
-from desktop.services import batches as svc
+from desktop.services import batch_export
 from desktop.services.accounts import sign_in
 from desktop.services.workspace import Workspace
 from desktop.ui.batch_import_dialog import BatchImportDialog
@@ -110,7 +110,7 @@ def test_a_wrong_passphrase_lets_the_clerk_go_back(qtbot: QtBot, county_ws: Work
 
 
 def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:
-    svc.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
+    batch_export.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
     wizard = wizard_for(qtbot, county_ws, runner)
     assert wizard.applicationTable.rowCount() == 0 and "没有待报送" in wizard.selectionLabel.text()
     wizard.next()
@@ -127,7 +127,7 @@ def test_the_province_imports_a_folder_and_sees_a_report(
     stick = tmp_path / "stick"
     stick.mkdir()
     with sign_in(county, "clerk", PASSWORD) as ws:
-        good = svc.export_batch(ws, stick, PASSPHRASE, letter_pdfs=False)
+        good = batch_export.export_batch(ws, stick, PASSPHRASE, letter_pdfs=False)
     (stick / "222401-0002-deadbeef.laoxie-batch.age").write_bytes(good.path.read_bytes()[:-5000])
     with sign_in(province, "clerk", PASSWORD) as ws:
         dialog = BatchImportDialog(ws, runner)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
-from desktop.services import batches, keys
+from desktop.services import batch_import, keys
 from desktop.services.accounts import sign_in
 from desktop.ui.app import Session
 from desktop.ui.batch_wizard import BatchExportWizard
@@ -296,7 +296,7 @@ def walk_the_day(qtbot: QtBot, session: Session, province: Path, stick: Path, pr
     receipts = tmp_path / "receipts"
     receipts.mkdir()
     with sign_in(province, "admin", factory.PASSWORD) as pws:
-        (outcome,) = batches.import_batches(pws, [batch_file], factory.PASSPHRASE, receipts_to=receipts)
+        (outcome,) = batch_import.import_batches(pws, [batch_file], factory.PASSPHRASE, receipts_to=receipts)
         assert outcome.accepted, outcome
     (receipt,) = list(receipts.iterdir())
     received = stick / receipt.name

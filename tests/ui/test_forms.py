@@ -16,11 +16,12 @@ from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.forms import FormError, all_form_names, load_form
 from desktop.ui.lock import LockScreen
 from desktop.ui.login_dialog import LoginDialog
-from desktop.ui.main_window import MainWindow
+from desktop.ui.review_form import ReviewForm
 from desktop.ui.settings_page import SettingsPage
 from desktop.ui.setup_dialog import SetupDialog
 from desktop.ui.tasks import ProgressDialog
 from desktop.ui.user_dialogs import PasswordDialog, UserDialog, UsersDialog
+from desktop.ui.window_form import WindowForm
 
 pytestmark = pytest.mark.gui
 
@@ -87,7 +88,7 @@ def _form_widgets(name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("cls", "form"),
-    [(MainWindow, "main_window"), (EnterpriseDialog, "enterprise_dialog"),
+    [(WindowForm, "main_window"), (ReviewForm, "review_page"), (EnterpriseDialog, "enterprise_dialog"),
      (SetupDialog, "setup_dialog"), (LoginDialog, "login_dialog"), (SettingsPage, "settings_page"),
      (LockScreen, "lock_screen"), (ProgressDialog, "progress_dialog"), (RestoreDialog, "restore_dialog"),
      (CheckDialog, "check_dialog"), (UsersDialog, "users_dialog"), (UserDialog, "user_dialog"),

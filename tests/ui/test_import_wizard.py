@@ -20,6 +20,7 @@ from desktop.core.roster import Field
 from desktop.resources import form_path
 from desktop.services import reviews
 from desktop.services import rosters as svc
+from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
@@ -285,8 +286,36 @@ def test_a_reimport_shows_what_changes_and_can_mark_absent_workers(
     wizard.deactivateCheck.setChecked(True)
     result = import_now(qtbot, wizard)
     assert result.counts["deactivated"] == 1 and "标记为离职" in wizard.resultLabel.text()
-    query = svc.RosterQuery(enterprise.id)
-    assert svc.count_roster(workspace, query) == 7
+    query = roster_view.RosterQuery(enterprise.id)
+    assert roster_view.count_roster(workspace, query) == 7
+    wizard.accept()
+
+
+def test_the_last_import_s_file_again_says_so_and_writes_only_the_log_entry(
+    qtbot: QtBot, open_wizard: Callable[..., ImportWizard], workspace: Workspace,
+) -> None:
+    wizard = open_wizard(SAMPLES / "roster_messy.xlsx")
+    to_preview(qtbot, wizard)
+    first = import_now(qtbot, wizard)
+    assert "没有写入任何变化" not in wizard.resultLabel.text()
+    wizard.accept()
+    before = snapshot(workspace)
+
+    wizard = open_wizard(SAMPLES / "roster_messy.xlsx")  # the clerk is not sure it went in: again
+    to_preview(qtbot, wizard)
+    preview = wizard.preview
+    assert preview is not None and preview.unchanged_since is not None
+    assert "导入的文件（导入 {}）相同，名册此后未改动：没有要导入的变化".format(first.import_id) in wizard.summaryLabel.text()
+    assert f">{first.counts['valid']}</span><br/>未变" in wizard.summaryLabel.text()
+    assert ">0</span><br/>新增" in wizard.summaryLabel.text()
+    assert wizard.problem_model.rowCount() == len(preview.problem_records()) > 0  # the same problem list
+    assert wizard.previewTabs.tabText(1) == "更新的人员（0）"
+    result = import_now(qtbot, wizard)
+    assert result.import_id == first.import_id
+    assert "没有写入任何变化（与导入 {}".format(first.import_id) in wizard.resultLabel.text()
+    assert actions(workspace)[-1] == "roster.import_unchanged"
+    after = snapshot(workspace)
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"audit_log": 1}
     wizard.accept()
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from desktop.services import letter_settings
 from desktop.services import letters as letter_service
 from desktop.services.workspace import Workspace
 from desktop.ui.letter_page_dialog import LetterPageDialog
@@ -74,12 +75,12 @@ def test_choose_preview_and_save_the_page(qtbot: QtBot, admin_ws: Workspace, wor
     text = pdf_text(chosen)
     assert "抄送" in text and "吉林省人力资源和社会保障厅" in text and "延吉市就业服务局办公室" in text
     assert longest_red_row(chosen) > 0.5  # the red separator across the text block
-    assert letter_service.letter_page(admin_ws).red_line is False  # nothing saved by a preview
+    assert letter_settings.letter_page(admin_ws).red_line is False  # nothing saved by a preview
     dialog.preview.close()
 
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    saved = letter_service.letter_page(admin_ws)
+    saved = letter_settings.letter_page(admin_ws)
     assert (saved.red_line, saved.copy_to, saved.printer) == (True, COPY_TO, "延吉市就业服务局办公室")
     assert admin_ws.store.audit_entries(1)[0]["action"] == "letter.page"
     # the letters drawn from now on (the 样稿 here, as the letters page and `laoxie letter` draw it) carry them

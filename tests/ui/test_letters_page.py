@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.core.letter import format_code
-from desktop.services import letters, reviews
+from desktop.services import letter_settings, letters, reviews
 from desktop.services.workspace import Workspace
 from desktop.ui import letters_page
 from desktop.ui.letters_page import LetterColumn, LettersPage
@@ -83,6 +83,20 @@ def test_an_approved_application_gets_its_letter(qtbot: QtBot, clerk: Workspace,
     assert cell(page, 0, LetterColumn.PRINTS) == "1"
 
 
+def test_a_letter_shows_the_date_it_bears(qtbot: QtBot, clerk: Workspace, approver: Workspace,
+                                          runner: TaskRunner) -> None:
+    """Issued today, dated the review day (as issue allows): the table gives the letter's date, the
+    tooltip when it was recorded."""
+    approve(clerk, approver, 3)
+    letter = letters.issue(clerk, 3, issued_on=REVIEW)
+    page = open_page(qtbot, clerk, runner)
+    page.yearCombo.setCurrentIndex(page.yearCombo.findData(REVIEW.year))
+    row = next(r for r in range(page.lettersTable.rowCount()) if cell(page, r, LetterColumn.NUMBER) == letter.number)
+    assert cell(page, row, LetterColumn.ISSUED) == REVIEW.isoformat() != letter.issued_at[:10]
+    assert page.lettersTable.item(row, LetterColumn.ISSUED).toolTip() == (
+        f"登记于 {letter.issued_at[:16].replace('T', ' ')}")
+
+
 def test_the_approver_voids_with_a_reason(qtbot: QtBot, clerk: Workspace, approver: Workspace,
                                           runner: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     approve(clerk, approver, 3)
@@ -145,12 +159,12 @@ def test_issuing_says_before_it_when_the_letter_fonts_stand_in(
     approve(clerk, approver, 3)
     page = open_page(qtbot, clerk, runner)
     assert page.select_application(3)
-    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": ["仿宋：未找到，用黑体代替"]})
+    monkeypatch.setattr(letter_settings, "font_report", lambda ws: {"notes": ["仿宋：未找到，用黑体代替"]})
     message_boxes.answer = message_boxes.answer.No
     page.issueButton.click()
     (title, text), = message_boxes.asked
     assert "缺少公文字体" in text and "仿宋：未找到，用黑体代替" in text and "设置" in text
     assert letters.letter_in_force(clerk, 3) is None  # the clerk said no: nothing issued
-    monkeypatch.setattr(letters, "font_report", lambda ws: {"notes": []})
+    monkeypatch.setattr(letter_settings, "font_report", lambda ws: {"notes": []})
     page.issueButton.click()
     assert "缺少公文字体" not in message_boxes.asked[-1][1]

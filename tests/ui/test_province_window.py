@@ -120,7 +120,7 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
 def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
         qtbot: QtBot, open_window: Callable[[Any], Any], tmp_path: Path) -> None:
     from desktop.batches import crypto
-    from desktop.services import batches, keys
+    from desktop.services import batch_import, keys
     from tests.batches import factory
     from tests.batches.factory import PASSPHRASE
     from tests.services.test_province import unregistered_county_batch
@@ -129,7 +129,7 @@ def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
         mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
         province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
         with sign_in(province_path, "clerk", PASSWORD) as ws:
-            batches.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+            batch_import.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
         window = open_window(sign_in(province_path, "clerk", PASSWORD))
         window.resize(1280, 800)
         panel = window.quarantine

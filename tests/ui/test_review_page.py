@@ -26,7 +26,8 @@ from desktop.ui.decision_view import WorkerColumn, WorkerFilter
 from desktop.ui.main_window import MainWindow
 from desktop.ui.override_dialog import OverrideDialog
 from desktop.ui.paired_areas_dialog import PairedAreasDialog
-from desktop.ui.review_page import DuplicateColumn, ReviewPage
+from desktop.ui.review_details import DuplicateColumn
+from desktop.ui.review_page import ReviewPage
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.gui
@@ -36,6 +37,7 @@ REVIEW = date(2026, 6, 30)  # the demo is built around this day, so the results 
 LOGISTICS = "延吉市图们江物流有限公司"
 # At REVIEW: micro, 15 staff, 3 counted: passes by share only (20% ≥ 15%).
 GINSENG = "延吉市安图人参制品有限公司"
+ENTERPRISES = 22  # 20 under review and the two the demo followed from their rosters to their loans
 MASKED = re.compile(r"^[0-9]{6}\*{8}[0-9]{3}[0-9X]$")
 
 Typist = Callable[[QWidget, str], None]
@@ -183,7 +185,7 @@ def test_the_review_date_changes_the_decision(qtbot: QtBot, clerk: Workspace) ->
 
 def test_search_narrows_the_enterprise_list(qtbot: QtBot, clerk: Workspace, typist: Typist) -> None:
     page = open_page(qtbot, clerk, None)
-    assert page.enterprises.rowCount() == 20 and page.enterpriseCountLabel.text() == "共 20 家企业"
+    assert page.enterprises.rowCount() == ENTERPRISES and page.enterpriseCountLabel.text() == f"共 {ENTERPRISES} 家企业"
     assert page.resultLabel.text().endswith("请在左侧选择企业</span>")
     typist(page.enterpriseSearchEdit, "人参")
     qtbot.waitUntil(lambda: page.enterprises.rowCount() == 1)
@@ -317,6 +319,7 @@ def test_a_duplicate_awaits_the_clerks_choice_which_is_recorded(qtbot: QtBot, cl
         (LOGISTICS,)).fetchone()[0]
     decision = eligibility_service.check_application(clerk, app_id, REVIEW)
     counted = next(w for w in decision.workers if w.counted)
+    recorded = decisions(clerk)  # the demo's approved applications have theirs
     # The same person on another enterprise's roster, in an overlapping period.
     other = clerk.store.conn.execute("SELECT id FROM enterprises WHERE name = ?", (GINSENG,)).fetchone()[0]
     person = clerk.store.conn.execute("SELECT id FROM persons WHERE id_number = ?",
@@ -343,7 +346,7 @@ def test_a_duplicate_awaits_the_clerks_choice_which_is_recorded(qtbot: QtBot, cl
     combo.setCurrentIndex(0)
     qtbot.waitUntil(lambda: page._shown is not None and page._shown.qualifying_count == 7)  # noqa: SLF001
     assert page.detailTabs.tabText(2) == "重复人员（1）" and page.detailTabs.currentIndex() == 0
-    assert decisions(clerk) == 0  # choosing records nothing by itself
+    assert decisions(clerk) == recorded  # choosing records nothing by itself
     page.recordButton.click()
     stored = eligibility_service.decision_history(clerk, app_id)[-1]
     choice = next(w for w in stored.decision.workers if w.id_number == counted.id_number).facts.duplicate_choice
@@ -406,7 +409,7 @@ def test_the_main_window_shows_the_page_under_review(qtbot: QtBot, clerk: Worksp
     window.show()
     window.navList.setCurrentRow(2)
     assert window.review.parentWidget() is window.pages.currentWidget()
-    assert window.review.isVisible() and window.review.enterprises.rowCount() == 20
+    assert window.review.isVisible() and window.review.enterprises.rowCount() == ENTERPRISES
 
 
 @pytest.mark.parametrize(("cls", "form"), [

@@ -12,12 +12,12 @@ itself, which words its problems.  So every rule is written once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.roster.rows import RosterRow
 from desktop.core.roster.rules import (
-    CACHE_LIMIT, MISS, SLOW, contract, id_area_mismatch, person_name, phone_text, plain_text, sex_mismatch, under_16,
-    wage_below,
+    CACHE_LIMIT, SLOW, contract, id_area_mismatch, person_name, phone_text, plain_text, sex_mismatch,
+    sixteenth_birthday, wage_below,
 )
 from desktop.core.roster_headers import Field
 from desktop.core.roster_values import CellValueError
@@ -31,10 +31,12 @@ class ColumnChecks:
 
     def __init__(self, checker: RowChecker) -> None:
         self.checker = checker
-        self._clean: dict[Field, dict[object, object]] = {f: {} for f in Field}
-        self._clean_of: dict[Field, Callable[[object], object]] = {f: self._read_cell(f) for f in Field}
-        self._clean_of[Field.HUKOU] = self._clean_hukou
-        self._clean_of[Field.JOB] = plain_text
+        clean_of: dict[Field, Callable[[object], object]] = {f: self._read_cell(f) for f in Field}
+        clean_of[Field.HUKOU] = self._clean_hukou
+        clean_of[Field.JOB] = plain_text
+        self._clean = {f: _Cells(clean_of[f]) for f in Field}
+        self._sixteens: dict[str, str] = {}
+        self._contracts: dict[tuple[object, ...], tuple[Any, ...]] = {}
 
     def check_block(self, block: Sequence[Sequence[object]], sheet_rows: Sequence[int]) -> list[RosterRow]:
         """:meth:`RowChecker.check` for many rows at once, with the same result."""
@@ -58,7 +60,12 @@ class ColumnChecks:
             c = col[f]
             return (blank,) * n if c is None else self._clean_column(f, columns[c])
 
-        plain_id, seen, check, areas, slow = ch.plain_id, ch.seen, ch.check, ch.areas, SLOW
+        # under_16 asks when each birth date's sixteenth birthday is once per distinct date;
+        # a row with anything to say goes through check, which words it.
+        plain_id, check, slow, areas = ch.plain_id, ch.check, SLOW, ch.areas
+        first_row_of = ch.first_row_of.setdefault  # ch.seen without a call: notes each person's first row
+        sixteens, sixteen_of = self._sixteens.get, self._sixteen
+        contracts, contract_of = self._contracts.get, self._contract
         out: list[RosterRow] = []
         append = out.append
         for (
@@ -81,40 +88,26 @@ class ColumnChecks:
                 continue
             number, sex, birth = plain
             name, name_finding = person_name(name)
-            kind, start, end, findings = contract(declared, term, start, end, True)  # type: ignore[arg-type]
+            key = (declared, term, start, end)
+            kind, start, end, findings = contracts(key) or contract_of(key)
             hukou_text, hukou_code = hukou  # type: ignore[misc]
             if (
                 name_finding is not None or findings or sex_mismatch(declared_sex, sex) is not None
                 or id_area_mismatch(areas, number, hukou_text, hukou_code) is not None
-                or under_16(birth, start) is not None
-                or seen(number, sheet_row) is not None  # last: it notes the person's first row
+                or start is not None and start < (sixteens(birth) or sixteen_of(birth))  # under_16
+                or first_row_of(number, sheet_row) != sheet_row  # last: it notes the person's first row
             ):
                 append(check(cells, sheet_row))
                 continue
             append(RosterRow(
                 sheet_row, "valid", number, name, sex, birth, hukou_text, hukou_code, kind._value_, start, end,
-                hire, job, wage, paid_months, insured, phone, group, False, [],  # type: ignore[arg-type]
+                hire, job, wage, paid_months, insured, phone, group, False, (),  # type: ignore[arg-type]
             ))
         return out
 
     def _clean_column(self, f: Field, values: Sequence[object]) -> list[object]:
-        """Each cell as a row stores it, or ``SLOW``; worked out once per distinct value.
-
-        A bool equals 1 or 0 as a dict key but reads differently, so it is
-        looked at every time and never cached.
-        """
-        cache = self._clean[f]
-        compute = self._clean_of[f]
-        get = cache.get
-        miss = MISS
-
-        def fill(value: object) -> object:
-            found = compute(value)
-            if type(value) is not bool and len(cache) < CACHE_LIMIT:
-                cache[value] = found
-            return found
-
-        return [x if (x := get(v, miss)) is not miss and type(v) is not bool else fill(v) for v in values]
+        """Each cell as a row stores it, or ``SLOW``; worked out once per distinct value (see _Cells)."""
+        return list(map(self._clean[f].__getitem__, values))
 
     def _read_cell(self, f: Field) -> Callable[[object], object]:
         """The checker's reading of a cell of ``f``; ``SLOW`` when it cannot be read or the wage is below the minimum."""
@@ -135,3 +128,36 @@ class ColumnChecks:
             return SLOW
         text, code, problem, _ = self.checker._resolve_hukou(raw)
         return SLOW if problem is not None else (text, code)
+
+    def _contract(self, key: tuple[object, ...]) -> tuple[Any, ...]:
+        """The contract rule's answer for one combination of the contract cells (a few thousand a roster), kept."""
+        declared, term, start, end = key
+        found = contract(declared, term, start, end, True)  # type: ignore[arg-type]
+        if len(self._contracts) < CACHE_LIMIT:
+            self._contracts[key] = found
+        return found
+
+    def _sixteen(self, birth: str) -> str:
+        """under_16's sixteenth birthday of a birth date (a roster repeats a few thousand), kept."""
+        sixteen = sixteenth_birthday(birth)
+        if len(self._sixteens) < CACHE_LIMIT:
+            self._sixteens[birth] = sixteen
+        return sixteen
+
+
+class _Cells(dict[object, object]):
+    """Each distinct cell of a column, read: a plain dict lookup (in C) for a value seen before.
+
+    A bool equals 1 or 0 as a dict key but reads differently: none of them is
+    kept, so each is read every time.
+    """
+
+    def __init__(self, read: Callable[[object], object]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, raw: object) -> object:
+        found = self.read(raw)
+        if len(self) < CACHE_LIMIT and not (raw == 0 or raw == 1):  # noqa: PLR1714 - True == 1 (and False == 0 == 0.0)
+            self[raw] = found
+        return found

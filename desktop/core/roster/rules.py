@@ -153,13 +153,16 @@ def id_area_mismatch(areas: AreaTable, number: str, hukou_text: str, hukou_code:
     return (Field.HUKOU, "id_area_mismatch", {"id_code": prefix, "id_area": id_area, "hukou": hukou_text})
 
 
+def sixteenth_birthday(birth: str) -> str:
+    """The day (ISO) someone born on ``birth`` (ISO) turns 16; 29 February stays as it is, which compares right."""
+    return f"{int(birth[:4]) + 16:04d}{birth[4:]}"
+
+
 def under_16(birth: str, start: str | None) -> Finding | None:
-    """Younger than 16 on the contract's first day (ISO dates)."""
-    if start is None or int(start[:4]) - int(birth[:4]) > 17:
+    """Younger than 16 on the contract's first day (ISO dates, which compare as text)."""
+    if start is None or start >= sixteenth_birthday(birth):
         return None
     age = int(start[:4]) - int(birth[:4]) - ((int(start[5:7]), int(start[8:10])) < (int(birth[5:7]), int(birth[8:10])))
-    if age >= 16:
-        return None
     return (Field.CONTRACT_START, "under_16", {"age": age, "start": start})
 
 

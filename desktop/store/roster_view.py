@@ -1,0 +1,400 @@
+"""The roster view in the database (SQL only here): one enterprise's workers,
+filtered and sorted, read a page at a time.
+
+The import side (writing a roster) is in :mod:`desktop.store.rosters`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from desktop.core.identifiers import ID_SHOWN_HEAD, ID_SHOWN_TAIL, PHONE_SHOWN_HEAD, PHONE_SHOWN_TAIL
+from desktop.store.rosters import _CHUNK, _months
+from desktop.store.store import Store
+
+SORT_COLUMNS: Final[dict[str, str]] = {
+    "source_row": "m.source_row", "name": "p.name_key", "id_number": "p.id_number", "hukou_code": "m.hukou_code",
+    "contract_start": "m.contract_start", "contract_end": "m.contract_end", "priority_group": "m.priority_group",
+    "monthly_wage": "m.monthly_wage", "contract_type": "m.contract_type",
+}
+
+
+@dataclass(frozen=True)
+class RosterQuery:
+    """What the roster view shows: one enterprise's workers, filtered and sorted.
+
+    ``text`` finds a name containing it, or an ID number or phone containing
+    it (digits, e.g. the last four): only in the parts the masked number shows,
+    or the whole number, unless ``hidden_digits`` (the services set it for a
+    user with the right to see full numbers); ``hukou_codes`` keeps workers whose
+    户籍地 resolved to one of these counties (e.g. the paired list);
+    ``prefecture`` keeps a prefecture ("2224"); ``priority_group`` is a
+    group value (verified as it, or claimed as it and not yet verified),
+    "any" (a verified group), "claimed" (a claim not yet verified) or "none"
+    (neither); ``unresolved`` keeps workers whose 户籍地
+    did not resolve.
+    """
+
+    enterprise_id: int
+    text: str = ""
+    hukou_codes: tuple[str, ...] | None = None
+    prefecture: str = ""
+    priority_group: str = ""
+    contract_type: str = ""
+    unresolved: bool = False
+    active_only: bool = True
+    sort: str = "source_row"
+    descending: bool = False
+    hidden_digits: bool = False
+
+
+@dataclass(frozen=True)
+class RosterRecord:
+    """One row of the roster view."""
+
+    employment_id: int
+    person_id: int
+    id_number: str
+    name: str
+    sex: str | None
+    birth_date: str | None
+    hukou_text: str
+    hukou_code: str | None
+    contract_type: str
+    contract_start: str | None
+    contract_end: str | None
+    hire_date: str | None
+    job: str
+    monthly_wage: float | None
+    paid_months: tuple[str, ...] | None
+    social_insurance: int | None
+    phone: str
+    priority_group: str | None
+    priority_evidence: str
+    active: bool
+    source_row: int | None
+    roster_import_id: int | None
+    priority_claim: str | None = None  # what the enterprise's roster claims; priority_group is the verified one
+
+
+_RECORD_SQL: Final = (
+    "SELECT m.id, p.id, p.id_number, p.name, p.sex, p.birth_date, m.hukou_text, m.hukou_code, m.contract_type,"
+    " m.contract_start, m.contract_end, m.hire_date, m.job, m.monthly_wage, m.paid_months, m.social_insurance,"
+    " m.phone, m.priority_group, m.priority_evidence, m.active, m.source_row, m.roster_import_id, m.priority_claim"
+    " FROM employments m JOIN persons p ON p.id = m.person_id"
+)
+
+
+def _record(row: Sequence[Any]) -> RosterRecord:
+    values = list(row)
+    values[14] = _months(values[14])
+    values[19] = bool(values[19])
+    return RosterRecord(*values)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_MOBILE: Final = "1" + "[0-9]" * 10  # GLOB: 11 digits starting with 1
+
+# Digits a masked ID number or phone shows (desktop.core.identifiers.mask_id,
+# mask_phone), or the whole number: what a search without the right to see full
+# numbers may match, so that it never tells a masked digit.  Each ? is the text.
+# Each part starts with a cheap necessary condition (the number contains the
+# text), so the slicing runs only on the few rows that pass it: 100,000 rows
+# are searched in the time of a plain LIKE.
+_DIGITS_OF_PHONE: Final = "replace(m.phone, '-', '')"
+_SHOWN_MATCH: Final = (
+    "((instr(p.id_number, ?) > 0 AND (p.id_number = ?"
+    f" OR instr(substr(p.id_number, 1, {ID_SHOWN_HEAD}), ?) > 0"
+    f" OR instr(substr(p.id_number, -{ID_SHOWN_TAIL}), ?) > 0))"
+    " OR ((instr(m.phone, ?) > 0 OR instr(m.phone, '-') > 0) AND"
+    f" ({_DIGITS_OF_PHONE} = ?"
+    f" OR CASE WHEN {_DIGITS_OF_PHONE} GLOB '{_MOBILE}'"
+    f" THEN instr(substr({_DIGITS_OF_PHONE}, 1, {PHONE_SHOWN_HEAD}), ?) > 0"
+    f" OR instr(substr({_DIGITS_OF_PHONE}, -{PHONE_SHOWN_TAIL}), ?) > 0"
+    f" WHEN length(m.phone) <= {PHONE_SHOWN_TAIL} THEN instr(m.phone, ?) > 0"
+    f" ELSE instr(substr(m.phone, -{PHONE_SHOWN_TAIL}), ?) > 0 END)))"
+)
+
+
+def searches_numbers(q: RosterQuery) -> bool:
+    """Whether the search text is digits (an ID number or phone, or part of one) rather than a name."""
+    text = q.text.strip().upper()
+    return bool(text) and all(ch.isdigit() or ch == "X" for ch in text)
+
+
+def _where(q: RosterQuery) -> tuple[str, list[object], bool]:
+    """The WHERE clause, its parameters, and whether it needs the persons table."""
+    clauses = ["m.enterprise_id = ?"]
+    params: list[object] = [q.enterprise_id]
+    persons = False
+    if q.active_only:
+        clauses.append("m.active = 1")
+    text = q.text.strip()
+    if text:
+        upper = text.upper()
+        if not searches_numbers(q):
+            clauses.append("p.name LIKE ? ESCAPE '\\'")
+            params.append(_like(text))
+        elif q.hidden_digits:
+            clauses.append("(p.id_number LIKE ? ESCAPE '\\' OR m.phone LIKE ? ESCAPE '\\')")
+            params += [_like(upper), _like(upper)]
+        else:
+            clauses.append(_SHOWN_MATCH)
+            params += [upper] * _SHOWN_MATCH.count("?")
+        persons = True
+    if q.hukou_codes is not None:
+        codes = list(dict.fromkeys(q.hukou_codes))
+        if not codes:
+            clauses.append("0")
+        else:
+            clauses.append(f"m.hukou_code IN ({', '.join('?' for _ in codes)})")
+            params += codes
+    if q.prefecture:
+        clauses.append("m.hukou_code >= ? AND m.hukou_code < ?")  # a range the hukou index can use
+        params += [q.prefecture, q.prefecture + "\uffff"]
+    if q.unresolved:
+        clauses.append("m.hukou_code IS NULL")
+    if q.priority_group == "any":
+        clauses.append("m.priority_group IS NOT NULL")
+    elif q.priority_group == "none":
+        clauses.append("m.priority_group IS NULL AND m.priority_claim IS NULL")
+    elif q.priority_group == "claimed":  # the enterprise claims a group the clerk has not verified
+        clauses.append("m.priority_claim IS NOT NULL AND m.priority_group IS NULL")
+    elif q.priority_group:  # verified as this group, or claimed as it and not yet verified
+        clauses.append("(m.priority_group = ? OR (m.priority_group IS NULL AND m.priority_claim = ?))")
+        params += [q.priority_group, q.priority_group]
+    if q.contract_type:
+        clauses.append("m.contract_type = ?")
+        params.append(q.contract_type)
+    return " AND ".join(clauses), params, persons
+
+
+# A filter that an index narrows to fewer rows than this is read through that index
+# and sorted; a wider one is read in the view's order until the page is full.
+FEW: Final = 10_000
+
+
+@dataclass(frozen=True)
+class _Order:
+    column: str  # SQL of the sort value
+    tie: str  # the id that breaks ties: the person's for a person's column (one employment per person here)
+    descending: bool
+
+    @property
+    def by_person(self) -> bool:
+        return self.column.startswith("p.")
+
+    def sql(self) -> str:
+        direction = "DESC" if self.descending else "ASC"
+        return f"{self.column} {direction}, {self.tie} {direction}"
+
+
+def _order(q: RosterQuery) -> _Order:
+    column = SORT_COLUMNS.get(q.sort)
+    if column is None:
+        raise ValueError(f"cannot sort the roster by {q.sort!r}")
+    return _Order(column, "p.id" if column.startswith("p.") else "m.id", q.descending)
+
+
+def _narrowing(store: Store, q: RosterQuery) -> tuple[str, list[object]] | None:
+    """A query of employment ids, served by an index, that holds every row the filter keeps and
+    fewer than :data:`FEW` rows in all; None when no filter narrows the roster that far.
+
+    SQLite's statistics cannot tell that ``priority_group IS NOT NULL`` or an unresolved 户籍地
+    is rare in this enterprise, so the store asks the index how many rows it holds (at most
+    FEW of them are read) and, when they are few, reads them and sorts; otherwise the rows are
+    common and the view's order finds a page of them soon.
+    """
+    e = q.enterprise_id
+    base = "SELECT id FROM employments WHERE enterprise_id = ?"
+    options: list[tuple[str, list[object]]] = []
+    if q.hukou_codes:
+        codes = list(dict.fromkeys(q.hukou_codes))
+        options.append((f"{base} AND hukou_code IN ({', '.join('?' for _ in codes)})", [e, *codes]))
+    if q.prefecture:
+        options.append((f"{base} AND hukou_code >= ? AND hukou_code < ?", [e, q.prefecture, q.prefecture + "\uffff"]))
+    if q.unresolved:
+        options.append((f"{base} AND hukou_code IS NULL", [e]))
+    if q.priority_group == "any":
+        options.append((f"{base} AND priority_group IS NOT NULL", [e]))
+    elif q.priority_group == "claimed":
+        options.append((f"{base} AND priority_claim IS NOT NULL AND priority_group IS NULL", [e]))
+    elif q.priority_group and q.priority_group != "none":
+        options.append((f"{base} AND priority_group = ? UNION ALL {base} AND priority_claim = ?"
+                        " AND priority_group IS NULL", [e, q.priority_group, e, q.priority_group]))
+    for sql, params in options:
+        held = store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {FEW})", params).fetchone()[0]
+        if held < FEW:
+            return sql, params
+    return None
+
+
+def _persons_first(store: Store, q: RosterQuery) -> bool:
+    """Whether to walk the persons in the sort's order (name, ID number) and look up each one's
+    employment here, rather than read the enterprise's rows and sort them: when the enterprise
+    holds a large share of the office's persons (a twentieth or more), a page needs few steps."""
+    persons = store.conn.execute("SELECT max(id) FROM persons").fetchone()[0] or 0
+    enough = max(FEW, persons // 20)
+    active = " AND active = 1" if q.active_only else ""
+    held = store.conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM employments WHERE enterprise_id = ?{active} LIMIT {enough})",
+        (q.enterprise_id,)).fetchone()[0]
+    return bool(held >= enough)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    source: str
+    where: str
+    params: list[object]
+    order: _Order
+    narrowed: bool
+
+
+def _plan(store: Store, q: RosterQuery) -> _Plan:
+    """Where the rows come from: an index that narrows the filter, the persons in the sort's order,
+    or the enterprise's rows (in the roster's order, index 0024, when that is the sort)."""
+    where, params, persons = _where(q)
+    order = _order(q)
+    join = persons or order.by_person
+    narrowing = _narrowing(store, q)
+    if narrowing is not None:
+        # CROSS JOIN keeps each outer loop as written: SQLite's own choice of walking every person
+        # in name order, or the whole roster index, reads far more than the few rows narrowed to.
+        sql, extra = narrowing
+        source = f"({sql}) c CROSS JOIN employments m ON m.id = c.id"
+        if join:
+            source += " CROSS JOIN persons p ON p.id = m.person_id"
+        return _Plan(source, where, [*extra, *params], order, True)
+    if order.by_person and _persons_first(store, q):
+        return _Plan("persons p CROSS JOIN employments m ON m.person_id = p.id", where, params, order, False)
+    source = "employments m CROSS JOIN persons p ON p.id = m.person_id" if join else "employments m"
+    return _Plan(source, where, params, order, False)
+
+
+def count_roster(store: Store, q: RosterQuery) -> int:
+    """How many rows the filter keeps (every one is walked: a view runs it off the window's thread)."""
+    where, params, persons = _where(q)
+    source = "employments m CROSS JOIN persons p ON p.id = m.person_id" if persons else "employments m"
+    return int(store.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
+
+
+def _run_ids(store: Store, sql: str, params: Sequence[object]) -> list[int]:
+    conn = store.conn
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        return [r[0] for r in conn.execute(sql, params)]
+    finally:
+        conn.row_factory = factory
+
+
+def _cursor(store: Store, order: _Order, after: int) -> tuple[object, int] | None:
+    """The sort value and tie id of the row ``after`` (an employment id), or None if it is gone."""
+    row = store.conn.execute(
+        f"SELECT {order.column}, {order.tie} FROM employments m JOIN persons p ON p.id = m.person_id"
+        " WHERE m.id = ?", (after,)).fetchone()
+    return None if row is None else (row[0], int(row[1]))
+
+
+def _page_ids(store: Store, plan: _Plan, limit: int | None, after: tuple[object, int] | None) -> list[int]:
+    """Ids of the rows that follow ``after`` (a sort value and tie id) in the plan's order.
+
+    Keyset paging: a page starts after the last row shown, by its sort value, not at a count
+    of rows, so a row that leaves the filter meanwhile (a worker marked as gone) does not shift
+    the next page past a row the clerk has not seen.  SQLite sorts NULL before every value, so
+    the order is two runs (NULLs first ascending, last descending), the values read with a
+    row-value comparison an index can seek.
+    """
+    order = plan.order
+    col, tie = order.column, order.tie
+    cmp = "<" if order.descending else ">"
+    conditions: list[tuple[str, list[object]]]
+    if after is None:
+        conditions = [("1", [])]
+    elif after[0] is None:  # within the NULLs: first when ascending, last when descending
+        conditions = [(f"{col} IS NULL AND {tie} {cmp} ?", [after[1]])]
+        if not order.descending:
+            conditions.append((f"{col} IS NOT NULL", []))
+    else:  # a row-value comparison leaves out the NULLs, which follow when descending
+        conditions = [(f"({col}, {tie}) {cmp} (?, ?)", [after[0], after[1]])]
+        if order.descending:
+            conditions.append((f"{col} IS NULL", []))
+    ids: list[int] = []
+    for condition, extra in conditions:
+        left = None if limit is None else limit - len(ids)
+        if left is not None and left <= 0:
+            break
+        tail = "" if left is None else f" LIMIT {int(left)}"
+        ids += _run_ids(store, f"SELECT m.id FROM {plan.source} WHERE {plan.where} AND {condition}"
+                               f" ORDER BY {order.sql()}{tail}", [*plan.params, *extra])
+    return ids
+
+
+@dataclass(frozen=True)
+class RosterWindow:
+    """What the roster view shows after filtering: the first page, and how many rows match (None:
+    the page is full and the rest are not counted yet; :func:`count_roster` counts them)."""
+
+    total: int | None
+    first_rows: list[RosterRecord]
+
+
+def filter_roster(store: Store, q: RosterQuery, *, first: int = 200) -> RosterWindow:
+    """The first page of the filtered, sorted roster and, when it costs little, the number of matches.
+
+    Only the page is read: through an index that narrows the filter to few rows (then those are
+    counted too), or in the view's order until the page is full.  A full page over a wide filter
+    leaves the count to :func:`count_roster`, which walks every match: a view runs it in the
+    background and shows "200+" meanwhile, so a filter costs the same at a million rows as at a
+    thousand.  Further pages: :func:`roster_page` after the last row shown.
+    """
+    plan = _plan(store, q)
+    rows = roster_records(store, _page_ids(store, plan, first, None))
+    if len(rows) < first:
+        return RosterWindow(len(rows), rows)
+    if plan.narrowed:
+        total = store.conn.execute(f"SELECT count(*) FROM {plan.source} WHERE {plan.where}", plan.params)
+        return RosterWindow(int(total.fetchone()[0]), rows)
+    return RosterWindow(None, rows)
+
+
+def roster_page(store: Store, q: RosterQuery, *, limit: int = 200, offset: int = 0,
+                after: int | None = None) -> list[RosterRecord]:
+    """One page of the filtered, sorted roster: the rows after the employment ``after`` (the last
+    row shown; keyset paging), or from ``offset`` (a command's --offset; the first page)."""
+    plan = _plan(store, q)
+    cursor = None if after is None else _cursor(store, plan.order, after)
+    if after is not None and cursor is not None:
+        return roster_records(store, _page_ids(store, plan, limit, cursor))
+    if offset == 0:
+        return roster_records(store, _page_ids(store, plan, limit, None))
+    ids = _page_ids(store, plan, offset + limit, None)  # an offset (or the row asked after is gone)
+    return roster_records(store, ids[offset:])
+
+
+def roster_ids(store: Store, q: RosterQuery) -> list[int]:
+    """Employment ids of every matching row, in order."""
+    return _page_ids(store, _plan(store, q), None, None)
+
+
+def roster_records(store: Store, employment_ids: Sequence[int]) -> list[RosterRecord]:
+    """The rows with these ids, in the order given (ids no longer there are left out)."""
+    found: dict[int, RosterRecord] = {}
+    conn = store.conn
+    factory = conn.row_factory
+    conn.row_factory = None
+    try:
+        for start in range(0, len(employment_ids), _CHUNK):
+            chunk = list(employment_ids[start:start + _CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            for row in conn.execute(f"{_RECORD_SQL} WHERE m.id IN ({marks})", chunk):
+                found[int(row[0])] = _record(row)
+    finally:
+        conn.row_factory = factory
+    return [found[i] for i in employment_ids if i in found]
