@@ -76,8 +76,10 @@ def _check_enterprise(db: Path) -> list[str]:
 
 
 def _op_roster(ws: object, n: int) -> None:
-    """A bulk write of 400 workers in one transaction (the shape of a roster import)."""
+    """A roster of 400 workers imported (one transaction), as the demo imports its enterprises' rosters."""
+    import datetime
     import random as rnd
+    import tempfile
 
     from desktop.core.enterprise import EnterpriseDraft
     from desktop.services.demo import _add_workers
@@ -86,7 +88,9 @@ def _op_roster(ws: object, n: int) -> None:
     enterprise = add_enterprise(ws, EnterpriseDraft(  # type: ignore[arg-type]
         name=f"名册企业{os.getpid()}-{n}", uscc=_uscc(n), county_code="222401", industry="other",
         staff_total=500))
-    _add_workers(ws, rnd.Random(n * 7919 + os.getpid()), enterprise.id, 400)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as folder:
+        _add_workers(ws, rnd.Random(n * 7919 + os.getpid()), enterprise.id, 400,  # type: ignore[arg-type]
+                     datetime.date.today(), Path(folder))
 
 
 def _check_roster(db: Path) -> list[str]:
@@ -97,8 +101,8 @@ def _check_roster(db: Path) -> list[str]:
         rows = conn.execute(
             "SELECT count(*) FROM employments WHERE enterprise_id IN"
             " (SELECT id FROM enterprises WHERE name LIKE '名册企业%')").fetchone()[0]
-        logged = sum(json.loads(d)["workers"] for (d,) in conn.execute(
-            "SELECT detail FROM audit_log WHERE action = 'roster.demo'"))
+        logged = sum(json.loads(d)["counts"]["new"] for (d,) in conn.execute(
+            "SELECT detail FROM audit_log WHERE action = 'roster.import'"))
     finally:
         conn.close()
     return [] if rows == logged else [f"{rows} employments but the audit log says {logged}"]

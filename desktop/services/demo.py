@@ -3,16 +3,23 @@
 Everything here is made up: names are drawn from common surnames and given
 names, ID numbers are valid (real check characters, real Jilin area codes,
 some of them historical) but belong to nobody on record.
+
+Everything goes through the services, as a clerk's clicks would: each enterprise's roster is
+written as the file the enterprise hands in and imported, each priority claim verified with its
+reference, each application registered; demo_story.py takes two more through approval, letters
+and a year of loan tracking.
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from desktop.core.enterprise import EnterpriseDraft
+from desktop.core.loan_form import LoanType
 from desktop.core.office import Actor, Role
 from desktop.core.size import EnterpriseSize
 from desktop.core.workers import ContractType, PriorityGroup
@@ -20,10 +27,13 @@ from desktop.services.accounts import add_user, sign_in
 from desktop.services.demo_people import (
     HISTORICAL_ID_CODES, OTHER_HUKOU, PAIRED_HUKOU, id_number, person_name, uscc,
 )
-from desktop.services.demo_story import follow_the_year
+from desktop.services.demo_story import Worker, follow_the_year, write_roster
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
+from desktop.services.priority import employments_by_id_number, verify_claims
+from desktop.services.reviews import new_application
+from desktop.services.rosters import import_roster
 from desktop.services.workspace import Workspace, window_lock
 
 DEMO_ACTOR = Actor(username="demo")
@@ -101,7 +111,8 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
         add_user(ws, "clerk", Role.CLERK, password, "金经办", temporary=False)
         add_user(ws, "approver", Role.APPROVER, password, "朴科长", temporary=False)
     workers = priority = applications = 0
-    with sign_in(path, "clerk", password) as ws:
+    with sign_in(path, "clerk", password) as ws, tempfile.TemporaryDirectory(prefix="laoxie-demo-") as scratch:
+        folder = Path(scratch)
         for index, (stem, industry, size) in enumerate(ENTERPRISES):
             staff, revenue, assets = PROFILE[size]
             staff = int(staff * rng.uniform(1.0, 1.3))
@@ -117,17 +128,14 @@ def build_demo(path: Path | str, *, password: str, seed: int = 19, county_code: 
             )
             enterprise = add_enterprise(ws, draft)
             count = min(staff, max(3, int(staff * rng.uniform(0.12, 0.35))), 60)
-            w, p = _add_workers(ws, rng, enterprise.id, count, anchor)
+            w, p = _add_workers(ws, rng, enterprise.id, count, anchor, folder)
             workers += w
             priority += p
             if index % 3 != 2:
-                with ws.store.transaction():
-                    app_id = ws.store.insert_application(
-                        enterprise.id, loan_type="working_capital" if index % 2 else "fixed_asset",
-                        amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
-                        applied_on=(anchor - timedelta(days=rng.randrange(80))).isoformat(),
-                    )
-                    ws.audit("application.create", entity="application", entity_id=app_id)
+                new_application(ws, enterprise.uscc,
+                                loan_type=LoanType.WORKING_CAPITAL if index % 2 else LoanType.FIXED_ASSET,
+                                amount_wan=float(rng.choice([200, 500, 800, 1000, 3000])),
+                                applied_on=anchor - timedelta(days=rng.randrange(80)))
                 applications += 1
         year = follow_the_year(ws, password, rng, anchor)
         office = ws.office.name
@@ -149,15 +157,15 @@ def _evidence(rng: random.Random, group: PriorityGroup | None) -> str:
     }[group]
 
 
-def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int,
-                 today: date | None = None) -> tuple[int, int]:
+def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: int, today: date,
+                 folder: Path) -> tuple[int, int]:
+    """The enterprise's roster, written as its file and imported; then each priority claim verified."""
     # Contracts start 11 to 911 days before `today` and run 2 months to 3 years.
-    earliest = (today or date.today()) - timedelta(days=911)
-    persons: list[tuple[str, str, str, str]] = []
-    rows: list[dict[str, object]] = []
+    earliest = today - timedelta(days=911)
+    people: list[Worker] = []
+    evidence: list[str] = []
     seen: set[str] = set()
-    priority = 0
-    while len(rows) < count:
+    while len(people) < count:
         paired = rng.random() < 0.8
         code, hukou = rng.choice(PAIRED_HUKOU if paired else OTHER_HUKOU)
         if paired and code == ws.office.code:  # the office's own county: a local hire, not a paired-area worker
@@ -169,29 +177,21 @@ def _add_workers(ws: Workspace, rng: random.Random, enterprise_id: int, count: i
         if number in seen:
             continue
         seen.add(number)
-        persons.append((number, person_name(rng), "M" if male else "F", born.isoformat()))
+        name = person_name(rng)
         start = earliest + timedelta(days=rng.randrange(900))
         kind = ContractType.OPEN_ENDED if rng.random() < 0.1 else ContractType.FIXED
         end = None if kind is ContractType.OPEN_ENDED else start + timedelta(days=rng.choice([60, 365, 730, 1095]) - 1)
         group = rng.choice(list(PriorityGroup)) if rng.random() < 0.15 else None
-        priority += group is not None
-        rows.append({
-            "enterprise_id": enterprise_id, "id_number": number, "hukou_text": hukou, "hukou_code": code,
-            "contract_type": kind.value, "contract_start": start.isoformat(),
-            "contract_end": end.isoformat() if end else None, "hire_date": start.isoformat(),
-            "job": rng.choice(JOBS), "monthly_wage": float(rng.randrange(1900, 6000, 50)),
-            "social_insurance": 1 if rng.random() < 0.93 else 0,
-            "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-            "priority_group": group.value if group else None,
-            "priority_claim": group.value if group else None,  # claimed on the roster, and verified
-            "priority_evidence": _evidence(rng, group),
-            "source_row": len(rows) + 2,
-        })
-    with ws.store.transaction():
-        ids = ws.store.upsert_persons(persons)
-        for row in rows:
-            row["person_id"] = ids[str(row.pop("id_number"))]
-        ws.store.insert_employments(rows)
-        ws.audit("roster.demo", entity="enterprise", entity_id=enterprise_id,
-                 detail={"workers": len(rows), "note": "演示用的虚构数据"})
-    return len(rows), priority
+        job = rng.choice(JOBS)
+        wage = rng.randrange(1900, 6000, 50)
+        insured = rng.random() < 0.93
+        phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        people.append(Worker(number, name, male, hukou, group, start, end, job, wage, phone, insured))
+        evidence.append(_evidence(rng, group))
+    roster = write_roster(folder, f"{ws.store.enterprise(enterprise_id).name}_名册", people)
+    import_roster(ws, enterprise_id, roster, today=today)
+    claimed = [(w, e) for w, e in zip(people, evidence) if w.group is not None]
+    found = employments_by_id_number(ws, enterprise_id, [w.number for w, _ in claimed])
+    for worker, reference in claimed:  # the clerk checks each claim against its own document
+        verify_claims(ws, enterprise_id, [found[worker.number]], reference)
+    return len(people), len(claimed)

@@ -60,13 +60,14 @@ class Worker:
     job: str
     wage: int
     phone: str
+    insured: bool = True
 
     def row(self, seq: int) -> list[object]:
         return [seq, self.name, "男" if self.male else "女", self.number, self.hukou,
                 self.group.label if self.group else None,
                 (ContractType.FIXED if self.end else ContractType.OPEN_ENDED).label,
                 self.start.isoformat(), self.end.isoformat() if self.end else None, self.start.isoformat(),
-                self.job, self.wage, "是", self.phone]
+                self.job, self.wage, "是" if self.insured else "否", self.phone]
 
 
 # Which of the first roster's workers are on month k's list (k = 0: the loan's first month),
@@ -161,7 +162,8 @@ def _people(rng: random.Random, story: Story, office_code: str, review: date) ->
     return first, hires
 
 
-def _write(folder: Path, name: str, workers: Sequence[Worker]) -> Path:
+def write_roster(folder: Path, name: str, workers: Sequence[Worker]) -> Path:
+    """The roster as the enterprise hands it in: our template's columns, saved by Excel as CSV."""
     header = [f.label for f in COLUMNS]
     return write_roster_csv(folder / f"{name}.csv", header, (w.row(i + 1) for i, w in enumerate(workers)))
 
@@ -190,7 +192,7 @@ def _register(ws: Workspace, rng: random.Random, story: Story, folder: Path, mon
         address=f"延吉市{rng.choice(['长白山东路', '光明街', '公园路'])}{rng.randrange(1, 300)}号",
     ))
     first, hires = _people(rng, story, code, review)
-    roster = _write(folder, f"{enterprise.name}_劳务协作地区就业人员名册_{review:%Y%m}", first)
+    roster = write_roster(folder, f"{enterprise.name}_劳务协作地区就业人员名册_{review:%Y%m}", first)
     import_roster(ws, enterprise.id, roster, today=review - timedelta(days=3))
     if story.verified:
         claimed = [w for w in first if w.group is not None]
@@ -223,7 +225,7 @@ def _follow(ws: Workspace, case: _Case, folder: Path) -> tuple[str, int, int]:
         joined = add_months(case.loan_start, story.hired_in)[0] + timedelta(days=2)
         hires = [replace(w, start=joined, end=add_months(joined, 24)[0] - timedelta(days=1)) for w in case.hires[:hired]]
         people = [case.first[i] for i in kept] + hires
-        path = _write(folder, f"{case.uscc}_{month:%Y-%m}", people)
+        path = write_roster(folder, f"{case.uscc}_{month:%Y-%m}", people)
         tracking.import_list(ws, case.uscc, path, period=f"{month:%Y-%m}", staff_total=staff)
         if k in story.checks:
             tracking.check(ws, case.uscc, add_months(month, 1)[0] + timedelta(days=6 + k % 3))

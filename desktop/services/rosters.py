@@ -32,9 +32,9 @@ from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import find_insurance_header
 from desktop.core.permissions import Permission
 from desktop.core.roster import (
-    HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker, RowProblem,
-    SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header, group_problems,
-    header_key, learned_aliases,
+    HEADER_SEARCH_ROWS, NO_CHANGES, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
+    RowProblem, SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header,
+    group_problems, header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
 from desktop.services.backups import backup_due, make_backup
@@ -443,12 +443,12 @@ def _cross_check(
     for row in valid:
         names = others.get(row.id_number)
         if names:
-            row.problems.append(RowProblem(row.sheet_row, column, Field.ID_NUMBER, "worker_at_other_enterprise",
-                                           {"enterprises": "、".join(f"“{n}”" for n in names)}))
+            row.add_problems(RowProblem(row.sheet_row, column, Field.ID_NUMBER, "worker_at_other_enterprise",
+                                        {"enterprises": "、".join(f"“{n}”" for n in names)}))
         old = stored.get(row.id_number)
         if old is not None and old.name != row.name and row.name:
-            row.problems.append(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
-                                           {"stored": old.name, "name": row.name}))
+            row.add_problems(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
+                                        {"stored": old.name, "name": row.name}))
 
 
 def _same(before: object, after: object) -> bool:
@@ -460,11 +460,11 @@ def _same(before: object, after: object) -> bool:
 def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Sequence[str]) -> None:
     """Set the row's action (new / updated / unchanged / refused) and what changed."""
     if row.status != "valid":
-        row.action, row.changes = "refused", {}
+        row.action, row.changes = "refused", NO_CHANGES
         return
     old = stored.get(row.id_number)
     if old is None:
-        row.action, row.changes = "new", {}
+        row.action, row.changes = "new", NO_CHANGES
         return
     changes: dict[str, tuple[object, object]] = {}
     if row.name and old.name != row.name:
@@ -475,7 +475,7 @@ def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Seque
         before, after = old.values.get(name), getattr(row, name)
         if not _same(before, after):
             changes[name] = (before, after)
-    row.action, row.changes = ("updated", changes) if changes else ("unchanged", {})
+    row.action, row.changes = ("updated", changes) if changes else ("unchanged", NO_CHANGES)
 
 
 def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[str, int], list[str]]:
@@ -501,7 +501,7 @@ def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequ
             # (what _classify_row says, without a call and a new dict per row).
             row.action = "new"
             if row.changes:
-                row.changes = {}
+                row.changes = NO_CHANGES
         else:
             _classify_row(row, stored, fields)
     return _counts(checked, stored)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import IntEnum
 from typing import Any, Final
 
@@ -157,7 +157,7 @@ def change_label(name: str) -> str:
         return name
 
 
-def changes_text(changes: dict[str, tuple[object, object]]) -> str:
+def changes_text(changes: Mapping[str, tuple[object, object]]) -> str:
     """月工资（元）：2800 → 3100；户籍地：汪清县 → 安图县."""
     parts = []
     for name, (before, after) in changes.items():

@@ -80,7 +80,7 @@ PYSIDE_KEEP = [
     "translations/qt_en.qm", "translations/qtbase_en.qm",
 ]
 SITE_LEFT_OUT = [
-    "pip/*", "pip-*.dist-info/*",  # sqlite-utils' `install` command only
+    "pip/*", "pip-*.dist-info/*",  # nothing runs pip (sqlite-utils brought it, for its `install` command)
     "*/__pycache__/*", "*.pyi", "shiboken6/*.lib", "*.lib",
 ]
 
@@ -185,7 +185,7 @@ def lock(requirements_in: list[str], target: Path, header: str) -> None:
 
 # pip download evaluates environment markers for the machine it runs on, not for
 # --platform: what the dependencies ask for only on Windows is named here.
-# click and pytest: `colorama; sys_platform == "win32"`.
+# pytest: `colorama; sys_platform == "win32"` (the program itself needs none).
 WINDOWS_MARKED = ["colorama>=0.4.6,<1"]
 
 
@@ -202,7 +202,7 @@ def windows_dependencies() -> list[str]:
         if requirement.marker is None or requirement.marker.evaluate(environment):
             requirement.marker = None
             wanted.append(str(requirement))
-    return wanted + WINDOWS_MARKED
+    return wanted
 
 
 def test_dependencies() -> list[str]:

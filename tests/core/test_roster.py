@@ -159,7 +159,7 @@ def test_each_quirk_gives_its_verdict(quirk: str, headers: str) -> None:
         else:
             assert expected.codes <= codes, (quirk, row.codes)
         if expected.quirk == "ok":
-            assert row.problems == []
+            assert not row.problems
         if expected.id_number is not None:
             assert row.id_number == expected.id_number
 

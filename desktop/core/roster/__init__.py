@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from desktop.core.roster.checker import RowChecker
 from desktop.core.roster.problems import ERROR_CODES, PROBLEM_TITLES, RowProblem, Severity, group_problems
-from desktop.core.roster.rows import EMPLOYMENT_FIELDS, RosterRow, RowStatus, employment_fields_of
+from desktop.core.roster.rows import (
+    EMPLOYMENT_FIELDS, NO_CHANGES, RosterRow, RowStatus, employment_fields_of,
+)
 from desktop.core.roster.sheet import SheetCheck, check_sheet
 from desktop.core.roster_headers import (
     FIELD_LABELS, HEADER_ALIASES, HEADER_SEARCH_ROWS, REQUIRED_FIELDS, CancelFn, Field, HeaderLayout, Merged,
@@ -29,8 +31,8 @@ from desktop.core.roster_headers import (
 )
 
 __all__ = [
-    "EMPLOYMENT_FIELDS", "ERROR_CODES", "FIELD_LABELS", "HEADER_ALIASES", "HEADER_SEARCH_ROWS", "PROBLEM_TITLES",
-    "REQUIRED_FIELDS", "CancelFn", "Field", "HeaderLayout", "Merged", "ProgressFn", "RosterError", "RosterRow",
+    "EMPLOYMENT_FIELDS", "ERROR_CODES", "FIELD_LABELS", "HEADER_ALIASES", "HEADER_SEARCH_ROWS", "NO_CHANGES",
+    "PROBLEM_TITLES", "REQUIRED_FIELDS", "CancelFn", "Field", "HeaderLayout", "Merged", "ProgressFn", "RosterError", "RosterRow",
     "RowChecker", "RowProblem", "RowStatus", "Severity", "SheetCheck", "check_cancel", "check_sheet",
     "column_letter", "employment_fields_of", "field_of_header", "find_header", "group_problems", "header_key",
     "learned_aliases",

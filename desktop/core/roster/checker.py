@@ -318,7 +318,7 @@ class RowChecker:
         return RosterRow(
             sheet_row, status, number, name, sex, birth or None, hukou_text, hukou_code, kind.value, start, end,
             get(Field.HIRE_DATE), job, wage, paid_months, get(Field.INSURANCE), phone,  # type: ignore[arg-type]
-            get(Field.GROUP), converted, problems,  # type: ignore[arg-type]
+            get(Field.GROUP), converted, tuple(problems),  # type: ignore[arg-type]
         )
 
     def check_block(self, block: Sequence[Sequence[object]], sheet_rows: Sequence[int]) -> list[RosterRow]:

@@ -101,7 +101,7 @@ class ColumnChecks:
                 continue
             append(RosterRow(
                 sheet_row, "valid", number, name, sex, birth, hukou_text, hukou_code, kind._value_, start, end,
-                hire, job, wage, paid_months, insured, phone, group, False, [],  # type: ignore[arg-type]
+                hire, job, wage, paid_months, insured, phone, group, False, (),  # type: ignore[arg-type]
             ))
         return out
 

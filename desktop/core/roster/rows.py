@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final, Literal
 
 from desktop.core.roster.problems import ERROR_CODES, RowProblem
 from desktop.core.roster_headers import Field, HeaderLayout
 
 RowStatus = Literal["valid", "invalid", "duplicate"]
+
+
+class _NoChanges(Mapping[str, tuple[object, object]]):
+    """The changes of a row that changes nothing: empty, and hashable so that it can be a default."""
+
+    def __getitem__(self, key: str) -> tuple[object, object]:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+NO_CHANGES: Final[Mapping[str, tuple[object, object]]] = _NoChanges()
 
 
 @dataclass(slots=True)
@@ -39,9 +62,14 @@ class RosterRow:
     phone: str
     priority_claim: str | None  # the 重点群体 column: what the enterprise claims (企业申报)
     converted_from_15: bool
-    problems: list[RowProblem]
+    # A clean row shares one empty tuple and one empty mapping (a list and a dict each were
+    # 12 MB at 100,000 rows); a problem added later makes the row a new tuple (see add_problems).
+    problems: Sequence[RowProblem]
     action: str = ""  # new / updated / unchanged / refused: decided against the store
-    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
+    changes: Mapping[str, tuple[object, object]] = NO_CHANGES
+
+    def add_problems(self, *found: RowProblem) -> None:
+        self.problems = (*self.problems, *found)
 
     @property
     def errors(self) -> list[RowProblem]:
