@@ -73,7 +73,7 @@ def check_record(decision: Decision, *, full_ids: bool, workers: bool = True) ->
 
 def check_lines(check: RosterCheck) -> Iterator[str]:
     """The decision as a clerk reads it (ID numbers masked), a line at a time: a roster of a million rows is printed, never held as one text."""
-    decision = check.decision
+    decision, workers = check.decision, check.outcomes()  # (a roster changed meanwhile: said before a line)
     head = f"{decision.enterprise_name}（{decision.uscc}）"
     if decision.application_id is not None:
         head += f"  贷款申请第 {decision.application_id} 号"
@@ -84,7 +84,7 @@ def check_lines(check: RosterCheck) -> Iterator[str]:
     if decision.warnings:
         yield from ["", "提醒："] + [f"  · {p.text()}" for p in decision.warnings]
     yield from ("", f"名册人员（计入 {decision.qualifying_count} 人，共 {check.listed} 条）：")
-    for w in check.outcomes():
+    for w in workers:
         mark = "计入  " if w.counted else "不计入"
         why = "；".join(r.text() for r in w.reasons)
         note = "；".join(n.text() for n in w.notes)
@@ -95,11 +95,12 @@ def check_lines(check: RosterCheck) -> Iterator[str]:
 def write_check_json(check: RosterCheck, *, full_ids: bool, out: TextIO) -> None:
     """What emit() prints for `check --json`, written a worker at a time instead of built as one
     document first (a million workers would otherwise be held three times over)."""
+    workers = check.outcomes()  # (a roster changed meanwhile: said before a line)
     head = json.dumps({"ok": True, "check": check_record(check.decision, full_ids=full_ids, workers=False)},
                       ensure_ascii=False, indent=2, default=json_default)
     before, after = head.split('"workers": []', 1)  # a key: inside a string its quotes would be escaped
     out.write(before + '"workers": [')
-    for n, worker in enumerate(check.outcomes()):
+    for n, worker in enumerate(workers):
         out.write(("," if n else "") + "\n      " + json.dumps(worker_record(worker, full_ids=full_ids),
                                                              ensure_ascii=False, default=json_default))
     out.write("\n    ]" + after + "\n")

@@ -10,6 +10,7 @@ it was made under.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from datetime import date
 
 from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, OtherClaim, Result, apply_override
@@ -149,10 +150,17 @@ def _decide_in_passes(
         raise ServiceError("eligibility_refused", message=str(exc)) from exc
 
     def again() -> Iterator[WorkerOutcome]:
-        with store_eligibility.reading(ws.store) as now:
-            if now != version:  # the counts above would not be those of the rows printed
-                raise ServiceError("roster_changed", name=enterprise.name)
-            yield from check.outcomes()
+        """Said at once, before a worker is gone through, should the file have changed since."""
+        view = ExitStack()
+        if view.enter_context(store_eligibility.reading(ws.store)) != version:
+            view.close()  # the counts above would not be those of the rows printed
+            raise ServiceError("roster_changed", name=enterprise.name)
+
+        def outcomes() -> Iterator[WorkerOutcome]:
+            with view:
+                yield from check.outcomes()
+
+        return outcomes()
 
     return RosterCheck(check.decision, check.listed, again)
 

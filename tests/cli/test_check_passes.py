@@ -159,8 +159,14 @@ def test_a_roster_changed_between_the_passes_is_said_before_a_worker_is_printed(
     with Store.open(office_db, create=False) as other, other.transaction():  # another program writes
         other.conn.execute("UPDATE employments SET active = 0 WHERE id = (SELECT min(id) FROM employments)")
     with pytest.raises(ServiceError) as caught:
-        next(check.outcomes())
+        check.outcomes()
     assert caught.value.code == "roster_changed" and "请重新核查" in str(caught.value)
+    out = io.StringIO()
+    with pytest.raises(ServiceError):
+        write_check_json(check, full_ids=False, out=out)
+    assert out.getvalue() == ""  # not half a document
+    with pytest.raises(ServiceError):
+        next(check_lines(check))
     again = svc.check_enterprise_in_passes(workspace, uscc(1), REVIEW)
     assert again.listed == check.listed - 1 and len(list(again.outcomes())) == again.listed
 
