@@ -13,6 +13,7 @@ from desktop.cli.common import EXIT_OK, UsageError, json_default, open_workspace
 
 if TYPE_CHECKING:
     from desktop.core.decision import Decision, WorkerOutcome
+    from desktop.core.eligibility import RosterCheck
 
 
 def review_date(text: str) -> date:
@@ -70,13 +71,9 @@ def check_record(decision: Decision, *, full_ids: bool, workers: bool = True) ->
     }
 
 
-def check_text(decision: Decision) -> str:
-    """The decision as a clerk reads it (ID numbers masked)."""
-    return "\n".join(check_lines(decision))
-
-
-def check_lines(decision: Decision) -> Iterator[str]:
-    """check_text a line at a time: a roster of a million rows is printed, never held as one text."""
+def check_lines(check: RosterCheck) -> Iterator[str]:
+    """The decision as a clerk reads it (ID numbers masked), a line at a time: a roster of a million rows is printed, never held as one text."""
+    decision, workers = check.decision, check.outcomes()  # (a roster changed meanwhile: said before a line)
     head = f"{decision.enterprise_name}（{decision.uscc}）"
     if decision.application_id is not None:
         head += f"  贷款申请第 {decision.application_id} 号"
@@ -86,8 +83,8 @@ def check_lines(decision: Decision) -> Iterator[str]:
     yield from decision.explanation()
     if decision.warnings:
         yield from ["", "提醒："] + [f"  · {p.text()}" for p in decision.warnings]
-    yield from ("", f"名册人员（计入 {decision.qualifying_count} 人，共 {len(decision.workers)} 条）：")
-    for w in decision.workers:
+    yield from ("", f"名册人员（计入 {decision.qualifying_count} 人，共 {check.listed} 条）：")
+    for w in workers:
         mark = "计入  " if w.counted else "不计入"
         why = "；".join(r.text() for r in w.reasons)
         note = "；".join(n.text() for n in w.notes)
@@ -95,14 +92,15 @@ def check_lines(decision: Decision) -> Iterator[str]:
         yield f"  {mark} {w.masked_id:<18} {w.facts.name}  {detail}".rstrip()
 
 
-def write_check_json(decision: Decision, *, full_ids: bool, out: TextIO) -> None:
+def write_check_json(check: RosterCheck, *, full_ids: bool, out: TextIO) -> None:
     """What emit() prints for `check --json`, written a worker at a time instead of built as one
     document first (a million workers would otherwise be held three times over)."""
-    head = json.dumps({"ok": True, "check": check_record(decision, full_ids=full_ids, workers=False)},
+    workers = check.outcomes()  # (a roster changed meanwhile: said before a line)
+    head = json.dumps({"ok": True, "check": check_record(check.decision, full_ids=full_ids, workers=False)},
                       ensure_ascii=False, indent=2, default=json_default)
     before, after = head.split('"workers": []', 1)  # a key: inside a string its quotes would be escaped
     out.write(before + '"workers": [')
-    for n, worker in enumerate(decision.workers):
+    for n, worker in enumerate(workers):
         out.write(("," if n else "") + "\n      " + json.dumps(worker_record(worker, full_ids=full_ids),
                                                              ensure_ascii=False, default=json_default))
     out.write("\n    ]" + after + "\n")
@@ -114,15 +112,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     when = review_date(args.date) if args.date else None
     with open_workspace(args) as ws:
-        decision = eligibility_service.check_enterprise(ws, args.uscc, when)
-        enterprise = enterprise_service.find_enterprise(ws, decision.uscc)
+        enterprise = enterprise_service.find_enterprise(ws, args.uscc)
+        check = eligibility_service.check_enterprise_in_passes(ws, enterprise.uscc, when)
         full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="资格核对", enterprise_id=enterprise.id,
-                                 count=len(decision.workers))  # DOMAIN.md 7: who saw full ID numbers is logged
-    if args.json:
-        write_check_json(decision, full_ids=full_ids, out=sys.stdout)
-    else:
-        for line in check_lines(decision):
-            print(line)
+                                 count=check.listed)  # DOMAIN.md 7: who saw full ID numbers is logged
+        # the workers are read again as they are printed, so printing happens with the file open
+        if args.json:
+            write_check_json(check, full_ids=full_ids, out=sys.stdout)
+        else:
+            for line in check_lines(check):
+                print(line)
     return EXIT_OK
 
 

@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
-from typing import Final
+from typing import Final, Protocol
 
 from desktop.core.agreements import EXPIRED, IN_FORCE, AgreementStatus
 from desktop.core.areas import AreaTable
@@ -59,12 +61,14 @@ from desktop.core.identifiers import ID_CHECK_MAP, ID_WEIGHTS, IdentifierError, 
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
 from desktop.core.national_areas import NationalAreas
 from desktop.core.policy import RuleSet
+from desktop.core.roster_repeats import duplicate_marks, repeated_rows
 from desktop.core.size import EnterpriseSize, SizeResult
 from desktop.core.workers import ContractType, PriorityGroup
 
 __all__ = [
     "ApplicationFacts", "ClaimRow", "Decision", "DuplicateChoice", "EligibilityError", "EnterpriseFacts",
-    "OtherClaim", "WorkerFacts", "add_months", "contract_min_end", "decide", "staff_problem", "with_other_claims",
+    "OtherClaim", "RosterCheck", "RosterSource", "WorkerFacts", "add_months", "claims_attacher", "contract_min_end",
+    "decide", "decide_in_passes", "person_key", "staff_problem", "with_other_claims",
 ]
 
 register_messages({
@@ -255,21 +259,30 @@ def with_other_claims(
     are kept. ``choices`` maps an ID number to the clerk's choice; a choice for
     a worker without a claim is dropped.
     """
+    return list(map(claims_attacher(candidates, choices), workers))
+
+
+def claims_attacher(
+    candidates: Iterable[ClaimRow], choices: Mapping[str, DuplicateChoice] | None = None,
+) -> Callable[[WorkerFacts], WorkerFacts]:
+    """:func:`with_other_claims` one worker at a time (a roster read in blocks)."""
     by_id: dict[str, list[OtherClaim]] = {}
     for row in candidates:
         by_id.setdefault(row.id_number, []).append(row.claim)
-    choices = choices or {}
-    result: list[WorkerFacts] = []
-    for worker in workers:
-        found = tuple(
-            claim for claim in by_id.get(worker.id_number, ())
+    chosen = choices or {}
+
+    def attach(worker: WorkerFacts) -> WorkerFacts:
+        listed = by_id.get(worker.id_number)
+        found = () if listed is None else tuple(
+            claim for claim in listed
             if _overlap(worker.contract_start, worker.contract_end, claim.contract_start, claim.contract_end)
         )
-        choice = choices.get(worker.id_number) if found else None
+        choice = chosen.get(worker.id_number) if found else None
         if found or worker.other_claims or worker.duplicate_choice:
             worker = replace(worker, other_claims=found, duplicate_choice=choice)
-        result.append(worker)
-    return result
+        return worker
+
+    return attach
 
 
 # --------------------------------------------------------------------------
@@ -391,6 +404,21 @@ def fast_id(text: str, today: date) -> tuple[str, date] | None:
     return text, birth
 
 
+def _parse_id(text: str, review: date) -> tuple[str, date] | IdentifierError:
+    """What :func:`fast_id` leaves: (number, birth date) of a valid ID number, else why it is not."""
+    try:
+        number = parse_id_number(text, today=review)
+    except IdentifierError as exc:
+        return exc
+    return number.number, number.birth_date
+
+
+def person_key(id_number: str, review: date) -> str:
+    """Who a roster row names, as the decision compares rows: the normalised ID number, else as written."""
+    parsed = fast_id(id_number, review) or _parse_id(id_number, review)
+    return id_number if isinstance(parsed, IdentifierError) else parsed[0]
+
+
 def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -433,14 +461,10 @@ def _check_worker(facts: WorkerFacts, ctx: _Context) -> _Checked:
     review = ctx.review
 
     # 公民身份号码
-    parsed = fast_id(facts.id_number, review)
+    found = fast_id(facts.id_number, review) or _parse_id(facts.id_number, review)
+    parsed = None if isinstance(found, IdentifierError) else found
     if parsed is None:
-        try:
-            number = parse_id_number(facts.id_number, today=review)
-        except IdentifierError as exc:
-            reasons.append(Problem("invalid_id", {"detail": str(exc)}))
-        else:
-            parsed = number.number, number.birth_date
+        reasons.append(Problem("invalid_id", {"detail": str(found)}))
     start = facts.contract_start
     if parsed is not None and start is not None and _age(parsed[1], start) < _MIN_AGE:
         reasons.append(Problem("too_young", {"age": _age(parsed[1], start)}))
@@ -535,25 +559,19 @@ def _enterprises(claims: tuple[OtherClaim, ...]) -> str:
     return sep.join(dict.fromkeys(f"{c.enterprise_name}（{c.office_name}）" for c in claims))
 
 
-def _mark_duplicates(checked: list[_Checked]) -> None:
-    """One person counts once: keep the first row that qualifies (else the first row)."""
-    first_of: dict[str, int] = {}
-    repeated: dict[str, list[int]] = {}
-    for index, row in enumerate(checked):
-        first = first_of.setdefault(row[0], index)
-        if first != index:
-            repeated.setdefault(row[0], [first]).append(index)
-    for rows in repeated.values():
-        keep = next((i for i in rows if not checked[i][3]), rows[0])
-        for i in rows:
-            if i != keep:
-                checked[i][3].append(Problem("duplicate_person", {"first": keep + 1}))
+def _mark_duplicates(checked: list[_Checked]) -> int:
+    """One person counts once: keep the first row that qualifies (else the first row); how many were marked."""
+    marks = duplicate_marks(repeated_rows(row[0] for row in checked), lambda i: not checked[i][3])
+    for i, mark in marks.items():
+        checked[i][3].append(mark)
+    return len(marks)
 
 
 @dataclass
 class _Tally:
     """What the decision's steps need about all rows, counted while they are checked."""
 
+    repeats: int = 0  # rows marked as naming a person an earlier row (or the kept row) names
     counted: int = 0
     pending: int = 0
     low_wage: int = 0
@@ -561,54 +579,59 @@ class _Tally:
     claimed: int = 0  # counted workers whose roster claims a priority group
     verified: int = 0  # counted workers whose group the clerk verified
     unverified: int = 0  # counted workers with a claim but no verified group
+    differing: int = 0  # rows whose ID number's area is not the 户籍地, not yet settled
     by_reason: dict[str, int] = field(default_factory=dict)
     by_group: dict[PriorityGroup, int] = field(default_factory=dict)
 
 
 def _outcomes(workers: Sequence[WorkerFacts], ctx: _Context) -> tuple[list[WorkerOutcome], _Tally]:
     checked = [_check_worker(w, ctx) for w in workers]
-    _mark_duplicates(checked)
-    tally = _Tally()
-    by_reason, by_group = tally.by_reason, tally.by_group
-    outcomes: list[WorkerOutcome] = []
-    append = outcomes.append
+    tally = _Tally(repeats=_mark_duplicates(checked))
     checked.reverse()  # taken off the end as each becomes an outcome: a million rows are not held twice
-    for facts in workers:
-        number, valid, place, reasons, notes = checked.pop()
-        if facts.other_claims and not reasons:
-            names: dict[str, object] = {"enterprises": _enterprises(facts.other_claims)}
-            if facts.duplicate_choice is None:
-                tally.pending += 1
-                reasons.append(Problem("counted_elsewhere_pending", names))
-            elif facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE:
-                reasons.append(Problem("counted_elsewhere_excluded", names))
-            else:
-                notes.append(Problem("counted_elsewhere_kept", names))
-        if reasons:
-            for reason in reasons:
-                by_reason[reason.code] = by_reason.get(reason.code, 0) + 1
+    return [_outcome(facts, checked.pop(), ctx, tally) for facts in workers], tally
+
+
+def _outcome(facts: WorkerFacts, checked: _Checked, ctx: _Context, tally: _Tally) -> WorkerOutcome:
+    """One row's outcome from its checks (duplicates already marked), counted into ``tally``."""
+    number, valid, place, reasons, notes = checked
+    if facts.other_claims and not reasons:
+        names: dict[str, object] = {"enterprises": _enterprises(facts.other_claims)}
+        if facts.duplicate_choice is None:
+            tally.pending += 1
+            reasons.append(Problem("counted_elsewhere_pending", names))
+        elif facts.duplicate_choice is DuplicateChoice.EXCLUDE_HERE:
+            reasons.append(Problem("counted_elsewhere_excluded", names))
         else:
-            tally.counted += 1
-            claim, group = facts.priority_claim, facts.priority_group
-            if claim is not None:
-                tally.claimed += 1
-            if group is not None:
-                tally.verified += 1
-            elif claim is not None:
-                tally.unverified += 1
-                if ctx.claims_count:
-                    group = claim
-            if group is not None:
-                by_group[group] = by_group.get(group, 0) + 1
-        claim_note = _claim_note(facts)
-        if claim_note is not None:
-            notes.append(claim_note)
-        if notes and any(n.code == "wage_under_minimum" for n in notes):
+            notes.append(Problem("counted_elsewhere_kept", names))
+    if reasons:
+        by_reason = tally.by_reason
+        for reason in reasons:
+            by_reason[reason.code] = by_reason.get(reason.code, 0) + 1
+    else:
+        tally.counted += 1
+        claim, group = facts.priority_claim, facts.priority_group
+        if claim is not None:
+            tally.claimed += 1
+        if group is not None:
+            tally.verified += 1
+        elif claim is not None:
+            tally.unverified += 1
+            if ctx.claims_count:
+                group = claim
+        if group is not None:
+            tally.by_group[group] = tally.by_group.get(group, 0) + 1
+    claim_note = _claim_note(facts)
+    if claim_note is not None:
+        notes.append(claim_note)
+    if notes:
+        codes = {n.code for n in notes}
+        if "wage_under_minimum" in codes:
             tally.low_wage += 1
-        if notes and not reasons and any(n.code == "wage_months_short" for n in notes):
+        if not reasons and "wage_months_short" in codes:
             tally.short_pay += 1
-        append(WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes)))
-    return outcomes, tally
+        if "id_area_differs" in codes:
+            tally.differing += 1
+    return WorkerOutcome(facts, number, valid, place, not reasons, tuple(reasons), tuple(notes))
 
 
 # --------------------------------------------------------------------------
@@ -761,9 +784,92 @@ def decide(
     areas: AreaTable | None = None,
 ) -> Decision:
     """The decision for ``application`` under ``rules`` (see the module's notes for the reading)."""
-    review = application.review_date
-    ctx = _context(rules, enterprise, review, areas)
+    ctx = _context(rules, enterprise, application.review_date, areas)
     outcomes, tally = _outcomes(workers, ctx)
+    return _conclude(rules, enterprise, application, ctx, tally, len(outcomes), tuple(outcomes))
+
+
+class RosterSource(Protocol):
+    """A roster :func:`decide_in_passes` reads more than once, always in the same (roster) order."""
+
+    def ids(self) -> Iterable[tuple[int, str]]:
+        """(employment ref, ID number as stored) of every row."""
+
+    def rows(self) -> Iterable[WorkerFacts]:
+        """Every row, with the other enterprises' claims and the clerk's choices attached."""
+
+    def rows_by_ref(self, refs: Sequence[int]) -> Iterable[WorkerFacts]:
+        """Just these rows, in any order (their claims are not needed)."""
+
+
+@dataclass(frozen=True)
+class RosterCheck:
+    """A decision whose workers are gone through once more when they are wanted, not held."""
+
+    decision: Decision  # its ``workers`` empty unless it was made in memory
+    listed: int  # the roster's rows
+    again: Callable[[], Iterator[WorkerOutcome]]
+
+    def outcomes(self) -> Iterator[WorkerOutcome]:
+        """Every row's outcome, in roster order."""
+        return self.again()
+
+    @classmethod
+    def held(cls, decision: Decision) -> RosterCheck:
+        """A decision made in memory by :func:`decide`, gone through the same way."""
+        return cls(decision, len(decision.workers), lambda: iter(decision.workers))
+
+
+def decide_in_passes(
+    rules: RuleSet,
+    enterprise: EnterpriseFacts,
+    application: ApplicationFacts,
+    roster: RosterSource,
+    *,
+    areas: AreaTable | None = None,
+) -> RosterCheck:
+    """:func:`decide` for a roster too large to hold (a million rows), reading it in passes.
+
+    First the ID numbers alone: the rows that name the same person, and those
+    rows read again to see which one is kept. Then every row is checked and
+    counted for the steps, and dropped. The outcomes are checked once more, a
+    row at a time, when the caller goes through them. The same checks as
+    :func:`decide`, so the same decision and outcomes for the same rows.
+    """
+    ctx = _context(rules, enterprise, application.review_date, areas)
+    refs = array("q")
+
+    def numbers() -> Iterator[str]:
+        for ref, number in roster.ids():
+            refs.append(ref)
+            yield number
+
+    groups = repeated_rows(numbers(), lambda number: person_key(number, ctx.review), compact=True)
+    wanted = sorted({refs[i] for rows in groups for i in rows})
+    counts = {facts.ref: not _check_worker(facts, ctx)[3] for facts in roster.rows_by_ref(wanted)}
+    marks = duplicate_marks(groups, lambda i: counts[refs[i]])
+    listed = len(refs)
+    del groups, counts
+
+    def outcomes(tally: _Tally) -> Iterator[WorkerOutcome]:
+        for index, facts in enumerate(roster.rows()):
+            checked = _check_worker(facts, ctx)
+            mark = marks.get(index)
+            if mark is not None:
+                checked[3].append(mark)
+            yield _outcome(facts, checked, ctx, tally)
+
+    tally = _Tally(repeats=len(marks))
+    deque(outcomes(tally), maxlen=0)
+    decision = _conclude(rules, enterprise, application, ctx, tally, listed, ())
+    return RosterCheck(decision, listed, lambda: outcomes(_Tally()))
+
+
+def _conclude(rules: RuleSet, enterprise: EnterpriseFacts, application: ApplicationFacts, ctx: _Context,
+              tally: _Tally, listed: int, outcomes: tuple[WorkerOutcome, ...]) -> Decision:
+    """The decision from the tally of its ``listed`` rows (``outcomes``: those rows, or none when the
+    caller goes through them again to print them)."""
+    review = ctx.review
     qualifying, pending = tally.counted, tally.pending
     staff = enterprise.staff_total
     share = Fraction(qualifying, staff) if staff > 0 else None
@@ -786,7 +892,7 @@ def decide(
         steps.append(Problem("step_size", {"size": size.label}))
     steps.extend(Problem("step_size_detail", {"text": line}) for line in size_result.steps)
     steps.append(Problem("step_roster", {
-        "listed": len(outcomes), "counted": qualifying, "excluded": len(outcomes) - qualifying,
+        "listed": listed, "counted": qualifying, "excluded": listed - qualifying,
     }))
     steps.extend(
         Problem("step_excluded", {"reason": _REASON_LABELS[code], "n": n}) for code, n in tally.by_reason.items()
@@ -815,7 +921,7 @@ def decide(
     warnings: list[Problem] = []
     if pending:
         warnings.append(Problem("warn_pending_choices", {"n": pending}))
-    blocker = staff_problem(staff, len({o.id_number for o in outcomes}))
+    blocker = staff_problem(staff, listed - tally.repeats)  # one person counts once
     if blocker is not None:
         warnings.append(blocker)
     if not application.evidence_contracts:
@@ -824,9 +930,8 @@ def decide(
         warnings.append(Problem("warn_evidence_wages"))
     if tally.low_wage:
         warnings.append(Problem("warn_wage_below_minimum", {"n": tally.low_wage}))
-    differing = sum(1 for o in outcomes if any(n.code == "id_area_differs" for n in o.notes))
-    if differing:
-        warnings.append(Problem("warn_id_area_differs", {"n": differing}))
+    if tally.differing:
+        warnings.append(Problem("warn_id_area_differs", {"n": tally.differing}))
     if tally.short_pay:
         wage = rules.labor.wage_evidence
         warnings.append(Problem("warn_wage_months_short", {
@@ -867,7 +972,7 @@ def decide(
         pending_choices=pending,
         evidence_contracts=application.evidence_contracts,
         evidence_wages=application.evidence_wages,
-        workers=tuple(outcomes),
+        workers=outcomes,
         steps=tuple(steps),
         warnings=tuple(warnings),
     )

@@ -9,11 +9,15 @@ it was made under.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from datetime import date
 
 from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, OtherClaim, Result, apply_override
-from desktop.core.eligibility import ApplicationFacts, ClaimRow, EnterpriseFacts, decide, with_other_claims
+from desktop.core.decision import WorkerFacts, WorkerOutcome
+from desktop.core.eligibility import (
+    ApplicationFacts, ClaimRow, EnterpriseFacts, RosterCheck, claims_attacher, decide, decide_in_passes,
+)
 from desktop.core.enterprise import Enterprise
 from desktop.core.identifiers import mask_id
 from desktop.core.messages import QT_TRANSLATE_NOOP
@@ -37,6 +41,9 @@ SERVICE_MESSAGES.update({
     "eligibility_refused": QT_TRANSLATE_NOOP("service", "{message}"),
     "override_needs_account": QT_TRANSLATE_NOOP("service", "改变认定结论须由已登录的审核人操作。"),
     "decision_blocked": QT_TRANSLATE_NOOP("service", "“{name}”的审核结果不能记录：{message}。"),
+    "roster_changed": QT_TRANSLATE_NOOP(
+        "service", "核查“{name}”期间，另一程序修改了数据库，人员明细与已算出的结论可能不一致；请重新核查。"
+    ),
 })
 
 
@@ -86,24 +93,76 @@ def province_claims(ws: Workspace, enterprise_id: int) -> tuple[list[ClaimRow], 
     return list(claims.values()), ruled
 
 
-def _decide(
-    ws: Workspace, enterprise: Enterprise, application: ApplicationFacts, rules: RuleSet,
-    choices: Mapping[str, DuplicateChoice],
-) -> Decision:
+def _prepared(
+    ws: Workspace, enterprise: Enterprise, rules: RuleSet, choices: Mapping[str, DuplicateChoice],
+) -> tuple[EnterpriseFacts, Callable[[WorkerFacts], WorkerFacts]]:
+    """The enterprise's facts, and what attaches to each of its workers the other enterprises'
+    rows for the person, with the choices in force: the province's ruling, unless the clerk
+    answered otherwise."""
     facts = EnterpriseFacts(
         name=enterprise.name, uscc=enterprise.uscc, county_code=enterprise.county_code,
         staff_total=enterprise.staff_total, size=_size(rules, enterprise),
     )
     claims, ruled = province_claims(ws, enterprise.id)
-    workers = with_other_claims(
-        store_eligibility.roster(ws.store, enterprise.id),
-        [*store_eligibility.other_claims(ws.store, enterprise.id), *claims],
-        {**ruled, **choices},  # the province's ruling, unless the clerk answered otherwise
-    )
+    attach = claims_attacher([*store_eligibility.other_claims(ws.store, enterprise.id), *claims],
+                             {**ruled, **choices})
+    return facts, attach
+
+
+def _decide(
+    ws: Workspace, enterprise: Enterprise, application: ApplicationFacts, rules: RuleSet,
+    choices: Mapping[str, DuplicateChoice],
+) -> Decision:
+    facts, attach = _prepared(ws, enterprise, rules, choices)
+    workers = list(map(attach, store_eligibility.roster(ws.store, enterprise.id)))
     try:
         return decide(rules, facts, application, workers, areas=ws.areas)
     except EligibilityError as exc:
         raise ServiceError("eligibility_refused", message=str(exc)) from exc
+
+
+class _StoredRoster:
+    """The enterprise's roster as :func:`decide_in_passes` reads it, from the office file."""
+
+    def __init__(self, ws: Workspace, enterprise_id: int, attach: Callable[[WorkerFacts], WorkerFacts]) -> None:
+        self.store, self.enterprise_id, self.attach = ws.store, enterprise_id, attach
+
+    def ids(self) -> Iterator[tuple[int, str]]:
+        return store_eligibility.roster_ids(self.store, self.enterprise_id)
+
+    def rows(self) -> Iterator[WorkerFacts]:
+        return map(self.attach, store_eligibility.roster_rows(self.store, self.enterprise_id))
+
+    def rows_by_ref(self, refs: Sequence[int]) -> list[WorkerFacts]:
+        return store_eligibility.roster_rows_by_ref(self.store, refs)
+
+
+def _decide_in_passes(
+    ws: Workspace, enterprise: Enterprise, application: ApplicationFacts, rules: RuleSet,
+    choices: Mapping[str, DuplicateChoice],
+) -> RosterCheck:
+    facts, attach = _prepared(ws, enterprise, rules, choices)
+    roster = _StoredRoster(ws, enterprise.id, attach)
+    try:
+        with store_eligibility.reading(ws.store) as version:
+            check = decide_in_passes(rules, facts, application, roster, areas=ws.areas)
+    except EligibilityError as exc:
+        raise ServiceError("eligibility_refused", message=str(exc)) from exc
+
+    def again() -> Iterator[WorkerOutcome]:
+        """Said at once, before a worker is gone through, should the file have changed since."""
+        view = ExitStack()
+        if view.enter_context(store_eligibility.reading(ws.store)) != version:
+            view.close()  # the counts above would not be those of the rows printed
+            raise ServiceError("roster_changed", name=enterprise.name)
+
+        def outcomes() -> Iterator[WorkerOutcome]:
+            with view:
+                yield from check.outcomes()
+
+        return outcomes()
+
+    return RosterCheck(check.decision, check.listed, again)
 
 
 def _application_facts(record: ApplicationRecord, review_date: date | None) -> ApplicationFacts:
@@ -132,11 +191,27 @@ def check_application(
 
 def check_enterprise(ws: Workspace, uscc: str, review_date: date | None = None) -> Decision:
     """The check of the enterprise's latest application, or of its roster alone when it has none."""
+    return _decide(ws, *_enterprise_case(ws, uscc, review_date))
+
+
+def check_enterprise_in_passes(ws: Workspace, uscc: str, review_date: date | None = None) -> RosterCheck:
+    """:func:`check_enterprise` without holding the roster: the counts first, the workers' outcomes
+    read again a block at a time as the caller goes through them (``laoxie check`` of a million rows).
+    Should another program change the file in between, going through them says so before the first."""
+    return _decide_in_passes(ws, *_enterprise_case(ws, uscc, review_date))
+
+
+def _enterprise_case(
+    ws: Workspace, uscc: str, review_date: date | None,
+) -> tuple[Enterprise, ApplicationFacts, RuleSet, dict[str, DuplicateChoice]]:
+    """What the check of an enterprise decides on: its latest application (with the choices its latest
+    decision recorded), else its roster alone."""
     enterprise = find_enterprise(ws, uscc)
     record = store_eligibility.latest_application(ws.store, enterprise.id)
-    if record is not None:
-        return check_application(ws, record.id, review_date)
-    return _decide(ws, enterprise, ApplicationFacts(review_date or date.today()), current_rules(ws), {})
+    if record is None:
+        return enterprise, ApplicationFacts(review_date or date.today()), current_rules(ws), {}
+    return (record.enterprise, _application_facts(record, review_date), current_rules(ws),
+            _previous_choices(ws, record.id))
 
 
 def record_decision(

@@ -102,6 +102,7 @@ class RosterPreview:
 
     @property
     def rows(self) -> list[RosterRow]:
+        """Every data row; only those with a problem when ``unchanged_since`` (the counts tell the rest)."""
         return self.check.rows
 
     def problems(self) -> list[RowProblem]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -97,21 +98,73 @@ def _paid_months(text: str) -> tuple[str, ...]:
     return tuple(sys.intern(str(m)) for m in json.loads(text))
 
 
+_CONTRACT_TYPES = {t.value: t for t in ContractType}  # a look-up, not an Enum call, a million times
+_GROUPS = {g.value: g for g in PriorityGroup}
+
+
 def _worker(row: tuple[Any, ...]) -> WorkerFacts:
     _, ref, number, name, hukou_text, hukou_code, kind, start, end, paid, group, wage, claim, insured, checked = row
     return WorkerFacts(
         id_number=str(number), name=str(name),
         hukou_code=sys.intern(str(hukou_code)) if hukou_code else None,
-        contract_type=ContractType(kind), contract_start=_day(start),
+        contract_type=_CONTRACT_TYPES[kind], contract_start=_day(start),
         contract_end=_day(end), hukou_text=sys.intern(str(hukou_text)),
         paid_months=_paid_months(paid) if paid is not None else None,
-        priority_group=PriorityGroup(group) if group else None,
-        priority_claim=PriorityGroup(claim) if claim else None,
+        priority_group=_GROUPS[group] if group else None,
+        priority_claim=_GROUPS[claim] if claim else None,
         social_insurance=None if insured is None else bool(insured),
         hukou_check=str(checked) if checked else None,
         monthly_wage=float(wage) if wage is not None else None,
         ref=int(ref),
     )
+
+
+_ROSTER_ORDER = " ORDER BY m.enterprise_id, m.source_row IS NULL, m.source_row, m.id"
+_BLOCK = 5000  # rows fetched at a time when a roster is read in passes
+
+
+def roster_ids(store: Store, enterprise_id: int) -> Iterator[tuple[int, str]]:
+    """(employment id, ID number) of the enterprise's active employments, in roster order, a block at a time."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute("SELECT m.id, p.id_number FROM employments m JOIN persons p ON p.id = m.person_id"
+                   " WHERE m.active = 1 AND m.enterprise_id = ?" + _ROSTER_ORDER, (enterprise_id,))
+    while block := cursor.fetchmany(_BLOCK):
+        yield from block
+
+
+def roster_rows(store: Store, enterprise_id: int) -> Iterator[WorkerFacts]:
+    """:func:`roster` a block at a time (a million rows are read, never held)."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f"{_ROSTER_SQL} WHERE m.active = 1 AND m.enterprise_id = ?" + _ROSTER_ORDER, (enterprise_id,))
+    while block := cursor.fetchmany(_BLOCK):
+        yield from map(_worker, block)
+
+
+def roster_rows_by_ref(store: Store, refs: Sequence[int]) -> list[WorkerFacts]:
+    """The roster rows of these employments (any order)."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    found: list[WorkerFacts] = []
+    for start in range(0, len(refs), _CHUNK):
+        chunk = refs[start:start + _CHUNK]
+        cursor.execute(f"{_ROSTER_SQL} WHERE m.id IN ({', '.join('?' for _ in chunk)})", chunk)
+        found.extend(map(_worker, cursor.fetchall()))
+    return found
+
+
+@contextmanager
+def reading(store: Store) -> Iterator[int]:
+    """One view of the file for several reads (a roster read in passes), other writers not held up;
+    gives the file's data version, which changes when another connection commits (PRAGMA data_version)."""
+    conn = store.conn
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT 1 FROM employments LIMIT 1").fetchall()  # the view starts with the first read
+        yield int(conn.execute("PRAGMA data_version").fetchone()[0])
+    finally:
+        conn.execute("COMMIT")
 
 
 def roster(store: Store, enterprise_id: int) -> list[WorkerFacts]:
@@ -131,8 +184,7 @@ def rosters(store: Store, enterprise_ids: Iterable[int]) -> dict[int, list[Worke
             chunk = ids[start:start + _CHUNK]
             marks = ", ".join("?" for _ in chunk)
             rows = conn.execute(
-                f"{_ROSTER_SQL} WHERE m.active = 1 AND m.enterprise_id IN ({marks})"
-                " ORDER BY m.enterprise_id, m.source_row IS NULL, m.source_row, m.id",
+                f"{_ROSTER_SQL} WHERE m.active = 1 AND m.enterprise_id IN ({marks})" + _ROSTER_ORDER,
                 chunk,
             )
             for row in rows:

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Final
 
-from desktop.store import db
+from desktop.store import db, seals
 from desktop.store.store import Store
 
 _CHUNK: Final = 900  # SQLite allows 999 bound variables per statement
@@ -198,22 +198,24 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
     name = _stage_name(token)
     now = db.now_iso()
     conn = store.conn
-    conn.execute(
-        "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
-        f' SELECT id_number, name, sex, birth_date, ?, ?, person_sort_key(name) FROM temp."{name}" WHERE true'
-        " ON CONFLICT (id_number) DO UPDATE SET"
-        " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
-        " WHERE name <> excluded.name",
-        (now, now),
-    )
-    columns = ", ".join(VALUE_COLUMNS)
-    picked = ", ".join(f"s.{c}" for c in VALUE_COLUMNS)
-    cur = conn.execute(
-        "INSERT INTO employments (enterprise_id, roster_import_id, created_at, updated_at, person_id, source_row,"
-        f" {columns}) SELECT ?, ?, ?, ?, p.id, s.source_row, {picked}"
-        f' FROM temp."{name}" s JOIN persons p ON p.id_number = s.id_number ORDER BY s.rowid',
-        (enterprise_id, roster_import_id, now, now),
-    )
+    # the new rows sealed by one statement per table after these two, not row by row (seals.py)
+    with seals.sealed_in_bulk(conn, ("persons", "employments")):
+        conn.execute(
+            "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
+            f' SELECT id_number, name, sex, birth_date, ?, ?, person_sort_key(name) FROM temp."{name}" WHERE true'
+            " ON CONFLICT (id_number) DO UPDATE SET"
+            " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
+            " WHERE name <> excluded.name",
+            (now, now),
+        )
+        columns = ", ".join(VALUE_COLUMNS)
+        picked = ", ".join(f"s.{c}" for c in VALUE_COLUMNS)
+        cur = conn.execute(
+            "INSERT INTO employments (enterprise_id, roster_import_id, created_at, updated_at, person_id, source_row,"
+            f" {columns}) SELECT ?, ?, ?, ?, p.id, s.source_row, {picked}"
+            f' FROM temp."{name}" s JOIN persons p ON p.id_number = s.id_number ORDER BY s.rowid',
+            (enterprise_id, roster_import_id, now, now),
+        )
     return max(cur.rowcount, 0)
 
 

@@ -23,6 +23,7 @@ import re
 import sqlite3
 from itertools import islice
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # Tables outside the scheme, and why.  Every other table is sealed: one added later is
@@ -133,9 +134,49 @@ def install_triggers(conn: sqlite3.Connection) -> None:
         conn.execute(_trigger_sql(table, "DELETE"))
 
 
+@contextmanager
+def sealed_in_bulk(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
+    """Around statements that add many rows to these tables (an import's INSERT … SELECT), inside
+    the caller's transaction: their new rows are logged by one INSERT … SELECT per table after
+    them rather than by the per-row INSERT trigger, 0.1 s less of a 100,000-worker import.
+
+    The same digest function over the same stored values: the same (table, key, digest) rows in
+    row_log, in the same transaction.  Updates inside the block are logged by their triggers as
+    always, and a row they touch is logged again here with its final digest (the last one counts).
+    The tables' keys must be their rowids: a new row's key is above every key before the block."""
+    tables = [t for t in sealed_tables(conn) if t.name in names]
+    if len(tables) != len(set(names)) or not all(t.integer_key and t.keys != ("rowid",) for t in tables):
+        raise ValueError(f"not sealed tables keyed by an INTEGER PRIMARY KEY: {sorted(names)}")
+    tops = {t.name: int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{_quote(t.name)}").fetchone()[0])
+            for t in tables}
+    for table in tables:
+        conn.execute(f"DROP TRIGGER IF EXISTS temp.{_quote(_trigger_name(table, 'INSERT'))}")
+    try:
+        yield
+        for table in tables:
+            key, literal = table.key_sql("t"), _literal(table.name)
+            values = ", ".join(f"t.{_quote(c)}" for c in table.columns)
+            conn.execute(
+                f"INSERT INTO row_log (tbl, rid, digest) SELECT {literal}, {key},"
+                f" {DIGEST_FUNCTION}({literal}, {key}, {values}) FROM main.{_quote(table.name)} AS t"
+                f" WHERE {key} > ? ORDER BY {key}", (tops[table.name],))
+    finally:
+        for table in tables:
+            conn.execute(f"DROP TRIGGER IF EXISTS temp.{_quote(_trigger_name(table, 'INSERT'))}")
+            conn.execute(_trigger_sql(table, "INSERT"))
+
+
+def _trigger_name(table: SealedTable, event: str) -> str:
+    return f"{_TRIGGER_PREFIX}{table.name}_{event.lower()}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _trigger_sql(table: SealedTable, event: str) -> str:
-    name = _quote(f"{_TRIGGER_PREFIX}{table.name}_{event.lower()}")
-    literal = "'" + table.name.replace("'", "''") + "'"
+    name = _quote(_trigger_name(table, event))
+    literal = _literal(table.name)
     new_key, old_key = table.key_sql("NEW"), table.key_sql("OLD")
     values = ", ".join(f"NEW.{_quote(c)}" for c in table.columns)
     logged = (f"INSERT INTO row_log (tbl, rid, digest) VALUES ({literal}, {new_key},"

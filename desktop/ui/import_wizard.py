@@ -470,6 +470,9 @@ class ImportWizard(QWizard):
         self.result_ = result
         self.preview = None  # commit_import closed it
         self.resultLabel.setText(work.result_html(result))
+        if result.preview.unchanged_since is not None:  # the last import's file again: nothing was written
+            self.resultPage.setTitle(self.tr("没有变化"))
+            self.resultPage.setSubTitle(self.tr("这份名册与上次导入的相同，数据库中的名册没有改动。"))
         self._close_when_done = False  # written before the cancel arrived: the clerk must see that it was
         self.imported.emit(result)
         self.next()

@@ -15,7 +15,6 @@ enterprise's case is submitted or approved, and records each change.
 from __future__ import annotations
 
 import functools
-
 from pathlib import Path
 from typing import Final
 

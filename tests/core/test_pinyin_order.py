@@ -4,6 +4,7 @@ at the tones, at same-sounding surnames, and at enterprise names it would misrea
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_names_read_without_the_phrase_dictionary_read_as_with_it() -> None:
     people = PEOPLE + ["长孙无忌", "李重行", "乐行", "abc 李", "张 三"] + [chr(k) for k in sorted(pinyin_dict)[::7]]
     enterprises = ["延吉市长白山食品有限公司", "重庆银行吉林分行", "吉林省长白县行政服务中心", "敦化市重大项目有限公司"]
 
-    def keys(mode: str) -> list[object]:
+    def keys(mode: str) -> list[Any]:
         out = subprocess.run([sys.executable, "-c", _KEYS_IN_A_NEW_PROCESS, mode, json.dumps(people),
                               json.dumps(enterprises)], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})

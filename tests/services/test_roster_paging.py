@@ -132,3 +132,30 @@ def test_pages_equal_the_full_list_on_10000_workers(workspace: Workspace, few: N
                                       offset=500)[0]
     for query in queries(enterprise.id, sample.name, sample.id_number):
         assert_pages_match(workspace.store, query, page=1000)
+
+
+def test_a_name_search_through_the_name_indexes_finds_what_like_finds(workspace: Workspace) -> None:
+    """The name search reads the persons through prefix ranges on substr(name, 2) and the longer
+    names apart (0028): every position of every name length, a character beyond the
+    BMP, Latin letters in either case and one character (both left to LIKE)."""
+    enterprise = add_enterprise(workspace, EnterpriseDraft(
+        name="延吉市长白山食品有限公司", uscc="91110000600037341L", county_code="222401", industry="industry",
+        staff_total=350, revenue_wan=2500.0, assets_wan=3000.0,
+    ))
+    names = ["王明", "李王明", "张伟王", "欧阳娜娜", "阿卜杜热合曼·买买提", "𠀀明", "明𠀀", "Anna", "金ANNA",
+             "王", "王王", "明明明明明"]
+    persons, rows = [], []
+    for i, name in enumerate(names * 3):
+        first17 = f"22240119900101{i:03d}"
+        number = first17 + id_check_char(first17)
+        persons.append((number, name, "M", "1990-01-01"))
+        rows.append((number, i + 2, "延吉市", "222401", "fixed", "2025-01-01", None, None, "操作工", 2500.0, None,
+                     1, "", None))
+    store_roster(workspace.store, enterprise.id, persons, rows)
+    for text in ["王", "明", "王明", "王王", "娜娜", "阳娜娜", "买买提", "·", "𠀀", "明𠀀", "anna", "ANN", "明明明明",
+                 "明明明明明明", "伟王", "杜热"]:
+        query = view_store.RosterQuery(enterprise.id, text=text)
+        assert (view_store._named(text) is not None) == (len(text) > 1 and text.lower() == text.upper()), text
+        assert_pages_match(workspace.store, query, page=2)
+        expected = every_match(workspace.store, query)
+        assert len(expected) == len({n for n in names if text.lower() in n.lower()}) * 3, text

@@ -7,6 +7,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from desktop.store import Store, seals
 
 
@@ -86,5 +88,75 @@ def test_a_bulk_write_is_copied_into_the_file_after_its_commit(db_path: Path) ->
         check = sqlite3.connect(db_path)
         assert check.execute("SELECT count(*) FROM filler").fetchone()[0] == 2000
         check.close()
+    finally:
+        store.close()
+
+
+_THINGS = "CREATE TABLE things (id INTEGER PRIMARY KEY, a TEXT NOT NULL, b REAL, c BLOB, d INTEGER DEFAULT 5, e TEXT)"
+# 300 new rows: REAL stored from integers, blobs, trailing values equal to their default or not
+_NEW_THINGS = (
+    "INSERT INTO things (a, b, c, d, e) SELECT 'row ' || value, value * 1000,"
+    " CASE WHEN value % 3 = 0 THEN zeroblob(value % 7) END, CASE WHEN value % 2 = 0 THEN 5 ELSE value END,"
+    " CASE WHEN value % 5 = 0 THEN '名' END"
+    " FROM (WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 300) SELECT value FROM n)"
+)
+_CHANGE = "UPDATE things SET a = 'changed' WHERE id IN (1, 5)"  # a row from before, and a new one
+
+
+def _log_of(conn: sqlite3.Connection, bulk: bool) -> list[tuple[object, ...]]:
+    """What row_log gains from the writes (rolled back after)."""
+    top = int(conn.execute("SELECT coalesce(max(id), 0) FROM row_log").fetchone()[0])
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if bulk:
+            with seals.sealed_in_bulk(conn, ["things"]):
+                conn.execute(_NEW_THINGS)
+                conn.execute(_CHANGE)
+        else:
+            conn.execute(_NEW_THINGS)
+            conn.execute(_CHANGE)
+        assert list(seals.compare_rows(conn)) == []  # every row as logged
+        return [tuple(r) for r in conn.execute("SELECT tbl, rid, digest FROM row_log WHERE id > ? ORDER BY id", (top,))]
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def test_rows_sealed_in_bulk_log_what_the_triggers_log(db_path: Path) -> None:
+    store = Store.open(db_path)
+    try:
+        conn = store.conn
+        with store.transaction():
+            conn.execute(_THINGS)
+        seals.install_triggers(conn)
+        with store.transaction():
+            conn.execute("INSERT INTO things (a, b) VALUES ('before', 1), ('kept', 2)")
+        plain, bulk = _log_of(conn, False), _log_of(conn, True)
+        assert len(plain) == len(bulk) == 302  # 300 new rows, 2 changed
+        # row 5 is logged as added then changed by the triggers, as changed then with its final digest in bulk
+        last = {r[1]: r for r in plain}
+        assert {r[1]: r for r in bulk} == last
+        assert set(plain) - set(bulk) == {next(r for r in plain if r[1] == 5)}
+        # the INSERT trigger is back: a row added afterwards is logged
+        with store.transaction():
+            conn.execute("INSERT INTO things (a) VALUES ('after')")
+        assert conn.execute("SELECT tbl FROM row_log ORDER BY id DESC LIMIT 1").fetchone()[0] == "things"
+        assert list(seals.compare_rows(conn)) == []
+    finally:
+        store.close()
+
+
+def test_a_failed_bulk_write_leaves_the_triggers(db_path: Path) -> None:
+    store = Store.open(db_path)
+    try:
+        conn = store.conn
+        before = conn.execute("SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger' ORDER BY name").fetchall()
+        with pytest.raises(sqlite3.IntegrityError), store.transaction():
+            with seals.sealed_in_bulk(conn, ["persons"]):
+                conn.execute("INSERT INTO persons (id_number, name, created_at, updated_at) VALUES ('1', 'x', '', '')")
+        after = conn.execute("SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger' ORDER BY name").fetchall()
+        assert [tuple(r) for r in after] == [tuple(r) for r in before]
+        with pytest.raises(ValueError):
+            with seals.sealed_in_bulk(conn, ["settings"]):  # keyed by a text: no "above" for new rows
+                pass
     finally:
         store.close()

@@ -297,7 +297,7 @@ def test_the_last_import_s_file_again_says_so_and_writes_only_the_log_entry(
     wizard = open_wizard(SAMPLES / "roster_messy.xlsx")
     to_preview(qtbot, wizard)
     first = import_now(qtbot, wizard)
-    assert "没有写入任何变化" not in wizard.resultLabel.text()
+    assert "没有写入任何变化" not in wizard.resultLabel.text() and wizard.resultPage.title() == "已导入"
     wizard.accept()
     before = snapshot(workspace)
 
@@ -313,6 +313,7 @@ def test_the_last_import_s_file_again_says_so_and_writes_only_the_log_entry(
     result = import_now(qtbot, wizard)
     assert result.import_id == first.import_id
     assert "没有写入任何变化（与导入 {}".format(first.import_id) in wizard.resultLabel.text()
+    assert wizard.resultPage.title() == "没有变化" and "没有改动" in wizard.resultPage.subTitle()
     assert actions(workspace)[-1] == "roster.import_unchanged"
     after = snapshot(workspace)
     assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"audit_log": 1}
