@@ -90,7 +90,7 @@ def build(tmp: Path, counties: int) -> tuple[Path, Path, int]:
         with sign_in(path, "clerk", factory.PASSWORD) as ws:
             factory.approved_applications(ws, ENTERPRISES, ROSTER, first=i * ENTERPRISES)
             result = batch_export.export_batch(ws, stick, factory.PASSPHRASE, letters=factory.letters_with_fake_pdfs,
-                                          backup=False)
+                                               backup=False)
             employments += result.counts["workers"]
         path.unlink()
         print(f"  county {i + 1}/{counties} ({code}) built and exported in {time.perf_counter() - started:.1f} s",
@@ -168,7 +168,7 @@ def main() -> int:
             with sign_in(copy, "clerk", factory.PASSWORD) as ws:
                 t0 = time.perf_counter()
                 outcomes = batch_import.import_batches(ws, files, factory.PASSPHRASE,
-                                                  receipts_to=tmp / f"receipts-{run[0]}")
+                                                       receipts_to=tmp / f"receipts-{run[0]}")
                 elapsed = time.perf_counter() - t0
             refused = [o.message for o in outcomes if not o.accepted]
             if refused:

@@ -92,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         paths.extend(batch_service.batch_files_in(path) if path.is_dir() else [path])
     with open_workspace(args) as ws:
         outcomes = batch_import.import_batches(ws, paths, read_passphrase(),
-                                                receipts_to=Path(args.receipts) if args.receipts else None)
+                                               receipts_to=Path(args.receipts) if args.receipts else None)
     accepted = sum(o.accepted for o in outcomes)
     emit(args, {"imported": [outcome_record(o) for o in outcomes], "accepted": accepted,
                 "refused": len(outcomes) - accepted},

@@ -389,7 +389,7 @@ def recheck_quarantined(ws: Workspace, quarantine_id: int, passphrase: str | Non
         copy = Path(folder) / row.file_name  # under the name it came with
         copy.write_bytes(data)
         outcome = batch_import.import_batches(ws, [copy], passphrase, key=key, backup=False,
-                                               receipts_to=batch_service.batch_folder(ws) / "receipts")[0]
+                                              receipts_to=batch_service.batch_folder(ws) / "receipts")[0]
     with ws.store.transaction():
         store_province.mark_rechecked(ws.store, quarantine_id, outcome.status, ws.actor.user_id)
         ws.audit("batch.recheck", entity="batch_quarantine", entity_id=quarantine_id, detail={

@@ -33,7 +33,7 @@ _COLORS: Final = {"accepted": "#1e7d32", "quarantined": "#b3261e", "unreadable":
 
 def _import(ws: Workspace, state: TaskState, files: list[Path], passphrase: str) -> list[ImportOutcome]:
     return batch_import.import_batches(ws, files, passphrase,
-                                  progress=lambda text, step, steps: state.progress(step, steps, text))
+                                       progress=lambda text, step, steps: state.progress(step, steps, text))
 
 
 def explanation(outcome: ImportOutcome) -> str:

@@ -587,9 +587,9 @@ def test_a_replayed_batch_is_refused(sent: tuple[Exchange, bytes]) -> None:
 def test_an_older_sequence_number_is_refused(exchange: Exchange) -> None:
     with exchange.county_ws() as ws:
         first = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[:1],
-                                 letter_pdfs=False)
+                                          letter_pdfs=False)
         second = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, application_ids=exchange.applications[1:],
-                                  letter_pdfs=False)
+                                           letter_pdfs=False)
     assert (first.seq, second.seq) == (1, 2)
     [accepted] = exchange.import_(second.path)
     assert accepted.accepted and [w.code for w in accepted.warnings] == ["batch_sequence_gap"]

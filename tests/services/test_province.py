@@ -479,7 +479,7 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
         mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
         with round_trip.county_ws("yanji") as ws:
             sent = batch_export.export_batch(ws, round_trip.tmp / "second", PASSPHRASE, include_unreceived=True,
-                                    letters=factory.letters_with_fake_pdfs, backup=False)
+                                             letters=factory.letters_with_fake_pdfs, backup=False)
         with round_trip.province_ws() as ws:
             [outcome] = batch_import.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
     assert outcome.status == "accepted"
