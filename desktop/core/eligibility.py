@@ -809,6 +809,7 @@ class RosterCheck:
     decision: Decision  # its ``workers`` empty unless it was made in memory
     listed: int  # the roster's rows
     again: Callable[[], Iterator[WorkerOutcome]]
+    reread: bool = True  # going through the outcomes reads the roster again (else they are held)
 
     def outcomes(self) -> Iterator[WorkerOutcome]:
         """Every row's outcome, in roster order."""
@@ -817,7 +818,12 @@ class RosterCheck:
     @classmethod
     def held(cls, decision: Decision) -> RosterCheck:
         """A decision made in memory by :func:`decide`, gone through the same way."""
-        return cls(decision, len(decision.workers), lambda: iter(decision.workers))
+        return cls(decision, len(decision.workers), lambda: iter(decision.workers), reread=False)
+
+
+# Rows whose outcomes the check in passes keeps rather than reads again: every real roster (a few
+# hundred to a few thousand rows) is read and checked once; about 0.5 KB a row, 25 MB at most.
+HELD_ROWS: Final = 50_000
 
 
 def decide_in_passes(
@@ -827,6 +833,7 @@ def decide_in_passes(
     roster: RosterSource,
     *,
     areas: AreaTable | None = None,
+    hold_up_to: int | None = None,
 ) -> RosterCheck:
     """:func:`decide` for a roster too large to hold (a million rows), reading it in passes.
 
@@ -835,6 +842,8 @@ def decide_in_passes(
     counted for the steps, and dropped. The outcomes are checked once more, a
     row at a time, when the caller goes through them. The same checks as
     :func:`decide`, so the same decision and outcomes for the same rows.
+    A roster of at most ``hold_up_to`` rows (default :data:`HELD_ROWS`) keeps
+    its outcomes from the counting pass instead, and is not read again.
     """
     ctx = _context(rules, enterprise, application.review_date, areas)
     refs = array("q")
@@ -860,6 +869,10 @@ def decide_in_passes(
             yield _outcome(facts, checked, ctx, tally)
 
     tally = _Tally(repeats=len(marks))
+    if listed <= (HELD_ROWS if hold_up_to is None else hold_up_to):
+        kept = tuple(outcomes(tally))
+        decision = _conclude(rules, enterprise, application, ctx, tally, listed, ())
+        return RosterCheck(decision, listed, lambda: iter(kept), reread=False)
     deque(outcomes(tally), maxlen=0)
     decision = _conclude(rules, enterprise, application, ctx, tally, listed, ())
     return RosterCheck(decision, listed, lambda: outcomes(_Tally()))

@@ -148,6 +148,8 @@ def _decide_in_passes(
             check = decide_in_passes(rules, facts, application, roster, areas=ws.areas)
     except EligibilityError as exc:
         raise ServiceError("eligibility_refused", message=str(exc)) from exc
+    if not check.reread:
+        return check
 
     def again() -> Iterator[WorkerOutcome]:
         """Said at once, before a worker is gone through, should the file have changed since."""

@@ -147,6 +147,7 @@ class ImportResult:
     import_id: int
     counts: dict[str, int]
     preview: RosterPreview
+    backed_up: bool = False  # a regular verified backup was due and made before the import's writes
 
 
 # --------------------------------------------------------------------------
@@ -552,7 +553,8 @@ def commit_import(
     enterprise_id = preview.enterprise.id
     ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
     fresh = store.audit_chain_head() == preview.store_state  # nothing written since the preview
-    if backup_due(ws):
+    backed_up = backup_due(ws)
+    if backed_up:
         # The regular verified copy, when one is due; going back from a wrong import does
         # not need it (roster_undo: each import records what it changed), so an import no
         # longer copies the whole office every time (issue 15 item 2).
@@ -630,7 +632,7 @@ def commit_import(
     preview.close()
     if progress:
         progress("write", total, total)
-    return ImportResult(import_id, counts, preview)
+    return ImportResult(import_id, counts, preview, backed_up)
 
 
 def _stored_value(name: str, value: object) -> object:

@@ -214,6 +214,10 @@ def _narrowing(store: Store, q: RosterQuery) -> tuple[str, list[object]] | None:
     base = "SELECT id FROM employments WHERE enterprise_id = ?"
     options: list[tuple[str, list[object]]] = []
     named = _named(q.text.strip()) if not searches_numbers(q) else None
+    if searches_numbers(q) and not q.hidden_digits:
+        digits = _digit_candidates(store, q.text.strip().upper(), e)
+        if digits is not None:
+            options.append(digits)
     if named is not None:
         sql, params = named
         options.append((f"SELECT m.id FROM ({sql}) n CROSS JOIN employments m ON m.person_id = n.id"
@@ -266,6 +270,66 @@ def _named(text: str) -> tuple[str, list[object]] | None:
         " AND name LIKE ? ESCAPE '\\'",
         [rest, _after_prefix(rest), text[0], text, _after_prefix(text), _like(text)],
     )
+
+
+# An office holds persons from this many areas (an ID number's first six digits) at most, for
+# the search by digits to list them; more, and a search of four to six digits walks the roster.
+_HEADS_LISTED: Final = 2_000
+
+
+def _id_heads(store: Store) -> list[str] | None:
+    """The distinct first six digits of the persons' ID numbers, one seek in the unique index
+    each (skipping every number of a head at once); None when there are more than
+    :data:`_HEADS_LISTED`."""
+    heads: list[str] = []
+    after = ""
+    while len(heads) <= _HEADS_LISTED:
+        row = store.conn.execute("SELECT substr(id_number, 1, ?) FROM persons WHERE id_number >= ?"
+                                 " ORDER BY id_number LIMIT 1", (ID_SHOWN_HEAD, after)).fetchone()
+        if row is None:
+            return heads
+        heads.append(row[0])
+        after = _after_prefix(row[0])
+    return None
+
+
+def _digit_candidates(store: Store, text: str, enterprise_id: int) -> tuple[str, list[object]] | None:
+    """Employment ids, through indexes, among which are all rows a search by digits finds
+    without the right to see full numbers (:data:`_SHOWN_MATCH`, checked on each after), or None
+    when the text is shorter than the last four digits (many rows match: the roster order finds
+    a page soon) or the candidates are not few.
+
+    A text of four digits or more lies in a number's shown parts only as its whole number
+    (the persons' unique index), its last four (``persons_id_tail``, ``employments_phone_tail``,
+    migration 0029: the whole phone ends with the text too, and a phone's last four characters
+    equal to the text hold no '-' so they are its digits' last four) or within an ID number's
+    first six (prefix ranges of the areas whose code holds it)."""
+    if len(text) < ID_SHOWN_TAIL:
+        return None
+    persons = ["SELECT id FROM persons WHERE id_number = ?"]
+    params: list[object] = [text]
+    if len(text) == ID_SHOWN_TAIL:
+        persons.append("SELECT id FROM persons INDEXED BY persons_id_tail WHERE substr(id_number, -4) = ?")
+        params.append(text)
+    if len(text) <= ID_SHOWN_HEAD:
+        heads = _id_heads(store)
+        if heads is None:
+            return None
+        for head in heads:
+            if text in head:
+                persons.append("SELECT id FROM persons WHERE id_number >= ? AND id_number < ?")
+                params += [head, _after_prefix(head)]
+    phone = ("SELECT id FROM employments INDEXED BY employments_phone_tail WHERE enterprise_id = ?"
+             f" AND substr({_DIGITS_OF_PHONE.replace('m.', '')}, -4) = ?")
+    found = (f"SELECT m.id FROM ({' UNION ALL '.join(persons)}) n CROSS JOIN employments m"
+             f" ON m.person_id = n.id AND m.enterprise_id = ?")
+    all_params = [*params, enterprise_id, enterprise_id, text[-ID_SHOWN_TAIL:]]
+    # Counted with UNION ALL, which stops after FEW rows (a common area code has many more).
+    held = store.conn.execute(f"SELECT count(*) FROM ({found} UNION ALL {phone} LIMIT {FEW})",
+                              all_params).fetchone()[0]
+    if held >= FEW:
+        return None
+    return f"{found} UNION {phone}", all_params
 
 
 def _persons_first(store: Store, q: RosterQuery) -> bool:

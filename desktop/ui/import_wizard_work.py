@@ -165,6 +165,8 @@ def result_html(result: ImportResult) -> str:
             n=c["absent"]))
     if preview.unchanged_since is not None:  # nothing was written: say so instead
         lines[0] = QCoreApplication.translate("roster_digest", SAME_FILE_DONE).format(id=result.import_id)
+    elif result.backed_up:
+        lines.append(QCoreApplication.translate("ImportWizard", "导入前已按计划备份数据库；本次导入已记入操作日志（含文件的 SHA-256），如有错误，可在名册页用“撤销上次导入”撤回。"))  # noqa: E501 - one literal for lupdate
     else:
-        lines.append(QCoreApplication.translate("ImportWizard", "导入前已自动备份数据库；本次导入已记入操作日志（含文件的 SHA-256）。"))
+        lines.append(QCoreApplication.translate("ImportWizard", "本次导入已记入操作日志（含文件的 SHA-256），如有错误，可在名册页用“撤销上次导入”撤回。"))  # noqa: E501 - one literal for lupdate
     return f"<p>{lines[0]}</p><table><tr>{figures}</tr></table>" + "".join(f"<p>{line}</p>" for line in lines[1:])

@@ -53,9 +53,9 @@ class ListedRoster:
 
 
 def both(rules: RuleSet, enterprise: EnterpriseFacts, application: ApplicationFacts,
-         roster: ListedRoster) -> tuple[Decision, RosterCheck]:
+         roster: ListedRoster, hold_up_to: int | None = 0) -> tuple[Decision, RosterCheck]:
     held = decide(rules, enterprise, application, [roster.attach(w) for w in roster.workers])
-    return held, decide_in_passes(rules, enterprise, application, roster)
+    return held, decide_in_passes(rules, enterprise, application, roster, hold_up_to=hold_up_to)
 
 
 def assert_same(held: Decision, passes: RosterCheck) -> None:
@@ -128,17 +128,21 @@ def generated(seed: int, rows: int) -> list[WorkerFacts]:
     return workers
 
 
+@pytest.mark.parametrize("hold_up_to", [0, 399, 400, None])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("staff", [0, 40, 300, 5000])
-def test_generated_rosters_decide_the_same_in_passes(seed: int, staff: int) -> None:
+def test_generated_rosters_decide_the_same_in_passes(seed: int, staff: int, hold_up_to: int | None) -> None:
     rules = RuleSet.load()
     workers = generated(seed, 400)
     enterprise = EnterpriseFacts(name="延吉市甲有限公司", uscc="91110000600037341L", county_code="222401",
                                  staff_total=staff, size=size_result(EnterpriseSize.SMALL, None))
     roster = ListedRoster(workers)
-    held, passes = both(rules, enterprise, ApplicationFacts(date(2026, 6, 30)), roster)
+    held, passes = both(rules, enterprise, ApplicationFacts(date(2026, 6, 30)), roster, hold_up_to)
     assert_same(held, passes)
-    assert roster.reads == 3  # the counts, then the outcomes twice: never held
+    if hold_up_to is not None and hold_up_to < 400:
+        assert roster.reads == 3 and passes.reread  # the counts, then the outcomes twice: never held
+    else:
+        assert roster.reads == 1 and not passes.reread  # a roster this small keeps its outcomes
     assert any(r.code == "duplicate_person" for w in held.workers for r in w.reasons)
     numbers = [w.id_number for w in workers]
     key = partial(person_key, review=date(2026, 6, 30))

@@ -150,6 +150,9 @@ def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Ca
 
     result = import_now(qtbot, wizard)
     assert result.counts["new"] == 30 and ">30</span><br/>新增" in wizard.resultLabel.text()
+    # It says a backup was made only when one was (a regular backup that was due), and how to go back.
+    assert ("导入前已按计划备份数据库" in wizard.resultLabel.text()) == result.backed_up
+    assert "撤销上次导入" in wizard.resultLabel.text()
     assert copied == [30]  # the preview's staged rows, on the connection the wizard's tasks share
     assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
     assert actions(workspace)[-1] == "roster.import"
@@ -161,7 +164,8 @@ def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Ca
     other = add_enterprise(workspace, draft(2))
     preview = svc.prepare_import(workspace, other.id, SAMPLES / "roster_clean.xlsx")
     assert preview.stage_token
-    svc.commit_import(workspace, preview)
+    assert result.backed_up  # the first import of a new office: its first backup was due
+    assert not svc.commit_import(workspace, preview).backed_up  # one minute later none is due
     by_service = roster_store.stored_workers(workspace.store, other.id)
     assert len(by_wizard) == 30 and sorted(map(strip, by_wizard.values())) == sorted(map(strip, by_service.values()))
     kept = runner._kept[-1]  # noqa: SLF001
