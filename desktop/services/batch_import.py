@@ -138,8 +138,8 @@ def _import_one(ws: Workspace, path: Path, key: DecryptionKey, receipts: Receipt
         warnings = (gap,) if gap else ()
         report_json = json.dumps({"status": "accepted", "warnings": [
             {"code": w.code, "params": w.params, "message": w.text()} for w in warnings]}, ensure_ascii=False)
-        try:
-            with ws.store.transaction():
+        try:  # a county's first batch is 100,000 rows: the bulk page cache, the checkpoint after
+            with ws.store.bulk_write(), ws.store.transaction():
                 office_id, batch_id, written = store_incoming(
                     ws.store, office_code=manifest.office_code, office_name=manifest.office_name,
                     tables=opened.tables, incoming=IncomingBatch(

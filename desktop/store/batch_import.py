@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.batch import APPLICATIONS, DECISIONS, ENTERPRISES, LETTERS, TABLE_COLUMNS, USERS, WORKERS, Table
-from desktop.store import db
+from desktop.store import db, seals
 from desktop.store.batch_tracking import UnknownApplication, UnknownCheck, store_tracking
 from desktop.store.batches import chunks, county_office_id, insert_batch
 from desktop.store.store import Store
@@ -285,7 +285,6 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
     for row in table.rows:
         persons[row[at["id_number"]]] = (row[at["id_number"]], row[at["name"]], row[at["sex"]], row[at["birth_date"]])
     conn = store.conn
-    person_ids = _person_ids(store, persons, office_id, batch_id, now)
     picks = [at[c] for c in _EMPLOYMENT_COLUMNS]
     group_at, evidence_at = _EMPLOYMENT_COLUMNS.index("priority_group"), _EMPLOYMENT_COLUMNS.index("priority_evidence")
 
@@ -302,6 +301,17 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
         return [*picked, claim]
 
     columns = (*_EMPLOYMENT_COLUMNS, "priority_claim", *(("hukou_check",) if carried else ()))
+    # A county's first batch adds 100,000 persons and employments: their new rows are sealed by one
+    # statement per table after the inserts rather than by the per-row trigger (seals.sealed_in_bulk).
+    with seals.sealed_in_bulk(conn, ("persons", "employments")):
+        person_ids = _person_ids(store, persons, office_id, batch_id, now)
+        _insert_employments(conn, columns, [
+            (enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *values(row))
+            for row in table.rows])
+    return len(table.rows)
+
+
+def _insert_employments(conn: sqlite3.Connection, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     conn.executemany(
         f"INSERT INTO employments (enterprise_id, person_id, {', '.join(columns)})"
         f" VALUES (?, ?, {', '.join('?' for _ in columns)})"
@@ -310,10 +320,8 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
         # A row the county sent again unchanged is left as it is: no write, no new seal in row_log.
         + f" WHERE ({', '.join(f'employments.{c}' for c in columns)}) IS NOT"
         f" ({', '.join(f'excluded.{c}' for c in columns)})",
-        [(enterprises[row[at["enterprise_ref"]]], person_ids[row[at["id_number"]]], *values(row))
-         for row in table.rows],
+        rows,
     )
-    return len(table.rows)
 
 
 def _person_ids(store: Store, persons: Mapping[str, tuple[str, str, str | None, str | None]], office_id: int,

@@ -31,6 +31,7 @@ from desktop.services import batch_export, batch_import
 from desktop.services.accounts import sign_in
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
+from desktop.store import seals
 from tests.batches import factory
 from tests.batches.factory import PASSPHRASE, PASSWORD, Extra
 
@@ -103,6 +104,22 @@ def test_the_register_holds_every_county_s_enterprises(round_trip: Round) -> Non
         assert {r.county_code for r in province.register(ws, county="222402")} == {"222402"}
         assert len(province.register(ws, period="2027-03")) == 2
         assert [r.uscc for r in province.register(ws, search="测试企业0010")] == [factory.uscc(10, "222402")]
+
+
+def test_the_rows_the_batches_brought_are_logged_as_their_triggers_would_log_them(round_trip: Round) -> None:
+    """Persons and employments are sealed in bulk (seals.sealed_in_bulk), the rest row by row: every row
+    of the three batches (new ones, a person sent again, a conflict) has its last logged digest."""
+    with round_trip.province_ws() as ws:
+        conn = ws.store.conn
+        assert list(seals.compare_rows(conn)) == []
+        for table in ("persons", "employments"):
+            rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            logged = conn.execute("SELECT count(DISTINCT rid) FROM row_log WHERE tbl = ? AND digest IS NOT NULL",
+                                  (table,)).fetchone()[0]
+            assert rows > 20 and logged == rows, table
+        # the per-row INSERT triggers are back after the bulk writes
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_temp_master WHERE type = 'trigger'")}
+        assert {"seal_persons_insert", "seal_employments_insert"} <= names
 
 
 def test_the_register_comes_in_pages_in_the_same_order(round_trip: Round) -> None:
