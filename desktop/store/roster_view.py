@@ -214,8 +214,9 @@ def _narrowing(store: Store, q: RosterQuery) -> tuple[str, list[object]] | None:
     base = "SELECT id FROM employments WHERE enterprise_id = ?"
     options: list[tuple[str, list[object]]] = []
     named = _named(q.text.strip()) if not searches_numbers(q) else None
-    if searches_numbers(q) and not q.hidden_digits:
-        digits = _digit_candidates(store, q.text.strip().upper(), e)
+    if searches_numbers(q):
+        text = q.text.strip().upper()
+        digits = _whole_id_candidates(text, e) if q.hidden_digits else _digit_candidates(store, text, e)
         if digits is not None:
             options.append(digits)
     if named is not None:
@@ -330,6 +331,20 @@ def _digit_candidates(store: Store, text: str, enterprise_id: int) -> tuple[str,
     if held >= FEW:
         return None
     return f"{found} UNION {phone}", all_params
+
+
+_ID_LENGTH: Final = 18  # persons.id_number's CHECK
+
+
+def _whole_id_candidates(text: str, enterprise_id: int) -> tuple[str, list[object]] | None:
+    """With the right to see every digit a text matches anywhere in the ID number or the phone:
+    a whole ID number (18 characters) is that person's, or lies in one of the few phones that
+    long (a partial index, migration 0030); any shorter text can lie anywhere, so None."""
+    if len(text) != _ID_LENGTH:
+        return None
+    return ("SELECT m.id FROM persons p CROSS JOIN employments m ON m.person_id = p.id AND m.enterprise_id = ?"
+            " WHERE p.id_number = ? UNION SELECT id FROM employments INDEXED BY employments_long_phone"
+            f" WHERE enterprise_id = ? AND length(phone) >= {_ID_LENGTH}", [enterprise_id, text, enterprise_id])
 
 
 def _persons_first(store: Store, q: RosterQuery) -> bool:

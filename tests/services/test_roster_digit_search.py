@@ -76,8 +76,6 @@ def test_four_digits_read_candidates_three_walk_the_roster(roster: tuple[Store, 
     for text in (tail, whole, phone, NUMBERS[0][6:10], NUMBERS[0][:5]):
         assert view_store._plan(store, dataclasses.replace(base, text=text)).narrowed, text
     assert not view_store._plan(store, dataclasses.replace(base, text=tail[1:])).narrowed
-    # With the right to see every digit, a text may lie anywhere in a phone's free text: no index serves it.
-    assert not view_store._plan(store, dataclasses.replace(base, text=whole, hidden_digits=True)).narrowed
 
 
 def test_many_candidates_walk_the_roster(roster: tuple[Store, int], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,3 +96,19 @@ def test_too_many_areas_to_list_walk_the_roster(roster: tuple[Store, int], monke
     monkeypatch.setattr(view_store, "_HEADS_LISTED", 5)
     assert sorted(view_store._id_heads(store) or []) == sorted({n[:6] for n in NUMBERS})
     assert view_store._plan(store, query).narrowed
+
+
+def test_a_whole_id_number_with_every_digit_shown_reads_its_person_and_long_phones(roster: tuple[Store, int]) -> None:
+    store, enterprise_id = roster
+    whole = NUMBERS[2]
+    with store.transaction():  # a phone field that holds a whole ID number among other text
+        store.conn.execute("UPDATE employments SET phone = ? WHERE enterprise_id = ? AND person_id ="
+                           " (SELECT id FROM persons WHERE id_number = ?)", (f"见{whole}备注", enterprise_id, NUMBERS[4]))
+    query = view_store.RosterQuery(enterprise_id, text=whole, hidden_digits=True)
+    assert view_store._plan(store, query).narrowed
+    window = view_store.filter_roster(store, query)
+    assert {r.id_number for r in window.first_rows} == {whole, NUMBERS[4]}
+    assert window.total == view_store.count_roster(store, query) == 2
+    shorter = dataclasses.replace(query, text=whole[:17])
+    assert not view_store._plan(store, shorter).narrowed
+    assert view_store.filter_roster(store, shorter).total == view_store.count_roster(store, shorter) == 2
