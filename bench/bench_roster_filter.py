@@ -155,6 +155,7 @@ def measure(workers: int, goal_ms: float) -> bool:
         "ID number, hidden digits": dataclasses.replace(base, text=sample.id_number[6:10]),
         "ID number, first 10 (may unmask)": dataclasses.replace(base, text=sample.id_number[:10],
                                                                  hidden_digits=True),
+        "ID number, whole (may unmask)": dataclasses.replace(base, text=sample.id_number, hidden_digits=True),
         "prefecture 延边 (2224)": dataclasses.replace(base, prefecture="2224"),
         "paired counties (9 codes)": dataclasses.replace(
             base, hukou_codes=("222401", "222403", "222424", "220882", "220821", "220622", "222426")),
