@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from results import quick, record  # noqa: E402
 
 from desktop.core.decision import WorkerFacts  # noqa: E402
-from desktop.core.eligibility import EnterpriseFacts, add_months, counted_workers  # noqa: E402
+from desktop.core.eligibility import EnterpriseFacts, counted_workers  # noqa: E402
+from desktop.core.eligibility_rows import add_months  # noqa: E402
 from desktop.core.identifiers import id_check_char  # noqa: E402
 from desktop.core.loans import TrackingRules  # noqa: E402
 from desktop.core.policy import RuleSet  # noqa: E402

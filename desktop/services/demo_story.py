@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.core.eligibility import add_months
+from desktop.core.eligibility_rows import add_months
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.loans import LoanDraft
 from desktop.core.roster_headers import Field
