@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bench.results import record  # noqa: E402
 
 from desktop.core.areas import AreaTable  # noqa: E402
-from desktop.core.eligibility import (  # noqa: E402
-    ApplicationFacts, EnterpriseFacts, WorkerFacts, decide, with_other_claims,
-)
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, WorkerFacts, decide  # noqa: E402
+from desktop.core.eligibility_claims import with_other_claims  # noqa: E402
 from desktop.core.enterprise import EnterpriseDraft  # noqa: E402
 from desktop.core.identifiers import USCC_ALPHABET, id_check_char, uscc_check_char  # noqa: E402
 from desktop.core.policy import RuleSet  # noqa: E402

@@ -117,7 +117,8 @@ def office(db: Path) -> int:
 
 def our_import(db: Path, roster: Path, enterprise_id: int) -> float:
     from desktop.services.accounts import sign_in
-    from desktop.services.rosters import commit_import, prepare_import
+    from desktop.services.roster_commit import commit_import
+    from desktop.services.rosters import prepare_import
 
     with sign_in(db, "clerk", PASSWORD) as ws:
         start = time.perf_counter()

@@ -55,6 +55,7 @@ def _import(ws: Any, enterprise_id: int, path: Path) -> tuple[str, str]:
     import datetime
 
     from desktop.core.roster import RosterError
+    from desktop.services import roster_commit
     from desktop.services import rosters as svc
 
     before, head = ws.store.table_counts(), ws.store.audit_chain_head()
@@ -75,7 +76,7 @@ def _import(ws: Any, enterprise_id: int, path: Path) -> tuple[str, str]:
             if not record["message"]:
                 return "traceback", "a problem without a message"
         if preview.counts["rows"]:
-            svc.commit_import(ws, preview)
+            roster_commit.commit_import(ws, preview)
         else:
             preview.close()
     except BaseException as exc:  # noqa: BLE001

@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from results import quick, record  # noqa: E402
 
 from desktop.core.decision import WorkerFacts  # noqa: E402
-from desktop.core.eligibility import EnterpriseFacts, add_months, counted_workers  # noqa: E402
+from desktop.core.eligibility import EnterpriseFacts, counted_workers  # noqa: E402
+from desktop.core.eligibility_rows import add_months  # noqa: E402
 from desktop.core.identifiers import id_check_char  # noqa: E402
 from desktop.core.loans import TrackingRules  # noqa: E402
 from desktop.core.policy import RuleSet  # noqa: E402
@@ -154,7 +155,8 @@ def import_run(db: Path, paid: Path, roster: Path, first: str) -> dict[str, floa
     from desktop.services.accounts import add_user, sign_in
     from desktop.services.enterprises import add_enterprise
     from desktop.services.offices import initialise_office
-    from desktop.services.rosters import commit_import, prepare_import
+    from desktop.services.roster_commit import commit_import
+    from desktop.services.rosters import prepare_import
     from tests.batches import factory
 
     initialise_office(db, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",

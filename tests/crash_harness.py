@@ -153,7 +153,8 @@ def _op_import(ws: object, n: int) -> None:
 
     from desktop.core.enterprise import EnterpriseDraft
     from desktop.services.enterprises import add_enterprise
-    from desktop.services.rosters import commit_import, prepare_import
+    from desktop.services.roster_commit import commit_import
+    from desktop.services.rosters import prepare_import
 
     enterprise = add_enterprise(ws, EnterpriseDraft(  # type: ignore[arg-type]
         name=f"导入企业{os.getpid()}-{n}", uscc=_uscc(n), county_code="222401", industry="other",

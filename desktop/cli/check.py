@@ -13,7 +13,7 @@ from desktop.cli.common import EXIT_OK, UsageError, json_default, open_workspace
 
 if TYPE_CHECKING:
     from desktop.core.decision import Decision, WorkerOutcome
-    from desktop.core.eligibility import RosterCheck
+    from desktop.core.eligibility_passes import RosterCheck
 
 
 def review_date(text: str) -> date:

@@ -11,7 +11,7 @@ from desktop.cli.common import EXIT_OK, ChineseArgumentParser, Streamed, UsageEr
 
 if TYPE_CHECKING:
     from desktop.core.roster import Field, RosterRow
-    from desktop.services import rosters as roster_service
+    from desktop.services.roster_commit import ImportResult
     from desktop.services.rosters import RosterPreview
 
 _STATUS = {"valid": "有效", "invalid": "有误", "duplicate": "重复"}
@@ -37,6 +37,7 @@ def field_named(text: str) -> Field:
 
 def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
     from desktop.services import rosters as roster_service
+    from desktop.services.roster_mapping import parse_column
 
     overrides: dict[Field, int | None] = {}
     for pair in pairs or []:
@@ -44,7 +45,7 @@ def column_overrides(pairs: list[str] | None) -> dict[Field, int | None]:
         if not sep:
             raise UsageError(f"--map 应写成 列名=列字母，如 身份证号=D 或 性别=-（表示没有这一列），而不是“{pair}”")
         try:
-            overrides[field_named(name)] = roster_service.parse_column(column)
+            overrides[field_named(name)] = parse_column(column)
         except roster_service.RosterError as exc:
             raise UsageError(str(exc)) from exc
     return overrides
@@ -100,7 +101,7 @@ def _row_record(r: RosterRow, *, full_ids: bool) -> dict[str, Any]:
     }
 
 
-def import_text(preview: RosterPreview, result: roster_service.ImportResult | None) -> str:
+def import_text(preview: RosterPreview, result: ImportResult | None) -> str:
     from desktop.services.privacy import shown_id
     from desktop.services.roster_digest import SAME_FILE_DONE
 
@@ -162,6 +163,7 @@ def _shown(name: str, value: object) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.services import enterprises as enterprise_service, rosters as roster_service
     from desktop.services.privacy import show_full_ids
+    from desktop.services.roster_commit import import_roster
 
     overrides = column_overrides(args.map)
     if args.header_row is not None and args.header_row < 1:
@@ -169,7 +171,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = _progress_printer() if args.progress else None
     with open_workspace(args) as ws:
         enterprise = enterprise_service.find_enterprise(ws, args.enterprise)
-        preview, result = roster_service.import_roster(
+        preview, result = import_roster(
             ws, enterprise.id, Path(args.file), dry_run=args.dry_run, deactivate_absent=args.deactivate_missing,
             sheet=args.sheet, columns=overrides, header_row=args.header_row, progress=progress,
         )

@@ -101,7 +101,7 @@ _CHOICE_LABELS = {
     DuplicateChoice.EXCLUDE_HERE: QT_TRANSLATE_NOOP("eligibility", "不在本企业计入"),
 }
 
-# Warnings that keep a decision from being recorded (desktop.core.eligibility.staff_problem).
+# Warnings that keep a decision from being recorded (desktop.core.eligibility_rows.staff_problem).
 BLOCKING: Final = frozenset({"block_staff_zero", "block_staff_below_roster"})
 
 # Why a worker is not counted (reasons) and what else the clerk should know (notes).

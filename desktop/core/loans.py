@@ -18,7 +18,7 @@ How it is read (the numbers are policy data, ``tracking_2022.json``, :mod:`deskt
   compared with the 1-year LPR, a longer one with the 5-year-and-above LPR.
   The rate is compared exactly: equal to the LPR is not above it.
 * Periods count in calendar months the way contracts do
-  (:func:`~desktop.core.eligibility.contract_min_end`): a loan of 12 months
+  (:func:`~desktop.core.eligibility_rows.contract_min_end`): a loan of 12 months
   from 2026-01-15 runs to 2027-01-14; a preferential period of 3 years from
   that start may end on 2029-01-14 at the latest, 2029-01-15 is one day over.
 """
@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Final
 
 from desktop.core.decision import register_messages
-from desktop.core.eligibility import contract_min_end
+from desktop.core.eligibility_rows import contract_min_end
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
 from desktop.core.policy_rates import LprRate, LprTable
 from desktop.core.policy_tracking import TrackingRules

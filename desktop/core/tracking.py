@@ -5,7 +5,7 @@
 and a date, and returns which counted workers are still employed, each
 worker's continuous employment span, the new paired-area workers and whether
 the enterprise still meets the standard with its current staff, through the
-same :func:`~desktop.core.eligibility.check_standard` as the decision. Like
+same :func:`~desktop.core.eligibility_standard.check_standard` as the decision. Like
 :func:`~desktop.core.eligibility.decide` it reads no clock, file or database.
 
 How it is read (the tool's reading; the numbers are policy data):
@@ -44,9 +44,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from desktop.core.decision import EligibilityError, register_messages
-from desktop.core.eligibility import (
-    StandardCheck, add_months, check_standard, contract_min_end, priority_text, share_step,
-)
+from desktop.core.eligibility_rows import add_months, contract_min_end
+from desktop.core.eligibility_standard import StandardCheck, check_standard, priority_text, share_step
 from desktop.core.loans import TrackingRules
 from desktop.core.messages import QT_TRANSLATE_NOOP, Problem
 from desktop.core.policy import RuleSet

@@ -33,7 +33,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.offices import initialise_office
 from desktop.services.priority import employments_by_id_number, verify_claims
 from desktop.services.reviews import new_application
-from desktop.services.rosters import import_roster
+from desktop.services.roster_commit import import_roster
 from desktop.services.workspace import Workspace, window_lock
 
 DEMO_ACTOR = Actor(username="demo")

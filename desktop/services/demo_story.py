@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.core.eligibility import add_months
+from desktop.core.eligibility_rows import add_months
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.loans import LoanDraft
 from desktop.core.roster_headers import Field
@@ -39,7 +39,7 @@ from desktop.services.accounts import sign_in
 from desktop.services.demo_people import OTHER_HUKOU, PAIRED_HUKOU, id_number, person_name, uscc
 from desktop.services.enterprises import add_enterprise
 from desktop.services.errors import ServiceError
-from desktop.services.rosters import import_roster
+from desktop.services.roster_commit import import_roster
 from desktop.services.workspace import Workspace
 
 BANK = "国家开发银行吉林省分行"

@@ -15,9 +15,9 @@ from datetime import date
 
 from desktop.core.decision import Decision, DuplicateChoice, EligibilityError, OtherClaim, Result, apply_override
 from desktop.core.decision import WorkerFacts, WorkerOutcome
-from desktop.core.eligibility import (
-    ApplicationFacts, ClaimRow, EnterpriseFacts, RosterCheck, claims_attacher, decide, decide_in_passes,
-)
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide
+from desktop.core.eligibility_passes import RosterCheck, decide_in_passes
+from desktop.core.eligibility_claims import ClaimRow, claims_attacher
 from desktop.core.enterprise import Enterprise
 from desktop.core.identifiers import mask_id
 from desktop.core.messages import QT_TRANSLATE_NOOP

@@ -52,10 +52,9 @@ from desktop.core.roster import (
 )
 from desktop.rosters.reader import RosterFile
 from desktop.services.reviews import ensure_enterprise_editable
-from desktop.services.rosters import (
-    MAPPING_KEY, ImportResult, ReadSheet, RosterPreview, commit_import, mapping_text, parse_mapping, prepare_import,
-    resolve_layout,
-)
+from desktop.services.roster_commit import ImportResult, commit_import
+from desktop.services.roster_mapping import MAPPING_KEY, mapping_text, parse_mapping
+from desktop.services.rosters import ReadSheet, RosterPreview, prepare_import, resolve_layout
 from desktop.services.workspace import Workspace
 from desktop.store import roster_digest as digest_store
 

@@ -9,7 +9,7 @@ The import wizard (and ``laoxie import``) works in two steps:
    :class:`RosterPreview` has the counts (new / updated / unchanged /
    refused), every problem with sheet, row and column, and the problems
    grouped by kind.
-2. :func:`commit_import` writes the valid rows, the ``roster_imports`` row,
+2. :func:`desktop.services.roster_commit.commit_import` writes the valid rows, the ``roster_imports`` row,
    the remembered column mapping and an audit entry naming the file and its
    SHA-256, all in one transaction: never half an import.
 
@@ -20,10 +20,8 @@ run them on its worker thread with a bar and a cancel button.
 from __future__ import annotations
 
 import datetime
-import json
 import secrets
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,26 +30,23 @@ from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import find_insurance_header
 from desktop.core.permissions import Permission
 from desktop.core.roster import (
-    HEADER_SEARCH_ROWS, NO_CHANGES, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
+    HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
     RowProblem, SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header,
     group_problems, header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
-from desktop.services.backups import backup_due, make_backup
 from desktop.services.reviews import ensure_enterprise_editable
+from desktop.services.roster_compare import _classify, _cross_check, _stage_tuple
+from desktop.services.roster_mapping import mapping_text, remembered_mapping
 from desktop.services.workspace import Workspace
-from desktop.store import roster_undo as undo_store
 from desktop.store import rosters as roster_store
-from desktop.store.rosters import StoredWorker, months_json
+from desktop.store.rosters import StoredWorker
 
 __all__ = [
     "Field", "RosterInspection", "column_letter",
-    "inspect_roster", "open_roster", "ImportResult", "RosterError", "RosterPreview", "commit_import",
-    "forget_mapping", "import_roster", "parse_column", "prepare_import", "remembered_mapping",
-    "write_problems_copy", "write_template",
+    "inspect_roster", "open_roster", "RosterError", "RosterPreview",
+    "prepare_import", "write_problems_copy", "write_template",
 ]
-
-MAPPING_KEY = "roster_mapping:{enterprise_id}"
 
 
 # --------------------------------------------------------------------------
@@ -129,77 +124,12 @@ class RosterPreview:
         }
 
 
-def mapping_text(layout: HeaderLayout, unmapped: Mapping[str, str]) -> str:
-    """The remembered mapping setting's text for a roster read with ``layout`` and these columns ignored."""
-    return json.dumps({"fields": layout.learned_names(), "ignored": dict(unmapped)}, ensure_ascii=False, sort_keys=True)
-
-
 def problem_record(sheet: str, layout: HeaderLayout, p: RowProblem) -> dict[str, object]:
     return {
         "sheet": sheet, "row": p.row, "column": p.column_letter, "header": layout.header_of(p.column),
         "field": p.field.value if p.field else None, "code": p.code, "severity": p.severity,
         "message": p.text(),
     }
-
-
-@dataclass
-class ImportResult:
-    import_id: int
-    counts: dict[str, int]
-    preview: RosterPreview
-    backed_up: bool = False  # a regular verified backup was due and made before the import's writes
-
-
-# --------------------------------------------------------------------------
-# Column mapping remembered per enterprise
-
-
-def remembered_mapping(ws: Workspace, enterprise_id: int) -> dict[str, dict[str, str]]:
-    """{"fields": {field: header}, "ignored": {field: header}} last used for this enterprise."""
-    return parse_mapping(ws.store.setting(MAPPING_KEY.format(enterprise_id=enterprise_id)))
-
-
-def parse_mapping(text: str | None) -> dict[str, dict[str, str]]:
-    """The remembered mapping setting's text read (anything unreadable: nothing remembered)."""
-    if not text:
-        return {"fields": {}, "ignored": {}}
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {"fields": {}, "ignored": {}}
-    if not isinstance(data, dict):
-        return {"fields": {}, "ignored": {}}
-    return {
-        key: {str(k): str(v) for k, v in dict(data.get(key) or {}).items()} for key in ("fields", "ignored")
-    }
-
-
-def forget_mapping(ws: Workspace, enterprise_id: int) -> None:
-    ws.require(Permission.IMPORT_ROSTERS)
-    with ws.store.transaction():
-        ws.store.set_setting(MAPPING_KEY.format(enterprise_id=enterprise_id), "{}")
-        ws.audit("roster.mapping_forget", entity="enterprise", entity_id=enterprise_id)
-
-
-def parse_column(text: str | int | None) -> int | None:
-    """A column as the clerk names it: "D", "d", 4 (1-based) or "4"; None / "" / "-" for none."""
-    if text is None:
-        return None
-    if isinstance(text, int):
-        if text < 1:
-            raise RosterError("roster_mapping_invalid", detail=f"列号 {text}")
-        return text - 1
-    value = text.strip().upper()
-    if value in ("", "-", "无", "NONE"):
-        return None
-    if value.isdigit():
-        return parse_column(int(value))
-    if value.isascii() and value.isalpha() and len(value) <= 3:
-        index = 0
-        for ch in value:
-            index = index * 26 + ord(ch) - 64
-        return index - 1
-    raise RosterError("roster_mapping_invalid", detail=f"“{text}”不是列字母（如 D）或列号（如 4）")
 
 
 # --------------------------------------------------------------------------
@@ -433,223 +363,6 @@ def _prepare(
     )
 
 
-def _cross_check(
-    ws: Workspace, enterprise_id: int, layout: HeaderLayout, valid: list[RosterRow], stored: dict[str, StoredWorker]
-) -> None:
-    """Warnings that need the store: the person works elsewhere, or is on file under another name."""
-    others = roster_store.other_employers(ws.store, enterprise_id, (r.id_number for r in valid))
-    if not others and not stored:
-        return  # an enterprise's first roster in a new office: nobody to compare with
-    column = layout.columns.get(Field.ID_NUMBER)
-    for row in valid:
-        names = others.get(row.id_number)
-        if names:
-            row.add_problems(RowProblem(row.sheet_row, column, Field.ID_NUMBER, "worker_at_other_enterprise",
-                                        {"enterprises": "、".join(f"“{n}”" for n in names)}))
-        old = stored.get(row.id_number)
-        if old is not None and old.name != row.name and row.name:
-            row.add_problems(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
-                                        {"stored": old.name, "name": row.name}))
-
-
-def _same(before: object, after: object) -> bool:
-    if isinstance(before, (int, float)) and isinstance(after, (int, float)):
-        return abs(float(before) - float(after)) < 0.005
-    return before == after
-
-
-def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Sequence[str]) -> None:
-    """Set the row's action (new / updated / unchanged / refused) and what changed."""
-    if row.status != "valid":
-        row.action, row.changes = "refused", NO_CHANGES
-        return
-    old = stored.get(row.id_number)
-    if old is None:
-        row.action, row.changes = "new", NO_CHANGES
-        return
-    changes: dict[str, tuple[object, object]] = {}
-    if row.name and old.name != row.name:
-        changes["name"] = (old.name, row.name)
-    if not old.active:
-        changes["active"] = (0, 1)
-    for name in fields:
-        before, after = old.values.get(name), getattr(row, name)
-        if not _same(before, after):
-            changes[name] = (before, after)
-    row.action, row.changes = ("updated", changes) if changes else ("unchanged", NO_CHANGES)
-
-
-def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[str, int], list[str]]:
-    """The counts of the rows' statuses and actions, and the active workers on file the roster leaves out."""
-    counts = checked.counts()
-    actions = Counter(row.action for row in checked.rows)
-    counts.update({key: actions.get(key, 0) for key in ("new", "updated", "unchanged", "refused")})
-    absent: list[str] = []
-    if stored:
-        seen = {row.id_number for row in checked.rows if len(row.id_number) == 18}  # refused rows too: not "absent"
-        absent = sorted(n for n, w in stored.items() if w.active and n not in seen)
-    counts["absent"] = len(absent)
-    counts["skipped_blank"] = len(checked.skipped["blank"])
-    counts["skipped_closing"] = len(checked.skipped["closing"]) + len(checked.skipped["header"])
-    return counts, absent
-
-
-def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequence[str]) -> tuple[dict[str, int], list[str]]:
-    known = stored.get
-    for row in checked.rows:
-        if row.status == "valid" and known(row.id_number) is None:
-            # The usual row of a big roster, a worker not on file: nothing to compare
-            # (what _classify_row says, without a call and a new dict per row).
-            row.action = "new"
-            if row.changes:
-                row.changes = NO_CHANGES
-        else:
-            _classify_row(row, stored, fields)
-    return _counts(checked, stored)
-
-
-def _stage_tuple(r: RosterRow) -> tuple[object, ...]:
-    """STAGE_COLUMNS: the person, the sheet row, then what _values() gives (spelt out: 100,000 calls)."""
-    return (
-        r.id_number, r.name, r.sex, r.birth_date, r.sheet_row, r.hukou_text, r.hukou_code, r.contract_type,
-        r.contract_start, r.contract_end, r.hire_date, r.job, r.monthly_wage,
-        None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_claim,
-    )
-
-
-# --------------------------------------------------------------------------
-# Commit
-
-
-def _values(row: RosterRow) -> tuple[object, ...]:
-    return (
-        row.hukou_text, row.hukou_code, row.contract_type, row.contract_start, row.contract_end, row.hire_date,
-        row.job, row.monthly_wage, months_json(row.paid_months), row.social_insurance, row.phone,
-        row.priority_claim,
-    )
-
-
-def commit_import(
-    ws: Workspace,
-    preview: RosterPreview,
-    *,
-    deactivate_absent: bool = False,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
-) -> ImportResult:
-    """Write the preview's valid rows in one transaction with its audit entry.
-
-    The comparison with the workers on file is made again inside the
-    transaction, so the counts recorded are what was really written.
-    ``deactivate_absent`` marks workers the roster no longer lists inactive.
-    """
-    ws.require(Permission.IMPORT_ROSTERS)
-    if preview.unchanged_since is not None:  # the last import's file again: recorded, nothing written
-        from desktop.services import roster_digest
-
-        return roster_digest.commit_unchanged(ws, preview, deactivate_absent=deactivate_absent,
-                                              progress=progress, cancel=cancel)
-    store = ws.store
-    enterprise_id = preview.enterprise.id
-    ensure_enterprise_editable(ws, enterprise_id)  # a submitted or approved case keeps its roster
-    fresh = store.audit_chain_head() == preview.store_state  # nothing written since the preview
-    backed_up = backup_due(ws)
-    if backed_up:
-        # The regular verified copy, when one is due; going back from a wrong import does
-        # not need it (roster_undo: each import records what it changed), so an import no
-        # longer copies the whole office every time (issue 15 item 2).
-        make_backup(ws, "before-import")
-    after_backup = store.audit_chain_head()
-    rows = preview.rows
-    total = len(rows)
-    # The staged rows are in a TEMP table of the connection that prepared: usable only on that one.
-    staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
-    with roster_store.bulk_cache(store), store.transaction():
-        check_cancel(cancel)
-        if fresh and store.audit_chain_head() == after_backup:  # at most a backup's own entry since
-            stored = preview._stored
-            counts, absent = dict(preview.counts), list(preview.absent)
-        else:
-            stored = roster_store.stored_workers(store, enterprise_id)
-            counts, absent = _classify(preview.check, stored, preview.fields)
-            staged = False  # the staged rows were "new" then; now they may not be
-        counts["deactivated"] = len(absent) if deactivate_absent else 0
-        mapping_key = MAPPING_KEY.format(enterprise_id=enterprise_id)
-        undo = undo_store.begin(
-            store,
-            employment_ids=[stored[r.id_number].employment_id for r in rows if r.action == "updated"]
-            + ([stored[n].employment_id for n in absent] if deactivate_absent else []),
-            person_ids=[stored[r.id_number].person_id for r in rows if r.action == "updated" and "name" in r.changes],
-            id_numbers=[r.id_number for r in rows if r.action == "new"],  # persons on file elsewhere: renamed
-            mapping=store.setting(mapping_key),
-        )
-        import_id = roster_store.insert_roster_import(
-            store, enterprise_id=enterprise_id, file_name=preview.file.name, sha256=preview.file.sha256,
-            sheet=preview.sheet, counts=counts, imported_by=ws.actor.user_id,
-        )
-        if progress:
-            progress("write", 0, total)
-        if staged:
-            roster_store.insert_staged(store, preview.stage_token, enterprise_id, import_id)
-        else:
-            new = [r for r in rows if r.action == "new"]
-            roster_store.insert_persons(store, ((r.id_number, r.name, r.sex, r.birth_date) for r in new))
-            check_cancel(cancel)
-            if progress:
-                progress("write", total // 3, total)
-            roster_store.insert_employments(
-                store, enterprise_id, import_id, ((r.id_number, r.sheet_row, *_values(r)) for r in new)
-            )
-        check_cancel(cancel)
-        if progress:
-            progress("write", 2 * total // 3, total)
-
-        updated = [r for r in rows if r.action == "updated"]
-        update_fields = list(preview.fields)
-        roster_store.update_employments(store, import_id, update_fields, (
-            (stored[r.id_number].employment_id, r.sheet_row,
-             *(_stored_value(f, r.changes[f][1]) if f in r.changes else _stored_value(f, stored[r.id_number].values[f])
-               for f in update_fields))
-            for r in updated
-        ))
-        roster_store.rename_persons(store, (
-            (stored[r.id_number].person_id, r.name) for r in updated if "name" in r.changes
-        ))
-        if deactivate_absent and absent:
-            roster_store.deactivate_employments(store, (stored[n].employment_id for n in absent))
-        undo_store.finish(store, import_id, undo)
-        store.set_setting(mapping_key, preview.mapping_text())
-        if preview.reimport_keys and stored is preview._stored:  # compared as prepared: its warnings hold
-            from desktop.services import roster_digest
-
-            roster_digest.record(ws, preview, import_id, counts, absent, deactivated=deactivate_absent)
-        changed_fields = Counter(f for r in updated for f in r.changes)
-        ws.audit("roster.import", entity="enterprise", entity_id=enterprise_id, detail={
-            "file": preview.file.name, "sha256": preview.file.sha256, "sheet": preview.sheet,
-            "roster_import_id": import_id, "counts": counts, "changed_fields": dict(sorted(changed_fields.items())),
-        })
-        check_cancel(cancel)
-    preview.close()
-    if progress:
-        progress("write", total, total)
-    return ImportResult(import_id, counts, preview, backed_up)
-
-
-def _stored_value(name: str, value: object) -> object:
-    if name == "paid_months":
-        return months_json(value)  # type: ignore[arg-type]
-    return value
-
-
-def import_roster(
-    ws: Workspace, enterprise_id: int, path: Path | str, *, dry_run: bool = False, deactivate_absent: bool = False,
-    **options: Any,
-) -> tuple[RosterPreview, ImportResult | None]:
-    """Prepare and (unless ``dry_run``) commit, as the command line does."""
-    preview = prepare_import(ws, enterprise_id, path, **options)
-    if dry_run:
-        return preview, None
-    return preview, commit_import(ws, preview, deactivate_absent=deactivate_absent)
 
 
 # --------------------------------------------------------------------------

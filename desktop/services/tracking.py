@@ -27,7 +27,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from desktop.core.decision import Decision, EligibilityError, WorkerFacts
-from desktop.core.eligibility import EnterpriseFacts, add_months, counted_workers
+from desktop.core.eligibility import EnterpriseFacts, counted_workers
+from desktop.core.eligibility_rows import add_months
 from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import InsuranceLayout
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP

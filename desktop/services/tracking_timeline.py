@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from desktop.core.eligibility import add_months
+from desktop.core.eligibility_rows import add_months
 from desktop.core.tracking import Verdict, month_end, month_of
 from desktop.services.loans import tracking_rules
 from desktop.services.tracking import loan_basis, reverify_basis, reverify_loan, workers_required

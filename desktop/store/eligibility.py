@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from desktop.core.decision import Decision
-from desktop.core.eligibility import ClaimRow, OtherClaim, WorkerFacts
+from desktop.core.decision import OtherClaim, WorkerFacts
+from desktop.core.eligibility_claims import ClaimRow
 from desktop.core.enterprise import Enterprise
 from desktop.core.workers import ContractType, PriorityGroup
 from desktop.store import db

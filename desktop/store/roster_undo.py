@@ -1,6 +1,6 @@
 """What undoing a roster import needs: the rows an import changed, as they were, and the ids it added.
 
-An import (``desktop.services.rosters.commit_import``) calls :func:`begin`
+An import (``desktop.services.roster_commit.commit_import``) calls :func:`begin`
 inside its transaction before it writes, tells which existing rows it is
 about to change, and :func:`finish` stores the record in its
 ``roster_imports`` row.  :func:`undo` puts everything back in one statement

@@ -31,7 +31,8 @@ from desktop.core.roster import Field
 from desktop.services.enterprises import get_enterprise
 from desktop.services.errors import ServiceError
 from desktop.services.reviews import ensure_enterprise_editable
-from desktop.services.rosters import ImportResult, RosterInspection, RosterPreview
+from desktop.services.roster_commit import ImportResult
+from desktop.services.rosters import RosterInspection, RosterPreview
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui import import_wizard_work as work

@@ -23,10 +23,11 @@ from PySide6.QtCore import QCoreApplication
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.roster import Field, RosterError
 from desktop.rosters.reader import RosterFile
-from desktop.services import rosters
+from desktop.services import roster_commit, rosters
 from desktop.services.roster_digest import SAME_FILE_DONE, SAME_FILE_TEXT
 from desktop.services.reviews import ensure_enterprise_editable
-from desktop.services.rosters import ImportResult, RosterInspection, RosterPreview
+from desktop.services.roster_commit import ImportResult
+from desktop.services.rosters import RosterInspection, RosterPreview
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import environment_text, is_environment_error
 from desktop.ui.tasks import Cancelled, TaskState
@@ -86,7 +87,7 @@ def prepare(ws: Workspace, state: TaskState, enterprise_id: int, rf: RosterFile,
 
 def commit(ws: Workspace, state: TaskState, preview: RosterPreview, deactivate_absent: bool) -> ImportResult:
     """One transaction; a cancel before its end leaves the database as it was."""
-    return _cancellable(state, rosters.commit_import, ws, preview, deactivate_absent=deactivate_absent)
+    return _cancellable(state, roster_commit.commit_import, ws, preview, deactivate_absent=deactivate_absent)
 
 
 def write_problems_copy(ws: Workspace, state: TaskState, preview: RosterPreview, out: Path) -> Path:

@@ -19,8 +19,8 @@ import pytest
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from desktop.cli.check import check_lines, write_check_json
 from desktop.core.decision import DuplicateChoice
-from desktop.core import eligibility
-from desktop.core.eligibility import RosterCheck
+from desktop.core import eligibility_passes
+from desktop.core.eligibility_passes import RosterCheck
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import id_check_char, uscc_check_char
 from desktop.services import eligibility as svc
@@ -112,7 +112,7 @@ def passes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> b
     """Whether the check reads the roster again to print it (as for a very large one) or keeps the
     outcomes of its counting pass (any real roster)."""
     if request.param == "read again":
-        monkeypatch.setattr(eligibility, "HELD_ROWS", 0)
+        monkeypatch.setattr(eligibility_passes, "HELD_ROWS", 0)
     return bool(request.param == "read again")
 
 

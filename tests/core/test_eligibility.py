@@ -24,10 +24,9 @@ from desktop.core.decision import (
     Decision, DuplicateChoice, EligibilityError, OtherClaim, PassBy, Result, StandardKind, WorkerFacts,
     apply_override, clear_override, decimal_text, percent_text,
 )
-from desktop.core.eligibility import (
-    ApplicationFacts, ClaimRow, EnterpriseFacts, add_months, contract_min_end, decide, fast_id, reason_label,
-    with_other_claims,
-)
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide, reason_label
+from desktop.core.eligibility_claims import ClaimRow, with_other_claims
+from desktop.core.eligibility_rows import add_months, contract_min_end, fast_id
 from desktop.core.identifiers import IdentifierError, id_check_char, parse_id_number
 from desktop.core.messages import MESSAGES
 from desktop.core.policy import DEFAULT_FILES, RuleSet
@@ -522,7 +521,7 @@ def test_no_other_module_overwrites_the_engine_messages() -> None:
     for module in pkgutil.iter_modules(desktop.core.__path__):
         importlib.import_module(f"desktop.core.{module.name}")
     checked = 0
-    for name in ("decision.py", "eligibility.py"):
+    for name in ("decision.py", "eligibility.py", "eligibility_rows.py", "eligibility_standard.py"):
         source = (Path(desktop.core.__file__).parent / name).read_text(encoding="utf-8")
         for code, template in re.findall(r'^\s+"([a-z_]+)": QT_TRANSLATE_NOOP\(\s*"problems",\s*"([^"]+)"', source, re.M):
             assert MESSAGES[code] == template, code

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from desktop.core.decision import Decision, WorkerFacts
-from desktop.core.eligibility import (
-    ApplicationFacts, EnterpriseFacts, RosterCheck, claims_attacher, decide, decide_in_passes, person_key,
-    with_other_claims,
-)
+from desktop.core.eligibility import ApplicationFacts, EnterpriseFacts, decide
+from desktop.core.eligibility_passes import RosterCheck, decide_in_passes
+from desktop.core.eligibility_claims import claims_attacher, with_other_claims
+from desktop.core.eligibility_rows import person_key
 from desktop.core.identifiers import id_check_char
 from desktop.core.policy import RuleSet
 from desktop.core.roster_repeats import duplicate_marks, repeated_rows

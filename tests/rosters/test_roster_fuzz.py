@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.roster import RosterError
 from desktop.rosters.reader import RosterFile
+from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services.accounts import sign_in
 from desktop.services.enterprises import add_enterprise
@@ -56,7 +57,7 @@ def try_import(ws: Workspace, enterprise_id: int, path: Path) -> None:
         assert preview.counts["refused"] == sum(r.status != "valid" for r in preview.rows)
     for record in preview.problem_records():
         assert record["message"] and record["row"] >= 1
-    svc.commit_import(ws, preview)
+    roster_commit.commit_import(ws, preview)
 
 
 CELL = st.one_of(

@@ -16,6 +16,8 @@ from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.policy import RuleSet
 from desktop.core.roster import Field
 from desktop.core.workers import PriorityGroup
+from desktop.services import roster_commit
+from desktop.services import roster_mapping
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
 from desktop.services.priority import mark_priority
@@ -52,8 +54,8 @@ def _prepare(ws: Workspace, enterprise: Enterprise, path: Path, **options: Any) 
 
 
 def _import(ws: Workspace, enterprise: Enterprise, path: Path, *, deactivate_absent: bool = False,
-            **options: Any) -> svc.ImportResult:
-    return svc.commit_import(ws, _prepare(ws, enterprise, path, **options), deactivate_absent=deactivate_absent)
+            **options: Any) -> roster_commit.ImportResult:
+    return roster_commit.commit_import(ws, _prepare(ws, enterprise, path, **options), deactivate_absent=deactivate_absent)
 
 
 def _shown(preview: svc.RosterPreview) -> dict[str, object]:
@@ -135,7 +137,7 @@ def test_a_second_roster_s_renames_absences_and_other_employers_come_out_as_the_
     assert short.counts["absent"] == result.counts["absent"]
     assert "worker_at_other_enterprise" in {g["code"] for g in short.groups()}
 
-    svc.commit_import(workspace, _prepare(workspace, enterprise, second), deactivate_absent=True)  # the full path
+    roster_commit.commit_import(workspace, _prepare(workspace, enterprise, second), deactivate_absent=True)  # the full path
     _assert_same_as_full(workspace, enterprise, second, monkeypatch)
 
 
@@ -149,7 +151,7 @@ def test_committing_it_writes_nothing_but_its_audit_entry_and_the_import_stays_u
 
     preview = _prepare(workspace, enterprise, path)
     assert preview.unchanged_since is not None
-    result = svc.commit_import(workspace, preview)
+    result = roster_commit.commit_import(workspace, preview)
     assert result.import_id == first.import_id
     assert result.counts == {**preview.counts, "deactivated": 0}
     assert _state(workspace) == before
@@ -203,7 +205,7 @@ def _undone(ws: Workspace, enterprise: Enterprise, tmp_path: Path) -> None:
 
 
 def _another_mapping(ws: Workspace, enterprise: Enterprise, tmp_path: Path) -> None:
-    header = svc.remembered_mapping(ws, enterprise.id)["fields"]["phone"]
+    header = roster_mapping.remembered_mapping(ws, enterprise.id)["fields"]["phone"]
     with ws.store.transaction():  # as the wizard leaves it when the clerk says the phone column is not one
         ws.store.set_setting(f"roster_mapping:{enterprise.id}", json.dumps({"ignored": {"phone": header}}))
 
@@ -257,7 +259,7 @@ def test_a_change_between_the_preview_and_the_commit_commits_in_full(workspace: 
     preview = _prepare(workspace, enterprise, path)
     assert preview.unchanged_since is not None
     _changed_by_hand(workspace, enterprise, tmp_path)
-    result = svc.commit_import(workspace, preview)
+    result = roster_commit.commit_import(workspace, preview)
     assert result.import_id > first.import_id  # a real import, recorded as one
     assert result.counts["unchanged"] == first.counts["new"]
 
@@ -270,7 +272,7 @@ def test_marking_the_absent_as_left_takes_the_full_path(workspace: Workspace, tm
     _import(workspace, enterprise, second)
     preview = _prepare(workspace, enterprise, second)
     assert preview.unchanged_since is not None and preview.counts["absent"] >= 1
-    result = svc.commit_import(workspace, preview, deactivate_absent=True)
+    result = roster_commit.commit_import(workspace, preview, deactivate_absent=True)
     assert result.counts["deactivated"] == preview.counts["absent"]
     active = workspace.store.conn.execute(
         "SELECT count(*) FROM employments WHERE enterprise_id = ? AND active = 1", (enterprise.id,)).fetchone()[0]
@@ -283,12 +285,12 @@ def test_a_forgotten_mapping_reads_as_the_first_import_did_and_is_remembered_aga
     enterprise = _enterprise(workspace)
     path = _roster(tmp_path)
     _import(workspace, enterprise, path)
-    remembered = svc.remembered_mapping(workspace, enterprise.id)
+    remembered = roster_mapping.remembered_mapping(workspace, enterprise.id)
     assert remembered["fields"]
-    svc.forget_mapping(workspace, enterprise.id)
+    roster_mapping.forget_mapping(workspace, enterprise.id)
     short = _assert_same_as_full(workspace, enterprise, path, monkeypatch)
-    svc.commit_import(workspace, short)
-    assert svc.remembered_mapping(workspace, enterprise.id) == remembered
+    roster_commit.commit_import(workspace, short)
+    assert roster_mapping.remembered_mapping(workspace, enterprise.id) == remembered
 
 
 def test_recording_the_digests_reads_the_sheet_once(
@@ -309,5 +311,5 @@ def test_recording_the_digests_reads_the_sheet_once(
     path = _roster(tmp_path)
     preview = _prepare(workspace, enterprise, path)
     assert len(preview.reimport_keys) == 2  # as read (nothing remembered) and with the mapping it leaves
-    svc.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
     assert loads == ["名册"]

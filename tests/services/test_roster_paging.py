@@ -16,6 +16,7 @@ import pytest
 
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.identifiers import id_check_char
+from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
@@ -91,7 +92,7 @@ def test_pages_equal_the_full_list_on_the_sample_rosters(workspace: Workspace, s
         staff_total=350, revenue_wan=2500.0, assets_wan=3000.0,
     ))
     preview = svc.prepare_import(workspace, enterprise.id, DATA / sample, today=datetime.date(2026, 11, 24))
-    svc.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
     first = view_store.roster_page(workspace.store, view_store.RosterQuery(enterprise.id), limit=1)[0]
     for query in queries(enterprise.id, first.name, first.id_number):
         assert_pages_match(workspace.store, query, page=3)

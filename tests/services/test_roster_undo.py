@@ -14,6 +14,7 @@ from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.workers import PriorityGroup
 from desktop.core.roster import Field
 from desktop.services import backups
+from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
@@ -34,9 +35,9 @@ def _enterprise(ws: Workspace, uscc: str = "91110000600037341L", name: str = "å»
     ))
 
 
-def _import(ws: Workspace, enterprise: Enterprise, path: Path, **kwargs: Any) -> svc.ImportResult:
+def _import(ws: Workspace, enterprise: Enterprise, path: Path, **kwargs: Any) -> roster_commit.ImportResult:
     preview = svc.prepare_import(ws, enterprise.id, path, today=TODAY)
-    return svc.commit_import(ws, preview, **kwargs)
+    return roster_commit.commit_import(ws, preview, **kwargs)
 
 
 def _state(ws: Workspace, enterprise: Enterprise) -> dict[str, object]:
@@ -164,7 +165,7 @@ def test_the_column_mapping_the_import_replaced_comes_back(workspace: Workspace,
     mapping = workspace.store.setting(f"roster_mapping:{enterprise.id}")
     preview = svc.prepare_import(workspace, enterprise.id, tmp_path / "a.xlsx", today=TODAY,
                                  columns={Field.JOB: None})
-    result = svc.commit_import(workspace, preview)
+    result = roster_commit.commit_import(workspace, preview)
     assert workspace.store.setting(f"roster_mapping:{enterprise.id}") != mapping
     undo_import(workspace, result.import_id)
     assert workspace.store.setting(f"roster_mapping:{enterprise.id}") == mapping

@@ -15,6 +15,9 @@ import pytest
 from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.pinyin_order import person_sort_key
 from desktop.core.roster import Field, RosterError
+from desktop.services import roster_commit
+from desktop.services import roster_compare
+from desktop.services import roster_mapping
 from desktop.services import rosters as svc
 from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
@@ -150,7 +153,7 @@ def test_preview_writes_nothing_then_commit_writes_everything_with_its_audit_ent
     assert preview.counts | {} == preview.counts
     assert (preview.counts["new"], preview.counts["refused"]) == (25, 4)
 
-    result = svc.commit_import(workspace, preview)
+    result = roster_commit.commit_import(workspace, preview)
     after = snapshot(workspace)
     assert after["employments"] - before["employments"] == 25
     assert after["persons"] - before["persons"] == 25
@@ -178,7 +181,7 @@ def test_reimport_updates_by_id_number_and_shows_what_changed(
 ) -> None:
     built = build(RosterSpec(workers=8, seed=5))
     first = write_xlsx(tmp_path / "v1.xlsx", built)
-    svc.commit_import(workspace, prepare(workspace, enterprise, first))
+    roster_commit.commit_import(workspace, prepare(workspace, enterprise, first))
 
     grid = [list(r) for r in built.grid]
     grid[2][10] = 4100  # 月工资
@@ -194,7 +197,7 @@ def test_reimport_updates_by_id_number_and_shows_what_changed(
     assert changed[4]["hukou_text"][1] == "安图县" and changed[4]["hukou_code"][1] == "222426"
     assert changed[5] == {"name": (built.grid[4][1], str(built.grid[4][1]) + "子")}
     assert any(p.code == "name_differs_from_stored" for r in preview.rows for p in r.problems)
-    result = svc.commit_import(workspace, preview, deactivate_absent=True)
+    result = roster_commit.commit_import(workspace, preview, deactivate_absent=True)
     assert result.counts["updated"] == 3 and result.counts["deactivated"] == 1
     query = roster_view.RosterQuery(enterprise.id)
     assert roster_view.count_roster(workspace, query) == 7
@@ -220,10 +223,10 @@ def test_a_commit_that_fails_halfway_leaves_nothing(
     monkeypatch.setattr(roster_store, "insert_staged", broken)
     monkeypatch.setattr(roster_store, "insert_employments", broken)
     with pytest.raises(Exception):  # noqa: B017 - the store turns it into a StoreError
-        svc.commit_import(workspace, preview)
+        roster_commit.commit_import(workspace, preview)
     assert snapshot(workspace) == before and last_change(workspace) == head
     monkeypatch.undo()
-    result = svc.commit_import(workspace, preview)  # the same preview commits once the disk is back
+    result = roster_commit.commit_import(workspace, preview)  # the same preview commits once the disk is back
     assert result.counts["new"] == 30
 
 
@@ -237,9 +240,9 @@ def test_cancel_during_check_and_commit(workspace: Workspace, enterprise: Enterp
     before = snapshot(workspace)
     preview = prepare(workspace, enterprise, path)
     with pytest.raises(RosterError):
-        svc.commit_import(workspace, preview, cancel=lambda: True)
+        roster_commit.commit_import(workspace, preview, cancel=lambda: True)
     assert snapshot(workspace) == before
-    assert svc.commit_import(workspace, preview).counts["new"] == 5000
+    assert roster_commit.commit_import(workspace, preview).counts["new"] == 5000
 
 
 def test_staged_and_ordinary_commits_write_the_same(
@@ -250,7 +253,7 @@ def test_staged_and_ordinary_commits_write_the_same(
     assert staged.stage_token and roster_store.is_staged(workspace.store, staged.stage_token)
     newer = prepare(workspace, enterprise, path)  # replaces the staging of the first preview
     assert not roster_store.is_staged(workspace.store, staged.stage_token)
-    svc.commit_import(workspace, staged)  # the ordinary path
+    roster_commit.commit_import(workspace, staged)  # the ordinary path
     first = roster_store.stored_workers(workspace.store, enterprise.id)
 
     other = add_enterprise(workspace, EnterpriseDraft(
@@ -261,7 +264,7 @@ def test_staged_and_ordinary_commits_write_the_same(
     token = preview.stage_token
     assert roster_store.is_staged(workspace.store, token)
     assert all(any(p.code == "worker_at_other_enterprise" for p in r.problems) for r in preview.rows)
-    svc.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
     assert not roster_store.is_staged(workspace.store, token)
     second = roster_store.stored_workers(workspace.store, other.id)
     strip = lambda w: (w.id_number, w.name, w.values)  # noqa: E731
@@ -290,15 +293,15 @@ def test_clerk_corrections_are_remembered_for_the_enterprise(
     preview = prepare(workspace, enterprise, path, header_row=1,
                       columns={Field.NAME: 0, Field.ID_NUMBER: 1, Field.HUKOU: 2, Field.SEX: None})
     assert preview.rows[0].status == "valid" and preview.rows[0].codes == []
-    svc.commit_import(workspace, preview)
-    assert svc.remembered_mapping(workspace, enterprise.id)["fields"]["hukou"] == "老家"
-    assert svc.remembered_mapping(workspace, enterprise.id)["ignored"] == {"sex": "性别"}
+    roster_commit.commit_import(workspace, preview)
+    assert roster_mapping.remembered_mapping(workspace, enterprise.id)["fields"]["hukou"] == "老家"
+    assert roster_mapping.remembered_mapping(workspace, enterprise.id)["ignored"] == {"sex": "性别"}
 
     again = prepare(workspace, enterprise, path)  # no header row, no columns given: remembered
     assert again.remembered and again.layout.columns.get(Field.SEX) is None
     assert again.counts["unchanged"] == 1
     again.close()
-    svc.forget_mapping(workspace, enterprise.id)
+    roster_mapping.forget_mapping(workspace, enterprise.id)
     with pytest.raises(RosterError):
         prepare(workspace, enterprise, path)
 
@@ -368,7 +371,7 @@ def test_a_csv_roster_imports(tmp_path: Path, workspace: Workspace, enterprise: 
     statuses = [r.status for r in preview.rows]
     assert statuses == [e.status for e in built.expected]
     assert preview.rows[4].codes == ["id_stored_as_number"]  # "2.22401E+17" in a CSV is the same loss
-    assert svc.commit_import(workspace, preview).counts["new"] == 11
+    assert roster_commit.commit_import(workspace, preview).counts["new"] == 11
 
 
 # --------------------------------------------------------------------------
@@ -378,7 +381,7 @@ def test_a_csv_roster_imports(tmp_path: Path, workspace: Workspace, enterprise: 
 def test_roster_view_filters_pages_and_sorts(tmp_path: Path, workspace: Workspace, enterprise: Enterprise) -> None:
     path = write_xlsx(tmp_path / "r.xlsx", build(RosterSpec(workers=60, seed=21)))
     preview = prepare(workspace, enterprise, path)
-    svc.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
     rows = preview.rows
     q = roster_view.RosterQuery(enterprise.id)
     assert roster_view.count_roster(workspace, q) == 60
@@ -562,15 +565,15 @@ def test_the_wizard_inspects_then_prepares_from_the_same_file(
     preview = svc.prepare_import(workspace, enterprise.id, rf, today=TODAY,
                                  columns={Field.PHONE: seen.layout.columns[Field.PHONE]})
     assert preview.file is rf and preview.counts["new"] == 25
-    svc.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
 
 
 def test_staged_rows_hold_what_the_ordinary_commit_writes(workspace: Workspace, enterprise: Enterprise) -> None:
     preview = prepare(workspace, enterprise, SAMPLES / "roster_clean.xlsx")
     assert len(roster_store.STAGE_COLUMNS) == 5 + len(roster_store.VALUE_COLUMNS)
     for row in preview.rows:
-        assert svc._stage_tuple(row) == (row.id_number, row.name, row.sex, row.birth_date, row.sheet_row,
-                                         *svc._values(row))
+        assert roster_compare._stage_tuple(row) == (row.id_number, row.name, row.sex, row.birth_date, row.sheet_row,
+                                         *roster_commit._values(row))
     preview.close()
 
 
@@ -584,7 +587,7 @@ def test_a_preview_made_on_another_connection_commits_the_ordinary_way(
     preview = prepare(other, enterprise, SAMPLES / "roster_clean.xlsx")
     assert preview.stage_token
     other.close()
-    result = svc.commit_import(workspace, preview)  # and close() does not touch the closed connection
+    result = roster_commit.commit_import(workspace, preview)  # and close() does not touch the closed connection
     assert result.counts["new"] == 30
     assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
     preview.close()  # twice is fine

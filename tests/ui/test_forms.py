@@ -17,6 +17,7 @@ from desktop.ui.forms import FormError, all_form_names, load_form
 from desktop.ui.lock import LockScreen
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.review_form import ReviewForm
+from desktop.ui.roster_form import RosterForm
 from desktop.ui.settings_page import SettingsPage
 from desktop.ui.setup_dialog import SetupDialog
 from desktop.ui.tasks import ProgressDialog
@@ -88,7 +89,8 @@ def _form_widgets(name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("cls", "form"),
-    [(WindowForm, "main_window"), (ReviewForm, "review_page"), (EnterpriseDialog, "enterprise_dialog"),
+    [(WindowForm, "main_window"), (ReviewForm, "review_page"), (RosterForm, "roster_page"),
+     (EnterpriseDialog, "enterprise_dialog"),
      (SetupDialog, "setup_dialog"), (LoginDialog, "login_dialog"), (SettingsPage, "settings_page"),
      (LockScreen, "lock_screen"), (ProgressDialog, "progress_dialog"), (RestoreDialog, "restore_dialog"),
      (CheckDialog, "check_dialog"), (UsersDialog, "users_dialog"), (UserDialog, "user_dialog"),

@@ -19,6 +19,7 @@ from desktop.core.enterprise import Enterprise
 from desktop.core.roster import Field
 from desktop.resources import form_path
 from desktop.services import reviews
+from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
@@ -85,7 +86,7 @@ def to_preview(qtbot: QtBot, wizard: ImportWizard) -> None:
     assert wizard.preview is not None, wizard.previewStatusLabel.text()
 
 
-def import_now(qtbot: QtBot, wizard: ImportWizard) -> svc.ImportResult:
+def import_now(qtbot: QtBot, wizard: ImportWizard) -> roster_commit.ImportResult:
     with qtbot.waitSignal(wizard.imported, timeout=WAIT) as blocker:
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     assert wizard.currentId() == RESULT_PAGE
@@ -165,7 +166,7 @@ def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Ca
     preview = svc.prepare_import(workspace, other.id, SAMPLES / "roster_clean.xlsx")
     assert preview.stage_token
     assert result.backed_up  # the first import of a new office: its first backup was due
-    assert not svc.commit_import(workspace, preview).backed_up  # one minute later none is due
+    assert not roster_commit.commit_import(workspace, preview).backed_up  # one minute later none is due
     by_service = roster_store.stored_workers(workspace.store, other.id)
     assert len(by_wizard) == 30 and sorted(map(strip, by_wizard.values())) == sorted(map(strip, by_service.values()))
     kept = runner._kept[-1]  # noqa: SLF001
@@ -275,7 +276,7 @@ def test_a_reimport_shows_what_changes_and_can_mark_absent_workers(
     tmp_path: Path,
 ) -> None:
     built = build(RosterSpec(workers=8, seed=5))
-    svc.commit_import(workspace, svc.prepare_import(workspace, enterprise.id, write_xlsx(tmp_path / "v1.xlsx", built)))
+    roster_commit.commit_import(workspace, svc.prepare_import(workspace, enterprise.id, write_xlsx(tmp_path / "v1.xlsx", built)))
     grid = [list(r) for r in built.grid]
     grid[2][10] = 4100  # 月工资 of the worker on sheet row 3
     del grid[8]  # one worker left

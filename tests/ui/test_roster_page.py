@@ -721,6 +721,7 @@ def test_the_clerk_records_the_hukou_check_from_the_menu(qtbot: QtBot, workspace
 
 def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, roster: Roster, tasks: TaskRunner,
                                           message_boxes: MessageBoxes, tmp_path: Path) -> None:
+    from desktop.services import roster_commit
     from desktop.services import rosters as roster_service
     from tests.roster_factory import RosterSpec, build, write_xlsx
 
@@ -729,7 +730,7 @@ def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, ro
     assert page.undoImportButton.toolTip() == "没有可撤销的名册导入"
     write_xlsx(tmp_path / "物流名册（三人）.xlsx", build(RosterSpec(workers=3, seed=11)).grid)
     preview = roster_service.prepare_import(workspace, roster.other_id, tmp_path / "物流名册（三人）.xlsx")
-    roster_service.commit_import(workspace, preview)
+    roster_commit.commit_import(workspace, preview)
     page.reload()
     assert len(column(page, RosterColumn.NAME)) == 4
     assert page.undoImportButton.isEnabled()
