@@ -33,6 +33,7 @@ from desktop.core.identifiers import id_check_char, uscc_check_char  # noqa: E40
 from desktop.core.office import Actor  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from desktop.store import rosters as roster_store  # noqa: E402
+from desktop.store import roster_query as query_store  # noqa: E402
 from desktop.store import roster_view as view_store  # noqa: E402
 
 TARGET_MS = 100.0
@@ -101,7 +102,7 @@ def bench_uscc(n: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def timed(store: Store, query: view_store.RosterQuery) -> tuple[float, int | None]:
+def timed(store: Store, query: query_store.RosterQuery) -> tuple[float, int | None]:
     """What the view does on a new filter: the first 200 rows, and the count when it is cheap."""
     start = time.perf_counter()
     window = view_store.filter_roster(store, query, first=200)
@@ -110,19 +111,19 @@ def timed(store: Store, query: view_store.RosterQuery) -> tuple[float, int | Non
     return elapsed, window.total
 
 
-def floor_timed(store: Store, query: view_store.RosterQuery) -> float:
+def floor_timed(store: Store, query: query_store.RosterQuery) -> float:
     """The same first page as one plain statement (SQLite's own plan on the same indexes)."""
-    where, params, _ = view_store._where(query)
-    column = view_store.SORT_COLUMNS[query.sort]
+    where, params, _ = query_store._where(query)
+    column = query_store.SORT_COLUMNS[query.sort]
     tie = "p.id" if column.startswith("p.") else "m.id"
     direction = "DESC" if query.descending else "ASC"
-    sql = (f"{view_store._RECORD_SQL} WHERE {where} ORDER BY {column} {direction}, {tie} {direction} LIMIT 200")
+    sql = (f"{query_store._RECORD_SQL} WHERE {where} ORDER BY {column} {direction}, {tie} {direction} LIMIT 200")
     start = time.perf_counter()
     store.conn.execute(sql, params).fetchall()
     return (time.perf_counter() - start) * 1000
 
 
-def count_timed(store: Store, query: view_store.RosterQuery) -> tuple[float, int]:
+def count_timed(store: Store, query: query_store.RosterQuery) -> tuple[float, int]:
     start = time.perf_counter()
     total = view_store.count_roster(store, query)
     return (time.perf_counter() - start) * 1000, total
@@ -142,7 +143,7 @@ def measure(workers: int, goal_ms: float) -> bool:
         print(f"built {workers} + {OTHERS} employments in {time.perf_counter() - started:.1f} s (kept: {path})")
     store = Store.open(path, create=False)
     enterprise_id = int(store.conn.execute("SELECT min(id) FROM enterprises").fetchone()[0])
-    base = view_store.RosterQuery(enterprise_id)
+    base = query_store.RosterQuery(enterprise_id)
     sample = view_store.roster_page(store, base, limit=1, offset=5000)[0]
     queries = {
         "all, roster order": base,

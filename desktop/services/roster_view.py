@@ -16,7 +16,8 @@ from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE, unmask
 from desktop.services.workspace import Workspace
 from desktop.store import roster_view as roster_store
 from desktop.store import rosters as roster_import_store
-from desktop.store.roster_view import SORT_COLUMNS, RosterQuery, RosterRecord, RosterWindow
+from desktop.store.roster_query import SORT_COLUMNS, RosterQuery, RosterRecord, searches_numbers
+from desktop.store.roster_view import RosterWindow
 
 __all__ = [
     "SORT_COLUMNS", "RosterQuery", "RosterRecord", "RosterWindow", "count_roster", "filter_roster",
@@ -30,7 +31,7 @@ def count_roster(ws: Workspace, query: RosterQuery) -> int:
 def roster_page(ws: Workspace, query: RosterQuery, *, limit: int = 200, offset: int = 0) -> list[RosterRecord]:
     """One page of the roster; a search that finds rows by digits their masked numbers hide is logged."""
     query = _scoped(ws, query)
-    if query.hidden_digits and roster_store.searches_numbers(query):
+    if query.hidden_digits and searches_numbers(query):
         _log_hidden_search(ws, query, roster_store.count_roster(ws.store, query))
     return roster_store.roster_page(ws.store, query, limit=limit, offset=offset)
 
@@ -40,7 +41,7 @@ def filter_roster(ws: Workspace, query: RosterQuery, *, first: int = 200) -> Ros
     when it costs little (None: the view counts with :func:`count_roster` in the background)."""
     query = _scoped(ws, query)
     window = roster_store.filter_roster(ws.store, query, first=first)
-    if query.hidden_digits and roster_store.searches_numbers(query):
+    if query.hidden_digits and searches_numbers(query):
         # what the search tells must be logged before its rows are shown: counted now
         found = window.total if window.total is not None else roster_store.count_roster(ws.store, query)
         _log_hidden_search(ws, query, found)

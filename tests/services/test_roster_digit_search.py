@@ -13,6 +13,7 @@ import pytest
 from desktop.core.identifiers import id_check_char
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
+from desktop.store import roster_query as query_store
 from desktop.store import roster_view as view_store
 from desktop.store.store import Store
 
@@ -57,13 +58,13 @@ def texts() -> list[str]:
         runs.add(value)
         for size in range(3, 9):
             runs.update(value[i:i + size] for i in range(len(value) - size + 1))
-    return sorted(r for r in runs if r and view_store.searches_numbers(view_store.RosterQuery(0, text=r)))
+    return sorted(r for r in runs if r and query_store.searches_numbers(query_store.RosterQuery(0, text=r)))
 
 
 def test_the_indexed_search_finds_exactly_what_every_row_checked_finds(roster: tuple[Store, int]) -> None:
     store, enterprise_id = roster
     for text in texts():
-        query = view_store.RosterQuery(enterprise_id, text=text)
+        query = query_store.RosterQuery(enterprise_id, text=text)
         every = view_store.count_roster(store, query)  # the rule over every row, no index narrowing
         window = view_store.filter_roster(store, query)
         assert window.total == every == len(view_store.roster_ids(store, query)), text
@@ -71,7 +72,7 @@ def test_the_indexed_search_finds_exactly_what_every_row_checked_finds(roster: t
 
 def test_four_digits_read_candidates_three_walk_the_roster(roster: tuple[Store, int]) -> None:
     store, enterprise_id = roster
-    base = view_store.RosterQuery(enterprise_id)
+    base = query_store.RosterQuery(enterprise_id)
     tail, whole, phone = NUMBERS[0][-4:], NUMBERS[0], PHONES[0]
     for text in (tail, whole, phone, NUMBERS[0][6:10], NUMBERS[0][:5]):
         assert view_store._plan(store, dataclasses.replace(base, text=text)).narrowed, text
@@ -80,7 +81,7 @@ def test_four_digits_read_candidates_three_walk_the_roster(roster: tuple[Store, 
 
 def test_many_candidates_walk_the_roster(roster: tuple[Store, int], monkeypatch: pytest.MonkeyPatch) -> None:
     store, enterprise_id = roster
-    query = view_store.RosterQuery(enterprise_id, text="2224")  # the area code of four of the six
+    query = query_store.RosterQuery(enterprise_id, text="2224")  # the area code of four of the six
     assert view_store._plan(store, query).narrowed
     monkeypatch.setattr(view_store, "FEW", 4)
     assert not view_store._plan(store, query).narrowed
@@ -89,7 +90,7 @@ def test_many_candidates_walk_the_roster(roster: tuple[Store, int], monkeypatch:
 
 def test_too_many_areas_to_list_walk_the_roster(roster: tuple[Store, int], monkeypatch: pytest.MonkeyPatch) -> None:
     store, enterprise_id = roster
-    query = view_store.RosterQuery(enterprise_id, text=NUMBERS[0][-4:])
+    query = query_store.RosterQuery(enterprise_id, text=NUMBERS[0][-4:])
     monkeypatch.setattr(view_store, "_HEADS_LISTED", 4)  # the six numbers come from five areas
     assert view_store._id_heads(store) is None
     assert not view_store._plan(store, query).narrowed
@@ -104,7 +105,7 @@ def test_a_whole_id_number_with_every_digit_shown_reads_its_person_and_long_phon
     with store.transaction():  # a phone field that holds a whole ID number among other text
         store.conn.execute("UPDATE employments SET phone = ? WHERE enterprise_id = ? AND person_id ="
                            " (SELECT id FROM persons WHERE id_number = ?)", (f"见{whole}备注", enterprise_id, NUMBERS[4]))
-    query = view_store.RosterQuery(enterprise_id, text=whole, hidden_digits=True)
+    query = query_store.RosterQuery(enterprise_id, text=whole, hidden_digits=True)
     assert view_store._plan(store, query).narrowed
     window = view_store.filter_roster(store, query)
     assert {r.id_number for r in window.first_rows} == {whole, NUMBERS[4]}

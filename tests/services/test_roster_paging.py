@@ -20,14 +20,15 @@ from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
+from desktop.store import roster_query as query_store
 from desktop.store import roster_view as view_store
 from desktop.store.store import Store
 from tests.conftest import DATA
 from tests.roster_factory import store_roster
 
 
-def queries(enterprise_id: int, name: str, number: str) -> list[view_store.RosterQuery]:
-    base = view_store.RosterQuery(enterprise_id)
+def queries(enterprise_id: int, name: str, number: str) -> list[query_store.RosterQuery]:
+    base = query_store.RosterQuery(enterprise_id)
     variants = [
         {}, {"active_only": False}, {"text": name[:1]}, {"text": name[:2]}, {"text": number[-4:]},
         {"text": number[:6]}, {"text": number}, {"text": number[6:10]},
@@ -41,15 +42,15 @@ def queries(enterprise_id: int, name: str, number: str) -> list[view_store.Roste
     for variant in variants:
         query = dataclasses.replace(base, **variant)  # type: ignore[arg-type]
         found.append(query)
-        for sort in view_store.SORT_COLUMNS:
+        for sort in query_store.SORT_COLUMNS:
             found += [dataclasses.replace(query, sort=sort), dataclasses.replace(query, sort=sort, descending=True)]
     return found
 
 
-def every_match(store: Store, query: view_store.RosterQuery) -> list[int]:
+def every_match(store: Store, query: query_store.RosterQuery) -> list[int]:
     """The oracle: one plain query for every matching id, in the sort's order (NULLs first ascending)."""
-    where, params, _ = view_store._where(query)
-    column = view_store.SORT_COLUMNS[query.sort]
+    where, params, _ = query_store._where(query)
+    column = query_store.SORT_COLUMNS[query.sort]
     tie = "p.id" if column.startswith("p.") else "m.id"
     direction = "DESC" if query.descending else "ASC"
     return [r[0] for r in store.conn.execute(
@@ -57,7 +58,7 @@ def every_match(store: Store, query: view_store.RosterQuery) -> list[int]:
         f" ORDER BY {column} {direction}, {tie} {direction}", params)]
 
 
-def assert_pages_match(store: Store, query: view_store.RosterQuery, page: int) -> None:
+def assert_pages_match(store: Store, query: query_store.RosterQuery, page: int) -> None:
     expected = every_match(store, query)
     window = view_store.filter_roster(store, query, first=page)
     shown = list(window.first_rows)
@@ -93,7 +94,7 @@ def test_pages_equal_the_full_list_on_the_sample_rosters(workspace: Workspace, s
     ))
     preview = svc.prepare_import(workspace, enterprise.id, DATA / sample, today=datetime.date(2026, 11, 24))
     roster_commit.commit_import(workspace, preview)
-    first = view_store.roster_page(workspace.store, view_store.RosterQuery(enterprise.id), limit=1)[0]
+    first = view_store.roster_page(workspace.store, query_store.RosterQuery(enterprise.id), limit=1)[0]
     for query in queries(enterprise.id, first.name, first.id_number):
         assert_pages_match(workspace.store, query, page=3)
 
@@ -129,7 +130,7 @@ def test_pages_equal_the_full_list_on_10000_workers(workspace: Workspace, few: N
         staff_total=12_000, revenue_wan=2500.0, assets_wan=3000.0,
     ))
     build_varied_roster(workspace.store, enterprise.id, 10_000)
-    sample = view_store.roster_page(workspace.store, view_store.RosterQuery(enterprise.id), limit=1,
+    sample = view_store.roster_page(workspace.store, query_store.RosterQuery(enterprise.id), limit=1,
                                       offset=500)[0]
     for query in queries(enterprise.id, sample.name, sample.id_number):
         assert_pages_match(workspace.store, query, page=1000)
@@ -155,7 +156,7 @@ def test_a_name_search_through_the_name_indexes_finds_what_like_finds(workspace:
     store_roster(workspace.store, enterprise.id, persons, rows)
     for text in ["王", "明", "王明", "王王", "娜娜", "阳娜娜", "买买提", "·", "𠀀", "明𠀀", "anna", "ANN", "明明明明",
                  "明明明明明明", "伟王", "杜热"]:
-        query = view_store.RosterQuery(enterprise.id, text=text)
+        query = query_store.RosterQuery(enterprise.id, text=text)
         assert (view_store._named(text) is not None) == (len(text) > 1 and text.lower() == text.upper()), text
         assert_pages_match(workspace.store, query, page=2)
         expected = every_match(workspace.store, query)

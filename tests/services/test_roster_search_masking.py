@@ -25,7 +25,7 @@ from desktop.services.enterprises import add_enterprise
 from desktop.services.privacy import HIDDEN_DIGITS_PURPOSE
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
-from desktop.store import roster_view as view_store
+from desktop.store import roster_query as query_store
 
 
 def number(first17: str) -> str:
@@ -110,7 +110,7 @@ def test_the_search_rule_is_the_display_rule() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT)")
     conn.execute("CREATE TABLE employments (id INTEGER PRIMARY KEY, person_id INT, phone TEXT)")
-    where = view_store._SHOWN_MATCH
+    where = query_store._SHOWN_MATCH
     for n in numbers:
         for phone in phones:
             conn.execute("DELETE FROM persons")

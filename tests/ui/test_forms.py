@@ -16,6 +16,7 @@ from desktop.ui.enterprise_dialog import EnterpriseDialog
 from desktop.ui.forms import FormError, all_form_names, load_form
 from desktop.ui.lock import LockScreen
 from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.import_wizard_form import ImportWizardForm
 from desktop.ui.review_form import ReviewForm
 from desktop.ui.roster_form import RosterForm
 from desktop.ui.settings_page import SettingsPage
@@ -89,7 +90,7 @@ def _form_widgets(name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("cls", "form"),
-    [(WindowForm, "main_window"), (ReviewForm, "review_page"), (RosterForm, "roster_page"),
+    [(WindowForm, "main_window"), (ReviewForm, "review_page"), (RosterForm, "roster_page"), (ImportWizardForm, "import_wizard"),
      (EnterpriseDialog, "enterprise_dialog"),
      (SetupDialog, "setup_dialog"), (LoginDialog, "login_dialog"), (SettingsPage, "settings_page"),
      (LockScreen, "lock_screen"), (ProgressDialog, "progress_dialog"), (RestoreDialog, "restore_dialog"),

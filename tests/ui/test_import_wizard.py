@@ -25,7 +25,8 @@ from desktop.services import roster_view
 from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
-from desktop.ui.import_wizard import FILE_PAGE, MAPPING_PAGE, PREVIEW_PAGE, RESULT_PAGE, ImportWizard
+from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.import_wizard_form import FILE_PAGE, MAPPING_PAGE, PREVIEW_PAGE, RESULT_PAGE, ImportWizardForm
 from desktop.ui.import_wizard_models import ERROR_COLOR, WARNING_COLOR, ProblemColumn
 from desktop.ui.tasks import TaskRunner
 from tests.conftest import DATA
@@ -497,8 +498,8 @@ def test_the_open_dialog_picks_the_file(qtbot: QtBot, open_wizard: Callable[...,
 def test_declared_widgets_match_the_form() -> None:
     root = ET.parse(form_path("import_wizard.ui")).getroot()
     widgets = {w.get("name", ""): w.get("class", "") for w in root.iter("widget")}
-    hints = get_type_hints(ImportWizard)
-    declared = {name: hints[name] for name in ImportWizard.__annotations__ if not name.startswith("_")}
+    hints = get_type_hints(ImportWizardForm)
+    declared = {name: hints[name] for name in ImportWizardForm.__annotations__ if not name.startswith("_")}
     assert declared
     for name, hint in declared.items():
         assert widgets.get(name) == hint.__name__, name

@@ -30,7 +30,7 @@ from desktop.services.enterprises import list_enterprises
 from desktop.services.keys import PublicKeyFile
 from desktop.services.roster_view import roster_page
 from desktop.services.tracking_timeline import WorkerMonths, WorkerRow, WorkerTimeline
-from desktop.store.roster_view import RosterQuery
+from desktop.store.roster_query import RosterQuery
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.store.province import Duplicate, Side
