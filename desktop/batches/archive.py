@@ -3,7 +3,7 @@
 Reading an archive someone else made refuses what could hurt the reader:
 too many members, names that climb out of a folder or repeat, sizes that
 unpack to far more than they occupy (a "zip bomb"), encrypted members,
-unknown compression. Each refusal is a :class:`~desktop.core.batch.BatchRefused`
+unknown compression. Each refusal is a :class:`~desktop.core.batch_reasons.BatchRefused`
 with reason ``bad_archive``.
 """
 
@@ -15,9 +15,8 @@ import struct
 import zipfile
 from collections.abc import Sequence
 
-from desktop.core.batch import (
-    MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_RATIO, MAX_TOTAL_BYTES, BatchRefused, member_name_problem, refuse,
-)
+from desktop.core.batch import MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_RATIO, MAX_TOTAL_BYTES, member_name_problem
+from desktop.core.batch_reasons import BatchRefused, refuse
 
 log = logging.getLogger(__name__)
 

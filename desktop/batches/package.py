@@ -8,7 +8,7 @@ checked without the province's database: that the file is ours and for us,
 whole and unaltered, signed by the key registered for the office the
 manifest names, every file present with its hash, the data tables well
 formed and matching the counts. Each failure is a
-:class:`~desktop.core.batch.BatchRefused` naming the reason.
+:class:`~desktop.core.batch_reasons.BatchRefused` naming the reason.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from datetime import datetime
 from desktop.batches import archive
 from desktop.batches.crypto import CryptoError, DecryptionKey, PublicKey, SigningKey, Suite
 from desktop.core.batch import (
-    LETTER_FOLDER, MANIFEST_NAME, MAX_BATCH_FILE, SIGNATURE_NAME, SIGNATURE_NAMESPACE,
-    BatchFormatError, BatchRefused, FileEntry, Manifest, Reason, Table, count_reasons, file_reasons, parse_table,
-    refuse, table_columns,
+    LETTER_FOLDER, MANIFEST_NAME, MAX_BATCH_FILE, SIGNATURE_NAME, SIGNATURE_NAMESPACE, BatchFormatError, FileEntry,
+    Manifest, Table, parse_table, table_columns,
 )
+from desktop.core.batch_checks import count_reasons, file_reasons
+from desktop.core.batch_reasons import BatchRefused, Reason, refuse
 
 RegisteredKey = Callable[[str], PublicKey | None]  # office code -> its registered signing key
 

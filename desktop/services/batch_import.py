@@ -22,9 +22,10 @@ from pathlib import Path
 
 from desktop.batches import crypto, files, package
 from desktop.batches.crypto import DecryptionKey
-from desktop.core.batch import (
-    MAX_BATCH_FILE, BatchRefused, Reason, Receipt, data_reasons, refuse, sequence_gap, sequence_reasons,
-)
+from desktop.core.batch import MAX_BATCH_FILE
+from desktop.core.batch_checks import data_reasons, sequence_gap, sequence_reasons
+from desktop.core.batch_reasons import BatchRefused, Reason, refuse
+from desktop.core.batch_receipt import Receipt
 from desktop.core.messages import Problem
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission

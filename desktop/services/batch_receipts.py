@@ -1,6 +1,6 @@
 """Receipts: the province signs one for every batch it opens; the county takes it back in.
 
-What a receipt says: docs/batch-format.md; the format itself: desktop/core/batch.py (Receipt).
+What a receipt says: docs/batch-format.md; the format itself: desktop/core/batch_receipt.py (Receipt).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 from desktop.batches import crypto, files
 from desktop.batches.crypto import CryptoError, SigningKey
-from desktop.core.batch import RECEIPT_FORMAT, RECEIPT_NAMESPACE, BatchFormatError, Receipt, receipt_file_name
+from desktop.core.batch import BatchFormatError
+from desktop.core.batch_receipt import RECEIPT_FORMAT, RECEIPT_NAMESPACE, Receipt, receipt_file_name
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.private_files import private_folder

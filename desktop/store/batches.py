@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from desktop.core.batch import AcceptedBatch
+from desktop.core.batch_checks import AcceptedBatch
 from desktop.store import db
 from desktop.store.store import Store
 

@@ -11,7 +11,7 @@ import pytest
 
 from desktop.batches import archive, files
 from desktop.core import batch as b
-from desktop.core.batch import BatchRefused
+from desktop.core.batch_reasons import BatchRefused
 
 STAMP = (2026, 7, 1, 10, 0, 0)
 

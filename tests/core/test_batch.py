@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from desktop.core import batch as b
-from desktop.core.batch import (
-    AcceptedBatch, BatchFormatError, FileEntry, Fingerprint, Manifest, Reason, Receipt, Table,
-)
+from desktop.core.batch import BatchFormatError, FileEntry, Fingerprint, Manifest, Table
+from desktop.core.batch_checks import AcceptedBatch, data_reasons, file_reasons, sequence_gap, sequence_reasons
+from desktop.core.batch_reasons import REASONS, Reason
+from desktop.core.batch_receipt import Receipt, receipt_file_name
 from desktop.core.messages import MESSAGES
 
 BATCH_ID = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"
@@ -95,7 +96,7 @@ def test_fingerprint_forms() -> None:
 
 
 def test_every_reason_has_a_message() -> None:
-    for code in b.REASONS:
+    for code in REASONS:
         assert "batch_" + code in MESSAGES
     with pytest.raises(ValueError):
         Reason("no_such_reason")
@@ -107,26 +108,26 @@ def test_every_reason_has_a_message() -> None:
 def test_files_against_the_manifest() -> None:
     m = manifest()
     present = dict(m.files)
-    assert b.file_reasons(m, present) == []
+    assert file_reasons(m, present) == []
     present["data/workers.json"] = FileEntry("d" * 64, 10)
     del present["letters/X-1.pdf"]
     present["extra.txt"] = FileEntry("e" * 64, 1)
-    assert [(r.code, r.params["name"]) for r in b.file_reasons(m, present)] == [
+    assert [(r.code, r.params["name"]) for r in file_reasons(m, present)] == [
         ("file_altered", "data/workers.json"), ("file_missing", "letters/X-1.pdf"), ("file_extra", "extra.txt")]
     # the size alone also counts
-    assert b.file_reasons(m, {**m.files, "letters/X-1.pdf": FileEntry("c" * 64, 21)})[0].code == "file_altered"
+    assert file_reasons(m, {**m.files, "letters/X-1.pdf": FileEntry("c" * 64, 21)})[0].code == "file_altered"
 
 
 def test_sequence_checks() -> None:
     m = manifest(seq=3)
-    assert b.sequence_reasons(m, "延吉", []) == []
-    assert b.sequence_reasons(m, "延吉", [AcceptedBatch("x", 2, "t")]) == []
-    [replayed] = b.sequence_reasons(m, "延吉", [AcceptedBatch(BATCH_ID, 3, "2026-07-02")])
+    assert sequence_reasons(m, "延吉", []) == []
+    assert sequence_reasons(m, "延吉", [AcceptedBatch("x", 2, "t")]) == []
+    [replayed] = sequence_reasons(m, "延吉", [AcceptedBatch(BATCH_ID, 3, "2026-07-02")])
     assert replayed.code == "replayed" and "2026-07-02" in replayed.text()
-    assert b.sequence_reasons(m, "延吉", [AcceptedBatch("y", 3, "t")])[0].code == "older_sequence"
-    assert b.sequence_reasons(m, "延吉", [AcceptedBatch("y", 5, "t")])[0].params["last"] == 5
-    assert b.sequence_gap(m, "延吉", [AcceptedBatch("x", 2, "t")]) is None
-    gap = b.sequence_gap(m, "延吉", [])
+    assert sequence_reasons(m, "延吉", [AcceptedBatch("y", 3, "t")])[0].code == "older_sequence"
+    assert sequence_reasons(m, "延吉", [AcceptedBatch("y", 5, "t")])[0].params["last"] == 5
+    assert sequence_gap(m, "延吉", [AcceptedBatch("x", 2, "t")]) is None
+    gap = sequence_gap(m, "延吉", [])
     assert gap is not None and gap.params["missing"] == "1–2"
 
 
@@ -167,9 +168,9 @@ def minimal_tables(**rows: list[list[Any]]) -> dict[str, Table]:
 
 
 def test_data_that_holds_together() -> None:
-    assert b.data_reasons(minimal_tables(), ["letters/A-30.pdf"]) == []
+    assert data_reasons(minimal_tables(), ["letters/A-30.pdf"]) == []
     older = {name: t for name, t in minimal_tables().items() if name not in (b.LOANS, b.CHECKS, b.CONFIRMATIONS)}
-    assert b.data_reasons(older, ["letters/A-30.pdf"]) == []  # a laoxie.batch/1 batch: no loans or checks
+    assert data_reasons(older, ["letters/A-30.pdf"]) == []  # a laoxie.batch/1 batch: no loans or checks
 
 
 def test_each_format_version_has_its_tables() -> None:
@@ -203,7 +204,7 @@ def test_each_format_version_has_its_tables() -> None:
     ({}, ["letters/A-30.pdf", "letters/B-31.pdf"], "PDF"),
 ])
 def test_data_that_does_not(tables: dict[str, Any], letters: list[str], fragment: str | None) -> None:
-    reasons = b.data_reasons(minimal_tables(**tables), letters)
+    reasons = data_reasons(minimal_tables(**tables), letters)
     if fragment is None:  # the shape is checked, not the check digit (the county did that)
         assert reasons == []
     else:
@@ -248,5 +249,5 @@ def test_receipt_is_read_strictly(change: Any, fragment: str) -> None:
 def test_file_names() -> None:
     name = b.batch_file_name("222401", 7, BATCH_ID)
     assert name == "222401-0007-1f2e3d4c.laoxie-batch.age"
-    assert b.receipt_file_name(name) == "222401-0007-1f2e3d4c.receipt.json"
-    assert b.receipt_file_name(name, accepted=False) == "222401-0007-1f2e3d4c.refused.receipt.json"
+    assert receipt_file_name(name) == "222401-0007-1f2e3d4c.receipt.json"
+    assert receipt_file_name(name, accepted=False) == "222401-0007-1f2e3d4c.refused.receipt.json"

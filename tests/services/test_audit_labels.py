@@ -19,7 +19,7 @@ import desktop.services.reviews  # noqa: F401
 from desktop.core.enterprise import EnterpriseDraft
 from desktop.core.roster import SheetCheck
 from desktop.services.audit import ACTION_LABELS
-from desktop.core.batch import REASONS
+from desktop.core.batch_reasons import REASONS
 from desktop.services.audit_labels import BATCH_REASONS, DETAIL_KEYS, NESTED_KEYS, key_label, step_actions
 
 ROOT = Path(__file__).resolve().parents[2] / "desktop"

@@ -17,8 +17,9 @@ import pytest
 
 from desktop.batches import archive, crypto, files
 from desktop.core.batch import (
-    MANIFEST_NAME, SIGNATURE_NAME, SIGNATURE_NAMESPACE, WORKERS, FileEntry, Manifest, Receipt, canonical_json,
+    MANIFEST_NAME, SIGNATURE_NAME, SIGNATURE_NAMESPACE, WORKERS, FileEntry, Manifest, canonical_json,
 )
+from desktop.core.batch_receipt import Receipt
 from desktop.core.decision import Result
 from desktop.services import batches as svc
 from desktop.services import batch_export, batch_import, batch_receipts
