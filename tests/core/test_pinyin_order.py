@@ -78,10 +78,11 @@ import json, sys
 from desktop.core import pinyin_order as po
 if sys.argv[1] == "plain":
     import pypinyin  # the ordinary import: its phrase dictionary loaded at once
-people = [po.person_sort_key(n) for n in json.loads(sys.argv[2])]
+names, firms = json.loads(sys.stdin.read())
+people = [po.person_sort_key(n) for n in names]
 import pypinyin.constants
 phrases_before = len(pypinyin.constants.PHRASES_DICT)
-enterprises = [po.enterprise_sort_key(n) for n in json.loads(sys.argv[3])]
+enterprises = [po.enterprise_sort_key(n) for n in firms]
 print(json.dumps([people, enterprises, phrases_before, len(pypinyin.constants.PHRASES_DICT)]))
 """
 
@@ -100,8 +101,9 @@ def test_names_read_without_the_phrase_dictionary_read_as_with_it() -> None:
     enterprises = ["延吉市长白山食品有限公司", "重庆银行吉林分行", "吉林省长白县行政服务中心", "敦化市重大项目有限公司"]
 
     def keys(mode: str) -> list[Any]:
-        out = subprocess.run([sys.executable, "-c", _KEYS_IN_A_NEW_PROCESS, mode, json.dumps(people),
-                              json.dumps(enterprises)], capture_output=True, text=True, check=True,
+        # The names go through stdin: as arguments they pass Windows' 32,767-character command line.
+        out = subprocess.run([sys.executable, "-c", _KEYS_IN_A_NEW_PROCESS, mode],
+                             input=json.dumps([people, enterprises]), capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
         return list(json.loads(out.stdout))
 
