@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop.cli.common import EXIT_OK, UsageError, json_default, open_workspace
+from desktop.cli.common import EXIT_OK, Streamed, UsageError, open_workspace, write_json
 
 if TYPE_CHECKING:
     from desktop.core.decision import Decision, WorkerOutcome
@@ -93,17 +92,13 @@ def check_lines(check: RosterCheck) -> Iterator[str]:
 
 
 def write_check_json(check: RosterCheck, *, full_ids: bool, out: TextIO) -> None:
-    """What emit() prints for `check --json`, written a worker at a time instead of built as one
-    document first (a million workers would otherwise be held three times over)."""
+    """What emit() prints for `check --json`, the workers written one at a time as they are checked
+    (common.write_json) instead of built as one document first: a million workers would otherwise be
+    held three times over."""
     workers = check.outcomes()  # (a roster changed meanwhile: said before a line)
-    head = json.dumps({"ok": True, "check": check_record(check.decision, full_ids=full_ids, workers=False)},
-                      ensure_ascii=False, indent=2, default=json_default)
-    before, after = head.split('"workers": []', 1)  # a key: inside a string its quotes would be escaped
-    out.write(before + '"workers": [')
-    for n, worker in enumerate(workers):
-        out.write(("," if n else "") + "\n      " + json.dumps(worker_record(worker, full_ids=full_ids),
-                                                             ensure_ascii=False, default=json_default))
-    out.write("\n    ]" + after + "\n")
+    record = check_record(check.decision, full_ids=full_ids, workers=False)
+    record["workers"] = Streamed(worker_record(worker, full_ids=full_ids) for worker in workers)
+    write_json({"check": record}, out)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

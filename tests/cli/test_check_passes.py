@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
-from desktop.cli.check import check_lines, write_check_json
+from desktop.cli.check import check_lines, check_record, write_check_json
+from desktop.cli.common import json_default
 from desktop.core.decision import DuplicateChoice
 from desktop.core import eligibility_passes
 from desktop.core.eligibility_passes import RosterCheck
@@ -140,6 +141,9 @@ def test_check_prints_what_the_decision_in_memory_prints(
     assert kept_later or rows  # (the whole roster) a repeated person whose kept row is not its first
     assert printed(capsys, office_db) == held_text(RosterCheck.held(held))
     assert printed(capsys, office_db, "--json") == held_json(RosterCheck.held(held), full_ids=False)
+    # streamed (a worker a line), it holds what emit() prints for the whole record built at once
+    assert json.loads(held_json(RosterCheck.held(held), full_ids=False)) == json.loads(json.dumps(
+        {"ok": True, "check": check_record(held, full_ids=False)}, default=json_default))
 
 
 @pytest.mark.usefixtures("cli_env", "passes")
