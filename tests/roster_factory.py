@@ -427,7 +427,7 @@ def store_roster(store: Any, enterprise_id: int, persons: list[tuple[Any, ...]],
     transaction with ``extra_sql`` after the rows, then ANALYZE."""
     from desktop.store import rosters as roster_store
 
-    with roster_store.bulk_cache(store), store.transaction():
+    with store.bulk_write(), store.transaction():
         import_id = roster_store.insert_roster_import(
             store, enterprise_id=enterprise_id, file_name="大名册.xlsx", sha256="0" * 64, sheet="名册",
             counts={"new": len(rows)}, imported_by=None)

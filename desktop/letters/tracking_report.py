@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop import __version__
+from desktop.core.letter_words import chinese_date
 from desktop.core.tracking_report import CHECK_COLUMNS, TrackingReport
 from desktop.letters.fonts import FontSet
 from desktop.letters.forms import LEADING, MIN_ROW, PAD, SIZE, Cell, _FormDrawer
@@ -164,10 +165,6 @@ class _ReportDrawer(_FormDrawer):
         self.line(date_x, base - LINE_PITCH, date_line)
 
 
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def render_tracking_report(report: TrackingReport, fonts: FontSet) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=fonts.primary("fangsong").name,
@@ -210,7 +207,7 @@ def render_tracking_report(report: TrackingReport, fonts: FontSet) -> bytes:
             top = d.paragraph(top, f"核实人：{check.made_by}；规则版本：{check.ruleset_version}。")
             if check.answer:
                 top = d.paragraph(top, f"审核人{check.answer}")
-    d.signature(top, report.office_name, _chinese_date(report.made_on))
+    d.signature(top, report.office_name, chinese_date(report.made_on))
     d.page_number()
     canvas.setTitle(f"{report.title}：{report.enterprise_name}")
     canvas.setAuthor(report.office_name)

@@ -78,7 +78,7 @@ def commit_import(
     total = len(rows)
     # The staged rows are in a TEMP table of the connection that prepared: usable only on that one.
     staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
-    with roster_store.bulk_cache(store), store.transaction():
+    with store.bulk_write(), store.transaction():
         check_cancel(cancel)
         if fresh and store.audit_chain_head() == after_backup:  # at most a backup's own entry since
             stored = preview._stored

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -217,11 +216,6 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
             (enterprise_id, roster_import_id, now, now),
         )
     return max(cur.rowcount, 0)
-
-
-def bulk_cache(store: Store, megabytes: int = 64) -> AbstractContextManager[None]:
-    """Around an import's transaction: :meth:`Store.bulk_write`."""
-    return store.bulk_write(megabytes)
 
 
 def update_employments(
