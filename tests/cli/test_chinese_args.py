@@ -122,20 +122,40 @@ def test_every_kind_of_mistake_is_said_in_chinese(
     _no_english(err)
 
 
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parser of every command and subcommand, the top level first."""
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # an alias maps to the same parser
+                found += _parsers(child)
+    return found
+
+
 def test_every_value_type_has_a_chinese_name() -> None:
     """"“x”不是有效的整数": each type= the command line uses needs a name in TYPE_NAMES."""
-    def types(parser: argparse.ArgumentParser) -> set[str]:
-        found = set()
+    used = {getattr(action.type, "__name__", repr(action.type))
+            for parser in _parsers(build_parser()) for action in parser._actions if action.type is not None}
+    assert used and used <= set(TYPE_NAMES)
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_command_and_argument_is_explained_in_chinese() -> None:
+    parsers = _parsers(build_parser())
+    assert len(parsers) > 80
+    unexplained = []
+    for parser in parsers:
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
-                for child in action.choices.values():
-                    found |= types(child)
-            elif action.type is not None:
-                found.add(getattr(action.type, "__name__", repr(action.type)))
-        return found
-
-    used = types(build_parser())
-    assert used and used <= set(TYPE_NAMES)
+                unexplained += [f"{parser.prog} {choice.dest}" for choice in action._choices_actions
+                                if not HAN.search(choice.help or "")]
+            elif action.help is not argparse.SUPPRESS and not HAN.search(action.help or ""):
+                if action.help not in ("show this help message and exit", "show program's version number and exit"):
+                    unexplained.append(f"{parser.prog} {'/'.join(action.option_strings) or action.dest}")
+        _no_english(parser.format_help())
+    assert unexplained == []
 
 
 def test_a_message_of_our_own_is_left_as_it_is() -> None:
