@@ -95,7 +95,7 @@ def test_invalid_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _main(capsys, "enterprize", "list")
     assert code == EXIT_USAGE and out == ""
     line = _error_line(err, "laoxie")
-    assert line.startswith("参数 COMMAND：“enterprize”不是可选的值，可选：init、demo、gui、user、")
+    assert line.startswith("参数 命令：“enterprize”不是可选的值，可选：init、demo、gui、user、")
     assert "、enterprise、" in line
     _no_english(err)
 
@@ -151,9 +151,18 @@ def test_every_command_and_argument_is_explained_in_chinese() -> None:
             if isinstance(action, argparse._SubParsersAction):
                 unexplained += [f"{parser.prog} {choice.dest}" for choice in action._choices_actions
                                 if not HAN.search(choice.help or "")]
-            elif action.help is not argparse.SUPPRESS and not HAN.search(action.help or ""):
-                if action.help not in ("show this help message and exit", "show program's version number and exit"):
-                    unexplained.append(f"{parser.prog} {'/'.join(action.option_strings) or action.dest}")
+                if not HAN.search(str(action.metavar or "")):
+                    unexplained.append(f"{parser.prog} {action.metavar or action.dest} (the name shown for it)")
+            elif action.help is not argparse.SUPPRESS:
+                name = f"{parser.prog} {'/'.join(action.option_strings) or action.dest}"
+                if not HAN.search(action.help or "") and action.help not in (
+                        "show this help message and exit", "show program's version number and exit"):
+                    unexplained.append(name)
+                # What usage shows for the value: metavar, else the dest in capitals (a positional's name,
+                # which the "缺少必需的参数" error names too).
+                takes_value = action.nargs != 0 and action.choices is None
+                if takes_value and not HAN.search(str(action.metavar or "")):
+                    unexplained.append(f"{name} (the name shown for its value)")
         _no_english(parser.format_help())
     assert unexplained == []
 
