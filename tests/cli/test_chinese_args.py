@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import EXIT_OK, EXIT_USAGE, build_parser, main
-from desktop.cli.chinese_argparse import TYPE_NAMES, chinese_error
+from desktop.cli.chinese_argparse import TYPE_NAMES, chinese_error, display_width, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,3 +169,28 @@ def test_every_command_and_argument_is_explained_in_chinese() -> None:
 
 def test_a_message_of_our_own_is_left_as_it_is() -> None:
     assert chinese_error("无法识别的县（市、区）：火星") == "无法识别的县（市、区）：火星"
+
+
+def test_help_fits_an_80_column_console_and_its_column_lines_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Chinese character takes two columns: laid out by len(), usage lines ran past the console's edge
+    and the help column drifted right by one column per Chinese character of `--db 数据库文件`."""
+    monkeypatch.setenv("COLUMNS", "80")
+    too_wide = []
+    for parser in _parsers(build_parser()):
+        too_wide += [line for line in parser.format_help().splitlines() if display_width(line) > 80]
+    assert too_wide == []
+    text = next(parser for parser in _parsers(build_parser()) if parser.prog == "laoxie import").format_help()
+    options = text[text.index("选项：\n"):].splitlines()[1:]
+    starts = {display_width(line[:re.search(r"\S  +(?=\S)", line).end()])  # type: ignore[union-attr]
+              for line in options if re.match(r"  -.*\S  +\S", line)}
+    assert len(options) > 10 and starts == {24}
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("把本命令的输出写入该文件", 10, ["把本命令的", "输出写入该", "文件"]),
+    ("没有控制台的 laoxie.exe 也能用", 17, ["没有控制台的", "laoxie.exe 也能用"]),
+    ("默认：第一个表，其他", 14, ["默认：第一个表，", "其他"]),  # "，" does not begin a line
+    ("", 10, [""]),
+], ids=["chinese", "a word kept whole", "closing punctuation", "empty"])
+def test_wrap_counts_columns(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width) == lines
