@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from desktop.cli.chinese_argparse import ChineseHelpFormatter, chinese_error
 
 if TYPE_CHECKING:
     from desktop.core.size import EnterpriseSize
@@ -24,9 +26,15 @@ class UsageError(Exception):
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:
+    """Help and errors in Chinese (see desktop.cli.chinese_argparse); a usage error exits 2 after the usage."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{chinese_error(message)}\n")
 
 
 def common_options() -> argparse.ArgumentParser:

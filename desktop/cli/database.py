@@ -92,5 +92,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", metavar="DIR", help="备份到此文件夹（如 U 盘）")
     p.set_defaults(handler=cmd_backup)
     p = db_sub.add_parser("restore", parents=[common], help="从备份恢复（管理员）")
-    p.add_argument("backup", metavar="BACKUP")
+    p.add_argument("backup", metavar="BACKUP", help="备份文件")
     p.set_defaults(handler=cmd_restore)

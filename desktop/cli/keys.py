@@ -161,13 +161,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--all", action="store_true", help="也显示已停用的密钥")
     p.set_defaults(handler=cmd_show)
     p = keys_sub.add_parser("export-public", parents=[common], help="导出本单位公钥（交给对方）")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", help="公钥写入的文件")
     p.set_defaults(handler=cmd_export_public)
     p = keys_sub.add_parser("export-private", parents=[common], help="导出私钥备份（仍由口令加密）")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", help="私钥备份写入的文件")
     p.set_defaults(handler=cmd_export_private)
     p = keys_sub.add_parser("restore", parents=[common], help="从私钥备份恢复本单位密钥")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="私钥备份文件")
     p.set_defaults(handler=cmd_restore)
     for name, handler, text in (
         ("import-province", cmd_import_province, "县：导入省级加密公钥"),
@@ -180,5 +180,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--fingerprint", metavar="DIGITS", help="电话中核对的指纹；不符则不登记")
         p.set_defaults(handler=handler)
     p = keys_sub.add_parser("allowed-signers", parents=[common], help="省：导出 ssh-keygen 用的 allowed_signers 文件")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", help="写出的 allowed_signers 文件")
     p.set_defaults(handler=cmd_allowed_signers)

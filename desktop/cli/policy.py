@@ -216,7 +216,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     agreements.register(pol_sub, common)
 
     p = pol_sub.add_parser("import", parents=[common], help="导入省厅签名的政策文件（核验签名后更新认定参数）")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="省厅签名的政策文件")
     p.add_argument("--reason", help="理由（默认：导入省厅政策文件及其依据）")
     p.set_defaults(handler=cmd_import)
 
@@ -232,5 +232,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_export)
 
     p = pol_sub.add_parser("reset", parents=[common], help="恢复程序自带的默认名单")
-    p.add_argument("--reason")
+    p.add_argument("--reason", help="理由（默认：恢复程序自带的默认名单）")
     p.set_defaults(handler=cmd_reset)

@@ -197,12 +197,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="如何核实的，如：与两县电话核对身份证")
     p.set_defaults(handler=cmd_settle)
     p = actions.add_parser("notice", parents=[common], help="写出发给某县的裁定通知（用本单位密钥签名）")
-    p.add_argument("--county", required=True, metavar="CODE")
-    p.add_argument("--out", required=True, metavar="DIR|FILE")
+    p.add_argument("--county", required=True, metavar="CODE", help="县级代码，如 222401")
+    p.add_argument("--out", required=True, metavar="DIR|FILE", help="通知写入的文件夹或文件")
     p.set_defaults(handler=cmd_notice)
     p = actions.add_parser("bank-list", parents=[common], help="报送省开行：某月批准的企业名单和确认书（加密 ZIP 或 age）")
-    p.add_argument("--period", required=True, metavar="YYYY-MM")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--period", required=True, metavar="YYYY-MM", help="批准的年月，如 2026-11")
+    p.add_argument("--out", required=True, metavar="DIR", help="写入的文件夹（如 U 盘）")
     p.add_argument("--age-recipient", metavar="age1…|registered",
                    help="用 age 加密给开行：开行的公钥，或 registered（开行已登记的公钥）；不写则为加密压缩包")
     p.set_defaults(handler=cmd_bank_list)
@@ -217,5 +217,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def register_county(batch_sub: Any, common: argparse.ArgumentParser) -> None:
     """`laoxie batch notice FILE` (county)."""
     p = batch_sub.add_parser("notice", parents=[common], help="县：导入省里的重复人员裁定通知")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="省里的裁定通知文件")
     p.set_defaults(handler=cmd_import_notice)

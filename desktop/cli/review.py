@@ -204,30 +204,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
     p.set_defaults(handler=cmd_submit)
     p = steps.add_parser("approve", parents=[common], help="审核人批准（不能是提交人本人）")
-    p.add_argument("uscc")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_approve)
     for name, handler, text in (("return", cmd_return, "审核人退回经办人修改"),
                                 ("reopen", cmd_reopen, "审核人重新开启已批准的申请（生成新版本）"),
                                 ("withdraw", cmd_withdraw, "撤回申请")):
         p = steps.add_parser(name, parents=[common], help=text)
-        p.add_argument("uscc")
+        p.add_argument("uscc", help="企业的统一社会信用代码")
         p.add_argument("--reason", help="理由（必填）")
         p.set_defaults(handler=handler)
     p = steps.add_parser("status", parents=[common], help="申请的状态、结论、确认书和经过")
-    p.add_argument("uscc")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_status)
 
     application = sub.add_parser("application", parents=[common], help="贷款申请和申请表（附件1、附件2）")
     actions = application.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
                                          required=True)
     p = actions.add_parser("new", parents=[common], help="登记贷款申请")
-    p.add_argument("uscc")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
     p.add_argument("--type", default="working_capital", help="working_capital（流动资金贷款）或 fixed_asset（固定资产贷款）")
     p.add_argument("--amount", type=float, metavar="万元", help="申请金额（万元）")
     p.add_argument("--applied-on", help="申请日期 YYYY-MM-DD（默认今天）")
     p.set_defaults(handler=cmd_new)
     p = actions.add_parser("form", parents=[common], help="填写、查看或打印贷款申请表")
-    p.add_argument("uscc")
+    p.add_argument("uscc", help="企业的统一社会信用代码")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="填写一栏（可多次）；栏目：" + "、".join(BY_KEY))
     p.add_argument("--file", help="从 JSON 文件读入各栏")

@@ -400,37 +400,37 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("template", parents=[common], help="生成给企业填写的名册模板")
-    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("out", metavar="OUT.xlsx", help="模板写到这个 .xlsx 文件")
     p.set_defaults(handler=cmd_template)
 
     roster = sub.add_parser("roster", parents=[common], help="名册人员")
     roster_sub = roster.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
                                        required=True)
     p = roster_sub.add_parser("list", parents=[common], help="列出企业的名册人员")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--search", help="按姓名，或身份证号码、电话中的数字筛选")
     p.add_argument("--group", help="重点群体：类别名称、any（已核实的任一类）、claimed（企业申报、尚未核实）或 none（既无申报也无核实）")
     p.add_argument("--contract", help="合同类型")
     p.add_argument("--all", action="store_true", help="包括已离职人员")
     p.add_argument("--sort", default="source_row", metavar="COLUMN",
                    help="排序列：source_row（名册行号，默认）、name、id_number、contract_start、contract_end 等")
-    p.add_argument("--desc", action="store_true")
-    p.add_argument("--limit", type=int, default=200)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--desc", action="store_true", help="倒序排列")
+    p.add_argument("--limit", type=int, default=200, help="最多列出多少人（默认 200）")
+    p.add_argument("--offset", type=int, default=0, help="跳过前多少人（默认 0），用于分页")
     p.set_defaults(handler=cmd_list)
 
     p = roster_sub.add_parser("history", parents=[common], help="企业的名册导入记录（文件、SHA-256、人数）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_history)
 
     p = roster_sub.add_parser("undo", parents=[common],
                               help="撤销企业最近一次名册导入（恢复导入前的名册；导入编号见 roster history）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--import", dest="import_id", type=int, metavar="ID", help="导入编号（默认最近一次）")
     p.set_defaults(handler=cmd_undo)
 
     p = roster_sub.add_parser("mark", parents=[common], help="把人员标记为重点群体（需填写证明材料编号）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
     p.add_argument("--group", required=True, help="重点群体类别：" + "、".join(g.label for g in PriorityGroup))
     p.add_argument("--evidence", required=True, help="证明材料编号，如就业困难人员认定编号、失业登记证编号")
@@ -438,7 +438,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = roster_sub.add_parser("verify", parents=[common],
                               help="核实企业在名册中申报的重点群体（一份证明材料可覆盖多人）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--id", action="append", metavar="身份证号码", help="可多次使用")
     p.add_argument("--all-claimed", action="store_true", help="核实这家企业全部尚未核实的申报")
     p.add_argument("--evidence", required=True, help="所核对的证明材料，如“核对县脱贫人口名单（2026年11月）”")
@@ -446,7 +446,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = roster_sub.add_parser("hukou", parents=[common],
                               help="身份证号码所示地区与户籍地不同的人员：记为已核对户口簿，或决定不计入")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
     answer = p.add_mutually_exclusive_group(required=True)
     answer.add_argument("--checked", action="store_true", help="已核对户口簿，户籍地无误")
@@ -455,6 +455,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_hukou)
 
     p = roster_sub.add_parser("unmark", parents=[common], help="取消人员的重点群体标记")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
     p.set_defaults(handler=cmd_mark)
