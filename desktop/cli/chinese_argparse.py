@@ -1,10 +1,12 @@
 """argparse speaking Chinese: usage lines, help sections and the errors of a mistyped command.
 
 argparse writes its own texts in English (``usage:``, ``options``, ``the following arguments are
-required: …``).  They are Chinese here through two documented hooks of argparse rather than through
-gettext: the help formatter (its usage prefix, section headings and help strings) and
-``ArgumentParser.error`` (desktop.cli.common.ChineseArgumentParser), which receives argparse's finished English message and is translated
-by matching it against argparse's own message templates (:data:`ERRORS`).
+required: …``).  They are Chinese here through argparse's classes rather than through gettext:
+:class:`ChineseHelpFormatter` gives the usage prefix, the section headings and argparse's own help
+strings (and lays help out in terminal columns, a Chinese character taking two), and
+``ChineseArgumentParser.error`` (desktop.cli.common) receives argparse's finished English message
+and turns it into Chinese with :func:`chinese_error`, matching it against argparse's own message
+templates (:data:`ERRORS`).
 
 Why not a gettext catalogue: argparse calls the global ``gettext.gettext`` (the default domain
 ``messages``, not an ``argparse`` domain), which picks its catalogue from the LANGUAGE/LC_ALL/LANG
