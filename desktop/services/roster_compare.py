@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
+from desktop.core.pinyin_order import person_sort_key
 from desktop.core.roster import NO_CHANGES, Field, HeaderLayout, RosterRow, RowProblem, SheetCheck
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
@@ -95,7 +96,7 @@ def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequ
 def _stage_tuple(r: RosterRow) -> tuple[object, ...]:
     """STAGE_COLUMNS: the person, the sheet row, then what _values() gives (spelt out: 100,000 calls)."""
     return (
-        r.id_number, r.name, r.sex, r.birth_date, r.sheet_row, r.hukou_text, r.hukou_code, r.contract_type,
+        r.id_number, r.name, person_sort_key(r.name), r.sex, r.birth_date, r.sheet_row, r.hukou_text, r.hukou_code, r.contract_type,
         r.contract_start, r.contract_end, r.hire_date, r.job, r.monthly_wage,
         None if r.paid_months is None else json.dumps(r.paid_months), r.social_insurance, r.phone, r.priority_claim,
     )
