@@ -1,10 +1,12 @@
 """argparse speaking Chinese: usage lines, help sections and the errors of a mistyped command.
 
 argparse writes its own texts in English (``usage:``, ``options``, ``the following arguments are
-required: …``).  They are Chinese here through two documented hooks of argparse rather than through
-gettext: the help formatter (its usage prefix, section headings and help strings) and
-``ArgumentParser.error`` (desktop.cli.common.ChineseArgumentParser), which receives argparse's finished English message and is translated
-by matching it against argparse's own message templates (:data:`ERRORS`).
+required: …``).  They are Chinese here through argparse's classes rather than through gettext:
+:class:`ChineseHelpFormatter` gives the usage prefix, the section headings and argparse's own help
+strings (and lays help out in terminal columns, a Chinese character taking two), and
+``ChineseArgumentParser.error`` (desktop.cli.common) receives argparse's finished English message
+and turns it into Chinese with :func:`chinese_error`, matching it against argparse's own message
+templates (:data:`ERRORS`).
 
 Why not a gettext catalogue: argparse calls the global ``gettext.gettext`` (the default domain
 ``messages``, not an ``argparse`` domain), which picks its catalogue from the LANGUAGE/LC_ALL/LANG
@@ -137,8 +139,44 @@ def chinese_error(message: str) -> str:
     return message
 
 
+# Characters a terminal shows two columns wide (CJK, full-width forms): argparse aligns and wraps by len().
+_WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3" \
+        "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+# A help text's pieces for wrapping: one wide character (a line may break after any), a run of other
+# characters (an English word, an option name, a number), or a space.
+_PIECE = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+|\\s+")
+# What must not begin a line (it stays at the end of the line before, even a column past the width).
+_CLOSING = set("，。、；：！？）》」』”’…")
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for a Chinese character."""
+    return len(text) + len(_WIDE_CHAR.findall(text))
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, Chinese broken between characters, words kept whole."""
+    lines: list[str] = []
+    line, used, space = "", 0, False
+    for piece in _PIECE.findall(" ".join(text.split())):
+        if piece.isspace():
+            space = bool(line)
+            continue
+        size = display_width(piece)
+        gap = 1 if space else 0
+        if line and used + gap + size > width and piece not in _CLOSING:
+            lines.append(line)
+            line, used, gap = "", 0, 0
+        line += " " * gap + piece
+        used += gap + size
+        space = False
+    return [*lines, line] if line or not lines else lines
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
-    """Usage prefix, section headings and argparse's own help strings in Chinese."""
+    """Usage prefix, section headings and argparse's own help strings in Chinese; the help column aligned
+    and help text wrapped by the columns a terminal gives Chinese characters (two each), not by len()."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,9 +192,105 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
             self._headings.append(heading)
         super().start_section(heading)
 
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None) -> str:
+        if usage is not None or not prefix:  # a usage given by hand; or the subcommands' prog ('' prefix)
+            return super()._format_usage(usage, actions, groups, prefix)
+        # argparse's layout (optionals, then positionals on lines of their own), wrapped in columns
+        actions = list(actions)
+        prog = self._prog
+        optionals = self._usage_parts([a for a in actions if a.option_strings], groups, options=True)
+        positionals = self._usage_parts([a for a in actions if not a.option_strings], groups, options=False)
+        text_width = self._width - self._current_indent
+        whole = " ".join([prog, *optionals, *positionals])
+        if display_width(prefix + whole) <= text_width:
+            return f"{prefix}{whole}\n\n"
+
+        def lines_of(parts: list[str], indent: str, first_prefix: str | None = None) -> list[str]:
+            lines: list[list[str]] = []
+            used = display_width(first_prefix if first_prefix is not None else indent) - 1
+            for part in parts:
+                if lines and lines[-1] and used + 1 + display_width(part) > text_width:
+                    lines.append([])
+                    used = len(indent) - 1
+                if not lines:
+                    lines.append([])
+                lines[-1].append(part)
+                used += display_width(part) + 1
+            texts = [indent + " ".join(line) for line in lines]
+            if first_prefix is not None and texts:
+                texts[0] = texts[0][len(indent):]
+            return texts
+
+        if display_width(prefix + prog) <= 0.75 * text_width:
+            indent = " " * (display_width(prefix + prog) + 1)
+            if optionals:
+                lines = [*lines_of([prog, *optionals], indent, prefix), *lines_of(positionals, indent)]
+            else:
+                lines = lines_of([prog, *positionals], indent, prefix)
+        else:
+            indent = " " * display_width(prefix)
+            lines = lines_of(optionals + positionals, indent)
+            if len(lines) > 1:
+                lines = [*lines_of(optionals, indent), *lines_of(positionals, indent)]
+            lines = [prog, *lines]
+        return prefix + "\n".join(lines) + "\n\n"
+
+    def _usage_parts(self, actions: list[argparse.Action], groups: Iterable[argparse._MutuallyExclusiveGroup],
+                     *, options: bool) -> list[str]:
+        """The pieces of a usage line that wrapping keeps whole: `[--db 数据库文件]`, `--enterprise 信用代码`."""
+        parts_of = getattr(self, "_get_actions_usage_parts", None)  # Python 3.13 has it
+        if parts_of is not None:
+            return list(parts_of(actions, groups))
+        text = self._format_actions_usage(actions, groups)  # 3.11, 3.12: split the text as argparse does
+        parts: list[str] = []
+        for part in re.findall(r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+", text):
+            if options and parts and parts[-1].startswith("-") and not part.startswith(("-", "[", "(")):
+                parts[-1] += " " + part  # a required option's value stays with the option
+            else:
+                parts.append(part)
+        return parts
+
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = super()._get_help_string(action)
         return HELPS.get(text, text) if text is not None else None
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # the help column: past the widest invocation, in columns
+            widths = [display_width(self._format_action_invocation(action)) + self._current_indent]
+            for subaction in self._iter_indented_subactions(action):
+                widths.append(display_width(self._format_action_invocation(subaction)) + self._current_indent)
+            self._action_max_length = max(self._action_max_length, *widths)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        # argparse's own layout (the same in 3.11 to 3.13), measured in columns instead of characters
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        if not help_text:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= action_width:
+            padding = " " * (action_width - display_width(header) + 2)
+            parts = [f"{indent}{header}{padding}"]
+        else:
+            parts = [f"{indent}{header}\n", " " * help_position]
+        if help_text:
+            lines = self._split_lines(help_text, help_width)
+            parts.append(lines[0] + "\n")
+            parts += [" " * help_position + line + "\n" for line in lines[1:]]
+        for subaction in self._iter_indented_subactions(action):
+            parts.append(self._format_action(subaction))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
 
     def format_help(self) -> str:
         text = super().format_help()

@@ -41,10 +41,10 @@ def common_options() -> argparse.ArgumentParser:
     """Options accepted before or after the command (`laoxie --json x` = `laoxie x --json`)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
-    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help="数据库文件")
-    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="数据库文件", help="数据库文件")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="用户名",
                         help="以该用户身份操作（密码从提示输入或环境变量 LAOXIE_PASSWORD）")
-    common.add_argument("--output", default=argparse.SUPPRESS, metavar="FILE",
+    common.add_argument("--output", default=argparse.SUPPRESS, metavar="文件",
                         help="把本命令的输出和错误信息写入该文件（UTF-8），不显示在屏幕上；"
                              "没有控制台的 laoxie.exe 也能用，如 laoxie.exe --self-test --output 自检.txt")
     return common

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import EXIT_OK, EXIT_USAGE, build_parser, main
-from desktop.cli.chinese_argparse import TYPE_NAMES, chinese_error
+from desktop.cli.chinese_argparse import TYPE_NAMES, chinese_error, display_width, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,7 +95,7 @@ def test_invalid_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _main(capsys, "enterprize", "list")
     assert code == EXIT_USAGE and out == ""
     line = _error_line(err, "laoxie")
-    assert line.startswith("参数 COMMAND：“enterprize”不是可选的值，可选：init、demo、gui、user、")
+    assert line.startswith("参数 命令：“enterprize”不是可选的值，可选：init、demo、gui、user、")
     assert "、enterprise、" in line
     _no_english(err)
 
@@ -151,12 +151,46 @@ def test_every_command_and_argument_is_explained_in_chinese() -> None:
             if isinstance(action, argparse._SubParsersAction):
                 unexplained += [f"{parser.prog} {choice.dest}" for choice in action._choices_actions
                                 if not HAN.search(choice.help or "")]
-            elif action.help is not argparse.SUPPRESS and not HAN.search(action.help or ""):
-                if action.help not in ("show this help message and exit", "show program's version number and exit"):
-                    unexplained.append(f"{parser.prog} {'/'.join(action.option_strings) or action.dest}")
+                if not HAN.search(str(action.metavar or "")):
+                    unexplained.append(f"{parser.prog} {action.metavar or action.dest} (the name shown for it)")
+            elif action.help is not argparse.SUPPRESS:
+                name = f"{parser.prog} {'/'.join(action.option_strings) or action.dest}"
+                if not HAN.search(action.help or "") and action.help not in (
+                        "show this help message and exit", "show program's version number and exit"):
+                    unexplained.append(name)
+                # What usage shows for the value: metavar, else the dest in capitals (a positional's name,
+                # which the "缺少必需的参数" error names too).
+                takes_value = action.nargs != 0 and action.choices is None
+                if takes_value and not HAN.search(str(action.metavar or "")):
+                    unexplained.append(f"{name} (the name shown for its value)")
         _no_english(parser.format_help())
     assert unexplained == []
 
 
 def test_a_message_of_our_own_is_left_as_it_is() -> None:
     assert chinese_error("无法识别的县（市、区）：火星") == "无法识别的县（市、区）：火星"
+
+
+def test_help_fits_an_80_column_console_and_its_column_lines_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Chinese character takes two columns: laid out by len(), usage lines ran past the console's edge
+    and the help column drifted right by one column per Chinese character of `--db 数据库文件`."""
+    monkeypatch.setenv("COLUMNS", "80")
+    too_wide = []
+    for parser in _parsers(build_parser()):
+        too_wide += [line for line in parser.format_help().splitlines() if display_width(line) > 80]
+    assert too_wide == []
+    text = next(parser for parser in _parsers(build_parser()) if parser.prog == "laoxie import").format_help()
+    options = text[text.index("选项：\n"):].splitlines()[1:]
+    starts = {display_width(line[:re.search(r"\S  +(?=\S)", line).end()])  # type: ignore[union-attr]
+              for line in options if re.match(r"  -.*\S  +\S", line)}
+    assert len(options) > 10 and starts == {24}
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("把本命令的输出写入该文件", 10, ["把本命令的", "输出写入该", "文件"]),
+    ("没有控制台的 laoxie.exe 也能用", 17, ["没有控制台的", "laoxie.exe 也能用"]),
+    ("默认：第一个表，其他", 14, ["默认：第一个表，", "其他"]),  # "，" does not begin a line
+    ("", 10, [""]),
+], ids=["chinese", "a word kept whole", "closing punctuation", "empty"])
+def test_wrap_counts_columns(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width) == lines
