@@ -54,3 +54,11 @@ def log_dir() -> Path:
     if portable is not None:
         return portable / PORTABLE_DATA / "logs"
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """What the program may forget and find again (the letter fonts' survey): the user's cache folder."""
+    portable = portable_folder()
+    if portable is not None:
+        return portable / PORTABLE_DATA / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

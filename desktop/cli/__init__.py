@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="laoxie", description="劳协：劳务协作贷款企业认定工具", parents=[common])
     parser.add_argument("--version", action="version", version=f"laoxie {__version__}")
     parser.add_argument("--self-test", action="store_true", help="自检：打开数据库、加载全部资源后退出")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for module in COMMAND_MODULES:
         module.register(sub, common)
     return parser

@@ -88,22 +88,22 @@ def cmd_end(args: argparse.Namespace) -> int:
 
 def register(pol_sub: Any, common: argparse.ArgumentParser) -> None:
     agreements = pol_sub.add_parser("agreements", parents=[common], help="本单位的劳务协作协议（输出地、文号、期限）")
-    sub = agreements.add_subparsers(dest="agreements_action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    sub = agreements.add_subparsers(dest="agreements_action", metavar="操作", parser_class=ChineseArgumentParser,
                                     required=True)
     p = sub.add_parser("list", parents=[common], help="列出对口地区及协议，并说明某日是否计入")
-    p.add_argument("--on", metavar="DATE", help="按哪一天判断（默认今天）")
+    p.add_argument("--on", metavar="日期", help="按哪一天判断（默认今天）")
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("add", parents=[common], help="登记一份劳务协作协议")
-    p.add_argument("county", metavar="COUNTY", help="输出地县级代码（全国 GB/T 2260，如 231084）或吉林省内名称")
-    p.add_argument("--ref", dest="reference", required=True, help="协议文号或名称")
-    p.add_argument("--from", dest="starts", required=True, metavar="DATE", help="协议起始日")
-    p.add_argument("--to", dest="ends", metavar="DATE", help="协议终止日（含当日；不填为长期）")
-    p.add_argument("--note", help="说明")
+    p.add_argument("county", metavar="县", help="输出地县级代码（全国 GB/T 2260，如 231084）或吉林省内名称")
+    p.add_argument("--ref", metavar="文号", dest="reference", required=True, help="协议文号或名称")
+    p.add_argument("--from", dest="starts", required=True, metavar="日期", help="协议起始日")
+    p.add_argument("--to", dest="ends", metavar="日期", help="协议终止日（含当日；不填为长期）")
+    p.add_argument("--note", metavar="说明", help="说明")
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("end", parents=[common], help="终止一份协议（给出最后有效日）")
-    p.add_argument("id", type=int, metavar="ID", help="协议编号（见 list）")
-    p.add_argument("--on", dest="ends", required=True, metavar="DATE",
+    p.add_argument("id", type=int, metavar="编号", help="协议编号（见 list）")
+    p.add_argument("--on", dest="ends", required=True, metavar="日期",
                    help="协议最后有效的一天")
     p.set_defaults(handler=cmd_end)

@@ -122,6 +122,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("check", parents=[common], help="按认定标准核查企业")
-    p.add_argument("uscc", help="企业的统一社会信用代码")
-    p.add_argument("--date", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--date", metavar="日期", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
     p.set_defaults(handler=cmd_check)

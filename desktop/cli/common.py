@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from desktop.cli.chinese_argparse import ChineseHelpFormatter, chinese_error
 
 if TYPE_CHECKING:
     from desktop.core.size import EnterpriseSize
@@ -24,19 +26,25 @@ class UsageError(Exception):
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:
+    """Help and errors in Chinese (see desktop.cli.chinese_argparse); a usage error exits 2 after the usage."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{chinese_error(message)}\n")
 
 
 def common_options() -> argparse.ArgumentParser:
     """Options accepted before or after the command (`laoxie --json x` = `laoxie x --json`)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
-    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help="数据库文件")
-    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="数据库文件", help="数据库文件")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="用户名",
                         help="以该用户身份操作（密码从提示输入或环境变量 LAOXIE_PASSWORD）")
-    common.add_argument("--output", default=argparse.SUPPRESS, metavar="FILE",
+    common.add_argument("--output", default=argparse.SUPPRESS, metavar="文件",
                         help="把本命令的输出和错误信息写入该文件（UTF-8），不显示在屏幕上；"
                              "没有控制台的 laoxie.exe 也能用，如 laoxie.exe --self-test --output 自检.txt")
     return common

@@ -83,14 +83,14 @@ def _restore_damaged(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser("db", parents=[common], help="数据库：检查、备份、恢复")
-    db_sub = db.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser, required=True)
+    db_sub = db.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser, required=True)
     p = db_sub.add_parser("check", parents=[common], help="检查数据库（有问题时返回非零）")
     p.add_argument("--anchor", action="append", metavar="指纹",
                    help="与以前记下的数据库指纹核对（形如 1234:3f9a-77c2-01bd，可重复）")
     p.set_defaults(handler=cmd_check)
     p = db_sub.add_parser("backup", parents=[common], help="立即备份（经校验）")
-    p.add_argument("--to", metavar="DIR", help="备份到此文件夹（如 U 盘）")
+    p.add_argument("--to", metavar="文件夹", help="备份到此文件夹（如 U 盘）")
     p.set_defaults(handler=cmd_backup)
     p = db_sub.add_parser("restore", parents=[common], help="从备份恢复（管理员）")
-    p.add_argument("backup", metavar="BACKUP")
+    p.add_argument("backup", metavar="备份文件", help="备份文件")
     p.set_defaults(handler=cmd_restore)

@@ -152,7 +152,7 @@ def cmd_allowed_signers(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     keys = sub.add_parser("keys", parents=[common], help="报送批次的密钥：生成、导出、登记、核对指纹")
-    keys_sub = keys.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    keys_sub = keys.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                    required=True)
     p = keys_sub.add_parser("create", parents=[common], help="生成本单位密钥（县：签名密钥；省：加密密钥）")
     p.add_argument("--replace", action="store_true", help="已有密钥时换用新密钥（对方须重新登记）")
@@ -161,24 +161,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--all", action="store_true", help="也显示已停用的密钥")
     p.set_defaults(handler=cmd_show)
     p = keys_sub.add_parser("export-public", parents=[common], help="导出本单位公钥（交给对方）")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="文件", help="公钥写入的文件")
     p.set_defaults(handler=cmd_export_public)
     p = keys_sub.add_parser("export-private", parents=[common], help="导出私钥备份（仍由口令加密）")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="文件", help="私钥备份写入的文件")
     p.set_defaults(handler=cmd_export_private)
     p = keys_sub.add_parser("restore", parents=[common], help="从私钥备份恢复本单位密钥")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="文件", help="私钥备份文件")
     p.set_defaults(handler=cmd_restore)
     for name, handler, text in (
         ("import-province", cmd_import_province, "县：导入省级加密公钥"),
         ("register-county", cmd_register_county, "省：登记县级签名公钥"),
     ):
         p = keys_sub.add_parser(name, parents=[common], help=text)
-        p.add_argument("file", metavar="FILE", help="公钥文件（或公钥本身）")
-        p.add_argument("--code", help="对方单位代码（公钥文件未写明时）")
-        p.add_argument("--name", help="对方单位名称（公钥文件未写明时）")
-        p.add_argument("--fingerprint", metavar="DIGITS", help="电话中核对的指纹；不符则不登记")
+        p.add_argument("file", metavar="文件", help="公钥文件（或公钥本身）")
+        p.add_argument("--code", metavar="单位代码", help="对方单位代码（公钥文件未写明时）")
+        p.add_argument("--name", metavar="单位名称", help="对方单位名称（公钥文件未写明时）")
+        p.add_argument("--fingerprint", metavar="指纹", help="电话中核对的指纹；不符则不登记")
         p.set_defaults(handler=handler)
     p = keys_sub.add_parser("allowed-signers", parents=[common], help="省：导出 ssh-keygen 用的 allowed_signers 文件")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="文件", help="写出的 allowed_signers 文件")
     p.set_defaults(handler=cmd_allowed_signers)

@@ -175,19 +175,19 @@ def _all(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("letter", parents=[common], help="确认书：出具、打印、作废、核对")
-    p.add_argument("uscc", nargs="?", help="企业的统一社会信用代码")
-    p.add_argument("--out", metavar="FILE.pdf", help="输出的 PDF 文件")
-    p.add_argument("--date", help="出具日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("uscc", metavar="信用代码", nargs="?", help="企业的统一社会信用代码")
+    p.add_argument("--out", metavar="文件.pdf", help="输出的 PDF 文件")
+    p.add_argument("--date", metavar="日期", help="出具日期 YYYY-MM-DD（默认今天）")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--draft", action="store_true", help="样稿：不编号、不登记")
     mode.add_argument("--void", action="store_true", help="作废有效的确认书（须写 --reason）")
     mode.add_argument("--list", action="store_true", help="列出该申请的全部确认书（含已作废的）")
-    mode.add_argument("--verify", metavar="CODE", help="核对校验码或二维码内容")
+    mode.add_argument("--verify", metavar="校验码", help="核对校验码或二维码内容")
     mode.add_argument("--all", action="store_true", help="出具全部已批准的申请，并打印全部未打印的确认书")
     mode.add_argument("--fonts", action="store_true", help="显示所用字体")
-    p.add_argument("--font", action="append", metavar="ROLE=PATH",
+    p.add_argument("--font", action="append", metavar="字体=文件",
                    help="指定字体文件（管理员）：all、fangsong、heiti、kaiti、songti、xiaobiaosong")
-    p.add_argument("--reason", help="作废理由")
+    p.add_argument("--reason", metavar="理由", help="作废理由")
     mode.add_argument("--page", action="store_true", help="显示本单位确认书的版式（分隔线、抄送、印发机关）")
     p.add_argument("--red-line", dest="red_line", action=argparse.BooleanOptionalAction, default=None,
                    help="发文字号下加（或不加）红色分隔线（管理员）")

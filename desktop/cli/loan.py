@@ -74,21 +74,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     loan = sub.add_parser("loan", parents=[common], help="贷款（贷款期内跟踪评估）")
-    loan_sub = loan.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    loan_sub = loan.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                    required=True)
     p = loan_sub.add_parser("add", parents=[common], help="登记企业签订的贷款（申请须已批准）")
-    p.add_argument("uscc", help="企业的统一社会信用代码")
-    p.add_argument("--bank", required=True, help="贷款银行（经办分支机构）")
-    p.add_argument("--contract", required=True, help="借款合同编号")
-    p.add_argument("--amount", required=True, help="贷款金额（万元）")
-    p.add_argument("--start", required=True, help="贷款起始日期 YYYY-MM-DD")
-    p.add_argument("--term", type=int, required=True, help="贷款期限（月）")
-    p.add_argument("--rate", required=True, help="年利率（%%），如 3.00")
-    p.add_argument("--preferential-end", help="优惠期截止日期 YYYY-MM-DD")
-    p.add_argument("--application", type=int, help="贷款申请编号（默认：企业最新的已批准申请）")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--bank", metavar="银行", required=True, help="贷款银行（经办分支机构）")
+    p.add_argument("--contract", metavar="合同编号", required=True, help="借款合同编号")
+    p.add_argument("--amount", metavar="万元", required=True, help="贷款金额（万元）")
+    p.add_argument("--start", metavar="日期", required=True, help="贷款起始日期 YYYY-MM-DD")
+    p.add_argument("--term", metavar="月数", type=int, required=True, help="贷款期限（月）")
+    p.add_argument("--rate", metavar="年利率", required=True, help="年利率（%%），如 3.00")
+    p.add_argument("--preferential-end", metavar="日期", help="优惠期截止日期 YYYY-MM-DD")
+    p.add_argument("--application", metavar="申请编号", type=int, help="贷款申请编号（默认：企业最新的已批准申请）")
     p.add_argument("--acknowledge", action="store_true",
                    help="确认利率高于LPR、优惠期超过3年等提示（核实后）")
     p.set_defaults(handler=cmd_add)
     p = loan_sub.add_parser("list", parents=[common], help="列出贷款")
-    p.add_argument("uscc", nargs="?", help="只列这家企业的贷款")
+    p.add_argument("uscc", metavar="信用代码", nargs="?", help="只列这家企业的贷款")
     p.set_defaults(handler=cmd_list)

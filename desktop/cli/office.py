@@ -62,12 +62,12 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="首次设置本单位")
-    p.add_argument("--county", help="所在县（市、区）代码或名称")
+    p.add_argument("--county", metavar="县", help="所在县（市、区）代码或名称")
     p.add_argument("--province", action="store_true",
                    help="省级单位（省就业服务局）：接收各县报送批次、汇总、报送省开行；区划代码 220000")
-    p.add_argument("--office", required=True, help="单位名称，如 延吉市就业服务局")
-    p.add_argument("--prefix", required=True, help="确认书文号前缀，如 延吉人社劳协确")
-    p.add_argument("--admin", required=True, help="第一位管理员的用户名（密码从提示输入或 LAOXIE_PASSWORD）")
+    p.add_argument("--office", metavar="单位名称", required=True, help="单位名称，如 延吉市就业服务局")
+    p.add_argument("--prefix", metavar="前缀", required=True, help="确认书文号前缀，如 延吉人社劳协确")
+    p.add_argument("--admin", metavar="用户名", required=True, help="第一位管理员的用户名（密码从提示输入或 LAOXIE_PASSWORD）")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="建立演示数据库")

@@ -194,21 +194,21 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     pol = sub.add_parser("policy", parents=[common], help="认定政策参数（对口地区名单）")
-    pol_sub = pol.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    pol_sub = pol.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                  required=True)
     p = pol_sub.add_parser("show", parents=[common], help="显示对口地区名单和认定规则版本")
     p.set_defaults(handler=cmd_show)
 
     paired = pol_sub.add_parser("paired-areas", parents=[common], help="修改对口地区名单")
-    paired_sub = paired.add_subparsers(dest="paired_action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    paired_sub = paired.add_subparsers(dest="paired_action", metavar="操作", parser_class=ChineseArgumentParser,
                                        required=True)
     for name, handler, help_text in (
         ("add", cmd_add, "加入县（市、区）"), ("remove", cmd_remove, "移除县（市、区）"),
     ):
         p = paired_sub.add_parser(name, parents=[common], help=help_text)
-        p.add_argument("codes", nargs="+", metavar="CODE", help="县级代码（如 222401）或名称")
-        p.add_argument("--reason", help="修改理由（必填）")
-        p.add_argument("--group", help="名单中的组代码（加入时默认为本单位增补组；移除时默认为所有组）")
+        p.add_argument("codes", nargs="+", metavar="县", help="县级代码（如 222401）或名称")
+        p.add_argument("--reason", metavar="理由", help="修改理由（必填）")
+        p.add_argument("--group", metavar="组代码", help="名单中的组代码（加入时默认为本单位增补组；移除时默认为所有组）")
         p.set_defaults(handler=handler)
 
     from desktop.cli import agreements
@@ -216,21 +216,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     agreements.register(pol_sub, common)
 
     p = pol_sub.add_parser("import", parents=[common], help="导入省厅签名的政策文件（核验签名后更新认定参数）")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--reason", help="理由（默认：导入省厅政策文件及其依据）")
+    p.add_argument("file", metavar="文件", help="省厅签名的政策文件")
+    p.add_argument("--reason", metavar="理由", help="理由（默认：导入省厅政策文件及其依据）")
     p.set_defaults(handler=cmd_import)
 
     p = pol_sub.add_parser("export", parents=[common], help="（省级）签名写出政策文件，供各县导入")
     p.add_argument("--sign", action="store_true", help="用本单位密钥签名（必填）")
-    p.add_argument("--out", required=True, metavar="FILE", help="写出的文件")
-    p.add_argument("--labor", metavar="FILE", help="认定标准文件（与程序自带的 labor_coop_2022.json 同一格式）")
-    p.add_argument("--paired", metavar="FILE", help="对口地区名单文件（与 paired_areas.json 同一格式）")
-    p.add_argument("--version", required=True, help="政策文件的版本，如 2027.1")
-    p.add_argument("--title", required=True, help="政策文件的名称")
-    p.add_argument("--source", required=True, help="依据的文件，如 吉人社联〔2027〕5号")
-    p.add_argument("--effective-from", dest="effective_from", required=True, metavar="DATE", help="施行日期")
+    p.add_argument("--out", required=True, metavar="文件", help="写出的文件")
+    p.add_argument("--labor", metavar="文件", help="认定标准文件（与程序自带的 labor_coop_2022.json 同一格式）")
+    p.add_argument("--paired", metavar="文件", help="对口地区名单文件（与 paired_areas.json 同一格式）")
+    p.add_argument("--version", metavar="版本", required=True, help="政策文件的版本，如 2027.1")
+    p.add_argument("--title", metavar="名称", required=True, help="政策文件的名称")
+    p.add_argument("--source", metavar="依据", required=True, help="依据的文件，如 吉人社联〔2027〕5号")
+    p.add_argument("--effective-from", dest="effective_from", required=True, metavar="日期", help="施行日期")
     p.set_defaults(handler=cmd_export)
 
     p = pol_sub.add_parser("reset", parents=[common], help="恢复程序自带的默认名单")
-    p.add_argument("--reason")
+    p.add_argument("--reason", metavar="理由", help="理由（默认：恢复程序自带的默认名单）")
     p.set_defaults(handler=cmd_reset)

@@ -196,41 +196,41 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from desktop.core.loan_form import BY_KEY
 
     review = sub.add_parser("review", parents=[common], help="审核流程：提交、批准、退回、重新开启")
-    steps = review.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    steps = review.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                   required=True)
     p = steps.add_parser("submit", parents=[common], help="经办人提交审批（先记录当前认定结论）")
-    p.add_argument("uscc", help="企业的统一社会信用代码")
-    p.add_argument("--evidence", metavar="contracts,wages", help="已核对的材料：contracts（劳动合同）、wages（工资发放证明）")
-    p.add_argument("--date", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--evidence", metavar="材料", help="已核对的材料：contracts（劳动合同）、wages（工资发放证明）")
+    p.add_argument("--date", metavar="日期", help="审核日期 YYYY-MM-DD（默认：申请的审核日期，否则今天）")
     p.set_defaults(handler=cmd_submit)
     p = steps.add_parser("approve", parents=[common], help="审核人批准（不能是提交人本人）")
-    p.add_argument("uscc")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_approve)
     for name, handler, text in (("return", cmd_return, "审核人退回经办人修改"),
                                 ("reopen", cmd_reopen, "审核人重新开启已批准的申请（生成新版本）"),
                                 ("withdraw", cmd_withdraw, "撤回申请")):
         p = steps.add_parser(name, parents=[common], help=text)
-        p.add_argument("uscc")
-        p.add_argument("--reason", help="理由（必填）")
+        p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+        p.add_argument("--reason", metavar="理由", help="理由（必填）")
         p.set_defaults(handler=handler)
     p = steps.add_parser("status", parents=[common], help="申请的状态、结论、确认书和经过")
-    p.add_argument("uscc")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_status)
 
     application = sub.add_parser("application", parents=[common], help="贷款申请和申请表（附件1、附件2）")
-    actions = application.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    actions = application.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                          required=True)
     p = actions.add_parser("new", parents=[common], help="登记贷款申请")
-    p.add_argument("uscc")
-    p.add_argument("--type", default="working_capital", help="working_capital（流动资金贷款）或 fixed_asset（固定资产贷款）")
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--type", metavar="贷款类型", default="working_capital", help="working_capital（流动资金贷款）或 fixed_asset（固定资产贷款）")
     p.add_argument("--amount", type=float, metavar="万元", help="申请金额（万元）")
-    p.add_argument("--applied-on", help="申请日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--applied-on", metavar="日期", help="申请日期 YYYY-MM-DD（默认今天）")
     p.set_defaults(handler=cmd_new)
     p = actions.add_parser("form", parents=[common], help="填写、查看或打印贷款申请表")
-    p.add_argument("uscc")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+    p.add_argument("uscc", metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--set", action="append", metavar="栏目=内容",
                    help="填写一栏（可多次）；栏目：" + "、".join(BY_KEY))
-    p.add_argument("--file", help="从 JSON 文件读入各栏")
-    p.add_argument("--type", help="改为另一种贷款（另一张表）")
-    p.add_argument("--out", metavar="FILE.pdf", help="把填好的申请表写成 PDF")
+    p.add_argument("--file", metavar="文件", help="从 JSON 文件读入各栏")
+    p.add_argument("--type", metavar="贷款类型", help="改为另一种贷款（另一张表）")
+    p.add_argument("--out", metavar="文件.pdf", help="把填好的申请表写成 PDF")
     p.set_defaults(handler=cmd_form)

@@ -58,7 +58,7 @@ def import_record(preview: RosterPreview, *, full_ids: bool, streamed: bool = Fa
     from desktop.services import rosters as roster_service
 
     layout = preview.layout
-    rows = (_row_record(r, full_ids=full_ids) for r in preview.rows)
+    rows = (_row_record(r, full_ids=full_ids) for r in preview.every_row())
     problems = (roster_service.problem_record(preview.sheet, layout, p) for p in preview.check.problems())
     same = preview.unchanged_since
     return {
@@ -134,7 +134,7 @@ def import_text(preview: RosterPreview, result: ImportResult | None) -> str:
             lines.append(f"  {where}：{p['message']}")
         if len(records) > _TEXT_LIMIT:
             lines.append(f"  ……另有 {len(records) - _TEXT_LIMIT} 条，完整清单请用 --problems 导出或 --json")
-    updated = [r for r in preview.rows if r.action == "updated"]
+    updated = [r for r in preview.shown_rows if r.action == "updated"]
     if updated:
         lines += ["", "变化："]
         for r in updated[:_TEXT_LIMIT]:
@@ -179,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.problems:
             problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
         full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="名册导入核对", enterprise_id=enterprise.id,
-                                 count=len(preview.rows))  # DOMAIN.md 7: who saw full ID numbers is logged
+                                 count=preview.row_count)  # DOMAIN.md 7: who saw full ID numbers is logged
     if args.json:
         record = import_record(preview, full_ids=full_ids, streamed=True)
         record |= {"dry_run": result is None, "import_id": result.import_id if result else None,
@@ -388,65 +388,65 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from desktop.core.workers import PriorityGroup
 
     p = sub.add_parser("import", parents=[common], help="导入企业报送的名册（.xlsx / .xls / .csv）")
-    p.add_argument("file", help="名册文件")
-    p.add_argument("--enterprise", required=True, metavar="USCC", help="企业的统一社会信用代码")
-    p.add_argument("--sheet", help="工作表名称（默认：第一个有表头的工作表）")
-    p.add_argument("--header-row", type=int, metavar="N", help="表头所在行号（默认自动查找）")
+    p.add_argument("file", metavar="文件", help="名册文件")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称（默认：第一个有表头的工作表）")
+    p.add_argument("--header-row", type=int, metavar="行号", help="表头所在行号（默认自动查找）")
     p.add_argument("--map", action="append", metavar="列名=列", help="指定某列，如 身份证号=D；性别=- 表示没有这一列（可多次使用）")
     p.add_argument("--dry-run", action="store_true", help="只核对，不写入数据库")
     p.add_argument("--deactivate-missing", action="store_true", help="库中有、名册上没有的人员标记为离职")
-    p.add_argument("--problems", metavar="OUT.xlsx", help="把标出问题的名册副本和问题清单写到这个文件，退给企业")
+    p.add_argument("--problems", metavar="文件.xlsx", help="把标出问题的名册副本和问题清单写到这个文件，退给企业")
     p.add_argument("--progress", action="store_true", help="在标准错误输出显示进度")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("template", parents=[common], help="生成给企业填写的名册模板")
-    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("out", metavar="文件.xlsx", help="模板写到这个 .xlsx 文件")
     p.set_defaults(handler=cmd_template)
 
     roster = sub.add_parser("roster", parents=[common], help="名册人员")
-    roster_sub = roster.add_subparsers(dest="action", metavar="ACTION", parser_class=ChineseArgumentParser,
+    roster_sub = roster.add_subparsers(dest="action", metavar="操作", parser_class=ChineseArgumentParser,
                                        required=True)
     p = roster_sub.add_parser("list", parents=[common], help="列出企业的名册人员")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
-    p.add_argument("--search", help="按姓名，或身份证号码、电话中的数字筛选")
-    p.add_argument("--group", help="重点群体：类别名称、any（已核实的任一类）、claimed（企业申报、尚未核实）或 none（既无申报也无核实）")
-    p.add_argument("--contract", help="合同类型")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--search", metavar="文字", help="按姓名，或身份证号码、电话中的数字筛选")
+    p.add_argument("--group", metavar="群体", help="重点群体：类别名称、any（已核实的任一类）、claimed（企业申报、尚未核实）或 none（既无申报也无核实）")
+    p.add_argument("--contract", metavar="合同类型", help="合同类型")
     p.add_argument("--all", action="store_true", help="包括已离职人员")
-    p.add_argument("--sort", default="source_row", metavar="COLUMN",
+    p.add_argument("--sort", default="source_row", metavar="列",
                    help="排序列：source_row（名册行号，默认）、name、id_number、contract_start、contract_end 等")
-    p.add_argument("--desc", action="store_true")
-    p.add_argument("--limit", type=int, default=200)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--desc", action="store_true", help="倒序排列")
+    p.add_argument("--limit", metavar="数量", type=int, default=200, help="最多列出多少人（默认 200）")
+    p.add_argument("--offset", metavar="数量", type=int, default=0, help="跳过前多少人（默认 0），用于分页")
     p.set_defaults(handler=cmd_list)
 
     p = roster_sub.add_parser("history", parents=[common], help="企业的名册导入记录（文件、SHA-256、人数）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
     p.set_defaults(handler=cmd_history)
 
     p = roster_sub.add_parser("undo", parents=[common],
                               help="撤销企业最近一次名册导入（恢复导入前的名册；导入编号见 roster history）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
-    p.add_argument("--import", dest="import_id", type=int, metavar="ID", help="导入编号（默认最近一次）")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
+    p.add_argument("--import", dest="import_id", type=int, metavar="导入编号", help="导入编号（默认最近一次）")
     p.set_defaults(handler=cmd_undo)
 
     p = roster_sub.add_parser("mark", parents=[common], help="把人员标记为重点群体（需填写证明材料编号）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
-    p.add_argument("--group", required=True, help="重点群体类别：" + "、".join(g.label for g in PriorityGroup))
-    p.add_argument("--evidence", required=True, help="证明材料编号，如就业困难人员认定编号、失业登记证编号")
+    p.add_argument("--group", metavar="群体", required=True, help="重点群体类别：" + "、".join(g.label for g in PriorityGroup))
+    p.add_argument("--evidence", metavar="证明材料", required=True, help="证明材料编号，如就业困难人员认定编号、失业登记证编号")
     p.set_defaults(handler=cmd_mark)
 
     p = roster_sub.add_parser("verify", parents=[common],
                               help="核实企业在名册中申报的重点群体（一份证明材料可覆盖多人）")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
     p.add_argument("--id", action="append", metavar="身份证号码", help="可多次使用")
     p.add_argument("--all-claimed", action="store_true", help="核实这家企业全部尚未核实的申报")
-    p.add_argument("--evidence", required=True, help="所核对的证明材料，如“核对县脱贫人口名单（2026年11月）”")
+    p.add_argument("--evidence", metavar="证明材料", required=True, help="所核对的证明材料，如“核对县脱贫人口名单（2026年11月）”")
     p.set_defaults(handler=cmd_verify)
 
     p = roster_sub.add_parser("hukou", parents=[common],
                               help="身份证号码所示地区与户籍地不同的人员：记为已核对户口簿，或决定不计入")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
     answer = p.add_mutually_exclusive_group(required=True)
     answer.add_argument("--checked", action="store_true", help="已核对户口簿，户籍地无误")
@@ -455,6 +455,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_hukou)
 
     p = roster_sub.add_parser("unmark", parents=[common], help="取消人员的重点群体标记")
-    p.add_argument("--enterprise", required=True, metavar="USCC")
+    p.add_argument("--enterprise", required=True, metavar="信用代码", help="企业的统一社会信用代码")
     p.add_argument("--id", required=True, action="append", metavar="身份证号码", help="可多次使用")
     p.set_defaults(handler=cmd_mark)

@@ -39,10 +39,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _options(p: argparse.ArgumentParser, *, province_only: bool = False) -> None:
-    p.add_argument("--from", dest="period_from", metavar="YYYY-MM", help="起始月份（含）")
-    p.add_argument("--to", dest="period_to", metavar="YYYY-MM", help="截止月份（含）")
-    p.add_argument("--county", metavar="CODE", help="只统计该县（6 位代码；省级数据库）")
-    p.add_argument("--out", metavar="FILE", help="导出为 .xlsx 或 .pdf 文件")
+    p.add_argument("--from", dest="period_from", metavar="年月", help="起始月份（含），如 2026-01")
+    p.add_argument("--to", dest="period_to", metavar="年月", help="截止月份（含），如 2026-12")
+    p.add_argument("--county", metavar="县代码", help="只统计该县（6 位代码；省级数据库）")
+    p.add_argument("--out", metavar="文件", help="导出为 .xlsx 或 .pdf 文件")
     p.set_defaults(handler=cmd_summary, province_only=province_only)
 
 

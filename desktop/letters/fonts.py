@@ -25,6 +25,9 @@ PDF base font Times-Roman. A character no font has raises
 
 Loaded fonts are cached for the life of the process (a CJK TrueType file is
 tens of megabytes; parsing it once matters when 500 letters are printed).
+What the search learnt about each face is remembered between processes
+(:mod:`desktop.letters.font_survey`): the machine's font set is then built
+without opening a file, and a face is opened when a letter first draws with it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from desktop.core.letter import LetterError
+from desktop.letters.font_survey import Face, Survey
+from desktop.letters.font_survey import default_path as survey_path
 
 ROLES: Final = ("fangsong", "heiti", "kaiti", "songti", "xiaobiaosong")
 ROLE_LABELS: Final = {"fangsong": "仿宋", "heiti": "黑体", "kaiti": "楷体", "songti": "宋体",
@@ -191,14 +196,18 @@ class LoadedFont:
     file: FontFile
     name: str  # as registered with reportlab
     face_name: str
-    chars: frozenset[int]
+    chars: frozenset[int] | None  # None: known from the survey, the file not opened yet
     ascent: float  # per unit of font size
     descent: float  # negative
 
 
+def _font_name(path: str, index: int) -> str:
+    return "LX-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:10]
+
+
 @lru_cache(maxsize=32)
 def _load(path: str, index: int) -> LoadedFont:
-    name = "LX-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:10]
+    name = _font_name(path, index)
     try:
         font = TTFont(name, path, subfontIndex=index)
     except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
@@ -248,6 +257,39 @@ def load(file: FontFile) -> LoadedFont:
     return LoadedFont(file, loaded.name, loaded.face_name, loaded.chars, loaded.ascent, loaded.descent)
 
 
+def opened(font: LoadedFont) -> frozenset[int]:
+    """The font's characters, its file opened (and registered with reportlab) when not yet."""
+    if font.chars is not None:
+        return font.chars
+    chars = _load(str(font.file.path), font.file.index).chars
+    assert chars is not None
+    return chars
+
+
+def surveyed(file: FontFile, survey: Survey | None) -> tuple[LoadedFont, bool] | None:
+    """(the face, whether it has Latin letters), or None when it is of no use for a letter.
+
+    Known from the survey: not opened.  Not known (or changed since): opened and surveyed.
+    """
+    face = survey.get(file.path, file.index) if survey is not None else None
+    if face is not None:
+        if not face.ok:
+            return None
+        name = _font_name(str(file.path), file.index)
+        return LoadedFont(file, name, face.face_name, None, face.ascent, face.descent), face.latin
+    try:
+        loaded = load(file)
+    except LetterError as exc:
+        if survey is not None and not isinstance(exc.__cause__, OSError):  # unreadable now is not for ever
+            survey.put(file.path, file.index, Face(False, detail=str(exc.params.get("detail", ""))))
+        return None
+    latin = _has_latin(loaded)
+    if survey is not None:
+        survey.put(file.path, file.index,
+                   Face(True, "", loaded.face_name, latin, loaded.ascent, loaded.descent))
+    return loaded, latin
+
+
 # --------------------------------------------------------------------------
 # The fonts of one letter
 
@@ -265,14 +307,17 @@ class FontSet:
         """The registered font name that draws ``char`` in ``role``, or None."""
         code = ord(char)
         for font in self.chains[role]:
-            if code in font.chars:
+            if code in opened(font):
                 return font.name
         if code < 128:
             return ASCII_FALLBACK
         return None
 
     def primary(self, role: str) -> LoadedFont:
-        return self.chosen[role]
+        """The role's own font, opened: its name is ready for a canvas."""
+        font = self.chosen[role]
+        opened(font)
+        return font
 
     def check(self, text: str, role: str, context: str = "") -> None:
         """Refuse text with a character no font can draw."""
@@ -295,32 +340,35 @@ class FontSet:
 
 
 def build_fontset(candidates: Sequence[FontFile], overrides: Mapping[str, str] | None = None,
-                  searched: Sequence[str] = ()) -> FontSet:
+                  searched: Sequence[str] = (), survey: Survey | None = None) -> FontSet:
     """Choose a font per role from the settings' files and the candidates found.
 
     ``overrides``: role → path ("all" for every role). A chosen file that
     cannot be used is an error (the clerk asked for it); a found one is skipped.
+    ``survey``: what earlier runs learnt about the candidates (they are opened when not in it).
     """
     by_role: dict[str, list[LoadedFont]] = {role: [] for role in (*ROLES, "any")}
+    latin: dict[str, bool] = {}
     seen: set[str] = set()
     for role, value in (overrides or {}).items():
         if not value:
             continue
         path, index = parse_override(value)
         loaded = load(FontFile(Path(path), index, Path(path).stem, role, "settings"))
+        latin[loaded.name] = _has_latin(loaded)
         for target in (ROLES if role == "all" else (role,)):
             by_role[target].insert(0, loaded)
     for file in candidates:
         if file.key in seen:
             continue
         seen.add(file.key)
-        try:
-            loaded = load(file)
-        except LetterError:
+        found = surveyed(file, survey)
+        if found is None:
             continue
+        loaded, latin[found[0].name] = found
         by_role[file.role if file.role in by_role else "any"].append(loaded)
     for role in (*ROLES, "any"):  # within a role, fonts that also have Latin letters and digits first
-        by_role[role].sort(key=lambda f: (f.file.source != "settings", not _has_latin(f)))
+        by_role[role].sort(key=lambda f: (f.file.source != "settings", not latin[f.name]))
     everything = [f for role in (*ROLES, "any") for f in by_role[role]]
     if not everything:
         raise LetterError("letter_no_font", searched="；".join(searched) or "（无）")
@@ -344,7 +392,7 @@ def build_fontset(candidates: Sequence[FontFile], overrides: Mapping[str, str] |
 
 
 def _has_latin(font: LoadedFont) -> bool:
-    return all(ord(c) in font.chars for c in "0123456789ABCXYZabcxyz")
+    return all(ord(c) in opened(font) for c in "0123456789ABCXYZabcxyz")
 
 
 def parse_override(text: str) -> tuple[str, int]:
@@ -375,5 +423,7 @@ def fontset(overrides: Mapping[str, str] | None = None) -> FontSet:
     key = tuple(sorted((k, v) for k, v in (overrides or {}).items() if v))
     if key not in _SETS:
         found, searched = system_fonts()
-        _SETS[key] = build_fontset(found, dict(key), searched)
+        survey = Survey(survey_path(), REQUIRED_CHARS)
+        _SETS[key] = build_fontset(found, dict(key), searched, survey)
+        survey.save(keep={f"{f.path}#{f.index}" for f in found})
     return _SETS[key]

@@ -13,6 +13,7 @@ truncated or corrupt one, an HTML page saved as ".xls", an unknown encoding.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import html
@@ -20,7 +21,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ import python_calamine
 
 from desktop.core.oserrors import os_reason
 from desktop.core.roster import Merged, RosterError
+from desktop.rosters import xlsx_stream
 
 FileKind = Literal["xlsx", "xls", "ods", "csv"]
 
@@ -81,11 +83,20 @@ class Sheet:
     _col_offset: int = 0
     _row_offset: int = 0  # the sheet row (0-based) of the first row calamine gives
     path: object = None
+    _stream: Callable[[], Iterator[list[object]]] | None = None  # a big .xlsx sheet read as it streams by
 
     def rows(self) -> Iterator[list[object]]:
         """Every row from sheet row 1 (index 0), each starting at column A."""
         if self._rows is not None:
             yield from self._rows
+            return
+        if self._stream is not None:
+            try:
+                yield from self._stream()
+            except (RosterError, GeneratorExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a broken part deep in the file
+                raise unreadable(exc, self.path or self.name) from exc
             return
         if self._calamine is None:
             return
@@ -186,6 +197,9 @@ class RosterFile:
         if self._workbook is None:  # closed: read again from the bytes we hold
             self._workbook = _calamine_workbook(self.path, self.data)
         if self.kind == "xlsx":
+            streamed = self._streamed(name)
+            if streamed is not None:
+                return streamed
             extent = xlsx_extent(self.data, name)
             if extent is not None and extent[0] * extent[1] > MAX_CELLS:
                 raise RosterError("roster_sheet_too_large", path=self.path, sheet=name, rows=extent[0],
@@ -199,6 +213,38 @@ class RosterFile:
         if start is None or end is None:
             return Sheet(name, 0, 0, merged)
         return Sheet(name, end[0] + 1, end[1] + 1, merged, raw, None, start[1], start[0], self.path)
+
+    def _streamed(self, name: str) -> Sheet | None:
+        """The sheet read row by row from its XML (xlsx_stream) when the XML is too big for calamine's
+        whole-sheet load; None for the usual sheet (or one whose cells do not all name their place)."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                part = _sheet_part(archive, name)
+                if part is None or archive.getinfo(part).file_size <= xlsx_stream.STREAM_BYTES:
+                    return None
+                with archive.open(part) as handle:
+                    extent = xlsx_stream.scan(handle)
+                names = set(archive.namelist())
+                styles = xlsx_stream.date_formats(archive.read("xl/styles.xml") if "xl/styles.xml" in names else b"")
+                is_1904 = xlsx_stream.is_1904(archive)
+        except Exception:  # noqa: BLE001 - a damaged archive: calamine reports it in its own way
+            return None
+        if not extent.complete:
+            return None
+        if extent.rows * extent.columns > MAX_CELLS:
+            raise RosterError("roster_sheet_too_large", path=self.path, sheet=name, rows=extent.rows,
+                              columns=extent.columns)
+        data = self.data
+
+        def stream() -> Iterator[list[object]]:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                shared = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+                with archive.open(shared) if shared else contextlib.nullcontext() as handle:
+                    strings = xlsx_stream.shared_strings(handle)
+                with archive.open(part) as handle:
+                    yield from xlsx_stream.rows(handle, extent, strings, styles, is_1904)
+
+        return Sheet(name, extent.rows, extent.columns, extent.merged, path=self.path, _stream=stream)
 
     def close(self) -> None:
         """Let go of the loaded sheets (a 100,000-row sheet holds ~100 MB); the bytes stay, to reopen."""
@@ -238,7 +284,7 @@ def xlsx_extent(data: bytes, sheet: str) -> tuple[int, int] | None:
                     if found:
                         rows = max(rows, max(map(int, found)))
                     for letters in _WIDE_CELL_REF.findall(text):
-                        columns = max(columns, _column_number(letters))
+                        columns = max(columns, xlsx_stream.column_number(letters))
                     tail = text[-256:]
             return rows, max(columns, 26)
     except Exception:  # noqa: BLE001 - a damaged archive: calamine reports it in its own way
@@ -257,13 +303,6 @@ def _read_ahead(handle: IO[bytes], size: int = 1 << 22) -> Iterator[bytes]:
         while block := pending.result():
             pending = pool.submit(handle.read, size)
             yield block
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:

@@ -64,7 +64,10 @@ def begin(store: Store, *, employment_ids: Iterable[int], person_ids: Iterable[i
     columns, rows = _rows(store, "employments", "id", sorted(set(employment_ids)))
     record.employments = {"columns": columns, "rows": rows}
     columns, by_id = _rows(store, "persons", "id", sorted(set(person_ids)))
-    _, by_number = _rows(store, "persons", "id_number", sorted(set(id_numbers)))
+    # persons on file elsewhere that the new rows rename; none in an office's first roster (100,000
+    # numbers looked up 500 at a time for nothing: 0.05 s)
+    on_file = store.conn.execute("SELECT 1 FROM persons LIMIT 1").fetchone() is not None
+    _, by_number = _rows(store, "persons", "id_number", sorted(set(id_numbers)) if on_file else [])
     unique = {r[0]: r for r in [*by_id, *by_number]}  # a person both renamed and on the new rows: once
     record.persons = {"columns": columns, "rows": [unique[k] for k in sorted(unique)]}
     return record

@@ -11,11 +11,11 @@ with ``executemany``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from desktop.store import db, seals
+from desktop.store import bulk_index, db, seals
 from desktop.store.store import Store
 
 _CHUNK: Final = 900  # SQLite allows 999 bound variables per statement
@@ -154,7 +154,9 @@ def insert_employments(
 # connection: a newer preview replaces an older one, whose commit then takes
 # the ordinary path.
 
-STAGE_COLUMNS: Final = ("id_number", "name", "sex", "birth_date", "source_row", *VALUE_COLUMNS)
+# name_key: the name's pinyin sort key, worked out in Python as the rows are staged; as a function
+# inside the INSERT … SELECT, SQLite would take the interpreter lock back for each of 100,000 calls.
+STAGE_COLUMNS: Final = ("id_number", "name", "name_key", "sex", "birth_date", "source_row", *VALUE_COLUMNS)
 _STAGE_PREFIX: Final = "roster_stage_"
 
 
@@ -173,20 +175,47 @@ def drop_stages(store: Store) -> None:
 
 def stage_rows(store: Store, token: str, rows: Iterable[tuple[object, ...]]) -> None:
     """Hold rows (STAGE_COLUMNS order) for a later :func:`insert_staged`; replaces any earlier staging."""
+    open_stage(store, token)
+    stage_more(store, token, rows)
+
+
+def open_stage(store: Store, token: str) -> None:
+    """An empty staging table for ``token`` (any earlier one dropped), filled by :func:`stage_more`."""
     if store.conn.in_transaction:
         raise RuntimeError("staging runs outside a transaction")
     drop_stages(store)
-    name = _stage_name(token)
-    store.conn.execute(f'CREATE TEMP TABLE "{name}" ({", ".join(STAGE_COLUMNS)})')
+    store.conn.execute(f'CREATE TEMP TABLE "{_stage_name(token)}" ({", ".join(STAGE_COLUMNS)})')
+
+
+def stage_more(store: Store, token: str, rows: Iterable[tuple[object, ...]], *, drop: bool = True) -> None:
+    """Add rows (STAGE_COLUMNS order) to the staging table; on a failure, none of them, and no staging
+    at all unless ``drop`` is False (the rows staged before are kept)."""
     marks = ", ".join("?" for _ in STAGE_COLUMNS)
     store.conn.execute("BEGIN")
     try:
-        store.conn.executemany(f'INSERT INTO temp."{name}" VALUES ({marks})', rows)
+        store.conn.executemany(f'INSERT INTO temp."{_stage_name(token)}" VALUES ({marks})', rows)
     except BaseException:
         store.conn.execute("ROLLBACK")
-        drop_stages(store)
+        if drop:
+            drop_stages(store)
         raise
     store.conn.execute("COMMIT")
+
+
+def staged_rows(store: Store, token: str) -> Iterator[tuple[Any, ...]]:
+    """The staged rows in the order staged (STAGE_COLUMNS), read a block at a time."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f'SELECT {", ".join(STAGE_COLUMNS)} FROM temp."{_stage_name(token)}" ORDER BY rowid')
+    while block := cursor.fetchmany(2048):
+        yield from block
+
+
+def staged_id_numbers(store: Store, token: str) -> Iterator[str]:
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    for (number,) in cursor.execute(f'SELECT id_number FROM temp."{_stage_name(token)}" ORDER BY rowid'):
+        yield number
 
 
 def is_staged(store: Store, token: str) -> bool:
@@ -200,11 +229,14 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
     name = _stage_name(token)
     now = db.now_iso()
     conn = store.conn
-    # the new rows sealed by one statement per table after these two, not row by row (seals.py)
-    with seals.sealed_in_bulk(conn, ("persons", "employments")):
+    adding = int(conn.execute(f'SELECT coalesce(max(rowid), 0) FROM temp."{name}"').fetchone()[0])
+    # the new rows sealed by one statement per table after these two, not row by row (seals.py); into
+    # a new office, the tables' indexes built after them rather than row by row (bulk_index.py)
+    with seals.sealed_in_bulk(conn, ("persons", "employments")), \
+            bulk_index.built_after(conn, ("persons", "employments"), adding):
         conn.execute(
             "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
-            f' SELECT id_number, name, sex, birth_date, ?, ?, person_sort_key(name) FROM temp."{name}" WHERE true'
+            f' SELECT id_number, name, sex, birth_date, ?, ?, name_key FROM temp."{name}" WHERE true'
             " ON CONFLICT (id_number) DO UPDATE SET"
             " name = excluded.name, name_key = excluded.name_key, updated_at = excluded.updated_at"
             " WHERE name <> excluded.name",

@@ -52,6 +52,16 @@ def test_the_surname_readings_pypinyin_lacks(name: str, key_start: str) -> None:
     assert person_sort_key(name).startswith(key_start)
 
 
+def test_chinese_names_keyed_directly_as_through_the_general_path() -> None:
+    """person_sort_key joins a Chinese-only name's keys directly: the same key _join gives."""
+    from desktop.core.pinyin_order import _person_key_by_parts
+
+    names = [*PEOPLE, *SURNAME_READINGS, "单", "王单", "尉迟", "㐀明", "\uf900林", "长孙无忌", "万俟卨", "𠀀明"]
+    for name in names:
+        assert person_sort_key(name) == _person_key_by_parts(name), name
+    assert person_sort_key("李a明") == _person_key_by_parts("李a明") != person_sort_key("李明")
+
+
 def test_only_the_surname_is_read_as_a_surname() -> None:
     assert person_sort_key("王单") == "wang2王 dan1单"  # 单 inside a given name: its common reading
     assert person_sort_key(" 曾敏 ") == person_sort_key("曾敏")

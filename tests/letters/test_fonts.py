@@ -18,8 +18,12 @@ from desktop.letters.fonts import (
 )
 from tests.letters.cases import sample_content
 
-SYSTEM = fontset()
-CJK = SYSTEM.primary("fangsong").file.path  # whatever Chinese TrueType font this machine has
+
+
+def cjk() -> Path:
+    """Whatever Chinese TrueType font this machine has (found inside a test: its survey stays in the test's home)."""
+    return fontset().primary("fangsong").file.path
+
 LATIN_ONLY = next((p for p in (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
                                Path("C:/Windows/Fonts/arial.ttf")) if p.exists()), None)
 
@@ -40,7 +44,7 @@ def test_unusable_candidates_are_skipped_and_an_unusable_choice_is_refused(tmp_p
         build_fontset([FontFile(garbage, role="fangsong")], None)
     assert caught.value.code == "letter_no_font"  # a broken file found on disk is passed over
     with pytest.raises(LetterError) as caught:
-        build_fontset([FontFile(CJK)], {"fangsong": str(garbage)})
+        build_fontset([FontFile(cjk())], {"fangsong": str(garbage)})
     assert caught.value.code == "letter_font_unusable" and str(garbage) in str(caught.value)
 
 
@@ -53,8 +57,8 @@ def test_a_font_without_chinese_characters_is_refused() -> None:
 
 
 def test_roles_fall_back_and_say_so() -> None:
-    only = build_fontset([FontFile(CJK, role="heiti", source="fontconfig")], None)
-    assert all(only.primary(role).file.path == CJK for role in ROLES)
+    only = build_fontset([FontFile(cjk(), role="heiti", source="fontconfig")], None)
+    assert all(only.primary(role).file.path == cjk() for role in ROLES)
     assert only.fallbacks["heiti"] == "" and only.fallbacks["fangsong"] == "heiti"
     assert "仿宋：未找到" in "；".join(only.notes)
     assert "（代替仿宋）" in only.summary()["仿宋"]
@@ -64,8 +68,8 @@ def test_roles_fall_back_and_say_so() -> None:
 def test_windows_fonts_are_found_by_their_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fonts = tmp_path / "Windows" / "Fonts"
     fonts.mkdir(parents=True)
-    shutil.copy(CJK, fonts / "SIMFANG.TTF")  # any Chinese TrueType file stands in for 仿宋
-    shutil.copy(CJK, fonts / "simhei.ttf")
+    shutil.copy(cjk(), fonts / "SIMFANG.TTF")  # any Chinese TrueType file stands in for 仿宋
+    shutil.copy(cjk(), fonts / "simhei.ttf")
     (fonts / "arial.ttf").write_bytes(b"x")
     monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
@@ -83,23 +87,23 @@ def test_a_windows_without_the_usual_names_is_searched_by_characters(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fonts = tmp_path / "Windows" / "Fonts"
     fonts.mkdir(parents=True)
-    shutil.copy(CJK, fonts / ("wqy-zenhei" + CJK.suffix))  # Wine, a trimmed image: no SimSun & co
+    shutil.copy(cjk(), fonts / ("wqy-zenhei" + cjk().suffix))  # Wine, a trimmed image: no SimSun & co
     (fonts / "tahoma.ttf").write_bytes(b"not a font")
     monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
     monkeypatch.setattr("desktop.letters.fonts.sys.platform", "win32")
     found = fonts_module.system_candidates()
-    assert sorted(f.path.name for f in found) == sorted(["tahoma.ttf", "wqy-zenhei" + CJK.suffix])
+    assert sorted(f.path.name for f in found) == sorted(["tahoma.ttf", "wqy-zenhei" + cjk().suffix])
     chosen = build_fontset(found)  # the broken file is skipped, the Chinese one is used for every role
-    assert {chosen.primary(r).file.path.name for r in ROLES} == {"wqy-zenhei" + CJK.suffix}
+    assert {chosen.primary(r).file.path.name for r in ROLES} == {"wqy-zenhei" + cjk().suffix}
 
 
 def test_the_settings_choice_comes_first(tmp_path: Path) -> None:
     copy = tmp_path / "my-kai.ttf"
-    shutil.copy(CJK, copy)
-    chosen = build_fontset([FontFile(CJK, role="heiti", source="fontconfig")], {"kaiti": str(copy)})
+    shutil.copy(cjk(), copy)
+    chosen = build_fontset([FontFile(cjk(), role="heiti", source="fontconfig")], {"kaiti": str(copy)})
     assert chosen.primary("kaiti").file.path == copy and chosen.fallbacks["kaiti"] == ""
-    every = build_fontset([FontFile(CJK, role="heiti")], {"all": str(copy)})
+    every = build_fontset([FontFile(cjk(), role="heiti")], {"all": str(copy)})
     assert {every.primary(r).file.path for r in ROLES} == {copy}
 
 
@@ -140,28 +144,28 @@ def test_face_index_in_a_setting() -> None:
 
 def test_a_character_no_font_has_is_refused_not_printed_as_a_box() -> None:
     rare = "\U0002A6A5"  # 𪚥, CJK extension B: not in the usual fonts
-    if SYSTEM.font_for("fangsong", rare) is not None:
+    if fontset().font_for("fangsong", rare) is not None:
         pytest.skip("this machine's font has even that character")
     names = ["金" + rare + "花"] + [f"职工{i}" for i in range(1, 5)]
     content = sample_content(5, names=names)
     with pytest.raises(LetterError) as caught:
-        render_letter(LetterPrint(content, content.verification_code(), content.qr_payload()), SYSTEM)
+        render_letter(LetterPrint(content, content.verification_code(), content.qr_payload()), fontset())
     assert caught.value.code == "letter_missing_glyph"
     assert rare in str(caught.value) and "U+2A6A5" in str(caught.value) and "金" in str(caught.value)
 
 
 def test_ascii_falls_back_to_a_base_font_only_when_no_chinese_font_has_it() -> None:
-    assert SYSTEM.font_for("fangsong", "7") != ASCII_FALLBACK  # the Chinese font has digits
-    narrowed = replace(SYSTEM, chains={role: tuple(
-        replace(font, chars=frozenset(c for c in font.chars if c >= 0x2000)) for font in chain)
-        for role, chain in SYSTEM.chains.items()})
+    assert fontset().font_for("fangsong", "7") != ASCII_FALLBACK  # the Chinese font has digits
+    narrowed = replace(fontset(), chains={role: tuple(
+        replace(font, chars=frozenset(c for c in fonts_module.opened(font) if c >= 0x2000)) for font in chain)
+        for role, chain in fontset().chains.items()})
     assert narrowed.font_for("fangsong", "7") == ASCII_FALLBACK
     assert narrowed.font_for("fangsong", "\u00e9") is None  # é: not ASCII, no font → refused
 
 
 def test_the_fonts_of_this_machine_are_found_once() -> None:
-    assert fontset() is fontset() is SYSTEM
-    assert fontset({"all": str(CJK)}) is fontset({"all": str(CJK)})
+    assert fontset() is fontset()
+    assert fontset({"all": str(cjk())}) is fontset({"all": str(cjk())})
 
 
 def test_a_font_table_is_copied_out_of_the_file_once_not_per_letter() -> None:
@@ -171,8 +175,8 @@ def test_a_font_table_is_copied_out_of_the_file_once_not_per_letter() -> None:
 
     letter = sample_content(2)
     for _ in range(2):
-        render_letter(LetterPrint(letter, letter.verification_code(), letter.qr_payload()), SYSTEM)
-    face = pdfmetrics.getFont(SYSTEM.primary("fangsong").name).face
+        render_letter(LetterPrint(letter, letter.verification_code(), letter.qr_payload()), fontset())
+    face = pdfmetrics.getFont(fontset().primary("fangsong").name).face
     assert face.get_table("glyf") is face.get_table("glyf")
 
 

@@ -570,9 +570,10 @@ def test_the_wizard_inspects_then_prepares_from_the_same_file(
 
 def test_staged_rows_hold_what_the_ordinary_commit_writes(workspace: Workspace, enterprise: Enterprise) -> None:
     preview = prepare(workspace, enterprise, SAMPLES / "roster_clean.xlsx")
-    assert len(roster_store.STAGE_COLUMNS) == 5 + len(roster_store.VALUE_COLUMNS)
+    assert len(roster_store.STAGE_COLUMNS) == 6 + len(roster_store.VALUE_COLUMNS)
     for row in preview.rows:
-        assert roster_compare._stage_tuple(row) == (row.id_number, row.name, row.sex, row.birth_date, row.sheet_row,
+        assert roster_compare._stage_tuple(row) == (row.id_number, row.name, person_sort_key(row.name), row.sex,
+                                                    row.birth_date, row.sheet_row,
                                          *roster_commit._values(row))
     preview.close()
 
