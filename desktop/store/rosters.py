@@ -86,8 +86,11 @@ def other_employers(store: Store, enterprise_id: int, id_numbers: Iterable[str])
     if not store.conn.execute("SELECT 1 FROM employments WHERE enterprise_id <> ? LIMIT 1",
                               (enterprise_id,)).fetchone():
         return found  # a new office: nothing to look up
-    numbers = list(dict.fromkeys(id_numbers))
-    # One statement for any number of IDs: SQLite reads the list from JSON itself.
+    # In key order, the probes walk the persons' ID-number index forward, a page after the one
+    # before, rather than at random: 0.13 s of processor time instead of 0.20 s for 100,000 IDs
+    # in an office of 500,000 persons.  One statement for any number of IDs: SQLite reads the
+    # list from JSON itself.
+    numbers = sorted(set(id_numbers))
     for number, name in store.conn.execute(
         "SELECT p.id_number, e.name FROM json_each(?) AS j CROSS JOIN persons p ON p.id_number = j.value"
         " JOIN employments m ON m.person_id = p.id AND m.active = 1 AND m.enterprise_id <> ?"
