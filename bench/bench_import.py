@@ -37,26 +37,27 @@ RUNS = 3
 PASSWORD = "bench-import-2026!"
 USCC = "91110000600037341L"
 CACHE = Path(tempfile.gettempdir()) / "laoxie-bench"
-ROSTER = CACHE / f"roster-{WORKERS}-v1.xlsx"
 MODES = ("calamine", "floor", "ours", "reimport")
 
 
-def make_roster() -> Path:
-    if ROSTER.exists():
-        return ROSTER
+def make_roster(workers: int = WORKERS) -> Path:
+    """The bench roster of ``workers`` rows, made once and kept in the temp folder."""
+    roster = CACHE / f"roster-{workers}-v1.xlsx"
+    if roster.exists():
+        return roster
     from tests.roster_factory import RosterSpec, build, write_big_xlsx
 
     CACHE.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # The realistic mix: our template's columns, real date cells, a few problem rows.
     quirks = {i: q for i, q in ((i, ("numeric_id", "bad_check", "duplicate", "lower_x")[i % 4])
-                                for i in range(50, WORKERS, 997))}
-    spec = RosterSpec(workers=WORKERS, seed=4, quirks=quirks)  # type: ignore[arg-type]
-    partial = ROSTER.with_suffix(".part.xlsx")
+                                for i in range(50, workers, 997))}
+    spec = RosterSpec(workers=workers, seed=4, quirks=quirks)  # type: ignore[arg-type]
+    partial = roster.with_suffix(".part.xlsx")
     write_big_xlsx(partial, build(spec))
-    partial.replace(ROSTER)
-    print(f"generated {ROSTER} ({ROSTER.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
-    return ROSTER
+    partial.replace(roster)
+    print(f"generated {roster} ({roster.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    return roster
 
 
 def read_calamine(roster: Path) -> float:

@@ -33,6 +33,7 @@ def test_the_marker_keeps_database_backups_and_logs_beside_the_program(tmp_path,
     assert places.portable_folder() == root.resolve()
     assert default_db_path() == root.resolve() / "data" / "laoxie.sqlite3"
     assert crash.log_dir() == root.resolve() / "data" / "logs"
+    assert places.cache_dir() == root.resolve() / "data" / "cache"  # the letter fonts' survey
 
 
 @pytest.mark.parametrize("layout", ["windows", "bundle"])
@@ -43,6 +44,7 @@ def test_without_the_marker_the_data_is_in_the_users_folder(tmp_path, monkeypatc
     assert places.portable_folder() is None
     assert default_db_path() == Path(platformdirs.user_data_dir("laoxie", appauthor=False)) / "laoxie.sqlite3"
     assert crash.log_dir() == Path(platformdirs.user_log_dir("laoxie", appauthor=False))
+    assert places.cache_dir() == Path(platformdirs.user_cache_dir("laoxie", appauthor=False))
 
 
 def test_a_folder_named_like_the_marker_is_not_the_marker(tmp_path, monkeypatch):

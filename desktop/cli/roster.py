@@ -58,7 +58,7 @@ def import_record(preview: RosterPreview, *, full_ids: bool, streamed: bool = Fa
     from desktop.services import rosters as roster_service
 
     layout = preview.layout
-    rows = (_row_record(r, full_ids=full_ids) for r in preview.rows)
+    rows = (_row_record(r, full_ids=full_ids) for r in preview.every_row())
     problems = (roster_service.problem_record(preview.sheet, layout, p) for p in preview.check.problems())
     same = preview.unchanged_since
     return {
@@ -134,7 +134,7 @@ def import_text(preview: RosterPreview, result: ImportResult | None) -> str:
             lines.append(f"  {where}：{p['message']}")
         if len(records) > _TEXT_LIMIT:
             lines.append(f"  ……另有 {len(records) - _TEXT_LIMIT} 条，完整清单请用 --problems 导出或 --json")
-    updated = [r for r in preview.rows if r.action == "updated"]
+    updated = [r for r in preview.shown_rows if r.action == "updated"]
     if updated:
         lines += ["", "变化："]
         for r in updated[:_TEXT_LIMIT]:
@@ -179,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.problems:
             problems_file = roster_service.write_problems_copy(ws, preview, Path(args.problems))
         full_ids = show_full_ids(ws, wanted=bool(args.json), purpose="名册导入核对", enterprise_id=enterprise.id,
-                                 count=len(preview.rows))  # DOMAIN.md 7: who saw full ID numbers is logged
+                                 count=preview.row_count)  # DOMAIN.md 7: who saw full ID numbers is logged
     if args.json:
         record = import_record(preview, full_ids=full_ids, streamed=True)
         record |= {"dry_run": result is None, "import_id": result.import_id if result else None,

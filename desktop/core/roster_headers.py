@@ -253,6 +253,9 @@ MESSAGES.update({
         "problems", "工作表“{sheet}”表头（第 {row} 行）以下没有人员数据。"
     ),
     "roster_cancelled": QT_TRANSLATE_NOOP("problems", "导入已取消，数据库未作任何改动。"),
+    "roster_preview_expired": QT_TRANSLATE_NOOP(
+        "problems", "这份名册的核对结果已失效（之后又核对了别的名册，或数据库已重新打开），没有写入任何数据。请重新核对后再导入。"
+    ),
     "roster_file_unwritable": QT_TRANSLATE_NOOP(
         "problems", "无法写入文件 {path}：{detail}。请检查文件夹是否可写，或该文件是否正在 Excel、WPS 中打开。"
     ),

@@ -53,7 +53,8 @@ def default_path() -> Path:
     return cache_dir() / FILE_NAME
 
 
-def _stamp(path: Path) -> list[int] | None:
+def file_stamp(path: Path) -> list[int] | None:
+    """What says a font file is the one seen before: its size and modification time (None: not there)."""
     try:
         st = path.stat()
     except OSError:
@@ -86,7 +87,7 @@ class Survey:
     def get(self, path: Path, index: int) -> Face | None:
         """The face's survey when its file is the one surveyed (same size and time), else None."""
         entry = self._entries.get(f"{path}#{index}")
-        if entry is None or entry.get("stamp") != _stamp(path):
+        if entry is None or entry.get("stamp") != file_stamp(path):
             return None
         try:
             face = Face(**{k: v for k, v in entry.items() if k != "stamp"})
@@ -98,7 +99,7 @@ class Survey:
         return face
 
     def put(self, path: Path, index: int, face: Face) -> None:
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         if stamp is None:
             return
         self._entries[f"{path}#{index}"] = {**asdict(face), "stamp": stamp}
@@ -112,18 +113,24 @@ class Survey:
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in keep}
         text = json.dumps({**self._header, "faces": entries}, ensure_ascii=False, indent=0)
+        if write_private(self.path, text.encode("utf-8")):
+            self._changed = False
+
+
+def write_private(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` at once, readable by the owner only; False when it cannot be written."""
+    try:
+        private_folder(path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
         try:
-            private_folder(self.path.parent)
-            fd, temp = tempfile.mkstemp(prefix=".letter-fonts-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp makes it 0600
-                    out.write(text)
-                if os.name == "posix":
-                    os.chmod(temp, PRIVATE_FILE)
-                os.replace(temp, self.path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
-        self._changed = False
+            with os.fdopen(fd, "wb") as out:  # mkstemp makes it 0600
+                out.write(data)
+            if os.name == "posix":
+                os.chmod(temp, PRIVATE_FILE)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True

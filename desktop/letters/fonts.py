@@ -48,6 +48,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from desktop.core.letter import LetterError
+from desktop.letters import face_cache
 from desktop.letters.font_survey import Face, Survey
 from desktop.letters.font_survey import default_path as survey_path
 
@@ -209,7 +210,7 @@ def _font_name(path: str, index: int) -> str:
 def _load(path: str, index: int) -> LoadedFont:
     name = _font_name(path, index)
     try:
-        font = TTFont(name, path, subfontIndex=index)
+        font = face_cache.restore(name, path, index) or TTFont(name, path, subfontIndex=index)
     except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
         raise LetterError("letter_font_unusable", path=path, detail=_why(exc)) from exc
     chars = frozenset(font.face.charToGlyph)
@@ -266,6 +267,11 @@ def opened(font: LoadedFont) -> frozenset[int]:
     return chars
 
 
+def _drawn(font: LoadedFont) -> None:
+    """A face a letter draws with: its parsed tables are kept for the next process (once)."""
+    face_cache.remember(pdfmetrics.getFont(font.name), str(font.file.path), font.file.index)
+
+
 def surveyed(file: FontFile, survey: Survey | None) -> tuple[LoadedFont, bool] | None:
     """(the face, whether it has Latin letters), or None when it is of no use for a letter.
 
@@ -308,6 +314,7 @@ class FontSet:
         code = ord(char)
         for font in self.chains[role]:
             if code in opened(font):
+                _drawn(font)
                 return font.name
         if code < 128:
             return ASCII_FALLBACK
@@ -317,6 +324,7 @@ class FontSet:
         """The role's own font, opened: its name is ready for a canvas."""
         font = self.chosen[role]
         opened(font)
+        _drawn(font)
         return font
 
     def check(self, text: str, role: str, context: str = "") -> None:

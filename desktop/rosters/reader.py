@@ -129,6 +129,7 @@ class RosterFile:
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._workbook: Any = None
         self._sheets: dict[str, Sheet] = {}
+        self._infos: list[SheetInfo] | None = None
         self._csv_rows: list[list[object]] | None = None
         self.encoding = ""
         if kind == "csv":
@@ -161,6 +162,8 @@ class RosterFile:
         """The worksheets, in workbook order (chart sheets left out)."""
         if self.kind == "csv":
             return [SheetInfo(self.path.stem or "CSV", True)]
+        if self._infos is not None:
+            return self._infos
         if self._workbook is None:
             self._workbook = _calamine_workbook(self.path, self.data)
         try:
@@ -173,6 +176,7 @@ class RosterFile:
             raise unreadable(exc, self.path) from exc
         if not found:
             raise RosterError("roster_no_sheets", path=self.path)
+        self._infos = found
         return found
 
     def sheet(self, name: str | None = None) -> Sheet:
@@ -194,12 +198,15 @@ class RosterFile:
         return sheet
 
     def _load(self, name: str) -> Sheet:
-        if self._workbook is None:  # closed: read again from the bytes we hold
-            self._workbook = _calamine_workbook(self.path, self.data)
         if self.kind == "xlsx":
             streamed = self._streamed(name)
             if streamed is not None:
+                # It reads our bytes itself: let go of calamine's copy of them (~100 MB for an 82 MB file).
+                self._release_workbook()
                 return streamed
+        if self._workbook is None:  # closed: read again from the bytes we hold
+            self._workbook = _calamine_workbook(self.path, self.data)
+        if self.kind == "xlsx":
             extent = xlsx_extent(self.data, name)
             if extent is not None and extent[0] * extent[1] > MAX_CELLS:
                 raise RosterError("roster_sheet_too_large", path=self.path, sheet=name, rows=extent[0],
@@ -248,13 +255,16 @@ class RosterFile:
 
     def close(self) -> None:
         """Let go of the loaded sheets (a 100,000-row sheet holds ~100 MB); the bytes stay, to reopen."""
+        self._release_workbook()
+        self._sheets.clear()
+
+    def _release_workbook(self) -> None:
         if self._workbook is not None:
             try:
                 self._workbook.close()
             except Exception:  # noqa: BLE001, S110 - closing twice is harmless
                 pass
             self._workbook = None
-        self._sheets.clear()
 
 
 # python-calamine holds every cell of a sheet's extent (about 32 bytes each) and aborts the whole

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.permissions import Permission
-from desktop.core.roster import CancelFn, ProgressFn, RosterRow, check_cancel
+from desktop.core.roster import CancelFn, ProgressFn, RosterError, RosterRow, SheetCheck, check_cancel
 from desktop.services.backups import backup_due, make_backup
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.roster_compare import _classify
@@ -74,10 +74,12 @@ def commit_import(
         # longer copies the whole office every time (issue 15 item 2).
         make_backup(ws, "before-import")
     after_backup = store.audit_chain_head()
-    rows = preview.rows
-    total = len(rows)
+    rows = preview.shown_rows  # a big sheet's clean new rows are only in the staging table (roster_blocks)
+    total = preview.counts["rows"]
     # The staged rows are in a TEMP table of the connection that prepared: usable only on that one.
     staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
+    if preview.handed_on and not staged:
+        raise RosterError("roster_preview_expired")
     with store.bulk_write(), store.transaction():
         check_cancel(cancel)
         if fresh and store.audit_chain_head() == after_backup:  # at most a backup's own entry since
@@ -85,7 +87,9 @@ def commit_import(
             counts, absent = dict(preview.counts), list(preview.absent)
         else:
             stored = roster_store.stored_workers(store, enterprise_id)
-            counts, absent = _classify(preview.check, stored, preview.fields)
+            check = SheetCheck(preview.sheet, preview.layout, preview.rows, preview.check.skipped)  # every row
+            counts, absent = _classify(check, stored, preview.fields)
+            rows = check.rows
             staged = False  # the staged rows were "new" then; now they may not be
         counts["deactivated"] = len(absent) if deactivate_absent else 0
         mapping_key = MAPPING_KEY.format(enterprise_id=enterprise_id)
@@ -94,7 +98,9 @@ def commit_import(
             employment_ids=[stored[r.id_number].employment_id for r in rows if r.action == "updated"]
             + ([stored[n].employment_id for n in absent] if deactivate_absent else []),
             person_ids=[stored[r.id_number].person_id for r in rows if r.action == "updated" and "name" in r.changes],
-            id_numbers=[r.id_number for r in rows if r.action == "new"],  # persons on file elsewhere: renamed
+            # persons on file elsewhere: renamed
+            id_numbers=roster_store.staged_id_numbers(store, preview.stage_token) if staged
+            else [r.id_number for r in rows if r.action == "new"],
             mapping=store.setting(mapping_key),
         )
         import_id = roster_store.insert_roster_import(
@@ -143,7 +149,7 @@ def commit_import(
             "roster_import_id": import_id, "counts": counts, "changed_fields": dict(sorted(changed_fields.items())),
         })
         check_cancel(cancel)
-    preview.close()
+    preview.close(keep_rows=True)
     if progress:
         progress("write", total, total)
     return ImportResult(import_id, counts, preview, backed_up)

@@ -64,24 +64,51 @@ def _classify_row(row: RosterRow, stored: dict[str, StoredWorker], fields: Seque
     row.action, row.changes = ("updated", changes) if changes else ("unchanged", NO_CHANGES)
 
 
+class Tally:
+    """The counts of checked rows, added up block by block (a big import hands most rows on)."""
+
+    def __init__(self, stored: dict[str, StoredWorker]) -> None:
+        self.counts = {"rows": 0, "valid": 0, "invalid": 0, "duplicate": 0, "warnings": 0}
+        self.actions: Counter[str] = Counter()
+        self.seen: set[str] | None = set() if stored else None  # refused rows too: not "absent"
+
+    def add(self, rows: Sequence[RosterRow]) -> None:
+        counts = self.counts
+        counts["rows"] += len(rows)
+        for row in rows:
+            counts[row.status] += 1
+            if row.status == "valid" and row.problems:
+                counts["warnings"] += 1
+        self.actions.update(row.action for row in rows)
+        if self.seen is not None:
+            self.seen.update(row.id_number for row in rows if len(row.id_number) == 18)
+
+    def result(self, stored: dict[str, StoredWorker], skipped: dict[str, list[int]]) -> tuple[dict[str, int], list[str]]:
+        """The counts of the rows' statuses and actions, and the active workers on file the roster leaves out."""
+        counts = dict(self.counts)
+        counts.update({key: self.actions.get(key, 0) for key in ("new", "updated", "unchanged", "refused")})
+        seen = self.seen or set()
+        absent = sorted(n for n, w in stored.items() if w.active and n not in seen) if stored else []
+        counts["absent"] = len(absent)
+        counts["skipped_blank"] = len(skipped["blank"])
+        counts["skipped_closing"] = len(skipped["closing"]) + len(skipped["header"])
+        return counts, absent
+
+
 def _counts(checked: SheetCheck, stored: dict[str, StoredWorker]) -> tuple[dict[str, int], list[str]]:
-    """The counts of the rows' statuses and actions, and the active workers on file the roster leaves out."""
-    counts = checked.counts()
-    actions = Counter(row.action for row in checked.rows)
-    counts.update({key: actions.get(key, 0) for key in ("new", "updated", "unchanged", "refused")})
-    absent: list[str] = []
-    if stored:
-        seen = {row.id_number for row in checked.rows if len(row.id_number) == 18}  # refused rows too: not "absent"
-        absent = sorted(n for n, w in stored.items() if w.active and n not in seen)
-    counts["absent"] = len(absent)
-    counts["skipped_blank"] = len(checked.skipped["blank"])
-    counts["skipped_closing"] = len(checked.skipped["closing"]) + len(checked.skipped["header"])
-    return counts, absent
+    tally = Tally(stored)
+    tally.add(checked.rows)
+    return tally.result(stored, checked.skipped)
 
 
 def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    _classify_rows(checked.rows, stored, fields)
+    return _counts(checked, stored)
+
+
+def _classify_rows(rows: Sequence[RosterRow], stored: dict[str, StoredWorker], fields: Sequence[str]) -> None:
     known = stored.get
-    for row in checked.rows:
+    for row in rows:
         if row.status == "valid" and known(row.id_number) is None:
             # The usual row of a big roster, a worker not on file: nothing to compare
             # (what _classify_row says, without a call and a new dict per row).
@@ -90,7 +117,6 @@ def _classify(checked: SheetCheck, stored: dict[str, StoredWorker], fields: Sequ
                 row.changes = NO_CHANGES
         else:
             _classify_row(row, stored, fields)
-    return _counts(checked, stored)
 
 
 def _stage_tuple(r: RosterRow) -> tuple[object, ...]:

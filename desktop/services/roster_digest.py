@@ -164,7 +164,7 @@ def record(ws: Workspace, preview: RosterPreview, import_id: int, counts: Mappin
     """Store with import ``import_id`` (inside its transaction, after its writes) what a re-import needs."""
     rows: list[list[object]] = []
     warnings = 0
-    for r in preview.rows:
+    for r in preview.shown_rows:  # every row with a problem
         problems = [p for p in r.problems if p.code not in STALE_AFTER_IMPORT]
         if problems:
             rows.append(_row(r, problems))

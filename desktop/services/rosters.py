@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from desktop.core.roster import (
     group_problems, header_key, learned_aliases,
 )
 from desktop.rosters.reader import RosterFile, SheetInfo
+from desktop.services import roster_blocks
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.roster_compare import _classify, _cross_check, _stage_tuple
 from desktop.services.roster_mapping import mapping_text, remembered_mapping
@@ -72,6 +73,8 @@ class RosterPreview:
     unmapped: dict[str, str] = field(default_factory=dict)  # field -> header the clerk chose to ignore
     store_state: str = ""  # the audit chain head when compared: unchanged at commit, no need to compare again
     stage_token: str = ""  # the new rows are staged for a fast commit (see desktop.store.rosters)
+    # A big sheet's clean new rows live only in the staging table, not in check.rows (roster_blocks).
+    handed_on: int = 0
     # An unchanged re-import (desktop.services.roster_digest): the digests of what this result depended
     # on, recorded with the import; and, on a preview cut short, the import it repeats.
     reimport_keys: tuple[str, ...] = ()
@@ -79,15 +82,19 @@ class RosterPreview:
     _store: Any = field(default=None, repr=False, compare=False)
     _stored: dict[str, StoredWorker] = field(default_factory=dict, repr=False, compare=False)
 
-    def close(self) -> None:
-        """Let go of the staged rows and the file (the wizard calls this when the clerk cancels)."""
+    def close(self, *, keep_rows: bool = False) -> None:
+        """Let go of the staged rows and the file (the wizard calls this when the clerk cancels).
+        ``keep_rows``: a big sheet's staged rows stay (until the next preview or the connection
+        closes) for :meth:`every_row`, as ``import --json`` lists them after the commit."""
+        self._stored = {}
+        self.file.close()
+        if keep_rows and self.handed_on:
+            return
         store = self._store
         if self.stage_token and store is not None and not store.closed:  # closed: the staging went with it
             if not store.conn.in_transaction and roster_store.is_staged(store, self.stage_token):
                 roster_store.drop_stages(self._store)
         self.stage_token = ""
-        self._stored = {}
-        self.file.close()
 
     @property
     def sheet(self) -> str:
@@ -99,8 +106,28 @@ class RosterPreview:
 
     @property
     def rows(self) -> list[RosterRow]:
-        """Every data row; only those with a problem when ``unchanged_since`` (the counts tell the rest)."""
+        """Every data row; only those with a problem when ``unchanged_since`` (the counts tell the rest).
+        A big sheet's rows are rebuilt from the staging table for this list: see :meth:`every_row`."""
+        return list(self.every_row()) if self.handed_on else self.check.rows
+
+    @property
+    def row_count(self) -> int:
+        """len(rows), without rebuilding a big sheet's rows."""
+        return len(self.check.rows) + self.handed_on
+
+    @property
+    def shown_rows(self) -> list[RosterRow]:
+        """The rows the preview shows: every row with a problem and every row that is not new (and
+        every row, unless the sheet was big enough to hand its clean new rows on to the staging)."""
         return self.check.rows
+
+    def every_row(self) -> Iterator[RosterRow]:
+        """:attr:`rows` one at a time: a big sheet's rows handed on come back from the staging table."""
+        if not self.handed_on:
+            return iter(self.check.rows)
+        if self._store is None or self._store.closed or not roster_store.is_staged(self._store, self.stage_token):
+            raise RosterError("roster_preview_expired")
+        return roster_blocks.every_row(self._store, self.stage_token, self.check.rows)
 
     def problems(self) -> list[RowProblem]:
         return list(self.check.problems())
@@ -274,17 +301,20 @@ def read_sheet(
     ws: Workspace, enterprise: Enterprise, rf: RosterFile, *, sheet: str | None = None,
     columns: Mapping[Field, int | None] | None = None, header_row: int | None = None,
     today: datetime.date, progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+    sink_for: Callable[[HeaderLayout, int], roster_blocks.BlockCompare | None] | None = None,
 ) -> ReadSheet:
     """Find the header, map the columns (guessed, remembered for the enterprise, chosen now) and check
-    every row: the reading both an import and a periodic list during the loan (跟踪评估) use."""
+    every row: the reading both an import and a periodic list during the loan (跟踪评估) use.
+    ``sink_for(layout, sheet height)`` may give a sink for the checked blocks (roster_blocks)."""
     remembered = remembered_mapping(ws, enterprise.id)
     name, layout, loaded, unmapped = resolve_layout(rf, remembered, sheet=sheet, columns=columns,
                                                     header_row=header_row, cancel=cancel)
     minimum = _minimum_wage(enterprise.county_code, today)
     checker = RowChecker(layout, ws.areas, today=today, minimum_wage=minimum)
+    sink = sink_for(layout, loaded.height) if sink_for is not None else None
     checked = check_sheet(name, loaded.rows(), layout, checker, merged=loaded.merged,
-                          total_rows=loaded.height, progress=progress, cancel=cancel)
-    if not checked.rows:
+                          total_rows=loaded.height, progress=progress, cancel=cancel, sink=sink)
+    if not checked.rows and not (sink is not None and sink.tally.counts["rows"]):
         raise RosterError("roster_no_rows", sheet=name, row=layout.header_row + 1)
     return ReadSheet(checked, unmapped, bool(learned_aliases(remembered["fields"]) or remembered["ignored"]), minimum)
 
@@ -326,13 +356,32 @@ def _prepare(
     enterprise_id = enterprise.id
     store_state = ws.store.audit_chain_head()
     stored = roster_store.stored_workers(ws.store, enterprise_id)
+    token = secrets.token_hex(8)
+    blocks: roster_blocks.BlockCompare | None = None
+
+    def sink_for(layout: HeaderLayout, height: int) -> roster_blocks.BlockCompare | None:
+        nonlocal blocks
+        if ws.store.conn.in_transaction or not roster_blocks.lean(height, layout):
+            return None
+        try:
+            blocks = roster_blocks.BlockCompare(ws, enterprise_id, stored, token).start(layout)
+        except Exception:  # noqa: BLE001 - no staging (a full temp folder, say): every row kept, as for a small sheet
+            blocks = None
+        return blocks
+
     # The staging's name keys need pypinyin's readings: loaded beside python-calamine's sheet load,
     # which lets go of the interpreter lock, rather than after it.
     readings = threading.Thread(target=load_readings, name="laoxie-pinyin", daemon=True)
     readings.start()
-    read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
-                      progress=progress, cancel=cancel)
-    readings.join()
+    try:
+        read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
+                          progress=progress, cancel=cancel, sink_for=sink_for)
+    except BaseException:
+        if blocks is not None and not ws.store.conn.in_transaction:
+            roster_store.drop_stages(ws.store)
+        raise
+    finally:
+        readings.join()
     checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
     from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
 
@@ -343,6 +392,31 @@ def _prepare(
     sheets = rf.sheets()
     rf.close()
     fields = employment_fields_of(layout)
+    handed_on = 0
+    if blocks is not None:  # a big sheet: compared and staged block by block as it was checked
+        if blocks.failed and blocks.handed_on:  # the rows staged before the staging failed come back
+            checked.rows = list(roster_blocks.every_row(ws.store, token, checked.rows))
+        counts, absent = blocks.tally.result(stored, checked.skipped)
+        handed_on = 0 if blocks.failed else blocks.handed_on
+        if blocks.failed or not counts["new"]:
+            roster_store.drop_stages(ws.store)
+            token = ""
+    else:
+        counts, absent, token = _compare_and_stage(ws, enterprise_id, checked, layout, fields, stored, token,
+                                                   progress, cancel)
+    return RosterPreview(
+        enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
+        absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
+        unmapped=read.unmapped, store_state=store_state, stage_token=token, handed_on=handed_on,
+        reimport_keys=keys, _store=ws.store, _stored=stored,
+    )
+
+
+def _compare_and_stage(
+    ws: Workspace, enterprise_id: int, checked: SheetCheck, layout: HeaderLayout, fields: list[str],
+    stored: dict[str, StoredWorker], token: str, progress: ProgressFn | None, cancel: CancelFn | None,
+) -> tuple[dict[str, int], list[str], str]:
+    """An everyday sheet, every row kept: compared, then its new rows staged; (counts, absent, token)."""
     check_cancel(cancel)
     if progress:
         progress("compare", 0, len(checked.rows))
@@ -354,20 +428,14 @@ def _prepare(
     # The new rows wait in a TEMP table of this connection (outside the
     # office file, gone with the connection): the commit then copies them
     # with two INSERT … SELECT, far faster than binding 100,000 rows there.
-    token = ""
-    if counts["new"] and not ws.store.conn.in_transaction:
-        check_cancel(cancel)
-        token = secrets.token_hex(8)
-        try:
-            roster_store.stage_rows(ws.store, token, (_stage_tuple(r) for r in checked.rows if r.action == "new"))
-        except Exception:  # noqa: BLE001 - only a speed-up (a full temp folder, say): commit the ordinary way
-            token = ""
-    return RosterPreview(
-        enterprise=enterprise, file=rf, sheets=sheets, check=checked, fields=fields, counts=counts,
-        absent=absent, today=today, minimum_wage=minimum, remembered=read.remembered,
-        unmapped=read.unmapped, store_state=store_state, stage_token=token, reimport_keys=keys, _store=ws.store,
-        _stored=stored,
-    )
+    if not counts["new"] or ws.store.conn.in_transaction:
+        return counts, absent, ""
+    check_cancel(cancel)
+    try:
+        roster_store.stage_rows(ws.store, token, (_stage_tuple(r) for r in checked.rows if r.action == "new"))
+    except Exception:  # noqa: BLE001 - only a speed-up (a full temp folder, say): commit the ordinary way
+        return counts, absent, ""
+    return counts, absent, token
 
 
 

@@ -11,7 +11,7 @@ with ``executemany``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -86,8 +86,11 @@ def other_employers(store: Store, enterprise_id: int, id_numbers: Iterable[str])
     if not store.conn.execute("SELECT 1 FROM employments WHERE enterprise_id <> ? LIMIT 1",
                               (enterprise_id,)).fetchone():
         return found  # a new office: nothing to look up
-    numbers = list(dict.fromkeys(id_numbers))
-    # One statement for any number of IDs: SQLite reads the list from JSON itself.
+    # In key order, the probes walk the persons' ID-number index forward, a page after the one
+    # before, rather than at random: 0.13 s of processor time instead of 0.20 s for 100,000 IDs
+    # in an office of 500,000 persons.  One statement for any number of IDs: SQLite reads the
+    # list from JSON itself.
+    numbers = sorted(set(id_numbers))
     for number, name in store.conn.execute(
         "SELECT p.id_number, e.name FROM json_each(?) AS j CROSS JOIN persons p ON p.id_number = j.value"
         " JOIN employments m ON m.person_id = p.id AND m.active = 1 AND m.enterprise_id <> ?"
@@ -172,20 +175,47 @@ def drop_stages(store: Store) -> None:
 
 def stage_rows(store: Store, token: str, rows: Iterable[tuple[object, ...]]) -> None:
     """Hold rows (STAGE_COLUMNS order) for a later :func:`insert_staged`; replaces any earlier staging."""
+    open_stage(store, token)
+    stage_more(store, token, rows)
+
+
+def open_stage(store: Store, token: str) -> None:
+    """An empty staging table for ``token`` (any earlier one dropped), filled by :func:`stage_more`."""
     if store.conn.in_transaction:
         raise RuntimeError("staging runs outside a transaction")
     drop_stages(store)
-    name = _stage_name(token)
-    store.conn.execute(f'CREATE TEMP TABLE "{name}" ({", ".join(STAGE_COLUMNS)})')
+    store.conn.execute(f'CREATE TEMP TABLE "{_stage_name(token)}" ({", ".join(STAGE_COLUMNS)})')
+
+
+def stage_more(store: Store, token: str, rows: Iterable[tuple[object, ...]], *, drop: bool = True) -> None:
+    """Add rows (STAGE_COLUMNS order) to the staging table; on a failure, none of them, and no staging
+    at all unless ``drop`` is False (the rows staged before are kept)."""
     marks = ", ".join("?" for _ in STAGE_COLUMNS)
     store.conn.execute("BEGIN")
     try:
-        store.conn.executemany(f'INSERT INTO temp."{name}" VALUES ({marks})', rows)
+        store.conn.executemany(f'INSERT INTO temp."{_stage_name(token)}" VALUES ({marks})', rows)
     except BaseException:
         store.conn.execute("ROLLBACK")
-        drop_stages(store)
+        if drop:
+            drop_stages(store)
         raise
     store.conn.execute("COMMIT")
+
+
+def staged_rows(store: Store, token: str) -> Iterator[tuple[Any, ...]]:
+    """The staged rows in the order staged (STAGE_COLUMNS), read a block at a time."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f'SELECT {", ".join(STAGE_COLUMNS)} FROM temp."{_stage_name(token)}" ORDER BY rowid')
+    while block := cursor.fetchmany(2048):
+        yield from block
+
+
+def staged_id_numbers(store: Store, token: str) -> Iterator[str]:
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    for (number,) in cursor.execute(f'SELECT id_number FROM temp."{_stage_name(token)}" ORDER BY rowid'):
+        yield number
 
 
 def is_staged(store: Store, token: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop.core.roster.checker import RowChecker
@@ -46,15 +46,19 @@ def check_sheet(
     total_rows: int = 0,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    sink: Callable[[list[RosterRow]], list[RosterRow]] | None = None,
 ) -> SheetCheck:
-    """Check every row below the header; ``rows`` starts at grid row 0."""
+    """Check every row below the header; ``rows`` starts at grid row 0.
+
+    ``sink`` takes each checked block (a few thousand rows, in sheet order) and returns the rows
+    to keep: a big import hands the rest on (staged in SQLite) rather than holding every row."""
     collecting = gc.isenabled()
     if collecting:
         # 100,000 new row objects would set off the cyclic collector over and
         # over (a third of the time); they hold no cycles, so pause it.
         gc.disable()
     try:
-        return _check_rows(sheet, rows, layout, checker, merged, total_rows, progress, cancel)
+        return _check_rows(sheet, rows, layout, checker, merged, total_rows, progress, cancel, sink)
     finally:
         if collecting:
             # The rows live as long as the preview and were made while the
@@ -71,6 +75,7 @@ def check_sheet(
 def _check_rows(
     sheet: str, rows: Iterable[Sequence[object]], layout: HeaderLayout, checker: RowChecker,
     merged: Sequence[Merged], total_rows: int, progress: ProgressFn | None, cancel: CancelFn | None,
+    sink: Callable[[list[RosterRow]], list[RosterRow]] | None = None,
 ) -> SheetCheck:
     fill = _DataMergeFill(merged, layout.first_data_row)
     checked: list[RosterRow] = []
@@ -81,7 +86,8 @@ def _check_rows(
     numbers: list[int] = []
 
     def flush() -> None:
-        checked.extend(checker.check_block(block, numbers))
+        found = checker.check_block(block, numbers)
+        checked.extend(found if sink is None else sink(found))
         block.clear()
         numbers.clear()
 
