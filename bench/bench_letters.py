@@ -18,7 +18,8 @@ tables are read when a font is first loaded, not per letter).
 The first letter of a process (the window's first print, a command line run): each run is a
 new process timing ``fontset()`` and the first ``render_letter``, with the fonts' survey an
 earlier run of the program kept in the user's cache folder (a first run ever opens every
-font it finds, printed apart); goal: the font set <= 0.1 s.
+font it finds, printed apart); goals: the font set <= 0.1 s, font set + first drawing <= 0.3 s
+(the fonts' tables kept too; 0.55 s here before either was kept).
 
 The quick size (make bench) is 100 letters, with the print_all goal scaled to 3 s.
 The data are synthetic.
@@ -56,6 +57,7 @@ GOAL_RATIO = 2.0
 GOAL_PRINT_ALL_S = 15.0 * LETTERS / 500
 FIRST_RUNS = 5
 GOAL_FIRST_FONTSET_S = 0.1
+GOAL_FIRST_LETTER_S = 0.3
 PASSWORD = "bench-letters-1"
 
 
@@ -270,7 +272,7 @@ def bench_first_letter(folder: Path) -> None:
     print(f"first letter of a process, median of {FIRST_RUNS}: font set {fontset_s:.3f} s, font set + drawing"
           f" {first_s:.3f} s (the next letter {next_s:.3f} s)")
     record("letters: first letter of a process, its font set", fontset_s, goal_value=GOAL_FIRST_FONTSET_S)
-    record("letters: first letter of a process, font set + drawing", first_s)
+    record("letters: first letter of a process, font set + drawing", first_s, goal_value=GOAL_FIRST_LETTER_S)
 
 
 def main() -> int:
