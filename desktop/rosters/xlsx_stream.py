@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -35,6 +34,9 @@ STREAM_BYTES: Final = 256 * 1024 * 1024  # a sheet's XML above this streams (100
 _MERGE: Final = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _NAMED_ROW: Final = re.compile(rb'<row [^>]*?\br="')
 _ESCAPE: Final = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# A cell: its column letters and row, its other attributes ('/' last when self-closing), and its value
+# when plain: <v> text, <is><t> text, and the closing tag right after.
+_CELL: Final = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?(</c>)?')
 _IS: Final = re.compile(r"<is>(.*?)</is>", re.S)
 _SI: Final = re.compile(r"<si>(.*?)</si>", re.S)
 _T: Final = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
@@ -248,56 +250,52 @@ def _iso_date(text: str) -> object:
 def rows(handle: IO[bytes], extent: Extent, strings: list[str], styles: list[int], is_1904: bool) -> Iterator[list[object]]:
     """Every row from sheet row 1 to the last with a value, each from column A to the last column.
 
-    The XML is cut at each cell's start tag (``<c r="``: never inside text, where '<' is escaped);
-    a cell's place names its row, so row elements need no reading (:func:`scan` made sure every
-    cell names its place and rows come in order)."""
+    One regular expression picks out each cell (``<c r="`` starts one and never occurs inside text,
+    where '<' is escaped) with its value when the value is plain (<v>…</v> or <is><t>…</t></is>);
+    anything else (a formula, rich text) is read from the cell's own XML. A cell's place names its
+    row, so row elements need no reading (:func:`scan` made sure every cell names its place)."""
     width, height = extent.columns, extent.rows
     index = 0  # the next sheet row (0-based) to give
     cells: list[object] = []
-    at = -1  # the sheet row (0-based) in ``cells``
+    number = ""  # the sheet row of ``cells``, as written
     columns: dict[str, int] = {}
     kinds: dict[str, str | int] = {}  # a cell's other attributes -> its type, or a number format's kind
-    digits = "0123456789"
     for text in _blocks(handle, b"</row>"):
-        pieces = text.split('<c r="')
-        for piece in itertools.islice(pieces, 1, None):
-            quote = piece.find('"')
-            ref = piece[:quote]
-            letters = ref.rstrip(digits)
-            row = int(ref[len(letters):]) - 1
-            if row != at:
-                if at >= 0:
+        for match in _CELL.finditer(text):
+            letters, row, attributes, v, t, closed = match.groups()
+            if row != number:
+                if number:
                     yield cells
-                    index = at + 1
-                if row >= height:
+                    index = int(number)
+                at = int(row) - 1
+                if at >= height:
                     return
-                while index < row:
+                while index < at:
                     yield [""] * width
                     index += 1
-                at, cells = row, [""] * width
-            close = piece.find(">", quote)
-            if piece[close - 1] == "/":
+                number, cells = row, [""] * width
+            if attributes.endswith("/"):
                 continue  # <c r="B2" s="3"/>: a styled empty cell
             column = columns.get(letters)
             if column is None:
                 column = columns[letters] = column_number(letters) - 1
-            if column < width:
-                inner = piece[close + 1:piece.find("</c>", close)]
-                if not inner:
-                    continue
-                attributes = piece[quote + 1:close]
-                kind = kinds.get(attributes)
-                if kind is None:
-                    kind = kinds[attributes] = _kind(attributes, styles)
-                if kind == "inlineStr" and inner.startswith("<is><t>") and inner.endswith("</t></is>"):
-                    text = inner[7:-9]
-                    if "<" not in text:  # the usual inline string, one run without attributes
-                        cells[column] = _unescape(text) if "&" in text or "_x" in text or "\r" in text else text
-                        continue
-                cells[column] = _value(kind, inner, strings, is_1904)
-    if at >= 0:
+            if column >= width:
+                continue
+            kind = kinds.get(attributes)
+            if kind is None:
+                kind = kinds[attributes] = _kind(attributes, styles)
+            if closed is None:  # not a plain value: read the cell's XML
+                end = match.end()
+                inner = text[end:text.find("</c>", end)]
+                if inner:
+                    cells[column] = _value(kind, inner, strings, is_1904)
+            elif t is not None and kind == "inlineStr":
+                cells[column] = _unescape(t) if "&" in t or "_x" in t or "\r" in t else t
+            elif v:
+                cells[column] = _plain(kind, v, strings, is_1904)
+    if number:
         yield cells
-        index = at + 1
+        index = int(number)
     while index < height:
         yield [""] * width
         index += 1
@@ -327,8 +325,11 @@ def _value(kind: str | int, inner: str, strings: list[str], is_1904: bool) -> ob
         return "" if found is None else _text(found.group(1))
     start = inner.find("<v>")
     text = "" if start < 0 else inner[start + 3:inner.index("</v>", start)]
-    if not text:
-        return ""
+    return _plain(kind, text, strings, is_1904) if text else ""
+
+
+def _plain(kind: str | int, text: str, strings: list[str], is_1904: bool) -> object:
+    """A cell's <v> text as its type (``kind``) makes it."""
     if isinstance(kind, int):
         number = float(text)
         return excel_date(number, kind, is_1904) if kind else number

@@ -62,7 +62,8 @@ def test_generated_quirky_rosters_read_the_same(spec: RosterSpec, writer: object
 CRAFTED = (
     '<row r="2"><c r="B2" s="1"><v>0</v></c><c r="C2" s="1"><v>1.5</v></c><c r="D2" s="1"><v>59.5</v></c>'
     '<c r="E2" s="1"><v>60</v></c><c r="F2" s="1"><v>61.25</v></c><c r="G2" s="1"><v>45351.999999</v></c>'
-    '<c r="H2" s="3"><v>0.0000123</v></c><c r="I2" s="3"><v>-1.5</v></c><c r="J2" s="2"><v>1.75</v></c></row>'
+    '<c r="H2" s="3"><v>0.0000123</v></c><c r="I2" s="3"><v>-1.5</v></c><c r="J2" s="2"><v>1.75</v></c>'
+    '<c r="N2"><f>1+1</f><v>2</v></c><c r="O2" t="str"><f>A1</f><v>x&amp;y</v></c><c r="P2" s="1"><f>B2</f><v>45000</v></c></row>'
     '<row r="3"><c r="A3" t="e"><v>#DIV/0!</v></c><c r="B3" t="str"><v>abc</v></c>'
     '<c r="C3" t="d"><v>2024-02-29T10:00:00</v></c><c r="D3" t="d"><v>2024-02-29</v></c>'
     '<c r="E3" t="inlineStr"><is><t>x_x000D_y</t></is></c><c r="F3" t="inlineStr"><is><r><t>ri</t></r><r><t>ch</t></r></is></c>'
