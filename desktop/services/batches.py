@@ -47,6 +47,7 @@ SERVICE_MESSAGES.update({
     "batch_write_failed": QT_TRANSLATE_NOOP(
         "service", "写入 {path} 失败：{detail}。目标位置没有留下不完整的批次文件；请检查 U 盘后重试。"
     ),
+    "batch_keep_failed": QT_TRANSLATE_NOOP("service", "无法在本机保存收到的批次文件 {path}：{detail}"),
     "batch_seq_taken": QT_TRANSLATE_NOOP("service", "第 {seq} 批已由另一次导出占用，本次没有导出。请重试。"),
     "batch_commit_failed": QT_TRANSLATE_NOOP(
         "service", "第 {seq} 批已记录，但写入 {path} 的最后一步失败：{detail}。请检查 U 盘后用“再次导出”写出同一批次。"

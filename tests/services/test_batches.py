@@ -428,6 +428,32 @@ def last_audit_id(path: Path) -> int:
     return int(factory.table_rows(path, "SELECT coalesce(max(id), 0) FROM audit_log")[0][0])
 
 
+def kept_files(exchange: Exchange) -> list[str]:
+    """The accepted files the province keeps (batch_import._Archive), and any part being written."""
+    folder = exchange.province.parent / f"{exchange.province.stem}-batches" / "incoming"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_accepted_file_that_cannot_be_kept_is_said_and_leaves_no_part(
+        exchange: Exchange, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(target: Path, data: bytes) -> Path:
+        files.part_path(target).write_bytes(data[:10])  # a part begun, then the disk is full
+        files.discard(files.part_path(target))
+        raise OSError(28, "No space left on device")
+
+    path = exchange.export().path
+    monkeypatch.setattr(files, "write_part", full_disk)
+    before = province_state(exchange.province)
+    [outcome] = exchange.import_(path)
+    assert outcome.status == "unreadable", outcome.message
+    assert "无法在本机保存收到的批次文件" in outcome.message and "数据库未因该文件作任何改动" in outcome.message
+    assert province_state(exchange.province) == before  # as the message says: its records were not stored
+    assert kept_files(exchange) == []
+    monkeypatch.undo()
+    assert exchange.import_(path)[0].accepted  # once the disk has room
+    assert kept_files(exchange) == [path.name]
+
+
 def refused_unchanged(exchange: Exchange, data: bytes, name: str = "222401-0001-tampered.laoxie-batch.age"
                       ) -> batch_import.ImportOutcome:
     """Import ``data`` as a file on the stick; it must be quarantined and change nothing else."""
@@ -435,9 +461,11 @@ def refused_unchanged(exchange: Exchange, data: bytes, name: str = "222401-0001-
     path.write_bytes(data)
     before, audit_from = province_state(exchange.province), last_audit_id(exchange.province)
     quarantined_before = len(factory.table_rows(exchange.province, "SELECT * FROM batch_quarantine"))
+    kept_before = kept_files(exchange)
     [outcome] = exchange.import_(path)
     assert outcome.status == "quarantined"
     assert province_state(exchange.province) == before
+    assert kept_files(exchange) == kept_before  # not kept as accepted, and no part of it left (written meanwhile)
     # besides the sign-in of the import's user and the backup before the run (none when one was
     # taken the same second): the quarantine itself
     actions = audit_actions(exchange.province, audit_from)
