@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import struct
 import sys
 from array import array
 from fnmatch import fnmatch
@@ -33,7 +34,7 @@ from weakref import WeakKeyDictionary
 from reportlab import Version as REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontParser
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFNameBytes, TTFont, TTFontFace, TTFontParser
 
 from desktop.letters.font_survey import file_stamp, write_private
 from desktop.places import cache_dir
@@ -42,6 +43,9 @@ FORMAT: Final = 1
 FOLDER: Final = "faces"
 OURS: Final = frozenset({"get_table"})  # set on the face by desktop.letters.fonts, not by reportlab
 _KEPT: set[str] = set()  # faces whose entry is known to be current in this process
+#: what reading a font file or an entry can raise (reportlab's parser raises more than TTFError on a bad file)
+UNREADABLE: Final = (TTFError, OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, AssertionError,
+                     EOFError, OverflowError, struct.error)
 
 
 def _entry(path: str, index: int) -> Path:
@@ -130,7 +134,7 @@ def remember(font: TTFont, path: str, index: int) -> None:
             attrs[name] = _encode(name, value, blobs)
         header = {**_header(path, index), "attrs": attrs,
                   "arrays": [[values.typecode, len(values)] for values in blobs]}
-    except (OSError, ValueError, TypeError, OverflowError):
+    except UNREADABLE:  # the file changed under us, or a value not kept: only the next run is slower
         return
     data = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(b.tobytes() for b in blobs)
     write_private(_entry(path, index), data)
@@ -206,7 +210,7 @@ def restore(name: str, path: str, index: int) -> TTFont | None:
         finally:
             if collecting:
                 gc.enable()
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
+    except UNREADABLE:
         return None
     font = TTFont.__new__(TTFont)  # what TTFont.__init__ sets, with this face
     font.fontName = name

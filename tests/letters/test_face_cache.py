@@ -77,6 +77,16 @@ def test_a_font_file_changed_since_is_parsed_again(face: tuple[str, int]) -> Non
     assert face_cache.restore("LX-test-stale", path, index) is None
 
 
+def test_a_font_file_replaced_behind_the_same_size_and_time_is_not_trusted(face: tuple[str, int]) -> None:
+    path, index = face
+    _kept(path, index)
+    st = os.stat(path)
+    Path(path).write_bytes(b"\0" * st.st_size)  # same size...
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # ...and time: the entry's key matches
+    assert face_cache.restore("LX-test-replaced", path, index) is None  # reportlab's parse of it fails: no entry used
+    face_cache.remember(TTFont("LX-test-parsed-b", fontset().primary("fangsong").file.path), path, index)  # no error
+
+
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "header", "trailing", "kind"])
 def test_a_broken_entry_is_parsed_afresh(face: tuple[str, int], damage: str) -> None:
     path, index = face
