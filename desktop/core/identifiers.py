@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
+import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -161,6 +162,20 @@ def mask_phone(phone: str) -> str:
     if len(text) <= PHONE_SHOWN_TAIL:
         return text
     return "*" * (len(text) - PHONE_SHOWN_TAIL) + text[-PHONE_SHOWN_TAIL:]
+
+
+# A run of 10 to 18 digits (the last may be X) standing alone in a text: an ID number, a mobile
+# number, or a wrong one (a wrong ID number is still someone's, within a digit or two).
+_NUMBER_IN_TEXT: Final = re.compile(r"(?<![0-9A-Za-z])\d{9,17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_numbers(text: str) -> str:
+    """Every ID-like or phone-like number inside a message masked as :func:`mask_id` /
+    :func:`mask_phone` show it (a problem's message quotes the cell it is about)."""
+    def masked(found: re.Match[str]) -> str:
+        number = found.group()
+        return mask_phone(number) if len(number) == 11 and number[0] == "1" else mask_id(number)
+    return _NUMBER_IN_TEXT.sub(masked, text)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,6 @@ MESSAGES.update({
     "ins_other_employer": QT_TRANSLATE_NOOP("problems", "单位“{value}”不是本企业“{name}”：这一行是别的单位缴纳的"),
     "ins_other_name": QT_TRANSLATE_NOOP(
         "problems", "同一身份证号在第{first}行的姓名是“{known}”，这里是“{name}”：请核对"),
-    "ins_where": QT_TRANSLATE_NOOP("problems", "第{row}行{column}列（{header}）：{message}"),
     "roster_is_insurance_list": QT_TRANSLATE_NOOP(
         "problems", "工作表“{sheet}”是社保缴费明细（第{row}行是它的表头），不是名册：缴费明细是贷款期内某月的名单，"
         "请在贷款期跟踪中导入（laoxie track import），不能作为名册导入。"),
@@ -213,7 +212,7 @@ class InsuranceProblem:
     problem: Problem
 
     def text(self) -> str:
-        return Problem("ins_where", {"row": self.row, "column": self.column, "header": self.header,
+        return Problem("cell_where", {"row": self.row, "column": self.column, "header": self.header,
                                      "message": self.problem.text()}).text()
 
 

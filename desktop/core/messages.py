@@ -24,6 +24,9 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802  marker for
 # One string literal per template: lupdate does not join implicitly
 # concatenated literals.
 MESSAGES: Final[dict[str, str]] = {
+    # where in a sheet a problem is (a roster, a payment list)
+    "cell_where": QT_TRANSLATE_NOOP("problems", "第{row}行{column}列（{header}）：{message}"),
+    "row_where": QT_TRANSLATE_NOOP("problems", "第{row}行：{message}"),
     # 公民身份号码
     "id_empty": QT_TRANSLATE_NOOP("problems", "身份证号码为空"),
     "id_stored_as_number": QT_TRANSLATE_NOOP(

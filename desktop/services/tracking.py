@@ -48,7 +48,7 @@ from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.loans import tracking_rules
 from desktop.services.reviews import person
 from desktop.services.rosters import open_roster, read_sheet
-from desktop.services.tracking_insurance import insurance_sheet, read_insurance
+from desktop.services.tracking_insurance import insurance_sheet, list_problem, read_insurance
 from desktop.services.workspace import Workspace
 from desktop.store import eligibility as eligibility_store
 from desktop.store import loans as loan_store
@@ -217,7 +217,10 @@ def _roster_rows(ws: Workspace, enterprise: Enterprise, rf: RosterFile, month: d
     rows = list({r.id_number: ListRow(
         r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
         r.hire_date, r.social_insurance) for r in valid}.values())
-    return _ListRows(rows, len(read.check.rows) - len(valid), "roster", [], None)
+    header = read.check.layout.header_of
+    problems = [list_problem(rf.name, p.located(header(p.column)))
+                for r in read.check.rows if r.status != "valid" for p in r.errors]
+    return _ListRows(rows, len(read.check.rows) - len(valid), "roster", problems, None)
 
 
 def _paid_rows(ws: Workspace, enterprise: Enterprise, rf: RosterFile, found: tuple[str, InsuranceLayout],

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.identifiers import mask_numbers
 from desktop.core.insurance_list import InsuranceLayout, InsuranceList, find_insurance_header, read_rows
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.roster import HEADER_SEARCH_ROWS
@@ -37,7 +38,7 @@ from desktop.store.tracking import ListRow
 SERVICE_MESSAGES.update({
     "track_insurance_no_rows": QT_TRANSLATE_NOOP(
         "service", "社保缴费明细“{file}”中没有{period}缴费的人员（共读到{people}人，{refused}行有错未收）。"),
-    "track_insurance_problem": QT_TRANSLATE_NOOP("service", "文件“{file}”{where}"),
+    "track_list_problem": QT_TRANSLATE_NOOP("service", "文件“{file}”{where}"),
 })
 
 
@@ -86,9 +87,14 @@ def read_insurance(ws: Workspace, enterprise_id: int, rf: RosterFile, sheet: str
     listed = [_list_row(p.id_number, p.name, on_file[p.id_number].values if p.id_number in on_file else None)
               for p in found.people.values() if month in p.months]
     insured = {p.id_number: [f"{m:%Y-%m}" for m in sorted(p.months)] for p in found.people.values()}
-    problems = [SERVICE_MESSAGES["track_insurance_problem"].format(file=rf.name, where=p.text())
-                for p in found.problems]
+    problems = [list_problem(rf.name, p.text()) for p in found.problems]
     return InsuranceRead(sheet, layout, found, listed, insured, problems)
+
+
+def list_problem(file_name: str, where: str) -> str:
+    """A refused row of a period's list (either layout) as the clerk reads it: the file, the row, the column
+    and what is wrong, with any ID or phone number in it masked (it is shown on screen and in the log)."""
+    return mask_numbers(SERVICE_MESSAGES["track_list_problem"].format(file=file_name, where=where))
 
 
 def write_template(out: Path | str) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.batch import APPLICATIONS, DECISIONS, ENTERPRISES, LETTERS, TABLE_COLUMNS, USERS, WORKERS, Table
-from desktop.store import db, seals
+from desktop.store import bulk_index, db, seals
 from desktop.store.batch_tracking import UnknownApplication, UnknownCheck, store_tracking
 from desktop.store.batches import chunks, county_office_id, insert_batch
 from desktop.store.store import Store
@@ -303,7 +303,9 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
     columns = (*_EMPLOYMENT_COLUMNS, "priority_claim", *(("hukou_check",) if carried else ()))
     # A county's first batch adds 100,000 persons and employments: their new rows are sealed by one
     # statement per table after the inserts rather than by the per-row trigger (seals.sealed_in_bulk).
-    with seals.sealed_in_bulk(conn, ("persons", "employments")):
+    # Into a province that holds fewer of them than the batch adds, their plain indexes are built after.
+    with seals.sealed_in_bulk(conn, ("persons", "employments")), \
+            bulk_index.built_after(conn, ("persons", "employments"), len(table.rows)):
         _keep_persons(store, persons, office_id, batch_id, now)
         _insert_employments(conn, columns, [
             (enterprises[row[at["enterprise_ref"]]], row[at["id_number"]], *values(row)) for row in table.rows])

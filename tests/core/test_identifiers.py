@@ -28,6 +28,7 @@ from desktop.core.identifiers import (
     is_valid_id_number,
     is_valid_uscc,
     mask_id,
+    mask_numbers,
     mask_phone,
     normalize_id_text,
     normalize_uscc,
@@ -540,3 +541,17 @@ def test_any_17_credit_code_chars_with_computed_check_validate(first17: str) -> 
 @given(st.text(alphabet=string.printable.strip()))
 def test_halfwidth_undoes_fullwidth(text: str) -> None:
     assert to_halfwidth(to_fullwidth(text)) == text
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("身份证号“222424199001011236”有误", "身份证号“222424********1236”有误"),   # 18 digits
+    ("号码“22242419900101123X”", "号码“222424********123X”"),                 # 18, X last
+    ("旧号码 222424900101123 已转换", "旧号码 222424*****1123 已转换"),          # 15 digits
+    ("电话13812345678", "电话138****5678"),                                      # a mobile number
+    ("号码1234567890", "号码**********"),                                        # 10 digits: all starred
+    ("第123456789行", "第123456789行"),                                          # 9 digits: not a number of a person
+    ("信用代码91110000600037341L", "信用代码91110000600037341L"),                 # part of a longer code
+    ("卡号1234567890123456789", "卡号1234567890123456789"),                      # 19 digits: not an ID or phone
+])
+def test_numbers_inside_a_message_are_masked(text: str, shown: str) -> None:
+    assert mask_numbers(text) == shown

@@ -30,6 +30,7 @@ from desktop.store.db import now_iso
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import Store
+from desktop.store import bulk_index, seals
 from desktop.store import eligibility as store_eligibility
 from tests.batches import factory
 from tests.batches.crafted import header_end, open_members, reseal, resign
@@ -164,6 +165,40 @@ def test_round_trip_keeps_every_record(exchange: Exchange) -> None:
     # the encrypted file is archived (its letters' PDFs are in it)
     archived = province.parent / f"{province.stem}-batches" / "incoming" / result.path.name
     assert archived.read_bytes() == result.path.read_bytes()
+
+
+def test_a_first_batch_into_an_empty_province_builds_the_indexes_after(
+        exchange: Exchange, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A county's first batch adds more persons and employments than the province holds: their plain
+    indexes are built after the inserts (bulk_index, from 5,000 rows; here from 1), and the province
+    ends with the same indexes, the same records and every new row sealed."""
+    monkeypatch.setattr(bulk_index, "MIN_ROWS", 1)
+    dropped: list[str] = []
+    built_after = bulk_index.built_after
+
+    def watched(conn: Any, tables: Any, adding: int) -> Any:
+        dropped.extend(tables)
+        return built_after(conn, tables, adding)
+
+    monkeypatch.setattr(bulk_index, "built_after", watched)
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    before = factory.table_rows(exchange.province, schema)
+    [outcome] = exchange.import_(exchange.export().path)
+    assert outcome.accepted, outcome.message
+    assert dropped == ["persons", "employments"]
+    assert factory.table_rows(exchange.province, schema) == before
+    office = factory.table_rows(exchange.province, "SELECT id FROM offices WHERE is_local = 0")[0][0]
+    counted = ", ".join(map(str, sorted(counted_employments(exchange.county))))
+    mine = factory.table_rows(exchange.county, WORKER_SQL.format(where=f"m.id IN ({counted})"))
+    assert len(mine) == 30 and mine == factory.table_rows(exchange.province,
+                                                          WORKER_SQL.format(where=f"e.office_id = {office}"))
+    with Store.open(exchange.province, create=False) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert list(seals.compare_rows(store.conn)) == []
+        # the indexes are used again: a person found by the tail of the ID number
+        plan = " ".join(str(r[-1]) for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM persons WHERE substr(id_number, -4) = '0018'"))
+        assert "persons_id_tail" in plan
 
 
 def test_export_records_the_batch_and_the_personal_data_export(exchange: Exchange) -> None:

@@ -62,6 +62,26 @@ def _import_year(ws: Workspace, tmp_path: Path, uscc: str, counted: list[tuple[s
         assert (done.period, done.rows, done.refused, done.staff_total) == (period, len(people), 0, 30)
 
 
+def test_a_roster_layout_list_names_its_refused_rows(workspace: Workspace, tmp_path: Path,
+                                                     loan: tuple[str, list[tuple[str, str, str]]]) -> None:
+    """Each refused row of a roster-layout list is named by file, row and column (the preview used to say
+    only how many rows were refused); no ID number in full."""
+    uscc, counted = loan
+    wrong = counted[0][0][:17] + ("0" if counted[0][0][17] != "0" else "1")  # the check character off
+    people = [*counted, (wrong, "错号码", "222424"), (counted[1][0], counted[1][1], counted[1][2]), ("", "无号码", "222424")]
+    path = _write(tmp_path / "2026-07.csv", people)
+    preview = tracking.preview_list(workspace, uscc, path, period="2026-07")
+    done = tracking.import_list(workspace, uscc, path, period="2026-07")
+    first = len(counted) + 2  # the sheet row of the first bad line (the header is row 1)
+    expected = [f"文件“2026-07.csv”第{first}行C列（身份证号）：身份证号码校验位错误",
+                f"文件“2026-07.csv”第{first + 1}行C列（身份证号）：与第 3 行是同一个人",
+                f"文件“2026-07.csv”第{first + 2}行C列（身份证号）：身份证号码为空"]
+    for got in (preview.problems, done.problems):
+        assert (len(got), done.refused, done.rows) == (3, 3, len(counted))
+        assert all(p.startswith(e) for p, e in zip(got, expected)), got
+        assert wrong not in "".join(got)
+
+
 def test_checks_over_four_months(workspace: Workspace, tmp_path: Path,
                                  loan: tuple[str, list[tuple[str, str, str]]]) -> None:
     uscc, counted = loan

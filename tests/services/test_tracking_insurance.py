@@ -42,7 +42,7 @@ def test_one_row_a_month_with_bad_rows_named(workspace: Workspace, loan: Loan) -
     done = tracking.import_list(workspace, uscc, DATA / "insurance_monthly.xlsx", period="2026-11")
     assert (done.kind, done.rows, done.refused) == ("insurance", 3, 6)  # paid for November: 金明, 朴丽, 崔勇
     prefix = "文件“insurance_monthly.xlsx”"
-    where = ["第10行B列（姓名）：姓名为空", "第11行C列（身份证号）：身份证号“222424199001011236”有误",
+    where = ["第10行B列（姓名）：姓名为空", "第11行C列（身份证号）：身份证号“222424********1236”有误",
              "第12行D列（缴费月份）：“2026-13”不是月份", "第13行E列（单位）：单位“别的公司”不是本企业",
              "第14行B列（姓名）：同一身份证号在第4行的姓名是“金明”，这里是“金敏”", "第15行D列（缴费月份）：缴费月份为空"]
     assert len(done.problems) == len(where)

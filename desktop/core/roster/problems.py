@@ -156,6 +156,13 @@ class RowProblem:
     def text(self) -> str:
         return message(self.code, **self.params)
 
+    def located(self, header: str) -> str:
+        """The message with where it is: row, column and the column's ``header`` (the row alone when the
+        problem is the row's as a whole)."""
+        if self.column is None:
+            return message("row_where", row=self.row, message=self.text())
+        return message("cell_where", row=self.row, column=self.column_letter, header=header, message=self.text())
+
 
 def problem_order(p: RowProblem) -> tuple[int, int]:
     """Errors first, then by column (the row as a whole before its cells)."""
