@@ -6,6 +6,7 @@ times, errors, ISO date cells, escapes, rich text, shared strings)."""
 from __future__ import annotations
 
 import datetime
+import re
 import zipfile
 from pathlib import Path
 
@@ -74,7 +75,8 @@ CRAFTED = (
 )
 
 
-def test_crafted_cells_read_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("date1904", [False, True], ids=["1900", "1904"])
+def test_crafted_cells_read_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, date1904: bool) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -94,10 +96,14 @@ def test_crafted_cells_read_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyP
                 end = text.index("</row>") + len("</row>")  # after row 1, before the merged rows 7-8
                 text = text[:end] + CRAFTED + text[end:]
                 data = text.encode()
+            elif info.filename == "xl/workbook.xml" and date1904:
+                data = re.sub(rb"<workbookPr\b", b'<workbookPr date1904="1"', data)
+                assert b'date1904="1"' in data
             out.writestr(info, data)
     both_ways(crafted, monkeypatch)
     rows = list(RosterFile.open(crafted).sheet().rows())
-    assert rows[1][1] == datetime.time(0, 0) and rows[1][4] == datetime.date(1900, 2, 28)  # what calamine gives
+    if not date1904:
+        assert rows[1][1] == datetime.time(0, 0) and rows[1][4] == datetime.date(1900, 2, 28)  # what calamine gives
 
 
 def test_only_a_big_sheet_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,3 +133,25 @@ def test_a_big_sheet_whose_staging_fails_keeps_every_row(
     assert lean.rows == everyday.rows and lean.counts == everyday.counts
     result = roster_commit.commit_import(workspace, lean)  # the ordinary way
     assert result.counts["new"] == everyday.counts["new"]
+
+
+def test_a_big_sheet_cancelled_while_checked_leaves_no_staging(
+    tmp_path: Path, workspace: Workspace, enterprise: Enterprise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", build(dataclasses.replace(SPEC, workers=5000, quirks={})))
+    monkeypatch.setattr(roster_blocks, "LEAN_ROWS", 0)
+    asked = 0
+
+    def cancel() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 2  # once the sheet is chosen, and after the first block: then cancelled
+
+    staged = []
+    real = roster_store.stage_more
+    monkeypatch.setattr(roster_store, "stage_more", lambda *a, **k: staged.append(1) or real(*a, **k))
+    with pytest.raises(RosterError) as caught:
+        svc.prepare_import(workspace, enterprise.id, path, today=TODAY, cancel=cancel)
+    assert caught.value.code == "roster_cancelled" and staged
+    assert not workspace.store.conn.execute(
+        "SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'roster_stage_%'").fetchone()[0]

@@ -19,6 +19,7 @@ from desktop.core.enterprise import Enterprise
 from desktop.core.roster import Field
 from desktop.resources import form_path
 from desktop.services import reviews
+from desktop.services import roster_blocks
 from desktop.services import roster_commit
 from desktop.services import rosters as svc
 from desktop.services import roster_view
@@ -120,7 +121,8 @@ def strip(worker: Any) -> tuple[Any, ...]:
 
 def test_a_clean_roster_goes_from_file_to_database(qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
                                                    workspace: Workspace, enterprise: Enterprise,
-                                                   runner: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   runner: TaskRunner, monkeypatch: pytest.MonkeyPatch,
+                                                   sheet_size: str) -> None:
     copied: list[int] = []
     insert_staged = roster_store.insert_staged
 
@@ -231,8 +233,16 @@ def test_a_different_header_row_and_sheet_can_be_chosen(qtbot: QtBot, open_wizar
 # Problems
 
 
+@pytest.fixture(params=["everyday", "big"])
+def sheet_size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The everyday preview, and a big sheet's (roster_blocks: clean new rows only in the staging table)."""
+    if request.param == "big":
+        monkeypatch.setattr(roster_blocks, "LEAN_ROWS", 0)
+    return str(request.param)
+
+
 def test_problems_are_grouped_and_listed_with_row_and_column(qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
-                                                             tmp_path: Path) -> None:
+                                                             tmp_path: Path, sheet_size: str) -> None:
     spec = RosterSpec(workers=20, seed=4, quirks={2: "bad_check", 5: "numeric_id", 7: "duplicate", 9: "bad_check",
                                                   11: "sex_mismatch", 13: "low_wage"})
     built = build(spec)
@@ -240,6 +250,7 @@ def test_problems_are_grouped_and_listed_with_row_and_column(qtbot: QtBot, open_
     to_preview(qtbot, wizard)
     preview = wizard.preview
     assert preview is not None and preview.counts["refused"] == 4 and preview.counts["warnings"] >= 2
+    assert (preview.handed_on > 0) == (sheet_size == "big")
     model = wizard.problem_model
     assert model.rowCount() == len(preview.problems()) and "问题（" in wizard.previewTabs.tabText(0)
 
@@ -274,7 +285,7 @@ def test_problems_are_grouped_and_listed_with_row_and_column(qtbot: QtBot, open_
 
 def test_a_reimport_shows_what_changes_and_can_mark_absent_workers(
     qtbot: QtBot, open_wizard: Callable[..., ImportWizard], workspace: Workspace, enterprise: Enterprise,
-    tmp_path: Path,
+    tmp_path: Path, sheet_size: str,
 ) -> None:
     built = build(RosterSpec(workers=8, seed=5))
     roster_commit.commit_import(workspace, svc.prepare_import(workspace, enterprise.id, write_xlsx(tmp_path / "v1.xlsx", built)))
