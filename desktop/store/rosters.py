@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from desktop.store import bulk_index, db, seals
+from desktop.store import db, seals
 from desktop.store.store import Store
 
 _CHUNK: Final = 900  # SQLite allows 999 bound variables per statement
@@ -229,11 +229,11 @@ def insert_staged(store: Store, token: str, enterprise_id: int, roster_import_id
     name = _stage_name(token)
     now = db.now_iso()
     conn = store.conn
-    adding = int(conn.execute(f'SELECT coalesce(max(rowid), 0) FROM temp."{name}"').fetchone()[0])
-    # the new rows sealed by one statement per table after these two, not row by row (seals.py); into
-    # a new office, the tables' indexes built after them rather than row by row (bulk_index.py)
-    with seals.sealed_in_bulk(conn, ("persons", "employments")), \
-            bulk_index.built_after(conn, ("persons", "employments"), adding):
+    # The new rows sealed by one statement per table after these two, not row by row (seals.py).
+    # Their indexes are kept row by row, even into a new office: building them after (bulk_index.py,
+    # as a province's first batch does) would pay only on an office's first big roster, a path a
+    # county's real imports hardly take, and would make a new office's import unlike every other.
+    with seals.sealed_in_bulk(conn, ("persons", "employments")):
         conn.execute(
             "INSERT INTO persons (id_number, name, sex, birth_date, created_at, updated_at, name_key)"
             f' SELECT id_number, name, sex, birth_date, ?, ?, name_key FROM temp."{name}" WHERE true'

@@ -1,4 +1,4 @@
-"""Indexes built after a large insert into a (nearly) empty table (desktop/store/bulk_index.py):
+"""Indexes built after a large insert into a (nearly) empty table (desktop/store/bulk_index.py, a province's first batch):
 the same indexes after, a rollback or a failure brings them back, a duplicate is still refused,
 and a table holding more rows than are added keeps the ordinary way."""
 
@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from desktop.store import bulk_index, seals
+from desktop.store import bulk_index
 
 SCHEMA = """
 CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT, phone TEXT);
@@ -101,33 +100,3 @@ def test_what_analyze_learnt_is_kept(tmp_path: Path) -> None:
         _insert(conn, _rows(500, start=50))
     conn.execute("COMMIT")
     assert sorted(conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall()) == stats
-
-
-def test_an_import_into_a_new_office_with_indexes_built_after(tmp_path: Path, workspace: Any) -> None:
-    """The roster import's write (insert_staged) with its indexes built after: the same schema, a sound
-    file, every row sealed as the app wrote it, the workers found through the rebuilt indexes."""
-    from desktop.core.enterprise import EnterpriseDraft
-    from desktop.services.enterprises import add_enterprise
-    from desktop.services.roster_commit import commit_import
-    from desktop.services.rosters import prepare_import
-    from tests.roster_factory import RosterSpec, build, write_xlsx
-
-    conn = workspace.store.conn
-    before = _indexes(conn)
-    version = conn.execute("PRAGMA schema_version").fetchone()[0]
-    enterprise = add_enterprise(workspace, EnterpriseDraft(
-        name="延吉市长白山食品有限公司", uscc="91110000600037341L", county_code="222401", industry="industry",
-        staff_total=350, revenue_wan=2500.0, assets_wan=3000.0,
-    ))
-    path = write_xlsx(tmp_path / "r.xlsx", build(RosterSpec(workers=60, seed=5)))
-    preview = prepare_import(workspace, enterprise.id, path)
-    assert preview.stage_token
-    result = commit_import(workspace, preview)
-    assert result.counts["new"] == 60
-    assert conn.execute("PRAGMA schema_version").fetchone()[0] != version  # it did build them after
-    assert _indexes(conn) == before
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert list(seals.compare_rows(conn)) == []
-    assert conn.execute("SELECT count(*) FROM persons INDEXED BY persons_name_key").fetchone()[0] == 60
-    assert conn.execute("SELECT count(*) FROM employments INDEXED BY employments_roster WHERE enterprise_id = ?",
-                        (enterprise.id,)).fetchone()[0] == 60
