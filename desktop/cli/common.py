@@ -32,9 +32,22 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         super().__init__(*args, **kwargs)
 
+    # Whether the command line asks for JSON: a usage error is then also a JSON document on stdout,
+    # as every other error of a --json run is (argparse stops before the command's own handling).
+    json_errors = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if " " not in self.prog:  # the command itself, not a subcommand: it sees every argument
+            listed = [str(a) for a in (sys.argv[1:] if args is None else args)]
+            ChineseArgumentParser.json_errors = "--json" in listed[:listed.index("--") if "--" in listed else None]
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
+        said = f"{self.prog}: 参数错误：{chinese_error(message)}"
+        if ChineseArgumentParser.json_errors:
+            print(json.dumps({"ok": False, "error": {"code": "usage", "message": said}}, ensure_ascii=False, indent=2))
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{chinese_error(message)}\n")
+        self.exit(EXIT_USAGE, said + "\n")
 
 
 def common_options() -> argparse.ArgumentParser:

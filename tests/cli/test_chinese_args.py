@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -89,6 +90,20 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], how: str, argv: list[s
     assert err.startswith(f"用法：{prog} [-h]")
     assert _error_line(err, prog) == said
     _no_english(err)
+
+
+@pytest.mark.parametrize("how", ["process", "main"])
+@pytest.mark.parametrize("argv", [["--json", "enterprise", "add", "--name", "甲公司"],
+                                  ["enterprise", "add", "--name", "甲公司", "--json"]], ids=["before", "after"])
+def test_a_usage_error_of_a_json_run_is_a_json_document(capsys: pytest.CaptureFixture[str], how: str,
+                                                         argv: list[str]) -> None:
+    """A program that asked for JSON reads the usage error as it reads every other error."""
+    code, out, err = _run(capsys, how, *argv)
+    said = "laoxie enterprise add: 参数错误：缺少必需的参数：--uscc、--county、--industry、--staff"
+    assert code == EXIT_USAGE and json.loads(out) == {"ok": False, "error": {"code": "usage", "message": said}}
+    assert err.splitlines()[-1] == said
+    code, out, err = _run(capsys, how, "enterprise", "add", "--name", "甲公司", "--", "--json")
+    assert code == EXIT_USAGE and out == ""  # after "--" it is no option
 
 
 def test_invalid_command(capsys: pytest.CaptureFixture[str]) -> None:
