@@ -60,6 +60,8 @@ def to_halfwidth(text: str) -> str:
 
 def _squeeze(text: str) -> str:
     """Half-width, without any whitespace or invisible characters."""
+    if text.isascii() and text.isalnum():  # the usual number: nothing to change (checked in C)
+        return text
     return "".join(
         ch for ch in to_halfwidth(text) if not ch.isspace() and ch not in _INVISIBLE
     )
@@ -195,6 +197,8 @@ class IdNumber:
 
 def _check_chars(text: str) -> None:
     """Digits only; an 18-character number may end in X."""
+    if text.isascii() and (text.isdigit() or (len(text) == 18 and text[:17].isdigit() and text[17] == "X")):
+        return  # the usual number, checked in C rather than a character at a time
     for index, ch in enumerate(text):
         if ch in _DIGITS or (ch == "X" and len(text) == 18 and index == 17):
             continue
