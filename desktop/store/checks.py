@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from desktop.store import seals
@@ -17,6 +18,16 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     except sqlite3.DatabaseError as exc:  # so damaged that the check itself stops
         return [str(exc)]
     return [] if rows == ["ok"] else rows
+
+
+def integrity_problems_apart(path: Path) -> list[str]:
+    """:func:`integrity_problems` on a read-only connection of its own, so that SQLite's page-by-page
+    walk (C, the interpreter lock let go) can run on a thread beside the checks in Python."""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    try:
+        return integrity_problems(conn)
+    finally:
+        conn.close()
 
 
 def foreign_key_problems(conn: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -148,7 +148,9 @@ def test_a_damaged_file_that_still_opens_is_restored_by_the_admin_and_kept(offic
     table_pages_overwritten(db, "enterprises")
     damaged_bytes = db.read_bytes()
     with sign_in(db, "admin", PASSWORD) as ws:  # users, offices and the log still read
-        assert not check_database(ws.store).ok
+        report = check_database(ws.store)  # the integrity check's findings alone: nothing else is trusted
+        assert report.findings and report.checked == ["integrity"]
+        assert {f.code for f in report.findings} == {"integrity"}
         kept = backups.restore(ws, backup)  # the usual restore: a "before-restore" backup would fail its check
         assert ws.store.count_enterprises(ws.office.id) == 3
         entry = ws.store.audit_entries(1)[0]
@@ -184,3 +186,18 @@ def test_db_restore_on_the_command_line_works_on_a_file_that_does_not_open(
     assert out["salvage"]["unreadable"] and out["salvage"]["copied"] == {}
     with sign_in(db, "admin", PASSWORD) as ws:
         assert ws.store.count_enterprises(ws.office.id) == 3
+
+
+def test_the_check_reads_a_file_whose_folder_has_spaces_chinese_and_signs(tmp_path: Path) -> None:
+    """The integrity check opens the file again by a URI of its own (checks.integrity_problems_apart)."""
+    from desktop.services.dbcheck import check_database
+    from desktop.services.offices import initialise_office
+
+    db = tmp_path / "延吉 劳协 #1 %20 (副本)" / "office.sqlite3"
+    db.parent.mkdir()
+    initialise_office(db, county_code="222401", name="延吉市就业服务局", letter_prefix="延吉人社劳协确",
+                      admin_username="admin", admin_password=PASSWORD)
+    with sign_in(db, "admin", PASSWORD) as ws:
+        _add(ws, 1)
+        report = check_database(ws.store)
+    assert report.ok and report.checked[:2] == ["integrity", "foreign_keys"] and "identifiers" in report.checked
