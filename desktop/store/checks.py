@@ -23,8 +23,14 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
 def integrity_problems_apart(path: Path) -> list[str]:
     """:func:`integrity_problems` on a read-only connection of its own, so that SQLite's page-by-page
     walk (C, the interpreter lock let go) can run on a thread beside the checks in Python."""
-    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    if not Path(path).is_file():  # never let connect() make an empty file in its place
+        return [f"{path}: file not found"]
+    # The path as the store opened it, not a file: URI: on Windows a URI of a path over 260
+    # characters failed (errno 22, seen under Wine) where the plain path opens.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
         return integrity_problems(conn)
     finally:
         conn.close()
