@@ -107,12 +107,6 @@ class _CharKeys(dict[str, str]):
 _char_key = _CharKeys().__getitem__
 
 
-def load_readings() -> None:
-    """Load pypinyin's character readings now (0.06 s at a process's first name), e.g. on a thread
-    while python-calamine, which lets go of the interpreter lock, loads a roster's sheet."""
-    _char_key("\u4e00")
-
-
 def _join(keys: list[str]) -> str:
     """Keys of characters, a separator between them; a run of letters or digits stays one word (abc, 123)."""
     out: list[str] = []
@@ -167,4 +161,4 @@ def enterprise_sort_key(name: str) -> str:
     return _join(parts)
 
 
-__all__ = ["SURNAME_READINGS", "enterprise_sort_key", "load_readings", "person_sort_key"]
+__all__ = ["SURNAME_READINGS", "enterprise_sort_key", "person_sort_key"]

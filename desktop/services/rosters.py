@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,6 @@ from typing import Any
 from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import find_insurance_header
 from desktop.core.permissions import Permission
-from desktop.core.pinyin_order import load_readings
 from desktop.core.roster import (
     HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
     RowProblem, SheetCheck, check_cancel, check_sheet, column_letter, employment_fields_of, find_header,
@@ -369,10 +367,6 @@ def _prepare(
             blocks = None
         return blocks
 
-    # The staging's name keys need pypinyin's readings: loaded beside python-calamine's sheet load,
-    # which lets go of the interpreter lock, rather than after it.
-    readings = threading.Thread(target=load_readings, name="laoxie-pinyin", daemon=True)
-    readings.start()
     try:
         read = read_sheet(ws, enterprise, rf, sheet=sheet, columns=columns, header_row=header_row, today=today,
                           progress=progress, cancel=cancel, sink_for=sink_for)
@@ -381,8 +375,7 @@ def _prepare(
             roster_store.drop_stages(ws.store)
         raise
     finally:
-        readings.join()
-    checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+        checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
     from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
 
     keys = roster_digest.keys_for(ws, enterprise, rf, roster_digest.Request(rf.sha256, sheet, columns, header_row,
