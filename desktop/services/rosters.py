@@ -374,8 +374,7 @@ def _prepare(
         if blocks is not None and not ws.store.conn.in_transaction:
             roster_store.drop_stages(ws.store)
         raise
-    finally:
-        checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
+    checked, layout, minimum = read.check, read.check.layout, read.minimum_wage
     from desktop.services import roster_digest  # the input digests an import records, while the header is at hand
 
     keys = roster_digest.keys_for(ws, enterprise, rf, roster_digest.Request(rf.sha256, sheet, columns, header_row,
