@@ -58,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                                             staff_total=args.staff, loan_id=args.loan)
     kind = "社保缴费明细" if done.kind == "insurance" else "名单"
     lines = [f"已导入 {done.period} 的{kind}：{done.rows} 人，职工总数 {done.staff_total} 人"]
-    if done.refused and done.kind == "insurance":
+    if done.refused and done.problems:
         lines[0] += f"；{done.refused} 行有错未收："
         lines += [f"  {p}" for p in done.problems[:PROBLEMS_SHOWN]]
         if len(done.problems) > PROBLEMS_SHOWN:

@@ -66,7 +66,7 @@ SERVICE_MESSAGES.update({
     "track_period_outside": QT_TRANSLATE_NOOP(
         "service", "名单月份 {period} 不在贷款期 {start} 至 {end} 内。"),
     "track_no_valid_rows": QT_TRANSLATE_NOOP(
-        "service", "名单中没有一行有效数据（共 {rows} 行有错）：请按导入名册时的提示改正后再导入。"),
+        "service", "名单中没有一行有效数据（共 {rows} 行有错），请改正后再导入：{first}"),
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
     "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
@@ -212,14 +212,14 @@ def _roster_rows(ws: Workspace, enterprise: Enterprise, rf: RosterFile, month: d
     """A roster's valid rows, read as an import reads them (at the month's end)."""
     read = read_sheet(ws, enterprise, rf, today=month_end(month))
     valid = [r for r in read.check.rows if r.status == "valid"]
-    if not valid:
-        raise ServiceError("track_no_valid_rows", rows=len(read.check.rows))
-    rows = list({r.id_number: ListRow(
-        r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
-        r.hire_date, r.social_insurance) for r in valid}.values())
     header = read.check.layout.header_of
     problems = [list_problem(rf.name, p.located(header(p.column)))
                 for r in read.check.rows if r.status != "valid" for p in r.errors]
+    if not valid:
+        raise ServiceError("track_no_valid_rows", rows=len(read.check.rows), first="；".join(problems[:3]))
+    rows = list({r.id_number: ListRow(
+        r.id_number, r.name, r.hukou_text, r.hukou_code, r.contract_type, r.contract_start, r.contract_end,
+        r.hire_date, r.social_insurance) for r in valid}.values())
     return _ListRows(rows, len(read.check.rows) - len(valid), "roster", problems, None)
 
 

@@ -80,6 +80,11 @@ def test_a_roster_layout_list_names_its_refused_rows(workspace: Workspace, tmp_p
         assert (len(got), done.refused, done.rows) == (3, 3, len(counted))
         assert all(p.startswith(e) for p, e in zip(got, expected)), got
         assert wrong not in "".join(got)
+    only_bad = _write(tmp_path / "2026-08.csv", [people[-3], people[-1]])
+    with pytest.raises(ServiceError) as refused:  # nothing valid: the error names the rows too
+        tracking.preview_list(workspace, uscc, only_bad, period="2026-08")
+    assert refused.value.code == "track_no_valid_rows"
+    assert "文件“2026-08.csv”第2行C列（身份证号）：身份证号码校验位错误" in str(refused.value)
 
 
 def test_checks_over_four_months(workspace: Workspace, tmp_path: Path,
@@ -178,6 +183,10 @@ def test_the_command_line(office_db: Path, workspace: Workspace, tmp_path: Path,
     september = _write(tmp_path / "09.csv", counted[:1])
     assert main([*db, "track", "import", str(september), "--enterprise", uscc, "--period", "2026-09"]) == EXIT_OK
     assert "已导入 2026-09 的名单：1 人" in capsys.readouterr().out
+    october = _write(tmp_path / "10.csv", [*counted, (counted[0][0][:17] + "Y", "错号码", "222424")])
+    assert main([*db, "track", "import", str(october), "--enterprise", uscc, "--period", "2026-10"]) == EXIT_OK
+    said = capsys.readouterr().out  # the refused row named on the console, as a payment list's are
+    assert "1 行有错未收：" in said and f"文件“10.csv”第{len(counted) + 2}行C列（身份证号）：" in said
     assert main([*db, "track", "check", uscc, "--date", "2026-09-30"]) == EXIT_OK
     out = capsys.readouterr().out
     assert "不达标  【不达标，待审核人确认（laoxie track confirm" in out and "结论：不达标" in out
