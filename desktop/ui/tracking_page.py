@@ -156,11 +156,17 @@ class TrackingPage(ReloadsWhenShown):
         except ServiceError as exc:
             self.countLabel.setText(error_text(exc))
             return
+        kept = self.selected()  # a check or an import moves its loan's row: the same loan stays selected
         # the overdue first, then by the date due; loans with nothing due last
         self.rows = sorted(rows, key=lambda d: (not d.overdue, d.due_on or datetime.date.max, d.loan.id))
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
             self._fill_row(r, d)
+        if kept is not None:
+            self.table.clearSelection()
+            for r, d in enumerate(self.rows):
+                if d.loan.id == kept.loan.id:
+                    self.table.selectRow(r)
         overdue = sum(1 for d in self.rows if d.overdue)
         states = [d.last.confirmation for d in self.rows if d.last is not None]
         self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家；"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.loans import LoanDraft
@@ -353,3 +354,27 @@ def test_a_list_changed_after_its_preview_is_not_stored(
     assert f"将保存 {len(counted)} 人" in shown[0]
     assert "在预览之后被改过" in page.countLabel.text() and "12.csv" in page.countLabel.text()
     assert tracking_store.current_lists(workspace.store, find_enterprise(workspace, uscc).id) == []
+
+
+def test_the_checked_loan_stays_selected_when_its_row_moves(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                                            tmp_path: Path, runner: TaskRunner) -> None:
+    """A check makes an overdue loan due later, so its row moves down: the page still shows that loan,
+    not the one that took its row (the clerk read another enterprise's explanation under the check's message)."""
+    people = [tuple(r) for r in workspace.store.conn.execute(
+        "SELECT p.id_number, p.name, m.hukou_code FROM employments m JOIN persons p ON p.id = m.person_id"
+        " JOIN enterprises e ON e.id = m.enterprise_id WHERE e.uscc = ? AND m.hukou_code <> '220102'"
+        " ORDER BY m.id", (two_loans[1],))]
+    tracking.import_list(workspace, two_loans[1], _write(tmp_path / "11.csv", people), period="2026-11")
+    page = _page(qtbot, workspace, date(2026, 12, 5), runner)
+    # both overdue: the second loan (due 2026-10-01) first, the first (due 2026-12-01) second
+    assert [page.table.item(r, TrackingColumn.USCC).text() for r in range(2)] == [two_loans[1], two_loans[0]]
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.checkButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    # checked today: due 2027-01-01, no longer overdue, so its row is now the second
+    assert page.table.item(1, TrackingColumn.USCC).text() == two_loans[1]
+    selected = page.selected()
+    assert selected is not None and selected.loan.uscc == two_loans[1]
+    assert selected.last is not None and selected.last.check_date == "2026-12-05"
+    assert "最近一次核实（2026-12-05" in page.detail.toPlainText()
+    assert page.countLabel.text().startswith("已核实 测试企业0001有限公司")
