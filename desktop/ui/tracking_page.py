@@ -312,10 +312,10 @@ class TrackingPage(ReloadsWhenShown):
         if d is not None:
             self.importer.choose(d.loan, self.today)
 
-    def preview_list(self, path: Path, period: str) -> Task | None:
+    def preview_list(self, path: Path, period: str, staff_total: int | None = None) -> Task | None:
         """导入跟踪名单… for the selected loan's enterprise (see ``ListImporter``)."""
         d = self.selected()
-        return None if d is None else self.importer.preview(d.loan, path, period)
+        return None if d is None else self.importer.preview(d.loan, path, period, staff_total)
 
     def _list_stored(self, message: str) -> None:
         self.reload()

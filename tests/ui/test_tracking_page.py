@@ -293,6 +293,7 @@ def test_a_periods_list_is_previewed_then_imported_from_the_page(
         asked["months"], asked["current"] = items, current
         return items[current], True
     monkeypatch.setattr(QInputDialog, "getItem", month)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda _p, _t, _l, value, *_a: (value, True))
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (shown.append(text), answers.pop(0))[1])
@@ -378,3 +379,44 @@ def test_the_checked_loan_stays_selected_when_its_row_moves(qtbot: QtBot, worksp
     assert selected.last is not None and selected.last.check_date == "2026-12-05"
     assert "最近一次核实（2026-12-05" in page.detail.toPlainText()
     assert page.countLabel.text().startswith("已核实 测试企业0001有限公司")
+
+
+def test_the_clerk_gives_the_months_staff_total_when_importing_a_list(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share of the standard is counted on the month's staff total: the window asks for it (as
+    ``track import --staff`` takes it), offering the previous list's, instead of always taking the
+    total the enterprise registered at its application."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from desktop.services.enterprises import find_enterprise
+    from desktop.store import tracking as tracking_store
+
+    uscc, counted = loan
+    enterprise = find_enterprise(workspace, uscc)
+    tracking.import_list(workspace, uscc, _write(tmp_path / "10.csv", counted), period="2026-10", staff_total=35)
+    assert enterprise.staff_total != 35
+    page = _page(qtbot, workspace, date(2026, 11, 20), runner)
+    page.table.selectRow(0)
+    roster = _write(tmp_path / "11.csv", counted)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(roster), ""))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, current, _e: (items[current], True))
+    offered: list[tuple[str, int]] = []
+
+    def staff(_parent: Any, _title: str, label: str, value: int, *_a: Any) -> tuple[int, bool]:
+        offered.append((label, value))
+        return 45, True
+    monkeypatch.setattr(QInputDialog, "getInt", staff)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: (shown.append(text), QMessageBox.StandardButton.Yes)[1])
+    qtbot.mouseClick(page.importButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    [(label, value)] = offered
+    assert value == 35 and "2026-11 的职工总数" in label  # October's list's, not the registered total
+    assert "职工总数按 45 人计" in shown[0]
+    stored = {s.period: s.staff_total for s in tracking_store.current_lists(workspace.store, enterprise.id)}
+    assert stored == {"2026-10": 35, "2026-11": 45}
+    assert tracking.staff_default(workspace, uscc, "2026-09") == enterprise.staff_total  # no list before: registered
+    assert tracking.staff_default(workspace, uscc, "2026-12") == 45
