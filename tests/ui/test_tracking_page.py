@@ -176,20 +176,32 @@ def test_a_clerk_records_a_loan_in_the_window_confirming_its_warning(
     assert page.table.rowCount() == 1 and page.table.item(0, TrackingColumn.USCC).text() == uscc
 
 
-def test_a_loan_without_an_approved_application_is_refused_in_the_dialog(
+def test_the_dialog_offers_only_enterprises_with_an_approved_application(
         qtbot: QtBot, workspace: Workspace, runner: TaskRunner) -> None:
-    from desktop.services.enterprises import list_enterprises
+    """The enterprise list held every enterprise of the office, the first (by name) chosen: the clerk
+    filled in the contract, confirmed its warnings and only then learned that this enterprise had no
+    approved application. It offers those a loan can be recorded for; with none, it says so."""
+    import random
 
     page = _page(qtbot, workspace, date(2026, 12, 1), runner)
     dialog = page.open_loan_dialog()
-    assert dialog.enterpriseCombo.count() == len(list_enterprises(workspace))
+    assert dialog.enterpriseCombo.count() == 0 and not dialog.ok_button.isEnabled()
+    assert "还没有审核已批准" in dialog.messageLabel.text()
+    dialog.reject()
+    factory.enterprise_with_roster(workspace, 0, 10, random.Random(1))  # registered, never approved
+    factory.approved_applications(workspace, 1, 10, first=1)
+    dialog = page.open_loan_dialog()
+    assert [dialog.enterpriseCombo.itemData(i) for i in range(dialog.enterpriseCombo.count())] == [
+        factory.uscc(1, workspace.office.code)]
+    assert dialog.ok_button.isEnabled() and dialog.messageLabel.text() == ""
     dialog.bankEdit.setText("国家开发银行吉林省分行")
     dialog.contractEdit.setText("X-1")
     dialog.amountEdit.setText("100")
     dialog.rateEdit.setText("3.0")
-    dialog.ok_button.click()
-    assert dialog.isVisible() and dialog.messageLabel.text()
-    assert loan_service.list_loans(workspace) == []
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    [recorded] = loan_service.list_loans(workspace)
+    assert recorded.uscc == factory.uscc(1, workspace.office.code)
 
 
 def test_the_report_and_the_workbook_are_written_from_the_page(
