@@ -18,11 +18,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from enum import Enum
 from typing import Any, Final
 
 from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP, Problem
+from desktop.core.roster_values import CellValueError, parse_date
 
 SCHEMA: Final = "laoxie.loan-form/1"
 
@@ -178,11 +178,14 @@ def parse_value(f: FormField, raw: object) -> tuple[Any, Problem | None]:
         if not text.isdigit() or not text.isascii():
             return None, Problem("form_not_a_count", params)
         return int(text), None
-    if f.kind is Kind.DATE:
+    if f.kind is Kind.DATE:  # as a roster's dates are read: 2015-3-1, 2015.3.1, 2015/03/01, 2015年3月1日
         try:
-            return date.fromisoformat(text).isoformat(), None
-        except ValueError:
+            day = None if text.isdigit() and len(text) != 8 else parse_date(text)  # no Excel serial here
+        except CellValueError:
+            day = None
+        if day is None:
             return None, Problem("form_not_a_date", params)
+        return day.isoformat(), None
     if len(text) > f.max_length:
         return None, Problem("form_too_long", {**params, "max": f.max_length})
     return text, None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from desktop.core.enterprise import Enterprise
 from desktop.core.loans import LoanCheck, LoanDraft, TrackingRules, check_loan
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
@@ -55,6 +56,12 @@ def preview_loan(ws: Workspace, draft: LoanDraft) -> LoanCheck:
     """What recording this loan would find (the LPR, errors, warnings), without writing."""
     rules = current_rules(ws)
     return check_loan(draft, rules.lpr, rules.tracking)
+
+
+def loan_enterprises(ws: Workspace) -> list[Enterprise]:
+    """The enterprises a loan can be recorded for (an approved or issued application), by name."""
+    ids = {c.enterprise_id for c in review_store.cases_in_status(ws.store, ws.office.id, _APPROVED)}
+    return sorted((ws.store.enterprise(i) for i in ids), key=lambda e: (e.name, e.uscc))
 
 
 def _application_id(ws: Workspace, uscc: str, application_id: int | None) -> int:

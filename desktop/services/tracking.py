@@ -169,6 +169,15 @@ def _read_list(ws: Workspace, uscc: str, path: Path | str, period: str, staff_to
     return _ReadList(loan, enterprise, f"{month:%Y-%m}", staff, rf.name, rf.sha256, got)
 
 
+def staff_default(ws: Workspace, uscc: str, period: str, loan_id: int | None = None) -> int:
+    """The staff total a period's list is offered with in the window: that of the enterprise's latest list
+    up to the period (the month before, as a rule), else the staff total the enterprise registered."""
+    month = parse_period(period)
+    loan = enterprise_loan(ws, uscc, loan_id)
+    earlier = [s for s in tracking_store.current_lists(ws.store, loan.enterprise_id) if parse_period(s.period) <= month]
+    return earlier[-1].staff_total if earlier else ws.store.enterprise(loan.enterprise_id).staff_total
+
+
 def preview_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
                  loan_id: int | None = None) -> ListPreview:
     """Read the file as ``import_list`` would, and say what it would keep, without storing anything."""

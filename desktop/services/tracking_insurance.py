@@ -5,9 +5,10 @@
 For a payment list:
 
 * the period's list is the people whose insurance was paid for the period's month, each with the
-  户籍地 and contract the enterprise's roster on file gives (a person the roster does not know has
-  no 户籍地, so is not counted as a new paired-area worker: the list proves employment and insurance,
-  the roster the 户籍地);
+  户籍地 and contract the enterprise's roster on file gives, or, for a person hired during the loan whom
+  that roster does not know, the latest roster-layout list of the loan up to the month (a person neither
+  knows has no 户籍地, so is not counted as a new paired-area worker: the list proves employment and
+  insurance, the roster the 户籍地);
 * every month the file pays for is kept per person (``tracking_insured``, one row a person), so each worker's
   timeline shows the months insured, not only those employed;
 * a bad row is refused with a Chinese message naming the file, the row and the column; the others
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.core.identifiers import mask_numbers
@@ -33,6 +34,7 @@ from desktop.rosters.reader import RosterFile
 from desktop.services.errors import SERVICE_MESSAGES
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
+from desktop.store import tracking as tracking_store
 from desktop.store.tracking import ListRow
 
 SERVICE_MESSAGES.update({
@@ -84,11 +86,31 @@ def read_insurance(ws: Workspace, enterprise_id: int, rf: RosterFile, sheet: str
         next(rows, None)
     found = read_rows(layout, rows, employer=enterprise.name, employer_uscc=enterprise.uscc, today=today)
     on_file = roster_store.stored_workers(ws.store, enterprise_id)
-    listed = [_list_row(p.id_number, p.name, on_file[p.id_number].values if p.id_number in on_file else None)
-              for p in found.people.values() if month in p.months]
+    paid = [p for p in found.people.values() if month in p.months]
+    hired = _listed_before(ws, enterprise_id, month, {p.id_number for p in paid} - on_file.keys())
+    listed = [replace(hired[p.id_number], name=p.name, social_insurance=1) if p.id_number in hired else
+              _list_row(p.id_number, p.name, on_file[p.id_number].values if p.id_number in on_file else None)
+              for p in paid]
     insured = {p.id_number: [f"{m:%Y-%m}" for m in sorted(p.months)] for p in found.people.values()}
     problems = [list_problem(rf.name, p.text()) for p in found.problems]
     return InsuranceRead(sheet, layout, found, listed, insured, problems)
+
+
+def _listed_before(ws: Workspace, enterprise_id: int, month: datetime.date, numbers: set[str]) -> dict[str, ListRow]:
+    """The people of ``numbers`` as the enterprise's latest roster-layout list up to ``month`` has them."""
+    found: dict[str, ListRow] = {}
+    if not numbers:
+        return found
+    period = f"{month:%Y-%m}"
+    lists = [s for s in tracking_store.current_lists(ws.store, enterprise_id)
+             if s.kind == "roster" and s.period <= period]
+    for stored in reversed(lists):
+        if len(found) == len(numbers):
+            break
+        for row in tracking_store.list_rows(ws.store, [stored.id]).get(stored.id, []):
+            if row.id_number in numbers:
+                found.setdefault(row.id_number, row)
+    return found
 
 
 def list_problem(file_name: str, where: str) -> str:

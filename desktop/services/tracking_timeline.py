@@ -113,8 +113,9 @@ class WorkerRow:
     """One worker of the 人员时间线: their months and the rule's continuous span (:func:`reverify`)."""
 
     months: WorkerMonths
-    span: str  # e.g. 3个月0天; "" when not on a list up to the date
+    span: str  # e.g. 3个月0天; "" when not on a list up to the date, or not counting
     reaches: bool  # the span reaches ``continuous_min_months``
+    counts: bool = True  # counted at approval or a paired-area worker: False, no span is reckoned
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,5 @@ def worker_timeline(ws: Workspace, loan: LoanRow, on: date) -> WorkerTimeline:
     rows = []
     for w in found:
         span = spans.get(w.id_number)
-        rows.append(WorkerRow(w, span.text if span else "", bool(span and span.reaches)))
+        rows.append(WorkerRow(w, span.text if span else "", bool(span and span.reaches), span is not None))
     return WorkerTimeline(tuple(months), listed, tuple(rows), minimum)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from desktop.core.loans import LoanDraft
 from desktop.services import loans
-from desktop.services.enterprises import list_enterprises
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -41,7 +40,7 @@ class LoanDialog(QDialog):
         layout.addWidget(QLabel(self.tr("企业凭借款合同登记：须是审核已批准（或已出具确认书）的贷款申请。"), self))
         form = QFormLayout()
         self.enterpriseCombo = QComboBox(self)
-        for e in list_enterprises(workspace):
+        for e in loans.loan_enterprises(workspace):  # only those a loan can be recorded for
             self.enterpriseCombo.addItem(f"{e.name}（{e.uscc}）", e.uscc)
         self.bankEdit = QLineEdit(self)
         self.bankEdit.setPlaceholderText(self.tr("如：国家开发银行吉林省分行"))
@@ -83,6 +82,10 @@ class LoanDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        if not self.enterpriseCombo.count():
+            self.ok_button.setEnabled(False)
+            self.messageLabel.setText(self.tr(
+                "还没有审核已批准（或已出具确认书）的贷款申请：在“审核”页批准后，才能为企业登记贷款。"))
 
     def draft(self) -> LoanDraft | None:
         """The typed loan, or None with the reason shown when an amount or rate is not a number."""

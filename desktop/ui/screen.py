@@ -43,13 +43,19 @@ def room(area: QRect) -> QSize:
     return QSize(max(area.width() - FRAME.width(), 0), max(area.height() - FRAME.height(), 0))
 
 
-def needed_size(window: QWidget) -> QSize:
-    """The smallest size the window's layout allows (a wizard gives no minimumSizeHint: ask its layout)."""
+def needed_size(window: QWidget, width: int | None = None) -> QSize:
+    """The smallest size the window's layout allows (a wizard gives no minimumSizeHint: ask its layout),
+    at ``width`` (the window's own by default) as tall as its wrapped texts need there: Qt's minimum
+    size of a window leaves a word-wrapped label its one-line height, the rest of the text cut off."""
+    layout = window.layout()
     hint = window.minimumSizeHint()
     if not hint.isValid():
-        layout = window.layout()
         hint = layout.totalMinimumSize() if layout is not None else QSize(0, 0)
-    return hint.expandedTo(window.minimumSize())
+    hint = hint.expandedTo(window.minimumSize())
+    if layout is not None and layout.hasHeightForWidth():
+        at = max(window.width() if width is None else width, hint.width())
+        hint.setHeight(max(hint.height(), layout.totalMinimumHeightForWidth(at)))
+    return hint
 
 
 def fits(size: QSize, area: QRect) -> bool:
@@ -65,6 +71,7 @@ def fit_window(window: QWidget, area: QRect) -> None:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
         return
     size = window.size().boundedTo(room(area)).expandedTo(needed_size(window))
+    size = size.expandedTo(needed_size(window, size.width()))  # the wrapped texts at the width it gets
     if size != window.size():
         window.resize(size)
     frame = QRect(window.pos(), size + FRAME)

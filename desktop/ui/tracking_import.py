@@ -30,12 +30,14 @@ from desktop.ui.text import error_text
 PROBLEMS_SHOWN = 10  # refused rows listed in the preview; the rest counted
 
 
-def _preview(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Path, period: str) -> ListPreview:
-    return tracking.preview_list(ws, uscc, path, period=period, loan_id=loan_id)
+def _preview(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Path, period: str,
+             staff_total: int | None) -> ListPreview:
+    return tracking.preview_list(ws, uscc, path, period=period, staff_total=staff_total, loan_id=loan_id)
 
 
 def _import(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, path: Path, preview: ListPreview) -> ListImport:
-    return tracking.import_list(ws, uscc, path, period=preview.period, loan_id=loan_id, expect_sha256=preview.sha256)
+    return tracking.import_list(ws, uscc, path, period=preview.period, staff_total=preview.staff_total, loan_id=loan_id,
+                                expect_sha256=preview.sha256)
 
 
 def loan_months(loan: LoanRow) -> list[str]:
@@ -76,16 +78,28 @@ class ListImporter(QObject):
         current = months.index(now) if now in months else (len(months) - 1 if months and now > months[-1] else 0)
         period, ok = QInputDialog.getItem(self._page, self.tr("名单所属月份"), self.tr(
             "{name}：这份名单是贷款期内哪个月的？").format(name=loan.enterprise_name), months, current, False)
-        if ok and period:
-            self.preview(loan, Path(path), period)
+        if not (ok and period):
+            return
+        try:
+            offered = tracking.staff_default(self._ws, loan.uscc, period, loan.id)
+        except (ServiceError, StoreError) as exc:
+            self.said.emit(error_text(exc))
+            return
+        staff, ok = QInputDialog.getInt(self._page, self.tr("该月职工总数"), self.tr(
+            "{name}：{period} 的职工总数（人）？\n认定标准的占比按这个人数计算；预填的是上一期名单的人数"
+            "（没有则为企业登记的人数）。").format(name=loan.enterprise_name, period=period), offered, 0, 10_000_000)
+        if ok:
+            self.preview(loan, Path(path), period, staff)
 
-    def preview(self, loan: LoanRow, path: Path, period: str) -> Task | None:
-        """Read the file on the database worker; ask the clerk with what would be kept."""
+    def preview(self, loan: LoanRow, path: Path, period: str, staff_total: int | None = None) -> Task | None:
+        """Read the file on the database worker; ask the clerk with what would be kept (the month's staff
+        total as given, else the enterprise's registered one)."""
         if self.task is not None:
             return None
         uscc, loan_id = loan.uscc, loan.id
-        task = self._start(self._tasks.run(_preview, uscc, loan_id, path, period, ws_factory=opener(self._ws),
-                                           label=self.tr("正在读取名单…"), parent=self._page))
+        task = self._start(self._tasks.run(_preview, uscc, loan_id, path, period, staff_total,
+                                           ws_factory=opener(self._ws), label=self.tr("正在读取名单…"),
+                                           parent=self._page))
         task.success(lambda preview: self._previewed(preview, uscc, loan_id, path))
         return task
 

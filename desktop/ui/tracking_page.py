@@ -156,11 +156,17 @@ class TrackingPage(ReloadsWhenShown):
         except ServiceError as exc:
             self.countLabel.setText(error_text(exc))
             return
+        kept = self.selected()  # a check or an import moves its loan's row: the same loan stays selected
         # the overdue first, then by the date due; loans with nothing due last
         self.rows = sorted(rows, key=lambda d: (not d.overdue, d.due_on or datetime.date.max, d.loan.id))
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
             self._fill_row(r, d)
+        if kept is not None:
+            self.table.clearSelection()
+            for r, d in enumerate(self.rows):
+                if d.loan.id == kept.loan.id:
+                    self.table.selectRow(r)
         overdue = sum(1 for d in self.rows if d.overdue)
         states = [d.last.confirmation for d in self.rows if d.last is not None]
         self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家；"
@@ -306,10 +312,10 @@ class TrackingPage(ReloadsWhenShown):
         if d is not None:
             self.importer.choose(d.loan, self.today)
 
-    def preview_list(self, path: Path, period: str) -> Task | None:
+    def preview_list(self, path: Path, period: str, staff_total: int | None = None) -> Task | None:
         """导入跟踪名单… for the selected loan's enterprise (see ``ListImporter``)."""
         d = self.selected()
-        return None if d is None else self.importer.preview(d.loan, path, period)
+        return None if d is None else self.importer.preview(d.loan, path, period, staff_total)
 
     def _list_stored(self, message: str) -> None:
         self.reload()

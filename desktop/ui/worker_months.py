@@ -42,10 +42,15 @@ class WorkerMonthsDialog(QDialog):
             w = row.months
             self.table.setItem(r, 0, QTableWidgetItem(w.name))
             self.table.setItem(r, 1, QTableWidgetItem(mask_id(w.id_number)))
-            self.table.setItem(r, 2, QTableWidgetItem(row.span or self.tr("无")))
-            reached = QTableWidgetItem(self.tr("是") if row.reaches else self.tr("否"))
-            if not row.reaches:
-                reached.setBackground(QBrush(SHORT_COLOUR))
+            if row.counts:
+                span = QTableWidgetItem(row.span or self.tr("无"))
+                reached = QTableWidgetItem(self.tr("是") if row.reaches else self.tr("否"))
+                if not row.reaches:
+                    reached.setBackground(QBrush(SHORT_COLOUR))
+            else:  # on the lists, but neither counted at approval nor from a paired area
+                span, reached = QTableWidgetItem(self.tr("不计入")), QTableWidgetItem("—")
+                span.setToolTip(self.tr("审核时未计入，也不是符合条件的对口地区人员：不计算连续就业，不计入达标人数"))
+            self.table.setItem(r, 2, span)
             self.table.setItem(r, 3, reached)
             employed, insured = set(w.employed), set(w.insured)
             for c, month in enumerate(timeline.months, start=FIXED_COLUMNS):

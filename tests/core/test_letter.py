@@ -201,7 +201,7 @@ def test_form_values_are_parsed_and_checked() -> None:
     assert form.values == {"amount_wan": 1200.5, "term_months": 36, "established_on": "2019-05-01",
                            "purpose": "购买原材料"}
     assert form.shown("amount_wan") == "1200.5"
-    _, problems = apply_changes(form, {"amount_wan": "-3", "term_months": "三年", "established_on": "2019/5/1",
+    _, problems = apply_changes(form, {"amount_wan": "-3", "term_months": "三年", "established_on": "2019/2/30",
                                        "project_name": "厂房", "colour": "red", "purpose": "x" * 401})
     assert sorted(p.code for p in problems) == [
         "form_not_a_count", "form_not_a_date", "form_not_a_number", "form_too_long", "form_unknown_field",

@@ -128,6 +128,35 @@ def test_a_loan_followed_by_payment_lists(workspace: Workspace, tmp_path: Path, 
     assert workers[NEW_ID].employed == ("2026-10",)
 
 
+def test_a_payment_list_knows_a_new_worker_from_an_earlier_roster_layout_list(workspace: Workspace, tmp_path: Path,
+                                                                            loan: Loan) -> None:
+    """A worker hired during the loan is on no roster on file, only on the roster-layout list the enterprise
+    sent for October (with their 户籍地 and contract); November's payment list pays for them. They still
+    count in November, as they did in October: the payment list proves employment, the October list the
+    户籍地. (They dropped out, and the enterprise looked below the standard because it sent a payment list.)"""
+    from tests.services.test_tracking import _write
+
+    uscc, counted = loan
+    new = (NEW_ID, "新职工", "222424")
+    tracking.import_list(workspace, uscc, _write(tmp_path / "10.csv", [*counted, new]), period="2026-10")
+    october = tracking.check(workspace, uscc, date(2026, 10, 31)).result
+    assert october.new_paired == (NEW_ID,) and october.qualifying == len(counted) + 1
+    done = tracking.import_list(workspace, uscc, _paid(tmp_path / "11.xlsx", [*counted, new], "2026-11"),
+                                period="2026-11")
+    assert done.kind == "insurance" and done.rows == len(counted) + 1
+    rows = tracking_store.list_rows(workspace.store, [done.list_id])[done.list_id]
+    row = next(r for r in rows if r.id_number == NEW_ID)
+    assert (row.hukou_code, row.contract_start, row.contract_end, row.social_insurance) == (
+        "222424", "2026-01-01", "2027-12-31", 1)
+    november = tracking.check(workspace, uscc, date(2026, 11, 30)).result
+    assert november.new_paired == (NEW_ID,) and november.qualifying == len(counted) + 1
+    # a roster-layout list of a later month does not reach back: September's payment list is read as before
+    done = tracking.import_list(workspace, uscc, _paid(tmp_path / "09.xlsx", [*counted, new], "2026-09"),
+                                period="2026-09")
+    rows = tracking_store.list_rows(workspace.store, [done.list_id])[done.list_id]
+    assert next(r for r in rows if r.id_number == NEW_ID).hukou_code is None
+
+
 def test_the_template_is_recognised_and_the_command_line(office_db: Path, workspace: Workspace, tmp_path: Path,
                                                          cli_env: None, loan: Loan,
                                                          capsys: pytest.CaptureFixture[str]) -> None:

@@ -128,3 +128,30 @@ def test_correcting_a_refused_field_clears_its_mark(qtbot: QtBot, workspace: Wor
     qtbot.keyClick(dialog.editors["amount_wan"], Qt.Key.Key_Backspace)  # the clerk corrects it
     assert not dialog.editors["amount_wan"].property("problem") and dialog.problemLabel.text() == ""
     dialog.close()
+
+
+def test_the_founding_date_is_read_as_a_clerk_writes_it(qtbot: QtBot, workspace: Workspace,
+                                                        enterprises: list[Enterprise]) -> None:
+    """成立日期 typed as 2015-3-1 (or 2015.3.1, 2015年3月1日) was refused for want of the zeros;
+    it is read as a roster's dates are, kept as 2015-03-01; a date that is none is still refused."""
+    page = open_page(qtbot, workspace, enterprises[0])
+    qtbot.mouseClick(page.newApplicationButton, Qt.MouseButton.LeftButton)
+    dialog = page.application_dialog
+    assert dialog is not None
+    fill(dialog, legal_representative="金明", amount_wan="200", term_months="12", purpose="购买原材料",
+         guarantee="信用", established_on="2015-2-30")
+    assert not dialog.save() and "成立日期" in dialog.problemLabel.text()
+    assert dialog.editors["established_on"].property("problem") is True
+    dialog.editors["established_on"].clear()
+    qtbot.keyClicks(dialog.editors["established_on"], "2015-3-1")
+    qtbot.mouseClick(dialog.buttonBox.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.application_id is not None, dialog.problemLabel.text()
+    assert reviews.form_of(workspace, dialog.application_id).get("established_on") == "2015-03-01"
+    for typed in ("2015.3.1", "2015年3月1日", "2015/03/01"):
+        fill(dialog, established_on=typed, purpose=f"购买原材料 {typed}")
+        assert dialog.save(), dialog.problemLabel.text()
+        assert reviews.form_of(workspace, dialog.application_id).get("established_on") == "2015-03-01"
+    for wrong in ("42064", "去年"):  # an Excel serial is no date a clerk types
+        fill(dialog, established_on=wrong)
+        assert not dialog.save() and f"不是“{wrong}”" in dialog.problemLabel.text()
+    dialog.close()

@@ -13,8 +13,8 @@ from typing import Any, get_type_hints
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -28,10 +28,12 @@ from desktop.services.enterprises import add_enterprise
 from desktop.services.workspace import Workspace
 from desktop.store import rosters as roster_store
 from desktop.ui import roster_model
+from desktop.ui.app import use_cjk_font
 from desktop.ui.main_window import MainWindow
 from desktop.ui.priority_dialog import PriorityDialog
 from desktop.ui.roster_model import RosterColumn, RosterModel
 from desktop.ui.roster_page import RosterPage
+from desktop.ui.screen import ScreenFit
 from desktop.ui.tasks import TaskRunner
 from tests.letters.cases import add_case
 from tests.roster_factory import store_roster
@@ -448,6 +450,31 @@ def test_mark_a_selection_then_unmark_it(qtbot: QtBot, workspace: Workspace, ros
     page.select_rows(rows[2:])
     assert page.unmark_selected() == 0
     assert column(page, RosterColumn.GROUP)[rows[2]] == "登记失业人员"
+
+
+def test_the_marking_dialog_shows_its_whole_explanation(qtbot: QtBot, qapp: QApplication, workspace: Workspace,
+                                                        roster: Roster, tasks: TaskRunner) -> None:
+    """The first paragraph is what makes a roster's group a claim: at 1024×768, with the window's fitting and
+    the Chinese font as the program has them, none of its lines is cut off (it opened at the form's 200 px,
+    the top and bottom lines half hidden)."""
+    font = qapp.font()
+    use_cjk_font(qapp)
+    fitter = ScreenFit(area=QRect(0, 0, 1024, 728))
+    qapp.installEventFilter(fitter)
+    try:
+        page = open_page(qtbot, workspace, tasks, roster.enterprise_id)
+        page.select_rows([row_named(page, n) for n in ("王明", "陈静")])
+        qtbot.mouseClick(page.markButton, Qt.MouseButton.LeftButton)
+        dialog = page.findChild(PriorityDialog)
+        assert dialog is not None and dialog.isVisible()
+        QApplication.processEvents()
+        for text in (dialog.introLabel, dialog.workersLabel):
+            assert text.height() >= text.heightForWidth(text.width()), f"{text.objectName()} is cut off"
+        assert dialog.buttonBox.geometry().top() >= dialog.introLabel.geometry().bottom()
+        dialog.reject()
+    finally:
+        qapp.removeEventFilter(fitter)
+        qapp.setFont(font)
 
 
 def test_editing_one_workers_mark_starts_from_it(qtbot: QtBot, workspace: Workspace, roster: Roster,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.loans import LoanDraft
@@ -175,20 +176,32 @@ def test_a_clerk_records_a_loan_in_the_window_confirming_its_warning(
     assert page.table.rowCount() == 1 and page.table.item(0, TrackingColumn.USCC).text() == uscc
 
 
-def test_a_loan_without_an_approved_application_is_refused_in_the_dialog(
+def test_the_dialog_offers_only_enterprises_with_an_approved_application(
         qtbot: QtBot, workspace: Workspace, runner: TaskRunner) -> None:
-    from desktop.services.enterprises import list_enterprises
+    """The enterprise list held every enterprise of the office, the first (by name) chosen: the clerk
+    filled in the contract, confirmed its warnings and only then learned that this enterprise had no
+    approved application. It offers those a loan can be recorded for; with none, it says so."""
+    import random
 
     page = _page(qtbot, workspace, date(2026, 12, 1), runner)
     dialog = page.open_loan_dialog()
-    assert dialog.enterpriseCombo.count() == len(list_enterprises(workspace))
+    assert dialog.enterpriseCombo.count() == 0 and not dialog.ok_button.isEnabled()
+    assert "还没有审核已批准" in dialog.messageLabel.text()
+    dialog.reject()
+    factory.enterprise_with_roster(workspace, 0, 10, random.Random(1))  # registered, never approved
+    factory.approved_applications(workspace, 1, 10, first=1)
+    dialog = page.open_loan_dialog()
+    assert [dialog.enterpriseCombo.itemData(i) for i in range(dialog.enterpriseCombo.count())] == [
+        factory.uscc(1, workspace.office.code)]
+    assert dialog.ok_button.isEnabled() and dialog.messageLabel.text() == ""
     dialog.bankEdit.setText("国家开发银行吉林省分行")
     dialog.contractEdit.setText("X-1")
     dialog.amountEdit.setText("100")
     dialog.rateEdit.setText("3.0")
-    dialog.ok_button.click()
-    assert dialog.isVisible() and dialog.messageLabel.text()
-    assert loan_service.list_loans(workspace) == []
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    [recorded] = loan_service.list_loans(workspace)
+    assert recorded.uscc == factory.uscc(1, workspace.office.code)
 
 
 def test_the_report_and_the_workbook_are_written_from_the_page(
@@ -292,6 +305,7 @@ def test_a_periods_list_is_previewed_then_imported_from_the_page(
         asked["months"], asked["current"] = items, current
         return items[current], True
     monkeypatch.setattr(QInputDialog, "getItem", month)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda _p, _t, _l, value, *_a: (value, True))
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (shown.append(text), answers.pop(0))[1])
@@ -353,3 +367,68 @@ def test_a_list_changed_after_its_preview_is_not_stored(
     assert f"将保存 {len(counted)} 人" in shown[0]
     assert "在预览之后被改过" in page.countLabel.text() and "12.csv" in page.countLabel.text()
     assert tracking_store.current_lists(workspace.store, find_enterprise(workspace, uscc).id) == []
+
+
+def test_the_checked_loan_stays_selected_when_its_row_moves(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                                            tmp_path: Path, runner: TaskRunner) -> None:
+    """A check makes an overdue loan due later, so its row moves down: the page still shows that loan,
+    not the one that took its row (the clerk read another enterprise's explanation under the check's message)."""
+    people = [tuple(r) for r in workspace.store.conn.execute(
+        "SELECT p.id_number, p.name, m.hukou_code FROM employments m JOIN persons p ON p.id = m.person_id"
+        " JOIN enterprises e ON e.id = m.enterprise_id WHERE e.uscc = ? AND m.hukou_code <> '220102'"
+        " ORDER BY m.id", (two_loans[1],))]
+    tracking.import_list(workspace, two_loans[1], _write(tmp_path / "11.csv", people), period="2026-11")
+    page = _page(qtbot, workspace, date(2026, 12, 5), runner)
+    # both overdue: the second loan (due 2026-10-01) first, the first (due 2026-12-01) second
+    assert [page.table.item(r, TrackingColumn.USCC).text() for r in range(2)] == [two_loans[1], two_loans[0]]
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.checkButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    # checked today: due 2027-01-01, no longer overdue, so its row is now the second
+    assert page.table.item(1, TrackingColumn.USCC).text() == two_loans[1]
+    selected = page.selected()
+    assert selected is not None and selected.loan.uscc == two_loans[1]
+    assert selected.last is not None and selected.last.check_date == "2026-12-05"
+    assert "最近一次核实（2026-12-05" in page.detail.toPlainText()
+    assert page.countLabel.text().startswith("已核实 测试企业0001有限公司")
+
+
+def test_the_clerk_gives_the_months_staff_total_when_importing_a_list(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share of the standard is counted on the month's staff total: the window asks for it (as
+    ``track import --staff`` takes it), offering the previous list's, instead of always taking the
+    total the enterprise registered at its application."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from desktop.services.enterprises import find_enterprise
+    from desktop.store import tracking as tracking_store
+
+    uscc, counted = loan
+    enterprise = find_enterprise(workspace, uscc)
+    tracking.import_list(workspace, uscc, _write(tmp_path / "10.csv", counted), period="2026-10", staff_total=35)
+    assert enterprise.staff_total != 35
+    page = _page(qtbot, workspace, date(2026, 11, 20), runner)
+    page.table.selectRow(0)
+    roster = _write(tmp_path / "11.csv", counted)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(roster), ""))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, current, _e: (items[current], True))
+    offered: list[tuple[str, int]] = []
+
+    def staff(_parent: Any, _title: str, label: str, value: int, *_a: Any) -> tuple[int, bool]:
+        offered.append((label, value))
+        return 45, True
+    monkeypatch.setattr(QInputDialog, "getInt", staff)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: (shown.append(text), QMessageBox.StandardButton.Yes)[1])
+    qtbot.mouseClick(page.importButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not page.importer.running, timeout=20_000)
+    [(label, value)] = offered
+    assert value == 35 and "2026-11 的职工总数" in label  # October's list's, not the registered total
+    assert "职工总数按 45 人计" in shown[0]
+    stored = {s.period: s.staff_total for s in tracking_store.current_lists(workspace.store, enterprise.id)}
+    assert stored == {"2026-10": 35, "2026-11": 45}
+    assert tracking.staff_default(workspace, uscc, "2026-09") == enterprise.staff_total  # no list before: registered
+    assert tracking.staff_default(workspace, uscc, "2026-12") == 45

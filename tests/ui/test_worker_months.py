@@ -56,4 +56,33 @@ def test_the_workers_months_employed_and_insured(qtbot: QtBot, workspace: Worksp
     assert table.item(first, 2).text() == spans[counted[0][0]].text and table.item(first, 3).text() == "是"
     assert spans[counted[-1][0]].reaches is False and table.item(last, 3).text() == "否"
     new = rows[mask_id(NEW_ID)]
-    assert table.item(new, oct_).text() == "在保" and table.item(new, 3).text() == "否"
+    assert table.item(new, oct_).text() == "在保"  # no 户籍地 on file: does not count
+    assert (table.item(new, 2).text(), table.item(new, 3).text()) == ("不计入", "—")
+
+
+def test_a_worker_who_does_not_count_is_not_shown_without_employment(qtbot: QtBot, workspace: Workspace,
+                                                                     tmp_path: Path, loan: Loan,
+                                                                     runner: TaskRunner) -> None:
+    """A local worker (the office's own county, not a paired area) on every list has no continuous span
+    because they do not count, not because they were not employed: the row said 连续就业 “无”, 满3个月
+    “否” in red beside 在 in every month. It says 不计入; a counted worker never on a list still says 无."""
+    from tests.batches import factory
+
+    uscc, counted = loan
+    local = (factory.id_number(77, workspace.office.code), "本地职工", workspace.office.code)
+    for period in ("2026-07", "2026-08", "2026-09", "2026-10"):
+        tracking.import_list(workspace, uscc, _write(tmp_path / f"{period}.csv", [*counted[1:], local]),
+                             period=period)
+    page = _page(qtbot, workspace, date(2026, 10, 31), runner)
+    page.table.selectRow(0)
+    dialog = page.open_worker_months()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    rows = {table.item(r, 1).text(): r for r in range(table.rowCount())}
+    here, absent = rows[mask_id(local[0])], rows[mask_id(counted[0][0])]
+    assert [table.item(here, c).text() for c in range(FIXED_COLUMNS, FIXED_COLUMNS + 4)] == ["在"] * 4
+    assert table.item(here, 2).text() == "不计入" and table.item(here, 3).text() == "—"
+    assert "对口地区" in table.item(here, 2).toolTip()
+    assert table.item(absent, 2).text() == "无" and table.item(absent, 3).text() == "否"  # counted, on no list
+    assert table.item(rows[mask_id(counted[1][0])], 3).text() == "是"
