@@ -28,7 +28,8 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.bank_page import BankListPage
-from desktop.ui.province_pages import DuplicatesPage, ProvincePage, QuarantinePanel, RegisterPage
+from desktop.ui.duplicates_page import DuplicatesPage
+from desktop.ui.province_pages import ProvincePage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import SettingsPage
