@@ -229,7 +229,12 @@ class TrackingPage(ReloadsWhenShown):
                 item.setBackground(QBrush(VERDICT_COLOURS[last.verdict]))
             if d.overdue and c in (TrackingColumn.DUE, TrackingColumn.STATE):
                 item.setForeground(QBrush(OVERDUE_COLOUR))
+            if c == TrackingColumn.CONTRACT:  # the column that gives way at 1024 px: whole here and in the detail
+                item.setToolTip(self._contract(d))
             self.table.setItem(r, c, item)
+
+    def _contract(self, d: DueCheck) -> str:
+        return self.tr("{bank} 借款合同 {number}").format(bank=d.loan.bank_branch, number=d.loan.contract_number)
 
     def _enable(self) -> None:
         allowed = self._ws.can(Permission.EDIT_ENTERPRISES)
@@ -477,6 +482,7 @@ class TrackingPage(ReloadsWhenShown):
             return
         loan, last = d.loan, d.last
         parts = [f"<b>{html.escape(loan.enterprise_name)}</b>（{html.escape(loan.uscc)}）",
+                 html.escape(self._contract(d)),
                  html.escape(self.tr("贷款 {amount} 万元，{start} 至 {end}，利率 {rate}%；对照 {lpr_date} 的 LPR {lpr}%。").format(
                      amount=loan.amount_wan, start=loan.start_date, end=loan.end_date, rate=loan.rate,
                      lpr_date=loan.lpr_effective_from, lpr=loan.lpr_value))]
