@@ -13,11 +13,14 @@
                employments by two INSERT ... SELECT from a staging table, with the indexes
                the roster view's filters need (bench_roster_filter.py), committed; no row
                seals, no undo record, no audit entry (the rows staged first, not timed)
+    barewrite  (apart) the same with every index dropped first but the keys' own (persons'
+               ID numbers, one employment per enterprise and person): the least any import
+               that keeps persons apart from employments writes
 
 The three apart show what the goals leave for writing: 1.3x the floor minus ``readcheck`` is
 the time ours has to write persons and employments with their indexes, row seals and audit
 entry, against the floor's write (floor - floorread) into one table without an index, and
-``schemawrite`` the least that writing into our schema takes.
+``schemawrite`` and ``barewrite`` the least that writing into our schema takes.
 
 Each measurement runs in a fresh child process (its set-up left out of the time),
 so peak memory (ru_maxrss) is that of the path alone.  The roster is made once
@@ -49,7 +52,7 @@ RUNS = 3
 PASSWORD = "bench-import-2026!"
 USCC = "91110000600037341L"
 CACHE = Path(tempfile.gettempdir()) / "laoxie-bench"
-MODES = ("calamine", "floor", "ours", "reimport", "readcheck", "floorread", "schemawrite")
+MODES = ("calamine", "floor", "ours", "reimport", "readcheck", "floorread", "schemawrite", "barewrite")
 
 
 def make_roster(workers: int = WORKERS) -> Path:
@@ -164,7 +167,7 @@ def read_and_check(db: Path, roster: Path, enterprise_id: int) -> float:
     return seconds
 
 
-def schema_write(db: Path, roster: Path, enterprise_id: int) -> float:
+def schema_write(db: Path, roster: Path, enterprise_id: int, *, indexes: bool = True) -> float:
     """The preview's staged rows written into persons and employments by two INSERT ... SELECT on a
     plain connection (no TEMP seal triggers), as the import's write without seals, undo or audit."""
     from desktop.services.accounts import sign_in
@@ -181,6 +184,10 @@ def schema_write(db: Path, roster: Path, enterprise_id: int) -> float:
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "cache_size = -65536",
                    "wal_autocheckpoint = 0"):  # as the store's connection in Store.bulk_write
         conn.execute(f"PRAGMA {pragma}")
+    if not indexes:  # the UNIQUE constraints' own indexes (sql IS NULL) stay
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                    " AND tbl_name IN ('persons', 'employments')").fetchall():
+            conn.execute(f'DROP INDEX "{name}"')
     conn.execute(f"CREATE TEMP TABLE stage ({', '.join(columns)})")
     with conn:
         conn.executemany(f"INSERT INTO stage VALUES ({', '.join('?' for _ in columns)})", staged)
@@ -225,6 +232,8 @@ def child(mode: str, db: Path, roster: Path) -> dict[str, float]:
         seconds = read_and_check(db, roster, enterprise)
     elif mode == "schemawrite":
         seconds = schema_write(db, roster, office(db))
+    elif mode == "barewrite":
+        seconds = schema_write(db, roster, office(db), indexes=False)
     else:
         enterprise = office(db)
         if mode == "reimport":
@@ -273,6 +282,8 @@ def main() -> int:
         record(f"minimal import {rows} rows: its write alone (floor less calamine and the ID check)", floor_write),
         record(f"our schema's write alone, {rows} rows (persons and employments with their indexes;"
                " no seals, undo or audit)", median["schemawrite"], floor=floor_write or None),
+        record(f"our schema's write alone, {rows} rows, no index but the keys' (the least any import of ours writes)",
+               median["barewrite"], floor=floor_write or None),
     ]
     return 0 if all(r.ok is not False for r in results) else 1
 

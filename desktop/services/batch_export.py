@@ -108,7 +108,7 @@ class ExportResult:
 def export_batch(
     ws: Workspace, out: Path, passphrase: str, *, application_ids: Sequence[int] | None = None,
     include_unreceived: bool = False, letter_pdfs: bool = True, letters: LettersProvider | None = None,
-    progress: Progress | None = None, backup: bool = True,
+    progress: Progress | None = None, backup: bool = True, folder: bool = False,
 ) -> ExportResult:
     """Write a batch of the chosen (default: all unsent approved) applications to ``out``.
 
@@ -116,7 +116,9 @@ def export_batch(
     path. Carries full ID numbers: needs the right to export batches, and is logged as a
     personal-data export. ``letter_pdfs=False`` leaves the letters' PDFs out (their content,
     digest and verification code still go; the province can draw them again).
-    ``letters`` replaces where the letters come from.
+    ``letters`` replaces where the letters come from. ``folder=True`` (the window, where the clerk
+    chose a folder): ``out`` is a folder, and one that is gone (a stick pulled out) is refused rather
+    than taken for the name of the file. The folder a batch goes to is never created (see :func:`_write_part`).
     """
     ws.require(Permission.EXPORT_BATCHES)
     if ws.office.kind != "county":
@@ -133,9 +135,7 @@ def export_batch(
     seq = store_batches.next_outgoing_seq(ws.store, ws.office.id)
     batch_uuid = str(uuid.uuid4())
     name = batch_file_name(ws.office.code, seq, batch_uuid)
-    target = out / name if out.is_dir() else out
-    if target.exists():
-        raise ServiceError("batch_target_exists", path=target)
+    target = _target(out, name, folder=folder)
     if backup:
         report("导出前备份数据库", 2, steps)
         make_backup(ws, "before-export")
@@ -275,9 +275,24 @@ def _summary_csv(tables: Mapping[str, Sequence[tuple[Any, ...]]], letters: Seque
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _target(out: Path, name: str, *, folder: bool) -> Path:
+    if out.is_dir():
+        target = out / name
+    elif folder:
+        raise ServiceError("batch_folder_gone", path=out)
+    else:
+        target = out
+    if target.exists():
+        raise ServiceError("batch_target_exists", path=target)
+    return target
+
+
 def _write_part(target: Path, data: bytes) -> Path:
+    """Write and verify ``<target>.part`` in a folder that is there: a folder on a stick pulled out is
+    not made again on this computer (where the stick was mounted) with the batch in it."""
+    if not target.parent.is_dir():
+        raise ServiceError("batch_folder_gone", path=target.parent)
     try:
-        private_folder(target.parent)
         return files.write_part(target, data)
     except OSError as exc:
         raise ServiceError("batch_write_failed", path=target, detail=os_reason(exc)) from exc
@@ -296,8 +311,9 @@ def _keep_copy(ws: Workspace, name: str, data: bytes) -> Path:
     return files.write_verified(folder / name, data)
 
 
-def export_again(ws: Workspace, batch: int | str, out: Path) -> Path:
-    """The same batch file once more (a lost stick): same id, same sequence number, same bytes."""
+def export_again(ws: Workspace, batch: int | str, out: Path, *, folder: bool = False) -> Path:
+    """The same batch file once more (a lost stick): same id, same sequence number, same bytes.
+    ``out`` and ``folder`` as for :func:`export_batch`."""
     ws.require(Permission.EXPORT_BATCHES)
     row = _outgoing(ws, batch)
     copy = batch_folder(ws) / "outgoing" / row.file_name
@@ -307,9 +323,7 @@ def export_again(ws: Workspace, batch: int | str, out: Path) -> Path:
         raise ServiceError("batch_copy_missing", path=copy) from exc
     if hashlib.sha256(data).hexdigest() != row.file_sha256:
         raise ServiceError("batch_copy_missing", path=copy)
-    target = out / row.file_name if out.is_dir() else out
-    if target.exists():
-        raise ServiceError("batch_target_exists", path=target)
+    target = _target(out, row.file_name, folder=folder)
     _commit(_write_part(target, data), target)
     with ws.store.transaction():
         ws.audit("batch.export_again", entity="batch", entity_id=row.id,

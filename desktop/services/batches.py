@@ -47,6 +47,10 @@ SERVICE_MESSAGES.update({
     "batch_write_failed": QT_TRANSLATE_NOOP(
         "service", "写入 {path} 失败：{detail}。目标位置没有留下不完整的批次文件；请检查 U 盘后重试。"
     ),
+    "batch_folder_gone": QT_TRANSLATE_NOOP(
+        "service", "目标文件夹 {path} 不见了（U 盘被拔出，或文件夹被删除？）。没有导出，也没有在别处留下批次文件；"
+        "请插好 U 盘、选好文件夹后重新导出。"
+    ),
     "batch_keep_failed": QT_TRANSLATE_NOOP("service", "无法在本机保存收到的批次文件 {path}：{detail}"),
     "batch_seq_taken": QT_TRANSLATE_NOOP("service", "第 {seq} 批已由另一次导出占用，本次没有导出。请重试。"),
     "batch_commit_failed": QT_TRANSLATE_NOOP(

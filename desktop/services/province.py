@@ -34,13 +34,16 @@ from desktop.store import tracking as tracking_store
 from desktop.store.batches import QuarantineRow
 from desktop.store.loans import LoanRow
 from desktop.store.db import now_iso
-from desktop.store.province import CountyRuling, Duplicate, IdentityConflict, RegisterRow, Side
+from desktop.store.province import (
+    DUPLICATE_SORTS, DUPLICATE_STATES, CountyRuling, Duplicate, DuplicateQuery, IdentityConflict, RegisterRow, Side,
+)
 from desktop.store.tracking import StoredCheck
 
 __all__ = [
-    "LOAN_TYPES", "NOTICE_FORMAT", "RESULTS", "RULINGS", "CountyRuling", "Duplicate", "IdentityConflict", "RegisterRow",
-    "Side", "county_rulings", "duplicates", "identity_conflicts", "import_notice", "register", "require_province",
-    "rule", "write_notice", "write_notices",
+    "DUPLICATE_SORTS", "DUPLICATE_STATES", "LOAN_TYPES", "NOTICE_FORMAT", "RESULTS", "RULINGS", "CountyRuling",
+    "Duplicate", "DuplicateQuery", "IdentityConflict", "RegisterRow", "Side", "county_rulings", "duplicate",
+    "duplicate_counts", "duplicates", "identity_conflict", "identity_conflict_count", "identity_conflicts",
+    "import_notice", "register", "require_province", "rule", "write_notice", "write_notices",
 ]
 
 NOTICE_FORMAT = "laoxie.notice/2"
@@ -143,10 +146,24 @@ def loans_of(ws: Workspace, row: RegisterRow) -> list[tuple[LoanRow, list[Stored
             for loan in found]
 
 
-def identity_conflicts(ws: Workspace, *, open_only: bool = True) -> list[IdentityConflict]:
-    """The same ID number that arrived with another name or birth date, with both sources."""
+def identity_conflicts(ws: Workspace, *, open_only: bool = True, limit: int | None = None,
+                       offset: int = 0) -> list[IdentityConflict]:
+    """The same ID number that arrived with another name or birth date, with both sources, in the
+    order found (a page: ``limit``, ``offset``)."""
     _province(ws)
-    return store_province.identity_conflicts(ws.store, open_only=open_only)
+    return store_province.identity_conflicts(ws.store, open_only=open_only, limit=limit, offset=offset)
+
+
+def identity_conflict_count(ws: Workspace, *, open_only: bool = True) -> int:
+    _province(ws)
+    return store_province.identity_conflict_count(ws.store, open_only=open_only)
+
+
+def identity_conflict(ws: Workspace, conflict_id: int) -> IdentityConflict | None:
+    """One conflict (settled or not), None when there is no such conflict."""
+    _province(ws)
+    found = store_province.identity_conflicts(ws.store, open_only=False, conflict_id=conflict_id)
+    return found[0] if found else None
 
 
 def settle_identity(ws: Workspace, conflict_id: int, name: str, reason: str) -> None:
@@ -158,8 +175,8 @@ def settle_identity(ws: Workspace, conflict_id: int, name: str, reason: str) -> 
         raise ServiceError("identity_name_empty")
     if not reason.strip():
         raise ServiceError("ruling_reason_empty")
-    conflict = next((c for c in store_province.identity_conflicts(ws.store) if c.id == conflict_id), None)
-    if conflict is None:
+    conflict = identity_conflict(ws, conflict_id)
+    if conflict is None or conflict.settled_at is not None:
         raise ServiceError("identity_conflict_not_found", id=conflict_id)
     with ws.store.transaction():
         store_province.settle_identity(ws.store, conflict_id, name=name.strip(), reason=reason.strip(),
@@ -173,10 +190,25 @@ def settle_identity(ws: Workspace, conflict_id: int, name: str, reason: str) -> 
 # Workers counted twice
 
 
-def duplicates(ws: Workspace) -> list[Duplicate]:
-    """Each person counted by two enterprises (one county or two) in overlapping contract periods."""
+def duplicates(ws: Workspace, query: DuplicateQuery = DuplicateQuery(), *, limit: int | None = None,
+               offset: int = 0) -> list[Duplicate]:
+    """Each person counted by two enterprises (one county or two) in overlapping contract periods,
+    filtered and ordered by ``query`` (a page: ``limit``, ``offset``)."""
     _province(ws)
-    return store_province.duplicates(ws.store)
+    return store_province.duplicates(ws.store, query, limit=limit, offset=offset)
+
+
+def duplicate_counts(ws: Workspace, query: DuplicateQuery = DuplicateQuery()) -> tuple[int, int]:
+    """(pairs, of them not ruled yet) the query's filters match."""
+    _province(ws)
+    return store_province.duplicate_counts(ws.store, query)
+
+
+def duplicate(ws: Workspace, key: tuple[int, int]) -> Duplicate | None:
+    """The pair of these two employments as it stands now (None: not a duplicate, or no longer)."""
+    _province(ws)
+    found = store_province.duplicates(ws.store, key=(int(key[0]), int(key[1])))
+    return found[0] if found else None
 
 
 def rule(ws: Workspace, key: tuple[int, int], ruling: str, reason: str) -> int:
@@ -187,7 +219,7 @@ def rule(ws: Workspace, key: tuple[int, int], ruling: str, reason: str) -> int:
         raise ServiceError("ruling_unknown", value=ruling)
     if not reason.strip():
         raise ServiceError("ruling_reason_empty")
-    found = next((d for d in store_province.duplicates(ws.store) if d.key == tuple(key)), None)
+    found = duplicate(ws, key)
     if found is None:
         raise ServiceError("duplicate_not_found", key=f"{key[0]}/{key[1]}")
     with ws.store.transaction():
@@ -203,8 +235,8 @@ def rule(ws: Workspace, key: tuple[int, int], ruling: str, reason: str) -> int:
 def notice_rulings(ws: Workspace, county_code: str) -> list[dict[str, object]]:
     """The current rulings that concern a county, as its notice carries them (one per side in that county)."""
     out: list[dict[str, object]] = []
-    for d in store_province.duplicates(ws.store):
-        if d.ruling is None:
+    for d in store_province.duplicates(ws.store, DuplicateQuery(state="ruled")):
+        if d.ruling is None:  # ruled: for the type checker
             continue
         for here, other, counts in ((d.a, d.b, d.ruling.ruling in ("not_duplicate", "a_only")),
                                     (d.b, d.a, d.ruling.ruling in ("not_duplicate", "b_only"))):
@@ -255,7 +287,8 @@ def write_notice(ws: Workspace, county_code: str, out: Path, passphrase: str | N
 def notice_counties(ws: Workspace) -> list[str]:
     """The counties a current ruling concerns (each gets a notice)."""
     _province(ws)
-    return sorted({s.county_code for d in store_province.duplicates(ws.store) if d.ruling for s in (d.a, d.b)})
+    return sorted({s.county_code for d in store_province.duplicates(ws.store, DuplicateQuery(state="ruled"))
+                   for s in (d.a, d.b)})
 
 
 def write_notices(ws: Workspace, out: Path, passphrase: str) -> list[Path]:

@@ -1,6 +1,7 @@
 """The province's register in the database (SQL only here): every county's applications with
-their decisions and letters, identity conflicts, workers counted by two enterprises and the
-province's rulings, the bank lists it made; and, on a county, the rulings the province sent it.
+their decisions and letters, who each enterprise counts, the bank lists it made; and, on a
+county, the rulings the province sent it. Identity conflicts and workers counted by two
+enterprises are in :mod:`desktop.store.province_pairs` (their names are here too).
 
 A county's records at the province belong to offices with ``is_local = 0``. Writes run inside
 the caller's transaction.
@@ -14,6 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.store import db
+from desktop.store.province_pairs import (  # noqa: F401 - the province's store, one name
+    DUPLICATE_SORTS, DUPLICATE_STATES, Duplicate, DuplicateQuery, IdentityConflict, IdentitySource, Ruling, Side,
+    duplicate_counts, duplicates, identity_conflict_count, identity_conflicts, record_ruling, settle_identity,
+)
 from desktop.store.store import Store
 
 # The decision an application stands on: the one approved, else its latest.
@@ -224,107 +229,7 @@ def history(store: Store, enterprise_id: int, application_id: int | None = None)
 
 
 # --------------------------------------------------------------------------
-# Identity conflicts
-
-
-@dataclass(frozen=True)
-class IdentitySource:
-    name: str
-    birth_date: str | None
-    county_code: str
-    county_name: str
-
-
-@dataclass(frozen=True)
-class IdentityConflict:
-    id: int
-    person_id: int
-    id_number: str
-    known: IdentitySource
-    arriving: IdentitySource
-    batch_file: str
-    found_at: str
-    settled_name: str | None
-    settled_reason: str | None
-    settled_at: str | None
-
-
-def identity_conflicts(store: Store, *, open_only: bool = True) -> list[IdentityConflict]:
-    rows = store.conn.execute(
-        "SELECT c.id, c.person_id, p.id_number, c.known_name, c.known_birth_date, coalesce(ko.code, ''),"
-        " coalesce(ko.name, ''), c.arriving_name, c.arriving_birth_date, ao.code, ao.name, b.file_name, c.found_at,"
-        " c.settled_name, c.settled_reason, c.settled_at"
-        " FROM identity_conflicts c JOIN persons p ON p.id = c.person_id"
-        " LEFT JOIN offices ko ON ko.id = c.known_office_id JOIN offices ao ON ao.id = c.arriving_office_id"
-        " JOIN batches b ON b.id = c.batch_id"
-        + (" WHERE c.settled_at IS NULL" if open_only else "") + " ORDER BY c.id").fetchall()
-    return [IdentityConflict(
-        int(r[0]), int(r[1]), str(r[2]), IdentitySource(r[3], r[4], r[5], r[6]), IdentitySource(r[7], r[8], r[9], r[10]),
-        str(r[11]), str(r[12]), r[13], r[14], r[15],
-    ) for r in rows]
-
-
-def settle_identity(store: Store, conflict_id: int, *, name: str, reason: str, user_id: int | None) -> int:
-    """Settle the conflict: the person's name becomes ``name``. Returns the person id."""
-    person_id = int(store.conn.execute("SELECT person_id FROM identity_conflicts WHERE id = ?",
-                                       (conflict_id,)).fetchone()[0])
-    now = db.now_iso()
-    store.conn.execute("UPDATE persons SET name = ?1, name_key = person_sort_key(?1), updated_at = ?2 WHERE id = ?3",
-                       (name, now, person_id))
-    store.conn.execute(
-        "UPDATE identity_conflicts SET settled_name = ?, settled_reason = ?, settled_by = ?, settled_at = ?"
-        " WHERE id = ?", (name, reason, user_id, now, conflict_id))
-    return person_id
-
-
-# --------------------------------------------------------------------------
-# Workers counted twice
-
-
-@dataclass(frozen=True)
-class Side:
-    employment_id: int
-    county_code: str
-    county_name: str
-    enterprise_id: int
-    enterprise_name: str
-    uscc: str
-    contract_start: str | None
-    contract_end: str | None
-    letter_number: str
-    verification_code: str
-
-
-@dataclass(frozen=True)
-class Ruling:
-    id: int
-    ruling: str  # not_duplicate / a_only / b_only
-    reason: str
-    ruled_by: str
-    ruled_at: str
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    person_id: int
-    id_number: str
-    name: str
-    a: Side
-    b: Side
-    ruling: Ruling | None
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.a.employment_id, self.b.employment_id)
-
-    @property
-    def overlap_start(self) -> str:
-        return max(self.a.contract_start or "", self.b.contract_start or "")
-
-    @property
-    def overlap_end(self) -> str:
-        ends = [e for e in (self.a.contract_end, self.b.contract_end) if e]
-        return min(ends) if ends else ""
+# Who each enterprise counts (the pairs are in desktop.store.province_pairs)
 
 
 def refresh_counted(store: Store, batch_id: int) -> int:
@@ -363,49 +268,6 @@ def refresh_counted(store: Store, batch_id: int) -> int:
     finally:
         store.conn.execute("DROP TABLE IF EXISTS temp.counted_now")
     return changed
-
-
-_SIDE = ("m{x}.id, o{x}.code, o{x}.name, e{x}.id, e{x}.name, e{x}.uscc, m{x}.contract_start, m{x}.contract_end,"
-         " coalesce(l{x}.number, ''), coalesce(l{x}.verification_code, '')")
-
-
-def duplicates(store: Store) -> list[Duplicate]:
-    """Pairs of counted employments of one person in two enterprises whose contract periods overlap."""
-    sql = (
-        "SELECT p.id, p.id_number, p.name, " + _SIDE.format(x="a") + ", " + _SIDE.format(x="b") +
-        ", r.id, r.ruling, r.reason, coalesce(u.display_name, u.username, ''), r.ruled_at"
-        " FROM province_counted ca JOIN province_counted cb ON cb.person_id = ca.person_id"
-        "  AND cb.enterprise_id <> ca.enterprise_id"
-        " JOIN persons p ON p.id = ca.person_id"
-        " JOIN employments ma ON ma.person_id = p.id AND ma.enterprise_id = ca.enterprise_id"
-        " JOIN employments mb ON mb.person_id = p.id AND mb.enterprise_id = cb.enterprise_id AND mb.id > ma.id"
-        " JOIN enterprises ea ON ea.id = ma.enterprise_id JOIN offices oa ON oa.id = ea.office_id"
-        " JOIN enterprises eb ON eb.id = mb.enterprise_id JOIN offices ob ON ob.id = eb.office_id"
-        " LEFT JOIN letters la ON la.id = ca.letter_id LEFT JOIN letters lb ON lb.id = cb.letter_id"
-        " LEFT JOIN duplicate_rulings r ON r.employment_a = ma.id AND r.employment_b = mb.id"
-        "  AND r.superseded_at IS NULL LEFT JOIN users u ON u.id = r.ruled_by"
-        " WHERE coalesce(ma.contract_start, '0000') <= coalesce(mb.contract_end, '9999')"
-        " AND coalesce(mb.contract_start, '0000') <= coalesce(ma.contract_end, '9999')"
-        " ORDER BY p.id_number, ma.id, mb.id"
-    )
-    found = []
-    for r in store.conn.execute(sql).fetchall():
-        a, b = Side(*r[3:13]), Side(*r[13:23])
-        ruling = Ruling(int(r[23]), str(r[24]), str(r[25]), str(r[26]), str(r[27])) if r[23] is not None else None
-        found.append(Duplicate(int(r[0]), str(r[1]), str(r[2]), a, b, ruling))
-    return found
-
-
-def record_ruling(store: Store, person_id: int, key: tuple[int, int], ruling: str, reason: str,
-                  user_id: int | None) -> int:
-    """A new ruling on the pair; the one it replaces stays, marked superseded."""
-    now = db.now_iso()
-    store.conn.execute("UPDATE duplicate_rulings SET superseded_at = ? WHERE employment_a = ? AND employment_b = ?"
-                       " AND superseded_at IS NULL", (now, *key))
-    cur = store.conn.execute(
-        "INSERT INTO duplicate_rulings (person_id, employment_a, employment_b, ruling, reason, ruled_by, ruled_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", (person_id, *key, ruling, reason, user_id, now))
-    return int(cur.lastrowid or 0)
 
 
 # --------------------------------------------------------------------------

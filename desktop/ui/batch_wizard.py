@@ -40,7 +40,7 @@ def _export(ws: Workspace, state: TaskState, folder: Path, passphrase: str, appl
     """On the database worker: the export, its steps reported as progress."""
     return batch_export.export_batch(
         ws, folder, passphrase, application_ids=application_ids, include_unreceived=include_unreceived,
-        letter_pdfs=with_pdfs, progress=lambda text, step, steps: state.progress(step, steps, text),
+        letter_pdfs=with_pdfs, progress=lambda text, step, steps: state.progress(step, steps, text), folder=True,
     )
 
 

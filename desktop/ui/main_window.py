@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QBrush, QCloseEvent
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QStackedWidget, QWidget
 
 from desktop.core.permissions import Permission
@@ -28,12 +28,13 @@ from desktop.ui.forms import load_form
 from desktop.ui.letters_page import LettersPage
 from desktop.ui.lock import IdleWatcher, LockScreen
 from desktop.ui.bank_page import BankListPage
-from desktop.ui.province_pages import DuplicatesPage, ProvincePage, QuarantinePanel, RegisterPage
+from desktop.ui.duplicates_page import DuplicatesPage
+from desktop.ui.province_pages import ProvincePage, QuarantinePanel, RegisterPage
 from desktop.ui.review_page import ReviewPage
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.settings_page import SettingsPage
 from desktop.ui.summary_page import SummaryPage
-from desktop.ui.tracking_page import TrackingPage
+from desktop.ui.tracking_page import OVERDUE_COLOUR, TrackingPage
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.text import not_allowed_text, user_text
 from desktop.ui.user_menu import UserActions
@@ -148,6 +149,19 @@ class MainWindow(WindowSession):
         self.pages.insertWidget(settings_row, self.tracking)
         self.navList.insertItem(settings_row, self.tr("跟踪"))
         self.events.changed.connect(self.tracking.on_data_changed)
+        self.tracking.alert.connect(self._show_tracking_alert)
+        self.tracking.update_alert()
+
+    def _show_tracking_alert(self, label: str, why: str) -> None:
+        """跟踪 with how many loans wait there (overdue, 不达标 to confirm), the words in its tooltip."""
+        assert self.tracking is not None
+        item = self.navList.item(self.pages.indexOf(self.tracking))
+        item.setText(label)
+        item.setToolTip(why)
+        if why:
+            item.setForeground(QBrush(OVERDUE_COLOUR))
+        else:
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
 
     def _add_county_summary_page(self) -> None:
         """统计分析 (issue 16, 6) for the county's own office, after 报送批次 (跟踪 stays just before 设置)."""

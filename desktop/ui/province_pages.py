@@ -1,10 +1,10 @@
-"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters) and 重复人员
-(workers counted by two enterprises, identity conflicts, rulings); 报送省开行 is in
-:mod:`desktop.ui.bank_page`.
+"""The province's pages: 企业汇总 (every county's enterprises, decisions and letters) and the
+quarantine under 收到的批次; 重复人员 (workers counted by two enterprises, identity conflicts,
+rulings) is in :mod:`desktop.ui.duplicates_page`, 报送省开行 in :mod:`desktop.ui.bank_page`.
 
 The widgets are built here rather than in Designer forms: each page is a filter row, a table and a
-detail pane, the same three parts. The lists are read on the GUI thread: a province's register is a
-few thousand applications (rows, not workers).
+detail pane, the same three parts. The lists are queries read on the GUI thread a page at a time
+(:mod:`desktop.ui.register_model`, :mod:`desktop.ui.duplicates_model`).
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
-    QVBoxLayout,
-    QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem,
+    QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from desktop.core.identifiers import mask_id, mask_phone
+from desktop.core.identifiers import mask_phone
 from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
@@ -34,7 +32,7 @@ from desktop.ui.errors import show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.register_model import RegisterModel
-from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
+from desktop.ui.widgets import ReloadsWhenShown, offer, readonly_table, readonly_view
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -57,6 +55,19 @@ class ProvincePage(ReloadsWhenShown):
         self.layout_ = QVBoxLayout(self)
         self.filters = QHBoxLayout()
         self.layout_.addLayout(self.filters)
+
+    countyCombo: QComboBox  # a page with a county filter makes it
+
+    def _fill_counties(self) -> None:
+        """The county filter: every county that sent applications, the choice kept."""
+        current = self.countyCombo.currentData()
+        self.countyCombo.blockSignals(True)
+        self.countyCombo.clear()
+        self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
+        for code, name in province.register_counties(self._ws):
+            self.countyCombo.addItem(f"{name}（{code}）", code)
+        self.countyCombo.setCurrentIndex(max(self.countyCombo.findData(current), 0))
+        self.countyCombo.blockSignals(False)
 
 
 class RegisterPage(ProvincePage):
@@ -100,16 +111,6 @@ class RegisterPage(ProvincePage):
         self.searchEdit.textChanged.connect(self.reload)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
-    def _fill_counties(self) -> None:
-        current = self.countyCombo.currentData()
-        self.countyCombo.blockSignals(True)
-        self.countyCombo.clear()
-        self.countyCombo.addItem(self.tr("全部县（市、区）"), "")
-        for code, name in province.register_counties(self._ws):
-            self.countyCombo.addItem(f"{name}（{code}）", code)
-        index = self.countyCombo.findData(current)
-        self.countyCombo.setCurrentIndex(max(index, 0))
-        self.countyCombo.blockSignals(False)
 
     def reload(self) -> None:
         self._fill_counties()
@@ -211,187 +212,6 @@ class RegisterPage(ProvincePage):
         self.detail.setHtml("<br>".join(html))
 
 
-class RulingDialog(QDialog):
-    """The ruling on one duplicate: not a duplicate, or counts for one side only, with a reason."""
-
-    def __init__(self, duplicate: province.Duplicate, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("裁定重复计入"))
-        form = QFormLayout(self)
-        d = duplicate
-        form.addRow(QLabel(self.tr("{name}（{id}）同时计入：").format(name=d.name, id=mask_id(d.id_number)), self))
-        form.addRow(self.tr("甲："), QLabel(f"{d.a.county_name} {d.a.enterprise_name}", self))
-        form.addRow(self.tr("乙："), QLabel(f"{d.b.county_name} {d.b.enterprise_name}", self))
-        self.rulingCombo = QComboBox(self)
-        for code in ("a_only", "b_only", "not_duplicate"):
-            self.rulingCombo.addItem(self.tr(province.RULINGS[code]).replace("第一家", "甲").replace("第二家", "乙"),
-                                     code)
-        form.addRow(self.tr("裁定："), self.rulingCombo)
-        self.reasonEdit = QPlainTextEdit(self)
-        self.reasonEdit.setPlaceholderText(self.tr("理由（必填），如：乙企业合同晚于甲企业，工资由甲企业发放"))
-        form.addRow(self.tr("理由："), self.reasonEdit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        form.addRow(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.reasonEdit.textChanged.connect(self._refresh)
-        self._refresh()
-
-    def _refresh(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        offer(ok, bool(self.reasonEdit.toPlainText().strip()), self.tr("请写明理由"))
-
-    def values(self) -> tuple[str, str]:
-        return str(self.rulingCombo.currentData()), self.reasonEdit.toPlainText()
-
-
-class DuplicatesPage(ProvincePage):
-    """重复人员: workers counted by two enterprises, the rulings, and identity conflicts."""
-
-    HEADERS = ("姓名", "公民身份号码", "裁定", "甲：县", "甲：企业", "甲：合同", "甲：确认书", "乙：县", "乙：企业",
-               "乙：合同", "乙：确认书", "重叠期间")
-    CONFLICT_HEADERS = ("公民身份号码", "先报的县", "先报的姓名", "出生日期", "后报的县", "后报的姓名", "出生日期", "批次文件")
-    notices_written = Signal(object)  # the notice files (list of Path)
-
-    def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(workspace, tasks, parent)
-        self.ruleButton = QPushButton(self.tr("裁定…"), self)
-        self.noticeButton = QPushButton(self.tr("写出裁定通知…"), self)
-        self.summaryLabel = QLabel(self)
-        self.filters.addWidget(self.summaryLabel, 1)
-        self.filters.addWidget(self.ruleButton)
-        self.filters.addWidget(self.noticeButton)
-        self.table = readonly_table(self, [self.tr(h) for h in self.HEADERS])
-        self.layout_.addWidget(self.table, 3)
-        self.layout_.addWidget(QLabel(self.tr("身份不一致（同一身份证号，姓名或出生日期不同）：待人工核实"), self))
-        self.conflicts = readonly_table(self, [self.tr(h) for h in self.CONFLICT_HEADERS])
-        self.layout_.addWidget(self.conflicts, 1)
-        self.settleButton = QPushButton(self.tr("核实身份…"), self)
-        settle_bar = QHBoxLayout()
-        settle_bar.addStretch(1)
-        settle_bar.addWidget(self.settleButton)
-        self.layout_.addLayout(settle_bar)
-        self.found: list[province.Duplicate] = []
-        self.open_conflicts: list[province.IdentityConflict] = []
-        self.settleButton.clicked.connect(self._ask_settlement)
-        self.conflicts.itemSelectionChanged.connect(self._selection_changed)
-        self.ruleButton.clicked.connect(self.open_ruling_dialog)
-        self.noticeButton.clicked.connect(self._write_notices)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-
-    def reload(self) -> None:
-        self.found = province.duplicates(self._ws)
-        conflicts = self.open_conflicts = province.identity_conflicts(self._ws)
-
-        def contract(s: province.Side) -> str:
-            return f"{s.contract_start or '—'}～{s.contract_end or '无固定期限'}"
-
-        fill_table(self.table, [(
-            d.name, mask_id(d.id_number),
-            (self.tr(province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason) if d.ruling else self.tr("未裁定"),
-            d.a.county_name, d.a.enterprise_name, contract(d.a), d.a.letter_number,
-            d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
-            f"{d.overlap_start}～{d.overlap_end or '—'}",
-        ) for d in self.found])
-        fill_table(self.conflicts, [(
-            mask_id(c.id_number), c.known.county_name, c.known.name, c.known.birth_date, c.arriving.county_name,
-            c.arriving.name, c.arriving.birth_date, c.batch_file,
-        ) for c in conflicts])
-        open_count = sum(d.ruling is None for d in self.found)
-        self.summaryLabel.setText(self.tr("重复计入 {n} 人次，未裁定 {open}；身份不一致 {c} 人").format(
-            n=len(self.found), open=open_count, c=len(conflicts)))
-        self._selection_changed()
-
-    def _selected(self) -> province.Duplicate | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.found[rows[0].row()] if rows else None
-
-    def _selection_changed(self) -> None:
-        if not self._ws.can(Permission.APPROVE_REVIEW):
-            offer(self.ruleButton, False, not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW))
-        else:
-            offer(self.ruleButton, self._selected() is not None, self.tr("请先在表中选择一条记录"))
-        offer(self.noticeButton, any(d.ruling for d in self.found), self.tr("还没有裁定"))
-        if not self._ws.can(Permission.APPROVE_REVIEW):
-            offer(self.settleButton, False, not_allowed_text(self._ws.actor, Permission.APPROVE_REVIEW))
-        else:
-            offer(self.settleButton, bool(self.conflicts.selectionModel().selectedRows()),
-                  self.tr("请先在身份不一致表中选择一人"))
-
-    def _selected_conflict(self) -> province.IdentityConflict | None:
-        rows = self.conflicts.selectionModel().selectedRows()
-        return self.open_conflicts[rows[0].row()] if rows else None
-
-    def _ask_settlement(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        conflict = self._selected_conflict()
-        if conflict is None:
-            return
-        names = list(dict.fromkeys((conflict.known.name, conflict.arriving.name)))
-        name, ok = QInputDialog.getItem(self, self.tr("核实身份"), self.tr("核实后的姓名："), names, 0, True)
-        if not ok:
-            return
-        reason, ok = QInputDialog.getText(self, self.tr("核实身份"), self.tr("如何核实的（必填）："))
-        if ok:
-            self.settle(conflict, name, reason)
-
-    def settle(self, conflict: province.IdentityConflict, name: str, reason: str) -> None:
-        try:
-            province.settle_identity(self._ws, conflict.id, name, reason)
-        except ServiceError as exc:
-            show_exception(self, exc)
-        self.reload()
-
-    def open_ruling_dialog(self) -> RulingDialog | None:
-        duplicate = self._selected()
-        if duplicate is None:
-            return None
-        dialog = RulingDialog(duplicate, self)
-        dialog.accepted.connect(lambda: self._rule(duplicate, *dialog.values()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
-
-    def _rule(self, duplicate: province.Duplicate, ruling: str, reason: str) -> None:
-        try:
-            province.rule(self._ws, duplicate.key, ruling, reason)
-        except ServiceError as exc:
-            show_exception(self, exc)
-        self.reload()
-
-    def _write_notices(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        folder = QFileDialog.getExistingDirectory(self, self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
-        if not folder:
-            return
-        passphrase, ok = QInputDialog.getText(self, self.tr("写出裁定通知"),
-                                              self.tr("通知用本单位密钥签名。本单位解密密钥的口令："),
-                                              QLineEdit.EchoMode.Password)
-        if ok and passphrase:
-            self.write_notices(Path(folder), passphrase)
-
-    def write_notices(self, folder: Path, passphrase: str) -> None:
-        """One signed notice per county that a ruling concerns, in the background (the key is unlocked
-        there); ``notices_written`` carries the files."""
-        task = self._tasks.run(_write_notices, folder, passphrase, ws_factory=opener(self._ws),
-                               label=self.tr("正在写出裁定通知…"), parent=self)
-        task.success(self._notices_written)
-        task.failure(lambda exc: show_exception(self, exc))
-
-    def _notices_written(self, written: list[Path]) -> None:
-        inform(self, self.tr("裁定通知"), self.tr("已写出 {n} 份通知（已签名）：\n{files}").format(
-            n=len(written), files="\n".join(p.name for p in written)))
-        self.notices_written.emit(written)
-
-
-def _write_notices(ws: Workspace, state: TaskState, folder: Path, passphrase: str) -> list[Path]:
-    state.progress(0, 1, "正在写出裁定通知…")
-    return province.write_notices(ws, folder, passphrase)
-
-
 def _recheck(ws: Workspace, state: TaskState, quarantine_id: int, passphrase: str) -> object:
     state.progress(0, 1, "正在重新核验…")
     return province.recheck_quarantined(ws, quarantine_id, passphrase)
@@ -475,4 +295,4 @@ class QuarantinePanel(QWidget):
         self.rechecked.emit(outcome)
 
 
-__all__ = ["DuplicatesPage", "ProvincePage", "fill_table", "QuarantinePanel", "RegisterPage", "RulingDialog"]
+__all__ = ["ProvincePage", "fill_table", "QuarantinePanel", "RegisterPage"]

@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
@@ -71,6 +71,10 @@ class TrackingColumn:
 
 
 class TrackingPage(ReloadsWhenShown):
+    # the window's 跟踪 entry and its tooltip: what waits on the page for this user (read on every change,
+    # shown or not, so the entry says it before the page is opened)
+    alert = Signal(str, str)
+
     def __init__(self, workspace: Workspace, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws, self._tasks = workspace, tasks
@@ -167,6 +171,7 @@ class TrackingPage(ReloadsWhenShown):
             for r, d in enumerate(self.rows):
                 if d.loan.id == kept.loan.id:
                     self.table.selectRow(r)
+        self.update_alert(self.rows)
         overdue = sum(1 for d in self.rows if d.overdue)
         states = [d.last.confirmation for d in self.rows if d.last is not None]
         self.countLabel.setText(self.tr("共 {n} 笔贷款；逾期未核实 {overdue} 笔；需关注 {attention} 家；"
@@ -176,6 +181,31 @@ class TrackingPage(ReloadsWhenShown):
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_detail()
+
+    def on_data_changed(self, kind: str, enterprise_id: int) -> None:
+        if self.isVisible():
+            self.reload()  # which tells the window's entry too
+        else:
+            self.update_alert()
+
+    def update_alert(self, rows: list[DueCheck] | None = None) -> None:
+        """Tell the window's 跟踪 entry how many loans wait: overdue checks for whoever checks, the 不达标
+        this user may confirm (one they did not run) for an approver."""
+        if rows is None:
+            try:
+                rows = tracking.loan_overview(self._ws, self.today)
+            except (ServiceError, StoreError):
+                return  # the page says why when it is opened
+        overdue = sum(1 for d in rows if d.overdue) if self._ws.can(Permission.EDIT_ENTERPRISES) else 0
+        pending = sum(1 for d in rows if d.last is not None and d.last.confirmation is Confirmation.PENDING
+                      and d.last.created_by != self._ws.actor.user_id) if self._ws.can(Permission.APPROVE_REVIEW) else 0
+        parts = []
+        if overdue:
+            parts.append(self.tr("逾期未核实 {n} 笔").format(n=overdue))
+        if pending:
+            parts.append(self.tr("不达标待您确认 {n} 笔").format(n=pending))
+        label = self.tr("跟踪（{n}）").format(n=overdue + pending) if parts else self.tr("跟踪")
+        self.alert.emit(label, "；".join(parts))
 
     def _state(self, d: DueCheck) -> str:
         if d.due_on is None:

@@ -10,6 +10,7 @@ import os
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import pyrage
@@ -23,6 +24,7 @@ from desktop.core.batch_receipt import Receipt
 from desktop.core.decision import Result
 from desktop.services import batches as svc
 from desktop.services import batch_export, batch_import, batch_receipts
+from desktop.services.batch_export import LetterForBatch
 from desktop.services import keys
 from desktop.services.accounts import sign_in
 from desktop.core.decision import apply_override
@@ -256,6 +258,32 @@ def test_a_failed_write_leaves_no_file_and_no_record(exchange: Exchange, monkeyp
         exchange.export()
     assert caught.value.code == "batch_write_failed" and "不完整" in str(caught.value)
     assert list(exchange.stick.iterdir()) == []
+    assert factory.table_rows(exchange.county, "SELECT * FROM batches") == []
+
+
+def test_a_stick_pulled_out_before_the_write_leaves_nothing_anywhere(exchange: Exchange) -> None:
+    """The folder on the stick goes while the batch is being made: it is not made again on this
+    computer (where the stick was mounted) with the batch in it, and nothing is recorded."""
+    def pulled_out(ws: Workspace, application_ids: Sequence[int]) -> list[LetterForBatch]:
+        exchange.stick.rmdir()
+        return factory.letters_with_fake_pdfs(ws, application_ids)
+
+    with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
+        batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letters=pulled_out)
+    assert caught.value.code == "batch_folder_gone" and str(exchange.stick) in str(caught.value)
+    assert not exchange.stick.exists()
+    assert list(exchange.tmp.rglob("*.laoxie-batch.age*")) == []
+    assert factory.table_rows(exchange.county, "SELECT * FROM batches") == []
+
+
+def test_a_chosen_folder_that_is_gone_is_not_taken_for_a_file_name(exchange: Exchange) -> None:
+    """The window's folder, gone before the export looked at it: refused, not written as a file of that name."""
+    exchange.stick.rmdir()
+    with exchange.county_ws() as ws, pytest.raises(ServiceError) as caught:
+        batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letters=factory.letters_with_fake_pdfs,
+                                  folder=True)
+    assert caught.value.code == "batch_folder_gone" and "U 盘" in str(caught.value)
+    assert not exchange.stick.exists() and list(exchange.tmp.rglob("*.laoxie-batch.age*")) == []
     assert factory.table_rows(exchange.county, "SELECT * FROM batches") == []
 
 

@@ -109,6 +109,32 @@ def test_a_wrong_passphrase_lets_the_clerk_go_back(qtbot: QtBot, county_ws: Work
     wizard.accept()
 
 
+def test_a_stick_pulled_out_during_the_export_is_said_and_leaves_no_file(
+    qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path,
+) -> None:
+    """The folder was there when the clerk clicked 下一步 and is gone when the file is written: the
+    wizard says so; no file named like the folder beside it, no batch recorded, and back works."""
+    wizard = wizard_for(qtbot, county_ws, runner)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    wizard.folderEdit.setText(str(stick))
+    wizard.pdfCheck.setChecked(False)
+    wizard.passphraseEdit.setText(PASSPHRASE)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == 2
+    stick.rmdir()  # pulled out while the key is unlocked
+    qtbot.waitUntil(lambda: wizard.result_ is not None or wizard.error is not None, timeout=30_000)
+    assert wizard.result_ is None
+    assert "没有导出" in wizard.statusLabel.text() and "不见了" in wizard.statusLabel.text()
+    assert not stick.exists() and list(tmp_path.rglob("*.laoxie-batch.age*")) == []
+    assert factory.table_rows(county_ws.store.path, "SELECT id FROM batches") == []
+    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wizard.reject()
+
+
 def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:
     batch_export.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
     wizard = wizard_for(qtbot, county_ws, runner)

@@ -64,8 +64,8 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
 
     window.navList.setCurrentRow(window.pages.indexOf(window.duplicates_page))
     dup = window.duplicates_page
-    assert dup.table.rowCount() == 1 and dup.conflicts.rowCount() == 1
-    assert "********" in dup.table.item(0, 1).text()  # masked
+    assert dup.model.rowCount() == 1 and dup.conflict_model.rowCount() == 1
+    assert "********" in dup.model.index(0, 1).data()  # masked
     dup.table.selectRow(0)
     dialog = dup.open_ruling_dialog()
     assert dialog is not None
@@ -73,13 +73,13 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     assert not ok.isEnabled()
     dialog.reasonEdit.setPlainText("经核实，乙企业的合同晚于甲企业")
     ok.click()
-    assert dup.table.item(0, 2).text().startswith("只计入")
+    assert dup.model.index(0, 2).data().startswith("只计入")
     assert not dup.settleButton.isEnabled()
     dup.conflicts.selectRow(0)
     assert dup.settleButton.isEnabled()
     shoot(window, "3-duplicates")
-    dup.settle(dup.open_conflicts[0], "朴永浩", "与敦化市电话核对")
-    assert dup.conflicts.rowCount() == 0
+    dup.settle(dup.conflict_model.row(0), "朴永浩", "与敦化市电话核对")
+    assert dup.conflict_model.rowCount() == 0
     with qtbot.waitSignal(dup.notices_written, timeout=30_000) as notices:
         dup.write_notices(tmp_path / "notices", PASSPHRASE)
     assert sorted(p.name[:6] for p in notices.args[0]) == ["222401", "222402"]

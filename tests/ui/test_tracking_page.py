@@ -432,3 +432,40 @@ def test_the_clerk_gives_the_months_staff_total_when_importing_a_list(
     assert stored == {"2026-10": 35, "2026-11": 45}
     assert tracking.staff_default(workspace, uscc, "2026-09") == enterprise.staff_total  # no list before: registered
     assert tracking.staff_default(workspace, uscc, "2026-12") == 45
+
+
+def test_the_navigation_says_what_waits_on_the_page(open_window: Callable[[Workspace], Any], workspace: Workspace,
+                                                     approver_ws: Workspace, tmp_path: Path) -> None:
+    """Signed in, the window opens on 企业: nothing said that a check was overdue or that a 不达标 waited
+    for the approver's answer until one opened 跟踪. Its entry in the list on the left says how many."""
+    from desktop.ui.events import Change
+
+    make_two_loans(workspace, tmp_path)  # the clerk checked the first loan on 2026-09-30: 不达标, 待确认
+    window = open_window(approver_ws)
+    row = window.pages.indexOf(window.tracking)
+    item = window.navList.item(row)
+    window.tracking.today = date(2026, 10, 15)  # the second loan's first check (2026-10-01) is overdue
+    window.events.tell(Change.APPLICATION, 0)  # any change: the entry is read again, the page not shown
+    assert window.pages.currentWidget() is not window.tracking
+    assert item.text() == "跟踪（2）"
+    assert item.toolTip() == "逾期未核实 1 笔；不达标待您确认 1 笔"
+    window.navList.setCurrentRow(row)
+    assert window.tracking.confirm_selected() is False  # the overdue loan is selected: nothing to confirm
+    window.tracking.table.selectRow(1)
+    assert window.tracking.confirm_selected()
+    assert item.text() == "跟踪（1）" and item.toolTip() == "逾期未核实 1 笔"
+
+
+def test_the_clerk_is_not_told_of_a_confirmation_only_an_approver_gives(
+        open_window: Callable[[Workspace], Any], workspace: Workspace, tmp_path: Path) -> None:
+    from desktop.ui.events import Change
+
+    make_two_loans(workspace, tmp_path)
+    window = open_window(workspace)
+    item = window.navList.item(window.pages.indexOf(window.tracking))
+    window.tracking.today = date(2026, 9, 30)  # nothing overdue yet
+    window.events.tell(Change.APPLICATION, 0)
+    assert (item.text(), item.toolTip()) == ("跟踪", "")
+    window.tracking.today = date(2026, 12, 2)  # both overdue (2026-10-01, 2026-12-01)
+    window.events.tell(Change.APPLICATION, 0)
+    assert (item.text(), item.toolTip()) == ("跟踪（2）", "逾期未核实 2 笔")
