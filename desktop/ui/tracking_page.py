@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter,
     QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -278,7 +278,15 @@ class TrackingPage(ReloadsWhenShown):
         d = self.selected()
         if d is None or d.last is None:
             return False
-        return self._answer(lambda: tracking.confirm_check(self._ws, d.last.id))  # type: ignore[union-attr]
+        last = d.last
+        if not self._why_not_answer():  # else the service says why not, nothing to ask
+            answer = QMessageBox.question(self, self.tr("确认不达标"), self.tr(
+                "确认{name}{date}的核实结论“不达标”（编号 {id}）吗？\n确认后企业列为需关注，随报送批次报省级；"
+                "确认记录不能更改。若名单需再看，请用“退回…”。").format(
+                    name=d.loan.enterprise_name, date=last.check_date, id=last.id))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self._answer(lambda: tracking.confirm_check(self._ws, last.id))
 
     def return_selected(self, reason: str | None = None) -> bool:
         """退回… with a reason (asked for when not given): the clerk looks at the lists and checks again."""
