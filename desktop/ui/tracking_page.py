@@ -207,20 +207,13 @@ class TrackingPage(ReloadsWhenShown):
         label = self.tr("跟踪（{n}）").format(n=overdue + pending) if parts else self.tr("跟踪")
         self.alert.emit(label, "；".join(parts))
 
-    def _state(self, d: DueCheck) -> str:
-        if d.due_on is None:
-            return self.tr("贷款期已满")
-        if d.overdue:
-            return self.tr("已逾期")
-        return self.tr("待核实") if d.due_on <= self.today + datetime.timedelta(days=30) else self.tr("未到期")
-
     def _fill_row(self, r: int, d: DueCheck) -> None:
         loan, last = d.loan, d.last
         verdict = "" if last is None else Verdict(last.verdict).label + (
             self.tr("（{state}）").format(state=last.confirmation.label) if last.needs_attention else "")
         values = (loan.enterprise_name, loan.uscc, f"{loan.bank_branch} {loan.contract_number}",
                   f"{loan.start_date} 至 {loan.end_date}", f"{loan.rate}% / {loan.lpr_value}%",
-                  d.due_on.isoformat() if d.due_on else "", self._state(d),
+                  d.due_on.isoformat() if d.due_on else "", tracking.due_state(d.due_on, self.today),
                   last.check_date if last else self.tr("尚未核实"), verdict)
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
