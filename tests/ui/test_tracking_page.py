@@ -503,3 +503,20 @@ def test_the_approver_is_asked_before_a_not_met_is_confirmed(qtbot: QtBot, works
     qtbot.mouseClick(page.confirmButton, Qt.MouseButton.LeftButton)
     [check] = tracking.checks(workspace, usccs[0])
     assert check.answer is not None and check.answer.outcome == "confirmed" and len(asked) == 2
+
+
+def test_the_contract_cut_at_1024_pixels_is_in_its_tooltip_and_the_detail(
+        open_window: Callable[[Workspace], Any], workspace: Workspace, two_loans: list[str]) -> None:
+    """At 1024×768 the 借款合同 column (the one that stretches) showed “国家…”: the contract number was
+    nowhere on the page, and the cell had no tooltip though the code said so."""
+    window = open_window(workspace)
+    window.resize(1024, 768)
+    window.navList.setCurrentRow(window.pages.indexOf(window.tracking))
+    page = window.tracking
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    cell = page.table.item(row, TrackingColumn.CONTRACT)
+    shown = page.table.fontMetrics().horizontalAdvance(cell.text())
+    assert page.table.columnWidth(TrackingColumn.CONTRACT) < shown  # cut, as a clerk sees it
+    assert cell.toolTip() == "国家开发银行吉林省分行 借款合同 T-0"
+    page.table.selectRow(row)
+    assert "国家开发银行吉林省分行 借款合同 T-0" in page.detail.toPlainText()
