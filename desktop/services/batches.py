@@ -54,7 +54,8 @@ SERVICE_MESSAGES.update({
     "batch_keep_failed": QT_TRANSLATE_NOOP("service", "无法在本机保存收到的批次文件 {path}：{detail}"),
     "batch_seq_taken": QT_TRANSLATE_NOOP("service", "第 {seq} 批已由另一次导出占用，本次没有导出。请重试。"),
     "batch_commit_failed": QT_TRANSLATE_NOOP(
-        "service", "第 {seq} 批已记录，但写入 {path} 的最后一步失败：{detail}。请检查 U 盘后用“再次导出”写出同一批次。"
+        "service", "第 {seq} 批已记录，但写入 {path} 的最后一步失败：{detail}。请检查 U 盘后在“报送批次”中选中第 {seq} 批，"
+        "点“再次导出…”写出同一批次。"
     ),
     "batch_not_found": QT_TRANSLATE_NOOP("service", "找不到报送批次 {batch}。"),
     "batch_copy_missing": QT_TRANSLATE_NOOP(

@@ -100,6 +100,15 @@ def case(ws: Workspace, application_id: int) -> CaseRow:
     return store_reviews.case(ws.store, application_id)
 
 
+def awaiting_approval(ws: Workspace) -> list[CaseRow]:
+    """The cases submitted for approval that this user may approve (not those they submitted), in
+    the order of the applications; none for a user who approves nothing."""
+    if not ws.can(Permission.APPROVE_REVIEW):
+        return []
+    return [row for row in store_reviews.cases_in_status(ws.store, ws.office.id, (Status.SUBMITTED.value,))
+            if row.prepared_by != ws.actor.user_id]
+
+
 def case_facts(ws: Workspace, row: CaseRow) -> CaseFacts:
     found = store_reviews.decision_for_version(ws.store, row.id, row.version)
     letter = store_letters.in_force(ws.store, row.id)

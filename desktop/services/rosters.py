@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from desktop.core.enterprise import Enterprise
 from desktop.core.insurance_list import find_insurance_header
+from desktop.core.messages import message
 from desktop.core.permissions import Permission
 from desktop.core.roster import (
     HEADER_SEARCH_ROWS, CancelFn, Field, HeaderLayout, ProgressFn, RosterError, RosterRow, RowChecker,
@@ -436,6 +437,15 @@ def _compare_and_stage(
 # Files for the enterprise
 
 
+def _for_the_enterprise(p: RowProblem) -> RowProblem:
+    """The problem as the enterprise's copy says it: that a worker is on file for another enterprise is
+    said, not which one (whom else a person works for is not this enterprise's to learn; the clerk sees
+    the names in the preview)."""
+    if p.code == "worker_at_other_enterprise":
+        return replace(p, params={**p.params, "enterprises": message("other_enterprises")})
+    return p
+
+
 def write_problems_copy(ws: Workspace, preview: RosterPreview, out: Path | str) -> Path:
     """A copy of the enterprise's workbook with bad cells marked and commented, plus a 问题清单 sheet.
 
@@ -445,8 +455,8 @@ def write_problems_copy(ws: Workspace, preview: RosterPreview, out: Path | str) 
     from desktop.rosters.problems import write_problem_copy
 
     ws.require(Permission.IMPORT_ROSTERS)
-    records = [problem_record(preview.sheet, preview.layout, p) | {"column_index": p.column}
-               for p in preview.check.problems()]
+    problems = [_for_the_enterprise(p) for p in preview.check.problems()]
+    records = [problem_record(preview.sheet, preview.layout, p) | {"column_index": p.column} for p in problems]
     counts = preview.counts
     headline = (
         f"{preview.enterprise.name}　文件：{preview.file.name}　工作表：{preview.sheet}　"
@@ -454,7 +464,7 @@ def write_problems_copy(ws: Workspace, preview: RosterPreview, out: Path | str) 
         f"（核对日期 {preview.today.isoformat()}）"
     )
     written = write_problem_copy(preview.file, preview.sheet, preview.layout, records, Path(out),
-                                 summary={"headline": headline, "groups": preview.groups()})
+                                 summary={"headline": headline, "groups": group_problems(problems)})
     with ws.store.transaction():
         ws.audit("roster.problems_export", entity="enterprise", entity_id=preview.enterprise.id, detail={
             "file": preview.file.name, "sha256": preview.file.sha256, "written": written.name,

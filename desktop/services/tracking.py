@@ -104,6 +104,23 @@ class DueCheck:
     last: StoredCheck | None
 
 
+DUE_SOON_DAYS = 30  # a check due within this many days is 待核实; one due later, 未到期
+
+_DUE_STATES = {
+    "ended": QT_TRANSLATE_NOOP("tracking", "贷款期已满"), "overdue": QT_TRANSLATE_NOOP("tracking", "已逾期"),
+    "due": QT_TRANSLATE_NOOP("tracking", "待核实"), "later": QT_TRANSLATE_NOOP("tracking", "未到期"),
+}
+
+
+def due_state(due_on: date | None, on: date) -> str:
+    """A loan's 核实状态 at ``on``, its next check being due on ``due_on`` (None: the loan has ended)."""
+    if due_on is None:
+        return _DUE_STATES["ended"]
+    if due_on < on:
+        return _DUE_STATES["overdue"]
+    return _DUE_STATES["due" if due_on <= on + timedelta(days=DUE_SOON_DAYS) else "later"]
+
+
 def parse_period(text: str) -> date:
     found = _PERIOD.fullmatch(text.strip())
     if found is None or not 1 <= int(found[2]) <= 12:
@@ -450,7 +467,7 @@ def loan_overview(ws: Workspace, on: date) -> list[DueCheck]:
     return found
 
 
-def due(ws: Workspace, on: date, *, within_days: int = 30) -> list[DueCheck]:
+def due(ws: Workspace, on: date, *, within_days: int = DUE_SOON_DAYS) -> list[DueCheck]:
     """The loans whose next check falls on or before ``on`` + ``within_days``, the earliest first."""
     found = [d for d in loan_overview(ws, on) if d.due_on is not None and d.due_on <= on + timedelta(days=within_days)]
     return sorted(found, key=lambda d: (d.due_on or on, d.loan.id))

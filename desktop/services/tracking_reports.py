@@ -141,12 +141,7 @@ class LoanStatus:
     last: CheckLine | None
     due_on: date | None  # None: no check due any more
     overdue: bool
-
-    @property
-    def state(self) -> str:
-        if self.due_on is None:
-            return "贷款期已满"
-        return "已逾期" if self.overdue else "待核实"
+    state: str  # 核实状态, as the 跟踪 page says it (:func:`desktop.services.tracking.due_state`)
 
 
 def loan_statuses(ws: Workspace, on: date) -> list[LoanStatus]:
@@ -162,7 +157,7 @@ def loan_statuses(ws: Workspace, on: date) -> list[LoanStatus]:
         latest = last.get(loan.id)
         due = tracking.next_due(loan, latest, interval)
         found.append(LoanStatus(loan, counts.get(loan.id, 0), check_line(latest, names) if latest else None, due,
-                                due is not None and due < on))
+                                due is not None and due < on, tracking.due_state(due, on)))
     return found
 
 

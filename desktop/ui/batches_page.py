@@ -1,6 +1,7 @@
 """The 报送批次 page: export a batch for the province, import its receipt, import batches (province), keys.
 
-A county exports batches (the wizard) and reads the province's receipts; the
+A county exports batches (the wizard), writes a batch chosen in the list once more (再次导出…: the
+same file, when the stick was lost or the export's last step failed) and reads the province's receipts; the
 province imports the counties' batches (the import dialog). Both see the
 batches sent or received. 密钥… opens the keys dialog (``desktop.ui.keys_dialog``):
 making this office's key, exporting its public key, registering the other
@@ -21,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.permissions import Permission
-from desktop.services import batch_receipts, batches, keys
+from desktop.services import batch_export, batch_receipts, batches, keys
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.batch_import_dialog import BatchImportDialog
 from desktop.ui.batch_wizard import BatchExportWizard
-from desktop.ui.errors import show_exception
+from desktop.ui.errors import failure_text, show_exception
 from desktop.ui.events import Change, announce, is_echo
 from desktop.ui.keys_dialog import KeysDialog
 from desktop.ui.letters_page import _install
@@ -56,6 +57,10 @@ def _import_receipt(ws: Workspace, state: TaskState, path: Path) -> batch_receip
     return batch_receipts.import_receipt(ws, path)
 
 
+def _export_again(ws: Workspace, state: TaskState, batch_id: int, folder: Path) -> Path:
+    return batch_export.export_again(ws, batch_id, folder, folder=True)
+
+
 def _time(text: str | None) -> str:
     return (text or "")[:16].replace("T", " ")
 
@@ -72,6 +77,7 @@ class BatchesPage(QWidget):
         self.rows: list[batches.BatchRow] = []
 
         self.exportButton = QPushButton(self.tr("导出报送批次…"), self)
+        self.againButton = QPushButton(self.tr("再次导出…"), self)
         self.receiptButton = QPushButton(self.tr("导入回执…"), self)
         self.importButton = QPushButton(self.tr("导入批次…"), self)
         self.keysButton = QPushButton(self.tr("密钥…"), self)
@@ -91,7 +97,7 @@ class BatchesPage(QWidget):
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        for button in (self.exportButton, self.receiptButton, self.importButton):
+        for button in (self.exportButton, self.againButton, self.receiptButton, self.importButton):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.keysButton)
@@ -101,6 +107,8 @@ class BatchesPage(QWidget):
         layout.addWidget(self.statusLabel)
 
         self.exportButton.clicked.connect(self.open_export_wizard)
+        self.againButton.clicked.connect(self._choose_again_folder)
+        self.table.itemSelectionChanged.connect(self._offer_again)
         self.receiptButton.clicked.connect(self._choose_receipt)
         self.importButton.clicked.connect(self.open_import_dialog)
         self.keysButton.clicked.connect(self.open_keys_dialog)
@@ -133,6 +141,8 @@ class BatchesPage(QWidget):
             offer(self.receiptButton, not self.is_province, county_only)
             offer(self.importButton, self.is_province, self.tr("只有省级单位导入各县的报送批次"))
         self.exportButton.setVisible(not self.is_province)
+        self.againButton.setVisible(not self.is_province)
+        self._offer_again()
         self.receiptButton.setVisible(not self.is_province)
         self.importButton.setVisible(self.is_province)
 
@@ -167,6 +177,7 @@ class BatchesPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, column, item)
+        self._offer_again()
         what = self.tr("收到的批次") if self.is_province else self.tr("报出的批次")
         self.caption.setText(self.tr("{what}：{n} 个").format(what=what, n=len(self.rows)))
 
@@ -186,6 +197,38 @@ class BatchesPage(QWidget):
         self.wizard = wizard
         wizard.open()
         return wizard
+
+    def selected_batch(self) -> batches.BatchRow | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if len(rows) != 1 or next(iter(rows)) >= len(self.rows):
+            return None
+        return self.rows[next(iter(rows))]
+
+    def _offer_again(self) -> None:
+        if not self._ws.can(Permission.EXPORT_BATCHES):
+            offer(self.againButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
+            return
+        chosen = self.selected_batch()
+        offer(self.againButton, chosen is not None and chosen.direction == "outgoing",
+              self.tr("先在表中选中一个报出的批次：把同一文件再写到 U 盘（原文件丢失或写入失败时）"))
+
+    def _choose_again_folder(self) -> None:
+        chosen = self.selected_batch()
+        if chosen is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("把第 {seq} 批再次写到哪个文件夹（如 U 盘）").format(seq=chosen.seq), "")
+        if folder:
+            self.export_again(chosen, Path(folder))
+
+    def export_again(self, chosen: batches.BatchRow, folder: Path) -> Task:
+        task = self._tasks.run(_export_again, chosen.id, folder, ws_factory=opener(self._ws),
+                               label=self.tr("正在写出批次…"), parent=self)
+        task.success(lambda path: self._say(self.tr("已再次写入第 {seq} 批：{path}（与原文件相同，省里按同一批次接收）").format(
+            seq=chosen.seq, path=path)))
+        task.failure(lambda error: self._say(self.tr("第 {seq} 批没有写出：{reason}").format(
+            seq=chosen.seq, reason=failure_text(error)), error=True))
+        return task
 
     def open_import_dialog(self) -> BatchImportDialog:
         dialog = BatchImportDialog(self._ws, self._tasks, self)

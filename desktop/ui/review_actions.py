@@ -136,6 +136,7 @@ class ReviewActions(ReviewDetails):
         """Another page (or another step here) changed the data: show the new state."""
         if is_echo(self):
             return  # this page made the change and already shows it
+        self.approvals.refresh()
         if kind in (Change.ENTERPRISE.value, Change.EVERYTHING.value):
             self.picker.reload()
         current = self._enterprise

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from desktop.services.review import ApplicationSummary, HistoryEntry
     from desktop.services.workspace import Workspace
     from desktop.ui.decision_view import WorkerModel
+    from desktop.ui.approval_queue import ApprovalQueue
     from desktop.ui.enterprise_picker import EnterprisePicker
 
 
@@ -100,6 +101,7 @@ class ReviewForm(QWidget):
         _ws: Workspace
         workers: WorkerModel
         picker: EnterprisePicker
+        approvals: ApprovalQueue  # 待批准 N 件：下一件, over the enterprise list
         _enterprise: Enterprise | None
         _applications: list[ApplicationSummary]
         _choices: dict[str, DuplicateChoice]

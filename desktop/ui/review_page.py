@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,6 +65,7 @@ from desktop.ui.decision_view import (
     standard_text,
 )
 from desktop.ui.application_dialog import ApplicationDialog
+from desktop.ui.approval_queue import ApprovalQueue
 from desktop.ui.enterprise_picker import EnterprisePicker
 from desktop.ui.forms import FormError, load_form
 from desktop.ui.review_actions import ReviewActions
@@ -102,6 +104,12 @@ class ReviewPage(ReviewActions):
         self.picker = EnterprisePicker(workspace, self.enterpriseSearchEdit, self.enterpriseList,
                                        self.enterpriseCountLabel)
         self.enterprises = self.picker.model
+        self.awaitingButton = QPushButton(self)
+        column = self.enterpriseSearchEdit.parentWidget()
+        picker_layout = column.layout() if column is not None else None
+        assert isinstance(picker_layout, QVBoxLayout)  # forms/review_page.ui: the picker's column
+        picker_layout.insertWidget(picker_layout.indexOf(self.enterpriseSearchEdit), self.awaitingButton)
+        self.approvals = ApprovalQueue(workspace, self.awaitingButton)
         self._set_up()
         self.workflow = WorkflowBox(workspace, lambda: self.review_date, self.decisionPane, tasks)
         decision_layout = self.decisionPane.layout()
@@ -190,10 +198,14 @@ class ReviewPage(ReviewActions):
         self.recordButton.clicked.connect(self.record_decision)
         self.overrideButton.clicked.connect(self.open_override_dialog)
         self.workflow.changed.connect(self._workflow_changed)
+        self.workflow.changed.connect(lambda _id: self.approvals.refresh())
+        self.awaitingButton.clicked.connect(lambda: self.approvals.open_next(self.application_id))
+        self.approvals.wanted.connect(self.open_case)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Coming back to the page: enterprises or rosters may have changed meanwhile."""
         super().showEvent(event)
+        self.approvals.refresh()
         if not self.picker.refresh() and self._shown_entry is None and self._enterprise is not None:
             self.recompute()
 
@@ -205,6 +217,15 @@ class ReviewPage(ReviewActions):
     def select_enterprise(self, enterprise_id: int) -> bool:
         """Select an enterprise in the list (fetching further pages if needed)."""
         return self.picker.select(enterprise_id)
+
+    def open_case(self, enterprise_id: int, application_id: int) -> bool:
+        """Show this enterprise with this application chosen (False if it is not listed)."""
+        if not self.select_enterprise(enterprise_id):
+            return False
+        index = self.applicationCombo.findData(application_id)
+        if index >= 0:
+            self.applicationCombo.setCurrentIndex(index)
+        return index >= 0
 
     def _enterprise_changed(self, enterprise: Enterprise | None) -> None:
         if enterprise is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
+    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter,
     QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -207,20 +207,13 @@ class TrackingPage(ReloadsWhenShown):
         label = self.tr("跟踪（{n}）").format(n=overdue + pending) if parts else self.tr("跟踪")
         self.alert.emit(label, "；".join(parts))
 
-    def _state(self, d: DueCheck) -> str:
-        if d.due_on is None:
-            return self.tr("贷款期已满")
-        if d.overdue:
-            return self.tr("已逾期")
-        return self.tr("待核实") if d.due_on <= self.today + datetime.timedelta(days=30) else self.tr("未到期")
-
     def _fill_row(self, r: int, d: DueCheck) -> None:
         loan, last = d.loan, d.last
         verdict = "" if last is None else Verdict(last.verdict).label + (
             self.tr("（{state}）").format(state=last.confirmation.label) if last.needs_attention else "")
         values = (loan.enterprise_name, loan.uscc, f"{loan.bank_branch} {loan.contract_number}",
                   f"{loan.start_date} 至 {loan.end_date}", f"{loan.rate}% / {loan.lpr_value}%",
-                  d.due_on.isoformat() if d.due_on else "", self._state(d),
+                  d.due_on.isoformat() if d.due_on else "", tracking.due_state(d.due_on, self.today),
                   last.check_date if last else self.tr("尚未核实"), verdict)
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -229,7 +222,12 @@ class TrackingPage(ReloadsWhenShown):
                 item.setBackground(QBrush(VERDICT_COLOURS[last.verdict]))
             if d.overdue and c in (TrackingColumn.DUE, TrackingColumn.STATE):
                 item.setForeground(QBrush(OVERDUE_COLOUR))
+            if c == TrackingColumn.CONTRACT:  # the column that gives way at 1024 px: whole here and in the detail
+                item.setToolTip(self._contract(d))
             self.table.setItem(r, c, item)
+
+    def _contract(self, d: DueCheck) -> str:
+        return self.tr("{bank} 借款合同 {number}").format(bank=d.loan.bank_branch, number=d.loan.contract_number)
 
     def _enable(self) -> None:
         allowed = self._ws.can(Permission.EDIT_ENTERPRISES)
@@ -278,7 +276,15 @@ class TrackingPage(ReloadsWhenShown):
         d = self.selected()
         if d is None or d.last is None:
             return False
-        return self._answer(lambda: tracking.confirm_check(self._ws, d.last.id))  # type: ignore[union-attr]
+        last = d.last
+        if not self._why_not_answer():  # else the service says why not, nothing to ask
+            answer = QMessageBox.question(self, self.tr("确认不达标"), self.tr(
+                "确认{name}{date}的核实结论“不达标”（编号 {id}）吗？\n确认后企业列为需关注，随报送批次报省级；"
+                "确认记录不能更改。若名单需再看，请用“退回…”。").format(
+                    name=d.loan.enterprise_name, date=last.check_date, id=last.id))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self._answer(lambda: tracking.confirm_check(self._ws, last.id))
 
     def return_selected(self, reason: str | None = None) -> bool:
         """退回… with a reason (asked for when not given): the clerk looks at the lists and checks again."""
@@ -469,6 +475,7 @@ class TrackingPage(ReloadsWhenShown):
             return
         loan, last = d.loan, d.last
         parts = [f"<b>{html.escape(loan.enterprise_name)}</b>（{html.escape(loan.uscc)}）",
+                 html.escape(self._contract(d)),
                  html.escape(self.tr("贷款 {amount} 万元，{start} 至 {end}，利率 {rate}%；对照 {lpr_date} 的 LPR {lpr}%。").format(
                      amount=loan.amount_wan, start=loan.start_date, end=loan.end_date, rate=loan.rate,
                      lpr_date=loan.lpr_effective_from, lpr=loan.lpr_value))]

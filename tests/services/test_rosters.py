@@ -441,6 +441,30 @@ def test_problem_copy_of_the_messy_sample(tmp_path: Path, workspace: Workspace, 
     preview.close()
 
 
+def test_problem_copy_names_no_other_enterprise(tmp_path: Path, workspace: Workspace, enterprise: Enterprise) -> None:
+    """The copy goes back to the enterprise: that a worker is on file for another enterprise is said there,
+    not which one (the clerk sees the name in the preview); it named the other enterprise in every comment."""
+    import openpyxl
+
+    other = add_enterprise(workspace, EnterpriseDraft(
+        name="延吉市图们江物流有限公司", uscc="91222401MA0TFTT126", county_code="222401", industry="industry",
+        staff_total=60, revenue_wan=1500.0, assets_wan=800.0))
+    first = prepare(workspace, other, SAMPLES / "roster_clean.xlsx")
+    roster_commit.commit_import(workspace, first)
+    preview = prepare(workspace, enterprise, SAMPLES / "roster_clean.xlsx")
+    shown = [r["message"] for r in preview.problem_records() if r["code"] == "worker_at_other_enterprise"]
+    assert len(shown) == 30 and all("“延吉市图们江物流有限公司”" in m for m in shown)  # the clerk's preview
+    out = svc.write_problems_copy(workspace, preview, tmp_path / "退回.xlsx")
+    preview.close()
+    workbook = openpyxl.load_workbook(out)
+    texts = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value is not None]
+    texts += [c.comment.text for ws in workbook for row in ws.iter_rows() for c in row if c.comment is not None]
+    assert not [t for t in texts if "图们江物流" in t]
+    details = [r for r in workbook["问题清单"].iter_rows(values_only=True) if r and r[0] == preview.sheet]
+    assert len(details) == 30 and {r[5] for r in details} == {"此人已在本局登记为其他企业的职工，请核实是否重复申报"}
+    assert workbook.worksheets[0]["D2"].comment.text.endswith("此人已在本局登记为其他企业的职工，请核实是否重复申报")
+
+
 def test_problem_copy_of_a_csv_is_a_new_workbook(tmp_path: Path, workspace: Workspace, enterprise: Enterprise) -> None:
     import openpyxl
 
@@ -537,6 +561,10 @@ def test_template_has_text_ids_lists_and_instructions(tmp_path: Path, workspace:
     groups = [r[1] for r in workbook["代码表"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert groups == list(GROUP_LABELS.values())
     assert "文本" in "".join(str(r[0]) for r in workbook["填写说明"].iter_rows(values_only=True))
+    # the guide's first rule names the row of the column names the enterprise sees (it said 第一行, the title's)
+    rule = next(str(r[0]) for r in workbook["填写说明"].iter_rows(values_only=True) if str(r[0]).startswith("1. "))
+    assert "不要改动第 3 行（蓝色）的列名" in rule and "从第 4 行起" in rule and "第一行" not in rule
+    assert sheet["A3"].fill.fgColor.rgb.endswith("DDEBF7") and sheet["A4"].value is None
     assert is_valid_id_number(EXAMPLE[3])
 
     # The empty template is a roster with no rows; filled in, it imports cleanly.

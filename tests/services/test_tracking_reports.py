@@ -162,3 +162,18 @@ def test_a_long_loan_s_report_repeats_the_table_header_and_thins_the_chart_s_dat
     assert text.count("核实日期") == 2  # the header again on the table's second page
     axis = next(line for line in text.splitlines() if line.strip().startswith(days[0]) and days[3] in line)
     assert axis.split() == days[::3]  # every third date under the chart: 24 would overlap
+
+
+@pytest.mark.parametrize(("on", "state"), [
+    (date(2026, 11, 5), "未到期"),  # checked 2026-10-31; the next check (2027-01-01) is months away
+    (date(2026, 12, 1), "未到期"),  # 31 days away
+    (date(2026, 12, 2), "待核实"),  # 30 days: due soon
+    (date(2027, 1, 1), "待核实"),  # the day it is due
+    (date(2027, 1, 2), "已逾期"),
+])
+def test_the_workbook_s_state_is_the_page_s(workspace: Workspace, checked: Loan, on: date, state: str) -> None:
+    """The 贷款状态表 sent to the province and the bank said 待核实 of a loan checked the day before whose next
+    check was months away; the page says 未到期 until the check is due within 30 days. One rule for both."""
+    [status] = tracking_reports.loan_statuses(workspace, on)
+    assert status.due_on == date(2027, 1, 1)
+    assert status.state == state == tracking.due_state(status.due_on, on)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QFileDialog, QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
@@ -17,6 +18,7 @@ from desktop.services.accounts import sign_in
 from desktop.services.workspace import Workspace
 from desktop.ui.batch_import_dialog import BatchImportDialog
 from desktop.ui.batch_wizard import BatchExportWizard
+from desktop.ui.batches_page import BatchColumn, BatchesPage
 from desktop.ui.tasks import TaskRunner
 from tests.batches import factory
 from tests.batches.factory import PASSPHRASE, PASSWORD
@@ -133,6 +135,36 @@ def test_a_stick_pulled_out_during_the_export_is_said_and_leaves_no_file(
     assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
     assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     wizard.reject()
+
+
+def test_a_lost_batch_file_is_written_again_from_the_page(
+    qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """再次导出… (what a failed last step of an export tells the clerk to use): the batch chosen in the
+    list, the same file to another stick; nothing chosen, nothing offered."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    first = batch_export.export_batch(county_ws, stick, PASSPHRASE, letter_pdfs=False)
+    first.path.unlink()  # the stick was lost
+    page = BatchesPage(county_ws, runner)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.againButton.isVisible() and not page.againButton.isEnabled()
+    assert "选中" in page.againButton.toolTip()
+    cell = page.table.visualItemRect(page.table.item(0, BatchColumn.FILE)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert page.againButton.isEnabled()
+    other = tmp_path / "another stick"
+    other.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(other))
+    qtbot.mouseClick(page.againButton, Qt.MouseButton.LeftButton)
+    again = other / first.path.name
+    qtbot.waitUntil(lambda: "已再次写入" in page.statusLabel.text(), timeout=30_000)
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == first.file_sha256
+    assert str(again) in page.statusLabel.text() and "第 1 批" in page.statusLabel.text()
+    qtbot.mouseClick(page.againButton, Qt.MouseButton.LeftButton)  # already there: said, not overwritten
+    qtbot.waitUntil(lambda: "已存在" in page.statusLabel.text(), timeout=30_000)
+    assert [p.name for p in other.iterdir()] == [again.name]
 
 
 def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:

@@ -88,7 +88,11 @@ def test_overdue_first_coloured_by_the_latest_result(qtbot: QtBot, workspace: Wo
 
 
 def test_the_approver_confirms_or_returns_on_the_page(qtbot: QtBot, workspace: Workspace, approver_ws: Workspace,
-                                                      tmp_path: Path, runner: TaskRunner) -> None:
+                                                      tmp_path: Path, runner: TaskRunner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     usccs = make_two_loans(workspace, tmp_path)  # the clerk checked the first loan: 不达标
     page = _page(qtbot, approver_ws, date(2026, 10, 15), runner)
     page.table.selectRow(0)  # never checked: nothing to confirm
@@ -435,10 +439,15 @@ def test_the_clerk_gives_the_months_staff_total_when_importing_a_list(
 
 
 def test_the_navigation_says_what_waits_on_the_page(open_window: Callable[[Workspace], Any], workspace: Workspace,
-                                                     approver_ws: Workspace, tmp_path: Path) -> None:
+                                                     approver_ws: Workspace, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Signed in, the window opens on 企业: nothing said that a check was overdue or that a 不达标 waited
     for the approver's answer until one opened 跟踪. Its entry in the list on the left says how many."""
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop.ui.events import Change
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
 
     make_two_loans(workspace, tmp_path)  # the clerk checked the first loan on 2026-09-30: 不达标, 待确认
     window = open_window(approver_ws)
@@ -469,3 +478,74 @@ def test_the_clerk_is_not_told_of_a_confirmation_only_an_approver_gives(
     window.tracking.today = date(2026, 12, 2)  # both overdue (2026-10-01, 2026-12-01)
     window.events.tell(Change.APPLICATION, 0)
     assert (item.text(), item.toolTip()) == ("跟踪（2）", "逾期未核实 2 笔")
+
+
+def test_the_approver_is_asked_before_a_not_met_is_confirmed(qtbot: QtBot, workspace: Workspace,
+                                                             approver_ws: Workspace, tmp_path: Path,
+                                                             runner: TaskRunner,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """确认不达标 is kept for good (one answer per check, never changed) and travels to the province:
+    a click on it recorded the answer at once. The approver is asked first, with the enterprise and
+    the check named; 否 records nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    usccs = make_two_loans(workspace, tmp_path)
+    page = _page(qtbot, approver_ws, date(2026, 10, 15), runner)
+    page.table.selectRow(1)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (asked.append(text), answer[0])[1])
+    qtbot.mouseClick(page.confirmButton, Qt.MouseButton.LeftButton)
+    [check] = tracking.checks(workspace, usccs[0])
+    assert check.answer is None and page.confirmButton.isEnabled()
+    assert "测试企业0000有限公司" in asked[0] and "2026-09-30" in asked[0] and "需关注" in asked[0]
+    answer[0] = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(page.confirmButton, Qt.MouseButton.LeftButton)
+    [check] = tracking.checks(workspace, usccs[0])
+    assert check.answer is not None and check.answer.outcome == "confirmed" and len(asked) == 2
+
+
+def test_the_contract_cut_at_1024_pixels_is_in_its_tooltip_and_the_detail(
+        open_window: Callable[[Workspace], Any], workspace: Workspace, two_loans: list[str]) -> None:
+    """At 1024×768 the 借款合同 column (the one that stretches) showed “国家…”: the contract number was
+    nowhere on the page, and the cell had no tooltip though the code said so."""
+    window = open_window(workspace)
+    window.resize(1024, 768)
+    window.navList.setCurrentRow(window.pages.indexOf(window.tracking))
+    page = window.tracking
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    cell = page.table.item(row, TrackingColumn.CONTRACT)
+    shown = page.table.fontMetrics().horizontalAdvance(cell.text())
+    assert page.table.columnWidth(TrackingColumn.CONTRACT) < shown  # cut, as a clerk sees it
+    assert cell.toolTip() == "国家开发银行吉林省分行 借款合同 T-0"
+    page.table.selectRow(row)
+    assert "国家开发银行吉林省分行 借款合同 T-0" in page.detail.toPlainText()
+
+
+def test_a_refusal_s_reason_goes_once_the_dialog_is_corrected(qtbot: QtBot, workspace: Workspace, runner: TaskRunner,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason a loan was refused stayed under the form after the clerk corrected it: the question about
+    the warning (and, declined, the form) still showed an error that was no longer true."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QMessageBox
+
+    factory.approved_applications(workspace, 1, 10)
+    page = _page(qtbot, workspace, date(2026, 12, 1), runner)
+    dialog = page.open_loan_dialog()
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText("X-1")
+    dialog.amountEdit.setText("100")
+    dialog.rateEdit.setText("3.0")
+    dialog.startEdit.setDate(QDate(2026, 12, 5))
+    dialog.termSpin.setValue(48)
+    dialog.preferentialCheck.setChecked(True)
+    dialog.preferentialEdit.setDate(QDate(2031, 1, 1))  # after the loan's end (2030-12-04)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "晚于贷款到期日2030-12-04" in dialog.messageLabel.text()
+    dialog.preferentialEdit.setDate(QDate(2030, 1, 1))  # within the loan, over 3 years: a warning only
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (
+        shown.append(dialog.messageLabel.text()), QMessageBox.StandardButton.No)[1])
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert shown == [""] and dialog.messageLabel.text() == "" and dialog.isVisible()
+    assert loan_service.list_loans(workspace) == []

@@ -81,6 +81,8 @@ MESSAGES.update({
     "worker_at_other_enterprise": QT_TRANSLATE_NOOP(
         "problems", "此人已在本局登记为{enterprises}的职工，请核实是否重复申报"
     ),
+    # in the copy for the enterprise, instead of the other enterprises' names
+    "other_enterprises": QT_TRANSLATE_NOOP("problems", "其他企业"),
     "name_differs_from_stored": QT_TRANSLATE_NOOP(
         "problems", "此身份证号码在库中登记的姓名是“{stored}”，名册写的是“{name}”：导入后以名册为准，请核对"
     ),
