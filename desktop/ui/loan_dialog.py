@@ -104,6 +104,7 @@ class LoanDialog(QDialog):
         )
 
     def accept(self) -> None:
+        self.messageLabel.clear()  # the reason of an earlier try is no longer true
         draft = self.draft()
         if draft is None:
             return

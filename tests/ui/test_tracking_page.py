@@ -520,3 +520,32 @@ def test_the_contract_cut_at_1024_pixels_is_in_its_tooltip_and_the_detail(
     assert cell.toolTip() == "国家开发银行吉林省分行 借款合同 T-0"
     page.table.selectRow(row)
     assert "国家开发银行吉林省分行 借款合同 T-0" in page.detail.toPlainText()
+
+
+def test_a_refusal_s_reason_goes_once_the_dialog_is_corrected(qtbot: QtBot, workspace: Workspace, runner: TaskRunner,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason a loan was refused stayed under the form after the clerk corrected it: the question about
+    the warning (and, declined, the form) still showed an error that was no longer true."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QMessageBox
+
+    factory.approved_applications(workspace, 1, 10)
+    page = _page(qtbot, workspace, date(2026, 12, 1), runner)
+    dialog = page.open_loan_dialog()
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText("X-1")
+    dialog.amountEdit.setText("100")
+    dialog.rateEdit.setText("3.0")
+    dialog.startEdit.setDate(QDate(2026, 12, 5))
+    dialog.termSpin.setValue(48)
+    dialog.preferentialCheck.setChecked(True)
+    dialog.preferentialEdit.setDate(QDate(2031, 1, 1))  # after the loan's end (2030-12-04)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "晚于贷款到期日2030-12-04" in dialog.messageLabel.text()
+    dialog.preferentialEdit.setDate(QDate(2030, 1, 1))  # within the loan, over 3 years: a warning only
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (
+        shown.append(dialog.messageLabel.text()), QMessageBox.StandardButton.No)[1])
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert shown == [""] and dialog.messageLabel.text() == "" and dialog.isVisible()
+    assert loan_service.list_loans(workspace) == []
