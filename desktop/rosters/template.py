@@ -60,7 +60,7 @@ TEMPLATE_COLUMNS: Final = (
 GUIDE_LINES: Final = (
     QT_TRANSLATE_NOOP("roster", "劳务协作地区就业人员名册 填写说明"),
     "",
-    QT_TRANSLATE_NOOP("roster", "1. 在“名册”工作表中每行填写一名职工，不要改动第一行的列名，不要插入合并单元格、小计或空行。"),
+    QT_TRANSLATE_NOOP("roster", "1. 在“名册”工作表中从第 {first} 行起每行填写一名职工，不要改动第 {header} 行（蓝色）的列名，不要插入合并单元格、小计或空行。"),
     QT_TRANSLATE_NOOP("roster", "2. 公民身份号码：填写 18 位号码，最后一位是 X 的写大写 X。本列已设为“文本”格式，请直接输入或“选择性粘贴—数值”；不要把号码存成数字，否则 Excel 会丢掉末尾几位。"),
     QT_TRANSLATE_NOOP("roster", "3. 户籍地：从下拉列表选择县（市、区），如“汪清县”；不在列表中的（外省等）可以直接输入，写到县一级，如“黑龙江省宁安市”。"),
     QT_TRANSLATE_NOOP("roster", "4. 重点群体类别：属于脱贫人口、就业困难人员、登记失业人员、离校未就业高校毕业生的，从下拉列表选择；都不属于的留空。"),
@@ -212,6 +212,7 @@ def write_roster_template(out: Path, areas: AreaTable) -> Path:
 
     guide.column_dimensions["A"].width = GUIDE_WIDTH
     for line in GUIDE_LINES:
+        line = line.format(header=HEADER_ROW, first=FIRST_ROW)
         guide.append([line])
         guide.cell(guide.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         lines = wrapped_lines(line, GUIDE_WIDTH)

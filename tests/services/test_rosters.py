@@ -561,6 +561,10 @@ def test_template_has_text_ids_lists_and_instructions(tmp_path: Path, workspace:
     groups = [r[1] for r in workbook["代码表"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert groups == list(GROUP_LABELS.values())
     assert "文本" in "".join(str(r[0]) for r in workbook["填写说明"].iter_rows(values_only=True))
+    # the guide's first rule names the row of the column names the enterprise sees (it said 第一行, the title's)
+    rule = next(str(r[0]) for r in workbook["填写说明"].iter_rows(values_only=True) if str(r[0]).startswith("1. "))
+    assert "不要改动第 3 行（蓝色）的列名" in rule and "从第 4 行起" in rule and "第一行" not in rule
+    assert sheet["A3"].fill.fgColor.rgb.endswith("DDEBF7") and sheet["A4"].value is None
     assert is_valid_id_number(EXAMPLE[3])
 
     # The empty template is a roster with no rows; filled in, it imports cleanly.
