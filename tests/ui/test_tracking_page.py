@@ -579,3 +579,26 @@ def test_the_month_offered_for_a_list_is_the_one_after_the_latest(
     monkeypatch.setattr(QInputDialog, "getItem", month)
     qtbot.mouseClick(page.importButton, Qt.MouseButton.LeftButton)
     assert asked == [offered] and not page.importer.running
+
+
+def test_a_window_left_open_past_midnight_checks_at_the_new_date(
+        qtbot: QtBot, workspace: Workspace, two_loans: list[str], runner: TaskRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page read the date once, when the window opened: a window left open (locked) overnight recorded
+    the next day's 核实所选贷款（按今天） with the day before's date and counted what was due from it."""
+    from desktop.ui import tracking_page
+
+    day = [date(2027, 3, 1)]
+    monkeypatch.setattr(tracking_page, "_today", lambda: day[0], raising=False)
+    page = TrackingPage(workspace, runner)
+    qtbot.addWidget(page)
+    page.show()
+    assert "截至 2027-03-01" in page.titleLabel.text()
+    day[0] = date(2027, 3, 2)  # the next morning
+    page.reload()
+    assert "截至 2027-03-02" in page.titleLabel.text()
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    page.table.selectRow(row)
+    qtbot.mouseClick(page.checkButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    assert tracking.checks(workspace, two_loans[0])[-1].check_date == "2027-03-02"
