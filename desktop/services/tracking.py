@@ -195,6 +195,18 @@ def staff_default(ws: Workspace, uscc: str, period: str, loan_id: int | None = N
     return earlier[-1].staff_total if earlier else ws.store.enterprise(loan.enterprise_id).staff_total
 
 
+def next_period(ws: Workspace, uscc: str, today: date, loan_id: int | None = None) -> str:
+    """The month a list brought ``today`` is most likely for (the window offers it): the month after the
+    loan's latest list (a month's list comes once the month is over), the loan's first month when it has
+    none, never after ``today``'s month."""
+    loan = enterprise_loan(ws, uscc, loan_id)
+    first = month_of(date.fromisoformat(loan.start_date))
+    periods = [parse_period(s.period) for s in tracking_store.current_lists(ws.store, loan.enterprise_id)]
+    within = [m for m in periods if first <= m <= date.fromisoformat(loan.end_date)]
+    month = add_months(max(within), 1)[0] if within else first
+    return f"{max(first, min(month, month_of(today))):%Y-%m}"
+
+
 def preview_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,
                  loan_id: int | None = None) -> ListPreview:
     """Read the file as ``import_list`` would, and say what it would keep, without storing anything."""
