@@ -224,7 +224,7 @@ class BatchesPage(QWidget):
     def export_again(self, chosen: batches.BatchRow, folder: Path) -> Task:
         task = self._tasks.run(_export_again, chosen.id, folder, ws_factory=opener(self._ws),
                                label=self.tr("正在写出批次…"), parent=self)
-        task.success(lambda path: self._say(self.tr("已再次写入第 {seq} 批：{path}（与原文件相同，省里按同一批次接收）").format(
+        task.success(lambda path: self._say(self.tr("已再次写入第 {seq} 批：{path}（与原文件逐字节相同，是同一批次）").format(
             seq=chosen.seq, path=path)))
         task.failure(lambda error: self._say(self.tr("第 {seq} 批没有写出：{reason}").format(
             seq=chosen.seq, reason=failure_text(error)), error=True))

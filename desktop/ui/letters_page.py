@@ -4,7 +4,8 @@
 of the year); 预览/打印… shows it (printing from the preview counts the print:
 the first is the original, later ones are stamped 副本); 作废… voids it with a
 reason (approver); 全部打印 issues every approved case and prints every letter
-never printed, in the background with progress and 取消.
+never printed, in the background with progress and 取消 (asking first when it
+would issue: numbers are never given back).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from desktop.ui.workflow_box import ask_reason
 
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 VOID_COLOR: Final = "#b3261e"
+WAITING_NAMED: Final = 10  # enterprises named in 全部打印's question; the rest as ……
 
 
 class WaitingColumn(IntEnum):
@@ -133,7 +135,7 @@ class LettersPage(QWidget):
         self.lettersTable.itemSelectionChanged.connect(self._update_actions)
         self.lettersTable.doubleClicked.connect(lambda _i: self.open_preview())
         self.issueButton.clicked.connect(self.ask_issue)
-        self.printAllButton.clicked.connect(self.print_all)
+        self.printAllButton.clicked.connect(self.ask_print_all)
         self.previewButton.clicked.connect(self.open_preview)
         self.voidButton.clicked.connect(self.void_selected)
         self.yearCombo.currentIndexChanged.connect(self._year_changed)
@@ -283,11 +285,15 @@ class LettersPage(QWidget):
         text = self.tr("为“{name}”（贷款申请第 {id} 号）出具确认书？\n\n将使用 {year} 年的下一个文号，并保存确认书原件。"
                        "文号一经使用不再收回：出错只能作废后重新出具（新文号）。").format(
             name=waiting.enterprise_name, id=app_id, year=date.today().year)
-        notes = self.font_notes()
-        if notes:
-            text += "\n\n" + self.tr("注意：本机缺少公文字体，确认书将用代用字体：\n{notes}\n"
-                                     "可在“设置”中指定字体文件后再出具。").format(notes="\n".join(notes))
+        text += self._font_warning()
         return self.issue_selected() if confirm(self, self.tr("出具确认书"), text) else None
+
+    def _font_warning(self) -> str:
+        notes = self.font_notes()
+        if not notes:
+            return ""
+        return "\n\n" + self.tr("注意：本机缺少公文字体，确认书将用代用字体：\n{notes}\n"
+                                 "可在“设置”中指定字体文件后再出具。").format(notes="\n".join(notes))
 
     def font_notes(self) -> list[str]:
         """Which letter fonts stand in for missing ones (GB/T 9704 asks for 小标宋, 仿宋, 黑体, 楷体)."""
@@ -372,6 +378,21 @@ class LettersPage(QWidget):
         self._say(self.tr("已作废确认书 {number}；申请回到“已批准”，可重新出具（新文号）。").format(number=letter.number))
         announce(self, Change.LETTER)
         return True
+
+    def ask_print_all(self) -> Task | None:
+        """全部打印, after saying which approved cases it will issue letters for (when there are any)."""
+        self.reload()  # another window may have issued or approved meanwhile
+        if self.waiting:
+            names = [w.enterprise_name for w in self.waiting[:WAITING_NAMED]]
+            if len(self.waiting) > WAITING_NAMED:
+                names.append(self.tr("……"))
+            text = self.tr("全部打印会先为 {n} 件已批准的申请出具确认书：\n{names}\n\n将使用 {year} 年接下来的 {n} 个文号，"
+                           "并保存确认书原件。文号一经使用不再收回：出错只能作废后重新出具（新文号）。\n"
+                           "然后打印所有尚未打印的确认书。继续？").format(
+                n=len(self.waiting), names="\n".join(names), year=date.today().year)
+            if not confirm(self, self.tr("全部打印"), text + self._font_warning()):
+                return None
+        return self.print_all()
 
     def print_all(self) -> Task:
         offer(self.printAllButton, False, self.tr("正在全部打印…"))

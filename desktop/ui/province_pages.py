@@ -26,13 +26,15 @@ from desktop.core.permissions import Permission
 from desktop.core.tracking import Verdict
 from desktop.core.tracking_confirm import Confirmation, Outcome
 from desktop.services import province, tracking_reports
+from desktop.services.batch_import import ImportOutcome
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
+from desktop.ui.batch_import_dialog import explanation
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.register_model import RegisterModel
-from desktop.ui.widgets import ReloadsWhenShown, offer, readonly_table, readonly_view
+from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -290,8 +292,16 @@ class QuarantinePanel(QWidget):
         task.success(self._done)
         task.failure(lambda exc: show_exception(self, exc))
 
-    def _done(self, outcome: object) -> None:
+    def _done(self, outcome: ImportOutcome) -> None:
         self.reload()
+        name = outcome.path.name
+        if outcome.accepted:
+            text = self.tr("{file} 重新核验通过，已接收（{office}第 {seq} 批）。").format(
+                file=name, office=outcome.office_name or outcome.office_code or "", seq=outcome.seq)
+        else:  # refused again: a new row in the quarantine, the reasons as the import dialog gives them
+            text = self.tr("{file} 重新核验仍未通过，已再次隔离：\n{reasons}").format(
+                file=name, reasons=explanation(outcome))
+        inform(self, self.tr("重新核验"), text)
         self.rechecked.emit(outcome)
 
 

@@ -1,6 +1,7 @@
 """导入跟踪名单… on the 跟踪 page: a period's roster or 社保缴费明细 for a loan's enterprise (issue 14, 2).
 
-The clerk picks the file and the month (one of the loan's months, this month by default); the file is
+The clerk picks the file, the month (one of the loan's months; offered: the month after the latest list) and
+the month's staff total (offered: the latest list's); the file is
 read on the database worker and what would be kept is shown (the layout recognised, how many people,
 the refused rows by file, row and column); only when the clerk agrees is it read again and stored, by
 the service ``laoxie track import FILE --enterprise USCC --period`` calls, refused if the file changed
@@ -74,8 +75,12 @@ class ListImporter(QObject):
         if not path:
             return
         months = loan_months(loan)
-        now = f"{today:%Y-%m}"
-        current = months.index(now) if now in months else (len(months) - 1 if months and now > months[-1] else 0)
+        try:
+            likely = tracking.next_period(self._ws, loan.uscc, today, loan.id)  # the month after the latest list
+        except (ServiceError, StoreError) as exc:
+            self.said.emit(error_text(exc))
+            return
+        current = months.index(likely) if likely in months else len(months) - 1
         period, ok = QInputDialog.getItem(self._page, self.tr("名单所属月份"), self.tr(
             "{name}：这份名单是贷款期内哪个月的？").format(name=loan.enterprise_name), months, current, False)
         if not (ok and period):

@@ -66,6 +66,10 @@ def _save_paid_template(_state: TaskState, target: Path) -> Path:
     return tracking_insurance.write_template(target)
 
 
+def _today() -> datetime.date:
+    return datetime.date.today()
+
+
 class TrackingColumn:
     NAME, USCC, CONTRACT, PERIOD, RATE, DUE, STATE, LAST, VERDICT = range(9)
 
@@ -81,7 +85,7 @@ class TrackingPage(ReloadsWhenShown):
         self.checking: Task | None = None
         self.saving: Task | None = None
         self.written: Path | None = None
-        self.today = datetime.date.today()
+        self._fixed_day: datetime.date | None = None
         layout = QVBoxLayout(self)
         self.titleLabel = QLabel(self)  # a line of its own: the buttons need the width
         layout.addWidget(self.titleLabel)
@@ -151,6 +155,15 @@ class TrackingPage(ReloadsWhenShown):
         self.paidTemplateButton.clicked.connect(self._choose_paid_template)
         self.workersButton.clicked.connect(lambda: self.open_worker_months())
         self.table.itemSelectionChanged.connect(self._show_detail)
+
+    @property
+    def today(self) -> datetime.date:
+        """The date the page counts from, read at each use: a window may stay open (locked) past midnight."""
+        return self._fixed_day or _today()
+
+    @today.setter
+    def today(self, day: datetime.date) -> None:
+        self._fixed_day = day
 
     def reload(self) -> None:
         self.titleLabel.setText(self.tr("贷款期内跟踪评估（截至 {date}，每 {n} 个月核实一次）").format(

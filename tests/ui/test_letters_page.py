@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.letter import format_code
@@ -151,6 +152,31 @@ def test_print_all_runs_in_the_background(qtbot: QtBot, clerk: Workspace, approv
     assert "出具了 2 份，打印 2 份" in page.statusLabel.text()
     assert page.preview is not None and page.preview.isVisible()
     page.preview.reject()
+
+
+def test_print_all_asks_before_it_takes_numbers(qtbot: QtBot, clerk: Workspace, approver: Workspace,
+                                               runner: TaskRunner, message_boxes: MessageBoxes) -> None:
+    """全部打印 also issues the approved cases' letters: numbers that are never given back. It says so
+    first, as 出具确认书 does (an approver who had just voided a letter to correct it got a new one
+    printed for the same uncorrected case without a word)."""
+    approve(clerk, approver, 3)
+    page = open_page(qtbot, approver, runner)
+    message_boxes.answer = message_boxes.answer.No
+    qtbot.mouseClick(page.printAllButton, Qt.MouseButton.LeftButton)
+    (title, text), = message_boxes.asked
+    assert title == "全部打印" and "图们江物流" in text and "1 件" in text and "不再收回" in text
+    assert letters.letter_in_force(approver, 3) is None and page.waitingTable.rowCount() == 1
+    assert page.printAllButton.isEnabled()
+    message_boxes.answer = message_boxes.answer.Yes
+    qtbot.mouseClick(page.printAllButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_run is not None, timeout=30_000)
+    assert letters.letter_in_force(approver, 3) is not None and page.waitingTable.rowCount() == 0
+    assert page.preview is not None
+    page.preview.reject()
+    qtbot.waitUntil(page.printAllButton.isEnabled)
+    qtbot.mouseClick(page.printAllButton, Qt.MouseButton.LeftButton)  # nothing to issue: prints, no question
+    qtbot.waitUntil(lambda: "没有需要打印" in page.statusLabel.text(), timeout=30_000)
+    assert len(message_boxes.asked) == 2
 
 
 def test_issuing_says_before_it_when_the_letter_fonts_stand_in(

@@ -117,19 +117,26 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     shoot(window, "5-bank-age")
 
 
+def quarantined(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A province that quarantined a county's batch (the county's key not registered yet): the
+    province's file, the batch, the county's public key."""
+    from desktop.services import batch_import
+    from tests.services.test_province import unregistered_county_batch
+
+    province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
+    with sign_in(province_path, "clerk", PASSWORD) as ws:
+        batch_import.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+    return province_path, batch_file, county_public
+
+
 def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
         qtbot: QtBot, open_window: Callable[[Any], Any], tmp_path: Path) -> None:
-    from desktop.batches import crypto
-    from desktop.services import batch_import, keys
+    from desktop.services import keys
     from tests.batches import factory
-    from tests.batches.factory import PASSPHRASE
-    from tests.services.test_province import unregistered_county_batch
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
-        province_path, batch_file, county_public = unregistered_county_batch(tmp_path)
-        with sign_in(province_path, "clerk", PASSWORD) as ws:
-            batch_import.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+        province_path, batch_file, county_public = quarantined(tmp_path)
         window = open_window(sign_in(province_path, "clerk", PASSWORD))
         window.resize(1280, 800)
         panel = window.quarantine
@@ -145,3 +152,40 @@ def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
     assert done.args[0].status == "accepted"
     assert panel.table.rowCount() == 0
     assert window.batches.table.rowCount() == 1
+
+
+def test_rechecking_a_quarantined_batch_says_what_came_of_it(
+        qtbot: QtBot, open_window: Callable[[Any], Any], tmp_path: Path) -> None:
+    """重新核验 tells the officer the result: refused again (with the reason) or accepted, not only a
+    list that changed under them."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import keys
+    from tests.batches import factory
+
+    def told() -> str:
+        boxes = [b for b in panel.findChildren(QMessageBox) if b.isVisible()]
+        assert len(boxes) == 1, "no message about the re-check"
+        text = boxes[0].text()
+        boxes[0].close()
+        return text
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        province_path, batch_file, county_public = quarantined(tmp_path)
+        window = open_window(sign_in(province_path, "clerk", PASSWORD))
+        panel = window.quarantine
+        panel.table.selectRow(0)
+        with qtbot.waitSignal(panel.rechecked, timeout=30_000):
+            panel.recheck(PASSPHRASE)  # the county's key is still not registered
+        text = told()
+        assert "未通过" in text and "不是已登记" in text and batch_file.name in text
+        assert panel.table.rowCount() == 1
+        with sign_in(province_path, "admin", PASSWORD) as admin:
+            keys.register_county_key(admin, county_public)
+        panel.table.selectRow(0)
+        with qtbot.waitSignal(panel.rechecked, timeout=30_000):
+            panel.recheck(PASSPHRASE)
+        text = told()
+        assert "已接收" in text and batch_file.name in text and "未通过" not in text
+    assert panel.table.rowCount() == 0

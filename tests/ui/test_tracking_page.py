@@ -307,7 +307,7 @@ def test_a_periods_list_is_previewed_then_imported_from_the_page(
 
     def month(_parent: Any, _title: str, _label: str, items: list[str], current: int, _editable: bool) -> Any:
         asked["months"], asked["current"] = items, current
-        return items[current], True
+        return "2026-11", True
     monkeypatch.setattr(QInputDialog, "getItem", month)
     monkeypatch.setattr(QInputDialog, "getInt", lambda _p, _t, _l, value, *_a: (value, True))
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
@@ -317,7 +317,7 @@ def test_a_periods_list_is_previewed_then_imported_from_the_page(
     page.importButton.click()  # declined after the preview: nothing stored
     qtbot.waitUntil(lambda: len(shown) == 1 and not page.importer.running, timeout=20_000)
     assert asked["months"][0] == "2026-07" and len(asked["months"]) == 24
-    assert asked["months"][asked["current"]] == "2026-11"  # this month by default
+    assert asked["months"][asked["current"]] == "2026-07"  # no list yet: the loan's first month by default
     assert "识别为社保缴费明细，2026-11 的名单" in shown[0] and "将保存 3 人" in shown[0]
     assert "6 行有错" in shown[0] and "第10行B列（姓名）：姓名为空" in shown[0]
     assert tracking_store.current_lists(workspace.store, enterprise_id) == []
@@ -549,3 +549,56 @@ def test_a_refusal_s_reason_goes_once_the_dialog_is_corrected(qtbot: QtBot, work
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert shown == [""] and dialog.messageLabel.text() == "" and dialog.isVisible()
     assert loan_service.list_loans(workspace) == []
+
+
+@pytest.mark.parametrize(("today", "periods", "offered"), [
+    (date(2026, 12, 5), ["2026-07", "2026-08", "2026-09"], "2026-10"),  # the month after the latest list
+    (date(2026, 12, 5), ["2026-07", "2026-11"], "2026-12"),  # after the latest, not the gap (chosen by hand)
+    (date(2026, 12, 5), [], "2026-07"),  # no list yet: the loan's first month
+    (date(2026, 10, 5), ["2026-07", "2026-08", "2026-09", "2026-10"], "2026-10"),  # never after this month
+])
+def test_the_month_offered_for_a_list_is_the_one_after_the_latest(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: date, periods: list[str], offered: str) -> None:
+    """A month's list comes after the month: on 5 December the enterprise brings November's. The window
+    offered this month, so a clerk who accepted it kept November's list as December's (and November had
+    none: the continuity of every worker broke there). It offers the month after the latest list."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    uscc, counted = loan
+    for period in periods:
+        tracking.import_list(workspace, uscc, _write(tmp_path / f"{period}.csv", counted), period=period)
+    page = _page(qtbot, workspace, today, runner)
+    page.table.selectRow(0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(tmp_path / "x.csv"), ""))
+    asked: list[str] = []
+
+    def month(_parent: Any, _title: str, _label: str, items: list[str], current: int, _editable: bool) -> Any:
+        asked.append(items[current])
+        return "", False  # cancelled: nothing read
+    monkeypatch.setattr(QInputDialog, "getItem", month)
+    qtbot.mouseClick(page.importButton, Qt.MouseButton.LeftButton)
+    assert asked == [offered] and not page.importer.running
+
+
+def test_a_window_left_open_past_midnight_checks_at_the_new_date(
+        qtbot: QtBot, workspace: Workspace, two_loans: list[str], runner: TaskRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page read the date once, when the window opened: a window left open (locked) overnight recorded
+    the next day's 核实所选贷款（按今天） with the day before's date and counted what was due from it."""
+    from desktop.ui import tracking_page
+
+    day = [date(2027, 3, 1)]
+    monkeypatch.setattr(tracking_page, "_today", lambda: day[0], raising=False)
+    page = TrackingPage(workspace, runner)
+    qtbot.addWidget(page)
+    page.show()
+    assert "截至 2027-03-01" in page.titleLabel.text()
+    day[0] = date(2027, 3, 2)  # the next morning
+    page.reload()
+    assert "截至 2027-03-02" in page.titleLabel.text()
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    page.table.selectRow(row)
+    qtbot.mouseClick(page.checkButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
+    assert tracking.checks(workspace, two_loans[0])[-1].check_date == "2027-03-02"
