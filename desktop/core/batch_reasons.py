@@ -26,7 +26,9 @@ MESSAGES.update({
     "batch_truncated": QT_TRANSLATE_NOOP(
         "problems", "文件不完整（末尾缺失或损坏），可能是复制未完成或 U 盘拔出过早。请县里重新拷贝或重新导出"
     ),
-    "batch_corrupt": QT_TRANSLATE_NOOP("problems", "文件已损坏或被改动：加密数据校验失败（{detail}）"),
+    "batch_corrupt": QT_TRANSLATE_NOOP(  # the library's own words ({detail}) stay in the report's parameters
+        "problems", "文件已损坏或被改动：加密数据校验失败，无法解密。请县里重新拷贝或重新导出"
+    ),
     "batch_bad_archive": QT_TRANSLATE_NOOP("problems", "批次内容不是安全有效的 ZIP 文件：{detail}"),
     "batch_manifest_invalid": QT_TRANSLATE_NOOP("problems", "清单 manifest.json 无效：{detail}"),
     "batch_signature_missing": QT_TRANSLATE_NOOP("problems", "批次中没有签名文件 manifest.json.sig，或签名无法读取：{detail}"),

@@ -526,6 +526,10 @@ def test_a_flipped_byte_in_the_encrypted_data_is_refused_as_corrupt(sent: tuple[
     position = {"first chunk": start + 5, "middle": (start + len(data)) // 2, "last byte": len(data) - 1}[where]
     outcome = refused_unchanged(exchange, flip(data, position))
     assert outcome.reason_codes == ("corrupt",) and outcome.batch_uuid is None
+    # what the officer reads (and the receipt carries back) is Chinese: age's own English words are
+    # only in the report's parameters and the log
+    message = outcome.reasons[0].text()
+    assert "损坏" in message and not any("a" <= c.lower() <= "z" for c in message), message
 
 
 @pytest.mark.parametrize("position", [0, 30, 60, 100, -40])
