@@ -35,6 +35,7 @@ from desktop.core.messages import MESSAGES, QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
 from desktop.core.policy import RuleSet
 from desktop.core.review import ReviewError
+from desktop.core.roster import RosterError
 from desktop.core.size import SizeResult
 from desktop.core.tracking import (
     CountedWorker, ListedWorker, MonthlyList, Reverification, Verdict, month_end, month_of, reverify,
@@ -70,6 +71,10 @@ SERVICE_MESSAGES.update({
     "track_check_before_loan": QT_TRANSLATE_NOOP("service", "核实日期 {date} 早于贷款起始日期 {start}。"),
     "track_refused": QT_TRANSLATE_NOOP("service", "无法核实：{message}"),
     "track_check_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {check_id} 的核实记录。"),
+    "track_header_not_found": QT_TRANSLATE_NOOP(
+        "service", "文件“{file}”工作表“{sheet}”的前 {rows} 行中找不到名单的表头。跟踪名单可以是花名册（至少要有“姓名”"
+        "“公民身份号码”“户籍地”等列），或社保缴费明细（至少要有“姓名”“身份证号”和“缴费月份”，或“起止月份”，"
+        "或“起始月份”“终止月份”）。请企业按名册模板或社保缴费明细模板（跟踪页“社保明细模板…”）填写后再导入。"),
     "track_list_changed": QT_TRANSLATE_NOOP(
         "service", "文件“{file}”在预览之后被改过，没有导入：请重新选择文件，看过新的预览再保存。"),
 })
@@ -181,6 +186,12 @@ def _read_list(ws: Workspace, uscc: str, path: Path | str, period: str, staff_to
     try:
         found = insurance_sheet(rf)
         got = _roster_rows(ws, enterprise, rf, month) if found is None else _paid_rows(ws, enterprise, rf, found, month)
+    except RosterError as exc:
+        if exc.code != "roster_header_not_found":
+            raise
+        # neither layout's header: the roster reading's message names one layout and a wizard this import lacks
+        raise ServiceError("track_header_not_found", file=rf.name, sheet=exc.params.get("sheet", ""),
+                           rows=exc.params.get("rows", "")) from exc
     finally:
         rf.close()
     return _ReadList(loan, enterprise, f"{month:%Y-%m}", staff, rf.name, rf.sha256, got)

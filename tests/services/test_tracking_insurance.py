@@ -210,3 +210,24 @@ def test_months_kept_one_row_a_month_are_folded_into_one_row_a_person(tmp_path: 
                             ).fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_a_list_whose_header_is_not_found_is_told_in_the_tracking_import_s_words(workspace: Workspace, loan: Loan,
+                                                                                 tmp_path: Path) -> None:
+    """A payment list headed 月份 (not one of the month headers) fell through to the roster reading, whose
+    message asked for 户籍地 and sent the clerk to the import wizard's manual header choice, which
+    导入跟踪名单 does not have. The message names both layouts and the templates."""
+    uscc, _ = loan
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "身份证号", "月份", "缴费基数"])
+    sheet.append(["金明", A, "2026-11", 3000])
+    book.save(tmp_path / "明细.xlsx")
+    for call in (tracking.preview_list, tracking.import_list):
+        with pytest.raises(ServiceError) as refused:
+            call(workspace, uscc, tmp_path / "明细.xlsx", period="2026-11")
+        text = str(refused.value)
+        assert refused.value.code == "track_header_not_found"
+        assert "明细.xlsx" in text and "工作表“Sheet”" in text and "缴费月份" in text and "户籍地" in text
+        assert "导入向导" not in text and "社保明细模板" in text
