@@ -58,7 +58,12 @@ def load_pdf(data: bytes, parent: QObject | None = None) -> QPdfDocument:
 def print_document(document: QPdfDocument, printer: QPrinter,
                    progress: Callable[[int, int], bool] | None = None) -> int:
     """Render every page into ``printer`` at its resolution; ``progress(done, total)`` may return
-    False to stop. Returns the pages printed."""
+    False to stop. Returns the pages printed.
+
+    Each page is laid on the whole sheet, at its own size when the paper is as large (A4 on A4):
+    scaled into the printer's printable area instead, a letter came out about 3% smaller and moved
+    by the printer's margin, off GB/T 9704's margins and text block."""
+    printer.setFullPage(True)  # the painter's origin is the sheet's corner, not the printable area's
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("无法开始打印：打印机不可用")
@@ -72,9 +77,12 @@ def print_document(document: QPdfDocument, printer: QPrinter,
             points = document.pagePointSize(page)
             size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
             image = document.render(page, size)
-            target = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRect(target.topLeft(), scaled), image)
+            sheet = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
+            on_paper = QSize(round(points.width() / 72 * printer.resolution()),
+                             round(points.height() / 72 * printer.resolution()))
+            if on_paper.width() > sheet.width() or on_paper.height() > sheet.height():  # a smaller sheet: all of it
+                on_paper = on_paper.scaled(sheet.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(sheet.topLeft(), on_paper), image)
             done += 1
             if progress is not None and progress(done, total) is False:
                 break

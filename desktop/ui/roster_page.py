@@ -249,17 +249,25 @@ class RosterPage(RosterActions):
             self.historyLabel.setText(self.tr("尚无名册导入记录"))
             self.historyLabel.setToolTip("")
             return
-        last = imports[0]
+        # the roster shown comes from the newest import not undone; an undone one after it is said as such
+        last = next((i for i in imports if not i.get("undone_at")), imports[0])
         counts = last.get("counts")
         numbers = counts if isinstance(counts, dict) else {}
-        text = self.tr("最近导入：{file}（{when}）新增 {new} 人，更新 {updated} 人，未变 {unchanged} 人，未导入 {refused} 行").format(
+        text = "" if last.get("undone_at") else self.tr(
+            "最近导入：{file}（{when}）新增 {new} 人，更新 {updated} 人，未变 {unchanged} 人，未导入 {refused} 行").format(
             file=last.get("file_name", ""), when=local_time(str(last.get("imported_at", ""))),
             new=numbers.get("new", 0), updated=numbers.get("updated", 0), unchanged=numbers.get("unchanged", 0),
             refused=numbers.get("refused", 0))
-        if numbers.get("deactivated"):
+        if text and numbers.get("deactivated"):
             text += self.tr("，{n} 人标为离职").format(n=numbers["deactivated"])
-        if len(imports) > 1:
+        if text and len(imports) > 1:
             text += self.tr("；共导入 {n} 次").format(n=len(imports))
+        newest = imports[0]
+        if newest.get("undone_at"):
+            undone = self.tr("“{file}”（{when}）的导入已于 {at} 撤销").format(
+                file=newest.get("file_name", ""), when=local_time(str(newest.get("imported_at", ""))),
+                at=local_time(str(newest.get("undone_at", ""))))
+            text = f"{text}；{undone}" if text else undone
         self.historyLabel.setText(text)
         self.historyLabel.setToolTip(self.tr("工作表：{sheet}\nSHA-256：{sha}").format(
             sheet=last.get("sheet", ""), sha=last.get("sha256", "")))

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QMarginsF, QSize, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
@@ -72,6 +74,48 @@ def test_print_uses_the_counted_pdf_after_the_dialog(qtbot: QtBot, letter_pdf: b
     assert dialog.print_with_dialog() == 5 and asked == [1]
     monkeypatch.setattr(QPrintDialog, "exec", lambda _self: QDialog.DialogCode.Rejected.value)
     assert dialog.print_with_dialog() == 0 and asked == [1]  # cancelled: nothing drawn, nothing counted
+
+
+def ink_box(data: bytes) -> tuple[int, int, int, int]:
+    """Where page 1's ink is, in points (1 px = 1 pt = 0.35 mm), text, page number and QR code alike."""
+    drawn = load_pdf(data).render(0, QSize(595, 842))  # transparent where nothing is drawn
+    page = QImage(drawn.size(), QImage.Format.Format_Grayscale8)
+    page.fill(Qt.GlobalColor.white)
+    painter = QPainter(page)
+    painter.drawImage(0, 0, drawn)
+    painter.end()
+    raw, line, width = bytes(page.constBits()), page.bytesPerLine(), page.width()
+    dark = bytes(1 if v < 192 else 0 for v in range(256))
+    rows = [raw[y * line: y * line + width].translate(dark) for y in range(page.height())]
+    inked = [y for y, row in enumerate(rows) if 1 in row]
+    assert inked
+    left = min(rows[y].find(1) for y in inked)
+    right = max(rows[y].rfind(1) for y in inked) + 1
+    return left, inked[0], right, inked[-1] + 1
+
+
+def test_the_printed_page_keeps_the_letters_margins(qtbot: QtBot, letter_pdf: bytes, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A printer's own margins do not shrink the page: GB/T 9704's 37 mm and 28 mm and its 156 × 225 mm
+    text block stay where the PDF has them (the page was scaled into the printable area, 3% smaller
+    and moved by the printer's margin)."""
+    out = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setPageMargins(QMarginsF(6.35, 6.35, 6.35, 6.35), QPageLayout.Unit.Millimeter)  # a laser's
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    dialog = LetterPreviewDialog(letter_pdf, "确认书")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert dialog.printed_pages == 5
+    printed, drawn = ink_box(out.read_bytes()), ink_box(letter_pdf)
+    assert all(abs(a - b) <= 2 for a, b in zip(printed, drawn, strict=True)), (printed, drawn)
 
 
 def test_bytes_that_are_not_a_pdf(qtbot: QtBot) -> None:

@@ -775,3 +775,7 @@ def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, ro
     assert json.loads(entry["detail"])["counts"]["removed"] == 3
     assert page.statusLabel.text() == "已撤销“物流名册（三人）.xlsx”的导入：删除新增 3 人，恢复 0 人，并记入操作日志"
     assert not page.undoImportButton.isEnabled() and not message_boxes.shown
+    # the line above the table tells the roster's import, not the one undone (it still said 最近导入：物流名册（三人）…)
+    history = page.historyLabel.text()
+    assert history.startswith("最近导入：物流名册.xlsx") and "新增 1 人" in history, history
+    assert "“物流名册（三人）.xlsx”（" in history and "的导入已于" in history and history.endswith("撤销")
