@@ -37,6 +37,7 @@ class TimelineMonth:
     staff_total: int = 0
     verdict: Verdict | None = None
     insured: int = 0  # of the workers counted, those whose insurance was paid this month
+    in_progress: bool = False  # the month of the date: its list comes once it is over (no list is no break yet)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
     month = start
     while month <= last:
         if month not in have:
-            found.append(TimelineMonth(month, False))
+            found.append(TimelineMonth(month, False, in_progress=month == month_of(on)))
         else:
             result = reverify_basis(basis, loan, min(month_end(month), on))
             standard = result.standard
