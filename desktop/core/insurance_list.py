@@ -85,7 +85,7 @@ MESSAGES.update({
         "problems", "同一身份证号在第{first}行的姓名是“{known}”，这里是“{name}”：请核对"),
     "roster_is_insurance_list": QT_TRANSLATE_NOOP(
         "problems", "工作表“{sheet}”是社保缴费明细（第{row}行是它的表头），不是名册：缴费明细是贷款期内某月的名单，"
-        "请在贷款期跟踪中导入（laoxie track import），不能作为名册导入。"),
+        "请在“跟踪”页选中该企业的贷款，点“导入跟踪名单…”导入（命令行：laoxie track import），不能作为名册导入。"),
 })
 
 

@@ -28,8 +28,10 @@ How it is read (the tool's reading; the numbers are policy data):
   reduced, as at approval). 有风险: the standard is met, but only with workers
   whose span has not reached the minimum yet, or a counted worker left before
   reaching it (原则上带动同一务工人员连续就业期限不低于3个月) within the last
-  check interval (the interval's months up to the latest list), or the latest list
-  is older than the check interval. 达标 otherwise.
+  check interval (the interval's months up to the latest list), or the list of a
+  month of that interval before the latest did not meet the standard (the standard
+  is kept for the whole loan period; each month read as its own list, as the
+  timeline reads it), or the latest list is older than the check interval. 达标 otherwise.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ register_messages({
         "problems", "现计入对口地区人员{n}人，其中连续就业已满{months}个月的{reached}人（{source}）。"),
     "trk_step_established": QT_TRANSLATE_NOOP(
         "problems", "只算连续就业已满{months}个月的{n}人：{verdict}认定标准。"),
+    "trk_step_below": QT_TRANSLATE_NOOP(
+        "problems", "最近{interval}个月内，{months}的名单未达到认定标准（按当月名单计算）。"),
+    "trk_why_below": QT_TRANSLATE_NOOP("problems", "{months}的名单未达到认定标准"),
     "trk_result": QT_TRANSLATE_NOOP("problems", "结论：{verdict}（{why}）。"),
     "trk_why_met": QT_TRANSLATE_NOOP("problems", "现计入人员达到认定标准"),
     "trk_why_not_met": QT_TRANSLATE_NOOP("problems", "现计入人员未达到认定标准，经审核人确认后列为需关注"),
@@ -236,6 +241,18 @@ def _span(id_number: str, name: str, counted: bool, lists: Sequence[MonthlyList]
     return WorkerSpan(id_number, name, counted, employed, start, end, m, d, m >= minimum)
 
 
+def _standard(rules: RuleSet, size: EnterpriseSize, counted: Mapping[str, CountedWorker], month: MonthlyList,
+              still: Sequence[str], new: Sequence[str]) -> tuple[Fraction | None, StandardCheck]:
+    """The share and the standard of ``month``'s list: the counted workers ``still`` on it and the ``new``
+    paired-area workers, with the priority groups verified for them."""
+    n = len(still) + len(new)
+    share = Fraction(n, month.staff_total) if month.staff_total > 0 else None
+    groups = Counter(g for g in [*(counted[i].priority for i in still), *(month.workers[i].priority for i in new)]
+                     if g is not None)
+    counts = tuple((g, groups[g]) for g in PriorityGroup if g in groups)
+    return share, check_standard(rules, size, n, share, sum(groups.values()), priority_text(counts))
+
+
 def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, counted: Sequence[CountedWorker],
              lists: Sequence[MonthlyList], on: date, since: date | None = None) -> Reverification:
     """The re-verification at ``on`` (lists of months before ``since``'s month, e.g. the loan's start, are left out)."""
@@ -264,14 +281,14 @@ def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, c
     new = tuple(n for n in paired_names if n in latest.workers and latest.workers[n].paired)
     now = still + new
     staff = latest.staff_total
-    share = Fraction(len(now), staff) if staff > 0 else None
-    groups = Counter(g for g in [*(counted_ids[n].priority for n in still), *(latest.workers[n].priority for n in new)]
-                     if g is not None)
-    counts = tuple((g, groups[g]) for g in PriorityGroup if g in groups)
-    standard = check_standard(rules, size, len(now), share, sum(groups.values()), priority_text(counts))
+    share, standard = _standard(rules, size, counted_ids, latest, still, new)
     reached = [n for n in now if spans[n].reaches]
     recent = add_months(latest.month, 1 - tracking.check_interval_months)[0]  # the interval's lists, the latest's included
     left_short = [n for n in left if not spans[n].reaches and (spans[n].end or date.min) >= recent]
+    below = [m.month for m in used[:-1] if m.month >= recent and _standard(
+        rules, size, counted_ids, m, [w.id_number for w in counted if w.id_number in m.workers],
+        [n for n, w in m.workers.items() if w.paired and n not in counted_ids])[1].pass_by is None]
+    below_text = Problem("elig_list_sep").text().join(_month_text(m) for m in below)
 
     steps: list[Problem] = [Problem("trk_step_basis", {
         "date": on.isoformat(), "document": rules.labor.document, "first": _month_text(used[0].month),
@@ -300,6 +317,8 @@ def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, c
                                               "source": tracking.continuous_source}))
     steps.append(share_step(staff, len(now), share))
     steps.extend(standard.steps)
+    if below:
+        steps.append(Problem("trk_step_below", {"interval": tracking.check_interval_months, "months": below_text}))
 
     why: list[str] = []
     if standard.pass_by is None:
@@ -318,6 +337,8 @@ def reverify(rules: RuleSet, tracking: TrackingRules, *, size: EnterpriseSize, c
             why.append(Problem("trk_why_short_only", {"months": minimum}).text())
         if left_short:
             why.append(Problem("trk_why_left_short", {"n": len(left_short), "months": minimum}).text())
+        if below:
+            why.append(Problem("trk_why_below", {"months": below_text}).text())
         if stale:
             why.append(Problem("trk_why_stale").text())
         verdict = Verdict.AT_RISK if why else Verdict.MET

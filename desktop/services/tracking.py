@@ -321,11 +321,12 @@ def loan_basis(ws: Workspace, loan: LoanRow, on: date, *, every_month: bool = Tr
     """The lists of the months up to ``on``, each worker read as the decision reads them (a worker not
     counted at approval counts when :func:`decide` would count them at the month's end).
 
-    ``every_month=False`` (one check at ``on``): the latest list is read in full, an earlier one only for
-    the workers not found counting in a later list — a re-verification at ``on`` reads the latest list's
-    flags and, for the others, whether they counted in any month, so its result is the same (a skipped
-    worker is marked as counting: they did in a later month). The timeline, which re-verifies at every
-    month's end, needs every month's own reading.
+    ``every_month=False`` (one check at ``on``): the lists of the last check interval (up to the latest)
+    are read in full, an earlier one only for the workers not found counting in a later list — a
+    re-verification at ``on`` reads the flags of the interval's lists (each month's standard) and, for
+    the others, whether they counted in any month, so its result is the same (a skipped worker is marked
+    as counting: they did in a later month). The timeline, which re-verifies at every month's end, needs
+    every month's own reading.
     """
     rules = current_rules(ws)
     approved = approved_decision(ws, loan)
@@ -337,13 +338,16 @@ def loan_basis(ws: Workspace, loan: LoanRow, on: date, *, every_month: bool = Tr
     rows = tracking_store.list_rows(ws.store, [s.id for s in stored])
     lists: list[MonthlyList] = []
     counting_later: set[str] = set()  # workers not counted at approval, found counting in a later list
+    # the check interval's lists (the latest's included) are read in full: reverify judges each month's standard
+    full_from = add_months(parse_period(stored[-1].period), 1 - rules.tracking.check_interval_months)[0] \
+        if stored else on
     try:
         for s in reversed(stored):  # the latest first
             month = parse_period(s.period)
             facts = EnterpriseFacts(approved.enterprise_name, approved.uscc, approved.county_code, s.staff_total, size)
             mine = rows.get(s.id, [])
             # the counted workers count by being on the list; the others as the decision would count them
-            known = counted_ids if every_month or not lists else counted_ids | counting_later
+            known = counted_ids if every_month or month >= full_from else counted_ids | counting_later
             others = [_worker(r) for r in mine if r.id_number not in known]
             counts = dict.fromkeys(known, True)
             if others:

@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.batch import APPLICATIONS, DECISIONS, ENTERPRISES, LETTERS, TABLE_COLUMNS, USERS, WORKERS, Table
 from desktop.store import bulk_index, db, seals
-from desktop.store.batch_tracking import UnknownApplication, UnknownCheck, store_tracking
+from desktop.store.batch_tracking import LoanTaken, UnknownApplication, UnknownCheck, store_tracking
 from desktop.store.batches import chunks, county_office_id, insert_batch
 from desktop.store.store import Store
 
@@ -55,6 +55,10 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
     except UnknownApplication as exc:
         raise RecordsRefused(f"贷款（借款合同 {exc.contract_number[:40]}）所属的贷款申请省里尚未收到，"
                              "请县里把该申请一并报送") from exc
+    except LoanTaken as exc:
+        raise RecordsRefused(f"贷款（{exc.bank_branch[:40]} 借款合同 {exc.contract_number[:40]}）与省里已有的"
+                             f"{exc.office[:40]}“{exc.enterprise[:60]}”的贷款是同一借款合同：请县里核对合同编号后"
+                             "重新报送") from exc
     except UnknownCheck as exc:
         raise RecordsRefused("审核人对贷款期内核实的确认所针对的核实记录省里尚未收到，请县里重新报送") from exc
     except sqlite3.IntegrityError as exc:
@@ -65,13 +69,27 @@ def store_incoming(store: Store, *, office_code: str, office_name: str, tables: 
         raise RecordsRefused("记录中有类型或取值不对的数据") from exc
 
 
+# What a constraint's columns are, as the officer knows them (SQLite names them table.column).
+_COLUMNS = {
+    "loans.bank_branch, loans.contract_number": "贷款的开户行和借款合同编号",
+    "letters.verification_code": "确认书核验码",
+    "letters.office_id, letters.year, letters.seq": "确认书文号",
+    "enterprises.office_id, enterprises.uscc": "企业的统一社会信用代码",
+    "persons.id_number": "公民身份号码",
+    "employments.enterprise_id, employments.person_id": "同一企业的同一职工",
+    "tracking_confirmations.check_id": "审核人对同一次核实的确认",
+}
+
+
 def _integrity_detail(text: str) -> str:
-    """SQLite's (English) constraint message as a Chinese sentence; the table.column it names is kept."""
-    where = text.split(":", 1)[1].strip() if ":" in text else ""
+    """SQLite's (English) constraint message as a Chinese sentence, naming what the columns hold
+    (the English stays in the log)."""
+    where = _COLUMNS.get(text.split(":", 1)[1].strip() if ":" in text else "", "")
+    shown = f"（{where}）" if where else ""
     if text.startswith("UNIQUE"):
-        return f"与省里已有的记录重复（{where}）"
+        return f"与省里已有的记录重复{shown}"
     if text.startswith("NOT NULL"):
-        return f"缺少必填的值（{where}）"
+        return f"缺少必填的值{shown}"
     if text.startswith("FOREIGN KEY"):
         return "引用了不存在的记录"
     if text.startswith("CHECK"):

@@ -41,6 +41,15 @@ class UnknownApplication(Exception):
         super().__init__(contract_number)
 
 
+class LoanTaken(Exception):
+    """A loan whose bank contract the province already has, in another county's (or enterprise's) record."""
+
+    def __init__(self, bank_branch: str, contract_number: str, office: str, enterprise: str) -> None:
+        self.bank_branch, self.contract_number, self.office, self.enterprise = (
+            bank_branch, contract_number, office, enterprise)
+        super().__init__(contract_number)
+
+
 class UnknownCheck(Exception):
     """An approver's answer names a check of the county the province never received."""
 
@@ -160,6 +169,13 @@ def store_tracking(store: Store, office_id: int, batch_id: int, tables: Mapping[
                   _mapped(users, r["created_by_ref"]), r["created_at"])
         columns = ("application_id", *_LOAN_COLUMNS, "acknowledged_by", "created_by", "created_at")
         existing = loans.get(r["ref"])
+        taken = store.conn.execute(
+            "SELECT o.name, e.name FROM loans n JOIN applications a ON a.id = n.application_id"
+            " JOIN enterprises e ON e.id = a.enterprise_id JOIN offices o ON o.id = e.office_id"
+            " WHERE n.bank_branch = ? AND n.contract_number = ? AND n.id IS NOT ?",
+            (r["bank_branch"], r["contract_number"], existing)).fetchone()
+        if taken is not None:  # the table's UNIQUE would refuse it in SQLite's words
+            raise LoanTaken(str(r["bank_branch"]), str(r["contract_number"]), str(taken[0]), str(taken[1]))
         if existing is not None:
             store.conn.execute(f"UPDATE loans SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                                (*values, existing))

@@ -230,6 +230,8 @@ class ReviewPage(ReviewActions):
     def _enterprise_changed(self, enterprise: Enterprise | None) -> None:
         if enterprise is None:
             return  # no longer listed: the decision shown stays until another is chosen
+        if self._enterprise is None or enterprise.id != self._enterprise.id:
+            self._status("")  # what was done for the enterprise before is not said over this one
         self._enterprise = enterprise
         self._choices.clear()
         self._applications = review_service.applications_of(self._ws, enterprise.id)

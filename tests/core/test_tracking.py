@@ -65,8 +65,8 @@ def _check(on: date, lists: list[MonthlyList] = LISTS) -> object:
     (date(2026, 3, 31), Verdict.NOT_MET, "ABDF", "ABDF", "现计入人员未达到认定标准"),
     # C back from 2026-04-01 (its run starts again): 5, only 4 with 3 months; E left within the interval
     (date(2026, 4, 30), Verdict.AT_RISK, "ABCDF", "ABDF", "达标依赖连续就业未满3个月的人员；1名审核时计入的人员"),
-    # G new; E's leaving (February) is older than the interval (March–May)
-    (date(2026, 5, 31), Verdict.AT_RISK, "ABCDFG", "ABDF", "达标依赖连续就业未满3个月的人员）"),
+    # G new; E's leaving (February) is older than the interval (March–May), March's dip is not
+    (date(2026, 5, 31), Verdict.AT_RISK, "ABCDFG", "ABDF", "达标依赖连续就业未满3个月的人员；2026年3月的名单未达到认定标准）"),
     # C: 2026-04-01..06-29 = 2 months 29 days
     (date(2026, 6, 29), Verdict.AT_RISK, "ABCDFG", "ABDF", "达标依赖"),
     # C: 2026-04-01..06-30 = exactly 3 months after the gap
@@ -164,3 +164,31 @@ def test_no_list_before_the_date_is_refused() -> None:
 ])
 def test_span_length_counts_calendar_months(start: date, end: date, expected: tuple[int, int]) -> None:
     assert span_length(start, end) == expected
+
+
+def _staff_months(staff: dict[int, int]) -> list[MonthlyList]:
+    """Three counted workers on every list of 2026 (employed since 2025): 15% of 20 staff, not of 21."""
+    people = {f"P{i}": ListedWorker(f"P{i}", f"职工{i}", paired=True, started=date(2025, 1, 1)) for i in range(3)}
+    return [MonthlyList(date(2026, m, 1), total, people) for m, total in staff.items()]
+
+
+@pytest.mark.parametrize(("on", "verdict", "march"), [
+    (date(2026, 2, 28), Verdict.MET, False),
+    (date(2026, 3, 31), Verdict.NOT_MET, False),  # the latest list itself is below
+    (date(2026, 4, 30), Verdict.AT_RISK, True),  # met again, March within the interval (February–April)
+    (date(2026, 5, 31), Verdict.AT_RISK, True),  # March–May
+    (date(2026, 6, 30), Verdict.MET, False),  # April–June: March is older than the interval
+])
+def test_a_month_below_the_standard_within_the_interval_is_a_risk(on: date, verdict: Verdict, march: bool) -> None:
+    """三（六）: the standard is to be kept for the whole loan period. A check read only the latest list, so an
+    enterprise below the standard in March and back in April was 达标 at the check of 30 April while the
+    timeline showed March in red. The months of the interval before the latest list are read too."""
+    counted = [CountedWorker(f"P{i}", f"职工{i}") for i in range(3)]
+    lists = _staff_months({1: 20, 2: 20, 3: 21, 4: 20, 5: 20, 6: 20})
+    result = reverify(RULES, TRACKING, size=MICRO, counted=counted, lists=lists, on=on, since=date(2026, 1, 1))
+    assert result.verdict is verdict
+    text = "\n".join(p.text() for p in result.steps)
+    assert ("2026年3月的名单未达到认定标准" in text) is march
+    if march:
+        assert "最近3个月内，2026年3月的名单未达到认定标准" in text
+        assert "结论：有风险（2026年3月的名单未达到认定标准）" in text

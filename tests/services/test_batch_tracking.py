@@ -265,3 +265,36 @@ def test_an_answer_to_a_check_the_province_never_received_is_refused(exchange: E
     [outcome] = ex.import_(alone.path)
     assert not outcome.accepted and outcome.reason_codes == ("data_invalid",)
     assert "核实记录省里尚未收到" in outcome.message
+
+
+def test_a_loan_another_county_already_sent_is_refused_naming_it(exchange: Exchange) -> None:  # noqa: F811
+    """Two counties cannot both have the bank's contract JL-2026-7: the batch is quarantined with a
+    message that names the contract and whose it is at the province, in Chinese (SQLite's table and
+    column names stay in the log)."""
+    ex = exchange
+    [first] = ex.import_(ex.export().path)
+    assert first.accepted
+    with ex.province_ws("admin") as ws, ws.store.transaction():  # another county's loan, as its batch left it
+        other = ws.store.conn.execute(
+            "INSERT INTO offices (code, name, kind, letter_prefix, is_local, created_at, updated_at)"
+            " VALUES ('222402', '图们市就业服务局', 'county', '', 0, '2026-11-01', '2026-11-01')").lastrowid
+        enterprise = ws.store.conn.execute(
+            "INSERT INTO enterprises (office_id, uscc, name, county_code, industry, staff_total, created_at,"
+            " updated_at) VALUES (?, ?, '图们市长白织造有限公司', '222402', '工业', 48, '2026-11-01', '2026-11-01')",
+            (other, factory.uscc(5, "222402"))).lastrowid
+        application = ws.store.conn.execute(
+            "INSERT INTO applications (enterprise_id, loan_type, amount_wan, status, version, created_at, updated_at)"
+            " VALUES (?, 'working_capital', 300, 'approved', 1, '2026-11-01', '2026-11-01')", (enterprise,)).lastrowid
+        ws.store.conn.execute(
+            "INSERT INTO loans (application_id, bank_branch, contract_number, amount_wan, start_date, term_months,"
+            " end_date, rate, lpr_effective_from, lpr_tenor, lpr_value, lpr_source, created_at) VALUES (?,"
+            " '国家开发银行吉林省分行', 'JL-2026-7', '300', '2026-07-01', 24, '2028-06-30', '3.00', '2026-06-20',"
+            " 'one_year', '3.00', 'test', '2026-11-01')",
+            (application,))
+        ws.audit("test.factory", entity="office", entity_id="222402")
+    _loan_with_checks(ex)
+    [outcome] = ex.import_(ex.export().path)
+    assert not outcome.accepted and outcome.reason_codes == ("data_invalid",)
+    message = outcome.reasons[0].text()
+    assert "JL-2026-7" in message and "图们市就业服务局" in message and "图们市长白织造有限公司" in message, message
+    assert "loans" not in message and "contract_number" not in message, message

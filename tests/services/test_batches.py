@@ -664,7 +664,7 @@ def test_records_the_database_refuses_roll_back_everything(exchange: Exchange, t
         second = batch_export.export_batch(ws, exchange.stick, PASSPHRASE, letter_pdfs=False)
     assert exchange.import_(exchange.export().path)[0].accepted
     outcome = refused_unchanged(exchange, second.path.read_bytes(), second.path.name)
-    assert outcome.reason_codes == ("data_invalid",) and "与省里已有的记录重复（letters.verification_code）" in outcome.message
+    assert outcome.reason_codes == ("data_invalid",) and "与省里已有的记录重复（确认书核验码）" in outcome.message
     assert "UNIQUE" not in outcome.message  # SQLite's English stays in the log
     assert factory.table_rows(exchange.province, "SELECT count(*) FROM offices WHERE code = '222402'") == [(0,)]
 

@@ -364,6 +364,23 @@ def test_a_broken_file_says_what_is_wrong_and_writes_nothing(
     assert snapshot(workspace) == before
 
 
+def test_a_payment_list_tells_the_clerk_where_in_the_window_it_goes(
+        qtbot: QtBot, open_wizard: Callable[..., ImportWizard], workspace: Workspace) -> None:
+    """A 社保缴费明细 picked as a roster is refused, and the clerk in the window is sent to the 跟踪 page's
+    button (the message named only the command, laoxie track import)."""
+    before = snapshot(workspace)
+    wizard = open_wizard()
+    qtbot.keyClicks(wizard.fileEdit, str(DATA / "insurance_monthly.xlsx"))
+    qtbot.keyClick(wizard.fileEdit, Qt.Key.Key_Return)
+    read(qtbot, wizard)
+    text = wizard.fileStatusLabel.text()
+    assert "社保缴费明细" in text and "不是名册" in text and "第3行" in text
+    assert "“跟踪”页" in text and "“导入跟踪名单…”" in text, text
+    assert not next_enabled(wizard)
+    wizard.reject()
+    assert snapshot(workspace) == before
+
+
 def test_a_locked_case_says_so(qtbot: QtBot, open_wizard: Callable[..., ImportWizard], workspace: Workspace) -> None:
     case = add_case(workspace, 7)
     reviews.submit(workspace, case.application_id, evidence=["contracts", "wages"])

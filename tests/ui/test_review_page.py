@@ -263,6 +263,21 @@ def test_record_decision_writes_one(qtbot: QtBot, clerk: Workspace) -> None:
     assert page.sourceLabel.text().startswith("当前计算结果")
 
 
+def test_what_was_done_for_one_enterprise_is_not_said_over_the_next(qtbot: QtBot, clerk: Workspace) -> None:
+    """The line beside 记录认定结论 said 已记录第 N 号认定结论 (or 贷款申请第 N 号已保存) for the enterprise
+    before, over the next one the clerk clicked, whose case had nothing recorded or saved."""
+    page = open_page(qtbot, clerk)
+    qtbot.mouseClick(page.recordButton, Qt.MouseButton.LeftButton)
+    assert page.actionStatusLabel.text().startswith("已记录第")
+    model, view = page.enterprises, page.enterpriseList
+    other = next(r for r in range(model.rowCount()) if model.enterprise(r).name != LOGISTICS)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(other, 0)).center())
+    assert page._enterprise is not None and page._enterprise.name != LOGISTICS  # noqa: SLF001
+    assert page.actionStatusLabel.text() == ""
+    select(page, LOGISTICS)  # back: the decision is in its history, not in a stale line
+    assert page.actionStatusLabel.text() == "" and page.historyList.count() == 1
+
+
 def test_a_clerk_cannot_override(qtbot: QtBot, clerk: Workspace) -> None:
     page = open_page(qtbot, clerk)
     page.recordButton.click()
