@@ -66,6 +66,7 @@ SERVICE_MESSAGES.update({
     "duplicate_not_found": QT_TRANSLATE_NOOP("service", "找不到这条重复人员记录（{key}）：可能已因新批次而改变，请刷新。"),
     "notice_invalid": QT_TRANSLATE_NOOP("service", "{path} 不是省里的裁定通知：{detail}"),
     "identity_name_empty": QT_TRANSLATE_NOOP("service", "请写明核实后的姓名。"),
+    "identity_reason_empty": QT_TRANSLATE_NOOP("service", "请写明如何核实的，如：与两县电话核对户口簿。"),
     "identity_conflict_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的未处理身份不一致记录。"),
     "quarantine_not_found": QT_TRANSLATE_NOOP("service", "隔离区没有编号为 {id} 的批次。"),
     "notice_other_office": QT_TRANSLATE_NOOP("service", "{path} 是发给 {office} 的通知，不是发给本单位的。"),
@@ -174,7 +175,7 @@ def settle_identity(ws: Workspace, conflict_id: int, name: str, reason: str) -> 
     if not name.strip():
         raise ServiceError("identity_name_empty")
     if not reason.strip():
-        raise ServiceError("ruling_reason_empty")
+        raise ServiceError("identity_reason_empty")
     conflict = identity_conflict(ws, conflict_id)
     if conflict is None or conflict.settled_at is not None:
         raise ServiceError("identity_conflict_not_found", id=conflict_id)

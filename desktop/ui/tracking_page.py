@@ -202,22 +202,27 @@ class TrackingPage(ReloadsWhenShown):
             self.update_alert()
 
     def update_alert(self, rows: list[DueCheck] | None = None) -> None:
-        """Tell the window's 跟踪 entry how many loans wait: overdue checks for whoever checks, the 不达标
-        this user may confirm (one they did not run) for an approver."""
+        """Tell the window's 跟踪 entry how many loans wait: overdue checks and checks the approver returned
+        for whoever checks (a loan once), the 不达标 this user may confirm (one they did not run) for an approver."""
         if rows is None:
             try:
                 rows = tracking.loan_overview(self._ws, self.today)
             except (ServiceError, StoreError):
                 return  # the page says why when it is opened
-        overdue = sum(1 for d in rows if d.overdue) if self._ws.can(Permission.EDIT_ENTERPRISES) else 0
+        checks = self._ws.can(Permission.EDIT_ENTERPRISES)
+        overdue = sum(1 for d in rows if d.overdue) if checks else 0
+        returned = sum(1 for d in rows if d.last is not None and d.last.confirmation is Confirmation.RETURNED
+                       and not d.overdue) if checks else 0  # the approver asked for a new check
         pending = sum(1 for d in rows if d.last is not None and d.last.confirmation is Confirmation.PENDING
                       and d.last.created_by != self._ws.actor.user_id) if self._ws.can(Permission.APPROVE_REVIEW) else 0
         parts = []
         if overdue:
             parts.append(self.tr("逾期未核实 {n} 笔").format(n=overdue))
+        if returned:
+            parts.append(self.tr("退回待重新核实 {n} 笔").format(n=returned))
         if pending:
             parts.append(self.tr("不达标待您确认 {n} 笔").format(n=pending))
-        label = self.tr("跟踪（{n}）").format(n=overdue + pending) if parts else self.tr("跟踪")
+        label = self.tr("跟踪（{n}）").format(n=overdue + returned + pending) if parts else self.tr("跟踪")
         self.alert.emit(label, "；".join(parts))
 
     def _fill_row(self, r: int, d: DueCheck) -> None:

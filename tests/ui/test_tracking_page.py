@@ -602,3 +602,37 @@ def test_a_window_left_open_past_midnight_checks_at_the_new_date(
     qtbot.mouseClick(page.checkButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.checking is None, timeout=10_000)
     assert tracking.checks(workspace, two_loans[0])[-1].check_date == "2027-03-02"
+
+
+def test_a_returned_check_is_in_the_navigation_for_whoever_checks(
+        open_window: Callable[[Workspace], Any], workspace: Workspace, approver_ws: Workspace, tmp_path: Path) -> None:
+    """The approver returned a 不达标 (the lists are to be looked at again and a new check made): that waits
+    for the clerk as an overdue check does, and goes once the loan is checked again."""
+    from desktop.ui.events import Change
+
+    usccs = make_two_loans(workspace, tmp_path)
+    [check] = tracking.checks(workspace, usccs[0])
+    tracking.return_check(approver_ws, check.id, "九月名单少了两人，请与企业核对")
+    window = open_window(workspace)
+    item = window.navList.item(window.pages.indexOf(window.tracking))
+    window.tracking.today = date(2026, 9, 30)  # nothing overdue
+    window.events.tell(Change.APPLICATION, 0)
+    assert (item.text(), item.toolTip()) == ("跟踪（1）", "退回待重新核实 1 笔")
+    tracking.check(workspace, usccs[0], date(2026, 9, 30))
+    window.events.tell(Change.APPLICATION, 0)
+    assert (item.text(), item.toolTip()) == ("跟踪", "")
+
+
+def test_the_month_in_progress_is_not_called_a_break(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                                     runner: TaskRunner) -> None:
+    """This month's list comes after the month: the chart marked it 缺 and said “没有名单（连续就业在此中断）”,
+    which the check does not say (it reads up to last month's list). A month gone by without a list is
+    still a break."""
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    page.table.selectRow(row)  # from 2026-06, a list for September only
+    months = page.chart.months
+    assert [m.month.month for m in months] == [6, 7, 8, 9, 10]
+    october = page.chart.month_text(months[-1])
+    assert "2026年10月" in october and "中断" not in october and "尚未报来" in october
+    assert "2026年8月：没有名单（连续就业在此中断）" in page.chart.accessibleDescription()
