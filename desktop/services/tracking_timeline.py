@@ -37,6 +37,7 @@ class TimelineMonth:
     staff_total: int = 0
     verdict: Verdict | None = None
     insured: int = 0  # of the workers counted, those whose insurance was paid this month
+    in_progress: bool = False  # the month of the date: its list comes once it is over (no list is no break yet)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def timeline(ws: Workspace, loan: LoanRow, on: date) -> list[TimelineMonth]:
     month = start
     while month <= last:
         if month not in have:
-            found.append(TimelineMonth(month, False))
+            found.append(TimelineMonth(month, False, in_progress=month == month_of(on)))
         else:
             result = reverify_basis(basis, loan, min(month_end(month), on))
             standard = result.standard
@@ -124,12 +125,14 @@ class WorkerTimeline:
     listed: frozenset[str]  # of them, the months with a list
     workers: tuple[WorkerRow, ...]
     minimum: int  # continuous_min_months
+    in_progress: str = ""  # YYYY-MM: the month of the date (its list comes once it is over), when it is in the loan
 
 
 def worker_timeline(ws: Workspace, loan: LoanRow, on: date) -> WorkerTimeline:
     """Each worker's months employed and insured (:func:`worker_months`) with the continuous span a check at
     ``on`` finds (:func:`desktop.services.tracking.reverify_loan`), for the 跟踪 page's 人员时间线."""
     start = month_of(date.fromisoformat(loan.start_date))
+    current = f"{month_of(on):%Y-%m}"
     on = min(on, date.fromisoformat(loan.end_date))
     months: list[str] = []
     month = start
@@ -144,4 +147,4 @@ def worker_timeline(ws: Workspace, loan: LoanRow, on: date) -> WorkerTimeline:
     for w in found:
         span = spans.get(w.id_number)
         rows.append(WorkerRow(w, span.text if span else "", bool(span and span.reaches), span is not None))
-    return WorkerTimeline(tuple(months), listed, tuple(rows), minimum)
+    return WorkerTimeline(tuple(months), listed, tuple(rows), minimum, current if current in months else "")

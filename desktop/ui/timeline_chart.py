@@ -4,7 +4,8 @@ Drawn with QPainter (no chart library). One column per month of the loan up to t
 workers counted then, its lower part those employed at least the minimum continuous span (dark) and the
 rest (light); a dark step line at the fewest workers meeting the standard; under each month a small
 square in the colour of that month's result (达标 green / 有风险 amber / 不达标 red, as in the table). A month without
-a list is an empty dashed column marked 缺. The colour is never the only sign: each column's tooltip
+a list is an empty dashed column marked 缺 (未报 for the month in progress: its list comes once it is over). The
+colour is never the only sign: each column's tooltip
 says it in words, and so does the chart's accessible description.
 """
 
@@ -58,6 +59,8 @@ class TimelineChart(QWidget):
 
     def month_text(self, m: TimelineMonth) -> str:
         label = self.tr("{year}年{month}月").format(year=m.month.year, month=m.month.month)
+        if not m.has_list and m.in_progress:
+            return self.tr("{month}：本月名单尚未报来（月末之后报送）").format(month=label)
         if not m.has_list:
             return self.tr("{month}：没有名单（连续就业在此中断）").format(month=label)
         return self.tr("{month}：计入{n}人（连续就业满{minimum}个月的{established}人，当月缴纳社保的{insured}人），"
@@ -125,7 +128,7 @@ class TimelineChart(QWidget):
                 painter.drawRect(QRectF(x, plot.top() + plot.height() / 2, bar, plot.height() / 2))
                 painter.setPen(GAP)
                 painter.drawText(QRectF(x - 6, plot.bottom() - metrics.height() - 2, bar + 12, metrics.height()),
-                                 Qt.AlignmentFlag.AlignCenter, self.tr("缺"))
+                                 Qt.AlignmentFlag.AlignCenter, self.tr("未报") if m.in_progress else self.tr("缺"))
             if i % label_every == 0 or i == len(self.months) - 1:
                 text = f"{m.month:%y-%m}" if i == 0 or m.month.month == 1 else f"{m.month.month}月"
                 painter.setPen(self.palette().text().color())

@@ -29,13 +29,15 @@ class WorkerMonthsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.legend = QLabel(self.tr(
             "每月一格：“在保”在职且参保，“在”在职（当月名单上）未参保，“保”参保未在名单上，空白两者皆无；"
-            "月份后标“缺”的没有名单。连续就业按核实规则计算（最近一段连续在名单上的月份）。"), self)
+            "月份后标“缺”的没有名单，标“未报”的是本月（名单在月末之后报来）。连续就业按核实规则计算（最近一段连续在名单上的月份）。"),
+            self)
         self.legend.setWordWrap(True)
         layout.addWidget(self.legend)
         minimum = timeline.minimum
         headers = [self.tr("姓名"), self.tr("身份证号"), self.tr("连续就业"),
                    self.tr("满{n}个月").format(n=minimum)]
-        headers += [m if m in timeline.listed else self.tr("{month}缺").format(month=m) for m in timeline.months]
+        headers += [m if m in timeline.listed else (self.tr("{month}未报") if m == timeline.in_progress else
+                                                    self.tr("{month}缺")).format(month=m) for m in timeline.months]
         self.table = readonly_table(self, headers)
         self.table.setRowCount(len(timeline.workers))
         for r, row in enumerate(timeline.workers):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
-from desktop.services import batch_export
+from desktop.services import batch_export, batch_import, batch_receipts
 from desktop.services.accounts import sign_in
 from desktop.services.workspace import Workspace
 from desktop.ui.batch_import_dialog import BatchImportDialog
@@ -165,6 +165,25 @@ def test_a_lost_batch_file_is_written_again_from_the_page(
     qtbot.mouseClick(page.againButton, Qt.MouseButton.LeftButton)  # already there: said, not overwritten
     qtbot.waitUntil(lambda: "已存在" in page.statusLabel.text(), timeout=30_000)
     assert [p.name for p in other.iterdir()] == [again.name]
+
+
+def test_a_batch_the_province_has_answered_is_not_offered_again(
+    qtbot: QtBot, offices: tuple[Path, Path, list[int]], county_ws: Workspace, runner: TaskRunner, tmp_path: Path,
+) -> None:
+    """The same file once more is for a batch still waiting for its receipt: one the province received
+    (or refused) would only come back to it as sent before."""
+    first = batch_export.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
+    with sign_in(offices[1], "clerk", PASSWORD) as province:
+        [outcome] = batch_import.import_batches(province, [first.path], PASSPHRASE)
+    assert outcome.receipt is not None
+    batch_receipts.import_receipt(county_ws, outcome.receipt)
+    page = BatchesPage(county_ws, runner)
+    qtbot.addWidget(page)
+    page.show()
+    cell = page.table.visualItemRect(page.table.item(0, BatchColumn.FILE)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert page.selected_batch() is not None and not page.againButton.isEnabled()
+    assert "已接收" in page.againButton.toolTip()
 
 
 def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:

@@ -621,3 +621,18 @@ def test_a_returned_check_is_in_the_navigation_for_whoever_checks(
     tracking.check(workspace, usccs[0], date(2026, 9, 30))
     window.events.tell(Change.APPLICATION, 0)
     assert (item.text(), item.toolTip()) == ("跟踪", "")
+
+
+def test_the_month_in_progress_is_not_called_a_break(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                                     runner: TaskRunner) -> None:
+    """This month's list comes after the month: the chart marked it 缺 and said “没有名单（连续就业在此中断）”,
+    which the check does not say (it reads up to last month's list). A month gone by without a list is
+    still a break."""
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, TrackingColumn.USCC).text() == two_loans[0])
+    page.table.selectRow(row)  # from 2026-06, a list for September only
+    months = page.chart.months
+    assert [m.month.month for m in months] == [6, 7, 8, 9, 10]
+    october = page.chart.month_text(months[-1])
+    assert "2026年10月" in october and "中断" not in october and "尚未报来" in october
+    assert "2026年8月：没有名单（连续就业在此中断）" in page.chart.accessibleDescription()
