@@ -98,7 +98,7 @@ class BatchExportWizard(QWizard):
             cells = [name, QTableWidgetItem(c.uscc), QTableWidgetItem(translated("review", status)),
                      QTableWidgetItem("" if c.qualifying_count is None else str(c.qualifying_count)),
                      QTableWidgetItem(self.tr(_RESULTS.get(c.final_result or "", ""))),
-                     QTableWidgetItem("、".join(c.sent_in) + (self.tr("（此后有变动，再次报送）") if c.changed else ""))]
+                     QTableWidgetItem((self.tr("此后有变动，再次报送；") if c.changed else "") + "、".join(c.sent_in))]
             for column, item in enumerate(cells):
                 table.setItem(row, column, item)
         table.blockSignals(False)
