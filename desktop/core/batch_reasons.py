@@ -49,6 +49,9 @@ MESSAGES.update({
     "batch_malformed": QT_TRANSLATE_NOOP(
         "problems", "批次内容不符合格式，无法处理（原因已写入日志，请把该文件交给维护人员）"
     ),
+    "batch_identity_conflicts": QT_TRANSLATE_NOOP(
+        "problems", "本批有 {count} 人的姓名或出生日期与省里已有的记录不同（身份不一致），未改名；请到“重复人员”页核实身份"
+    ),
     "batch_sequence_gap": QT_TRANSLATE_NOOP(
         "problems", "{office}第 {missing} 批尚未收到（本批为第 {seq} 批）；之后再收到较早的批次将被拒收"
     ),

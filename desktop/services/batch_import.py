@@ -149,7 +149,7 @@ def _receive(ws: Workspace, path: Path, data: bytes, key: DecryptionKey, receipt
         if reasons:
             raise BatchRefused(reasons)
         gap = sequence_gap(manifest, label, accepted)
-        warnings = (gap,) if gap else ()
+        warnings: tuple[Problem, ...] = (gap,) if gap else ()
         report_json = json.dumps({"status": "accepted", "warnings": [
             {"code": w.code, "params": w.params, "message": w.text()} for w in warnings]}, ensure_ascii=False)
         try:  # a county's first batch is 100,000 rows: the bulk page cache, the checkpoint after
@@ -164,6 +164,9 @@ def _receive(ws: Workspace, path: Path, data: bytes, key: DecryptionKey, receipt
                 )
                 store_province.keep_letter_pdfs(ws.store, office_id, opened.letters)
                 store_province.refresh_counted(ws.store, batch_id)
+                conflicts = store_province.identity_conflict_count(ws.store, batch_id=batch_id)
+                if conflicts:  # the officer is told where the batch is received (the report keeps the rest)
+                    warnings += (Problem("batch_identity_conflicts", {"count": conflicts}),)
                 ws.audit("batch.import", entity="batch", entity_id=batch_id, detail={
                     "office_code": manifest.office_code, "batch_uuid": manifest.batch_id, "seq": manifest.seq,
                     "file": path.name, "sha256": sha, "counts": manifest.counts, "written": written,

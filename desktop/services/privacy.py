@@ -25,11 +25,12 @@ def unmask(ws: Workspace, *, purpose: str, subjects: list[str], entity: str = "p
     """Check the right to see full numbers and record that they were seen or exported.
 
     `subjects` are the rows' ids (never the numbers themselves: the audit log
-    must not become a second copy of the personal data).
+    must not become a second copy of the personal data), every one of them, so
+    that the log answers who saw a given person's number.
     """
     ws.require(Permission.UNMASK_PERSONAL_DATA)
     with ws.store.transaction():
-        ws.audit("pii.unmask", entity=entity, entity_id=",".join(subjects[:20]),
+        ws.audit("pii.unmask", entity=entity, entity_id=",".join(subjects),
                  detail={"purpose": purpose, "count": count if count is not None else len(subjects)})
 
 

@@ -33,7 +33,8 @@ def _cross_check(
                                         {"enterprises": "、".join(f"“{n}”" for n in names)}))
         old = stored.get(row.id_number)
         if old is not None and old.name != row.name and row.name:
-            row.add_problems(RowProblem(row.sheet_row, column, Field.NAME, "name_differs_from_stored",
+            row.add_problems(RowProblem(row.sheet_row, layout.columns.get(Field.NAME), Field.NAME,
+                                        "name_differs_from_stored",
                                         {"stored": old.name, "name": row.name}))
 
 

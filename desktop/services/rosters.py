@@ -128,6 +128,12 @@ class RosterPreview:
             raise RosterError("roster_preview_expired")
         return roster_blocks.every_row(self._store, self.stage_token, self.check.rows)
 
+    def absent_workers(self, limit: int) -> list[tuple[str, str]]:
+        """(name, ID number) of the first ``limit`` workers :attr:`absent` lists, as on file (the name ''
+        when the workers on file are not at hand, after :meth:`close`)."""
+        return [(worker.name if (worker := self._stored.get(number)) is not None else "", number)
+                for number in self.absent[:limit]]
+
     def problems(self) -> list[RowProblem]:
         return list(self.check.problems())
 

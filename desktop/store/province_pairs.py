@@ -71,8 +71,11 @@ def identity_conflicts(store: Store, *, open_only: bool = True, limit: int | Non
     ) for r in rows]
 
 
-def identity_conflict_count(store: Store, *, open_only: bool = True) -> int:
+def identity_conflict_count(store: Store, *, open_only: bool = True, batch_id: int | None = None) -> int:
+    """The conflicts (open ones: ``open_only``; those a batch brought: ``batch_id``)."""
     where, params = _conflict_where(open_only, None)
+    if batch_id is not None:
+        where, params = where + " AND c.batch_id = ?", [*params, batch_id]
     return int(store.conn.execute("SELECT count(*) FROM identity_conflicts c" + where, params).fetchone()[0])
 
 

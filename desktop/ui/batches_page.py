@@ -209,6 +209,10 @@ class BatchesPage(QWidget):
             offer(self.againButton, False, not_allowed_text(self._ws.actor, Permission.EXPORT_BATCHES))
             return
         chosen = self.selected_batch()
+        if chosen is not None and chosen.direction == "outgoing" and chosen.status != "written":
+            offer(self.againButton, False, self.tr("第 {seq} 批{status}，不必再次导出").format(
+                seq=chosen.seq, status=self.tr(_STATUS.get(chosen.status, chosen.status))))
+            return
         offer(self.againButton, chosen is not None and chosen.direction == "outgoing",
               self.tr("先在表中选中一个报出的批次：把同一文件再写到 U 盘（原文件丢失或写入失败时）"))
 

@@ -30,6 +30,12 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
+def ruling_label(code: str) -> str:
+    """A ruling in the page's words: the two sides are 甲 and 乙 there (the command line's words are
+    第一家 / 第二家 企业)."""
+    return QCoreApplication.translate("ruling", province.RULINGS[code]).replace("第一家", "甲").replace("第二家", "乙")
+
+
 class _ListModel(PagedTableModel[Any]):
     HEADERS: Sequence[str] = ()
 
@@ -127,7 +133,7 @@ class DuplicateModel(_ListModel):
         def contract(s: province.Side) -> str:
             return f"{s.contract_start or '—'}～{s.contract_end or _tr(_OPEN_END)}"
 
-        ruling = (QCoreApplication.translate("ruling", province.RULINGS[d.ruling.ruling]) + "：" + d.ruling.reason
+        ruling = (ruling_label(d.ruling.ruling) + "：" + d.ruling.reason
                   if d.ruling else _tr(_NOT_RULED))
         return (d.name, mask_id(d.id_number), ruling, d.a.county_name, d.a.enterprise_name, contract(d.a),
                 d.a.letter_number, d.b.county_name, d.b.enterprise_name, contract(d.b), d.b.letter_number,
@@ -157,4 +163,4 @@ class ConflictModel(_ListModel):
                 c.arriving.name, c.arriving.birth_date, c.batch_file)
 
 
-__all__ = ["PAGE", "ConflictModel", "DuplicateModel"]
+__all__ = ["PAGE", "ConflictModel", "DuplicateModel", "ruling_label"]

@@ -20,7 +20,7 @@ from desktop.core.permissions import Permission
 from desktop.services import province
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
-from desktop.ui.duplicates_model import ConflictModel, DuplicateModel
+from desktop.ui.duplicates_model import ConflictModel, DuplicateModel, ruling_label
 from desktop.ui.errors import show_exception
 from desktop.ui.province_pages import ProvincePage
 from desktop.ui.tasks import TaskRunner, TaskState, opener
@@ -41,8 +41,7 @@ class RulingDialog(QDialog):
         form.addRow(self.tr("乙："), QLabel(f"{d.b.county_name} {d.b.enterprise_name}", self))
         self.rulingCombo = QComboBox(self)
         for code in ("a_only", "b_only", "not_duplicate"):
-            self.rulingCombo.addItem(self.tr(province.RULINGS[code]).replace("第一家", "甲").replace("第二家", "乙"),
-                                     code)
+            self.rulingCombo.addItem(ruling_label(code), code)
         form.addRow(self.tr("裁定："), self.rulingCombo)
         self.reasonEdit = QPlainTextEdit(self)
         self.reasonEdit.setPlaceholderText(self.tr("理由（必填），如：乙企业合同晚于甲企业，工资由甲企业发放"))

@@ -115,7 +115,8 @@ class ImportPreview(ImportWizardForm):
         self.previewTabs.setCurrentIndex(0 if problems or not c["updated"] else 1)
         self.deactivateCheck.setChecked(False)
         self.deactivateCheck.setVisible(c.get("absent", 0) > 0)
-        self.deactivateCheck.setText(work.absent_text(c.get("absent", 0)))
+        self.deactivateCheck.setText(work.absent_text(preview))
+        self.deactivateCheck.setToolTip(work.absent_tip(preview) if preview.absent else "")
         self.problemsCopyButton.setEnabled(problems > 0)
         if c["rows"] == c["refused"]:
             say(self.previewStatusLabel, self.tr("所有行都有错误，导入后不会增加任何人员。请把问题清单发回企业改正。"), error=True)

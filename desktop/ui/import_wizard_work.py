@@ -27,6 +27,7 @@ from desktop.services import roster_commit, rosters
 from desktop.services.roster_digest import SAME_FILE_DONE, SAME_FILE_TEXT
 from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.roster_commit import ImportResult
+from desktop.services.privacy import shown_id
 from desktop.services.rosters import RosterInspection, RosterPreview
 from desktop.services.workspace import Workspace
 from desktop.ui.errors import environment_text, is_environment_error
@@ -145,8 +146,30 @@ def summary_html(preview: RosterPreview) -> str:
             f"<p>{''.join(notes)}</p>")
 
 
-def absent_text(count: int) -> str:
-    return QCoreApplication.translate("ImportWizard", "将名册中没有的在职人员标记为离职（库中有 {n} 人不在这份名册上）").format(n=count)
+ABSENT_NAMED: Final = 3  # named in the check box's text
+ABSENT_LISTED: Final = 30  # in its tooltip, with masked ID numbers
+
+
+def absent_text(preview: RosterPreview) -> str:
+    """The check box that marks the workers the roster no longer lists as 离职: how many, and who (the
+    first names; the tooltip, :func:`absent_tip`, lists more), so the clerk does not tick it blind."""
+    count = preview.counts.get("absent", 0)
+    names = [name for name, _number in preview.absent_workers(ABSENT_NAMED) if name]
+    if not names:
+        return QCoreApplication.translate("ImportWizard", "将名册中没有的在职人员标记为离职（库中有 {n} 人不在这份名册上）").format(n=count)
+    who = "、".join(names) + (QCoreApplication.translate("ImportWizard", "等") if count > len(names) else "")
+    return QCoreApplication.translate(
+        "ImportWizard", "将名册中没有的在职人员标记为离职（库中有 {n} 人不在这份名册上：{who}）").format(n=count, who=who)
+
+
+def absent_tip(preview: RosterPreview) -> str:
+    people = preview.absent_workers(ABSENT_LISTED)
+    lines = [QCoreApplication.translate("ImportWizard", "库中在职、这份名册上没有的人员：")]
+    lines += [f"{name or '—'}　{shown_id(number)}" for name, number in people]
+    more = preview.counts.get("absent", 0) - len(people)
+    if more > 0:
+        lines.append(QCoreApplication.translate("ImportWizard", "……另有 {n} 人").format(n=more))
+    return "\n".join(lines)
 
 
 def result_html(result: ImportResult) -> str:

@@ -55,6 +55,7 @@ class Round:
     province: Path
     counties: dict[str, Path]
     stick: Path
+    outcomes: list[batch_import.ImportOutcome]
 
     def province_ws(self, user: str = "clerk") -> Workspace:
         return sign_in(self.province, user, PASSWORD)
@@ -91,7 +92,7 @@ def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Round:
         with sign_in(province_path, "clerk", PASSWORD) as ws:
             outcomes = batch_import.import_batches(ws, svc.batch_files_in(stick), PASSPHRASE, backup=False)
         assert [o.status for o in outcomes] == ["accepted"] * 3, [o.message for o in outcomes]
-    return Round(tmp, province_path, counties, stick)
+    return Round(tmp, province_path, counties, stick, outcomes)
 
 
 def test_the_register_holds_every_county_s_enterprises(round_trip: Round) -> None:
@@ -463,6 +464,14 @@ def test_a_quarantined_batch_is_listed_and_rechecked_once_the_key_is_registered(
         [kept] = province.quarantine(ws, include_rechecked=True)
         assert kept.row.id == entry.row.id
         assert [r.uscc for r in province.register(ws)] == [factory.uscc(40, "220582")]
+
+
+def test_the_import_says_a_batch_brought_identity_conflicts(round_trip: Round) -> None:
+    """The officer reads it where the batch was received, not only on the 重复人员 page."""
+    notes = {o.office_code: [w.text() for w in o.warnings] for o in round_trip.outcomes}
+    assert notes["222401"] == [] and notes["222402"] == []
+    [note] = notes["222403"]
+    assert "1 人" in note and "身份不一致" in note and "重复人员" in note
 
 
 def test_an_identity_conflict_is_settled_by_an_approver(round_trip: Round) -> None:

@@ -196,7 +196,9 @@ def test_reimport_updates_by_id_number_and_shows_what_changed(
     assert changed[3] == {"monthly_wage": (float(built.grid[2][10]), 4100.0)}  # type: ignore[arg-type]
     assert changed[4]["hukou_text"][1] == "安图县" and changed[4]["hukou_code"][1] == "222426"
     assert changed[5] == {"name": (built.grid[4][1], str(built.grid[4][1]) + "子")}
-    assert any(p.code == "name_differs_from_stored" for r in preview.rows for p in r.problems)
+    [renamed] = [p for r in preview.rows for p in r.problems if p.code == "name_differs_from_stored"]
+    # the warning sits on the name's cell, where the clerk and the enterprise's copy look (it was on the ID's)
+    assert (renamed.row, renamed.column_letter, preview.layout.header_of(renamed.column)) == (5, "B", "姓名")
     result = roster_commit.commit_import(workspace, preview, deactivate_absent=True)
     assert result.counts["updated"] == 3 and result.counts["deactivated"] == 1
     query = roster_view.RosterQuery(enterprise.id)

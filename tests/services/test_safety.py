@@ -158,6 +158,14 @@ def test_only_a_permitted_user_unmasks_and_it_is_logged(workspace: Any, approver
         unmask(ws, purpose="导出", subjects=["1"])
 
 
+def test_every_person_shown_in_full_is_named_in_the_log(approver_ws: Any) -> None:
+    """Who saw person X's number: the entry names every person shown, not the first twenty."""
+    shown = [str(n) for n in range(101, 126)]  # 25 rows revealed at once
+    unmask(approver_ws, purpose="查看完整身份证号码", subjects=shown)
+    entry = approver_ws.store.audit_entries(1)[0]
+    assert entry["entity_id"].split(",") == shown and json.loads(entry["detail"])["count"] == 25
+
+
 def test_a_second_window_on_the_same_file_is_refused(db_path: Path) -> None:
     with InstanceLock(db_path):
         with pytest.raises(StoreError) as caught:

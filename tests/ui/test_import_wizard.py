@@ -300,6 +300,11 @@ def test_a_reimport_shows_what_changes_and_can_mark_absent_workers(
     assert "*" in changes.index(0, 1).data()
     assert changes.index(0, 3).data() == f"月工资（元）：{built.grid[2][10]} → 4100"
     assert wizard.deactivateCheck.isVisibleTo(wizard) and "1 人" in wizard.deactivateCheck.text()
+    # who would be marked 离职, before the clerk ticks it: named in the text, masked ID in the tooltip
+    gone_name, gone_id = str(built.grid[8][1]), str(built.grid[8][3])
+    assert wizard.deactivateCheck.text().endswith(f"不在这份名册上：{gone_name}）"), wizard.deactivateCheck.text()
+    assert f"{gone_name}　{gone_id[:6]}********{gone_id[-4:]}" in wizard.deactivateCheck.toolTip()
+    assert gone_id not in wizard.deactivateCheck.toolTip()
     wizard.deactivateCheck.setChecked(True)
     result = import_now(qtbot, wizard)
     assert result.counts["deactivated"] == 1 and "标记为离职" in wizard.resultLabel.text()

@@ -72,8 +72,11 @@ def test_the_province_window(qtbot: QtBot, round_trip: Round,  # noqa: F811 - th
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
     dialog.reasonEdit.setPlainText("经核实，乙企业的合同晚于甲企业")
+    chosen = dialog.rulingCombo.currentText()
     ok.click()
-    assert dup.model.index(0, 2).data().startswith("只计入")
+    # in the table's words, as the dialog has them: the sides are 甲 and 乙
+    assert dup.model.index(0, 2).data().startswith(chosen + "：")
+    assert dup.model.index(0, 2).data().startswith("只计入甲企业")
     assert not dup.settleButton.isEnabled()
     dup.conflicts.selectRow(0)
     assert dup.settleButton.isEnabled()
