@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sqlite3
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,63 @@ def _home_in(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, folder in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
                          ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(name, str(home / folder))
+
+
+class _TrackedConnection(sqlite3.Connection):
+    """A connection that remembers where it was opened and says so if it is dropped unclosed.
+
+    Python 3.13 (the Windows build's) warns of a sqlite3 connection left to the garbage collector,
+    and on Windows such a connection keeps its file open (a file that cannot then be moved or
+    deleted) until the collector runs.  This interpreter (3.11) does not warn, so the tests track it
+    themselves (`pytest_sessionfinish` below)."""
+
+    _closed = True  # until it opens: a connect() that raises leaves nothing open
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._opened_at = [f for f in traceback.extract_stack(limit=12)[:-2]
+                           if f.filename.startswith(_REPO) and "site-packages" not in f.filename]
+        self._closed = False
+
+    def close(self) -> None:
+        self._closed = True
+        super().close()
+
+    def __del__(self) -> None:
+        if not self._closed:
+            UNCLOSED.append("".join(traceback.format_list(self._opened_at)))
+
+
+UNCLOSED: list[str] = []  # where each connection dropped unclosed was opened
+_REPO = str(Path(__file__).resolve().parents[1])
+_connect = sqlite3.connect
+
+
+def _tracked_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+    kwargs.setdefault("factory", _TrackedConnection)
+    return _connect(*args, **kwargs)
+
+
+sqlite3.connect = _tracked_connect  # type: ignore[assignment]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run fails when any connection was dropped unclosed, naming where each was opened.  Checked
+    once at the end, after a full collection: most such connections sit in a reference cycle (a
+    cursor and its connection) and are freed whenever the collector runs, in whichever test."""
+    gc.collect()
+    if UNCLOSED:
+        places = list(dict.fromkeys(UNCLOSED))
+        UNCLOSED.clear()
+        say = session.config.pluginmanager.get_plugin("terminalreporter")
+        text = (f"{len(places)} place(s) opened a sqlite3 connection that was dropped without close():\n"
+                + "\n".join(places))
+        if say is not None:
+            say.write_sep("=", "unclosed sqlite3 connections", red=True)
+            say.write_line(text)
+        else:
+            print(text, flush=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session", autouse=True)

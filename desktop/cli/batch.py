@@ -23,7 +23,8 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         found = batch_service.candidates(ws, include_unreceived=args.include_unreceived)
     lines = [f"{c.application_id:6} {c.enterprise_name} {c.uscc} {c.status}"
-             + (f"（已在 {'、'.join(c.sent_in)} 中，未收到回执）" if c.sent_in else "") for c in found]
+             + (f"（已在 {'、'.join(c.sent_in)} 中，此后有变动）" if c.changed
+                else f"（已在 {'、'.join(c.sent_in)} 中，未收到回执）" if c.sent_in else "") for c in found]
     emit(args, {"candidates": found}, "\n".join(lines) or "没有待报送的申请")
     return EXIT_OK
 

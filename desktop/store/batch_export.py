@@ -38,10 +38,16 @@ class ExportCandidate:
     qualifying_count: int | None
     sent_in: tuple[str, ...]  # file names of outgoing batches already carrying it
     received: bool  # one of those batches was confirmed by a receipt
+    changed: bool = False  # sent, and changed since (a letter voided or issued, approved again)
 
 
 def export_candidates(store: Store, office_id: int, *, include_unreceived: bool = False) -> list[ExportCandidate]:
-    """Approved applications of the office never sent (and, if asked, those sent in batches not yet received)."""
+    """Approved applications of the office never sent, those changed since the newest batch that carried
+    them, and, if asked, those sent in batches not yet received.
+
+    Changed: its row was written after that batch's (a letter voided or issued, a case reopened and
+    approved again: each moves its status), read from ``row_log``'s order (desktop.store.seals) rather
+    than clocks. The province updates what it holds from the later batch (docs/province.md)."""
     rows = store.conn.execute(
         "SELECT a.id, a.enterprise_id, e.name, e.uscc, a.status, a.version, d.id AS decision_id, d.final_result,"
         " d.qualifying_count"
@@ -53,25 +59,43 @@ def export_candidates(store: Store, office_id: int, *, include_unreceived: bool 
         (office_id, *EXPORTABLE_STATUSES),
     ).fetchall()
     sent: dict[int, list[tuple[str, str]]] = {}
+    newest: dict[int, int] = {}  # application id -> the newest batch carrying it
     for r in store.conn.execute(
-        "SELECT bi.application_id, b.file_name, b.status FROM batch_items bi JOIN batches b ON b.id = bi.batch_id"
+        "SELECT bi.application_id, b.file_name, b.status, b.id FROM batch_items bi JOIN batches b ON b.id = bi.batch_id"
         " WHERE b.direction = 'outgoing' AND b.office_id = ? ORDER BY b.seq", (office_id,)
     ):
         sent.setdefault(int(r[0]), []).append((str(r[1]), str(r[2])))
+        newest[int(r[0])] = int(r[3])
     found: list[ExportCandidate] = []
+    marks: dict[int, int | None] = {}
     for r in rows:
         batches = sent.get(int(r["id"]), [])
         received = any(status == "received" for _, status in batches)
-        if batches and (received or not include_unreceived):
+        changed = bool(batches) and _changed_since(store, int(r["id"]), newest[int(r["id"])], marks)
+        if batches and not changed and (received or not include_unreceived):
             continue
         found.append(ExportCandidate(
             application_id=int(r["id"]), enterprise_id=int(r["enterprise_id"]), enterprise_name=str(r["name"]),
             uscc=str(r["uscc"]), status=str(r["status"]), version=int(r["version"]),
             decision_id=int(r["decision_id"]) if r["decision_id"] is not None else None,
             final_result=r["final_result"], qualifying_count=r["qualifying_count"],
-            sent_in=tuple(name for name, _ in batches), received=received,
+            sent_in=tuple(name for name, _ in batches), received=received, changed=changed,
         ))
     return found
+
+
+def _changed_since(store: Store, application_id: int, batch_id: int, marks: dict[int, int | None]) -> bool:
+    """Whether the application's row was written after the batch's row was first (None: a batch
+    that was never logged, from before the rows were sealed: taken as unchanged)."""
+    if batch_id not in marks:
+        marks[batch_id] = store.conn.execute(
+            "SELECT min(id) FROM row_log WHERE tbl = 'batches' AND rid = ?", (batch_id,)).fetchone()[0]
+    mark = marks[batch_id]
+    if mark is None:
+        return False
+    return store.conn.execute(
+        "SELECT 1 FROM row_log WHERE tbl = 'applications' AND rid = ? AND id > ? LIMIT 1",
+        (application_id, mark)).fetchone() is not None
 
 
 @dataclass

@@ -121,9 +121,15 @@ def salvage(damaged: Path, target: Path) -> SalvageReport:
             " AND name != 'schema_history' ORDER BY name")]
         try:
             source = _read_only(damaged)
+        except sqlite3.Error as exc:
+            report.unreadable = {t: str(exc) for t in tables}
+            return report
+        try:
             source.execute("PRAGMA writable_schema = ON")  # skip what is broken in the schema's entries
             source.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
+            # Closed now: on Windows a connection left to the collector keeps the damaged file open.
+            source.close()
             report.unreadable = {t: str(exc) for t in tables}
             return report
         try:

@@ -91,13 +91,14 @@ class BatchExportWizard(QWizard):
         for row, c in enumerate(found):
             name = QTableWidgetItem(c.enterprise_name)
             name.setFlags(name.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            name.setCheckState(Qt.CheckState.Unchecked if c.sent_in else Qt.CheckState.Checked)
+            # sent and unchanged: ticked by the clerk who lost the batch; changed since: goes again
+            name.setCheckState(Qt.CheckState.Unchecked if c.sent_in and not c.changed else Qt.CheckState.Checked)
             name.setData(APPLICATION_ROLE, c.application_id)
             status = STATUS_LABELS.get(c.status, c.status)
             cells = [name, QTableWidgetItem(c.uscc), QTableWidgetItem(translated("review", status)),
                      QTableWidgetItem("" if c.qualifying_count is None else str(c.qualifying_count)),
                      QTableWidgetItem(self.tr(_RESULTS.get(c.final_result or "", ""))),
-                     QTableWidgetItem("、".join(c.sent_in))]
+                     QTableWidgetItem((self.tr("此后有变动，再次报送；") if c.changed else "") + "、".join(c.sent_in))]
             for column, item in enumerate(cells):
                 table.setItem(row, column, item)
         table.blockSignals(False)

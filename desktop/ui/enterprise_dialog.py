@@ -36,6 +36,7 @@ from desktop.core.messages import Problem
 from desktop.core.size import EnterpriseSize, MissingIndicatorError, decide_size, format_number
 from desktop.services.enterprises import add_enterprise, update_enterprise
 from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.reviews import ensure_enterprise_editable
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
 from desktop.ui.forms import load_form
@@ -112,6 +113,11 @@ class EnterpriseDialog(QDialog):
         self._connect()
         self._check_uscc()
         self._update_size()
+        if enterprise is not None:
+            try:
+                ensure_enterprise_editable(workspace, enterprise.id)
+            except ServiceError as exc:  # its case is submitted, approved or issued: said before any typing
+                self._lock(error_text(exc))
 
     # -- setting up ------------------------------------------------------------
     def _fill_choices(self) -> None:
@@ -150,6 +156,16 @@ class EnterpriseDialog(QDialog):
         self.sizeReasonEdit.textChanged.connect(self._update_size)
         self.buttonBox.accepted.connect(self.accept)
         self.buttonBox.rejected.connect(self.reject)
+
+    def _lock(self, why: str) -> None:
+        """Shown, not editable: the registration is a fact the locked case rests on."""
+        for widget in self._fields.values():
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+        offer(self.ok_button, False, why)
+        self.errorLabel.setText(why)
 
     @property
     def ok_button(self) -> QPushButton:

@@ -375,7 +375,8 @@ class LettersPage(QWidget):
             return False
         self.reload()
         self.select_letter(letter.id)
-        self._say(self.tr("已作废确认书 {number}；申请回到“已批准”，可重新出具（新文号）。").format(number=letter.number))
+        self._say(self.tr("已作废确认书 {number}；申请回到“已批准”，可重新出具（新文号）。"
+                          "如需改正企业、名册或结论，先由审核人在“审核”页点“重新打开…”，改正后重新审批。").format(number=letter.number))
         announce(self, Change.LETTER)
         return True
 

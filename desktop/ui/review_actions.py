@@ -8,6 +8,7 @@ from desktop.core.decision import Result
 from desktop.core.permissions import Permission
 from desktop.services import eligibility as eligibility_service
 from desktop.services import review as review_service
+from desktop.services import reviews
 from desktop.services.errors import ServiceError
 from desktop.services.review import HistoryEntry
 from desktop.store import StoreError
@@ -51,11 +52,23 @@ class ReviewActions(ReviewDetails):
             offer(self.overrideButton, False, not_allowed_text(actor, Permission.APPROVE_REVIEW))
         elif not self._history:
             offer(self.overrideButton, False, self.tr("请先记录认定结论，再由审核人改变"))
+        elif (locked := self._override_refusal()) is not None:
+            offer(self.overrideButton, False, locked)
         else:
             offer(self.overrideButton, True, "")
             target = self._override_target()
             if target is not None:
                 self.overrideButton.setToolTip(self.tr("改变第 {id} 号认定结论").format(id=target.stored.id))
+
+    def _override_refusal(self) -> str | None:
+        """Why the approver may not depart from the result any more (approved, issued, withdrawn), or None."""
+        if self.application_id is None:
+            return None
+        try:
+            reviews.ensure_overridable(self._ws, self.application_id)
+        except (ServiceError, StoreError) as exc:
+            return error_text(exc)
+        return None
 
     def _override_target(self) -> HistoryEntry | None:
         """The recorded decision shown, else the latest one."""

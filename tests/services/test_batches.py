@@ -23,7 +23,7 @@ from desktop.core.batch import (
 from desktop.core.batch_receipt import Receipt
 from desktop.core.decision import Result
 from desktop.services import batches as svc
-from desktop.services import batch_export, batch_import, batch_receipts
+from desktop.services import batch_export, batch_import, batch_receipts, letters
 from desktop.services.batch_export import LetterForBatch
 from desktop.services import keys
 from desktop.services.accounts import sign_in
@@ -350,6 +350,35 @@ def test_the_receipt_marks_the_batch_received(exchange: Exchange) -> None:
         assert marked.changed and marked.batch.status == "received" and marked.batch.received_at
         assert not batch_receipts.import_receipt(ws, outcome.receipt).changed
         assert svc.candidates(ws, include_unreceived=True) == []
+
+
+def test_a_letter_voided_and_issued_again_after_the_province_received_it_goes_in_a_later_batch(
+    exchange: Exchange,
+) -> None:
+    """The province had the application and its letter; the county voided the letter (a wrong name)
+    and issued a new one: the application is offered again (ticked), and the later batch brings the
+    void and the new letter, so the province matches the new paper letter and not the voided one."""
+    result = exchange.export()
+    [outcome] = exchange.import_(result.path)
+    assert outcome.receipt is not None
+    first, others = exchange.applications[0], exchange.applications[1:]
+    with exchange.county_ws("approver") as ws:
+        batch_receipts.import_receipt(ws, outcome.receipt)
+        assert svc.candidates(ws, include_unreceived=True) == []
+        old = letters.letter_in_force(ws, first)
+        assert old is not None
+        letters.void(ws, old.id, "企业名称有误")
+        new = letters.issue(ws, first)
+        [again] = svc.candidates(ws)
+        assert again.application_id == first and again.changed and again.sent_in == (result.path.name,)
+        assert not {c.application_id for c in svc.candidates(ws, include_unreceived=True)} & set(others)
+    later = exchange.export()
+    assert later.counts["applications"] == 1 and later.counts["letters"] == 2
+    assert exchange.import_(later.path)[0].accepted
+    held = dict(factory.table_rows(exchange.province, "SELECT number, voided_at IS NOT NULL FROM letters"))
+    assert held[old.number] == 1 and held[new.number] == 0
+    with exchange.county_ws() as ws:
+        assert svc.candidates(ws, include_unreceived=True) == []  # sent since it changed: not offered again
 
 
 def test_a_refusal_receipt_marks_the_batch_refused_and_a_replay_receipt_changes_nothing(exchange: Exchange) -> None:

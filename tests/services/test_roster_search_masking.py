@@ -104,26 +104,27 @@ def test_a_clerk_matches_only_the_visible_digits_of_a_phone(workspace: Workspace
 def test_the_search_rule_is_the_display_rule() -> None:
     """For every digit run of a number: the database matches it exactly when the masked text shows it."""
     import sqlite3
+    from contextlib import closing
 
     numbers = [KIM, PARK, number("11010519491231002"), "11010519491231002X"]
     phones = ["13843315678", "138-4331-5678", "0433-2518890", "2518890", "890", "", "12345678901"]
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT)")
-    conn.execute("CREATE TABLE employments (id INTEGER PRIMARY KEY, person_id INT, phone TEXT)")
-    where = query_store._SHOWN_MATCH
-    for n in numbers:
-        for phone in phones:
-            conn.execute("DELETE FROM persons")
-            conn.execute("DELETE FROM employments")
-            conn.execute("INSERT INTO persons VALUES (1, ?)", (n,))
-            conn.execute("INSERT INTO employments VALUES (1, 1, ?)", (phone,))
-            digits = phone.replace("-", "")
-            for text in {n[i:j] for i in range(18) for j in range(i + 1, 19)} | {
-                    digits[i:j] for i in range(len(digits)) for j in range(i + 1, len(digits) + 1)}:
-                shown = text in (n, digits) or text in mask_id(n) or text in mask_phone(phone)
-                sql = conn.execute(f"SELECT count(*) FROM employments m JOIN persons p ON p.id = m.person_id"
-                                   f" WHERE {where}", [text] * where.count("?")).fetchone()[0]
-                assert bool(sql) == shown, (n, phone, text)
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT)")
+        conn.execute("CREATE TABLE employments (id INTEGER PRIMARY KEY, person_id INT, phone TEXT)")
+        where = query_store._SHOWN_MATCH
+        for n in numbers:
+            for phone in phones:
+                conn.execute("DELETE FROM persons")
+                conn.execute("DELETE FROM employments")
+                conn.execute("INSERT INTO persons VALUES (1, ?)", (n,))
+                conn.execute("INSERT INTO employments VALUES (1, 1, ?)", (phone,))
+                digits = phone.replace("-", "")
+                for text in {n[i:j] for i in range(18) for j in range(i + 1, 19)} | {
+                        digits[i:j] for i in range(len(digits)) for j in range(i + 1, len(digits) + 1)}:
+                    shown = text in (n, digits) or text in mask_id(n) or text in mask_phone(phone)
+                    sql = conn.execute(f"SELECT count(*) FROM employments m JOIN persons p ON p.id = m.person_id"
+                                       f" WHERE {where}", [text] * where.count("?")).fetchone()[0]
+                    assert bool(sql) == shown, (n, phone, text)
 
 
 def test_with_the_right_every_digit_matches_and_a_hidden_search_is_logged(

@@ -5,6 +5,7 @@ and a table holding more rows than are added keeps the ordinary way."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,19 @@ CREATE UNIQUE INDEX t_phone ON t (phone);
 """
 
 
+_OPENED: list[sqlite3.Connection] = []
+
+
+@pytest.fixture(autouse=True)
+def _closed_after() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def _conn(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
+    _OPENED.append(conn)  # closed after the test
     conn.executescript(SCHEMA)
     return conn
 

@@ -51,3 +51,17 @@ def test_a_case_one_submitted_oneself_is_not_waiting_for_oneself(
     assert page.awaitingButton.text() == "没有待批准的申请" and not page.awaitingButton.isEnabled()
     clerk_page = open_page(qtbot, clerk, enterprise=None)  # a clerk approves nothing: not offered
     assert not clerk_page.awaitingButton.isVisible()
+
+
+def test_the_override_is_not_offered_once_the_case_is_approved(
+    qtbot: QtBot, clerk: Workspace, approver: Workspace, message_boxes: MessageBoxes,
+) -> None:
+    """改变结论（原则上）… opened on an approved case, and only after the approver had written the
+    reason did it say the case was locked: now it is off, and its tooltip says why and what to do."""
+    submit(clerk, LOGISTICS_APP)
+    page = open_page(qtbot, approver, enterprise=LOGISTICS)
+    assert page.overrideButton.isEnabled()  # submitted: the approver may still depart from the result
+    qtbot.mouseClick(page.workflow.approveButton, Qt.MouseButton.LeftButton)
+    assert reviews.case(approver, LOGISTICS_APP).status == "approved"
+    assert not page.overrideButton.isEnabled()
+    assert "已锁定" in page.overrideButton.toolTip() and "重新开启" in page.overrideButton.toolTip()

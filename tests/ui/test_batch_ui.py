@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.batches import crypto
-from desktop.services import batch_export, batch_import, batch_receipts
+from desktop.services import batch_export, batch_import, batch_receipts, letters
 from desktop.services.accounts import sign_in
 from desktop.services.workspace import Workspace
 from desktop.ui.batch_import_dialog import BatchImportDialog
@@ -184,6 +184,24 @@ def test_a_batch_the_province_has_answered_is_not_offered_again(
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert page.selected_batch() is not None and not page.againButton.isEnabled()
     assert "已接收" in page.againButton.toolTip()
+
+
+def test_an_application_changed_since_it_was_sent_is_ticked_and_says_so(
+    qtbot: QtBot, offices: tuple[Path, Path, list[int]], county_ws: Workspace, runner: TaskRunner, tmp_path: Path,
+) -> None:
+    first = batch_export.export_batch(county_ws, tmp_path, PASSPHRASE, letter_pdfs=False)
+    with sign_in(offices[1], "clerk", PASSWORD) as province:
+        [outcome] = batch_import.import_batches(province, [first.path], PASSPHRASE)
+    assert outcome.receipt is not None
+    batch_receipts.import_receipt(county_ws, outcome.receipt)
+    with sign_in(offices[0], "approver", PASSWORD) as approver:
+        old = letters.letter_in_force(approver, offices[2][0])
+        assert old is not None
+        letters.void(approver, old.id, "企业名称有误")
+    wizard = wizard_for(qtbot, county_ws, runner)
+    assert wizard.applicationTable.rowCount() == 1 and wizard.chosen() == [offices[2][0]]
+    assert wizard.applicationTable.item(0, 5).text().startswith("此后有变动")  # seen before the cut
+    wizard.reject()
 
 
 def test_nothing_to_send_is_said(qtbot: QtBot, county_ws: Workspace, runner: TaskRunner, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.enterprise import Enterprise
+from desktop.services import reviews
 from desktop.services.enterprises import list_enterprises
 from desktop.services.workspace import Workspace
 from desktop.ui.enterprise_dialog import EnterpriseDialog, uscc_hint
@@ -162,6 +163,40 @@ def test_double_click_edits_the_row(
     assert row is not None
     assert window.model.index(row, Column.STAFF).data() == "350"
     assert window.model.index(row, Column.PHONE).data() == "********2345"
+
+
+def test_an_enterprise_whose_case_is_locked_opens_read_only_and_says_why(
+    qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise]
+) -> None:
+    """Its case submitted, the enterprise opened editable and the clerk learnt only at 确定 that nothing
+    could be changed: now the reason is there from the start and nothing can be typed."""
+    row_id = reviews.new_application(workspace, enterprises[0].uscc, form_fields={
+        "legal_representative": "朴成浩", "amount_wan": "50", "term_months": "6", "purpose": "周转",
+        "guarantee": "保证"}).id
+    reviews.submit(workspace, row_id, evidence=["contracts", "wages"])
+    window = open_window(qtbot, workspace)
+    table = window.enterpriseTable
+    row = window.model.row_of(enterprises[0].id)
+    assert row is not None
+    where = table.visualRect(window.model.index(row, Column.NAME)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    dialog = window.findChild(EnterpriseDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.nameEdit.text() == enterprises[0].name
+    assert "已提交" in dialog.errorLabel.text() and "不能修改" in dialog.errorLabel.text(), dialog.errorLabel.text()
+    assert not dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == dialog.errorLabel.text()
+    assert dialog.staffSpin.isEnabled() is False and dialog.industryCombo.isEnabled() is False
+    qtbot.keyClicks(dialog.contactPhoneEdit, "0433")
+    assert dialog.contactPhoneEdit.text() == enterprises[0].contact_phone  # read-only: nothing typed
+    dialog.reject()
+    other = window.model.row_of(enterprises[1].id)  # an enterprise without a case edits as before
+    assert other is not None
+    where = table.visualRect(window.model.index(other, Column.NAME)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    editable = next(d for d in window.findChildren(EnterpriseDialog) if d.isVisible())
+    assert editable.ok_button.isEnabled() and editable.errorLabel.text() == ""
+    editable.reject()
 
 
 def test_size_is_explained_while_typing(

@@ -120,6 +120,7 @@ def test_the_approver_voids_with_a_reason(qtbot: QtBot, clerk: Workspace, approv
     assert "企业名称填写有误" in page.lettersTable.item(0, LetterColumn.STATE).toolTip()
     assert not page.voidButton.isEnabled()
     assert page.waitingTable.rowCount() == 1  # back to approved: a new letter takes a new number
+    assert "重新打开" in page.statusLabel.text()  # a wrong name is corrected by reopening, not by issuing again
     dialog = page.open_preview()
     assert dialog is not None and dialog.print_source is None and not dialog.print_button.isEnabled()
     dialog.reject()
