@@ -54,6 +54,14 @@ def runner() -> Iterator[TaskRunner]:
     tasks.deleteLater()
 
 
+def _fill_loan(dialog: Any, contract: str, amount: str = "100") -> None:
+    """The 登记贷款 form with a loan at the LPR (no warning)."""
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText(contract)
+    dialog.amountEdit.setText(amount)
+    dialog.rateEdit.setText("3.0")
+
+
 def _page(qtbot: QtBot, ws: Workspace, today: date, runner: TaskRunner) -> TrackingPage:
     page = TrackingPage(ws, runner)
     qtbot.addWidget(page)
@@ -198,10 +206,7 @@ def test_the_dialog_offers_only_enterprises_with_an_approved_application(
     assert [dialog.enterpriseCombo.itemData(i) for i in range(dialog.enterpriseCombo.count())] == [
         factory.uscc(1, workspace.office.code)]
     assert dialog.ok_button.isEnabled() and dialog.messageLabel.text() == ""
-    dialog.bankEdit.setText("国家开发银行吉林省分行")
-    dialog.contractEdit.setText("X-1")
-    dialog.amountEdit.setText("100")
-    dialog.rateEdit.setText("3.0")
+    _fill_loan(dialog, "X-1")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     [recorded] = loan_service.list_loans(workspace)
@@ -532,10 +537,7 @@ def test_a_refusal_s_reason_goes_once_the_dialog_is_corrected(qtbot: QtBot, work
     factory.approved_applications(workspace, 1, 10)
     page = _page(qtbot, workspace, date(2026, 12, 1), runner)
     dialog = page.open_loan_dialog()
-    dialog.bankEdit.setText("国家开发银行吉林省分行")
-    dialog.contractEdit.setText("X-1")
-    dialog.amountEdit.setText("100")
-    dialog.rateEdit.setText("3.0")
+    _fill_loan(dialog, "X-1")
     dialog.startEdit.setDate(QDate(2026, 12, 5))
     dialog.termSpin.setValue(48)
     dialog.preferentialCheck.setChecked(True)
@@ -671,10 +673,7 @@ def test_the_loan_just_recorded_is_selected(qtbot: QtBot, workspace: Workspace, 
     assert before is not None and before.loan.uscc == two_loans[1]
     dialog = page.open_loan_dialog()
     dialog.enterpriseCombo.setCurrentIndex(dialog.enterpriseCombo.findData(two_loans[0]))
-    dialog.bankEdit.setText("国家开发银行吉林省分行")
-    dialog.contractEdit.setText("T-9")
-    dialog.amountEdit.setText("50")
-    dialog.rateEdit.setText("3.0")
+    _fill_loan(dialog, "T-9", "50")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.recorded is not None and page.table.rowCount() == 3
