@@ -636,3 +636,26 @@ def test_the_month_in_progress_is_not_called_a_break(qtbot: QtBot, workspace: Wo
     october = page.chart.month_text(months[-1])
     assert "2026年10月" in october and "中断" not in october and "尚未报来" in october
     assert "2026年8月：没有名单（连续就业在此中断）" in page.chart.accessibleDescription()
+
+
+def test_the_preview_says_when_the_month_already_has_a_list(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving a month's list again puts the new one in place of the one kept (the earlier stays on file,
+    unused): the preview said nothing of it, so a month chosen by mistake silently replaced its list."""
+    from PySide6.QtWidgets import QMessageBox
+
+    uscc, counted = loan
+    tracking.import_list(workspace, uscc, _write(tmp_path / "十月.csv", counted), period="2026-10")
+    page = _page(qtbot, workspace, date(2026, 11, 20), runner)
+    page.table.selectRow(0)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: (shown.append(text), QMessageBox.StandardButton.No)[1])
+    again = _write(tmp_path / "十一月.csv", counted[:3])
+    page.preview_list(again, "2026-10")
+    qtbot.waitUntil(lambda: len(shown) == 1 and not page.importer.running, timeout=20_000)
+    assert f"2026-10 已有名单（十月.csv，{len(counted)} 人" in shown[0] and "保存后以这份为准" in shown[0]
+    page.preview_list(again, "2026-11")
+    qtbot.waitUntil(lambda: len(shown) == 2 and not page.importer.running, timeout=20_000)
+    assert "已有名单" not in shown[1]
