@@ -659,3 +659,25 @@ def test_the_preview_says_when_the_month_already_has_a_list(
     page.preview_list(again, "2026-11")
     qtbot.waitUntil(lambda: len(shown) == 2 and not page.importer.running, timeout=20_000)
     assert "已有名单" not in shown[1]
+
+
+def test_the_loan_just_recorded_is_selected(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                            runner: TaskRunner) -> None:
+    """After 登记贷款 the selection stayed on the loan chosen before, so the next 导入跟踪名单… or 核实 went
+    to that loan's enterprise unless the clerk noticed and picked the new row."""
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    page.table.selectRow(0)
+    before = page.selected()
+    assert before is not None and before.loan.uscc == two_loans[1]
+    dialog = page.open_loan_dialog()
+    dialog.enterpriseCombo.setCurrentIndex(dialog.enterpriseCombo.findData(two_loans[0]))
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText("T-9")
+    dialog.amountEdit.setText("50")
+    dialog.rateEdit.setText("3.0")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.recorded is not None and page.table.rowCount() == 3
+    selected = page.selected()
+    assert selected is not None and selected.loan.id == dialog.recorded.loan.id
+    assert "借款合同 T-9" in page.detail.toPlainText()
