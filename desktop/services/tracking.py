@@ -56,7 +56,7 @@ from desktop.store import loans as loan_store
 from desktop.store import reviews as review_store
 from desktop.store import tracking as tracking_store
 from desktop.store.loans import LoanRow
-from desktop.store.tracking import ListRow, StoredCheck
+from desktop.store.tracking import ListRow, StoredCheck, StoredList
 
 SERVICE_MESSAGES.update({
     "track_bad_period": QT_TRANSLATE_NOOP("service", "“{value}”不是名单所属的月份：请写成 YYYY-MM，如 2026-11。"),
@@ -111,10 +111,8 @@ class DueCheck:
 
 DUE_SOON_DAYS = 30  # a check due within this many days is 待核实; one due later, 未到期
 
-_DUE_STATES = {
-    "ended": QT_TRANSLATE_NOOP("tracking", "贷款期已满"), "overdue": QT_TRANSLATE_NOOP("tracking", "已逾期"),
-    "due": QT_TRANSLATE_NOOP("tracking", "待核实"), "later": QT_TRANSLATE_NOOP("tracking", "未到期"),
-}
+_DUE_STATES = {"ended": QT_TRANSLATE_NOOP("tracking", "贷款期已满"), "overdue": QT_TRANSLATE_NOOP("tracking", "已逾期"),
+               "due": QT_TRANSLATE_NOOP("tracking", "待核实"), "later": QT_TRANSLATE_NOOP("tracking", "未到期")}
 
 
 def due_state(due_on: date | None, on: date) -> str:
@@ -158,6 +156,7 @@ class ListPreview:
     kind: str  # "roster" | "insurance"
     problems: tuple[str, ...] = ()
     sha256: str = ""  # the file previewed: import_list(expect_sha256=...) refuses it if it has changed since
+    replaces: StoredList | None = None  # the month's list kept now, which this one would take the place of
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,8 @@ def next_period(ws: Workspace, uscc: str, today: date, loan_id: int | None = Non
     none, never after ``today``'s month."""
     loan = enterprise_loan(ws, uscc, loan_id)
     first = month_of(date.fromisoformat(loan.start_date))
-    periods = [parse_period(s.period) for s in tracking_store.current_lists(ws.store, loan.enterprise_id)]
-    within = [m for m in periods if first <= m <= date.fromisoformat(loan.end_date)]
+    within = [m for m in (parse_period(s.period) for s in tracking_store.current_lists(ws.store, loan.enterprise_id))
+              if first <= m <= date.fromisoformat(loan.end_date)]
     month = add_months(max(within), 1)[0] if within else first
     return f"{max(first, min(month, month_of(today))):%Y-%m}"
 
@@ -223,8 +222,9 @@ def preview_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, sta
     """Read the file as ``import_list`` would, and say what it would keep, without storing anything."""
     read = _read_list(ws, uscc, path, period, staff_total, loan_id)
     got = read.got
+    kept = [s for s in tracking_store.current_lists(ws.store, read.enterprise.id) if s.period == read.label]
     return ListPreview(read.file_name, read.label, read.staff, len(got.rows), got.refused, got.kind,
-                       tuple(got.problems), read.sha256)
+                       tuple(got.problems), read.sha256, kept[0] if kept else None)
 
 
 def import_list(ws: Workspace, uscc: str, path: Path | str, *, period: str, staff_total: int | None = None,

@@ -180,9 +180,15 @@ class DuplicatesPage(ProvincePage):
         name, ok = QInputDialog.getItem(self, self.tr("核实身份"), self.tr("核实后的姓名："), names, 0, True)
         if not ok:
             return
-        reason, ok = QInputDialog.getText(self, self.tr("核实身份"), self.tr("如何核实的（必填）："))
-        if ok:
-            self.settle(conflict, name, reason)
+        label = self.tr("如何核实的（必填）：")
+        while True:  # an empty answer is asked again, the name chosen kept; 取消 settles nothing
+            reason, ok = QInputDialog.getText(self, self.tr("核实身份"), label)
+            if not ok:
+                return
+            if reason.strip():
+                break
+            label = self.tr("如何核实的（必填，不能为空；如：与两县电话核对户口簿）：")
+        self.settle(conflict, name, reason)
 
     def settle(self, conflict: province.IdentityConflict, name: str, reason: str) -> None:
         try:

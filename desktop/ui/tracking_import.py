@@ -123,6 +123,10 @@ class ListImporter(QObject):
         lines = [self.tr("文件：{file}").format(file=preview.file_name),
                  self.tr("识别为{kind}，{period} 的名单").format(kind=kind, period=preview.period),
                  self.tr("将保存 {rows} 人，职工总数按 {staff} 人计").format(rows=preview.rows, staff=preview.staff_total)]
+        if preview.replaces is not None:
+            kept = preview.replaces
+            lines.append(self.tr("{period} 已有名单（{file}，{rows} 人，{at} 导入）：保存后以这份为准，原名单留档不再使用").format(
+                period=preview.period, file=kept.file_name, rows=kept.rows, at=kept.imported_at[:10]))
         if preview.refused:
             lines.append(self.tr("{n} 行有错，不保存：").format(n=preview.refused))
             lines += [f"  {p}" for p in preview.problems[:PROBLEMS_SHOWN]]

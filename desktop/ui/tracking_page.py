@@ -180,10 +180,7 @@ class TrackingPage(ReloadsWhenShown):
         for r, d in enumerate(self.rows):
             self._fill_row(r, d)
         if kept is not None:
-            self.table.clearSelection()
-            for r, d in enumerate(self.rows):
-                if d.loan.id == kept.loan.id:
-                    self.table.selectRow(r)
+            self._select_loan(kept.loan.id)
         self.update_alert(self.rows)
         overdue = sum(1 for d in self.rows if d.overdue)
         states = [d.last.confirmation for d in self.rows if d.last is not None]
@@ -194,6 +191,12 @@ class TrackingPage(ReloadsWhenShown):
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_detail()
+
+    def _select_loan(self, loan_id: int) -> None:
+        self.table.clearSelection()
+        for r, d in enumerate(self.rows):
+            if d.loan.id == loan_id:
+                self.table.selectRow(r)
 
     def on_data_changed(self, kind: str, enterprise_id: int) -> None:
         if self.isVisible():
@@ -328,10 +331,16 @@ class TrackingPage(ReloadsWhenShown):
     def open_loan_dialog(self) -> LoanDialog:
         """登记贷款…: the page shows the new loan once the dialog has recorded it."""
         dialog = LoanDialog(self._ws, self)
-        dialog.accepted.connect(self.reload)
+        dialog.accepted.connect(lambda: self._recorded(dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def _recorded(self, dialog: LoanDialog) -> None:
+        """The new loan shown and selected: what the clerk does next (a list, a check) is for it."""
+        self.reload()
+        if dialog.recorded is not None:
+            self._select_loan(dialog.recorded.loan.id)
 
     def check_selected(self) -> Task | None:
         """核实 the selected loan at today's date on the database worker; the result is a new record."""

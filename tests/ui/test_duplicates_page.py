@@ -135,3 +135,35 @@ def test_a_ruling_and_a_settled_identity_keep_the_officer_where_they_were(
     with Store.open(big.path, create=False) as store:
         open_ids = [c.id for c in sp.identity_conflicts(store)]
     assert [conflicts.row(r).id for r in range(conflicts.rowCount())] == open_ids and settled.id not in open_ids
+
+
+def test_settling_with_no_answer_asks_again_and_keeps_the_choice(
+        qtbot: QtBot, big: province_big.Big, open_window: Callable[[Any], Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """核实身份: an empty 如何核实的 is asked again (the name chosen kept), not refused with a message
+    after which the officer selects the row and starts over; 取消 there settles nothing."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    window = open_window(sign_in(big.path, "approver", PASSWORD))
+    window.navList.setCurrentRow(window.pages.indexOf(window.duplicates_page))
+    page = window.duplicates_page
+    conflicts = page.conflict_model
+    answers = iter([("", True), ("  ", True), ("与两县电话核对", True)])
+    asked: list[str] = []
+    errors: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("金成哲", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda _p, _t, label, *a, **k: (asked.append(label), next(answers))[1])
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: errors.append(text))
+    first = conflicts.row(0)
+    page.conflicts.selectRow(0)
+    page.settleButton.click()
+    assert errors == [] and len(asked) == 3 and "不能为空" in asked[1]
+    assert conflicts.total == big.conflicts - 1 and conflicts.row(0).id != first.id
+    with Store.open(big.path, create=False) as store:
+        [settled] = sp.identity_conflicts(store, open_only=False, conflict_id=first.id)
+    assert (settled.settled_name, settled.settled_reason) == ("金成哲", "与两县电话核对")
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))  # 取消
+    page.conflicts.selectRow(0)
+    page.settleButton.click()
+    assert errors == [] and conflicts.total == big.conflicts - 1

@@ -54,6 +54,14 @@ def runner() -> Iterator[TaskRunner]:
     tasks.deleteLater()
 
 
+def _fill_loan(dialog: Any, contract: str, amount: str = "100") -> None:
+    """The 登记贷款 form with a loan at the LPR (no warning)."""
+    dialog.bankEdit.setText("国家开发银行吉林省分行")
+    dialog.contractEdit.setText(contract)
+    dialog.amountEdit.setText(amount)
+    dialog.rateEdit.setText("3.0")
+
+
 def _page(qtbot: QtBot, ws: Workspace, today: date, runner: TaskRunner) -> TrackingPage:
     page = TrackingPage(ws, runner)
     qtbot.addWidget(page)
@@ -198,10 +206,7 @@ def test_the_dialog_offers_only_enterprises_with_an_approved_application(
     assert [dialog.enterpriseCombo.itemData(i) for i in range(dialog.enterpriseCombo.count())] == [
         factory.uscc(1, workspace.office.code)]
     assert dialog.ok_button.isEnabled() and dialog.messageLabel.text() == ""
-    dialog.bankEdit.setText("国家开发银行吉林省分行")
-    dialog.contractEdit.setText("X-1")
-    dialog.amountEdit.setText("100")
-    dialog.rateEdit.setText("3.0")
+    _fill_loan(dialog, "X-1")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     [recorded] = loan_service.list_loans(workspace)
@@ -532,10 +537,7 @@ def test_a_refusal_s_reason_goes_once_the_dialog_is_corrected(qtbot: QtBot, work
     factory.approved_applications(workspace, 1, 10)
     page = _page(qtbot, workspace, date(2026, 12, 1), runner)
     dialog = page.open_loan_dialog()
-    dialog.bankEdit.setText("国家开发银行吉林省分行")
-    dialog.contractEdit.setText("X-1")
-    dialog.amountEdit.setText("100")
-    dialog.rateEdit.setText("3.0")
+    _fill_loan(dialog, "X-1")
     dialog.startEdit.setDate(QDate(2026, 12, 5))
     dialog.termSpin.setValue(48)
     dialog.preferentialCheck.setChecked(True)
@@ -636,3 +638,45 @@ def test_the_month_in_progress_is_not_called_a_break(qtbot: QtBot, workspace: Wo
     october = page.chart.month_text(months[-1])
     assert "2026年10月" in october and "中断" not in october and "尚未报来" in october
     assert "2026年8月：没有名单（连续就业在此中断）" in page.chart.accessibleDescription()
+
+
+def test_the_preview_says_when_the_month_already_has_a_list(
+        qtbot: QtBot, workspace: Workspace, loan: tuple[str, list[tuple[str, str, str]]], runner: TaskRunner,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving a month's list again puts the new one in place of the one kept (the earlier stays on file,
+    unused): the preview said nothing of it, so a month chosen by mistake silently replaced its list."""
+    from PySide6.QtWidgets import QMessageBox
+
+    uscc, counted = loan
+    tracking.import_list(workspace, uscc, _write(tmp_path / "十月.csv", counted), period="2026-10")
+    page = _page(qtbot, workspace, date(2026, 11, 20), runner)
+    page.table.selectRow(0)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: (shown.append(text), QMessageBox.StandardButton.No)[1])
+    again = _write(tmp_path / "十一月.csv", counted[:3])
+    page.preview_list(again, "2026-10")
+    qtbot.waitUntil(lambda: len(shown) == 1 and not page.importer.running, timeout=20_000)
+    assert f"2026-10 已有名单（十月.csv，{len(counted)} 人" in shown[0] and "保存后以这份为准" in shown[0]
+    page.preview_list(again, "2026-11")
+    qtbot.waitUntil(lambda: len(shown) == 2 and not page.importer.running, timeout=20_000)
+    assert "已有名单" not in shown[1]
+
+
+def test_the_loan_just_recorded_is_selected(qtbot: QtBot, workspace: Workspace, two_loans: list[str],
+                                            runner: TaskRunner) -> None:
+    """After 登记贷款 the selection stayed on the loan chosen before, so the next 导入跟踪名单… or 核实 went
+    to that loan's enterprise unless the clerk noticed and picked the new row."""
+    page = _page(qtbot, workspace, date(2026, 10, 15), runner)
+    page.table.selectRow(0)
+    before = page.selected()
+    assert before is not None and before.loan.uscc == two_loans[1]
+    dialog = page.open_loan_dialog()
+    dialog.enterpriseCombo.setCurrentIndex(dialog.enterpriseCombo.findData(two_loans[0]))
+    _fill_loan(dialog, "T-9", "50")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.recorded is not None and page.table.rowCount() == 3
+    selected = page.selected()
+    assert selected is not None and selected.loan.id == dialog.recorded.loan.id
+    assert "借款合同 T-9" in page.detail.toPlainText()
