@@ -283,7 +283,7 @@ class Store:
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
-                raise StoreError("duplicate", what="统一社会信用代码", value=draft.uscc) from exc
+                raise self._uscc_taken(office_id, draft.uscc) from exc
             raise
         return int(cur.lastrowid or 0)
 
@@ -296,10 +296,18 @@ class Store:
             )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
-                raise StoreError("duplicate", what="统一社会信用代码", value=draft.uscc) from exc
+                office = self.conn.execute("SELECT office_id FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone()
+                raise self._uscc_taken(int(office[0]) if office else 0, draft.uscc) from exc
             raise
         if cur.rowcount != 1:
             raise StoreError("not_found", what="企业", value=enterprise_id)
+
+    def _uscc_taken(self, office_id: int, uscc: str) -> StoreError:
+        """The duplicate credit code, with the enterprise that has it (the clerk looks for that one)."""
+        holder = self.conn.execute(
+            "SELECT name FROM enterprises WHERE office_id = ? AND uscc = ?", (office_id, uscc)).fetchone()
+        shown = f"{uscc}（已登记为“{holder[0]}”）" if holder else uscc
+        return StoreError("duplicate", what="统一社会信用代码", value=shown)
 
     def enterprise(self, enterprise_id: int) -> Enterprise:
         row = self.conn.execute("SELECT * FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone()

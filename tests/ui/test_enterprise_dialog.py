@@ -131,6 +131,7 @@ def test_a_duplicate_credit_code_is_named(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert enterprises[0].uscc in dialog.errorLabel.text()
+    assert f"已登记为“{enterprises[0].name}”" in dialog.errorLabel.text()  # which one has it, to look it up
     assert dialog.usccEdit.property("problem") is True
     dialog.reject()
 
