@@ -562,3 +562,17 @@ def test_a_settled_identity_is_not_reopened_by_the_same_variant_but_a_new_one_op
     with round_trip.province_ws() as ws:
         [opened] = province.identity_conflicts(ws)
         assert (opened.known.name, opened.arriving.name, opened.arriving.county_code) == ("朴永浩", "朴勇镐", "222403")
+
+
+def test_a_quarantined_batch_names_its_county_as_received_before(round_trip: Round) -> None:
+    """延吉's first batch brought once more is refused (its number is taken): the quarantine names the
+    county by the office the province knows, not by the bare code."""
+    [first] = [o for o in round_trip.outcomes if o.office_code == "222401"]
+    copy = round_trip.tmp / "again" / first.path.name
+    copy.parent.mkdir()
+    shutil.copyfile(first.path, copy)
+    with round_trip.province_ws() as ws:
+        [outcome] = batch_import.import_batches(ws, [copy], PASSPHRASE, backup=False)
+        assert outcome.status == "quarantined"
+        [entry] = province.quarantine(ws)
+    assert (entry.row.office_code, entry.county_name) == ("222401", "延吉市就业服务局")

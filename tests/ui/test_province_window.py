@@ -144,6 +144,8 @@ def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
         window.resize(1280, 800)
         panel = window.quarantine
         assert panel.table.rowCount() == 1 and "1 个批次" in panel.caption.text()
+        # the county by name as the other pages show it (集安 never sent before: the area's name)
+        assert panel.table.item(0, panel.HEADERS.index("县（市、区）")).text() == "集安市（220582）"
         assert not panel.recheckButton.isEnabled()
         panel.table.selectRow(0)
         assert panel.recheckButton.isEnabled() and "SHA-256" in panel.report.toPlainText()
