@@ -576,3 +576,20 @@ def test_a_quarantined_batch_names_its_county_as_received_before(round_trip: Rou
         assert outcome.status == "quarantined"
         [entry] = province.quarantine(ws)
     assert (entry.row.office_code, entry.county_name) == ("222401", "延吉市就业服务局")
+
+
+def test_the_name_a_settlement_ruled_out_is_not_listed_again_from_its_county(round_trip: Round) -> None:
+    """Settled the other way (敦化's 朴勇镐 is right, the person renamed): 延吉 sending 朴永浩 again is the
+    side the officer ruled out, not a new conflict."""
+    with round_trip.province_ws("approver") as ws:
+        [conflict] = province.identity_conflicts(ws)  # 朴勇镐, opened by the test above
+        assert (conflict.known.name, conflict.known.county_code) == ("朴永浩", "222401")
+        province.settle_identity(ws, conflict.id, "朴勇镐", "与敦化市核对户口簿，延吉名册笔误")
+    with round_trip.county_ws("yanji") as ws:
+        sent = batch_export.export_batch(ws, round_trip.tmp / "yanji-again", PASSPHRASE, include_unreceived=True,
+                                         letters=factory.letters_with_fake_pdfs, backup=False)
+    with round_trip.province_ws() as ws:
+        [outcome] = batch_import.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
+        assert outcome.status == "accepted" and outcome.warnings == ()
+        assert province.identity_conflicts(ws) == []
+        assert ws.store.conn.execute("SELECT name FROM persons WHERE id_number = ?", (MOVED,)).fetchone()[0] == "朴勇镐"
