@@ -233,6 +233,7 @@ _COUNT_KEYS: Final[dict[str, str]] = {
     "loans": QT_TRANSLATE_NOOP("audit", "贷款"),
     "checks": QT_TRANSLATE_NOOP("audit", "贷款期内核实"),
     "confirmations": QT_TRANSLATE_NOOP("audit", "审核人对核实的确认"),
+    "identity_settled": QT_TRANSLATE_NOOP("audit", "已核实过身份、未再列为不一致的人"),
 }
 _USER_FIELDS: Final[dict[str, str]] = {
     "role": QT_TRANSLATE_NOOP("audit", "角色"),

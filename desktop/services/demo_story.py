@@ -95,7 +95,7 @@ class Story:
     hired_in: int  # the month k they join
     plan: Plan
     checks: tuple[int, ...]  # a check after the list of month k is imported, dated early in month k + 1
-    contract: str
+    contract: str  # the loan contract's number, {county} the office's: one province receives every county's loans
 
 
 def _a_plan(k: int) -> tuple[Sequence[int], int, int]:
@@ -118,10 +118,10 @@ def _b_plan(k: int) -> tuple[Sequence[int], int, int]:
 STORIES = (
     Story("长白织造", "industry", 48, 1860.0, 1520.0, 14, (PriorityGroup.EMPLOYMENT_DIFFICULTY,
           PriorityGroup.POVERTY_ALLEVIATED), True, ("挡车工", "缝纫工", "整烫工", "质检员", "机修工"),
-          11, 36, 800, "3.00", 11, 2, 5, _a_plan, (2, 5, 8), "KH-JL-2025-0412"),
+          11, 36, 800, "3.00", 11, 2, 5, _a_plan, (2, 5, 8), "KH-JL-{county}-2025-0412"),
     Story("福源餐饮", "hospitality", 40, 620.0, 410.0, 11, (PriorityGroup.UNEMPLOYED_GRADUATE,), False,
           ("厨师", "服务员", "面点师", "保洁员", "收银员"), 6, 24, 300, "2.95", 6, 2, 4, _b_plan, (2,),
-          "KH-JL-2026-0187"),
+          "KH-JL-{county}-2026-0187"),
 )
 
 
@@ -215,8 +215,9 @@ def _follow(ws: Workspace, case: _Case, folder: Path) -> tuple[str, int, int]:
     except ServiceError:
         pass  # no font to draw it with on this computer: the letter stays issued and unprinted, as in an office
     loans.add_loan(ws, case.uscc, LoanDraft(
-        bank_branch=BANK, contract_number=story.contract, amount_wan=Decimal(story.amount_wan),
-        start_date=case.loan_start, term_months=story.term_months, rate=Decimal(story.rate),
+        bank_branch=BANK, contract_number=story.contract.format(county=ws.office.code),
+        amount_wan=Decimal(story.amount_wan), start_date=case.loan_start, term_months=story.term_months,
+        rate=Decimal(story.rate),
         preferential_end=add_months(case.loan_start, story.term_months)[0] - timedelta(days=1)))
     checks = 0
     for k in range(story.months):

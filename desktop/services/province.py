@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop.batches import crypto, files
 from desktop.batches.crypto import CryptoError, DecryptionKey
+from desktop.core.areas import AreaTable
 from desktop.core.batch import BatchFormatError, canonical_json, load_json
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.oserrors import os_reason
@@ -30,6 +31,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import batches as store_batches
 from desktop.store import loans as loan_store
 from desktop.store import province as store_province
+from desktop.store import summary as store_summary
 from desktop.store import tracking as tracking_store
 from desktop.store.batches import QuarantineRow
 from desktop.store.loans import LoanRow
@@ -386,6 +388,7 @@ class QuarantineEntry:
     row: QuarantineRow
     reasons: tuple[str, ...]  # each reason in Chinese, as the report gives it
     report: dict[str, object]
+    county_name: str = ""  # the office received before, else the area's name ("" when not known)
 
 
 def quarantine(ws: Workspace, *, include_rechecked: bool = False) -> list[QuarantineEntry]:
@@ -393,6 +396,12 @@ def quarantine(ws: Workspace, *, include_rechecked: bool = False) -> list[Quaran
     and settled only when asked)."""
     _province(ws)
     done = store_province.rechecked(ws.store)
+    offices, areas = dict(store_summary.offices(ws.store, local=False)), AreaTable.default()
+
+    def county_name(code: str | None) -> str:
+        area = areas.by_code(code) if code else None
+        return offices.get(code or "") or (area.name if area is not None else "")
+
     found = []
     for row in reversed(store_batches.quarantine(ws.store)):
         if row.id in done and not include_rechecked:
@@ -403,7 +412,7 @@ def quarantine(ws: Workspace, *, include_rechecked: bool = False) -> list[Quaran
             report = {}
         reasons = tuple(str(r.get("message") or r.get("code")) for r in report.get("reasons", [])
                         if isinstance(r, dict)) or (row.reason,)
-        found.append(QuarantineEntry(row, reasons, report))
+        found.append(QuarantineEntry(row, reasons, report, county_name(row.office_code)))
     return found
 
 

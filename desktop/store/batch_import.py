@@ -139,7 +139,9 @@ def _store_incoming(store: Store, office_code: str, office_name: str, tables: Ma
          for r in tables[APPLICATIONS].records()],
     )
 
-    written["workers"] = _upsert_workers(store, tables[WORKERS], enterprises, now, office_id, batch_id)
+    written["workers"], settled = _upsert_workers(store, tables[WORKERS], enterprises, now, office_id, batch_id)
+    if settled:
+        written["identity_settled"] = settled
 
     letters = refs.load("letter")
     for r in tables[LETTERS].records():
@@ -296,7 +298,8 @@ _EMPLOYMENT_COLUMNS = (
 
 
 def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], now: str, office_id: int,
-                    batch_id: int) -> int:
+                    batch_id: int) -> tuple[int, int]:
+    """(rows written, persons whose name/birth date was settled before and is not listed again)."""
     columns = table.columns
     at = {c: i for i, c in enumerate(columns)}
     persons: dict[str, tuple[str, str, str | None, str | None]] = {}
@@ -324,10 +327,10 @@ def _upsert_workers(store: Store, table: Table, enterprises: Mapping[int, int], 
     # Into a province that holds fewer of them than the batch adds, their plain indexes are built after.
     with seals.sealed_in_bulk(conn, ("persons", "employments")), \
             bulk_index.built_after(conn, ("persons", "employments"), len(table.rows)):
-        _keep_persons(store, persons, office_id, batch_id, now)
+        settled = _keep_persons(store, persons, office_id, batch_id, now)
         _insert_employments(conn, columns, [
             (enterprises[row[at["enterprise_ref"]]], row[at["id_number"]], *values(row)) for row in table.rows])
-    return len(table.rows)
+    return len(table.rows), settled
 
 
 def _insert_employments(conn: sqlite3.Connection, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -358,9 +361,10 @@ _STAGED = "batch_incoming_employments"
 
 
 def _keep_persons(store: Store, persons: Mapping[str, tuple[str, str, str | None, str | None]], office_id: int,
-                  batch_id: int, now: str) -> None:
+                  batch_id: int, now: str) -> int:
     """The person row of each ID number, made when new. A person already known under another name or
-    birth date is not renamed: the difference is kept as an identity conflict for a person to settle.
+    birth date is not renamed: the difference is kept as an identity conflict for a person to settle,
+    unless the province already settled that very variant from this county (returns how many were).
     Only a missing sex or birth date is filled in."""
     conn = store.conn
     known: dict[str, tuple[int, str, str | None]] = {}
@@ -392,13 +396,32 @@ def _keep_persons(store: Store, persons: Mapping[str, tuple[str, str, str | None
         person_id, known_name, known_birth = known[number]
         if name != known_name or (birth is not None and known_birth is not None and birth != known_birth):
             conflicts.append((person_id, known_name, known_birth, person_id, name, birth, office_id, batch_id, now))
+    settled = _settled_variants(conn, [c[0] for c in conflicts], office_id)
+    fresh = [c for c in conflicts if (c[0], c[4], c[5]) not in settled]
     conn.executemany(
         "INSERT OR IGNORE INTO identity_conflicts (person_id, known_name, known_birth_date, known_office_id,"
         " arriving_name, arriving_birth_date, arriving_office_id, batch_id, found_at)"
         " VALUES (?, ?, ?, (SELECT e.office_id FROM employments m JOIN enterprises e ON e.id = m.enterprise_id"
         "  WHERE m.person_id = ? ORDER BY m.id LIMIT 1), ?, ?, ?, ?, ?)",
-        conflicts,
+        fresh,
     )
+    return len(conflicts) - len(fresh)
+
+
+def _settled_variants(conn: sqlite3.Connection, person_ids: Sequence[int],
+                      office_id: int) -> set[tuple[int, str, str | None]]:
+    """(person, name, birth date) the province already settled as this county's variant: the name and
+    birth date a settled conflict's either side brought from this county, exactly (no birth date
+    matches only no birth date)."""
+    found: set[tuple[int, str, str | None]] = set()
+    for chunk, marks in chunks(person_ids):
+        found.update((int(r[0]), r[1], r[2]) for r in conn.execute(
+            f"SELECT person_id, arriving_name, arriving_birth_date FROM identity_conflicts"
+            f" WHERE settled_at IS NOT NULL AND arriving_office_id = ? AND person_id IN ({marks})"
+            f" UNION SELECT person_id, known_name, known_birth_date FROM identity_conflicts"
+            f" WHERE settled_at IS NOT NULL AND known_office_id = ? AND person_id IN ({marks})",
+            [office_id, *chunk, office_id, *chunk]))
+    return found
 
 
 def _upsert_letter(store: Store, refs: _Refs, office_id: int, r: Mapping[str, Any], applications: Mapping[int, int],

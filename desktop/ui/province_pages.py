@@ -249,13 +249,30 @@ class QuarantinePanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """The list again, the batch chosen still chosen: the same row, or the row a refusal again
+        made for the same file (the rows move: the newest is first); none when it was accepted."""
+        chosen = self._selected()
         self.entries = province.quarantine(self._ws)
+        self.table.blockSignals(True)
+        self.table.clearSelection()
         fill_table(self.table, [(
-            e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, e.row.office_code or self.tr("（无法读出）"),
-            e.row.seq, "；".join(e.reasons),
+            e.row.quarantined_at[:16].replace("T", " "), e.row.file_name, self._county(e), e.row.seq, "；".join(e.reasons),
         ) for e in self.entries])
+        if chosen is not None:
+            same = [i for i, e in enumerate(self.entries) if e.row.id == chosen.row.id] or [
+                i for i, e in enumerate(self.entries) if e.row.file_sha256 == chosen.row.file_sha256]
+            if same:
+                self.table.selectRow(same[0])
+        self.table.blockSignals(False)
         self.caption.setText(self.tr("隔离区：{n} 个批次未通过核验").format(n=len(self.entries)))
         self._selection_changed()
+
+    def _county(self, entry: province.QuarantineEntry) -> str:
+        """As the other province pages name a county: 名称（代码）."""
+        code = entry.row.office_code
+        if not code:
+            return self.tr("（无法读出）")
+        return f"{entry.county_name}（{code}）" if entry.county_name else code
 
     def _selected(self) -> province.QuarantineEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -141,8 +141,13 @@ class SummaryPage(ReloadsWhenShown):
         task.failure(lambda exc: self._failed(exc) if asked == self._asked else None)
 
     def _failed(self, exc: BaseException) -> None:
+        """The figures of the filters before are not those asked for: taken off the page, the reason said."""
         if isinstance(exc, Exception):
             self.resultLabel.setText(error_text(exc))
+        self.summary = None
+        self.table.setRowCount(0)
+        for chart in (self.monthChart, self.groupChart, self.sourceChart):
+            chart.set_data(chart.title, [], [], self.tr("未能统计，原因见下方"))
         self._set_exports(False)
 
     def _set_exports(self, enabled: bool) -> None:

@@ -17,16 +17,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter,
+    QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter,
     QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from desktop.core.oserrors import os_reason
 from desktop.core.permissions import Permission
-from desktop.core.roster import RosterError
 from desktop.core.tracking import Verdict
 from desktop.core.tracking_confirm import Confirmation, Outcome
-from desktop.services import tracking, tracking_insurance, tracking_reports
+from desktop.services import tracking
 from desktop.services.errors import ServiceError
 from desktop.services.tracking import CheckResult, DueCheck
 from desktop.services.tracking_timeline import TimelineMonth, timeline, worker_timeline
@@ -38,6 +36,7 @@ from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.timeline_chart import TimelineChart
 from desktop.ui.tracking_import import ListImporter
+from desktop.ui.tracking_output import ReportWriter
 from desktop.ui.widgets import ReloadsWhenShown, offer, readonly_table
 from desktop.ui.worker_months import WorkerMonthsDialog
 
@@ -51,19 +50,6 @@ OVERDUE_COLOUR = QColor("#b00020")
 
 def _check(ws: Workspace, _state: TaskState, uscc: str, on: datetime.date, loan_id: int) -> CheckResult:
     return tracking.check(ws, uscc, on, loan_id=loan_id)
-
-
-def _save_report(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, target: Path,
-                 on: datetime.date) -> Path:
-    return tracking_reports.save_report_pdf(ws, uscc, target, loan_id=loan_id, on=on)
-
-
-def _save_workbook(ws: Workspace, _state: TaskState, target: Path, on: datetime.date) -> Path:
-    return tracking_reports.save_loans_workbook(ws, target, on)
-
-
-def _save_paid_template(_state: TaskState, target: Path) -> Path:
-    return tracking_insurance.write_template(target)
 
 
 def _today() -> datetime.date:
@@ -83,8 +69,6 @@ class TrackingPage(ReloadsWhenShown):
         super().__init__(parent)
         self._ws, self._tasks = workspace, tasks
         self.checking: Task | None = None
-        self.saving: Task | None = None
-        self.written: Path | None = None
         self._fixed_day: datetime.date | None = None
         layout = QVBoxLayout(self)
         self.titleLabel = QLabel(self)  # a line of its own: the buttons need the width
@@ -150,9 +134,12 @@ class TrackingPage(ReloadsWhenShown):
         self.importer.stored.connect(self._list_stored)
         self.importButton.clicked.connect(self._choose_list)
         self.returnButton.clicked.connect(lambda: self.return_selected())
+        self.writer = ReportWriter(workspace, tasks, self)
+        self.writer.busy.connect(self._enable)
+        self.writer.said.connect(self.countLabel.setText)
         self.reportButton.clicked.connect(self._choose_report)
-        self.workbookButton.clicked.connect(self._choose_workbook)
-        self.paidTemplateButton.clicked.connect(self._choose_paid_template)
+        self.workbookButton.clicked.connect(lambda: self.writer.choose_workbook(self.today))
+        self.paidTemplateButton.clicked.connect(self.writer.choose_paid_template)
         self.workersButton.clicked.connect(lambda: self.open_worker_months())
         self.table.itemSelectionChanged.connect(self._show_detail)
 
@@ -384,83 +371,32 @@ class TrackingPage(ReloadsWhenShown):
         self.reload()
         self.countLabel.setText(message + self.countLabel.text())
 
+    @property
+    def saving(self) -> Task | None:
+        """The file being written out (see ``ReportWriter``), if any."""
+        return self.writer.task
+
+    @property
+    def written(self) -> Path | None:
+        return self.writer.written
+
     def _choose_report(self) -> None:
         d = self.selected()
-        if d is None:
-            return
-        suggested = self.tr("{name}_跟踪评估报告_{date}.pdf").format(name=d.loan.enterprise_name,
-                                                                 date=self.today.isoformat())
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存跟踪评估报告"), suggested,
-                                                    self.tr("PDF 文件 (*.pdf)"))
-        if path:
-            self.save_report(Path(path))
-
-    def _choose_workbook(self) -> None:
-        suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=self.today.isoformat())
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
-        if path:
-            self.save_workbook(Path(path))
-
-    def _choose_paid_template(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存社保缴费明细模板"), self.tr("社保缴费明细模板.xlsx"),
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
-        if path:
-            self.save_paid_template(Path(path))
-
-    def save_paid_template(self, target: Path) -> Task | None:
-        """社保明细模板…: the blank payment-list template (``laoxie track template``), written in the background."""
-        if self.saving is not None:
-            return None
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        return self._save(self._tasks.run(_save_paid_template, target, label=self.tr("正在生成社保缴费明细模板…"),
-                                          parent=self))
+        if d is not None:
+            self.writer.choose_report(d.loan, self.today)
 
     def save_report(self, target: Path) -> Task | None:
-        """跟踪报告…: the selected loan's report written on the database worker (the same service as
-        ``laoxie track report USCC``)."""
+        """跟踪报告…: the selected loan's report (``laoxie track report USCC``)."""
         d = self.selected()
-        if d is None or self.saving is not None:
-            return None
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-        return self._save(self._tasks.run(_save_report, d.loan.uscc, d.loan.id, target, self.today,
-                                          ws_factory=opener(self._ws), label=self.tr("正在排版跟踪评估报告…"),
-                                          parent=self))
+        return None if d is None else self.writer.report(d.loan, target, self.today)
 
     def save_workbook(self, target: Path) -> Task | None:
         """贷款状态表…: every loan's status (``laoxie track report --all``)."""
-        if self.saving is not None:
-            return None
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        return self._save(self._tasks.run(_save_workbook, target, self.today, ws_factory=opener(self._ws),
-                                          label=self.tr("正在写出贷款状态表…"), parent=self))
+        return self.writer.workbook(target, self.today)
 
-    def _save(self, task: Task) -> Task:
-        self.saving = task
-        self._enable()
-        task.success(self._saved)
-        task.failure(self._save_failed)
-        return task
-
-    def _saved(self, path: Path) -> None:
-        self.saving = None
-        self.written = path
-        self._enable()
-        self.countLabel.setText(self.tr("已保存：{path}").format(path=path))
-
-    def _save_failed(self, exc: BaseException) -> None:
-        self.saving = None
-        self._enable()
-        if isinstance(exc, (ServiceError, StoreError, RosterError)):
-            self.countLabel.setText(error_text(exc))
-            return
-        if isinstance(exc, OSError):
-            self.countLabel.setText(self.tr("无法写出文件：{reason}").format(reason=os_reason(exc)))
-            return
-        show_exception(self, exc)
+    def save_paid_template(self, target: Path) -> Task | None:
+        """社保明细模板…: the blank payment-list template (``laoxie track template``)."""
+        return self.writer.paid_template(target)
 
     def selected(self) -> DueCheck | None:
         rows = self.table.selectionModel().selectedRows()

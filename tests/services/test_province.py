@@ -528,3 +528,51 @@ def test_a_later_batch_updates_a_record_and_keeps_what_it_was(round_trip: Round)
             " ON e.id = m.enterprise_id WHERE p.id_number = ? AND e.uscc IN (?, ?)",
             (changed_worker, factory.uscc(0, "222401"), factory.uscc(1, "222401"))).fetchone()[0] == "焊工（新）"
         assert len(province.register(ws)) == 6
+
+
+def _dunhua_sends_again(round_trip: Round, folder: str) -> batch_import.ImportOutcome:
+    with round_trip.county_ws("dunhua") as ws:
+        sent = batch_export.export_batch(ws, round_trip.tmp / folder, PASSPHRASE, include_unreceived=True,
+                                         letters=factory.letters_with_fake_pdfs, backup=False)
+    with round_trip.province_ws() as ws:
+        [outcome] = batch_import.import_batches(ws, [sent.path], PASSPHRASE, backup=False)
+    assert outcome.status == "accepted", outcome.message
+    return outcome
+
+
+def test_a_settled_identity_is_not_reopened_by_the_same_variant_but_a_new_one_opens(round_trip: Round) -> None:
+    """敦化 keeps sending 朴勇浩 after the province settled on 朴永浩: that variant was ruled on and is
+    not listed again (the batch's audit entry says how many such); another name for him is new."""
+    with round_trip.province_ws("approver") as ws:
+        if province.identity_conflicts(ws):  # settled by the test above unless run alone
+            [conflict] = province.identity_conflicts(ws)
+            province.settle_identity(ws, conflict.id, "朴永浩", "与敦化市电话核对身份证，敦化名册笔误")
+    again = _dunhua_sends_again(round_trip, "dunhua-again")
+    assert again.warnings == ()
+    with round_trip.province_ws() as ws:
+        assert province.identity_conflicts(ws) == []
+        assert len(province.identity_conflicts(ws, open_only=False)) == 1
+        detail = json.loads(ws.store.conn.execute(
+            "SELECT detail FROM audit_log WHERE action = 'batch.import' ORDER BY id DESC LIMIT 1").fetchone()[0])
+        assert detail["written"]["identity_settled"] == 1
+    with round_trip.county_ws("dunhua") as ws, ws.store.transaction():
+        ws.store.conn.execute("UPDATE persons SET name = '朴勇镐' WHERE id_number = ?", (MOVED,))
+    other = _dunhua_sends_again(round_trip, "dunhua-other")
+    assert [w.code for w in other.warnings] == ["batch_identity_conflicts"]
+    with round_trip.province_ws() as ws:
+        [opened] = province.identity_conflicts(ws)
+        assert (opened.known.name, opened.arriving.name, opened.arriving.county_code) == ("朴永浩", "朴勇镐", "222403")
+
+
+def test_a_quarantined_batch_names_its_county_as_received_before(round_trip: Round) -> None:
+    """延吉's first batch brought once more is refused (its number is taken): the quarantine names the
+    county by the office the province knows, not by the bare code."""
+    [first] = [o for o in round_trip.outcomes if o.office_code == "222401"]
+    copy = round_trip.tmp / "again" / first.path.name
+    copy.parent.mkdir()
+    shutil.copyfile(first.path, copy)
+    with round_trip.province_ws() as ws:
+        [outcome] = batch_import.import_batches(ws, [copy], PASSPHRASE, backup=False)
+        assert outcome.status == "quarantined"
+        [entry] = province.quarantine(ws)
+    assert (entry.row.office_code, entry.county_name) == ("222401", "延吉市就业服务局")

@@ -144,6 +144,8 @@ def test_the_quarantine_is_listed_with_its_reason_and_rechecked(
         window.resize(1280, 800)
         panel = window.quarantine
         assert panel.table.rowCount() == 1 and "1 个批次" in panel.caption.text()
+        # the county by name as the other pages show it (集安 never sent before: the area's name)
+        assert panel.table.item(0, panel.HEADERS.index("县（市、区）")).text() == "集安市（220582）"
         assert not panel.recheckButton.isEnabled()
         panel.table.selectRow(0)
         assert panel.recheckButton.isEnabled() and "SHA-256" in panel.report.toPlainText()
@@ -192,3 +194,38 @@ def test_rechecking_a_quarantined_batch_says_what_came_of_it(
         text = told()
         assert "已接收" in text and batch_file.name in text and "未通过" not in text
     assert panel.table.rowCount() == 0
+
+
+def test_rechecking_keeps_the_same_batch_chosen(qtbot: QtBot, open_window: Callable[[Any], Any],
+                                               tmp_path: Path) -> None:
+    """A refusal again puts the batch's new row first: the choice follows the batch, not the row number
+    (the officer's next 重新核验 would otherwise go to another batch)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import batch_import
+    from desktop.services import province as province_svc
+    from tests.batches import factory
+    from tests.services.test_province import unregistered_county_batch
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(crypto, "UNLOCK_CACHE", factory.UNLOCKED)
+        province_path, batch_file, _ = unregistered_county_batch(tmp_path)
+        damaged = batch_file.with_name("damaged-" + batch_file.name)
+        damaged.write_bytes(batch_file.read_bytes()[:-40])
+        with sign_in(province_path, "clerk", PASSWORD) as ws:  # the whole batch first, the damaged copy after
+            batch_import.import_batches(ws, [batch_file], PASSPHRASE, backup=False)
+            batch_import.import_batches(ws, [damaged], PASSPHRASE, backup=False)
+        window = open_window(sign_in(province_path, "clerk", PASSWORD))
+        panel = window.quarantine
+        assert [e.row.file_name for e in panel.entries] == [damaged.name, batch_file.name]  # newest first
+        panel.table.selectRow(1)
+        with qtbot.waitSignal(panel.rechecked, timeout=30_000):
+            panel.recheck(PASSPHRASE)  # the county's key is still not registered: refused again
+        for box in [b for b in panel.findChildren(QMessageBox) if b.isVisible()]:
+            box.close()
+        assert [e.row.file_name for e in panel.entries] == [batch_file.name, damaged.name]
+        [row] = {i.row() for i in panel.table.selectionModel().selectedRows()}
+        assert panel.entries[row].row.file_name == batch_file.name
+        assert batch_file.name in panel.report.toPlainText()
+        with sign_in(province_path, "clerk", PASSWORD) as ws:
+            assert panel.entries[row].row.id == province_svc.quarantine(ws)[0].row.id  # the new row

@@ -107,6 +107,11 @@ def test_the_province_s_page(qtbot: QtBot, province_file: Path, open_window: Cal
     qtbot.mouseClick(page.refreshButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2026-13" in page.resultLabel.text(), timeout=10_000)
     assert not page.xlsxButton.isEnabled() and not page.pdfButton.isEnabled()
+    # the figures of 2026-03～2026-05 do not stay under the message as if they were the period's
+    assert page.summary is None and page.table.rowCount() == 0
+    for chart in (page.monthChart, page.groupChart, page.sourceChart):
+        assert chart.categories == [] and chart.empty_text == "未能统计，原因见下方"
+    assert bar_pixels(page.monthChart, COLOURS[0]) == 0
 
 
 def test_the_county_s_page(qtbot: QtBot, tmp_path: Path, open_window: Callable[[Any], Any]) -> None:
