@@ -27,7 +27,7 @@ from desktop.services.workspace import Workspace
 from desktop.store import roster_undo as undo_store
 from desktop.store.roster_undo import ImportRow
 
-__all__ = ["ImportRow", "UndoResult", "last_undoable", "undo_import"]
+__all__ = ["ImportRow", "UndoResult", "check_undoable", "last_undoable", "undo_import"]
 
 SERVICE_MESSAGES.update({
     "import_not_found": QT_TRANSLATE_NOOP("service", "没有编号为 {id} 的名册导入。"),
@@ -57,8 +57,9 @@ def last_undoable(ws: Workspace, enterprise_id: int) -> ImportRow | None:
     return row if row is not None and row.undo is not None else None
 
 
-def undo_import(ws: Workspace, import_id: int) -> UndoResult:
-    """Put the office back as it was before roster import ``import_id``."""
+def check_undoable(ws: Workspace, import_id: int) -> ImportRow:
+    """The import, if :func:`undo_import` would undo it now; else the ServiceError it would raise (the
+    window asks this before asking the clerk to confirm, so a refusal is not the answer to a yes)."""
     ws.require(Permission.IMPORT_ROSTERS)
     store = ws.store
     row = undo_store.import_row(store, import_id)
@@ -69,14 +70,22 @@ def undo_import(ws: Workspace, import_id: int) -> UndoResult:
     if row.undo is None:
         raise ServiceError("import_not_undoable", id=import_id, file=row.file_name)
     ensure_enterprise_editable(ws, row.enterprise_id)
+    latest = undo_store.last_import(store, row.enterprise_id)
+    if latest is not None and latest.id != row.id:
+        raise ServiceError("import_not_latest", id=import_id, file=row.file_name, latest=latest.id)
+    later = undo_store.changes_since(store, import_id, row.enterprise_id)
+    if later:
+        raise ServiceError("import_built_upon", id=import_id, file=row.file_name,
+                           actions="、".join(ACTION_LABELS.get(a, a) for a in later))
+    return row
+
+
+def undo_import(ws: Workspace, import_id: int) -> UndoResult:
+    """Put the office back as it was before roster import ``import_id``."""
+    store = ws.store
     with store.transaction():
-        latest = undo_store.last_import(store, row.enterprise_id)
-        if latest is not None and latest.id != row.id:
-            raise ServiceError("import_not_latest", id=import_id, file=row.file_name, latest=latest.id)
-        later = undo_store.changes_since(store, import_id, row.enterprise_id)
-        if later:
-            raise ServiceError("import_built_upon", id=import_id, file=row.file_name,
-                               actions="、".join(ACTION_LABELS.get(a, a) for a in later))
+        row = check_undoable(ws, import_id)  # again inside the transaction: nothing came in between
+        assert row.undo is not None  # check_undoable refuses an import without its record
         record = undo_store.UndoRecord.from_json(row.undo)
         try:
             counts = undo_store.undo(store, row, record)

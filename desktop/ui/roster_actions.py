@@ -14,7 +14,7 @@ from desktop.core.permissions import Permission
 from desktop.core.workers import PriorityGroup
 from desktop.services.errors import ServiceError
 from desktop.services.priority import mark_priority, record_hukou_check
-from desktop.services.roster_undo import UndoResult, undo_import
+from desktop.services.roster_undo import UndoResult, check_undoable, undo_import
 from desktop.services.rosters import write_template
 from desktop.services.workspace import Workspace
 from desktop.store import StoreError
@@ -95,6 +95,11 @@ class RosterActions(RosterForm):
         """撤销上次导入…: after asking, put the roster back as it was before the newest import."""
         enterprise, last = self._enterprise, self._undoable
         if enterprise is None or last is None:
+            return None
+        try:
+            check_undoable(self._ws, last.id)  # a refusal first, not as the answer to the clerk's yes
+        except (ServiceError, StoreError) as exc:
+            show_error(self, exc)
             return None
         answer = QMessageBox.question(
             self, self.tr("撤销上次导入"),

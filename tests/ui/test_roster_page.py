@@ -746,6 +746,31 @@ def test_the_clerk_records_the_hukou_check_from_the_menu(qtbot: QtBot, workspace
     assert len(audit(workspace, "roster.hukou_check")) == 3
 
 
+def test_an_import_that_cannot_be_undone_is_refused_before_the_clerk_is_asked(
+        qtbot: QtBot, workspace: Workspace, roster: Roster, tasks: TaskRunner, message_boxes: MessageBoxes,
+        tmp_path: Path) -> None:
+    """Marked after the import, the roster cannot go back: 撤销上次导入 says so at once. It asked 撤销…？
+    first and gave the refusal as the answer to the clerk's 是."""
+    from desktop.services import roster_commit
+    from desktop.services import rosters as roster_service
+    from desktop.services.priority import mark_priority
+    from tests.roster_factory import RosterSpec, build, write_xlsx
+
+    write_xlsx(tmp_path / "物流名册（三人）.xlsx", build(RosterSpec(workers=3, seed=11)).grid)
+    preview = roster_service.prepare_import(workspace, roster.other_id, tmp_path / "物流名册（三人）.xlsx")
+    roster_commit.commit_import(workspace, preview)
+    page = open_page(qtbot, workspace, tasks, roster.other_id)
+    page.select_rows([0])
+    mark_priority(workspace, roster.other_id, [r.employment_id for r in page.roster.records([0])],
+                  PriorityGroup.POVERTY_ALLEVIATED, "核对县脱贫人口名单")
+    assert page.undoImportButton.isEnabled()
+    qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)
+    assert message_boxes.asked == []
+    [(_title, said)] = message_boxes.shown
+    assert "之后已有其他操作" in said and "标记重点群体" in said, said
+    assert not audit(workspace, "roster.undo") and len(column(page, RosterColumn.NAME)) == 4
+
+
 def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, roster: Roster, tasks: TaskRunner,
                                           message_boxes: MessageBoxes, tmp_path: Path) -> None:
     from desktop.services import roster_commit
