@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QScrollArea, QWidget,
 )
 
@@ -37,6 +37,7 @@ from desktop.ui.letter_preview import LetterPreviewDialog
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text, problem_text
 from desktop.ui.widgets import mark_problem, offer, reserve_lines
+from desktop.ui.file_places import save_file
 
 PROBLEM_COLOR: Final = "#b3261e"
 MUTED_COLOR: Final = "#666666"
@@ -328,8 +329,7 @@ class ApplicationDialog(QDialog):
 
     def _choose_pdf(self) -> None:
         suggested = self.tr("{name}_附件{n}.pdf").format(name=self.enterprise.name, n=self.loan_type.annex_number)
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存申请表为 PDF"), suggested,
-                                                    self.tr("PDF 文件 (*.pdf)"))
+        path = save_file(self, "letter", self.tr("保存申请表为 PDF"), suggested, self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.save_pdf(Path(path))
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -30,6 +29,7 @@ from desktop.services.recovery import RecoveryBackup
 from desktop.ui.forms import load_form
 from desktop.ui.text import translated
 from desktop.ui.widgets import offer
+from desktop.ui.file_places import open_file
 
 _CONTEXT: Final = "backups"
 OK_STYLE: Final = "color: #1e7d32;"
@@ -198,9 +198,8 @@ class RestoreDialog(QDialog):
         self._choose(backup.path, what)
 
     def _other_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("选择备份文件"), str(self._folder), self.tr("劳协数据库 (*.sqlite3);;所有文件 (*)")
-        )
+        path = open_file(self, "backup", self.tr("选择备份文件"), self.tr("劳协数据库 (*.sqlite3);;所有文件 (*)"),
+                         start=self._folder)
         if path:
             self._choose(Path(path), self.tr("文件 {path}").format(path=path))
 

@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from desktop.core.identifiers import mask_phone
 from desktop.core.permissions import Permission
@@ -21,6 +21,7 @@ from desktop.ui.province_pages import ProvincePage, fill_table
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import inform, offer, readonly_table
+from desktop.ui.file_places import choose_folder
 
 
 def _make_bank_list(ws: Workspace, state: TaskState, period: str, out: Path, passphrase: str | None,
@@ -100,7 +101,7 @@ class BankListPage(ProvincePage):
             offer(self.keyButton, True, "")
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("名单写到哪个文件夹"))
+        folder = choose_folder(self, "bank_list", self.tr("名单写到哪个文件夹"))
         if folder:
             self.make(Path(folder))
 

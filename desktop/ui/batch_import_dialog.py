@@ -15,7 +15,7 @@ from typing import Final
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
     QTableWidgetItem, QWidget,
 )
 
@@ -26,6 +26,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.errors import failure_text
 from desktop.ui.text import problem_text
+from desktop.ui.file_places import choose_folder
 
 _STATUS: Final = {"accepted": "已接收", "quarantined": "已隔离", "unreadable": "无法读取"}
 _COLORS: Final = {"accepted": "#1e7d32", "quarantined": "#b3261e", "unreadable": "#b3261e"}
@@ -75,7 +76,7 @@ class BatchImportDialog(QDialog):
         self.buttonBox.rejected.connect(self.reject)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择批次所在的文件夹"), self.folderEdit.text())
+        folder = choose_folder(self, "batch", self.tr("选择批次所在的文件夹"), start=self.folderEdit.text())
         if folder:
             self.folderEdit.setText(folder)
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
+    QCheckBox, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
     QTableWidgetItem, QWidget, QWizard, QWizardPage,
 )
 
@@ -28,6 +28,7 @@ from desktop.ui.errors import failure_text
 from desktop.ui.forms import load_form
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, translated
+from desktop.ui.file_places import choose_folder
 
 APPLICATION_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 CHOOSE_PAGE, TARGET_PAGE, EXPORT_PAGE = 0, 1, 2
@@ -124,7 +125,7 @@ class BatchExportWizard(QWizard):
 
     # -- page 2: where, and the passphrase ----------------------------------------------
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择目标文件夹"), self.folderEdit.text())
+        folder = choose_folder(self, "batch", self.tr("选择目标文件夹"), start=self.folderEdit.text())
         if folder:
             self.folderEdit.setText(folder)
 

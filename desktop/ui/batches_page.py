@@ -17,7 +17,7 @@ from typing import Final
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
     QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -35,6 +35,7 @@ from desktop.ui.letters_page import _install
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import offer
+from desktop.ui.file_places import choose_folder, open_file
 
 FAIL_COLOR: Final = "#b3261e"
 _STATUS: Final = {
@@ -220,8 +221,7 @@ class BatchesPage(QWidget):
         chosen = self.selected_batch()
         if chosen is None:
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("把第 {seq} 批再次写到哪个文件夹（如 U 盘）").format(seq=chosen.seq), "")
+        folder = choose_folder(self, "batch", self.tr("把第 {seq} 批再次写到哪个文件夹（如 U 盘）").format(seq=chosen.seq))
         if folder:
             self.export_again(chosen, Path(folder))
 
@@ -252,8 +252,7 @@ class BatchesPage(QWidget):
         return dialog
 
     def _choose_receipt(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择省级回执文件"), "",
-                                                    self.tr("回执 (*.json *.receipt);;所有文件 (*)"))
+        path = open_file(self, "batch", self.tr("选择省级回执文件"), self.tr("回执 (*.json *.receipt);;所有文件 (*)"))
         if path:
             self.import_receipt(Path(path))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QPushButton, QTableView, QWidget,
 )
 
@@ -26,6 +26,7 @@ from desktop.ui.province_pages import ProvincePage
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import not_allowed_text
 from desktop.ui.widgets import inform, offer, readonly_view
+from desktop.ui.file_places import choose_folder
 
 
 class RulingDialog(QDialog):
@@ -228,7 +229,7 @@ class DuplicatesPage(ProvincePage):
     def _write_notices(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        folder = QFileDialog.getExistingDirectory(self, self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
+        folder = choose_folder(self, "batch", self.tr("裁定通知写到哪个文件夹（如 U 盘）"))
         if not folder:
             return
         passphrase, ok = QInputDialog.getText(self, self.tr("写出裁定通知"),

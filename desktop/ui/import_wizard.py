@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QTableView, QWidget, QWizard
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget, QWizard
 
 from desktop.core.permissions import Permission
 from desktop.core.roster import Field
@@ -39,6 +39,7 @@ from desktop.ui.import_wizard_pages import READY, ColumnMapping, file_status, sa
 from desktop.ui.import_wizard_preview import ImportPreview
 from desktop.ui.tasks import DIALOG_DELAY_MS, Task, TaskRunner
 from desktop.ui.text import error_text, not_allowed_text
+from desktop.ui.file_places import open_file
 
 HEAD_COLUMN_MAX = 240  # pixels: a long title cell must not make column A a screen wide
 
@@ -155,9 +156,8 @@ class ImportWizard(ImportPreview):
 
     # -- page 1: the file ----------------------------------------------------------------
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择企业报送的名册"), self.fileEdit.text().strip(),
-            self.tr("名册 (*.xlsx *.xlsm *.xls *.et *.csv);;所有文件 (*)"))
+        path = open_file(self, "roster", self.tr("选择企业报送的名册"),
+                         self.tr("名册 (*.xlsx *.xlsm *.xls *.et *.csv);;所有文件 (*)"), start=self.fileEdit.text().strip())
         if path:
             self.open_file(path)
 

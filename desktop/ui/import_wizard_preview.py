@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFileDialog, QTreeWidgetItem, QWizard
+from PySide6.QtWidgets import QTreeWidgetItem, QWizard
 
 from desktop.services.roster_commit import ImportResult
 from desktop.services.rosters import RosterPreview
@@ -18,6 +18,7 @@ from desktop.ui.import_wizard_form import PREVIEW_PAGE, ImportWizardForm
 from desktop.ui.import_wizard_models import ProblemColumn
 from desktop.ui.import_wizard_pages import CODE_ROLE, READY, fill_group_tree, say
 from desktop.ui.tasks import Task
+from desktop.ui.file_places import save_file
 
 
 class ImportPreview(ImportWizardForm):
@@ -166,8 +167,7 @@ class ImportPreview(ImportWizardForm):
         if preview is None or self.busy:
             return
         suggested = preview.file.path.with_name(self.tr("{stem}-问题清单.xlsx").format(stem=preview.file.path.stem))
-        out, _ = QFileDialog.getSaveFileName(self, self.tr("把问题清单发回企业"), str(suggested),
-                                             self.tr("Excel 工作簿 (*.xlsx)"))
+        out = save_file(self, "roster", self.tr("把问题清单发回企业"), suggested, self.tr("Excel 工作簿 (*.xlsx)"))
         if not out:
             return
         target = Path(out) if out.lower().endswith(".xlsx") else Path(out + ".xlsx")

@@ -20,7 +20,7 @@ from typing import Final
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QDialog, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QLineEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QWidget,
 )
 
@@ -36,6 +36,7 @@ from desktop.ui.forms import load_form
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import mark_problem, offer, reserve_lines
+from desktop.ui.file_places import open_file, save_file
 
 FAIL_COLOR: Final = "#b3261e"
 OK_COLOR: Final = "#1b7f3b"
@@ -384,7 +385,7 @@ class KeysDialog(QDialog):
 
     def _save_as(self, title: str, name: str, file_filter: str, write: Callable[[Path], Path | None]) -> None:
         """Ask where to save (``name`` proposed), then ``write`` there; nothing when the clerk cancels."""
-        path, _filter = QFileDialog.getSaveFileName(self, title, name, file_filter)
+        path = save_file(self, "keys", title, name, file_filter)
         if path:
             write(Path(path))
 
@@ -403,8 +404,8 @@ class KeysDialog(QDialog):
 
     # -- the other side's key ---------------------------------------------------------------
     def _choose_peer_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, self.importPeerButton.text().rstrip("…"), "",
-                                                    self.tr("公钥文件 (*.pub *.txt);;所有文件 (*)"))
+        path = open_file(self, "keys", self.importPeerButton.text().rstrip("…"),
+                         self.tr("公钥文件 (*.pub *.txt);;所有文件 (*)"))
         if path:
             self.open_confirm_dialog(Path(path))
 

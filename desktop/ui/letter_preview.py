@@ -25,11 +25,12 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop.private_files import new_private_file
 from desktop.ui.screen import available_area, room
+from desktop.ui.file_places import save_file
 
 
 MAX_DPI = 300  # crisp text and QR codes; a 1200 dpi A4 page would be a 550 MB image
@@ -203,7 +204,7 @@ class LetterPreviewDialog(QDialog):
     def save_with_dialog(self) -> Path | None:
         """Save the PDF to a file the clerk picks; a saved letter is a copy like a printed one."""
         name = "".join("_" if c in '\\/:*?"<>|' else c for c in self.windowTitle()) + ".pdf"
-        chosen, _filter = QFileDialog.getSaveFileName(self, self.tr("另存为"), name, self.tr("PDF 文件 (*.pdf)"))
+        chosen = save_file(self, "letter", self.tr("另存为"), name, self.tr("PDF 文件 (*.pdf)"))
         if not chosen:
             return None
         return self.save_to(Path(chosen))

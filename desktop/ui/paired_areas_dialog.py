@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from desktop.ui.decision_view import PASS_COLOR, label, local_time
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.widgets import fill_county_combo, offer
+from desktop.ui.file_places import open_file
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole  # (group code, county code or "") of a tree item
 
@@ -284,8 +284,7 @@ class PairedAreasDialog(QDialog):
         self._edit(changed)
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("导入省厅签名的政策文件"), "", self.tr("省厅政策文件 (*.json);;所有文件 (*)"))
+        path = open_file(self, "policy", self.tr("导入省厅签名的政策文件"), self.tr("省厅政策文件 (*.json);;所有文件 (*)"))
         if path:
             self.load_policy_file(Path(path))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTableWidget, QTableWidgetItem,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -35,6 +35,7 @@ from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text, not_allowed_text
 from desktop.ui.register_model import RegisterModel
 from desktop.ui.widgets import ReloadsWhenShown, inform, offer, readonly_table, readonly_view
+from desktop.ui.file_places import save_file
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
@@ -130,8 +131,8 @@ class RegisterPage(ProvincePage):
 
     def _choose_workbook(self) -> None:
         suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=datetime.date.today().isoformat())
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存贷款状态表"), suggested,
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        path = save_file(self, "loan_workbook", self.tr("保存贷款状态表"), suggested,
+                         self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.save_workbook(Path(path))
 

@@ -15,7 +15,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from desktop.store import StoreError
 from desktop.ui.backup_dialogs import backup_items, reason_label
 from desktop.ui.forms import load_form
 from desktop.ui.text import error_text
+from desktop.ui.file_places import open_file
 
 
 def contents_text(counts: dict[str, int]) -> str:
@@ -127,8 +127,8 @@ class RecoveryDialog(QDialog):
         if not self._credentials_given():
             self.resultLabel.setText(self.tr("请先填写备份中一位管理员的用户名和密码。"))
             return
-        path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("选择备份文件"), str(self.db_path.parent), self.tr("劳协数据库 (*.sqlite3);;所有文件 (*)"))
+        path = open_file(self, "backup", self.tr("选择备份文件"), self.tr("劳协数据库 (*.sqlite3);;所有文件 (*)"),
+                         start=self.db_path.parent)
         if path:
             self._restore(Path(path), self.tr("文件 {path}").format(path=path))
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QItemSelection, QPoint, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import QItemSelection, QPoint
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from desktop.core.permissions import Permission
 from desktop.core.workers import PriorityGroup
@@ -26,6 +26,7 @@ from desktop.ui.roster_form import RosterForm
 from desktop.ui.roster_model import RosterColumn, group_label
 from desktop.ui.tasks import Task, TaskState, opener
 from desktop.ui.text import not_allowed_text
+from desktop.ui.file_places import save_file
 
 TEMPLATE_NAME: Final = "劳务协作地区就业人员名册（模板）.xlsx"
 
@@ -256,9 +257,7 @@ class RosterActions(RosterForm):
     # -- the template ---------------------------------------------------------------------------------------
     def save_template(self) -> Task | None:
         """下载名册模板…: ask where, then write it in the background."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _chosen = QFileDialog.getSaveFileName(
-            self, self.tr("保存名册模板"), str(Path(folder) / TEMPLATE_NAME), self.tr("Excel 工作簿 (*.xlsx)"))
+        path = save_file(self, "template", self.tr("保存名册模板"), TEMPLATE_NAME, self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
             return None
         out = Path(path)

@@ -14,7 +14,6 @@ from typing import Final
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -44,6 +43,7 @@ from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import not_allowed_text, user_text
 from desktop.ui.user_dialogs import PasswordDialog, UsersDialog
 from desktop.ui.widgets import offer
+from desktop.ui.file_places import choose_folder
 
 IDLE_SAVE_DELAY_MS: Final = 800  # arrow clicks on the minutes box save once, not once per click
 
@@ -229,13 +229,13 @@ class SettingsPage(QWidget):
         self.lastBackupValue.setStyleSheet(style)
 
     def choose_backup_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), str(self.backup_folder()))
+        chosen = choose_folder(self, "backup_folder", self.tr("选择备份文件夹"), start=self.backup_folder())
         if chosen:
             self.save_folders(Path(chosen), backups.second_folder(self._ws))
 
     def choose_second_folder(self) -> None:
         start = backups.second_folder(self._ws) or self.backup_folder()
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择第二备份文件夹（如 U 盘）"), str(start))
+        chosen = choose_folder(self, "backup_folder", self.tr("选择第二备份文件夹（如 U 盘）"), start=start)
         if chosen:
             self.save_folders(self.backup_folder(), Path(chosen))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidgetItem, QTabWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidgetItem, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,7 @@ from desktop.ui.summary_chart import BarChart
 from desktop.ui.tasks import TaskRunner, TaskState, opener
 from desktop.ui.text import error_text
 from desktop.ui.widgets import ReloadsWhenShown, readonly_table
+from desktop.ui.file_places import save_file
 
 SOURCES_SHOWN = 10  # the chart of source counties shows the largest ten
 
@@ -210,7 +211,7 @@ class SummaryPage(ReloadsWhenShown):
         kind = self.tr("Excel 工作簿 (*.xlsx)") if suffix == ".xlsx" else self.tr("PDF 文件 (*.pdf)")
         name = self.tr("统计分析") + (f"-{self.summary.period_from}-{self.summary.period_to}" if self.summary.months
                                        else "") + suffix
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计分析"), str(Path.home() / name), kind)
+        path = save_file(self, "summary", self.tr("导出统计分析"), name, kind)
         if path:
             target = Path(path)
             self.export(target if target.suffix.lower() == suffix else target.with_suffix(suffix))

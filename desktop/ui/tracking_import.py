@@ -14,7 +14,7 @@ import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from desktop.core.oserrors import os_reason
 from desktop.core.roster import RosterError
@@ -27,6 +27,7 @@ from desktop.store.loans import LoanRow
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text
+from desktop.ui.file_places import open_file
 
 PROBLEMS_SHOWN = 10  # refused rows listed in the preview; the rest counted
 
@@ -69,8 +70,8 @@ class ListImporter(QObject):
         return self.task is not None
 
     def choose(self, loan: LoanRow, today: datetime.date) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self._page, self.tr("选择{name}的花名册或社保缴费明细").format(name=loan.enterprise_name), "",
+        path = open_file(
+            self._page, "roster", self.tr("选择{name}的花名册或社保缴费明细").format(name=loan.enterprise_name),
             self.tr("名册或缴费明细 (*.xlsx *.xlsm *.xls *.et *.csv);;所有文件 (*)"))
         if not path:
             return

@@ -12,7 +12,7 @@ import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.oserrors import os_reason
 from desktop.core.roster import RosterError
@@ -24,6 +24,7 @@ from desktop.store.loans import LoanRow
 from desktop.ui.errors import show_exception
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
 from desktop.ui.text import error_text
+from desktop.ui.file_places import save_file
 
 
 def _save_report(ws: Workspace, _state: TaskState, uscc: str, loan_id: int, target: Path,
@@ -58,21 +59,21 @@ class ReportWriter(QObject):
 
     def choose_report(self, loan: LoanRow, today: datetime.date) -> None:
         suggested = self.tr("{name}_跟踪评估报告_{date}.pdf").format(name=loan.enterprise_name, date=today.isoformat())
-        path, _filter = QFileDialog.getSaveFileName(self._page, self.tr("保存跟踪评估报告"), suggested,
-                                                    self.tr("PDF 文件 (*.pdf)"))
+        path = save_file(self._page, "tracking_report", self.tr("保存跟踪评估报告"), suggested,
+                         self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.report(loan, Path(path), today)
 
     def choose_workbook(self, today: datetime.date) -> None:
         suggested = self.tr("贷款跟踪状态_{date}.xlsx").format(date=today.isoformat())
-        path, _filter = QFileDialog.getSaveFileName(self._page, self.tr("保存贷款状态表"), suggested,
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        path = save_file(self._page, "loan_workbook", self.tr("保存贷款状态表"), suggested,
+                         self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.workbook(Path(path), today)
 
     def choose_paid_template(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self._page, self.tr("保存社保缴费明细模板"),
-                                                    self.tr("社保缴费明细模板.xlsx"), self.tr("Excel 工作簿 (*.xlsx)"))
+        path = save_file(self._page, "template", self.tr("保存社保缴费明细模板"),
+                         self.tr("社保缴费明细模板.xlsx"), self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.paid_template(Path(path))
 

@@ -536,3 +536,33 @@ def test_declared_widgets_match_the_form() -> None:
     assert declared
     for name, hint in declared.items():
         assert widgets.get(name) == hint.__name__, name
+
+
+def test_the_open_dialog_starts_in_documents_then_where_the_last_roster_came_from(
+        qtbot: QtBot, open_wizard: Callable[..., ImportWizard], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Given no folder, Qt started in the working folder, on Windows the install folder where a clerk's
+    files never are: the first time it is Documents, then the folder the last roster came from."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    roster = stick / "roster_gb18030.csv"
+    roster.write_bytes((SAMPLES / "roster_gb18030.csv").read_bytes())
+    started: list[str] = []
+
+    def choose(_parent: object, _title: str, folder: str, _filter: str) -> tuple[str, str]:
+        started.append(folder)
+        return str(roster), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
+    wizard = open_wizard()
+    qtbot.mouseClick(wizard.browseButton, Qt.MouseButton.LeftButton)
+    read(qtbot, wizard)
+    wizard.reject()
+    again = open_wizard()  # another day, another enterprise's roster: where the last one was
+    qtbot.mouseClick(again.browseButton, Qt.MouseButton.LeftButton)
+    read(qtbot, again)
+    again.reject()
+    assert [Path(f) for f in started] == [documents, stick]

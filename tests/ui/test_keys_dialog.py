@@ -72,7 +72,8 @@ def test_the_county_makes_its_key_exports_it_and_takes_the_provinces(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     dialog.exportPublicButton.click()
     dialog.backupPrivateButton.click()
-    assert proposed == ["222401_延吉市就业服务局_公钥.pub", "222401_私钥备份.age"]
+    assert [Path(p).name for p in proposed] == ["222401_延吉市就业服务局_公钥.pub", "222401_私钥备份.age"]
+    assert Path(proposed[1]).parent == stick  # proposed where the last key file went
     written, backup = stick / "county.pub", stick / "county.key.age"
     assert keys.read_public_key(written.read_text()).fingerprint == info.fingerprint
     assert backup.read_text().startswith("-----BEGIN AGE ENCRYPTED FILE-----")

@@ -175,7 +175,7 @@ def test_save_as_writes_the_counted_pdf(qtbot: QtBot, letter_pdf: bytes, tmp_pat
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
     assert dialog.save_button.text() == "另存为…"
     dialog.save_button.click()
-    assert offered == ["确认书 延吉人社劳协确〔2026〕12号.pdf"]
+    assert [Path(o).name for o in offered] == ["确认书 延吉人社劳协确〔2026〕12号.pdf"]
     assert (tmp_path / "letter.pdf").read_bytes() == letter_pdf + b"%counted" and asked == [1]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: ("", ""))
     assert dialog.save_with_dialog() is None and asked == [1]  # cancelled: nothing counted

@@ -156,7 +156,7 @@ def test_an_altered_province_file_is_refused_in_chinese(qtbot: QtBot, admin_ws: 
 def test_import_through_the_file_chooser(qtbot: QtBot, admin_ws: Workspace, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     path = province_file(tmp_path, lambda d: d.update(version="2027.2"))
-    monkeypatch.setattr("desktop.ui.paired_areas_dialog.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("desktop.ui.file_places.QFileDialog.getOpenFileName",
                         lambda *_a, **_k: (str(path), ""))
     dialog = open_dialog(qtbot, admin_ws)
     dialog.importButton.click()
