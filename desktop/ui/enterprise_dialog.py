@@ -28,6 +28,7 @@ from desktop.core.enterprise import Enterprise, EnterpriseDraft
 from desktop.core.identifiers import (
     USCC_LENGTH,
     IdentifierError,
+    mask_phone,
     normalize_uscc,
     parse_uscc,
     uscc_partial_problem,
@@ -95,6 +96,7 @@ class EnterpriseDialog(QDialog):
         reserve_lines(self.usccProblem, 2)  # the longest hint wraps once
         self._ws = workspace
         self._original = enterprise
+        self._masked_phone = ""  # what the phone field shows for the saved number until the clerk types over it
         self.enterprise: Enterprise | None = None  # the saved enterprise, once saved
         self._fields: dict[str, QWidget] = {
             "name": self.nameEdit, "uscc": self.usccEdit, "county_code": self.countyCombo,
@@ -143,7 +145,11 @@ class EnterpriseDialog(QDialog):
         select_data(self.sizeCombo, enterprise.size_override.value if enterprise.size_override else "")
         self.sizeReasonEdit.setText(enterprise.size_reason)
         self.contactNameEdit.setText(enterprise.contact_name)
-        self.contactPhoneEdit.setText(enterprise.contact_phone)
+        # Masked as in the enterprise table: the number stays as saved unless the clerk types a new one.
+        self._masked_phone = mask_phone(enterprise.contact_phone) if enterprise.contact_phone else ""
+        self.contactPhoneEdit.setText(self._masked_phone)
+        if self._masked_phone:
+            self.contactPhoneEdit.setToolTip(self.tr("为保护个人信息，电话号码部分隐藏；输入新号码即可替换"))
         self.addressEdit.setText(enterprise.address)
 
     def _connect(self) -> None:
@@ -154,6 +160,7 @@ class EnterpriseDialog(QDialog):
         self.assetsEdit.textChanged.connect(self._update_size)
         self.sizeCombo.currentIndexChanged.connect(self._update_size)
         self.sizeReasonEdit.textChanged.connect(self._update_size)
+        self.contactPhoneEdit.textEdited.connect(self._phone_typed)
         self.buttonBox.accepted.connect(self.accept)
         self.buttonBox.rejected.connect(self.reject)
 
@@ -185,11 +192,25 @@ class EnterpriseDialog(QDialog):
             size_override=EnterpriseSize(size) if size else None,
             size_reason=self.sizeReasonEdit.text() if size else "",
             contact_name=self.contactNameEdit.text(),
-            contact_phone=self.contactPhoneEdit.text(),
+            contact_phone=self._phone(),
             address=self.addressEdit.text(),
         )
 
+    def _phone(self) -> str:
+        text = self.contactPhoneEdit.text()
+        if self._original is not None and self._masked_phone and text == self._masked_phone:
+            return self._original.contact_phone  # untouched: the saved number, never shown
+        return text
+
     # -- live feedback -----------------------------------------------------------
+    def _phone_typed(self, text: str) -> None:
+        """The first edit of the masked number replaces it: what was typed stays, the mask's stars go."""
+        masked, self._masked_phone = self._masked_phone, ""
+        if not masked:
+            return
+        self.contactPhoneEdit.setToolTip("")
+        self.contactPhoneEdit.setText(_typed_over(masked, text))
+
     def _check_uscc(self) -> None:
         hint, valid = uscc_hint(self.usccEdit.text())
         self.usccProblem.setText(hint)  # its two lines are reserved: nothing below moves
@@ -247,6 +268,17 @@ class EnterpriseDialog(QDialog):
         first = next((w for f, w in self._fields.items() if f in named), None)
         if first is not None:
             first.setFocus()
+
+
+def _typed_over(before: str, after: str) -> str:
+    """What one edit turning ``before`` into ``after`` inserted (empty for a deletion)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return after[start:len(after) - end]
 
 
 def _amount(edit: QLineEdit) -> float | None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.enterprise import Enterprise
+from desktop.core.identifiers import mask_phone
 from desktop.services import reviews
 from desktop.services.enterprises import list_enterprises
 from desktop.services.workspace import Workspace
@@ -166,6 +167,55 @@ def test_double_click_edits_the_row(
     assert window.model.index(row, Column.PHONE).data() == "********2345"
 
 
+def open_edit_dialog(qtbot: QtBot, window: MainWindow, enterprise: Enterprise) -> EnterpriseDialog:
+    table = window.enterpriseTable
+    row = window.model.row_of(enterprise.id)
+    assert row is not None
+    where = table.visualRect(window.model.index(row, Column.NAME)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    dialog = next(d for d in window.findChildren(EnterpriseDialog) if d.isVisible())
+    return dialog
+
+
+def test_the_edit_dialog_masks_the_phone_as_the_table_does(
+    qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise], typist: Typist
+) -> None:
+    """The table showed 138****1234 and the edit dialog the whole number: now both mask it, and
+    saving other changes keeps the saved number."""
+    enterprise = enterprises[0]
+    full = enterprise.contact_phone
+    assert full and mask_phone(full) != full
+    window = open_window(qtbot, workspace)
+    dialog = open_edit_dialog(qtbot, window, enterprise)
+    shown = dialog.contactPhoneEdit.text()
+    assert shown == window.model.index(window.model.row_of(enterprise.id), Column.PHONE).data() == mask_phone(full)
+    assert full not in shown and full[3:7] not in shown
+    dialog.staffSpin.selectAll()
+    typist(dialog.staffSpin, "351")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    saved = next(e for e in list_enterprises(workspace, "") if e.id == enterprise.id)
+    assert saved.staff_total == 351 and saved.contact_phone == full  # untouched: not replaced by the stars
+
+
+def test_typing_over_the_masked_phone_replaces_it(
+    qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise], typist: Typist
+) -> None:
+    enterprise = enterprises[0]
+    window = open_window(qtbot, workspace)
+    dialog = open_edit_dialog(qtbot, window, enterprise)
+    dialog.contactPhoneEdit.setFocus()
+    dialog.contactPhoneEdit.end(False)
+    typist(dialog.contactPhoneEdit, "1")  # typed after the stars: the stars go, the new digit stays
+    assert dialog.contactPhoneEdit.text() == "1"
+    typist(dialog.contactPhoneEdit, "3904331234")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    saved = next(e for e in list_enterprises(workspace, "") if e.id == enterprise.id)
+    assert saved.contact_phone == "13904331234"
+
+
 def test_an_enterprise_whose_case_is_locked_opens_read_only_and_says_why(
     qtbot: QtBot, workspace: Workspace, enterprises: list[Enterprise]
 ) -> None:
@@ -188,7 +238,7 @@ def test_an_enterprise_whose_case_is_locked_opens_read_only_and_says_why(
     assert not dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == dialog.errorLabel.text()
     assert dialog.staffSpin.isEnabled() is False and dialog.industryCombo.isEnabled() is False
     qtbot.keyClicks(dialog.contactPhoneEdit, "0433")
-    assert dialog.contactPhoneEdit.text() == enterprises[0].contact_phone  # read-only: nothing typed
+    assert dialog.contactPhoneEdit.text() == mask_phone(enterprises[0].contact_phone)  # read-only: nothing typed
     dialog.reject()
     other = window.model.row_of(enterprises[1].id)  # an enterprise without a case edits as before
     assert other is not None
