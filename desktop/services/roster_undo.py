@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from desktop.core.messages import QT_TRANSLATE_NOOP
 from desktop.core.permissions import Permission
+from desktop.core.roster import CancelFn, ProgressFn, check_cancel
 from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
 from desktop.services.reviews import ensure_enterprise_editable
@@ -80,19 +81,25 @@ def check_undoable(ws: Workspace, import_id: int) -> ImportRow:
     return row
 
 
-def undo_import(ws: Workspace, import_id: int) -> UndoResult:
-    """Put the office back as it was before roster import ``import_id``."""
+def undo_import(ws: Workspace, import_id: int, *, progress: ProgressFn | None = None,
+                cancel: CancelFn | None = None) -> UndoResult:
+    """Put the office back as it was before roster import ``import_id``.
+
+    One transaction: ``cancel()`` turning true before its COMMIT (even in the middle of the long
+    DELETE of 100,000 employments) stops it with ``RosterError("roster_cancelled")`` and nothing
+    is undone; after the COMMIT the undo stands.  ``progress("undo", step, of)``."""
     store = ws.store
-    with store.transaction():
+    with store.transaction(), undo_store.stopping_on(store, cancel):
         row = check_undoable(ws, import_id)  # again inside the transaction: nothing came in between
         assert row.undo is not None  # check_undoable refuses an import without its record
         record = undo_store.UndoRecord.from_json(row.undo)
         try:
-            counts = undo_store.undo(store, row, record)
+            counts = undo_store.undo(store, row, record, progress)
         except undo_store.UndoBlocked as exc:
             raise ServiceError("import_undo_blocked", id=import_id, file=row.file_name) from exc
         store.set_setting(f"roster_mapping:{row.enterprise_id}", "{}" if record.mapping is None else record.mapping)
         ws.audit("roster.undo", entity="enterprise", entity_id=row.enterprise_id, detail={
             "roster_import_id": import_id, "file": row.file_name, "counts": counts,
         })
+        check_cancel(cancel)  # the last moment a cancel undoes nothing
     return UndoResult(import_id, row.enterprise_id, row.file_name, counts)

@@ -5,16 +5,22 @@ inside its transaction before it writes, tells which existing rows it is
 about to change, and :func:`finish` stores the record in its
 ``roster_imports`` row.  :func:`undo` puts everything back in one statement
 per kind of row, inside the caller's transaction.
+
+Both are single transactions with statements that run for seconds on 100,000
+rows (an ``INSERT ... SELECT`` of the staged rows, a ``DELETE`` of an import's
+employments): :func:`stopping_on` lets a cancel stop such a statement midway.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.core.roster import CancelFn, ProgressFn, RosterError
 from desktop.store import db
 from desktop.store.store import Store
 
@@ -31,6 +37,30 @@ def _rows(store: Store, table: str, column: str, keys: Sequence[object]) -> tupl
         found.extend(list(r) for r in store.conn.execute(
             f"SELECT {', '.join(names)} FROM {table} WHERE {column} IN ({marks}) ORDER BY id", chunk))
     return names, found
+
+
+_STEPS_BETWEEN_LOOKS = 20_000  # SQLite VM steps between two looks at the cancel flag (well under 10 ms)
+
+
+@contextmanager
+def stopping_on(store: Store, cancel: CancelFn | None) -> Iterator[None]:
+    """Inside the caller's transaction, before its COMMIT: a statement running when ``cancel()``
+    turns true stops there (SQLite's progress handler interrupts it) and the transaction rolls
+    back; raised as ``RosterError("roster_cancelled")``.  Checks between statements alone missed
+    a cancel during the one long statement that writes an import's staged rows."""
+    if cancel is None:
+        yield
+        return
+    conn = store.conn
+    conn.set_progress_handler(lambda: 1 if cancel() else 0, _STEPS_BETWEEN_LOOKS)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc).lower() and cancel():
+            raise RosterError("roster_cancelled") from exc
+        raise
+    finally:
+        conn.set_progress_handler(None, _STEPS_BETWEEN_LOOKS)
 
 
 @dataclass
@@ -148,27 +178,35 @@ class UndoBlocked(Exception):
     """A row the import added is referenced from elsewhere since (a foreign key refused the delete)."""
 
 
-def undo(store: Store, row: ImportRow, record: UndoRecord) -> dict[str, int]:
-    """Put back what the import changed (inside the caller's transaction); the counts of rows."""
+UNDO_STEPS = 4  # the statements of :func:`undo`, for a progress bar
+
+
+def undo(store: Store, row: ImportRow, record: UndoRecord, progress: ProgressFn | None = None) -> dict[str, int]:
+    """Put back what the import changed (inside the caller's transaction); the counts of rows.
+    ``progress("undo", step, UNDO_STEPS)`` after each of its statements."""
     try:
-        return _undo(store, row, record)
+        return _undo(store, row, record, progress or (lambda _stage, _done, _total: None))
     except sqlite3.IntegrityError as exc:
         raise UndoBlocked(str(exc)) from exc
 
 
-def _undo(store: Store, row: ImportRow, record: UndoRecord) -> dict[str, int]:
+def _undo(store: Store, row: ImportRow, record: UndoRecord, progress: ProgressFn) -> dict[str, int]:
     conn = store.conn
     removed = conn.execute(
         "DELETE FROM employments WHERE roster_import_id = ? AND id > ? AND id <= ?",
         (row.id, record.employments_above, record.employments_upto),
     ).rowcount
+    progress("undo", 1, UNDO_STEPS)
     restored = _restore(store, "employments", record.employments)
+    progress("undo", 2, UNDO_STEPS)
     renamed = _restore(store, "persons", record.persons)
+    progress("undo", 3, UNDO_STEPS)
     persons_removed = conn.execute(
         "DELETE FROM persons WHERE id > ? AND id <= ?"
         " AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = persons.id)",
         (record.persons_above, record.persons_upto),
     ).rowcount
     conn.execute("UPDATE roster_imports SET undone_at = ? WHERE id = ?", (db.now_iso(), row.id))
+    progress("undo", UNDO_STEPS, UNDO_STEPS)
     return {"removed": max(removed, 0), "restored": restored, "persons_restored": renamed,
             "persons_removed": max(persons_removed, 0)}

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelection, QPoint
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from desktop.core.permissions import Permission
+from desktop.core.roster import RosterError
 from desktop.core.workers import PriorityGroup
 from desktop.services.errors import ServiceError
 from desktop.services.priority import mark_priority, record_hukou_check
@@ -24,7 +25,7 @@ from desktop.ui.errors import show_error, show_exception
 from desktop.ui.priority_dialog import PriorityDialog
 from desktop.ui.roster_form import RosterForm
 from desktop.ui.roster_model import RosterColumn, group_label
-from desktop.ui.tasks import Task, TaskState, opener
+from desktop.ui.tasks import Cancelled, Task, TaskState, opener
 from desktop.ui.text import not_allowed_text
 from desktop.ui.file_places import save_file
 
@@ -34,6 +35,17 @@ TEMPLATE_NAME: Final = "劳务协作地区就业人员名册（模板）.xlsx"
 def _write_template(ws: Workspace, state: TaskState, out: Path) -> Path:
     """On the database worker (its own connection): the blank roster template."""
     return write_template(out, ws)
+
+
+def _undo(ws: Workspace, state: TaskState, import_id: int) -> UndoResult:
+    """On the database worker: one transaction, so a cancel before its COMMIT undoes nothing."""
+    try:
+        return undo_import(ws, import_id, progress=lambda _stage, done, total: state.progress(done, total),
+                           cancel=lambda: state.cancelled)
+    except RosterError as exc:
+        if exc.code == "roster_cancelled":
+            raise Cancelled from exc
+        raise
 
 
 class RosterActions(RosterForm):
@@ -92,8 +104,9 @@ class RosterActions(RosterForm):
         if self.unmarkButton.isEnabled() and not any(r.priority_group for r in self.roster.records(rows)):
             _offer(self.unmarkButton, False, self.tr("选中的人员都没有重点群体标记"))
 
-    def undo_last_import(self) -> UndoResult | None:
-        """撤销上次导入…: after asking, put the roster back as it was before the newest import."""
+    def undo_last_import(self) -> Task | None:
+        """撤销上次导入…: after asking, put the roster back as it was before the newest import, on the
+        database worker with a progress dialog and 取消 (100,000 rows take seconds: the window froze)."""
         enterprise, last = self._enterprise, self._undoable
         if enterprise is None or last is None:
             return None
@@ -108,17 +121,27 @@ class RosterActions(RosterForm):
                     "撤销记入操作日志。").format(file=last.file_name, when=local_time(last.imported_at)))
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        try:
-            result = undo_import(self._ws, last.id)
-        except (ServiceError, StoreError) as exc:
-            show_error(self, exc)
-            return None
+        self.undoImportButton.setEnabled(False)  # no second undo while this one runs
+        self._status(self.tr("正在撤销“{file}”的导入…").format(file=last.file_name))
+        task = self._tasks.run(_undo, last.id, ws_factory=opener(self._ws), parent=self, cancellable=True,
+                               label=self.tr("正在撤销“{file}”的导入…").format(file=last.file_name))
+        return task.success(self._undone).failure(self._undo_failed).on_cancel(self._undo_cancelled)
+
+    def _undone(self, result: UndoResult) -> None:
         self.reload()
         c = result.counts
         self._status(self.tr("已撤销“{file}”的导入：删除新增 {removed} 人，恢复 {restored} 人，并记入操作日志").format(
             file=result.file_name, removed=c["removed"], restored=c["restored"]))
-        announce(self, Change.ROSTER, enterprise.id)
-        return result
+        announce(self, Change.ROSTER, result.enterprise_id)
+
+    def _undo_failed(self, error: BaseException) -> None:
+        self._status("")
+        self._update_actions()
+        show_exception(self, error)  # a refusal or a database error in Chinese; anything else a bug report
+
+    def _undo_cancelled(self) -> None:
+        self._status(self.tr("已取消撤销，名册没有改动。"))
+        self._update_actions()
 
     # -- the context menu ---------------------------------------------------------------------------
     def table_menu(self) -> QMenu:

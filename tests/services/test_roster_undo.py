@@ -169,3 +169,27 @@ def test_the_column_mapping_the_import_replaced_comes_back(workspace: Workspace,
     assert workspace.store.setting(f"roster_mapping:{enterprise.id}") != mapping
     undo_import(workspace, result.import_id)
     assert workspace.store.setting(f"roster_mapping:{enterprise.id}") == mapping
+
+
+def test_a_cancel_stops_the_undo_inside_its_long_statement_and_undoes_nothing(
+    workspace: Workspace, tmp_path: Path,
+) -> None:
+    """The undo is one transaction whose DELETE of an import's employments runs for seconds on 100,000
+    rows: a cancel is seen inside that statement (SQLite's progress handler), and rolls it all back."""
+    from desktop.core.roster import RosterError
+
+    enterprise = _enterprise(workspace)
+    write_xlsx(tmp_path / "first.xlsx", _grid(600, seed=3))
+    result = _import(workspace, enterprise, tmp_path / "first.xlsx")
+    before = _state(workspace, enterprise)
+    steps: list[int] = []
+    with pytest.raises(RosterError) as stopped:
+        undo_import(workspace, result.import_id, progress=lambda _stage, done, _total: steps.append(done),
+                    cancel=lambda: True)
+    assert stopped.value.code == "roster_cancelled"
+    assert steps == []  # stopped before its first statement ended, not at a check after it
+    assert _state(workspace, enterprise) == before and not workspace.store.conn.in_transaction
+    assert last_undoable(workspace, enterprise.id).id == result.import_id  # type: ignore[union-attr]
+    undone = undo_import(workspace, result.import_id, progress=lambda _stage, done, _total: steps.append(done),
+                         cancel=lambda: False)
+    assert undone.counts["removed"] == 600 and steps == [1, 2, 3, 4]

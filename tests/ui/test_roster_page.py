@@ -795,6 +795,7 @@ def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, ro
 
     message_boxes.answer = message_boxes.answer.Yes
     qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.statusLabel.text().startswith("已撤销"))  # on the database worker
     assert column(page, RosterColumn.NAME) == ["外企甲"]
     [entry] = audit(workspace, "roster.undo")
     assert json.loads(entry["detail"])["counts"]["removed"] == 3
@@ -804,3 +805,50 @@ def test_the_clerk_undoes_the_last_import(qtbot: QtBot, workspace: Workspace, ro
     history = page.historyLabel.text()
     assert history.startswith("最近导入：物流名册.xlsx") and "新增 1 人" in history, history
     assert "“物流名册（三人）.xlsx”（" in history and "的导入已于" in history and history.endswith("撤销")
+
+
+def test_the_undo_runs_in_the_background_with_progress_and_a_cancel_that_undoes_nothing(
+        qtbot: QtBot, workspace: Workspace, roster: Roster, message_boxes: MessageBoxes, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """撤销上次导入 ran on the window's thread: a 100,000-row import's undo froze the window for seconds.
+    It runs on the database worker with the progress dialog; 取消 before its COMMIT undoes nothing."""
+    import threading
+
+    from desktop.services import roster_commit
+    from desktop.services import rosters as roster_service
+    from desktop.store import roster_undo as undo_store
+    from desktop.ui.tasks import ProgressDialog
+    from tests.roster_factory import RosterSpec, build, write_xlsx
+
+    write_xlsx(tmp_path / "物流名册（三人）.xlsx", build(RosterSpec(workers=3, seed=11)).grid)
+    preview = roster_service.prepare_import(workspace, roster.other_id, tmp_path / "物流名册（三人）.xlsx")
+    roster_commit.commit_import(workspace, preview)
+    real, threads, go = undo_store.undo, [], threading.Event()
+
+    def slow_undo(*args: Any, **kwargs: Any) -> dict[str, int]:  # a big import's undo takes seconds
+        threads.append(threading.current_thread())
+        go.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(undo_store, "undo", slow_undo)
+    runner = TaskRunner(dialog_delay_ms=0)
+    try:
+        page = open_page(qtbot, workspace, runner, roster.other_id)
+        qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.findChild(ProgressDialog) is not None, timeout=2000)
+        dialog = page.findChild(ProgressDialog)
+        assert dialog.taskLabel.text() == "正在撤销“物流名册（三人）.xlsx”的导入…"
+        assert dialog.cancel_button.isVisible() and not page.undoImportButton.isEnabled()
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        go.set()
+        qtbot.waitUntil(lambda: page.statusLabel.text() == "已取消撤销，名册没有改动。")
+        assert threads and threads[0] is not threading.main_thread()
+        assert len(column(page, RosterColumn.NAME)) == 4 and not audit(workspace, "roster.undo")
+        assert page.undoImportButton.isEnabled() and not message_boxes.shown
+
+        qtbot.mouseClick(page.undoImportButton, Qt.MouseButton.LeftButton)  # this time to its end
+        qtbot.waitUntil(lambda: page.statusLabel.text().startswith("已撤销"))
+        assert column(page, RosterColumn.NAME) == ["外企甲"] and len(audit(workspace, "roster.undo")) == 1
+    finally:
+        go.set()
+        runner.shutdown()
