@@ -80,7 +80,11 @@ def commit_import(
     staged = bool(preview.stage_token) and preview._store is store and roster_store.is_staged(store, preview.stage_token)
     if preview.handed_on and not staged:
         raise RosterError("roster_preview_expired")
-    with store.bulk_write(), store.transaction():
+    # A cancel stops the writing statements midway too (stopping_on): the staged rows go in by one
+    # INSERT ... SELECT that runs for seconds at 100,000 rows, and a click during it waited for its
+    # end. After the last check_cancel below comes only the COMMIT: a cancel then is too late, and the
+    # window says so (import_wizard_work.result_html).
+    with store.bulk_write(), store.transaction(), undo_store.stopping_on(store, cancel):
         check_cancel(cancel)
         if fresh and store.audit_chain_head() == after_backup:  # at most a backup's own entry since
             stored = preview._stored

@@ -216,7 +216,8 @@ class ImportPreview(ImportWizardForm):
         self._after_commit()
         self.result_ = result
         self.preview = None  # commit_import closed it
-        self.resultLabel.setText(work.result_html(result))
+        late = self.task is not None and self.task.state.cancelled  # the commit's task: 取消 came after COMMIT
+        self.resultLabel.setText(work.result_html(result, cancelled_late=late))
         if result.preview.unchanged_since is not None:  # the last import's file again: nothing was written
             self.resultPage.setTitle(self.tr("没有变化"))
             self.resultPage.setSubTitle(self.tr("这份名册与上次导入的相同，数据库中的名册没有改动。"))

@@ -172,7 +172,8 @@ def absent_tip(preview: RosterPreview) -> str:
     return "\n".join(lines)
 
 
-def result_html(result: ImportResult) -> str:
+def result_html(result: ImportResult, *, cancelled_late: bool = False) -> str:
+    """The result page; ``cancelled_late``: the clerk asked to cancel once the import was committed."""
     c = result.counts
     preview = result.preview
     figures = "".join(_number(key, c[key], QCoreApplication.translate("ImportWizard", label))
@@ -193,4 +194,8 @@ def result_html(result: ImportResult) -> str:
         lines.append(QCoreApplication.translate("ImportWizard", "导入前已按计划备份数据库；本次导入已记入操作日志（含文件的 SHA-256），如有错误，可在名册页用“撤销上次导入”撤回。"))  # noqa: E501 - one literal for lupdate
     else:
         lines.append(QCoreApplication.translate("ImportWizard", "本次导入已记入操作日志（含文件的 SHA-256），如有错误，可在名册页用“撤销上次导入”撤回。"))  # noqa: E501 - one literal for lupdate
-    return f"<p>{lines[0]}</p><table><tr>{figures}</tr></table>" + "".join(f"<p>{line}</p>" for line in lines[1:])
+    late = ""
+    if cancelled_late and preview.unchanged_since is None:
+        text = QCoreApplication.translate("ImportWizard", "取消时导入已完成，来不及取消：这份名册已写入数据库。如需回退，可在名册页用“撤销上次导入”撤回。")  # noqa: E501 - one literal for lupdate
+        late = f'<p style="font-weight: 600; color: {COUNT_COLORS["warnings"]}">{text}</p>'
+    return f"{late}<p>{lines[0]}</p><table><tr>{figures}</tr></table>" + "".join(f"<p>{line}</p>" for line in lines[1:])

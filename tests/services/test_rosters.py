@@ -247,6 +247,34 @@ def test_cancel_during_check_and_commit(workspace: Workspace, enterprise: Enterp
     assert roster_commit.commit_import(workspace, preview).counts["new"] == 5000
 
 
+def test_a_cancel_stops_the_long_write_statement_itself(
+    workspace: Workspace, enterprise: Enterprise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The staged rows go in by one INSERT ... SELECT (seconds at 100,000 rows); the checks of
+    ``cancel`` came only between statements, so a click during it waited for its end. Now SQLite
+    stops the statement itself and the transaction rolls back."""
+    path = write_xlsx(tmp_path / "big.xlsx", build(RosterSpec(workers=3000, seed=5)))
+    preview = prepare(workspace, enterprise, path)
+    before = snapshot(workspace)
+    asked, ended = [], []
+    real = roster_store.insert_staged
+
+    def clicked_during(*args: Any, **kwargs: Any) -> int:
+        asked.append(True)  # the clerk clicks 取消 as the statement starts
+        written = real(*args, **kwargs)
+        ended.append(written)
+        return written
+
+    monkeypatch.setattr(roster_store, "insert_staged", clicked_during)
+    with pytest.raises(RosterError) as caught:
+        roster_commit.commit_import(workspace, preview, cancel=lambda: bool(asked))
+    assert caught.value.code == "roster_cancelled"
+    assert asked and ended == []  # stopped inside the statement, not at the check after it
+    assert snapshot(workspace) == before and not workspace.store.conn.in_transaction
+    monkeypatch.undo()
+    assert roster_commit.commit_import(workspace, preview, cancel=lambda: False).counts["new"] == 3000
+
+
 def test_staged_and_ordinary_commits_write_the_same(
     tmp_path: Path, workspace: Workspace, enterprise: Enterprise
 ) -> None:

@@ -471,6 +471,47 @@ def test_cancel_while_importing_leaves_the_database_as_it_was(
         wizard.accept()
 
 
+def test_a_cancel_after_the_commit_says_the_import_was_done(
+    qtbot: QtBot, open_wizard: Callable[..., ImportWizard], workspace: Workspace, enterprise: Enterprise,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """取消 clicked once the transaction had committed (its COMMIT of 100,000 rows takes a moment): the
+    result page said 已导入 as if nothing had been asked; it says the cancel came too late."""
+    wizard = open_wizard(SAMPLES / "roster_clean.xlsx")
+    to_preview(qtbot, wizard)
+    committed, release = threading.Event(), threading.Event()
+    real = roster_commit.commit_import
+
+    def then_held(*args: Any, **kwargs: Any) -> roster_commit.ImportResult:
+        result = real(*args, **kwargs)
+        committed.set()
+        release.wait(WAIT / 1000)
+        return result
+
+    monkeypatch.setattr(roster_commit, "commit_import", then_held)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(committed.is_set, timeout=WAIT)
+    wizard.stopButton.click()
+    assert wizard.stopButton.text() == "正在取消…"
+    with qtbot.waitSignal(wizard.imported, timeout=WAIT):
+        release.set()
+    assert wizard.currentId() == RESULT_PAGE
+    text = wizard.resultLabel.text()
+    assert "取消时导入已完成" in text and "撤销上次导入" in text and "已导入“roster_clean.xlsx”" in text, text
+    assert len(roster_store.stored_workers(workspace.store, enterprise.id)) == 30
+    wizard.accept()
+
+
+def test_an_import_not_cancelled_does_not_speak_of_a_cancel(
+    qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
+) -> None:
+    wizard = open_wizard(SAMPLES / "roster_clean.xlsx")
+    to_preview(qtbot, wizard)
+    import_now(qtbot, wizard)
+    assert "取消" not in wizard.resultLabel.text()
+    wizard.accept()
+
+
 def test_closing_the_wizard_lets_go_of_the_preview(qtbot: QtBot, open_wizard: Callable[..., ImportWizard],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     closed: list[svc.RosterPreview] = []
