@@ -79,6 +79,10 @@ from desktop.ui.workflow_box import WorkflowBox
 NOTE_COLOR: Final = "#8a5300"  # the what-if's warning that nothing is recorded
 
 
+# Rows of the worker table shown without dragging a handle, even at 1024×768.
+WORKER_ROWS: Final = 8
+
+
 class ReviewPage(ReviewActions):
     data_changed = Signal(str, int)  # (Change, enterprise id): the window's DataEvents passes it to every page
 
@@ -118,8 +122,10 @@ class ReviewPage(ReviewActions):
         summary = next(i for i in range(decision_layout.count())
                        if (item := decision_layout.itemAt(i)) is not None and (row := item.layout()) is not None
                        and row.objectName() == "summaryRow")
-        # At 768 px the conclusion left the worker table two rows: a handle lets the clerk trade one for the other.
-        self.detailSplitter = split_above(decision_layout, summary, self.workflow, self.detailTabs)
+        # At 768 px the conclusion left the worker table under two rows: it keeps WORKER_ROWS rows and the
+        # conclusion above scrolls; a handle lets the clerk trade one for the other.
+        self.detailSplitter = split_above(decision_layout, summary, self.workflow, self.detailTabs,
+                                          self.workerTable, WORKER_ROWS)
         self._connect()
         self._show_nothing(self.tr("请在左侧选择企业"))
         self._update_application_actions()

@@ -84,11 +84,13 @@ def fit_window(window: QWidget, area: QRect) -> None:
     window.move(frame.topLeft())
 
 
-def split_above(layout: QVBoxLayout, first: int, kept: QWidget, lower: QWidget) -> QSplitter:
+def split_above(layout: QVBoxLayout, first: int, kept: QWidget, lower: QWidget,
+                table: QAbstractItemView | None = None, rows: int = 0) -> QSplitter:
     """Put the items of ``layout`` from ``first`` down to ``kept`` in a scroll area, and ``kept`` with
     ``lower`` under it, a handle between the two. The part above shows whole while ``lower`` keeps its
-    minimum; on a low screen the clerk drags the handle up to see more of ``lower`` (a table) and the
-    part above scrolls; ``kept`` (the workflow's buttons) stays in sight above ``lower``."""
+    minimum, or, given a ``table`` in ``lower``, room for ``rows`` of it; on a low screen the part above
+    scrolls and the clerk may drag the handle either way; ``kept`` (the workflow's buttons) stays in sight
+    above ``lower``."""
     end = layout.indexOf(kept)
     top = QWidget()
     top_layout = QVBoxLayout(top)
@@ -126,7 +128,7 @@ def split_above(layout: QVBoxLayout, first: int, kept: QWidget, lower: QWidget) 
     splitter.setStretchFactor(0, 0)
     splitter.setStretchFactor(1, 1)
     layout.insertWidget(first, splitter, 1)
-    _WholeAbove(splitter, top, below)
+    _WholeAbove(splitter, top, below, table, rows)
     return splitter
 
 
@@ -134,9 +136,12 @@ class _WholeAbove(QObject):
     """Until the clerk drags a handle: the part above as tall as its content, the table the rest
     (never below its minimum), again whenever the content above changes."""
 
-    def __init__(self, splitter: QSplitter, top: QWidget, below: QWidget) -> None:
+    def __init__(self, splitter: QSplitter, top: QWidget, below: QWidget, table: QAbstractItemView | None,
+                 rows: int) -> None:
         super().__init__(splitter)
         self._splitter, self._top, self._below = splitter, top, below
+        self._table, self._rows = table, rows
+        self._around_table = 0  # the height of what is below the handle besides the table's rows, once seen
         self._dragged = False
         splitter.splitterMoved.connect(self._moved)
         top.installEventFilter(self)
@@ -154,10 +159,23 @@ class _WholeAbove(QObject):
         if self._dragged or not self._splitter.isVisible():
             return
         total = sum(self._splitter.sizes())
-        above = max(min(self._top.sizeHint().height(), total - self._below.minimumSizeHint().height()), 0)
+        above = max(min(self._top.sizeHint().height(), total - self._wanted_below()), 0)
         wanted = [above, total - above]
         if wanted != self._splitter.sizes():
             self._splitter.setSizes(wanted)
+
+    def _wanted_below(self) -> int:
+        """The part below's minimum, or room for the table's rows when it is larger (the part above scrolls)."""
+        least = self._below.minimumSizeHint().height()
+        table = self._table
+        if table is None or self._rows <= 0:
+            return least
+        if table.isVisible():  # a table on a tab not shown keeps an old height
+            self._around_table = self._below.height() - table.viewport().height()
+        if not self._around_table:
+            return least
+        rows = table.verticalHeader().defaultSectionSize() if isinstance(table, QTableView) else table.sizeHintForRow(0)
+        return max(least, self._around_table + self._rows * max(rows, 1))
 
 
 def cell_text_cut_off(view: QAbstractItemView, pos: QPoint) -> str:

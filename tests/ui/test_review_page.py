@@ -441,3 +441,24 @@ def test_declared_widgets_match_the_form(cls: type, form: str) -> None:
     hints = get_type_hints(cls)
     for name in cls.__annotations__:
         assert widgets.get(name) == hints[name].__name__, f"{cls.__name__}.{name}"
+
+
+def test_the_worker_list_shows_eight_rows_at_1024_by_768(qtbot: QtBot, clerk: Workspace) -> None:
+    """At 1024×768 the 人员名单 showed one and a half rows under the conclusion until the clerk found the
+    small handle: now it keeps eight rows and the conclusion above scrolls (a drag still moves the handle:
+    tests/ui/test_screen_fit.py)."""
+    window = MainWindow(clerk)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)  # maximized on 1024×768: the title bar and taskbar take the rest
+    window.show()
+    window.navList.setCurrentRow(window.pages.indexOf(window.reviewPage))
+    page = window.review
+    select(page, LOGISTICS)
+    table = page.workerTable
+    assert page.detailTabs.currentWidget() is page.workersTab and table.model().rowCount() >= 8
+
+    def rows_shown() -> int:
+        return table.viewport().height() // table.verticalHeader().defaultSectionSize()
+
+    qtbot.waitUntil(lambda: rows_shown() >= 8)
+    assert page.workflow.isVisible() and page.detailSplitter.sizes()[0] > 0  # the conclusion is still there
