@@ -60,6 +60,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def _restore_damaged(args: argparse.Namespace) -> int:
     """The file does not open: sign in to the backup as its admin, keep the damaged file aside."""
     from desktop.services import recovery
+    from desktop.services.dbcheck import TABLE_LABELS
     from desktop.services.workspace import window_lock
 
     user, password = credentials(args, "用户 {user} 的密码（备份中的账户）：")
@@ -74,7 +75,7 @@ def _restore_damaged(args: argparse.Namespace) -> int:
     if report is not None:
         lines.append(f"损坏文件中仍可读出的数据另存为：{report.path}（{sum(report.copied.values())} 行）")
         if report.unreadable:
-            lines.append("未能完整读出的表：" + "、".join(sorted(report.unreadable)))
+            lines.append("未能完整读出的表：" + "、".join(TABLE_LABELS.get(t, t) for t in sorted(report.unreadable)))
     emit(args, {"restored": args.backup, "damaged_kept_as": done.damaged_kept_as,
                 "salvage": {"path": report.path, "copied": report.copied, "unreadable": report.unreadable}
                 if report else None}, "\n".join(lines))

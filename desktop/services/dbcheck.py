@@ -60,6 +60,9 @@ FINDINGS: dict[str, str] = {
 TABLE_LABELS: dict[str, str] = {
     "offices": QT_TRANSLATE_NOOP("dbcheck", "单位"),
     "settings": QT_TRANSLATE_NOOP("dbcheck", "设置"),
+    "audit_log": QT_TRANSLATE_NOOP("dbcheck", "操作日志"),
+    "row_log": QT_TRANSLATE_NOOP("dbcheck", "数据行的校验记录"),
+    "agreements": QT_TRANSLATE_NOOP("dbcheck", "劳务协作协议"),
     "users": QT_TRANSLATE_NOOP("dbcheck", "用户和角色"),
     "enterprises": QT_TRANSLATE_NOOP("dbcheck", "企业"),
     "applications": QT_TRANSLATE_NOOP("dbcheck", "贷款申请"),
@@ -86,6 +89,9 @@ TABLE_LABELS: dict[str, str] = {
     "tracking_lists": QT_TRANSLATE_NOOP("dbcheck", "贷后跟踪名单"),
     "tracking_list_rows": QT_TRANSLATE_NOOP("dbcheck", "贷后跟踪名单中的职工"),
     "tracking_checks": QT_TRANSLATE_NOOP("dbcheck", "贷后复核"),
+    "tracking_confirmations": QT_TRANSLATE_NOOP("dbcheck", "贷后复核的确认"),
+    "tracking_insured": QT_TRANSLATE_NOOP("dbcheck", "贷后跟踪的缴费月份"),
+    "batch_tracking_refs": QT_TRANSLATE_NOOP("dbcheck", "批次中的贷后跟踪记录"),
 }
 ROWS_SHOWN = 20  # per table: the rest are counted
 _NOTED = re.compile(r"^(\d+):([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})$")

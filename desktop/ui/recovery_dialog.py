@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.oserrors import os_reason
 from desktop.services import recovery
+from desktop.services.dbcheck import TABLE_LABELS
 from desktop.services.errors import ServiceError
 from desktop.services.recovery import Recovered, RecoveryBackup
 from desktop.store import StoreError
@@ -140,6 +141,7 @@ class RecoveryDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self.resultLabel.clear()  # a wrong password's message is not left beside this attempt's outcome
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             done = recovery.restore_damaged(self.db_path, backup, self.usernameEdit.text().strip(),
@@ -162,5 +164,6 @@ class RecoveryDialog(QDialog):
             lines.append(self.tr("其中仍能读出的 {n} 行数据另存为：{path}").format(
                 n=sum(report.copied.values()), path=report.path))
             if report.unreadable:
-                lines.append(self.tr("未能完整读出的表：{tables}").format(tables="、".join(sorted(report.unreadable))))
+                tables = (QCoreApplication.translate("dbcheck", TABLE_LABELS.get(t, t)) for t in sorted(report.unreadable))
+                lines.append(self.tr("未能完整读出的表：{tables}").format(tables="、".join(tables)))
         return "\n".join(lines)

@@ -201,3 +201,16 @@ def test_the_check_reads_a_file_whose_folder_has_spaces_chinese_and_signs(tmp_pa
         _add(ws, 1)
         report = check_database(ws.store)
     assert report.ok and report.checked[:2] == ["integrity", "foreign_keys"] and "identifiers" in report.checked
+
+
+def test_every_table_has_a_chinese_name_for_the_salvage_summary(office_db: Path) -> None:
+    """What could not be read is told by what it holds (操作日志), never by the file's table name."""
+    from desktop.services.dbcheck import TABLE_LABELS
+
+    conn = sqlite3.connect(office_db)
+    try:
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")} - {"schema_history"}
+    finally:
+        conn.close()
+    assert sorted(tables - TABLE_LABELS.keys()) == []
