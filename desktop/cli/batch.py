@@ -125,7 +125,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         incoming = batch_service.incoming_batches(ws) if ws.office.kind == "province" else []
         quarantine = batch_service.quarantined(ws) if ws.office.kind == "province" else []
     lines = [f"第 {b.seq} 批 {b.file_name} {_STATUS.get(b.status, b.status)} {b.created_at}" for b in outgoing]
-    lines += [f"{b.office_id} 第 {b.seq} 批 {b.file_name} {_STATUS.get(b.status, b.status)} {b.received_at}"
+    lines += [f"{b.office_name}（{b.office_code}）第 {b.seq} 批 {b.file_name} {_STATUS.get(b.status, b.status)}"
+              f" {b.received_at}"
               for b in incoming]
     lines += [f"隔离 {q.quarantined_at} {q.file_name}：{q.reason}" for q in quarantine]
     emit(args, {"outgoing": outgoing, "incoming": incoming, "quarantine": quarantine},

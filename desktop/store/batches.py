@@ -60,6 +60,8 @@ class BatchRow:
     report: str
     created_at: str
     received_at: str | None
+    office_code: str = ""  # the office the batch is of (read by batches(): a province's lists name the county)
+    office_name: str = ""
 
 
 def _batch(row: sqlite3.Row) -> BatchRow:
@@ -89,12 +91,14 @@ def insert_batch(store: Store, *, office_id: int, direction: str, batch_uuid: st
 
 
 def batches(store: Store, direction: str, office_id: int | None = None) -> list[BatchRow]:
-    sql = "SELECT * FROM batches WHERE direction = ?"
+    """The batches of one direction (and office), each with its office's code and name."""
+    sql = ("SELECT b.*, o.code AS office_code, o.name AS office_name FROM batches b"
+           " JOIN offices o ON o.id = b.office_id WHERE b.direction = ?")
     params: list[object] = [direction]
     if office_id is not None:
-        sql += " AND office_id = ?"
+        sql += " AND b.office_id = ?"
         params.append(office_id)
-    return [_batch(r) for r in store.conn.execute(sql + " ORDER BY office_id, seq, id", params)]
+    return [_batch(r) for r in store.conn.execute(sql + " ORDER BY b.office_id, b.seq, b.id", params)]
 
 
 def batch(store: Store, batch_id: int) -> BatchRow | None:

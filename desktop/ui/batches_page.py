@@ -84,7 +84,9 @@ class BatchesPage(QWidget):
         self.keysButton = QPushButton(self.tr("密钥…"), self)
         self.caption = QLabel(self)
         self.table = QTableWidget(0, len(BatchColumn), self)
-        self.table.setHorizontalHeaderLabels([self.tr("方向"), self.tr("序号"), self.tr("文件"), self.tr("状态"),
+        # At the province every batch is one received: the first column names the county it came from.
+        first = self.tr("县（市、区）") if self.is_province else self.tr("方向")
+        self.table.setHorizontalHeaderLabels([first, self.tr("序号"), self.tr("文件"), self.tr("状态"),
                                               self.tr("导出/收到时间"), self.tr("省级接收时间")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -167,7 +169,8 @@ class BatchesPage(QWidget):
         table.setRowCount(len(self.rows))
         for row, b in enumerate(self.rows):
             values = {
-                BatchColumn.DIRECTION: self.tr(_DIRECTION.get(b.direction, b.direction)),
+                BatchColumn.DIRECTION: self.tr("{name}（{code}）").format(name=b.office_name, code=b.office_code)
+                if self.is_province else self.tr(_DIRECTION.get(b.direction, b.direction)),
                 BatchColumn.SEQ: str(b.seq),
                 BatchColumn.FILE: b.file_name,
                 BatchColumn.STATUS: self.tr(_STATUS.get(b.status, b.status)),

@@ -75,6 +75,7 @@ def test_set_up_export_import_and_receipt(capsys: pytest.CaptureFixture[str], tm
     assert code == EXIT_FAILED and out["imported"][0]["reasons"][0]["code"] == "replayed"
     code, out = run(capsys, province, "clerk", "batch", "list")
     assert [b["status"] for b in out["incoming"]] == ["accepted"] and len(out["quarantine"]) == 1
+    assert (out["incoming"][0]["office_name"], out["incoming"][0]["office_code"]) == ("延吉市就业服务局", "222401")
 
     code, out = run(capsys, county, "clerk", "batch", "receipt", imported["receipt"])
     assert code == EXIT_OK and out["batch"]["status"] == "received" and out["changed"] is True

@@ -244,3 +244,8 @@ def test_the_province_imports_a_folder_and_sees_a_report(
         receipt = json.loads(Path(rows[0][5]).read_text("utf-8"))
         assert receipt["status"] == "accepted"
         dialog.reject()
+        page = BatchesPage(ws, runner)  # the received batch in the page's list names its county
+        qtbot.addWidget(page)
+        page.show()
+        assert page.table.horizontalHeaderItem(BatchColumn.DIRECTION).text() == "县（市、区）"
+        assert page.table.item(0, BatchColumn.DIRECTION).text() == "延吉市就业服务局（222401）"
