@@ -55,11 +55,12 @@ class Restored:
     safety_copy: backups.Backup
     office: Office
     actor: Actor
+    backup: Path  # the file put back
 
 
 def _restore(ws: Workspace, state: TaskState, backup: Path) -> Restored:
     safety = backups.restore(ws, backup)
-    return Restored(safety, ws.office, ws.actor)
+    return Restored(safety, ws.office, ws.actor, backup)
 
 
 def _check(ws: Workspace, state: TaskState) -> CheckReport:

@@ -96,7 +96,9 @@ class WindowSession(WindowEnterprises):
         self.events.tell(Change.EVERYTHING)
         self._show_office()
         inform(self, self.tr("从备份恢复"),
-               self.tr("已从备份恢复。恢复之前的数据另存为：\n{path}").format(path=result.safety_copy.path))
+               self.tr("已从备份 {backup} 恢复。全部数据回到备份时的样子，用户和密码也是：此后新加的用户、"
+                       "改过的密码不再有效，请告诉同事。\n\n恢复之前的数据另存为：\n{path}").format(
+                   backup=result.backup, path=result.safety_copy.path))
 
     # -- the idle lock -----------------------------------------------------------------------
     def _idle(self) -> None:

@@ -158,6 +158,8 @@ def test_restore_lists_backups_newest_first_and_brings_back_the_old_data(
     assert admin_ws.store.audit_entries(1)[0]["action"] == "db.restore"
     done = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert len(done) == 1 and "恢复之前的数据另存为" in done[0].text()
+    # What came back and that the accounts came back with it (a password changed since no longer works).
+    assert str(made.path) in done[0].text() and "用户和密码" in done[0].text()
     done[0].close()
 
 
