@@ -312,6 +312,8 @@ VALUE_LABELS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "standard": {**_enum(StandardKind, "eligibility"), **_enum(PassBy, "eligibility")},
     "loan_type": _enum(LoanType, "loan_form"),
     "group": _enum(PriorityGroup, "group"),
+    "claims": _enum(PriorityGroup, "group"),  # roster.verify_priority: [employment id, claimed group]
+    "before": _enum(PriorityGroup, "group"),  # and [id, group, evidence] as they were
     "contract_type": _enum(ContractType, "contract"),
     "size_override": _enum(EnterpriseSize, "size"),
     "purpose": _field_labels(_PURPOSES),

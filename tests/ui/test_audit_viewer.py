@@ -148,3 +148,11 @@ def test_the_codes_the_issue_saw_read_in_chinese() -> None:
     # seen on the 1024×768 screenshot: a result code, a helper's key, an empty choice
     assert compact_detail({"result": "pass", "backup": "a.sqlite3", "choices": {}}) == (
         "结论 符合认定标准；备份文件 a.sqlite3；选择 —")
+
+
+def test_a_verification_of_claimed_groups_names_the_groups_in_chinese() -> None:
+    """Seen in 操作日志 at 1024×768: 企业申报的类别 511、poverty_alleviated (核实企业申报的重点群体)."""
+    line = compact_detail({"evidence": "核对脱贫人口名单", "count": 1, "employment_ids": [511],
+                           "claims": [[511, "poverty_alleviated"]],
+                           "before": [[511, None, None]]}, action="roster.verify_priority")
+    assert "poverty_alleviated" not in line and "511、脱贫人口" in line
