@@ -95,10 +95,14 @@ class WindowSession(WindowEnterprises):
     def _restored(self, result: Restored) -> None:
         self.events.tell(Change.EVERYTHING)
         self._show_office()
-        inform(self, self.tr("从备份恢复"),
-               self.tr("已从备份 {backup} 恢复。全部数据回到备份时的样子，用户和密码也是：此后新加的用户、"
-                       "改过的密码不再有效，请告诉同事。\n\n恢复之前的数据另存为：\n{path}").format(
-                   backup=result.backup, path=result.safety_copy.path))
+        box = inform(self, self.tr("从备份恢复"),
+                     self.tr("已从备份 {backup} 恢复。全部数据回到备份时的样子，用户和密码也是：此后新加的用户、"
+                             "改过的密码不再有效，请告诉同事。\n\n恢复之前的数据另存为：\n{path}").format(
+                         backup=result.backup, path=result.safety_copy.path))
+        if result.actor.user_id is None:  # the backup predates this account: nobody may go on as it
+            box.setText(box.text() + "\n\n" + self.tr(
+                "您的账号 {user} 不在这份备份里：请用备份里的管理员账号重新登录。").format(user=result.actor.username))
+            box.finished.connect(self.signed_out)
 
     # -- the idle lock -----------------------------------------------------------------------
     def _idle(self) -> None:

@@ -243,3 +243,27 @@ def test_the_last_backup_as_people_read_it() -> None:
     assert last.detail == "/b/x.sqlite3（2.4 MB，已校验）"
     assert last_backup({"at": "2025-12-31T08:00:00", "path": "", "size": 10}, now).status_text == (
         "上次备份：2025-12-31 08:00")
+
+
+def test_restoring_a_backup_older_than_ones_own_account_asks_to_sign_in_again(
+    qtbot: QtBot, open_window: OpenWindow, admin_ws: Workspace, office_db: Path, message_boxes: Any
+) -> None:
+    """Walked: a second admin restored a backup made before his account; the window went on as 'Boss（管理员）'
+    with every right, though the restored file has no such user (he could add users, disable others…)."""
+    from desktop.core.office import Role
+    from desktop.services.accounts import add_user, sign_in
+    from tests.conftest import PASSWORD
+
+    made = backups.make_backup(admin_ws, "manual")  # before boss existed
+    add_user(admin_ws, "boss", Role.ADMIN, PASSWORD, "Boss", temporary=False)
+    boss = sign_in(office_db, "boss", PASSWORD)
+    try:
+        window = open_window(boss)
+        with qtbot.waitSignal(window.settings.restored):
+            window.settings.restore(made.path)
+        [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        assert "boss" in box.text() and "重新登录" in box.text()
+        with qtbot.waitSignal(window.signed_out):  # once the message is read, the sign-in comes back
+            box.accept()
+    finally:
+        boss.close()
