@@ -165,6 +165,16 @@ class RuleSet:
             tracking=self.tracking, digests=digests, agreements=self.agreements,
         )
 
+    def with_lpr(self, lpr: LprTable, raw: object) -> RuleSet:
+        """The same rules with another LPR table (the shipped one with the office's added rates);
+        ``raw`` names its content in the version, so a rate added gives a new version."""
+        digests = {c.role: c.digest for c in self.components}
+        digests["lpr"] = content_digest(raw)
+        return RuleSet(
+            labor=self.labor, paired=self.paired, min_wage=self.min_wage, lpr=lpr, sizes=self.sizes,
+            tracking=self.tracking, digests=digests, agreements=self.agreements,
+        )
+
     def is_paired(self, county_code: str) -> bool:
         return county_code in self.paired_counties
 

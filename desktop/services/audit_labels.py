@@ -159,6 +159,8 @@ DETAIL_KEYS: Final[dict[str, str]] = {
     "preferential_end": QT_TRANSLATE_NOOP("audit", "优惠期截止日期"),
     "lpr_value": QT_TRANSLATE_NOOP("audit", "对照的LPR（%）"),
     "lpr_effective_from": QT_TRANSLATE_NOOP("audit", "LPR施行日期"),
+    "one_year": QT_TRANSLATE_NOOP("audit", "1年期LPR（%）"),
+    "five_year": QT_TRANSLATE_NOOP("audit", "5年期以上LPR（%）"),
     "acknowledged": QT_TRANSLATE_NOOP("audit", "经办人确认的提示"),
     "check_date": QT_TRANSLATE_NOOP("audit", "核实日期"),
     "verdict": QT_TRANSLATE_NOOP("audit", "核实结论"),

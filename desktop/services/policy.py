@@ -37,6 +37,7 @@ from desktop.core.policy import RuleSet
 from desktop.core.policy_areas import PairedAreas
 from desktop.services.audit import ACTION_LABELS
 from desktop.services.errors import SERVICE_MESSAGES, ServiceError
+from desktop.services.lpr import with_office_lpr
 from desktop.services.workspace import Workspace
 from desktop.store.db import now_iso
 
@@ -172,14 +173,14 @@ def paired_areas(ws: Workspace) -> PairedAreas:
 
 
 def office_rules(ws: Workspace) -> RuleSet:
-    """The bundled rules with the office's paired-area list and agreements (the same object and
-    version when neither was changed)."""
+    """The bundled rules with the office's paired-area list, agreements and added LPR rates (the
+    same object and version when none was changed)."""
     from desktop.services.agreements import agreement_book
     from desktop.services.policy_file import with_kept_policy
 
     state = paired_areas_state(ws)
     book = agreement_book(ws)
-    rules = with_kept_policy(ws, RuleSet.load())
+    rules = with_office_lpr(ws, with_kept_policy(ws, RuleSet.load()))
     return rules.with_paired_areas(state.areas, book) if state.customised or book else rules
 
 
