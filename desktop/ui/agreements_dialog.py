@@ -8,6 +8,7 @@ as the list says, one with agreements only while one is in force.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -31,13 +32,11 @@ from PySide6.QtWidgets import (
 from desktop.core.permissions import Permission
 from desktop.services import agreements as agreement_service
 from desktop.services.agreements import CountyStanding
-from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
-from desktop.store import StoreError
 from desktop.ui.decision_view import FAIL_COLOR, PASS_COLOR
 from desktop.ui.forms import load_form
-from desktop.ui.text import error_text, not_allowed_text
-from desktop.ui.widgets import fill_county_combo, offer
+from desktop.ui.text import not_allowed_text
+from desktop.ui.widgets import fill_county_combo, offer, save_telling
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # the agreement id of a row (0 for a listed county without one)
 
@@ -166,14 +165,9 @@ class AgreementsDialog(QDialog):
         offer(self.endButton, self.selected_agreement() != 0, self.tr("请先在表中选择一份已登记的协议"))
 
     # -- changing ----------------------------------------------------------------------
-    def _run(self, change: object) -> bool:
-        try:
-            assert callable(change)
-            change()
-        except (ServiceError, StoreError) as exc:
-            self.problemLabel.setText(error_text(exc))
+    def _run(self, change: Callable[[], object]) -> bool:
+        if not save_telling(self.problemLabel, change):
             return False
-        self.problemLabel.setText("")
         self.changed.emit()
         self.refresh()
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +37,7 @@ from desktop.ui.audit_dialog import AuditDialog
 from desktop.ui.backup_dialogs import CheckDialog, RestoreDialog
 from desktop.ui.errors import show_error
 from desktop.ui.letter_page_dialog import LetterPageDialog
+from desktop.ui.lpr_dialog import LprDialog
 from desktop.ui.forms import load_form
 from desktop.ui.setup_dialog import SetupDialog, SetupValues
 from desktop.ui.tasks import Task, TaskRunner, TaskState, opener
@@ -46,6 +47,9 @@ from desktop.ui.widgets import offer
 from desktop.ui.file_places import choose_folder
 
 IDLE_SAVE_DELAY_MS: Final = 800  # arrow clicks on the minutes box save once, not once per click
+
+
+_PolicyDialog = TypeVar("_PolicyDialog", AgreementsDialog, LprDialog)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def _check(ws: Workspace, state: TaskState) -> CheckReport:
 
 class SettingsPage(QWidget):
     office_changed = Signal()
-    policy_changed = Signal()  # an agreement recorded or ended: decisions read the rules again
+    policy_changed = Signal()  # an agreement or LPR rate changed: decisions and loans read the rules again
     backup_requested = Signal()  # 立即备份: the window runs it (and the automatic ones)
     restored = Signal(object)  # Restored: the window queries everything again
     idle_minutes_changed = Signal(int)
@@ -87,6 +91,7 @@ class SettingsPage(QWidget):
     dbPathValue: QLabel
     editOfficeButton: QPushButton
     agreementsButton: QPushButton
+    lprButton: QPushButton
     letterPageButton: QPushButton
     backupGroup: QGroupBox
     backupFolderCaption: QLabel
@@ -156,6 +161,7 @@ class SettingsPage(QWidget):
     def _connect(self) -> None:
         self.editOfficeButton.clicked.connect(self.open_office_dialog)
         self.agreementsButton.clicked.connect(self.open_agreements)
+        self.lprButton.clicked.connect(self.open_lpr)
         self.letterPageButton.clicked.connect(self.open_letter_page)
         self.backupFolderButton.clicked.connect(self.choose_backup_folder)
         self.secondFolderButton.clicked.connect(self.choose_second_folder)
@@ -196,7 +202,13 @@ class SettingsPage(QWidget):
         return dialog
 
     def open_agreements(self) -> AgreementsDialog:
-        dialog = AgreementsDialog(self._ws, self)
+        return self._open_policy(AgreementsDialog(self._ws, self))
+
+    def open_lpr(self) -> LprDialog:
+        return self._open_policy(LprDialog(self._ws, self))
+
+    def _open_policy(self, dialog: _PolicyDialog) -> _PolicyDialog:
+        """A dialog whose changes give the rules a new version: the pages read them again."""
         dialog.changed.connect(self.policy_changed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -13,6 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.areas import AreaTable
+from desktop.services.errors import ServiceError
+from desktop.store.errors import StoreError
+from desktop.ui.text import error_text
 
 # Set on an input that a refused save names (tests and assistive tools read it).
 PROBLEM_PROPERTY = "problem"
@@ -79,6 +82,18 @@ def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def save_telling(label: QLabel, change: Callable[[], object]) -> bool:
+    """Run a saving service call: True when it saved (the message line cleared), else the
+    service's Chinese message on ``label`` and False (a dialog's 添加/删除 that stays open)."""
+    try:
+        change()
+    except (ServiceError, StoreError) as exc:
+        label.setText(error_text(exc))
+        return False
+    label.setText("")
+    return True
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
