@@ -1,4 +1,5 @@
-"""`laoxie policy show | paired-areas add|remove | import | reset`: the office's paired-area list."""
+"""`laoxie policy show | paired-areas add|remove | import | reset`: the office's paired-area list
+(`agreements` and `lpr` are in their own modules)."""
 
 from __future__ import annotations
 
@@ -211,9 +212,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--group", metavar="组代码", help="名单中的组代码（加入时默认为本单位增补组；移除时默认为所有组）")
         p.set_defaults(handler=handler)
 
-    from desktop.cli import agreements
+    from desktop.cli import agreements, lpr
 
     agreements.register(pol_sub, common)
+    lpr.register(pol_sub, common)
 
     p = pol_sub.add_parser("import", parents=[common], help="导入省厅签名的政策文件（核验签名后更新认定参数）")
     p.add_argument("file", metavar="文件", help="省厅签名的政策文件")
