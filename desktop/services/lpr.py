@@ -130,14 +130,15 @@ def _percent(value: Decimal | str, tenor: str) -> Decimal:
     return number
 
 
-def _save(ws: Workspace, docs: list[dict[str, Any]], action: str, item: dict[str, Any]) -> None:
+def _write(ws: Workspace, docs: list[dict[str, Any]], action: str, item: dict[str, Any]) -> None:
+    """Inside the caller's transaction, which also read ``docs``: another program's change in between
+    would otherwise be overwritten (a read outside it, then this write, loses an entry added meanwhile)."""
     doc = {"schema": SETTING_SCHEMA, "rates": sorted(docs, key=lambda d: d["effective_from"])}
-    with ws.store.transaction():
-        ws.store.set_setting(SETTING_KEY, json.dumps(doc, ensure_ascii=False, sort_keys=True))
-        ws.audit(action, entity="setting", entity_id=SETTING_KEY, detail={
-            "effective_from": item["effective_from"], "one_year": item["one_year"],
-            "five_year": item["five_year"], "source": item["source"],
-        })
+    ws.store.set_setting(SETTING_KEY, json.dumps(doc, ensure_ascii=False, sort_keys=True))
+    ws.audit(action, entity="setting", entity_id=SETTING_KEY, detail={
+        "effective_from": item["effective_from"], "one_year": item["one_year"],
+        "five_year": item["five_year"], "source": item["source"],
+    })
 
 
 def add_lpr(ws: Workspace, effective_from: date, one_year: Decimal | str, five_year: Decimal | str,
@@ -145,18 +146,19 @@ def add_lpr(ws: Workspace, effective_from: date, one_year: Decimal | str, five_y
     """Add a published rate; refused (Chinese message) for a date already in the table or an implausible rate."""
     ws.require(Permission.OFFICE_SETTINGS)
     one, five = _percent(one_year, "one_year"), _percent(five_year, "five_year")
-    for entry in lpr_entries(ws):
-        if entry.rate.effective_from == effective_from:
-            raise ServiceError("lpr_date_taken", day=effective_from.isoformat(),
-                               origin="本单位添加" if entry.office else "随程序发布",
-                               one=entry.rate.one_year, five=entry.rate.five_year)
-    docs = _office_docs(ws)
-    item = {
-        "effective_from": effective_from.isoformat(), "one_year": str(one), "five_year": str(five),
-        "source": source.strip() or f"本单位添加（{ws.actor.shown_name}，{now_iso()[:10]}）",
-        "by": ws.actor.username, "by_name": ws.actor.shown_name, "at": now_iso(),
-    }
-    _save(ws, [*docs, item], "policy.lpr_add", item)
+    with ws.store.transaction():  # read, check and write as one: BEGIN IMMEDIATE keeps others out
+        for entry in lpr_entries(ws):
+            if entry.rate.effective_from == effective_from:
+                raise ServiceError("lpr_date_taken", day=effective_from.isoformat(),
+                                   origin="本单位添加" if entry.office else "随程序发布",
+                                   one=entry.rate.one_year, five=entry.rate.five_year)
+        docs = _office_docs(ws)
+        item = {
+            "effective_from": effective_from.isoformat(), "one_year": str(one), "five_year": str(five),
+            "source": source.strip() or f"本单位添加（{ws.actor.shown_name}，{now_iso()[:10]}）",
+            "by": ws.actor.username, "by_name": ws.actor.shown_name, "at": now_iso(),
+        }
+        _write(ws, [*docs, item], "policy.lpr_add", item)
     return _rate_of(item)
 
 
@@ -164,10 +166,11 @@ def remove_lpr(ws: Workspace, effective_from: date) -> None:
     """Remove a rate the office added (a typo); a shipped rate cannot be removed."""
     ws.require(Permission.OFFICE_SETTINGS)
     day = effective_from.isoformat()
-    docs = _office_docs(ws)
-    item = next((d for d in docs if d["effective_from"] == day), None)
-    if item is None:
-        if any(r.effective_from == effective_from for r in shipped_lpr().rates):
-            raise ServiceError("lpr_not_office", day=day)
-        raise ServiceError("lpr_absent", day=day)
-    _save(ws, [d for d in docs if d is not item], "policy.lpr_remove", item)
+    with ws.store.transaction():
+        docs = _office_docs(ws)
+        item = next((d for d in docs if d["effective_from"] == day), None)
+        if item is None:
+            if any(r.effective_from == effective_from for r in shipped_lpr().rates):
+                raise ServiceError("lpr_not_office", day=day)
+            raise ServiceError("lpr_absent", day=day)
+        _write(ws, [d for d in docs if d is not item], "policy.lpr_remove", item)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from desktop.services.eligibility import current_rules
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 from tests.batches import factory
+from tests.conftest import PASSWORD
 
 NEW_DAY = date(2026, 6, 22)  # after the last shipped rate (2025-05-20: 3.00 / 3.50)
 
@@ -119,3 +121,32 @@ def test_a_recorded_loan_names_the_added_rate(admin_ws: Workspace, workspace: Wo
                                  _draft(date(2026, 8, 1), "2.90")).loan
     assert (loan.lpr_effective_from, loan.lpr_value) == ("2026-06-22", "2.9")
     assert loan.lpr_source == "2026年6月22日贷款市场报价利率公告"
+
+
+def test_a_rate_another_program_adds_meanwhile_is_kept(admin_ws: Workspace, office_db: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window and a command on the same file both add rates: the office's rates are read and written
+    in one transaction, so a rate the other program adds is never overwritten (the safety issue's case).
+    The other program adds right after each read of the office's rates that no transaction holds."""
+    from desktop.services.accounts import sign_in
+
+    other = sign_in(office_db, "admin", PASSWORD)
+    read = lpr_service._office_docs
+    theirs = [date(2026, 7, 20), date(2026, 8, 20)]
+    pending = list(theirs)
+
+    def read_then_race(ws: Workspace) -> list[dict[str, object]]:
+        docs = read(ws)
+        if ws is admin_ws and pending and not ws.store.conn.in_transaction:
+            lpr_service.add_lpr(other, pending.pop(0), "2.95", "3.45")
+        return docs
+
+    monkeypatch.setattr(lpr_service, "_office_docs", read_then_race)
+    try:
+        lpr_service.add_lpr(admin_ws, date(2026, 6, 22), "2.90", "3.40")
+        while pending:  # no read was left open to them: the other program comes after
+            lpr_service.add_lpr(other, pending.pop(0), "2.95", "3.45")
+    finally:
+        other.close()
+    office = [e.rate.effective_from for e in lpr_service.lpr_entries(admin_ws) if e.office]
+    assert office == [date(2026, 6, 22), *theirs]
